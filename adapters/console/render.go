@@ -1,0 +1,306 @@
+package console
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Renderer writes engine results as plain text for a terminal.
+type Renderer struct {
+	Policy core.Policy
+	Now    func() time.Time
+}
+
+func (r Renderer) loc() *time.Location {
+	if r.Policy.Location == nil {
+		return time.UTC
+	}
+	return r.Policy.Location
+}
+
+func (r Renderer) day(t time.Time) string { return t.In(r.loc()).Format("2006-01-02") }
+
+func (r Renderer) stamp(t time.Time) string { return t.In(r.loc()).Format("2006-01-02 15:04") }
+
+// until says how long until t in words: "in 1d 4h", "3h ago".
+func until(t, now time.Time) string {
+	d := t.Sub(now)
+	suffix := ""
+	if d < 0 {
+		d, suffix = -d, " ago"
+	}
+	var s string
+	switch {
+	case d >= 48*time.Hour:
+		s = fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+	case d >= time.Hour:
+		s = fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		s = fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	if suffix == "" {
+		return "in " + s
+	}
+	return s + suffix
+}
+
+// Result writes one result.
+func (r Renderer) Result(w io.Writer, res *core.Result) {
+	if res.Preview != nil && res.DryRun {
+		r.Preview(w, res.Preview)
+		fmt.Fprintln(w, "Dry run: nothing was changed.")
+		return
+	}
+	switch {
+	case res.Help != nil:
+		fmt.Fprint(w, res.Help.String())
+	case res.Health != nil:
+		r.Health(w, res.Health)
+	case res.Orders != nil || (res.Page != nil):
+		r.Orders(w, res.Orders, res.Page)
+	case res.Returns != nil:
+		r.Returns(w, res.Returns)
+	case res.Audit != nil:
+		r.Audit(w, res.Audit)
+	case res.Message == "" && res.Stock != nil:
+		r.Stock(w, res.Stock)
+	case res.Order != nil && res.Message == "":
+		r.Order(w, res.Order, res.Actions)
+	}
+	if res.Message != "" {
+		fmt.Fprintln(w, res.Message)
+	}
+	if res.Preview != nil {
+		for _, h := range res.Preview.Health {
+			fmt.Fprintln(w, "  "+h.Text)
+		}
+	}
+	for _, ev := range res.Events {
+		fmt.Fprintln(w, "  ! "+ev.Text)
+	}
+	if res.Order == nil && res.Help == nil && res.Health == nil && res.Orders == nil && res.Returns == nil && res.Audit == nil && res.Stock == nil && res.Message == "" && res.Page == nil {
+		fmt.Fprintln(w, "Nothing to show.")
+	}
+}
+
+// Preview writes what a command would do.
+func (r Renderer) Preview(w io.Writer, p *core.Preview) {
+	fmt.Fprintf(w, "This will: %s\n", p.Command)
+	for _, c := range p.Changes {
+		fmt.Fprintln(w, "  - "+c)
+	}
+	for _, h := range p.Health {
+		mark := "  ~ "
+		if !h.OK {
+			mark = "  ! "
+		}
+		fmt.Fprintln(w, mark+h.Text)
+	}
+}
+
+// Order writes an order card.
+func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
+	now := time.Now()
+	if r.Now != nil {
+		now = r.Now()
+	}
+	status := strings.ReplaceAll(string(o.Status), "_", " ")
+	fmt.Fprintf(w, "Order %s  [%s]  %s\n", o.ID, status, fulfilment(o.Fulfillment))
+	fmt.Fprintf(w, "  Purchased %s", r.stamp(o.PurchaseDate))
+	if o.Open() && o.Fulfillment == core.Merchant {
+		fmt.Fprintf(w, "   Ship by %s (%s)", r.day(o.ShipBy), until(o.ShipBy, now))
+	} else {
+		fmt.Fprintf(w, "   Ship by %s", r.day(o.ShipBy))
+	}
+	fmt.Fprintln(w)
+	if o.Status == core.Pending {
+		fmt.Fprintln(w, "  Payment not verified yet: nothing can be shipped or cancelled.")
+	}
+	if o.Buyer.Name != "" || o.ShipTo.City != "" {
+		fmt.Fprintf(w, "  Buyer %s   Ship to %s\n", orDash(o.Buyer.Name), joinNonEmpty(", ", o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.City, o.ShipTo.State, o.ShipTo.PostalCode, o.ShipTo.Country))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  SKU\tQty\tShipped\tPaid\tProduct")
+	for _, it := range o.Items {
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", it.SKU, it.Quantity, it.Shipped, core.FormatAmount(it.Paid(), o.Currency), clip(it.Title, 40))
+	}
+	tw.Flush()
+	for _, s := range o.Shipments {
+		carrier := s.Carrier.DisplayName()
+		if s.Carrier == core.Other {
+			carrier = s.CarrierName
+		}
+		late := ""
+		if s.Late {
+			late = "  LATE"
+		}
+		fmt.Fprintf(w, "  Shipped %s via %s %s: %s%s\n", r.day(s.ShipDate), carrier, s.Tracking, lines(s.Lines), late)
+	}
+	if o.CanceledAt != nil {
+		fmt.Fprintf(w, "  Cancelled %s (%s)\n", r.stamp(*o.CanceledAt), orDash(string(o.CancelReason)))
+	}
+	if o.DeliveredAt != nil {
+		fmt.Fprintf(w, "  Delivered %s\n", r.day(*o.DeliveredAt))
+	}
+	for _, rt := range o.Returns {
+		fmt.Fprintf(w, "  Return %s [%s] %s: %s\n", rt.ID, rt.Status, items(rt.Items), rt.Reason)
+	}
+	for _, rf := range o.Refunds {
+		fmt.Fprintf(w, "  Refund %s %s: %s\n", rf.ID, core.FormatAmount(rf.Amount, o.Currency), rf.Reason)
+	}
+	fmt.Fprintf(w, "  Paid %s", core.FormatAmount(o.Paid(), o.Currency))
+	if o.Refunded() > 0 {
+		fmt.Fprintf(w, ", refunded %s", core.FormatAmount(o.Refunded(), o.Currency))
+	}
+	fmt.Fprintln(w)
+	if len(actions) > 0 {
+		fmt.Fprintf(w, "  Next: %s\n", strings.Join(actions, ", "))
+	}
+}
+
+func fulfilment(f core.Fulfillment) string {
+	if f == core.Marketplace {
+		return "fulfilled by the marketplace (FBA)"
+	}
+	return "merchant fulfilled"
+}
+
+// Orders writes a list; pending orders are marked apart since nothing can
+// be done with them yet.
+func (r Renderer) Orders(w io.Writer, orders []core.Order, page *core.Page) {
+	now := time.Now()
+	if r.Now != nil {
+		now = r.Now()
+	}
+	if len(orders) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Order\tStatus\tPurchased\tShip by\tItems\tTotal")
+	for _, o := range orders {
+		status := strings.ReplaceAll(string(o.Status), "_", " ")
+		if o.Fulfillment == core.Marketplace {
+			status += " (FBA)"
+		}
+		if o.Status == core.Pending {
+			status = "(pending)"
+		}
+		shipBy := r.day(o.ShipBy)
+		if o.Open() && o.Fulfillment == core.Merchant {
+			shipBy += " " + until(o.ShipBy, now)
+		}
+		total, _ := o.Units()
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", o.ID, status, r.day(o.PurchaseDate), shipBy, total, core.FormatAmount(o.Paid(), o.Currency))
+	}
+	tw.Flush()
+	if page != nil && page.More {
+		fmt.Fprintf(w, "More on page %d (add: page %d).\n", page.Page+1, page.Page+1)
+	}
+}
+
+// Returns writes a list of returns.
+func (r Renderer) Returns(w io.Writer, rs []core.Return) {
+	if len(rs) == 0 {
+		fmt.Fprintln(w, "No returns in this list.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Return\tOrder\tStatus\tRequested\tItems\tReason")
+	for _, rt := range rs {
+		status := string(rt.Status)
+		if rt.RefundBy != nil && rt.Status == core.ReturnReceived {
+			status += ", refund by " + r.day(*rt.RefundBy)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.ID, rt.OrderID, status, r.day(rt.RequestedAt), items(rt.Items), clip(rt.Reason, 40))
+	}
+	tw.Flush()
+}
+
+// Stock writes stock rows.
+func (r Renderer) Stock(w io.Writer, st []core.Stock) {
+	if len(st) == 0 {
+		fmt.Fprintln(w, "No SKU is under its low-stock threshold.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SKU\tAvailable\tReserved\tThreshold\t")
+	for _, s := range st {
+		flag := ""
+		switch {
+		case s.Out():
+			flag = "OUT OF STOCK"
+		case s.Low():
+			flag = "low"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", s.SKU, s.Available, s.Reserved, s.Threshold, flag)
+	}
+	tw.Flush()
+}
+
+// Health writes account health.
+func (r Renderer) Health(w io.Writer, h *core.Health) {
+	fmt.Fprintln(w, "Account health (merchant-fulfilled orders):")
+	for _, m := range h.Metrics {
+		fmt.Fprintln(w, "  "+m.String())
+	}
+}
+
+// Audit writes audit entries.
+func (r Renderer) Audit(w io.Writer, entries []core.AuditEntry) {
+	if len(entries) == 0 {
+		fmt.Fprintln(w, "No audit entries.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "When\tWho\tRole\tFrom\tCommand")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.stamp(e.At), orDash(e.Actor), e.Role, e.Source, e.Command)
+	}
+	tw.Flush()
+}
+
+func lines(ls []core.ShipmentLine) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = fmt.Sprintf("%d× %s", l.Quantity, l.SKU)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func items(is []core.ItemQty) string {
+	parts := make([]string, len(is))
+	for i, it := range is {
+		parts[i] = fmt.Sprintf("%d× %s", it.Quantity, it.SKU)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}

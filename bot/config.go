@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Config is every setting of sellerdesk. config.example.yaml lists each one
+// with its default; a test keeps the two in step.
+type Config struct {
+	Database DatabaseConfig `yaml:"database"`
+	HTTP     HTTPConfig     `yaml:"http"`
+	Shop     ShopConfig     `yaml:"shop"`
+	Orders   OrdersConfig   `yaml:"orders"`
+	Refunds  RefundsConfig  `yaml:"refunds"`
+	Health   HealthConfig   `yaml:"health"`
+	Roles    core.Roles     `yaml:"roles"`
+	Log      LogConfig      `yaml:"log"`
+}
+
+type DatabaseConfig struct {
+	// URL is sqlite:PATH or postgres://…
+	URL string `yaml:"url"`
+}
+
+type HTTPConfig struct {
+	Addr string `yaml:"addr"`
+}
+
+type ShopConfig struct {
+	Timezone          string `yaml:"timezone"`
+	HandlingDays      int    `yaml:"handling_days"`
+	ReturnWindowDays  int    `yaml:"return_window_days"`
+	LowStockThreshold int    `yaml:"low_stock_threshold"`
+}
+
+type OrdersConfig struct {
+	AutoCancelDays     int      `yaml:"auto_cancel_days"`
+	WarnDaysBefore     int      `yaml:"warn_days_before"`
+	PendingDays        int      `yaml:"pending_days"`
+	BuyerCancelMinutes int      `yaml:"buyer_cancel_minutes"`
+	SweepInterval      Duration `yaml:"sweep_interval"`
+}
+
+type RefundsConfig struct {
+	OwnerAbove string `yaml:"owner_above"`
+	DueDays    int    `yaml:"due_days"`
+}
+
+type HealthConfig struct {
+	LateShipmentDays int     `yaml:"late_shipment_days"`
+	CancelRateDays   int     `yaml:"cancel_rate_days"`
+	TrackingDays     int     `yaml:"tracking_days"`
+	MaxLateShipment  float64 `yaml:"max_late_shipment"`
+	MaxCancelRate    float64 `yaml:"max_cancel_rate"`
+	MinValidTracking float64 `yaml:"min_valid_tracking"`
+}
+
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Duration reads "10s", "5m" in YAML and the environment.
+type Duration struct{ time.Duration }
+
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like 30s or 5m", n.Value)
+	}
+	d.Duration = v
+	return nil
+}
+
+// DefaultConfig is the configuration with no file and no environment.
+func DefaultConfig() Config {
+	p := core.DefaultPolicy()
+	return Config{
+		Database: DatabaseConfig{URL: "sqlite:sellerdesk.db"},
+		HTTP:     HTTPConfig{Addr: "127.0.0.1:8080"},
+		Shop:     ShopConfig{Timezone: "UTC", HandlingDays: p.HandlingDays, ReturnWindowDays: p.ReturnWindowDays, LowStockThreshold: p.LowStockThreshold},
+		Orders: OrdersConfig{AutoCancelDays: p.AutoCancelDays, WarnDaysBefore: p.WarnDaysBefore, PendingDays: p.PendingDays,
+			BuyerCancelMinutes: p.BuyerCancelMinutes, SweepInterval: Duration{5 * time.Minute}},
+		Refunds: RefundsConfig{OwnerAbove: p.OwnerRefundAbove, DueDays: p.RefundDays},
+		Health: HealthConfig{LateShipmentDays: p.LateShipmentDays, CancelRateDays: p.CancelRateDays, TrackingDays: p.TrackingDays,
+			MaxLateShipment: p.MaxLateShipment, MaxCancelRate: p.MaxCancelRate, MinValidTracking: p.MinValidTracking},
+		Log: LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+const envPrefix = "SELLERDESK_"
+
+// LoadConfig reads YAML from r (nil: none) over the defaults, then the
+// environment over that. Unknown keys and bad values are refused, naming the key.
+func LoadConfig(r io.Reader, environ []string) (Config, error) {
+	cfg := DefaultConfig()
+	if r != nil {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return cfg, err
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return cfg, configError(err)
+		}
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+// configError rewrites yaml's "field x not found in type main.ShopConfig"
+// into words about the config file.
+func configError(err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if i := strings.Index(msg, " not found in type "); i >= 0 {
+		j := strings.LastIndex(msg[:i], "field ")
+		head := strings.TrimSuffix(msg[:j], ": ")
+		return fmt.Errorf("config: %s: unknown setting %q — config.example.yaml lists every setting", head, msg[j+6:i])
+	}
+	return fmt.Errorf("config: %s", msg)
+}
+
+// envKeys walks the config struct and returns the environment name of every
+// setting with a pointer to its value.
+func envKeys(cfg *Config) map[string]reflect.Value {
+	out := map[string]reflect.Value{}
+	var walk func(v reflect.Value, path []string)
+	walk = func(v reflect.Value, path []string) {
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+			if tag == "" || tag == "-" {
+				continue
+			}
+			p := append(slices.Clone(path), tag)
+			fv := v.Field(i)
+			if fv.Kind() == reflect.Struct && fv.Type() != reflect.TypeFor[Duration]() {
+				walk(fv, p)
+				continue
+			}
+			out[strings.Join(p, ".")] = fv
+		}
+	}
+	walk(reflect.ValueOf(cfg).Elem(), nil)
+	return out
+}
+
+// EnvName is the environment variable of a key path: database.url →
+// SELLERDESK_DATABASE_URL.
+func EnvName(key string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+func applyEnv(cfg *Config, environ []string) error {
+	keys := envKeys(cfg)
+	byEnv := map[string]string{}
+	for k := range keys {
+		byEnv[EnvName(k)] = k
+	}
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, envPrefix) {
+			continue
+		}
+		key, ok := byEnv[name]
+		if !ok {
+			return fmt.Errorf("config: environment variable %s is not a sellerdesk setting — config.example.yaml lists every setting (key a.b is SELLERDESK_A_B)", name)
+		}
+		if err := setValue(keys[key], val); err != nil {
+			return fmt.Errorf("config: %s (%s): %v", name, key, err)
+		}
+	}
+	return nil
+}
+
+func setValue(v reflect.Value, s string) error {
+	switch v.Interface().(type) {
+	case Duration:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration like 30s or 5m", s)
+		}
+		v.Set(reflect.ValueOf(Duration{d}))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+		v.SetInt(int64(n))
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		v.SetFloat(f)
+	case reflect.Slice:
+		var list []string
+		for _, x := range strings.Split(s, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				list = append(list, x)
+			}
+		}
+		v.Set(reflect.ValueOf(list))
+	default:
+		return fmt.Errorf("can't be set from the environment")
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	bad := func(key, format string, args ...any) error {
+		return fmt.Errorf("config: %s (env %s): %s", key, EnvName(key), fmt.Sprintf(format, args...))
+	}
+	u := c.Database.URL
+	if !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return bad("database.url", "%q is neither sqlite:PATH nor postgres://…", redactURL(u))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		return bad("http.addr", "%q is not host:port, e.g. 127.0.0.1:8080", c.HTTP.Addr)
+	}
+	if _, err := time.LoadLocation(c.Shop.Timezone); err != nil {
+		return bad("shop.timezone", "%q is not a time zone name like Europe/Berlin or America/New_York", c.Shop.Timezone)
+	}
+	ints := []struct {
+		key    string
+		v      int
+		lo, hi int
+	}{
+		{"shop.handling_days", c.Shop.HandlingDays, 0, 30},
+		{"shop.return_window_days", c.Shop.ReturnWindowDays, 0, 365},
+		{"shop.low_stock_threshold", c.Shop.LowStockThreshold, 0, 1_000_000},
+		{"orders.auto_cancel_days", c.Orders.AutoCancelDays, 1, 365},
+		{"orders.warn_days_before", c.Orders.WarnDaysBefore, 0, c.Orders.AutoCancelDays - 1},
+		{"orders.pending_days", c.Orders.PendingDays, 1, 365},
+		{"orders.buyer_cancel_minutes", c.Orders.BuyerCancelMinutes, 0, 24 * 60},
+		{"refunds.due_days", c.Refunds.DueDays, 0, 60},
+		{"health.late_shipment_days", c.Health.LateShipmentDays, 1, 365},
+		{"health.cancel_rate_days", c.Health.CancelRateDays, 1, 365},
+		{"health.tracking_days", c.Health.TrackingDays, 1, 365},
+	}
+	for _, x := range ints {
+		if x.v < x.lo || x.v > x.hi {
+			return bad(x.key, "%d is out of range; use %d to %d", x.v, x.lo, x.hi)
+		}
+	}
+	for _, x := range []struct {
+		key string
+		v   float64
+	}{{"health.max_late_shipment", c.Health.MaxLateShipment}, {"health.max_cancel_rate", c.Health.MaxCancelRate}, {"health.min_valid_tracking", c.Health.MinValidTracking}} {
+		if x.v <= 0 || x.v >= 1 {
+			return bad(x.key, "%v is not a rate between 0 and 1 (e.g. 0.04 for 4%%)", x.v)
+		}
+	}
+	if _, err := core.ParseAmount(c.Refunds.OwnerAbove, "USD"); err != nil {
+		return bad("refunds.owner_above", "%q is not an amount like 100.00", c.Refunds.OwnerAbove)
+	}
+	if c.Orders.SweepInterval.Duration < time.Second {
+		return bad("orders.sweep_interval", "%s is too short; use at least 1s", c.Orders.SweepInterval.Duration)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		return bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
+		return bad("log.format", "%q is not text or json", c.Log.Format)
+	}
+	for _, list := range [][]string{c.Roles.Owners, c.Roles.Agents, c.Roles.Viewers} {
+		for _, id := range list {
+			if strings.TrimSpace(id) == "" || strings.ContainsAny(id, " \t") {
+				return bad("roles", "%q is not an identity like slack:U024BE7LH or console:alice", id)
+			}
+		}
+	}
+	return nil
+}
+
+// Policy turns the shop settings into the engine's rules.
+func (c *Config) Policy() core.Policy {
+	p := core.DefaultPolicy()
+	p.Location, _ = time.LoadLocation(c.Shop.Timezone)
+	p.HandlingDays, p.ReturnWindowDays, p.LowStockThreshold = c.Shop.HandlingDays, c.Shop.ReturnWindowDays, c.Shop.LowStockThreshold
+	p.AutoCancelDays, p.WarnDaysBefore, p.PendingDays, p.BuyerCancelMinutes = c.Orders.AutoCancelDays, c.Orders.WarnDaysBefore, c.Orders.PendingDays, c.Orders.BuyerCancelMinutes
+	p.OwnerRefundAbove, p.RefundDays = c.Refunds.OwnerAbove, c.Refunds.DueDays
+	p.LateShipmentDays, p.CancelRateDays, p.TrackingDays = c.Health.LateShipmentDays, c.Health.CancelRateDays, c.Health.TrackingDays
+	p.MaxLateShipment, p.MaxCancelRate, p.MinValidTracking = c.Health.MaxLateShipment, c.Health.MaxCancelRate, c.Health.MinValidTracking
+	return p
+}
+
+// redactURL hides a password in a database URL before it is shown.
+func redactURL(u string) string {
+	at := strings.LastIndex(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return u
+	}
+	creds := u[scheme+3 : at]
+	if user, _, ok := strings.Cut(creds, ":"); ok {
+		return u[:scheme+3] + user + ":xxxxx" + u[at:]
+	}
+	return u
+}
+
+// openConfig finds the config file: --config, else ./config.yaml when it
+// exists. It returns nil (and demo mode) when there is none.
+func openConfig(path string) (io.ReadCloser, string, error) {
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, "", fmt.Errorf("config: can't read %s: %w", path, err)
+		}
+		return f, path, nil
+	}
+	f, err := os.Open("config.yaml")
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("config: can't read config.yaml: %w", err)
+	}
+	return f, "config.yaml", nil
+}

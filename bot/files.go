@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/sellerdesk/sellerdesk/adapters/amazon"
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// runImport reads an Amazon order report into the store. Bad lines are
+// reported with their line number and skipped; the exit status is 1 when
+// there were any, so scripts notice.
+func (m *Main) runImport(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] != "orders" {
+		fmt.Fprintln(m.Stderr, "Usage: bot import orders FILE [--encoding utf-8|windows-1252|shift_jis] [--as ROLE]")
+		return 2
+	}
+	fs := flag.NewFlagSet("import orders", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	enc := fs.String("encoding", "", "file encoding when not UTF-8 or UTF-16: windows-1252 or shift_jis")
+	as := fs.String("as", "owner", "role: owner or agent")
+	file, rest := "", args[1:]
+	if len(rest) > 0 && (rest[0] == "-" || rest[0] != "" && rest[0][0] != '-') {
+		file, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return 2
+	}
+	if file == "" && fs.NArg() > 0 {
+		file = fs.Arg(0)
+	}
+	if file == "" {
+		fmt.Fprintln(m.Stderr, "bot import orders: which file? Give the path of the order report (or - for stdin).")
+		return 2
+	}
+	role, ok := core.ParseRole(*as)
+	if !ok {
+		fmt.Fprintf(m.Stderr, "--as %q is not a role; use owner or agent.\n", *as)
+		return 2
+	}
+	actor := consoleActor(role)
+	if err := core.AuthorizeImport(actor); err != nil {
+		fmt.Fprintln(m.Stderr, core.ErrorMessage(err))
+		return 1
+	}
+	var in io.Reader = m.Stdin
+	size := int64(-1)
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "bot import orders: can't open %s: %v\n", file, err)
+			return 1
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		in = f
+	}
+	opt := amazon.Options{Encoding: *enc, Location: m.Engine.Policy().Location}
+	// A progress bar only on a terminal: piped output stays clean for logs.
+	if isTerminal(m.Stderr) {
+		bar := progressbar.NewOptions64(size, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionShowBytes(true),
+			progressbar.OptionSetDescription("importing "+filepath.Base(file)), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+		opt.Progress = func(n int64) { _ = bar.Set64(n) }
+		defer bar.Finish()
+	}
+	var stats core.ImportStats
+	start := time.Now()
+	report, err := amazon.ReadOrders(ctx, in, opt, func(batch []core.Order) error {
+		s, err := m.Engine.Import(ctx, batch)
+		stats.New += s.New
+		stats.Updated += s.Updated
+		stats.Unchanged += s.Unchanged
+		return err
+	})
+	if opt.Progress != nil {
+		fmt.Fprintln(m.Stderr)
+	}
+	for _, b := range report.Bad {
+		fmt.Fprintf(m.Stderr, "%s:%d: %s\n", file, b.Line, b.Reason)
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "bot import orders: %s\n", core.ErrorMessage(err))
+		if core.ErrorCode(err) == core.Internal {
+			m.Log.Error("import", "err", err)
+		}
+		return 1
+	}
+	if err := m.Engine.RecordImport(ctx, actor, filepath.Base(file), stats, len(report.Bad)); err != nil {
+		m.Log.Warn("audit import", "err", err)
+	}
+	fmt.Fprintf(m.Stdout, "Imported %s: %d lines, %d orders — %d new, %d updated, %d unchanged; %d bad lines (%s).\n",
+		filepath.Base(file), report.Lines, stats.New+stats.Updated+stats.Unchanged, stats.New, stats.Updated, stats.Unchanged, len(report.Bad), time.Since(start).Round(time.Millisecond))
+	if len(report.Bad) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// runExport writes the shipping confirmation flat file for a date range.
+func (m *Main) runExport(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] != "shipments" {
+		fmt.Fprintln(m.Stderr, "Usage: bot export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]")
+		return 2
+	}
+	p := m.Engine.Policy()
+	today := p.Day(m.Engine.Now())
+	fs := flag.NewFlagSet("export shipments", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	since := fs.String("since", today.AddDate(0, 0, -7).Format(time.DateOnly), "first ship date to include")
+	until := fs.String("until", today.Format(time.DateOnly), "last ship date to include")
+	out := fs.String("out", "-", "file to write (- for stdout)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	from, err := time.ParseInLocation(time.DateOnly, *since, p.Location)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "--since %q is not a date; write YYYY-MM-DD.\n", *since)
+		return 2
+	}
+	to, err := time.ParseInLocation(time.DateOnly, *until, p.Location)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "--until %q is not a date; write YYYY-MM-DD.\n", *until)
+		return 2
+	}
+	rows, err := m.Engine.Shipments(ctx, consoleActor(core.Owner), from, to.AddDate(0, 0, 1))
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "bot export shipments:", core.ErrorMessage(err))
+		return 1
+	}
+	var w io.Writer = m.Stdout
+	if *out != "-" {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "bot export shipments: can't create %s: %v\n", *out, err)
+			return 1
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := amazon.WriteShipments(w, rows, p.Location); err != nil {
+		fmt.Fprintln(m.Stderr, "bot export shipments:", err)
+		return 1
+	}
+	if *out != "-" {
+		fmt.Fprintf(m.Stderr, "Wrote %d shipments (%s to %s) to %s.\n", len(rows), *since, *until, *out)
+	}
+	return 0
+}

@@ -1,0 +1,409 @@
+// Command bot runs sellerdesk: the HTTP service, the console desk, Amazon
+// flat-file import and export, and migrations. It is wiring only: the rules
+// live in core, the outside world in adapters.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"os/user"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/term"
+
+	"github.com/sellerdesk/sellerdesk/adapters/console"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+const demoDB = "sellerdesk-demo.db"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
+}
+
+const usage = `sellerdesk — a chat-ops desk for online sellers
+
+Usage: bot [--config FILE] [command]
+
+Commands:
+  serve                      run the service (the default): /healthz, /metrics, timed order rules
+  console [--json] [--as ROLE] [--dry-run]
+                             a desk in the terminal speaking the command language
+  import orders FILE [--encoding E] [--as ROLE]
+                             import an Amazon order report (tab-separated; FILE - reads stdin)
+  export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]
+                             write the shipping confirmation file for Seller Central
+  sweep                      apply the timed order rules once (30-day rule, pending limit)
+  migrate                    create or update the database schema
+  version                    print the version
+
+With no config file (./config.yaml or --config) sellerdesk runs a demo on
+sellerdesk-demo.db. Every setting can also come from the environment:
+database.url is SELLERDESK_DATABASE_URL.
+`
+
+// Main is the program built from its config; tests start it in-process.
+type Main struct {
+	Config Config
+	Demo   bool
+	Log    *slog.Logger
+	Store  *sqlstore.DB
+	Engine *core.Engine
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Interactive    bool // stdin and stdout are a terminal
+
+	registry *prometheus.Registry
+	demoInfo *DemoInfo
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	global := flag.NewFlagSet("bot", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	global.Usage = func() { fmt.Fprint(stderr, usage) }
+	configPath := global.String("config", "", "config file (default ./config.yaml when present)")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	args = global.Args()
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "sellerdesk", Version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	m, err := NewMain(*configPath, environ)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	m.Stdin, m.Stdout, m.Stderr = stdin, stdout, stderr
+	m.Interactive = isTerminal(stdin) && isTerminal(stdout)
+	m.Log = newLogger(m.Config.Log, stderr)
+	if err := m.Open(ctx, cmd == "migrate"); err != nil {
+		fmt.Fprintln(stderr, "sellerdesk:", core.ErrorMessage(err))
+		if core.ErrorCode(err) == core.Internal {
+			m.Log.Error("open", "err", err)
+		}
+		return 1
+	}
+	defer m.Close()
+	switch cmd {
+	case "serve":
+		err = m.Run(ctx)
+	case "console":
+		return m.runConsole(ctx, args)
+	case "import":
+		return m.runImport(ctx, args)
+	case "export":
+		return m.runExport(ctx, args)
+	case "sweep":
+		var res core.SweepResult
+		res, err = m.Engine.Sweep(ctx)
+		if err == nil {
+			fmt.Fprintf(stdout, "Warned %d, auto-cancelled %d, expired %d pending, completed %d.\n", len(res.Warned), len(res.AutoCanceled), len(res.Expired), len(res.Completed))
+		}
+	case "migrate":
+		fmt.Fprintln(stdout, "Schema is up to date.")
+	default:
+		fmt.Fprintf(stderr, "There is no command %q.", cmd)
+		if s := core.DidYouMean(cmd, []string{"serve", "console", "import", "export", "sweep", "migrate", "version"}); s != "" {
+			fmt.Fprintf(stderr, " Did you mean %q?", s)
+		}
+		fmt.Fprintln(stderr, " Run bot help for the list.")
+		return 2
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "sellerdesk:", core.ErrorMessage(err))
+		if core.ErrorCode(err) == core.Internal {
+			m.Log.Error(cmd, "err", err)
+		}
+		return 1
+	}
+	return 0
+}
+
+// NewMain loads the configuration. No config file and no database.url in
+// the environment means demo mode.
+func NewMain(configPath string, environ []string) (*Main, error) {
+	f, _, err := openConfig(configPath)
+	if err != nil {
+		return nil, err
+	}
+	var r io.Reader
+	if f != nil {
+		defer f.Close()
+		r = f
+	}
+	cfg, err := LoadConfig(r, environ)
+	if err != nil {
+		return nil, err
+	}
+	m := &Main{Config: cfg}
+	if f == nil && !hasEnv(environ, EnvName("database.url")) {
+		m.Demo = true
+		m.Config.Database.URL = "sqlite:" + demoDB
+	}
+	return m, nil
+}
+
+func hasEnv(environ []string, name string) bool {
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, name+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+func isTerminal(f any) bool {
+	x, ok := f.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(x.Fd()))
+}
+
+func newLogger(c LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects the store (running migrations) and builds the engine; in
+// demo mode it seeds an empty database.
+func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	store, err := sqlstore.Open(ctx, m.Config.Database.URL)
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	if migrateOnly {
+		return nil
+	}
+	m.registry = prometheus.NewRegistry()
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	commands := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sellerdesk_commands_total", Help: "Commands run, by command and outcome (ok or an error code)."}, []string{"command", "outcome"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "sellerdesk_command_duration_seconds", Help: "Time to run a command.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"command"})
+	m.registry.MustRegister(commands, latency)
+	policy := m.Config.Policy()
+	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Observe: func(cmd string, code core.Code, d time.Duration) {
+		outcome := "ok"
+		if code != "" {
+			outcome = string(code)
+		}
+		commands.WithLabelValues(cmd, outcome).Inc()
+		latency.WithLabelValues(cmd).Observe(d.Seconds())
+	}})
+	if m.Demo {
+		return m.seedDemo(ctx)
+	}
+	return nil
+}
+
+func (m *Main) seedDemo(ctx context.Context) error {
+	res, err := m.Engine.RunLine(ctx, core.Actor{ID: "console:demo", Role: core.Owner, Source: "console"}, "orders limit 1", false)
+	if err != nil {
+		return err
+	}
+	if len(res.Orders) > 0 {
+		return nil // seeded on an earlier run
+	}
+	info, err := SeedDemo(ctx, m.Engine)
+	if err != nil {
+		return err
+	}
+	m.demoInfo = &info
+	return nil
+}
+
+// Close releases the store.
+func (m *Main) Close() error {
+	if m.Store == nil {
+		return nil
+	}
+	return m.Store.Close()
+}
+
+// consoleActor is the person at this terminal. Locally the operator is
+// trusted with the role they ask for; chat adapters resolve roles from config.
+func consoleActor(role core.Role) core.Actor {
+	name := "operator"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	return core.Actor{ID: "console:" + name, Name: name, Role: role, Source: "console"}
+}
+
+func (m *Main) newConsole(role core.Role) *console.Console {
+	return &console.Console{
+		Engine: m.Engine, Actor: consoleActor(role), In: m.Stdin, Out: m.Stdout, Log: m.Log,
+		Render: console.Renderer{Policy: m.Engine.Policy(), Now: m.Engine.Now},
+	}
+}
+
+func (m *Main) runConsole(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per command")
+	as := fs.String("as", "owner", "role: owner, agent or viewer")
+	dry := fs.Bool("dry-run", false, "preview changing commands without doing them")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	role, ok := core.ParseRole(*as)
+	if !ok {
+		fmt.Fprintf(m.Stderr, "--as %q is not a role; use owner, agent or viewer.\n", *as)
+		return 2
+	}
+	c := m.newConsole(role)
+	c.JSON, c.DryRun = *asJSON, *dry
+	c.Interactive = m.Interactive && !*asJSON
+	if c.Interactive {
+		c.HistoryFile = console.DefaultHistoryFile()
+		m.banner()
+	}
+	failed, err := c.Run(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(m.Stderr, "sellerdesk:", err)
+		return 1
+	}
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// banner tells a demo user what they are looking at and what to try.
+func (m *Main) banner() {
+	if !m.Demo {
+		return
+	}
+	fmt.Fprintf(m.Stdout, "\n*** DEMO MODE *** sellerdesk is running on %s with made-up orders.\n", demoDB)
+	fmt.Fprintln(m.Stdout, "    Delete that file to start the demo afresh; create config.yaml (see config.example.yaml) for a real shop.")
+	if m.demoInfo != nil && m.demoInfo.ShipCommand != "" {
+		fmt.Fprintf(m.Stdout, "    Try:  orders due    order %s    %s\n", m.demoInfo.ShipOrderID, m.demoInfo.ShipCommand)
+	} else {
+		fmt.Fprintln(m.Stdout, "    Try:  orders unshipped    health    help ship")
+	}
+	fmt.Fprintln(m.Stdout)
+}
+
+// Run serves HTTP (health and metrics), applies the timed order rules on a
+// schedule, and in demo mode on a terminal opens the console in the same
+// process. It returns when ctx ends or the demo console is closed.
+func (m *Main) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ln, err := net.Listen("tcp", m.Config.HTTP.Addr)
+	if err != nil {
+		return core.Errorf(core.Unavailable, "Can't listen on %s (http.addr): %v. Is another sellerdesk running? Set SELLERDESK_HTTP_ADDR to another port.", m.Config.HTTP.Addr, err)
+	}
+	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	m.Log.Info("serving", "addr", ln.Addr().String(), "demo", m.Demo)
+	var wg sync.WaitGroup
+	errc := make(chan error, 1)
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+			cancel()
+		}
+	})
+	wg.Go(func() { m.sweepLoop(ctx) })
+	if m.Demo && m.Interactive {
+		wg.Go(func() {
+			defer cancel() // closing the demo console stops the demo
+			c := m.newConsole(core.Owner)
+			c.Interactive, c.HistoryFile = true, console.DefaultHistoryFile()
+			m.banner()
+			fmt.Fprintf(m.Stdout, "    Health and metrics: http://%s/healthz  http://%s/metrics\n\n", ln.Addr(), ln.Addr())
+			_, _ = c.Run(ctx)
+		})
+	} else if m.Demo {
+		fmt.Fprintf(m.Stdout, "DEMO MODE: sellerdesk on %s with made-up orders, serving http://%s. Work the orders with: go run ./bot console\n", demoDB, ln.Addr())
+	}
+	<-ctx.Done()
+	shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	_ = srv.Shutdown(shutdown)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
+}
+
+func (m *Main) sweepLoop(ctx context.Context) {
+	t := time.NewTicker(m.Config.Orders.SweepInterval.Duration)
+	defer t.Stop()
+	for {
+		res, err := m.Engine.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			m.Log.Warn("timed order rules", "err", err)
+		} else if n := len(res.Warned) + len(res.AutoCanceled) + len(res.Expired) + len(res.Completed); n > 0 {
+			m.Log.Info("timed order rules", "warned", len(res.Warned), "auto_canceled", len(res.AutoCanceled), "expired", len(res.Expired), "completed", len(res.Completed))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Handler serves /healthz and /metrics.
+func (m *Main) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := m.Engine.Ping(ctx); err != nil {
+			m.Log.Warn("health check", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	return mux
+}

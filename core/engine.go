@@ -1,0 +1,610 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Engine runs commands of the command language against a Store. It checks
+// permission and the order rules inside one store transaction and records
+// what happened (the change, an audit entry, outbox messages).
+type Engine struct {
+	store   Store
+	clock   Clock
+	ids     IDs
+	policy  Policy
+	observe func(command string, code Code, d time.Duration)
+}
+
+// Options configure an Engine. Zero fields take defaults.
+type Options struct {
+	Clock  Clock
+	IDs    IDs
+	Policy *Policy
+	// Observe, when set, is told about every command run (for metrics);
+	// code is "" on success.
+	Observe func(command string, code Code, d time.Duration)
+}
+
+// NewEngine returns an engine on store.
+func NewEngine(store Store, opt Options) *Engine {
+	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), observe: opt.Observe}
+	if e.clock == nil {
+		e.clock = SystemClock{}
+	}
+	if e.ids == nil {
+		e.ids = RandomIDs{}
+	}
+	if opt.Policy != nil {
+		e.policy = *opt.Policy
+	}
+	return e
+}
+
+// Policy returns the shop policy the engine applies.
+func (e *Engine) Policy() Policy { return e.policy }
+
+// Now is the engine's clock.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// now is the clock in UTC at the stores' microsecond precision, so what is
+// saved reads back equal.
+func (e *Engine) now() time.Time { return e.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Request is one command from one actor.
+type Request struct {
+	Actor   Actor
+	Command Command
+	// DryRun checks the command and returns a Preview of what it would
+	// change, changing nothing.
+	DryRun bool
+}
+
+// Page describes one page of a list.
+type Page struct {
+	Page  int  `json:"page"`
+	Limit int  `json:"limit"`
+	More  bool `json:"more"`
+}
+
+// Preview is what a changing command will do, shown before it is done
+// (console --dry-run, chat confirm dialogs).
+type Preview struct {
+	Command string         `json:"command"`
+	Changes []string       `json:"changes"`
+	Health  []HealthEffect `json:"health,omitempty"`
+}
+
+// Result is what a command returns. Only the fields the command fills are
+// set; adapters render them for their platform.
+type Result struct {
+	Command string       `json:"command"`
+	Message string       `json:"message,omitempty"`
+	DryRun  bool         `json:"dry_run,omitempty"`
+	Order   *Order       `json:"order,omitempty"`
+	Actions []string     `json:"actions,omitempty"` // what the actor may do next with Order
+	Orders  []Order      `json:"orders,omitempty"`
+	Return  *Return      `json:"return,omitempty"`
+	Returns []Return     `json:"returns,omitempty"`
+	Refund  *Refund      `json:"refund,omitempty"`
+	Stock   []Stock      `json:"stock,omitempty"`
+	Health  *Health      `json:"health,omitempty"`
+	Audit   []AuditEntry `json:"audit,omitempty"`
+	Help    *HelpText    `json:"help,omitempty"`
+	Page    *Page        `json:"page,omitempty"`
+	Preview *Preview     `json:"preview,omitempty"`
+	Events  []Event      `json:"events,omitempty"`
+}
+
+// errDryRun rolls back a dry run's transaction after its preview is built.
+var errDryRun = errors.New("dry run")
+
+// RunLine parses line and runs it.
+func (e *Engine) RunLine(ctx context.Context, actor Actor, line string, dryRun bool) (*Result, error) {
+	cmd, err := Parse(line)
+	if err != nil {
+		return nil, err
+	}
+	return e.Do(ctx, Request{Actor: actor, Command: cmd, DryRun: dryRun})
+}
+
+// Do checks permission and runs one command.
+func (e *Engine) Do(ctx context.Context, req Request) (*Result, error) {
+	if e.observe == nil {
+		return e.do(ctx, req)
+	}
+	start := time.Now()
+	res, err := e.do(ctx, req)
+	e.observe(req.Command.Name(), ErrorCode(err), time.Since(start))
+	return res, err
+}
+
+func (e *Engine) do(ctx context.Context, req Request) (*Result, error) {
+	if err := authorize(req.Actor, req.Command.Name(), IsWrite(req.Command)); err != nil {
+		return nil, err
+	}
+	if !IsWrite(req.Command) {
+		return e.read(ctx, req)
+	}
+	var res *Result
+	err := e.store.Update(ctx, func(tx Tx) error {
+		r, err := e.write(ctx, tx, req)
+		if err != nil {
+			return err
+		}
+		res = r
+		if req.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// authorize denies by default: no role, nothing; viewers only read.
+func authorize(a Actor, name string, write bool) error {
+	if a.Role == "" {
+		who := a.ID
+		if who == "" {
+			who = "you"
+		}
+		return Errorf(Forbidden, "Sorry, %s is not on this desk's staff list, so sellerdesk can't run %s. Ask an owner to add %s under roles in the config.", who, name, who)
+	}
+	if !a.Role.can(write) {
+		return Errorf(Forbidden, "Sorry, the %s role can look but not change anything; %s needs the agent or owner role.", a.Role, name)
+	}
+	return nil
+}
+
+func (e *Engine) read(ctx context.Context, req Request) (*Result, error) {
+	res := &Result{Command: req.Command.String()}
+	now := e.now()
+	err := e.store.View(ctx, func(tx Tx) error {
+		switch c := req.Command.(type) {
+		case GetOrder:
+			o, err := tx.Order(ctx, c.OrderID)
+			if err != nil {
+				return err
+			}
+			res.Order, res.Actions = o, e.policy.Actions(o, req.Actor.Role, now)
+		case ListOrders:
+			return e.listOrders(ctx, tx, c, res)
+		case ListReturns:
+			q := ReturnQuery{Limit: 100}
+			if c.Status != "" {
+				q.Statuses = []ReturnStatus{c.Status}
+			}
+			rs, err := tx.Returns(ctx, q)
+			res.Returns = rs
+			return err
+		case AdjustStock:
+			st, err := tx.Stocks(ctx, []string{c.SKU})
+			if err != nil {
+				return err
+			}
+			s, ok := st[c.SKU]
+			if !ok {
+				return FieldErrorf(NotFound, "sku", "SKU %s is not tracked yet. Start tracking it with: stock %s set <units>", c.SKU, quoteWord(c.SKU))
+			}
+			res.Stock = []Stock{s}
+		case ListLowStock:
+			st, err := tx.LowStock(ctx)
+			res.Stock = st
+			return err
+		case ShowHealth:
+			counts, err := tx.HealthCounts(ctx, e.policy.windows(now))
+			if err != nil {
+				return err
+			}
+			h := e.policy.HealthFrom(counts, now)
+			res.Health = &h
+		case ShowAudit:
+			limit := c.Limit
+			if limit == 0 {
+				limit = 20
+			}
+			a, err := tx.Audit(ctx, AuditQuery{OrderID: c.OrderID, Limit: limit})
+			res.Audit = a
+			return err
+		case Help:
+			h := HelpFor(c.Topic)
+			res.Help = &h
+		default:
+			return Errorf(Internal, "command %s has no reader", req.Command.Name())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// OrderQueryFor turns a list name into a store query.
+func (e *Engine) OrderQueryFor(f ListFilter, now time.Time) OrderQuery {
+	open := []Status{Unshipped, PartiallyShipped}
+	today := e.policy.Day(now)
+	switch f {
+	case ListPending:
+		return OrderQuery{Statuses: []Status{Pending}}
+	case ListUnshipped:
+		return OrderQuery{Statuses: open, Sort: ShipByFirst}
+	case ListLate:
+		// Late by calendar day, as the marketplace counts it.
+		return OrderQuery{Statuses: open, Fulfillment: Merchant, ShipByBefore: today.UTC(), Sort: ShipByFirst}
+	case ListDue:
+		return OrderQuery{Statuses: open, Fulfillment: Merchant, ShipByAfter: today.UTC(), ShipByBefore: now.Add(24 * time.Hour), Sort: ShipByFirst}
+	case ListShipped:
+		return OrderQuery{Statuses: []Status{Shipped, Delivered}}
+	case ListCanceled:
+		return OrderQuery{Statuses: []Status{Canceled}}
+	}
+	return OrderQuery{}
+}
+
+func (e *Engine) listOrders(ctx context.Context, tx Tx, c ListOrders, res *Result) error {
+	q := e.OrderQueryFor(c.Filter, e.now())
+	limit, page := c.Limit, c.Page
+	if limit == 0 {
+		limit = 20
+	}
+	if page == 0 {
+		page = 1
+	}
+	q.Limit, q.Offset = limit+1, (page-1)*limit
+	orders, err := tx.Orders(ctx, q)
+	if err != nil {
+		return err
+	}
+	more := len(orders) > limit
+	if more {
+		orders = orders[:limit]
+	}
+	res.Orders, res.Page = orders, &Page{Page: page, Limit: limit, More: more}
+	if len(orders) == 0 {
+		res.Message = "No orders in this list."
+	}
+	return nil
+}
+
+// change is an order write in progress: the order as it was, as it will be,
+// what the preview says about it, and what goes to the outbox.
+type change struct {
+	before, after *Order
+	changes       []string
+	events        []Event
+}
+
+func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error) {
+	now := e.now()
+	a := req.Actor
+	res := &Result{Command: req.Command.String(), DryRun: req.DryRun}
+	if c, ok := req.Command.(AdjustStock); ok {
+		return e.adjustStock(ctx, tx, req, c, res, now)
+	}
+	orderID, ret, err := e.target(ctx, tx, req.Command)
+	if err != nil {
+		return nil, err
+	}
+	o, err := tx.Order(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	before := cloneOrder(o)
+	ch := &change{before: before, after: o}
+	var r *Return
+	if ret != "" {
+		if r = o.Return(ret); r == nil {
+			return nil, FieldErrorf(NotFound, "return_id", "No return %s — check the return id.", ret)
+		}
+	}
+	switch c := req.Command.(type) {
+	case ShipOrder:
+		s, err := e.policy.Ship(o, c, now, e.ids.NewID("S"), a.Name)
+		if err != nil {
+			return nil, err
+		}
+		what := describeLines(s.Lines)
+		carrier := s.Carrier.DisplayName()
+		if s.Carrier == Other {
+			carrier = s.CarrierName
+		}
+		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: %s → %s.", o.ID, statusWord(before.Status), statusWord(o.Status)),
+			fmt.Sprintf("Ship %s with %s, tracking %s, ship date %s.", what, carrier, s.Tracking, s.ShipDate.Format(time.DateOnly)))
+		if s.Late {
+			ch.changes = append(ch.changes, fmt.Sprintf("This shipment is late: ship-by was %s.", e.policy.Day(o.ShipBy).Format(time.DateOnly)))
+		}
+		res.Message = fmt.Sprintf("Order %s %s: %s with %s %s.", o.ID, statusWord(o.Status), what, carrier, s.Tracking)
+	case CancelOrder:
+		if err := e.policy.Cancel(o, c.Reason, now); err != nil {
+			return nil, err
+		}
+		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: %s → cancelled (%s).", o.ID, statusWord(before.Status), c.Reason))
+		if held, _ := unitsBySKU(before); len(held) > 0 {
+			var parts []ItemQty
+			for _, sku := range skusOf(before) {
+				if held[sku] > 0 {
+					parts = append(parts, ItemQty{SKU: sku, Quantity: held[sku]})
+				}
+			}
+			ch.changes = append(ch.changes, "Restock "+describeItems(parts)+".")
+		}
+		if c.Reason == BuyerCanceled {
+			ch.changes = append(ch.changes, "buyer_canceled does not count against the pre-fulfilment cancel rate.")
+		}
+		res.Message = fmt.Sprintf("Order %s cancelled (%s).", o.ID, c.Reason)
+	case MarkDelivered:
+		if err := e.policy.Deliver(o, c.Date, now); err != nil {
+			return nil, err
+		}
+		end := e.policy.ReturnWindowEnd(o).AddDate(0, 0, -1)
+		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: shipped → delivered on %s; returns possible until %s.", o.ID, o.DeliveredAt.Format(time.DateOnly), end.In(e.policy.loc()).Format(time.DateOnly)))
+		res.Message = fmt.Sprintf("Order %s delivered.", o.ID)
+	case RequestReturn:
+		r, err := e.policy.RequestReturn(o, c, now, e.ids.NewID("R"))
+		if err != nil {
+			return nil, err
+		}
+		ch.changes = append(ch.changes, fmt.Sprintf("Return %s of %s on order %s, reason: %s.", r.ID, describeItems(r.Items), o.ID, r.Reason))
+		res.Return = r
+		res.Message = fmt.Sprintf("Return %s requested for order %s. Approve or reject it next.", r.ID, o.ID)
+	case ApproveReturn:
+		if err := e.policy.ApproveReturn(r, now); err != nil {
+			return nil, err
+		}
+		ch.changes = append(ch.changes, fmt.Sprintf("Return %s (%s): requested → approved.", r.ID, describeItems(r.Items)))
+		res.Return, res.Message = r, fmt.Sprintf("Return %s approved. Record it with received %s when the units arrive.", r.ID, r.ID)
+	case RejectReturn:
+		if err := e.policy.RejectReturn(r, c.Reason, now); err != nil {
+			return nil, err
+		}
+		ch.changes = append(ch.changes, fmt.Sprintf("Return %s: requested → rejected: %s.", r.ID, r.RejectReason))
+		res.Return, res.Message = r, fmt.Sprintf("Return %s rejected.", r.ID)
+	case ReceiveReturn:
+		if err := e.policy.ReceiveReturn(r, now); err != nil {
+			return nil, err
+		}
+		due := r.RefundBy.In(e.policy.loc()).Format("Mon 2 Jan 2006")
+		ch.changes = append(ch.changes, fmt.Sprintf("Return %s: approved → received; refund due by %s.", r.ID, due))
+		res.Return, res.Message = r, fmt.Sprintf("Return %s received. Refund it by %s: refund %s full <reason>.", r.ID, due, r.ID)
+	case IssueRefund:
+		limit, err := ParseAmount(e.policy.OwnerRefundAbove, o.Currency)
+		if err != nil {
+			return nil, Errorf(Internal, "refunds.owner_above %q is not an amount", e.policy.OwnerRefundAbove)
+		}
+		ref, err := e.policy.Refund(o, r, c, a.Role, limit, now, e.ids.NewID("F"), a.Name)
+		if err != nil {
+			return nil, err
+		}
+		what := "order " + o.ID
+		if r != nil {
+			what = fmt.Sprintf("return %s on order %s", r.ID, o.ID)
+		}
+		ch.changes = append(ch.changes, fmt.Sprintf("Refund %s for %s (paid %s, refunded before %s).", FormatAmount(ref.Amount, o.Currency), what, FormatAmount(o.Paid(), o.Currency), FormatAmount(before.Refunded(), o.Currency)))
+		res.Refund, res.Message = ref, fmt.Sprintf("Refunded %s for %s.", FormatAmount(ref.Amount, o.Currency), what)
+	default:
+		return nil, Errorf(Internal, "command %s has no writer", req.Command.Name())
+	}
+	if err := e.commit(ctx, tx, req, []*change{ch}, res, now); err != nil {
+		return nil, err
+	}
+	res.Order, res.Actions = o, e.policy.Actions(o, a.Role, now)
+	return res, nil
+}
+
+// target finds the order (and return) a command is about. Return ids are
+// looked up first for refund, whose target may be either.
+func (e *Engine) target(ctx context.Context, tx Tx, c Command) (orderID, returnID string, err error) {
+	var ret string
+	switch c := c.(type) {
+	case ShipOrder:
+		return c.OrderID, "", nil
+	case CancelOrder:
+		return c.OrderID, "", nil
+	case MarkDelivered:
+		return c.OrderID, "", nil
+	case RequestReturn:
+		return c.OrderID, "", nil
+	case ApproveReturn:
+		ret = c.ReturnID
+	case RejectReturn:
+		ret = c.ReturnID
+	case ReceiveReturn:
+		ret = c.ReturnID
+	case IssueRefund:
+		if !strings.HasPrefix(strings.ToUpper(c.Target), "R-") {
+			return c.Target, "", nil
+		}
+		ret = strings.ToUpper(c.Target)
+	default:
+		return "", "", Errorf(Internal, "command %s has no target", c.Name())
+	}
+	id, err := tx.ReturnOrderID(ctx, ret)
+	return id, ret, err
+}
+
+// commit saves changed orders with their stock movement, the audit entry and
+// the outbox messages — or, for a dry run, only builds the preview.
+func (e *Engine) commit(ctx context.Context, tx Tx, req Request, changes []*change, res *Result, now time.Time) error {
+	var orders []*Order
+	deltas := map[string]stockDelta{}
+	var skus []string
+	for _, ch := range changes {
+		for sku, d := range stockChanges(ch.before, ch.after) {
+			x := deltas[sku]
+			deltas[sku] = stockDelta{reserved: x.reserved + d.reserved, available: x.available + d.available}
+		}
+		skus = append(skus, skusOf(ch.before, ch.after)...)
+		orders = append(orders, ch.after)
+	}
+	stocks, err := tx.Stocks(ctx, skus)
+	if err != nil {
+		return err
+	}
+	changedStock, events := applyStock(stocks, deltas)
+	p := &Preview{Command: req.Command.String()}
+	for _, ch := range changes {
+		p.Changes = append(p.Changes, ch.changes...)
+		events = append(events, ch.events...)
+	}
+	for _, ev := range events {
+		p.Changes = append(p.Changes, ev.Text)
+	}
+	w := e.policy.windows(now)
+	counts, err := tx.HealthCounts(ctx, w)
+	if err != nil {
+		return err
+	}
+	after := counts
+	for _, ch := range changes {
+		after = e.policy.countsAfter(after, w, ch.before, ch.after)
+	}
+	p.Health = e.policy.effects(counts, after, now)
+	res.Preview = p
+	if req.DryRun {
+		return nil
+	}
+	for _, o := range orders {
+		o.UpdatedAt = now
+	}
+	if err := tx.SaveOrders(ctx, orders); err != nil {
+		return err
+	}
+	if len(changedStock) > 0 {
+		if err := tx.SaveStocks(ctx, changedStock); err != nil {
+			return err
+		}
+	}
+	for i := range events {
+		events[i].At = now
+		if err := tx.Enqueue(ctx, events[i]); err != nil {
+			return err
+		}
+	}
+	res.Events = events
+	orderID := ""
+	if len(changes) == 1 {
+		orderID = changes[0].after.ID
+	}
+	return tx.AddAudit(ctx, AuditEntry{At: now, ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role,
+		Source: req.Actor.Source, Command: req.Command.String(), OrderID: orderID})
+}
+
+func (e *Engine) adjustStock(ctx context.Context, tx Tx, req Request, c AdjustStock, res *Result, now time.Time) (*Result, error) {
+	st, err := tx.Stocks(ctx, []string{c.SKU})
+	if err != nil {
+		return nil, err
+	}
+	before, tracked := st[c.SKU]
+	if !tracked && c.Op != StockSet {
+		return nil, FieldErrorf(NotFound, "sku", "SKU %s is not tracked yet. Start tracking it with: stock %s set <units>", c.SKU, quoteWord(c.SKU))
+	}
+	if !tracked {
+		before = Stock{SKU: c.SKU, Threshold: e.policy.LowStockThreshold}
+	}
+	s := before
+	switch c.Op {
+	case StockSet:
+		s.Available = c.N
+	case StockAdd:
+		s.Available += c.N
+	case StockRemove:
+		if c.N > s.Available {
+			return nil, FieldErrorf(Invalid, "quantity", "Only %d unit(s) of %s are available; can't remove %d.", max(s.Available, 0), c.SKU, c.N)
+		}
+		s.Available -= c.N
+	case StockThreshold:
+		s.Threshold = c.N
+	}
+	events := stockEvents(before, s)
+	p := &Preview{Command: c.String(), Changes: []string{fmt.Sprintf("%s: available %d → %d, low-stock threshold %d → %d.", c.SKU, before.Available, s.Available, before.Threshold, s.Threshold)}}
+	if !tracked {
+		p.Changes[0] = fmt.Sprintf("Start tracking %s with %d available (low-stock threshold %d).", c.SKU, s.Available, s.Threshold)
+	}
+	for _, ev := range events {
+		p.Changes = append(p.Changes, ev.Text)
+	}
+	res.Preview, res.Stock = p, []Stock{s}
+	res.Message = fmt.Sprintf("%s: %d available, %d reserved, low-stock threshold %d.", s.SKU, s.Available, s.Reserved, s.Threshold)
+	if req.DryRun {
+		return res, nil
+	}
+	if err := tx.SaveStocks(ctx, []Stock{s}); err != nil {
+		return nil, err
+	}
+	for i := range events {
+		events[i].At = now
+		if err := tx.Enqueue(ctx, events[i]); err != nil {
+			return nil, err
+		}
+	}
+	res.Events = events
+	return res, tx.AddAudit(ctx, AuditEntry{At: now, ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role,
+		Source: req.Actor.Source, Command: c.String(), Detail: res.Message})
+}
+
+func statusWord(s Status) string {
+	if s == Canceled {
+		return "cancelled"
+	}
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
+func describeLines(lines []ShipmentLine) string {
+	items := make([]ItemQty, len(lines))
+	for i, l := range lines {
+		items[i] = ItemQty{SKU: l.SKU, Quantity: l.Quantity}
+	}
+	return describeItems(items)
+}
+
+// cloneOrder deep-copies an order so a change can be compared with its start.
+func cloneOrder(o *Order) *Order {
+	c := *o
+	c.Items = append([]Item(nil), o.Items...)
+	c.Shipments = append([]Shipment(nil), o.Shipments...)
+	for i := range c.Shipments {
+		c.Shipments[i].Lines = append([]ShipmentLine(nil), o.Shipments[i].Lines...)
+	}
+	c.Returns = append([]Return(nil), o.Returns...)
+	for i := range c.Returns {
+		c.Returns[i].Items = append([]ItemQty(nil), o.Returns[i].Items...)
+	}
+	c.Refunds = append([]Refund(nil), o.Refunds...)
+	return &c
+}
+
+// Shipments lists shipments with a ship date in [since, until), for the
+// marketplace's shipping confirmation upload.
+func (e *Engine) Shipments(ctx context.Context, a Actor, since, until time.Time) ([]OrderShipment, error) {
+	if err := authorize(a, "export", false); err != nil {
+		return nil, err
+	}
+	if !until.After(since) {
+		return nil, FieldErrorf(Invalid, "until", "The end of the range (%s) must be after its start (%s).", until.Format(time.DateOnly), since.Format(time.DateOnly))
+	}
+	var out []OrderShipment
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Shipments(ctx, ShipmentQuery{Since: since, Until: until})
+		return err
+	})
+	return out, err
+}
+
+// Ping checks that the store answers, for health checks.
+func (e *Engine) Ping(ctx context.Context) error {
+	return e.store.View(ctx, func(tx Tx) error {
+		_, err := tx.Stocks(ctx, []string{"-"})
+		return err
+	})
+}

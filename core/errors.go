@@ -1,0 +1,102 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error so every adapter can map it to its platform
+// (HTTP status, ephemeral message, exit status) without parsing text.
+type Code string
+
+const (
+	NotFound    Code = "not_found"
+	Invalid     Code = "invalid"
+	Conflict    Code = "conflict"
+	Forbidden   Code = "forbidden"
+	Unavailable Code = "unavailable"
+	Internal    Code = "internal"
+)
+
+// Error is the one error type of sellerdesk. Message is written for the
+// person in the chat: it names the field and says what was wrong.
+type Error struct {
+	Code    Code
+	Field   string // the argument or setting at fault, when there is one
+	Message string
+	Err     error // underlying cause, logged but never shown
+}
+
+func (e *Error) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return string(e.Code)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf is Errorf for a mistake in one named field, so that forms
+// (Slack modals, Discord modals, web forms) can show it on that field.
+func FieldErrorf(code Code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// WrapInternal marks an unexpected failure. Its text is logged, never shown.
+func WrapInternal(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Code: Internal, Message: what, Err: err}
+}
+
+// ErrorCode returns the code of any error; unknown errors are Internal.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// ErrorMessage returns the text safe to show a user. Internal errors get a
+// generic sentence: their detail may hold SQL or secrets and goes to the log.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code != Internal {
+		return e.Error()
+	}
+	if errors.As(err, &e) && e.Message != "" {
+		return "Internal error: " + e.Message + ". The details are in the bot's log."
+	}
+	return "Internal error. The details are in the bot's log."
+}
+
+// ErrorField returns the field an error is about, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+func asError(err error, target **Error) bool { return errors.As(err, target) }

@@ -1,0 +1,281 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+)
+
+// ImportStats counts what an import did.
+type ImportStats struct {
+	New       int `json:"new"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Import merges orders read from a marketplace report into the store, in
+// one transaction per batch. A new order is placed (ship-by computed, units
+// reserved); a known one takes the report's newer facts but never moves
+// back along the flow and never loses what staff did here (shipments,
+// cancels, returns, refunds). Importing the same report twice changes
+// nothing; a report older than the stored data (by ReportUpdated) is
+// ignored for that order.
+func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error) {
+	var stats ImportStats
+	if len(batch) == 0 {
+		return stats, nil
+	}
+	now := e.now()
+	// Rows of one order may be split within a batch; fold them first.
+	incoming := make([]*Order, 0, len(batch))
+	byID := map[string]*Order{}
+	for i := range batch {
+		o := &batch[i]
+		normalizeTimes(o)
+		if prev, ok := byID[o.ID]; ok {
+			mergeReport(prev, o)
+			continue
+		}
+		byID[o.ID] = o
+		incoming = append(incoming, o)
+	}
+	ids := make([]string, len(incoming))
+	for i, o := range incoming {
+		ids[i] = o.ID
+	}
+	err := e.store.Update(ctx, func(tx Tx) error {
+		stats = ImportStats{}
+		existing, err := tx.OrdersByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		var changes []*change
+		for _, in := range incoming {
+			old := existing[in.ID]
+			if old == nil {
+				o := cloneOrder(in)
+				e.place(o, now)
+				changes = append(changes, &change{after: o})
+				stats.New++
+				continue
+			}
+			o := cloneOrder(old)
+			if in.ReportUpdated.Before(old.ReportUpdated) || !e.refresh(o, in, now) {
+				stats.Unchanged++
+				continue
+			}
+			changes = append(changes, &change{before: old, after: o})
+			stats.Updated++
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		return e.saveImported(ctx, tx, changes, now)
+	})
+	return stats, err
+}
+
+// saveImported writes imported orders with their stock movement and alerts.
+// Health previews don't apply: nobody confirms an import line by line.
+func (e *Engine) saveImported(ctx context.Context, tx Tx, changes []*change, now time.Time) error {
+	orders := make([]*Order, len(changes))
+	deltas := map[string]stockDelta{}
+	var skus []string
+	for i, ch := range changes {
+		orders[i] = ch.after
+		for sku, d := range stockChanges(ch.before, ch.after) {
+			x := deltas[sku]
+			deltas[sku] = stockDelta{reserved: x.reserved + d.reserved, available: x.available + d.available}
+		}
+		skus = append(skus, skusOf(ch.after)...)
+	}
+	if err := tx.SaveOrders(ctx, orders); err != nil {
+		return err
+	}
+	stocks, err := tx.Stocks(ctx, dedupe(skus))
+	if err != nil || len(stocks) == 0 {
+		return err
+	}
+	changed, events := applyStock(stocks, deltas)
+	if len(changed) > 0 {
+		if err := tx.SaveStocks(ctx, changed); err != nil {
+			return err
+		}
+	}
+	for _, ev := range events {
+		ev.At = now
+		if err := tx.Enqueue(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dedupe(s []string) []string {
+	seen := make(map[string]bool, len(s))
+	out := s[:0:0]
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// place sets up an order seen for the first time.
+func (e *Engine) place(o *Order, now time.Time) {
+	if o.Fulfillment == "" {
+		o.Fulfillment = Merchant
+	}
+	if o.Status == "" {
+		o.Status = Unshipped
+		if o.PaymentsDate == nil {
+			o.Status = Pending
+		}
+	}
+	o.ShipBy = e.policy.ShipBy(o.PurchaseDate)
+	settleItems(o)
+	if o.Status == Canceled && o.CanceledAt == nil {
+		t := o.ReportUpdated
+		o.CanceledAt = &t
+	}
+	if o.Status == Delivered && o.DeliveredAt == nil {
+		t := o.ReportUpdated
+		o.DeliveredAt = &t
+	}
+	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 0
+}
+
+// settleItems makes item quantities agree with a status the report gave:
+// an order shipped in Seller Central has every unit shipped.
+func settleItems(o *Order) {
+	switch o.Status {
+	case Shipped, Delivered, Completed:
+		for i := range o.Items {
+			o.Items[i].Shipped = o.Items[i].Quantity
+		}
+	}
+}
+
+// refresh applies a report's view of an order to the stored one and reports
+// whether anything changed.
+func (e *Engine) refresh(o, in *Order, now time.Time) bool {
+	before := cloneOrder(o)
+	o.Buyer, o.ShipTo = pick(in.Buyer, o.Buyer), pick(in.ShipTo, o.ShipTo)
+	if in.SalesChannel != "" {
+		o.SalesChannel = in.SalesChannel
+	}
+	if in.ShipServiceLevel != "" {
+		o.ShipServiceLevel = in.ShipServiceLevel
+	}
+	if in.Currency != "" {
+		o.Currency = in.Currency
+	}
+	if in.PaymentsDate != nil {
+		o.PaymentsDate = in.PaymentsDate
+	}
+	if in.Fulfillment != "" {
+		o.Fulfillment = in.Fulfillment
+	}
+	for _, it := range in.Items {
+		found := false
+		for i := range o.Items {
+			if o.Items[i].OrderItemID == it.OrderItemID {
+				found = true
+				shipped := o.Items[i].Shipped
+				o.Items[i] = it
+				o.Items[i].Shipped = max(shipped, min(it.Shipped, it.Quantity))
+			}
+		}
+		if !found {
+			o.Items = append(o.Items, it)
+		}
+	}
+	status := in.Status
+	if status == "" && o.Status == Pending && o.PaymentsDate != nil {
+		status = Unshipped // payment cleared since the last report
+	}
+	// Forward only, and a local cancel or shipment is never undone.
+	if status != "" && status.rank() > o.Status.rank() && o.Status != Canceled {
+		if status != Canceled || o.Open() || o.Status == Pending {
+			o.Status = status
+			settleItems(o)
+			if status == Canceled && o.CanceledAt == nil {
+				t := in.ReportUpdated
+				o.CanceledAt = &t
+			}
+			if status == Delivered && o.DeliveredAt == nil {
+				t := in.ReportUpdated
+				o.DeliveredAt = &t
+			}
+		}
+	}
+	if in.ReportUpdated.After(o.ReportUpdated) {
+		o.ReportUpdated = in.ReportUpdated
+	}
+	if reflect.DeepEqual(before, o) {
+		return false
+	}
+	o.UpdatedAt = now
+	return true
+}
+
+// pick keeps the stored value when the report leaves a value out (the All
+// Orders report has no buyer or street columns).
+func pick[T comparable](in, old T) T {
+	var zero T
+	if in == zero {
+		return old
+	}
+	return in
+}
+
+// mergeReport folds a later piece of the same order from one report into
+// the first: more items, and the later status and dates.
+func mergeReport(into, more *Order) {
+	for _, it := range more.Items {
+		replaced := false
+		for i := range into.Items {
+			if into.Items[i].OrderItemID == it.OrderItemID {
+				into.Items[i], replaced = it, true
+			}
+		}
+		if !replaced {
+			into.Items = append(into.Items, it)
+		}
+	}
+	if more.ReportUpdated.After(into.ReportUpdated) {
+		into.ReportUpdated = more.ReportUpdated
+		if more.Status != "" {
+			into.Status = more.Status
+		}
+	}
+}
+
+// AuthorizeImport checks that an actor may import orders (agents and owners).
+func AuthorizeImport(a Actor) error { return authorize(a, "import", true) }
+
+// RecordImport writes one audit entry for a finished import.
+func (e *Engine) RecordImport(ctx context.Context, a Actor, file string, s ImportStats, bad int) error {
+	return e.store.Update(ctx, func(tx Tx) error {
+		return tx.AddAudit(ctx, AuditEntry{At: e.now(), ActorID: a.ID, Actor: a.Name, Role: a.Role, Source: a.Source,
+			Command: "import orders " + file, Detail: fmt.Sprintf("%d new, %d updated, %d unchanged, %d bad lines", s.New, s.Updated, s.Unchanged, bad)})
+	})
+}
+
+// normalizeTimes puts a report's times in UTC at the stores' microsecond
+// precision, so an order read back compares equal to the one imported.
+func normalizeTimes(o *Order) {
+	fix := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+	fixp := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		x := fix(*t)
+		return &x
+	}
+	o.PurchaseDate, o.ReportUpdated = fix(o.PurchaseDate), fix(o.ReportUpdated)
+	o.PaymentsDate, o.CanceledAt, o.DeliveredAt = fixp(o.PaymentsDate), fixp(o.CanceledAt), fixp(o.DeliveredAt)
+}

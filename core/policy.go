@@ -1,0 +1,101 @@
+package core
+
+import "time"
+
+// Policy holds the shop's rules that are numbers. Every field has a default
+// from the seller order flow (DefaultPolicy); config may change them.
+type Policy struct {
+	// HandlingDays is the handling time in business days: ship-by is the
+	// purchase date plus this many business days.
+	HandlingDays int
+	// ReturnWindowDays is how long after delivery a buyer may ask for a return.
+	ReturnWindowDays int
+	// RefundDays is how many business days after a return is received the
+	// refund is due.
+	RefundDays int
+	// OwnerRefundAbove is the largest refund, a decimal in the order's
+	// currency, an agent may give; above it only an owner may.
+	OwnerRefundAbove string
+	// AutoCancelDays: an order not confirmed shipped this many days after
+	// purchase is cancelled automatically; staff are warned WarnDaysBefore.
+	AutoCancelDays int
+	WarnDaysBefore int
+	// PendingDays is how long payment verification may take before a pending
+	// order is cancelled.
+	PendingDays int
+	// BuyerCancelMinutes is how long after purchase a buyer may cancel.
+	BuyerCancelMinutes int
+	// LowStockThreshold is the threshold a newly tracked SKU gets.
+	LowStockThreshold int
+	// Account health windows (days) and targets.
+	LateShipmentDays int
+	CancelRateDays   int
+	TrackingDays     int
+	MaxLateShipment  float64 // late shipment rate must stay below
+	MaxCancelRate    float64 // pre-fulfilment cancel rate must stay below
+	MinValidTracking float64 // valid tracking rate must stay above
+	// Location is the shop's time zone: business days and ship dates are
+	// calendar days there.
+	Location *time.Location
+}
+
+// DefaultPolicy returns the defaults named in DESIGN.md.
+func DefaultPolicy() Policy {
+	return Policy{
+		HandlingDays:       2,
+		ReturnWindowDays:   30,
+		RefundDays:         2,
+		OwnerRefundAbove:   "100.00",
+		AutoCancelDays:     30,
+		WarnDaysBefore:     7,
+		PendingDays:        21,
+		BuyerCancelMinutes: 30,
+		LowStockThreshold:  5,
+		LateShipmentDays:   10,
+		CancelRateDays:     7,
+		TrackingDays:       30,
+		MaxLateShipment:    0.04,
+		MaxCancelRate:      0.025,
+		MinValidTracking:   0.95,
+		Location:           time.UTC,
+	}
+}
+
+func (p Policy) loc() *time.Location {
+	if p.Location == nil {
+		return time.UTC
+	}
+	return p.Location
+}
+
+// AddBusinessDays returns t plus n business days (Monday to Friday) in the
+// shop's time zone, keeping the time of day. A purchase on Saturday with two
+// handling days ships by Tuesday.
+func (p Policy) AddBusinessDays(t time.Time, n int) time.Time {
+	d := t.In(p.loc())
+	for n > 0 {
+		d = d.AddDate(0, 0, 1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return d
+}
+
+// ShipBy is the latest ship date of an order purchased at t.
+func (p Policy) ShipBy(purchase time.Time) time.Time {
+	return p.AddBusinessDays(purchase, p.HandlingDays).UTC()
+}
+
+// Day returns the calendar day of t in the shop's time zone, as midnight.
+func (p Policy) Day(t time.Time) time.Time {
+	y, m, d := t.In(p.loc()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, p.loc())
+}
+
+// LateOn reports whether shipping on day counts as late for ship-by: the
+// marketplace compares calendar days, so shipping later on the ship-by day
+// is still on time.
+func (p Policy) LateOn(day, shipBy time.Time) bool {
+	return p.Day(day).After(p.Day(shipBy))
+}

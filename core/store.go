@@ -1,0 +1,171 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps orders, stock, the audit log and the outbox. Every engine
+// command runs inside one Update, so a rule is checked against the state it
+// changes and a refused command leaves nothing behind.
+//
+// Implementations: adapters/sqlstore (SQLite and PostgreSQL). The contract
+// they must meet is the test suite in adapters/sqlstore/storetest.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Update runs fn in a read-write transaction. If fn returns an error the
+	// transaction is rolled back and the error returned unchanged.
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is the work a store can do inside one transaction.
+//
+// Errors: a missing row is an *Error with code NotFound; a save that lost a
+// race (stale Version, duplicate insert, serialization failure) is Conflict;
+// anything else is Internal.
+type Tx interface {
+	// Order returns one order with its items, shipments, returns and refunds.
+	// Inside Update the order's row is locked until the transaction ends.
+	Order(ctx context.Context, id string) (*Order, error)
+	// OrdersByID returns the orders that exist among ids, keyed by id
+	// (locked inside Update). Missing ids are simply absent.
+	OrdersByID(ctx context.Context, ids []string) (map[string]*Order, error)
+	// Orders lists orders matching q, with their children.
+	Orders(ctx context.Context, q OrderQuery) ([]Order, error)
+	// SaveOrders inserts orders with Version 0 and updates the others when
+	// their Version still matches the stored one, writing items, shipments,
+	// returns and refunds. On success each order's Version is the new one.
+	SaveOrders(ctx context.Context, orders []*Order) error
+	// ReturnOrderID returns the id of the order a return belongs to.
+	ReturnOrderID(ctx context.Context, returnID string) (string, error)
+	// Returns lists returns matching q, newest first.
+	Returns(ctx context.Context, q ReturnQuery) ([]Return, error)
+	// Shipments lists shipments whose ship date is in [Since, Until), oldest first.
+	Shipments(ctx context.Context, q ShipmentQuery) ([]OrderShipment, error)
+
+	// Stocks returns the tracked SKUs among skus (all tracked SKUs when skus
+	// is empty), keyed by SKU. Untracked SKUs are absent.
+	Stocks(ctx context.Context, skus []string) (map[string]Stock, error)
+	// LowStock lists tracked SKUs whose Available is below their Threshold.
+	LowStock(ctx context.Context) ([]Stock, error)
+	// SaveStocks inserts or replaces stock rows.
+	SaveStocks(ctx context.Context, stocks []Stock) error
+
+	// HealthCounts counts what account health is computed from.
+	HealthCounts(ctx context.Context, w HealthWindows) (HealthCounts, error)
+
+	// AddAudit appends to the audit log.
+	AddAudit(ctx context.Context, e AuditEntry) error
+	// Audit lists audit entries, newest first.
+	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+	// Enqueue writes a message to the outbox; adapters deliver it later.
+	Enqueue(ctx context.Context, ev Event) error
+	// Outbox lists undelivered outbox messages with ID > afterID, oldest first.
+	Outbox(ctx context.Context, afterID int64, limit int) ([]Event, error)
+	// MarkDelivered marks an outbox message delivered.
+	MarkDelivered(ctx context.Context, id int64, at time.Time) error
+}
+
+// OrderSort is the order a list comes back in.
+type OrderSort string
+
+const (
+	NewestFirst OrderSort = "newest"  // purchase date, newest first (default)
+	ShipByFirst OrderSort = "ship_by" // ship-by date, soonest first
+)
+
+// OrderQuery selects orders. Zero fields do not filter.
+type OrderQuery struct {
+	Statuses        []Status
+	Fulfillment     Fulfillment
+	ShipByBefore    time.Time // ship_by < ShipByBefore
+	ShipByAfter     time.Time // ship_by >= ShipByAfter
+	PurchasedBefore time.Time // purchase_date < PurchasedBefore
+	Sort            OrderSort
+	Limit           int // 0: no limit
+	Offset          int
+}
+
+// ReturnQuery selects returns. Zero fields do not filter.
+type ReturnQuery struct {
+	Statuses []ReturnStatus
+	OrderID  string
+	Limit    int
+}
+
+// ShipmentQuery selects shipments by ship date.
+type ShipmentQuery struct {
+	Since, Until time.Time
+}
+
+// OrderShipment is a shipment with the order facts a shipping confirmation
+// file needs.
+type OrderShipment struct {
+	OrderID  string
+	Shipment Shipment
+}
+
+// AuditQuery selects audit entries.
+type AuditQuery struct {
+	OrderID string
+	Limit   int
+}
+
+// HealthWindows are the start times of the periods each rate looks at.
+type HealthWindows struct {
+	LateSince     time.Time // late shipment rate: shipments confirmed since
+	CancelSince   time.Time // cancel rate: merchant orders purchased since
+	TrackingSince time.Time // valid tracking rate: shipments confirmed since
+}
+
+// HealthCounts are the raw numbers behind account health, merchant-fulfilled
+// orders only (the marketplace's own shipments don't count against a seller).
+type HealthCounts struct {
+	// ShippedOrders have a shipment with ship date since LateSince; LateOrders
+	// are those among them with a late shipment.
+	ShippedOrders int `json:"shipped_orders"`
+	LateOrders    int `json:"late_orders"`
+	// Orders purchased since CancelSince, and how many of them were cancelled
+	// for each reason.
+	Orders   int                  `json:"orders"`
+	Canceled map[CancelReason]int `json:"canceled"`
+	// Shipments since TrackingSince and how many had a valid tracking number.
+	Shipments     int `json:"shipments"`
+	ValidTracking int `json:"valid_tracking"`
+}
+
+// AuditEntry records one staff action.
+type AuditEntry struct {
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actor_id"`
+	Actor   string    `json:"actor"`
+	Role    Role      `json:"role"`
+	Source  string    `json:"source"` // console, slack, discord, web, system
+	Command string    `json:"command"`
+	OrderID string    `json:"order_id,omitempty"`
+	Detail  string    `json:"detail,omitempty"`
+}
+
+// EventKind names an outbox message.
+type EventKind string
+
+const (
+	EventLowStock     EventKind = "low_stock"
+	EventOutOfStock   EventKind = "out_of_stock"
+	EventShipWarning  EventKind = "ship_warning" // 7 days left under the 30-day rule
+	EventAutoCanceled EventKind = "auto_canceled"
+	EventRefundDue    EventKind = "refund_due"
+)
+
+// Event is an outbox message for staff channels. Text is plain language
+// without buyer personal data, so any adapter may post it as it is.
+type Event struct {
+	ID      int64     `json:"id"`
+	Kind    EventKind `json:"kind"`
+	OrderID string    `json:"order_id,omitempty"`
+	SKU     string    `json:"sku,omitempty"`
+	Text    string    `json:"text"`
+	At      time.Time `json:"at"`
+}

@@ -1,0 +1,108 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// SystemActor is who the engine's own timed work is recorded as.
+func SystemActor() Actor {
+	return Actor{ID: "system", Name: "sellerdesk", Role: Owner, Source: "system"}
+}
+
+// SweepResult says what one run of the timed order rules did.
+type SweepResult struct {
+	Warned       []string `json:"warned"`        // 7-days-left warnings sent
+	AutoCanceled []string `json:"auto_canceled"` // cancelled by the 30-day rule
+	Expired      []string `json:"expired"`       // pending past the verification limit
+	Completed    []string `json:"completed"`     // delivered, return window over
+}
+
+// Sweep applies the timed order rules: the 30-day rule's warning and
+// auto-cancel, the pending-verification limit and completion after the
+// return window. Each order is changed in its own transaction, so one
+// failure does not hold back the rest, and running it twice does nothing
+// the second time.
+func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
+	now := e.now()
+	p := e.policy
+	var out SweepResult
+	open := []Status{Unshipped, PartiallyShipped}
+	steps := []struct {
+		q    OrderQuery
+		due  func(*Order, time.Time) bool
+		do   func(*Order) (string, []Event)
+		into *[]string
+	}{
+		{OrderQuery{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, -p.AutoCancelDays)}, p.AutoCancelDue,
+			func(o *Order) (string, []Event) {
+				_ = cancelOrder(o, NotShippedInTime, now)
+				return "cancel " + o.ID + " not_shipped_in_time", []Event{{Kind: EventAutoCanceled, OrderID: o.ID,
+					Text: fmt.Sprintf("Order %s was cancelled automatically: not confirmed shipped within %d days of purchase.", o.ID, p.AutoCancelDays)}}
+			}, &out.AutoCanceled},
+		{OrderQuery{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, p.WarnDaysBefore-p.AutoCancelDays)}, p.ShipWarningDue,
+			func(o *Order) (string, []Event) {
+				t := now
+				o.ShipWarnedAt = &t
+				at := p.AutoCancelAt(o)
+				return "warn " + o.ID, []Event{{Kind: EventShipWarning, OrderID: o.ID,
+					Text: fmt.Sprintf("Order %s is not shipped yet and will be cancelled automatically on %s (%d days after purchase). Ship or cancel it.", o.ID, at.In(p.loc()).Format("Mon 2 Jan 2006 15:04 MST"), p.AutoCancelDays)}}
+			}, &out.Warned},
+		{OrderQuery{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, -p.PendingDays)}, p.PendingExpired,
+			func(o *Order) (string, []Event) {
+				_ = cancelOrder(o, PaymentUnverified, now)
+				return "cancel " + o.ID + " payment_unverified", nil
+			}, &out.Expired},
+		{OrderQuery{Statuses: []Status{Delivered}}, p.CompleteDue,
+			func(o *Order) (string, []Event) {
+				o.Status = Completed
+				return "complete " + o.ID, nil
+			}, &out.Completed},
+	}
+	for _, st := range steps {
+		var ids []string
+		err := e.store.View(ctx, func(tx Tx) error {
+			orders, err := tx.Orders(ctx, st.q)
+			for _, o := range orders {
+				if st.due(&o, now) {
+					ids = append(ids, o.ID)
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return out, err
+		}
+		for _, id := range ids {
+			did := false
+			err := e.store.Update(ctx, func(tx Tx) error {
+				o, err := tx.Order(ctx, id)
+				if err != nil {
+					return err
+				}
+				if !st.due(o, now) { // changed since the list was read
+					return nil
+				}
+				ch := &change{before: cloneOrder(o), after: o}
+				line, evs := st.do(o)
+				ch.events = evs
+				did = true
+				return e.commit(ctx, tx, Request{Actor: SystemActor(), Command: sweepCommand(line)}, []*change{ch}, &Result{}, now)
+			})
+			if err != nil {
+				return out, err
+			}
+			if did {
+				*st.into = append(*st.into, id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// sweepCommand names a timed rule's action in the audit log.
+type sweepCommand string
+
+func (c sweepCommand) Name() string   { return "sweep" }
+func (c sweepCommand) String() string { return string(c) }
