@@ -98,7 +98,8 @@ func DefaultConfig() Config {
 		Refunds: RefundsConfig{OwnerAbove: p.OwnerRefundAbove, DueDays: p.RefundDays},
 		Health: HealthConfig{LateShipmentDays: p.LateShipmentDays, CancelRateDays: p.CancelRateDays, TrackingDays: p.TrackingDays,
 			MaxLateShipment: p.MaxLateShipment, MaxCancelRate: p.MaxCancelRate, MinValidTracking: p.MinValidTracking},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Roles: core.Roles{Owners: []string{}, Agents: []string{}, Viewers: []string{}},
+		Log:   LogConfig{Level: "info", Format: "text"},
 	}
 }
 

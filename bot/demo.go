@@ -125,11 +125,14 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 		pending  bool
 	}
 	var plans []plan
-	// Spread purchases over five weeks, newest first, with a few pending
-	// in the last hour and one order per week fulfilled by the marketplace.
+	// Six orders from the last day (two still pending payment), the rest
+	// spread over five weeks, and every ninth fulfilled by the marketplace.
 	for i := range 50 {
-		p := plan{ageHours: float64(i)*17 + r.Float64()*8 + 0.2}
-		p.pending = i < 3
+		p := plan{ageHours: float64(i)*4 + r.Float64()*3 + 0.2}
+		if i >= 6 {
+			p.ageHours = 24 + float64(i-6)*19 + r.Float64()*8
+		}
+		p.pending = i == 0 || i == 2
 		p.fba = i%9 == 4
 		plans = append(plans, p)
 	}

@@ -313,6 +313,9 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
+		// The audit log keeps the number as validated, not as typed.
+		c.Tracking = s.Tracking
+		req.Command, res.Command = c, c.String()
 		what := describeLines(s.Lines)
 		carrier := s.Carrier.DisplayName()
 		if s.Carrier == Other {

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func TestConfigExampleListsEveryDefault(t *testing.T) {
+	f, err := os.Open("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := LoadConfig(f, nil)
+	if err != nil {
+		t.Fatalf("config.example.yaml does not load: %v", err)
+	}
+	if want := DefaultConfig(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("config.example.yaml disagrees with the defaults:\n got %+v\nwant %+v", got, want)
+	}
+	// Every setting must be written out, not merely defaulted.
+	data, _ := os.ReadFile("../config.example.yaml")
+	var tree map[string]any
+	if err := yaml.Unmarshal(data, &tree); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	for key := range envKeys(&cfg) {
+		var node any = tree
+		for _, part := range strings.Split(key, ".") {
+			m, ok := node.(map[string]any)
+			if !ok {
+				node = nil
+				break
+			}
+			node, ok = m[part]
+			if !ok {
+				t.Errorf("config.example.yaml does not list %s", key)
+			}
+		}
+	}
+}
+
+func TestConfigRefusals(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		env        []string
+		wantInErr  []string
+	}{
+		{"unknown_key_refused", "shop:\n  handling_dayz: 3\n", nil, []string{"handling_dayz", "unknown setting"}},
+		{"unknown_section_refused", "slak:\n  token: x\n", nil, []string{"slak"}},
+		{"bad_int_refused", "shop:\n  handling_days: two\n", nil, []string{"two"}},
+		{"out_of_range_refused", "shop:\n  handling_days: 90\n", nil, []string{"shop.handling_days", "SELLERDESK_SHOP_HANDLING_DAYS"}},
+		{"bad_database_url_refused", "database:\n  url: mysql://x\n", nil, []string{"database.url", "sqlite:PATH"}},
+		{"password_not_shown", "database:\n  url: mysql://bob:hunter2@db/x\n", nil, []string{"database.url"}},
+		{"bad_timezone_refused", "shop:\n  timezone: Mars/Olympus\n", nil, []string{"shop.timezone"}},
+		{"bad_rate_refused", "health:\n  max_cancel_rate: 2.5\n", nil, []string{"health.max_cancel_rate"}},
+		{"bad_amount_refused", "refunds:\n  owner_above: lots\n", nil, []string{"refunds.owner_above"}},
+		{"bad_duration_refused", "orders:\n  sweep_interval: soon\n", nil, []string{"soon"}},
+		{"unknown_env_refused", "", []string{"SELLERDESK_DATABSE_URL=sqlite:x"}, []string{"SELLERDESK_DATABSE_URL"}},
+		{"bad_env_value_refused", "", []string{"SELLERDESK_SHOP_HANDLING_DAYS=abc"}, []string{"SELLERDESK_SHOP_HANDLING_DAYS", "abc"}},
+		{"bad_addr_refused", "http:\n  addr: localhost\n", nil, []string{"http.addr"}},
+		{"bad_role_id_refused", "roles:\n  owners: [\"a b\"]\n", nil, []string{"roles"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfig(strings.NewReader(tt.yaml), tt.env)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tt.wantInErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error shows the password: %q", err)
+			}
+		})
+	}
+}
+
+func TestConfigEnvironmentOverridesFile(t *testing.T) {
+	cfg, err := LoadConfig(strings.NewReader("shop:\n  handling_days: 3\ndatabase:\n  url: sqlite:a.db\n"), []string{
+		"SELLERDESK_DATABASE_URL=postgres://u@h/db", "SELLERDESK_ROLES_OWNERS=slack:U1, console:alice",
+		"SELLERDESK_ORDERS_SWEEP_INTERVAL=30s", "SELLERDESK_HEALTH_MAX_CANCEL_RATE=0.02", "PATH=/bin",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Database.URL != "postgres://u@h/db" || cfg.Shop.HandlingDays != 3 || cfg.Orders.SweepInterval.Duration != 30*time.Second || cfg.Health.MaxCancelRate != 0.02 {
+		t.Fatalf("got %+v", cfg)
+	}
+	if !reflect.DeepEqual(cfg.Roles.Owners, []string{"slack:U1", "console:alice"}) {
+		t.Fatalf("owners %q", cfg.Roles.Owners)
+	}
+	if p := cfg.Policy(); p.HandlingDays != 3 || p.MaxCancelRate != 0.02 {
+		t.Fatalf("policy %+v", p)
+	}
+}
+
+func TestNoConfigMeansDemo(t *testing.T) {
+	t.Chdir(t.TempDir())
+	m, err := NewMain("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Demo || m.Config.Database.URL != "sqlite:"+demoDB {
+		t.Fatalf("demo %v url %s", m.Demo, m.Config.Database.URL)
+	}
+	m, err = NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:x.db"})
+	if err != nil || m.Demo {
+		t.Fatalf("with a database url from the environment: demo %v err %v", m.Demo, err)
+	}
+	if err := os.WriteFile("config.yaml", []byte("shop:\n  handling_days: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err = NewMain("", nil)
+	if err != nil || m.Demo || m.Config.Shop.HandlingDays != 1 {
+		t.Fatalf("with ./config.yaml: %+v %v", m, err)
+	}
+	if _, err := NewMain("missing.yaml", nil); err == nil {
+		t.Fatal("a missing --config file was accepted")
+	}
+}

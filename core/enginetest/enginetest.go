@@ -1,0 +1,203 @@
+// Package enginetest is the engine's scenario suite. It runs every order
+// rule end to end through a real core.Store, so each store adapter proves
+// the rules hold on it: sqlstore runs it on SQLite and on PostgreSQL.
+package enginetest
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Clock is a settable clock for tests.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Advance moves the clock on.
+func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// SeqIDs makes predictable ids, …
+type SeqIDs struct {
+	mu sync.Mutex
+	n  int
+}
+
+// NewID returns the next id with prefix.
+func (s *SeqIDs) NewID(prefix string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	return fmt.Sprintf("%s-%d", prefix, s.n)
+}
+
+// start is the suite's "now": a Wednesday afternoon.
+const startUnix = 1795014000 // 2026-11-18T15:00:00Z, a Wednesday
+
+func startTime() time.Time { return time.Unix(startUnix, 0).UTC() }
+
+// Valid tracking numbers (real formats with correct check digits).
+const (
+	upsOK  = "1Z999AA10123456784"
+	upsBad = "1Z999AA10123456785"
+)
+
+// Fixture is an engine on a fresh store with a few orders.
+type Fixture struct {
+	T      *testing.T
+	Store  core.Store
+	Engine *core.Engine
+	Clock  *Clock
+	Owner  core.Actor
+	Agent  core.Actor
+	Viewer core.Actor
+}
+
+func newFixture(t *testing.T, open func(t *testing.T) core.Store) *Fixture {
+	t.Helper()
+	f := &Fixture{T: t, Store: open(t), Clock: NewClock(startTime())}
+	p := core.DefaultPolicy()
+	f.Engine = core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p})
+	f.Owner = core.Actor{ID: "test:olivia", Name: "olivia", Role: core.Owner, Source: "test"}
+	f.Agent = core.Actor{ID: "test:alex", Name: "alex", Role: core.Agent, Source: "test"}
+	f.Viewer = core.Actor{ID: "test:val", Name: "val", Role: core.Viewer, Source: "test"}
+	return f
+}
+
+// order builds a merchant order bought ago before now with two lines.
+func order(id string, ago time.Duration) core.Order {
+	purchased := startTime().Add(-ago)
+	paid := purchased.Add(5 * time.Minute)
+	return core.Order{
+		ID: id, Fulfillment: core.Merchant, PurchaseDate: purchased, PaymentsDate: &paid, Currency: "USD",
+		ShipServiceLevel: "Standard", SalesChannel: "Amazon.com", ReportUpdated: purchased,
+		Buyer:  core.Buyer{Name: "Emma Johnson", Email: "emma@example.com"},
+		ShipTo: core.Address{Name: "Emma Johnson", Line1: "1 Oak St", City: "Portland", State: "OR", PostalCode: "97201", Country: "US"},
+		Items: []core.Item{
+			{OrderItemID: id + "-1", SKU: "MUG", Title: "Mug", Quantity: 2, Price: 3000, Tax: 240, Shipping: 499},
+			{OrderItemID: id + "-2", SKU: "TEE", Title: "Tee", Quantity: 1, Price: 2000, Tax: 160},
+		},
+	}
+}
+
+func (f *Fixture) importOrders(orders ...core.Order) {
+	f.T.Helper()
+	if _, err := f.Engine.Import(context.Background(), orders); err != nil {
+		f.T.Fatalf("import: %v", err)
+	}
+}
+
+// Run runs line as actor and returns the result or error.
+func (f *Fixture) Run(a core.Actor, line string) (*core.Result, error) {
+	return f.Engine.RunLine(context.Background(), a, line, false)
+}
+
+// MustRun runs line and fails the test on error.
+func (f *Fixture) MustRun(a core.Actor, line string) *core.Result {
+	f.T.Helper()
+	res, err := f.Run(a, line)
+	if err != nil {
+		f.T.Fatalf("%s: %v", line, err)
+	}
+	return res
+}
+
+// snapshot is everything a command could change.
+type snapshot struct {
+	Orders []core.Order
+	Stock  map[string]core.Stock
+	Audit  []core.AuditEntry
+	Outbox []core.Event
+}
+
+func (f *Fixture) snapshot() snapshot {
+	f.T.Helper()
+	var s snapshot
+	ctx := context.Background()
+	err := f.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		if s.Orders, err = tx.Orders(ctx, core.OrderQuery{}); err != nil {
+			return err
+		}
+		if s.Stock, err = tx.Stocks(ctx, nil); err != nil {
+			return err
+		}
+		if s.Audit, err = tx.Audit(ctx, core.AuditQuery{Limit: 1000}); err != nil {
+			return err
+		}
+		s.Outbox, err = tx.Outbox(ctx, 0, 1000)
+		return err
+	})
+	if err != nil {
+		f.T.Fatalf("snapshot: %v", err)
+	}
+	return s
+}
+
+// refused runs line, expects code and checks that nothing changed.
+func (f *Fixture) refused(a core.Actor, line string, code core.Code, wantInMsg string) error {
+	f.T.Helper()
+	before := f.snapshot()
+	_, err := f.Run(a, line)
+	if err == nil {
+		f.T.Fatalf("%s: accepted, want %s", line, code)
+	}
+	if got := core.ErrorCode(err); got != code {
+		f.T.Fatalf("%s: code %s (%v), want %s", line, got, err, code)
+	}
+	if wantInMsg != "" && !strings.Contains(core.ErrorMessage(err), wantInMsg) {
+		f.T.Fatalf("%s: message %q does not mention %q", line, core.ErrorMessage(err), wantInMsg)
+	}
+	if after := f.snapshot(); !reflect.DeepEqual(before, after) {
+		f.T.Fatalf("%s: refused but the store changed", line)
+	}
+	return err
+}
+
+func (f *Fixture) order(id string) *core.Order {
+	f.T.Helper()
+	return f.MustRun(f.Owner, "order "+id).Order
+}
+
+func (f *Fixture) stock(sku string) core.Stock {
+	f.T.Helper()
+	return f.MustRun(f.Owner, "stock "+sku).Stock[0]
+}
+
+// Run runs the whole suite against stores made by open; each call to open
+// must return a fresh, empty store.
+func Run(t *testing.T, open func(t *testing.T) core.Store) {
+	for _, tc := range []struct {
+		name string
+		fn   func(*Fixture)
+	}{
+		{"ship_confirms_and_audits", testShip},
+		{"partial_ship_then_rest", testPartialShip},
+		{"ship_refusals_change_nothing", testShipRefusals},
+		{"cancel_restocks_and_refusals", testCancel},
+		{"returns_and_refunds", testReturnsRefunds},
+		{"permissions_deny_by_default", testPermissions},
+		{"dry_run_previews_health_and_changes_nothing", testDryRun},
+		{"concurrent_ship_one_wins", testConcurrentShip},
+		{"concurrent_cancel_one_wins", testConcurrentCancel},
+		{"import_is_idempotent_and_newer_updates", testImport},
+		{"thirty_day_rule_warns_then_cancels", testThirtyDayRule},
+		{"stock_alerts_go_to_outbox", testStockAlerts},
+		{"lists_and_health", testLists},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
+	}
+}
