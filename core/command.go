@@ -158,7 +158,7 @@ func (c ShipOrder) String() string {
 	if c.Carrier == Other {
 		carrier = "other:" + quoteWord(c.CarrierName)
 	}
-	parts := []string{"ship", c.OrderID, carrier, c.Tracking}
+	parts := []string{"ship", c.OrderID, carrier, quoteWord(c.Tracking)}
 	for _, it := range c.Items {
 		parts = append(parts, fmt.Sprintf("%s:%d", quoteWord(it.SKU), it.Quantity))
 	}
@@ -231,18 +231,27 @@ func optInt(word string, n int) string {
 	return word + " " + strconv.Itoa(n)
 }
 
-// quoteWord quotes s when it would not survive tokenizing as one word.
+// quoteWord quotes s when it would not survive tokenizing as one word,
+// choosing a quote family s does not contain.
 func quoteWord(s string) string {
-	if s == "" || !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("\"'“”‘’", r) }) {
+	const doubles, singles = `"“”„`, "'‘’"
+	if s == "" || !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(doubles+singles, r) }) {
 		return s
 	}
 	switch {
-	case !strings.ContainsRune(s, '"'):
+	case !strings.ContainsAny(s, doubles):
 		return `"` + s + `"`
-	case !strings.ContainsRune(s, '\''):
+	case !strings.ContainsAny(s, singles):
 		return "'" + s + "'"
 	}
-	return "“" + s + "”"
+	// Both families inside: the double quotes become single ones so the
+	// text still reads back as one word.
+	return `"` + strings.Map(func(r rune) rune {
+		if strings.ContainsRune(doubles, r) {
+			return '\''
+		}
+		return r
+	}, s) + `"`
 }
 
 // spec is one row of the command table: the grammar, help and parser of a
@@ -363,26 +372,27 @@ func Parse(line string) (Command, error) {
 	return cmd, nil
 }
 
-// Tokenize splits a line into words like a shell: "double", 'single' and the
-// curly quotes chat apps substitute ( “ ” ‘ ’ ) group words.
+// Tokenize splits a line into words like a shell: "double" and 'single'
+// quotes group words, and so do the curly quotes chat apps substitute
+// (“ ” ‘ ’). A single quote opens only at the start of a word, so free
+// text like "buyer's fault" needs no quoting.
 func Tokenize(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
 	inWord := false
-	var quote rune
+	var closers string // the quote characters that end the open quote
 	for _, r := range line {
 		switch {
-		case quote != 0:
-			if r == quote || (quote == '“' && r == '”') || (quote == '‘' && r == '’') {
-				quote = 0
+		case closers != "":
+			if strings.ContainsRune(closers, r) {
+				closers = ""
 			} else {
 				cur.WriteRune(r)
 			}
-		case r == '"' || r == '\'' || r == '“' || r == '‘' || r == '”':
-			quote, inWord = r, true
-			if r == '”' {
-				quote = '"'
-			}
+		case strings.ContainsRune(`"“”„`, r):
+			closers, inWord = `"“”`, true
+		case (r == '\'' || r == '‘') && !inWord:
+			closers, inWord = "'’", true
 		case unicode.IsSpace(r):
 			if inWord {
 				words = append(words, cur.String())
@@ -394,7 +404,7 @@ func Tokenize(line string) ([]string, error) {
 			inWord = true
 		}
 	}
-	if quote != 0 {
+	if closers != "" {
 		return nil, FieldErrorf(Invalid, "command", "A quote is not closed — close it or leave the quotes out.")
 	}
 	if inWord {
@@ -408,7 +418,10 @@ func Tokenize(line string) ([]string, error) {
 func DidYouMean(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		// On a tie, a candidate that starts with what was typed is the likelier
+		// meaning ("usp" is usps cut short more often than ups mistyped).
+		if d < bestD || d == bestD && strings.HasPrefix(strings.ToLower(c), strings.ToLower(s)) && !strings.HasPrefix(strings.ToLower(best), strings.ToLower(s)) {
 			best, bestD = c, d
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -322,7 +323,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 			carrier = s.CarrierName
 		}
 		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: %s → %s.", o.ID, statusWord(before.Status), statusWord(o.Status)),
-			fmt.Sprintf("Ship %s with %s, tracking %s, ship date %s.", what, carrier, s.Tracking, s.ShipDate.Format(time.DateOnly)))
+			fmt.Sprintf("Ship %s with %s, tracking %s, ship date %s.", what, carrier, s.Tracking, e.policy.Day(s.ShipDate).Format(time.DateOnly)))
 		if s.Late {
 			ch.changes = append(ch.changes, fmt.Sprintf("This shipment is late: ship-by was %s.", e.policy.Day(o.ShipBy).Format(time.DateOnly)))
 		}
@@ -349,8 +350,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		if err := e.policy.Deliver(o, c.Date, now); err != nil {
 			return nil, err
 		}
-		end := e.policy.ReturnWindowEnd(o).AddDate(0, 0, -1)
-		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: shipped → delivered on %s; returns possible until %s.", o.ID, o.DeliveredAt.Format(time.DateOnly), end.In(e.policy.loc()).Format(time.DateOnly)))
+		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: shipped → delivered on %s; returns possible until %s.", o.ID, e.policy.Day(*o.DeliveredAt).Format(time.DateOnly), e.policy.LastReturnDay(o).Format(time.DateOnly)))
 		res.Message = fmt.Sprintf("Order %s delivered.", o.ID)
 	case RequestReturn:
 		r, err := e.policy.RequestReturn(o, c, now, e.ids.NewID("R"))
@@ -573,16 +573,16 @@ func describeLines(lines []ShipmentLine) string {
 // cloneOrder deep-copies an order so a change can be compared with its start.
 func cloneOrder(o *Order) *Order {
 	c := *o
-	c.Items = append([]Item(nil), o.Items...)
-	c.Shipments = append([]Shipment(nil), o.Shipments...)
+	c.Items = slices.Clone(o.Items)
+	c.Shipments = slices.Clone(o.Shipments)
 	for i := range c.Shipments {
-		c.Shipments[i].Lines = append([]ShipmentLine(nil), o.Shipments[i].Lines...)
+		c.Shipments[i].Lines = slices.Clone(o.Shipments[i].Lines)
 	}
-	c.Returns = append([]Return(nil), o.Returns...)
+	c.Returns = slices.Clone(o.Returns)
 	for i := range c.Returns {
-		c.Returns[i].Items = append([]ItemQty(nil), o.Returns[i].Items...)
+		c.Returns[i].Items = slices.Clone(o.Returns[i].Items)
 	}
-	c.Refunds = append([]Refund(nil), o.Refunds...)
+	c.Refunds = slices.Clone(o.Refunds)
 	return &c
 }
 

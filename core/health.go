@@ -73,15 +73,15 @@ func (m Metric) String() string {
 	if m.NoData {
 		return fmt.Sprintf("%s over the last %d days: no data yet.", m.Label, m.WindowDays)
 	}
-	rel := "target above"
-	if m.UpperBound {
-		rel = "limit"
-	}
+	rel := "target is above"
 	state := "ok"
 	if !m.OK {
 		state = "OUT OF TARGET"
 	}
-	return fmt.Sprintf("%s over the last %d days: %s (%d of %d), the %s is %s — %s.", m.Label, m.WindowDays, pct(m.Rate), m.Numerator, m.Denominator, rel, pct(m.Target), state)
+	if m.UpperBound {
+		rel = "limit is"
+	}
+	return fmt.Sprintf("%s over the last %d days: %s (%d of %d), the %s %s — %s.", m.Label, m.WindowDays, pct(m.Rate), m.Numerator, m.Denominator, rel, pct(m.Target), state)
 }
 
 func pct(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }
@@ -103,7 +103,7 @@ func (p Policy) effects(before, after HealthCounts, now time.Time) []HealthEffec
 	var out []HealthEffect
 	for i, a := range ha.Metrics {
 		b := hb.Metrics[i]
-		if a.Numerator == b.Numerator && a.Denominator == b.Denominator {
+		if a.Numerator == b.Numerator && a.Denominator == b.Denominator || (!b.NoData && pct(a.Rate) == pct(b.Rate) && a.OK == b.OK) {
 			continue
 		}
 		limit := "the limit is"

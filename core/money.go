@@ -16,30 +16,39 @@ func CurrencyDigits(currency string) int {
 	return 2
 }
 
-// ParseAmount reads a decimal amount such as "12.50", "$12.50" or "12,50"
-// into minor units of currency. It refuses negative amounts and more
-// decimals than the currency has.
+// ParseAmount reads a decimal amount such as "12.50", "$12.50", "12,50" or
+// "12.50 USD" into minor units of currency. It refuses negative amounts and
+// more (non-zero) decimals than the currency has.
 func ParseAmount(s, currency string) (int64, error) {
 	orig := s
+	cur := strings.ToUpper(currency)
 	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(s, strings.ToUpper(currency))
+	if u := strings.ToUpper(s); cur != "" && strings.HasSuffix(u, cur) {
+		s = strings.TrimSpace(s[:len(s)-len(cur)])
+	} else if cur != "" && strings.HasPrefix(u, cur) {
+		s = strings.TrimSpace(s[len(cur):])
+	}
 	s = strings.TrimLeft(s, "$€£¥ ")
 	digits := CurrencyDigits(currency)
-	// A lone comma with 1–2 (or the currency's) digits after it is a decimal
-	// comma as Europeans write it; otherwise commas group thousands.
-	if i := strings.LastIndexByte(s, ','); i >= 0 && !strings.Contains(s, ".") && len(s)-i-1 <= max(digits, 2) && len(s)-i-1 > 0 && strings.Count(s, ",") == 1 && len(s)-i-1 != 3 {
+	// A lone comma followed by one or two digits is a decimal comma as much of
+	// Europe writes it; otherwise commas group thousands.
+	if i := strings.LastIndexByte(s, ','); i >= 0 && !strings.Contains(s, ".") && strings.Count(s, ",") == 1 && (len(s)-i-1 == 1 || len(s)-i-1 == 2) {
 		s = s[:i] + "." + s[i+1:]
 	}
 	s = strings.ReplaceAll(s, ",", "")
 	whole, frac, _ := strings.Cut(s, ".")
 	bad := func() error {
-		return FieldErrorf(Invalid, "amount", "Amount %q is not a %s amount — write it like %s", orig, strings.ToUpper(currency), FormatAmount(1250*pow10(digits)/100, currency))
+		return FieldErrorf(Invalid, "amount", "Amount %q is not a %s amount — write it like %s", orig, cur, FormatAmount(1250*pow10(digits)/100, currency))
 	}
-	if whole == "" && frac == "" || strings.HasPrefix(whole, "-") || strings.HasPrefix(whole, "+") {
+	if whole == "" && frac == "" || whole != "" && !allDigits(whole) || frac != "" && !allDigits(frac) {
 		return 0, bad()
 	}
+	// Trailing zeros past the currency's decimals are harmless ("100.00" yen).
 	if len(frac) > digits {
-		return 0, FieldErrorf(Invalid, "amount", "Amount %q has more decimals than %s allows (%d)", orig, strings.ToUpper(currency), digits)
+		if strings.Trim(frac[digits:], "0") != "" {
+			return 0, FieldErrorf(Invalid, "amount", "Amount %q has more decimals than %s allows (%d)", orig, cur, digits)
+		}
+		frac = frac[:digits]
 	}
 	if whole == "" {
 		whole = "0"

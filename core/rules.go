@@ -2,9 +2,18 @@ package core
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
+
+func joinReasons() string {
+	names := make([]string, 0, 5)
+	for _, r := range CancelReasons() {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
+}
 
 // The functions in this file are the order rules. They check an order's
 // state and the request, and change the order in memory only; the engine
@@ -22,7 +31,11 @@ func stateErr(o *Order, action string) error {
 	case o.Status == Shipped || o.Status == Delivered || o.Status == Completed:
 		return FieldErrorf(Conflict, "order_id", "Order %s is already %s.", o.ID, strings.ReplaceAll(string(o.Status), "_", " "))
 	}
-	return FieldErrorf(Conflict, "order_id", "Order %s is %s, so it can't be %s.", o.ID, o.Status, action)
+	done := map[string]string{"ship": "shipped", "cancel": "cancelled"}[action]
+	if done == "" {
+		done = action + "ed"
+	}
+	return FieldErrorf(Conflict, "order_id", "Order %s is %s, so it can't be %s.", o.ID, statusWord(o.Status), done)
 }
 
 // CanShip reports why an order can't be shipped, or nil.
@@ -116,6 +129,9 @@ func allocate(o *Order, want []ItemQty) ([]ShipmentLine, error) {
 		left[it.OrderItemID] = it.Unshipped()
 	}
 	for _, w := range want {
+		if w.Quantity < 1 {
+			return nil, FieldErrorf(Invalid, "items", "Quantity of %s must be at least 1, not %d.", w.SKU, w.Quantity)
+		}
 		need := w.Quantity
 		found, avail := false, 0
 		for _, it := range o.Items {
@@ -162,6 +178,12 @@ func (p Policy) Cancel(o *Order, reason CancelReason, now time.Time) error {
 	if err := CanCancel(o); err != nil {
 		return err
 	}
+	if reason == "" {
+		return FieldErrorf(Invalid, "reason", "A cancel needs a reason: %s.", joinReasons())
+	}
+	if !slices.Contains(CancelReasons(), reason) {
+		return FieldErrorf(Invalid, "reason", "%q is not a cancel reason staff can give. Reasons: %s.", reason, joinReasons())
+	}
 	return cancelOrder(o, reason, now)
 }
 
@@ -184,7 +206,11 @@ func (p Policy) BuyerCancel(o *Order, now time.Time) error {
 	}
 	limit := o.PurchaseDate.Add(time.Duration(p.BuyerCancelMinutes) * time.Minute)
 	if now.After(limit) {
-		return Errorf(Conflict, "Order %s can no longer be cancelled by the buyer: that is possible for %d minutes after purchase. The seller can still cancel it.", o.ID, p.BuyerCancelMinutes)
+		msg := fmt.Sprintf("Order %s can no longer be cancelled by the buyer: that is possible for %d minutes after purchase.", o.ID, p.BuyerCancelMinutes)
+		if o.Status == Unshipped {
+			msg += " The seller can still cancel it."
+		}
+		return Errorf(Conflict, "%s", msg)
 	}
 	return cancelOrder(o, BuyerCanceled, now)
 }
@@ -227,15 +253,26 @@ func (p Policy) ReturnWindowEnd(o *Order) time.Time {
 	return p.Day(start).AddDate(0, 0, p.ReturnWindowDays+1).UTC()
 }
 
+// LastReturnDay is the last calendar day (shop time) a return may be requested.
+func (p Policy) LastReturnDay(o *Order) time.Time {
+	return p.ReturnWindowEnd(o).In(p.loc()).AddDate(0, 0, -1)
+}
+
 // ReturnEligible reports whether a return may be requested now, and why not.
 func (p Policy) ReturnEligible(o *Order, now time.Time) error {
-	switch o.Status {
-	case PartiallyShipped, Shipped, Delivered, Completed:
+	_, shipped := o.Units()
+	switch {
+	case o.Status == PartiallyShipped || o.Status == Shipped || o.Status == Delivered || o.Status == Completed:
+	case o.Status == Canceled && shipped > 0: // the rest was cancelled; shipped units may still come back
 	default:
 		return FieldErrorf(Conflict, "order_id", "Order %s is %s: only shipped units can be returned.", o.ID, strings.ReplaceAll(string(o.Status), "_", " "))
 	}
 	if end := p.ReturnWindowEnd(o); !now.Before(end) {
-		return FieldErrorf(Conflict, "order_id", "The return window of order %s closed on %s (%d days after delivery).", o.ID, end.AddDate(0, 0, -1).In(p.loc()).Format(time.DateOnly), p.ReturnWindowDays)
+		from := "delivery"
+		if o.DeliveredAt == nil {
+			from = "shipment"
+		}
+		return FieldErrorf(Conflict, "order_id", "The return window of order %s closed on %s (%d days after %s).", o.ID, p.LastReturnDay(o).Format(time.DateOnly), p.ReturnWindowDays, from)
 	}
 	return nil
 }
@@ -275,6 +312,9 @@ func (p Policy) RequestReturn(o *Order, c RequestReturn, now time.Time, id strin
 		}
 	}
 	for _, w := range c.Items {
+		if w.Quantity < 1 {
+			return nil, FieldErrorf(Invalid, "items", "Quantity of %s must be at least 1, not %d.", w.SKU, w.Quantity)
+		}
 		sku := ""
 		for _, s := range orderSKUs(o) {
 			if strings.EqualFold(s, w.SKU) {
@@ -358,6 +398,9 @@ func returnValue(o *Order, r *Return) int64 {
 func (p Policy) Refund(o *Order, r *Return, c IssueRefund, role Role, ownerAbove int64, now time.Time, id, by string) (*Refund, error) {
 	if o.Status == Pending {
 		return nil, FieldErrorf(Conflict, "order_id", "Order %s is pending: no payment has been taken, so there is nothing to refund.", o.ID)
+	}
+	if _, shipped := o.Units(); o.Status == Canceled && shipped == 0 {
+		return nil, FieldErrorf(Conflict, "order_id", "Order %s was cancelled before anything shipped, so the buyer was not charged and there is nothing to refund.", o.ID)
 	}
 	if r != nil && r.Status != ReturnApproved && r.Status != ReturnReceived {
 		return nil, returnStateErr(r, "refunded")
@@ -466,7 +509,7 @@ func (p Policy) Actions(o *Order, role Role, now time.Time) []string {
 			break
 		}
 	}
-	if o.Status != Pending && o.Refundable() > 0 {
+	if _, shipped := o.Units(); o.Status != Pending && !(o.Status == Canceled && shipped == 0) && o.Refundable() > 0 {
 		acts = append(acts, "refund")
 	}
 	return acts
