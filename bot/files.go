@@ -74,15 +74,8 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		opt.Progress = func(n int64) { _ = bar.Set64(n) }
 		defer bar.Finish()
 	}
-	var stats core.ImportStats
 	start := time.Now()
-	report, err := amazon.ReadOrders(ctx, in, opt, func(batch []core.Order) error {
-		s, err := m.Engine.Import(ctx, batch)
-		stats.New += s.New
-		stats.Updated += s.Updated
-		stats.Unchanged += s.Unchanged
-		return err
-	})
+	report, stats, err := m.importOrders(ctx, in, opt)
 	if opt.Progress != nil {
 		fmt.Fprintln(m.Stderr)
 	}
@@ -105,6 +98,19 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// importOrders streams a report into the engine batch by batch.
+func (m *Main) importOrders(ctx context.Context, in io.Reader, opt amazon.Options) (amazon.Report, core.ImportStats, error) {
+	var stats core.ImportStats
+	report, err := amazon.ReadOrders(ctx, in, opt, func(batch []core.Order) error {
+		s, err := m.Engine.Import(ctx, batch)
+		stats.New += s.New
+		stats.Updated += s.Updated
+		stats.Unchanged += s.Unchanged
+		return err
+	})
+	return report, stats, err
 }
 
 // runExport writes the shipping confirmation flat file for a date range.

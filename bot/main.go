@@ -111,6 +111,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	m.Stdin, m.Stdout, m.Stderr = stdin, stdout, stderr
 	m.Interactive = isTerminal(stdin) && isTerminal(stdout)
+	if cmd == "serve" && m.Demo && m.Interactive && m.Config.Log.Level == "info" {
+		m.Config.Log.Level = "warn" // info lines would break into the demo's prompt
+	}
 	m.Log = newLogger(m.Config.Log, stderr)
 	if err := m.Open(ctx, cmd == "migrate"); err != nil {
 		fmt.Fprintln(stderr, "sellerdesk:", core.ErrorMessage(err))
@@ -209,11 +212,14 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	if m.Log == nil {
 		m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	store, err := sqlstore.Open(ctx, m.Config.Database.URL)
-	if err != nil {
-		return err
+	if m.Store == nil { // tests may hand in a store of their own
+		store, err := sqlstore.Open(ctx, m.Config.Database.URL)
+		if err != nil {
+			return err
+		}
+		m.Store = store
 	}
-	m.Store = store
+	store := m.Store
 	if migrateOnly {
 		return nil
 	}
