@@ -82,6 +82,9 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 	for _, b := range report.Bad {
 		fmt.Fprintf(m.Stderr, "%s:%d: %s\n", file, b.Line, b.Reason)
 	}
+	if more := report.BadLines - len(report.Bad); more > 0 {
+		fmt.Fprintf(m.Stderr, "%s: … and %d more bad lines not listed.\n", file, more)
+	}
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "bot import orders: %s\n", core.ErrorMessage(err))
 		if core.ErrorCode(err) == core.Internal {
@@ -89,12 +92,12 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		}
 		return 1
 	}
-	if err := m.Engine.RecordImport(ctx, actor, filepath.Base(file), stats, len(report.Bad)); err != nil {
+	if err := m.Engine.RecordImport(ctx, actor, filepath.Base(file), stats, report.BadLines); err != nil {
 		m.Log.Warn("audit import", "err", err)
 	}
 	fmt.Fprintf(m.Stdout, "Imported %s: %d lines, %d orders — %d new, %d updated, %d unchanged; %d bad lines (%s).\n",
 		filepath.Base(file), report.Lines, stats.New+stats.Updated+stats.Unchanged, stats.New, stats.Updated, stats.Unchanged, len(report.Bad), time.Since(start).Round(time.Millisecond))
-	if len(report.Bad) > 0 {
+	if report.BadLines > 0 {
 		return 1
 	}
 	return 0

@@ -317,7 +317,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		// The audit log keeps the number as validated, not as typed.
 		c.Tracking = s.Tracking
 		req.Command, res.Command = c, c.String()
-		what := describeLines(s.Lines)
+		what := DescribeItems(LineItems(s.Lines))
 		carrier := s.Carrier.DisplayName()
 		if s.Carrier == Other {
 			carrier = s.CarrierName
@@ -340,7 +340,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 					parts = append(parts, ItemQty{SKU: sku, Quantity: held[sku]})
 				}
 			}
-			ch.changes = append(ch.changes, "Restock "+describeItems(parts)+".")
+			ch.changes = append(ch.changes, "Restock "+DescribeItems(parts)+".")
 		}
 		if c.Reason == BuyerCanceled {
 			ch.changes = append(ch.changes, "buyer_canceled does not count against the pre-fulfilment cancel rate.")
@@ -357,14 +357,14 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
-		ch.changes = append(ch.changes, fmt.Sprintf("Return %s of %s on order %s, reason: %s.", r.ID, describeItems(r.Items), o.ID, r.Reason))
+		ch.changes = append(ch.changes, fmt.Sprintf("Return %s of %s on order %s, reason: %s.", r.ID, DescribeItems(r.Items), o.ID, r.Reason))
 		res.Return = r
 		res.Message = fmt.Sprintf("Return %s requested for order %s. Approve or reject it next.", r.ID, o.ID)
 	case ApproveReturn:
 		if err := e.policy.ApproveReturn(r, now); err != nil {
 			return nil, err
 		}
-		ch.changes = append(ch.changes, fmt.Sprintf("Return %s (%s): requested → approved.", r.ID, describeItems(r.Items)))
+		ch.changes = append(ch.changes, fmt.Sprintf("Return %s (%s): requested → approved.", r.ID, DescribeItems(r.Items)))
 		res.Return, res.Message = r, fmt.Sprintf("Return %s approved. Record it with received %s when the units arrive.", r.ID, r.ID)
 	case RejectReturn:
 		if err := e.policy.RejectReturn(r, c.Reason, now); err != nil {
@@ -562,12 +562,13 @@ func statusWord(s Status) string {
 	return strings.ReplaceAll(string(s), "_", " ")
 }
 
-func describeLines(lines []ShipmentLine) string {
+// LineItems lists a shipment's lines as quantities per SKU.
+func LineItems(lines []ShipmentLine) []ItemQty {
 	items := make([]ItemQty, len(lines))
 	for i, l := range lines {
 		items[i] = ItemQty{SKU: l.SKU, Quantity: l.Quantity}
 	}
-	return describeItems(items)
+	return items
 }
 
 // cloneOrder deep-copies an order so a change can be compared with its start.

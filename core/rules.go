@@ -525,8 +525,8 @@ func returnableSKUs(o *Order) []string {
 	return skus
 }
 
-// describeItems writes "2× MUG-01, 1× TEE-M" for messages.
-func describeItems(items []ItemQty) string {
+// DescribeItems writes "2× MUG-01, 1× TEE-M" for messages.
+func DescribeItems(items []ItemQty) string {
 	parts := make([]string, len(items))
 	for i, it := range items {
 		parts[i] = fmt.Sprintf("%d× %s", it.Quantity, it.SKU)

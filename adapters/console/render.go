@@ -139,7 +139,7 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 		if s.Late {
 			late = "  LATE"
 		}
-		fmt.Fprintf(w, "  Shipped %s via %s %s: %s%s\n", r.day(s.ShipDate), carrier, s.Tracking, lines(s.Lines), late)
+		fmt.Fprintf(w, "  Shipped %s via %s %s: %s%s\n", r.day(s.ShipDate), carrier, s.Tracking, core.DescribeItems(core.LineItems(s.Lines)), late)
 	}
 	if o.CanceledAt != nil {
 		fmt.Fprintf(w, "  Cancelled %s (%s)\n", r.stamp(*o.CanceledAt), orDash(string(o.CancelReason)))
@@ -148,7 +148,7 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 		fmt.Fprintf(w, "  Delivered %s\n", r.day(*o.DeliveredAt))
 	}
 	for _, rt := range o.Returns {
-		fmt.Fprintf(w, "  Return %s [%s] %s: %s\n", rt.ID, rt.Status, items(rt.Items), rt.Reason)
+		fmt.Fprintf(w, "  Return %s [%s] %s: %s\n", rt.ID, rt.Status, core.DescribeItems(rt.Items), rt.Reason)
 	}
 	for _, rf := range o.Refunds {
 		fmt.Fprintf(w, "  Refund %s %s: %s\n", rf.ID, core.FormatAmount(rf.Amount, o.Currency), rf.Reason)
@@ -216,7 +216,7 @@ func (r Renderer) Returns(w io.Writer, rs []core.Return) {
 		if rt.RefundBy != nil && rt.Status == core.ReturnReceived {
 			status += ", refund by " + r.day(*rt.RefundBy)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.ID, rt.OrderID, status, r.day(rt.RequestedAt), items(rt.Items), clip(rt.Reason, 40))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.ID, rt.OrderID, status, r.day(rt.RequestedAt), core.DescribeItems(rt.Items), clip(rt.Reason, 40))
 	}
 	tw.Flush()
 }
@@ -262,22 +262,6 @@ func (r Renderer) Audit(w io.Writer, entries []core.AuditEntry) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.stamp(e.At), orDash(e.Actor), e.Role, e.Source, e.Command)
 	}
 	tw.Flush()
-}
-
-func lines(ls []core.ShipmentLine) string {
-	parts := make([]string, len(ls))
-	for i, l := range ls {
-		parts[i] = fmt.Sprintf("%d× %s", l.Quantity, l.SKU)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func items(is []core.ItemQty) string {
-	parts := make([]string, len(is))
-	for i, it := range is {
-		parts[i] = fmt.Sprintf("%d× %s", it.Quantity, it.SKU)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func clip(s string, n int) string {

@@ -1,0 +1,144 @@
+package amazon
+
+import (
+	"strings"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// column is a report column the reader uses. Reports are keyed by header
+// name, never by position: Amazon adds, drops and reorders columns between
+// report types and years.
+type column int
+
+const (
+	colOrderID column = iota
+	colOrderItemID
+	colPurchaseDate
+	colPaymentsDate
+	colLastUpdated
+	colOrderStatus
+	colItemStatus
+	colFulfillment
+	colSalesChannel
+	colBuyerEmail
+	colBuyerName
+	colBuyerPhone
+	colSKU
+	colProductName
+	colQuantity
+	colCurrency
+	colItemPrice
+	colItemTax
+	colShippingPrice
+	colShippingTax
+	colShipServiceLevel
+	colRecipient
+	colAddress1
+	colAddress2
+	colAddress3
+	colCity
+	colState
+	colPostalCode
+	colCountry
+	colShipPhone
+	numColumns
+)
+
+// columnNames maps lower-case header names to columns. The Order Report and
+// the All Orders report name two of the required columns differently.
+var columnNames = map[string]column{
+	"order-id":            colOrderID,
+	"amazon-order-id":     colOrderID,
+	"order-item-id":       colOrderItemID,
+	"purchase-date":       colPurchaseDate,
+	"payments-date":       colPaymentsDate,
+	"last-updated-date":   colLastUpdated,
+	"order-status":        colOrderStatus,
+	"item-status":         colItemStatus,
+	"fulfillment-channel": colFulfillment,
+	"sales-channel":       colSalesChannel,
+	"buyer-email":         colBuyerEmail,
+	"buyer-name":          colBuyerName,
+	"buyer-phone-number":  colBuyerPhone,
+	"sku":                 colSKU,
+	"product-name":        colProductName,
+	"quantity-purchased":  colQuantity,
+	"quantity":            colQuantity,
+	"currency":            colCurrency,
+	"item-price":          colItemPrice,
+	"item-tax":            colItemTax,
+	"shipping-price":      colShippingPrice,
+	"shipping-tax":        colShippingTax,
+	"ship-service-level":  colShipServiceLevel,
+	"recipient-name":      colRecipient,
+	"ship-address-1":      colAddress1,
+	"ship-address-2":      colAddress2,
+	"ship-address-3":      colAddress3,
+	"ship-city":           colCity,
+	"ship-state":          colState,
+	"ship-postal-code":    colPostalCode,
+	"ship-country":        colCountry,
+	"ship-phone-number":   colShipPhone,
+}
+
+// requiredColumns are the columns without which no order can be built, with
+// the names a seller would look for in the header.
+var requiredColumns = []struct {
+	col  column
+	name string
+}{
+	{colOrderID, "order-id (or amazon-order-id)"},
+	{colPurchaseDate, "purchase-date"},
+	{colSKU, "sku"},
+	{colQuantity, "quantity-purchased (or quantity)"},
+}
+
+// header is where each column sits in one report, and what the report calls
+// it, so a line error names the column as the seller's file does.
+type header struct {
+	index [numColumns]int
+	name  [numColumns]string
+	width int
+}
+
+func parseHeader(fields []string) (*header, error) {
+	h := &header{width: len(fields)}
+	for c := range h.index {
+		h.index[c] = -1
+	}
+	for i, f := range fields {
+		name := strings.TrimSpace(f)
+		c, ok := columnNames[strings.ToLower(name)]
+		if !ok || h.index[c] >= 0 {
+			// Unknown columns are ignored; of two columns meaning the same
+			// thing the first one counts.
+			continue
+		}
+		h.index[c] = i
+		h.name[c] = name
+	}
+	var missing []string
+	for _, r := range requiredColumns {
+		if h.index[r.col] < 0 {
+			missing = append(missing, r.name)
+		}
+	}
+	if len(missing) > 0 {
+		s := ""
+		if len(missing) > 1 {
+			s = "s"
+		}
+		hint := ""
+		if len(fields) == 1 {
+			hint = " The header has no tabs: the file must be tab-separated (a flat file as Seller Central gives it, not CSV)."
+		} else if strings.ContainsRune(strings.Join(fields, ""), 0) {
+			hint = " The header holds NUL bytes: the file looks like UTF-16 without a byte order mark; save it as UTF-8."
+		}
+		return nil, core.FieldErrorf(core.Invalid, "header",
+			"The order report's header is missing the required column%s %s.%s", s, strings.Join(missing, ", "), hint)
+	}
+	return h, nil
+}
+
+func (h *header) has(c column) bool { return h.index[c] >= 0 }
