@@ -96,7 +96,7 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		m.Log.Warn("audit import", "err", err)
 	}
 	fmt.Fprintf(m.Stdout, "Imported %s: %d lines, %d orders — %d new, %d updated, %d unchanged; %d bad lines (%s).\n",
-		filepath.Base(file), report.Lines, stats.New+stats.Updated+stats.Unchanged, stats.New, stats.Updated, stats.Unchanged, len(report.Bad), time.Since(start).Round(time.Millisecond))
+		filepath.Base(file), report.Lines, stats.New+stats.Updated+stats.Unchanged, stats.New, stats.Updated, stats.Unchanged, report.BadLines, time.Since(start).Round(time.Millisecond))
 	if report.BadLines > 0 {
 		return 1
 	}
