@@ -1,0 +1,679 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// orderSet is every orders column but id and version, in orderArgs' order.
+const orderSet = `status, fulfillment, sales_channel, purchase_date, payments_date, ship_by,
+	ship_service_level, currency, buyer_name, buyer_email, buyer_phone,
+	ship_name, ship_line1, ship_line2, ship_line3, ship_city, ship_state, ship_postal_code, ship_country, ship_phone,
+	cancel_reason, canceled_at, delivered_at, ship_warned_at, report_updated, created_at, updated_at`
+
+const orderCols = `id, ` + orderSet + `, version`
+
+// orderTypes are orderCols' PostgreSQL types, for the column arrays of
+// multi-row saves.
+var orderTypes = []string{"text", "text", "text", "text", "timestamptz", "timestamptz", "timestamptz",
+	"text", "text", "text", "text", "text",
+	"text", "text", "text", "text", "text", "text", "text", "text", "text",
+	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint"}
+
+var (
+	sqlOrder          = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ?`)
+	sqlOrderLock      = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ? FOR UPDATE`)
+	sqlOrdersByID     = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ANY(?)`)
+	sqlOrdersByIDLock = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ANY(?) ORDER BY id FOR UPDATE`)
+
+	// An insert that meets an existing id returns nothing: that is the
+	// duplicate, reported as a Conflict naming the order.
+	insertOrders = newBulk(`INSERT INTO orders (`+orderCols+`)`, orderTypes, ` ON CONFLICT (id) DO NOTHING RETURNING id`)
+	// The version check is the optimistic lock: a save based on a stale
+	// read updates nothing and returns nothing.
+	sqlUpdateOrder = prepared(`UPDATE orders SET ` + assignParams(orderSet) + `, version = version + 1
+		WHERE id = ? AND version = ? RETURNING id`)
+	// PostgreSQL: the same for many orders, one array per column (see bulk).
+	sqlUpdateOrders = preparedPG(`UPDATE orders AS o SET ` + assign(orderSet, "v") + `, version = o.version + 1
+		FROM unnest(` + arrayParams(orderTypes) + `) AS v (` + orderCols + `)
+		WHERE o.id = v.id AND o.version = v.version RETURNING o.id`)
+
+	sqlItems   = prepared(`SELECT ` + itemCols + ` FROM order_items WHERE order_id = ? ORDER BY line_no, order_item_id`)
+	sqlItemsOf = prepared(`SELECT ` + itemCols + ` FROM order_items WHERE order_id = ANY(?) ORDER BY order_id, line_no, order_item_id`)
+	saveItems  = newBulk(`INSERT INTO order_items (order_id, order_item_id, line_no, sku, title, quantity, shipped, price, tax, shipping)`,
+		[]string{"text", "text", "integer", "text", "text", "integer", "integer", "bigint", "bigint", "bigint"},
+		` ON CONFLICT (order_id, order_item_id) DO UPDATE SET `+assign("line_no, sku, title, quantity, shipped, price, tax, shipping", "excluded"))
+
+	sqlShipments   = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ? ORDER BY ship_date, created_at, id`)
+	sqlShipmentsOf = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ANY(?) ORDER BY ship_date, created_at, id`)
+	saveShipments  = newBulk(`INSERT INTO shipments (`+shipmentCols+`)`,
+		[]string{"text", "text", "text", "text", "text", "timestamptz", "text", "boolean", "boolean", "timestamptz", "text", "text"},
+		` ON CONFLICT (id) DO UPDATE SET `+assign("carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines", "excluded"))
+
+	sqlReturns   = prepared(`SELECT ` + returnCols + ` FROM returns WHERE order_id = ? ORDER BY requested_at, id`)
+	sqlReturnsOf = prepared(`SELECT ` + returnCols + ` FROM returns WHERE order_id = ANY(?) ORDER BY requested_at, id`)
+	saveReturns  = newBulk(`INSERT INTO returns (`+returnCols+`)`,
+		[]string{"text", "text", "text", "text", "text", "text", "timestamptz", "timestamptz", "timestamptz", "timestamptz"},
+		` ON CONFLICT (id) DO UPDATE SET `+assign("status, items, reason, reject_reason, requested_at, decided_at, received_at, refund_by", "excluded"))
+
+	sqlRefunds   = prepared(`SELECT ` + refundCols + ` FROM refunds WHERE order_id = ? ORDER BY created_at, id`)
+	sqlRefundsOf = prepared(`SELECT ` + refundCols + ` FROM refunds WHERE order_id = ANY(?) ORDER BY created_at, id`)
+	saveRefunds  = newBulk(`INSERT INTO refunds (`+refundCols+`)`,
+		[]string{"text", "text", "text", "bigint", "text", "timestamptz", "text"},
+		` ON CONFLICT (id) DO UPDATE SET `+assign("return_id, amount, reason, created_at, created_by", "excluded"))
+)
+
+const (
+	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping`
+	shipmentCols = `id, order_id, carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines`
+	returnCols   = `id, order_id, status, items, reason, reject_reason, requested_at, decided_at, received_at, refund_by`
+	refundCols   = `id, order_id, return_id, amount, reason, created_at, created_by`
+)
+
+func (db *DB) orderArgs(a []any, o *core.Order, version int64) []any {
+	return append(a, o.ID, string(o.Status), string(o.Fulfillment), o.SalesChannel,
+		db.tv(o.PurchaseDate), db.ntv(o.PaymentsDate), db.tv(o.ShipBy),
+		o.ShipServiceLevel, o.Currency, o.Buyer.Name, o.Buyer.Email, o.Buyer.Phone,
+		o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.Line3, o.ShipTo.City, o.ShipTo.State,
+		o.ShipTo.PostalCode, o.ShipTo.Country, o.ShipTo.Phone,
+		string(o.CancelReason), db.ntv(o.CanceledAt), db.ntv(o.DeliveredAt), db.ntv(o.ShipWarnedAt),
+		db.tv(o.ReportUpdated), db.tv(o.CreatedAt), db.tv(o.UpdatedAt), version)
+}
+
+func orderDest(o *core.Order) []any {
+	return []any{&o.ID, (*string)(&o.Status), (*string)(&o.Fulfillment), &o.SalesChannel,
+		timeDest{&o.PurchaseDate}, nullTimeDest{&o.PaymentsDate}, timeDest{&o.ShipBy},
+		&o.ShipServiceLevel, &o.Currency, &o.Buyer.Name, &o.Buyer.Email, &o.Buyer.Phone,
+		&o.ShipTo.Name, &o.ShipTo.Line1, &o.ShipTo.Line2, &o.ShipTo.Line3, &o.ShipTo.City, &o.ShipTo.State,
+		&o.ShipTo.PostalCode, &o.ShipTo.Country, &o.ShipTo.Phone,
+		(*string)(&o.CancelReason), nullTimeDest{&o.CanceledAt}, nullTimeDest{&o.DeliveredAt}, nullTimeDest{&o.ShipWarnedAt},
+		timeDest{&o.ReportUpdated}, timeDest{&o.CreatedAt}, timeDest{&o.UpdatedAt}, &o.Version}
+}
+
+func scanOrders(rows *sql.Rows) ([]core.Order, error) {
+	defer rows.Close()
+	var out []core.Order
+	for rows.Next() {
+		out = append(out, core.Order{})
+		if err := rows.Scan(orderDest(&out[len(out)-1])...); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// Order returns one order with its children; inside Update its row stays
+// locked until the transaction ends.
+func (t *Tx) Order(ctx context.Context, id string) (*core.Order, error) {
+	s := sqlOrder
+	if t.write {
+		s = sqlOrderLock
+	}
+	rows, err := t.query(ctx, s, id)
+	if err != nil {
+		return nil, t.fail(err, "read an order")
+	}
+	orders, err := scanOrders(rows)
+	if err != nil {
+		return nil, t.fail(err, "read an order")
+	}
+	if len(orders) == 0 {
+		return nil, core.FieldErrorf(core.NotFound, "order_id", "No order %s — check the order id", id)
+	}
+	o := &orders[0]
+	if err := t.children(ctx, []*core.Order{o}); err != nil {
+		return nil, err
+	}
+	t.remember(o)
+	return o, nil
+}
+
+// OrdersByID returns the orders among ids that exist, locked inside Update.
+func (t *Tx) OrdersByID(ctx context.Context, ids []string) (map[string]*core.Order, error) {
+	out := make(map[string]*core.Order, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// Locking in id order keeps two batches sharing orders from deadlocking.
+	s := sqlOrdersByID
+	if t.write {
+		s = sqlOrdersByIDLock
+	}
+	rows, err := t.query(ctx, s, t.db.list(ids))
+	if err != nil {
+		return nil, t.fail(err, "read orders")
+	}
+	orders, err := scanOrders(rows)
+	if err != nil {
+		return nil, t.fail(err, "read orders")
+	}
+	ptrs := make([]*core.Order, len(orders))
+	for i := range orders {
+		ptrs[i] = &orders[i]
+		out[orders[i].ID] = &orders[i]
+	}
+	if err := t.children(ctx, ptrs); err != nil {
+		return nil, err
+	}
+	for _, o := range ptrs {
+		t.remember(o)
+	}
+	return out, nil
+}
+
+// Orders lists orders matching q with their children.
+func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error) {
+	if q.Limit < 0 || q.Offset < 0 {
+		return nil, core.FieldErrorf(core.Invalid, "limit", "A list limit must be a positive number")
+	}
+	// Fixed fragments only; every value is a parameter.
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE TRUE`)
+	if len(q.Statuses) > 0 {
+		ss := make([]string, len(q.Statuses))
+		for i, s := range q.Statuses {
+			ss[i] = string(s)
+		}
+		b.WriteString(` AND status = ANY(?)`)
+		args = append(args, t.db.list(ss))
+	}
+	if q.Fulfillment != "" {
+		b.WriteString(` AND fulfillment = ?`)
+		args = append(args, string(q.Fulfillment))
+	}
+	if !q.ShipByBefore.IsZero() {
+		b.WriteString(` AND ship_by < ?`)
+		args = append(args, t.db.tv(q.ShipByBefore))
+	}
+	if !q.ShipByAfter.IsZero() {
+		b.WriteString(` AND ship_by >= ?`)
+		args = append(args, t.db.tv(q.ShipByAfter))
+	}
+	if !q.PurchasedBefore.IsZero() {
+		b.WriteString(` AND purchase_date < ?`)
+		args = append(args, t.db.tv(q.PurchasedBefore))
+	}
+	switch q.Sort {
+	case core.ShipByFirst:
+		b.WriteString(` ORDER BY ship_by, id`)
+	case core.NewestFirst, "":
+		b.WriteString(` ORDER BY purchase_date DESC, id DESC`)
+	default:
+		return nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q or %q, not %q", core.NewestFirst, core.ShipByFirst, q.Sort)
+	}
+	if q.Limit > 0 || q.Offset > 0 {
+		limit := int64(q.Limit)
+		if limit == 0 {
+			limit = 1<<63 - 1 // SQLite has no OFFSET without LIMIT
+		}
+		b.WriteString(` LIMIT ? OFFSET ?`)
+		args = append(args, limit, int64(q.Offset))
+	}
+	rows, err := t.queryText(ctx, b.String(), args...)
+	if err != nil {
+		return nil, t.fail(err, "list orders")
+	}
+	orders, err := scanOrders(rows)
+	if err != nil {
+		return nil, t.fail(err, "list orders")
+	}
+	ptrs := make([]*core.Order, len(orders))
+	for i := range orders {
+		ptrs[i] = &orders[i]
+	}
+	if err := t.children(ctx, ptrs); err != nil {
+		return nil, err
+	}
+	return orders, nil
+}
+
+// children loads the items, shipments, returns and refunds of orders: one
+// query per table for the lot.
+func (t *Tx) children(ctx context.Context, orders []*core.Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	var (
+		arg  any
+		find func(string) *core.Order
+		one  = len(orders) == 1
+	)
+	pick := func(single, many *stmtDef) *stmtDef {
+		if one {
+			return single
+		}
+		return many
+	}
+	if one {
+		arg = orders[0].ID
+		find = func(string) *core.Order { return orders[0] }
+	} else {
+		byID := make(map[string]*core.Order, len(orders))
+		ids := make([]string, len(orders))
+		for i, o := range orders {
+			byID[o.ID] = o
+			ids[i] = o.ID
+		}
+		arg = t.db.list(ids)
+		find = func(id string) *core.Order { return byID[id] }
+	}
+
+	rows, err := t.query(ctx, pick(sqlItems, sqlItemsOf), arg)
+	if err != nil {
+		return t.fail(err, "read order items")
+	}
+	err = eachRow(rows, func() error {
+		var oid string
+		var it core.Item
+		if err := rows.Scan(&oid, &it.OrderItemID, &it.SKU, &it.Title, &it.Quantity, &it.Shipped, &it.Price, &it.Tax, &it.Shipping); err != nil {
+			return err
+		}
+		if o := find(oid); o != nil {
+			o.Items = append(o.Items, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return t.fail(err, "read order items")
+	}
+
+	rows, err = t.query(ctx, pick(sqlShipments, sqlShipmentsOf), arg)
+	if err != nil {
+		return t.fail(err, "read shipments")
+	}
+	err = eachRow(rows, func() error {
+		oid, s, err := scanShipment(rows)
+		if err != nil {
+			return err
+		}
+		if o := find(oid); o != nil {
+			o.Shipments = append(o.Shipments, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return t.fail(err, "read shipments")
+	}
+
+	rows, err = t.query(ctx, pick(sqlReturns, sqlReturnsOf), arg)
+	if err != nil {
+		return t.fail(err, "read returns")
+	}
+	err = eachRow(rows, func() error {
+		r, err := scanReturn(rows)
+		if err != nil {
+			return err
+		}
+		if o := find(r.OrderID); o != nil {
+			o.Returns = append(o.Returns, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return t.fail(err, "read returns")
+	}
+
+	rows, err = t.query(ctx, pick(sqlRefunds, sqlRefundsOf), arg)
+	if err != nil {
+		return t.fail(err, "read refunds")
+	}
+	err = eachRow(rows, func() error {
+		var r core.Refund
+		if err := rows.Scan(&r.ID, &r.OrderID, &r.ReturnID, &r.Amount, &r.Reason, timeDest{&r.CreatedAt}, &r.CreatedBy); err != nil {
+			return err
+		}
+		if o := find(r.OrderID); o != nil {
+			o.Refunds = append(o.Refunds, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return t.fail(err, "read refunds")
+	}
+	return nil
+}
+
+func eachRow(rows *sql.Rows, fn func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func scanShipment(rows *sql.Rows) (string, core.Shipment, error) {
+	var (
+		oid   string
+		s     core.Shipment
+		lines sql.RawBytes
+	)
+	err := rows.Scan(&s.ID, &oid, (*string)(&s.Carrier), &s.CarrierName, &s.Tracking, timeDest{&s.ShipDate}, &s.Method,
+		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines)
+	if err != nil {
+		return "", s, err
+	}
+	if err := json.Unmarshal(lines, &s.Lines); err != nil {
+		return "", s, fmt.Errorf("shipment %s: lines: %w", s.ID, err)
+	}
+	if len(s.Lines) == 0 {
+		s.Lines = nil
+	}
+	return oid, s, nil
+}
+
+func scanReturn(rows *sql.Rows) (core.Return, error) {
+	var (
+		r     core.Return
+		items sql.RawBytes
+	)
+	err := rows.Scan(&r.ID, &r.OrderID, (*string)(&r.Status), &items, &r.Reason, &r.RejectReason,
+		timeDest{&r.RequestedAt}, nullTimeDest{&r.DecidedAt}, nullTimeDest{&r.ReceivedAt}, nullTimeDest{&r.RefundBy})
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(items, &r.Items); err != nil {
+		return r, fmt.Errorf("return %s: items: %w", r.ID, err)
+	}
+	if len(r.Items) == 0 {
+		r.Items = nil
+	}
+	return r, nil
+}
+
+// maxRemembered bounds the copies an Update keeps for SaveOrders' diff:
+// an importer running one huge transaction must not hold every order.
+const maxRemembered = 5000
+
+func (t *Tx) remember(o *core.Order) {
+	if !t.write {
+		return
+	}
+	if t.loaded == nil {
+		t.loaded = make(map[string]*core.Order)
+	}
+	if len(t.loaded) >= maxRemembered {
+		if _, ok := t.loaded[o.ID]; !ok {
+			return
+		}
+	}
+	t.loaded[o.ID] = clone(o)
+}
+
+// SaveOrders inserts orders with Version 0 and updates the others if their
+// Version is still the stored one; see core.Tx.
+func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
+	if err := t.writable("SaveOrders"); err != nil {
+		return err
+	}
+	if len(orders) == 0 {
+		return nil
+	}
+	if err := checkOrders(orders); err != nil {
+		return err
+	}
+	db := t.db
+
+	// Orders first: once this transaction has written (so locked) an order's
+	// row, nobody else can be writing its children.
+	var ins, upd []any
+	var updated []*core.Order
+	for _, o := range orders {
+		if o.Version == 0 {
+			ins = db.orderArgs(ins, o, 1)
+		} else {
+			updated = append(updated, o)
+		}
+	}
+	saved := make(map[string]bool, len(orders))
+	got := func(id string) { saved[id] = true }
+	if len(ins) > 0 {
+		if err := t.writeRows(ctx, insertOrders, ins, got); err != nil {
+			return t.fail(err, "save orders")
+		}
+	}
+	if len(updated) == 1 || (len(updated) > 0 && db.dialect == sqliteDialect) {
+		st := t.stmt(ctx, sqlUpdateOrder)
+		for _, o := range updated {
+			a := db.orderArgs(upd[:0], o, o.Version) // id, the SET values, version
+			upd = append(a[1:28:28], o.ID, o.Version)
+			if err := run(ctx, st, upd, got); err != nil {
+				return t.fail(err, "save orders")
+			}
+		}
+	} else if len(updated) > 1 {
+		for start := 0; start < len(updated); start += maxArrayRows {
+			upd = upd[:0]
+			for _, o := range updated[start:min(start+maxArrayRows, len(updated))] {
+				upd = db.orderArgs(upd, o, o.Version)
+			}
+			arrays, err := pgArrays(upd, len(orderTypes))
+			if err == nil {
+				err = run(ctx, t.stmt(ctx, sqlUpdateOrders), arrays, got)
+			}
+			if err != nil {
+				return t.fail(err, "save orders")
+			}
+		}
+	}
+	if err := t.lostRace(orders, saved); err != nil {
+		return err
+	}
+
+	// Children: only rows that differ from what this transaction read. A
+	// new order's children are new rows ([0]), the others upserts ([1]).
+	var items, ships, rets, refs [2][]any
+	for _, o := range orders {
+		prev := t.loaded[o.ID]
+		if prev != nil && prev.Version != o.Version {
+			prev = nil
+		}
+		k := 0
+		if o.Version != 0 {
+			k = 1
+		}
+		for i, it := range o.Items {
+			if prev != nil && i < len(prev.Items) && prev.Items[i] == it {
+				continue
+			}
+			items[k] = append(items[k], o.ID, it.OrderItemID, int64(i), it.SKU, it.Title, int64(it.Quantity), int64(it.Shipped),
+				it.Price, it.Tax, it.Shipping)
+		}
+		for i := range o.Shipments {
+			s := &o.Shipments[i]
+			if prev != nil && slices.ContainsFunc(prev.Shipments, func(p core.Shipment) bool { return sameShipment(&p, s) }) {
+				continue
+			}
+			lines, _ := json.Marshal(nonNil(s.Lines)) // plain structs always marshal
+			ships[k] = append(ships[k], s.ID, o.ID, string(s.Carrier), s.CarrierName, s.Tracking, db.tv(s.ShipDate), s.Method,
+				s.Late, s.ValidTracking, db.tv(s.CreatedAt), s.CreatedBy, string(lines))
+		}
+		for i := range o.Returns {
+			r := &o.Returns[i]
+			if prev != nil && slices.ContainsFunc(prev.Returns, func(p core.Return) bool { return sameReturn(&p, r) }) {
+				continue
+			}
+			ri, _ := json.Marshal(nonNil(r.Items))
+			rets[k] = append(rets[k], r.ID, o.ID, string(r.Status), string(ri), r.Reason, r.RejectReason,
+				db.tv(r.RequestedAt), db.ntv(r.DecidedAt), db.ntv(r.ReceivedAt), db.ntv(r.RefundBy))
+		}
+		for i := range o.Refunds {
+			r := &o.Refunds[i]
+			if prev != nil && slices.ContainsFunc(prev.Refunds, func(p core.Refund) bool { return sameRefund(&p, r) }) {
+				continue
+			}
+			refs[k] = append(refs[k], r.ID, o.ID, r.ReturnID, r.Amount, r.Reason, db.tv(r.CreatedAt), r.CreatedBy)
+		}
+	}
+	for _, w := range []struct {
+		b    *bulk
+		args [2][]any
+		what string
+	}{{saveItems, items, "save order items"}, {saveShipments, ships, "save shipments"},
+		{saveReturns, rets, "save returns"}, {saveRefunds, refs, "save refunds"}} {
+		if err := t.writeRows(ctx, w.b.plain, w.args[0], nil); err != nil {
+			return t.fail(err, w.what)
+		}
+		if err := t.writeRows(ctx, w.b, w.args[1], nil); err != nil {
+			return t.fail(err, w.what)
+		}
+	}
+
+	for _, o := range orders {
+		o.Version++
+		if _, ok := t.loaded[o.ID]; ok {
+			t.loaded[o.ID] = clone(o)
+		}
+	}
+	return nil
+}
+
+// lostRace reports the orders whose insert or update did not happen.
+func (t *Tx) lostRace(orders []*core.Order, saved map[string]bool) error {
+	var lost []*core.Order
+	for _, o := range orders {
+		if !saved[o.ID] {
+			lost = append(lost, o)
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	more := ""
+	if len(lost) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(lost)-1)
+	}
+	var err error
+	if o := lost[0]; o.Version == 0 {
+		err = core.Errorf(core.Conflict, "Order %s%s was added by someone else at the same moment — look at it again and retry", o.ID, more)
+	} else {
+		err = core.Errorf(core.Conflict, "Order %s%s was changed by someone else at the same moment — look at it again and retry", o.ID, more)
+	}
+	// Other orders of the batch may be written already: never commit half.
+	t.failed = err
+	return err
+}
+
+// checkOrders refuses what the database would refuse less clearly, or
+// (PostgreSQL, one id twice in one statement) not at all on SQLite.
+func checkOrders(orders []*core.Order) error {
+	seen := make(map[string]bool, len(orders))
+	child := make(map[string]bool)
+	for _, o := range orders {
+		if o == nil {
+			return core.WrapInternal(fmt.Errorf("sqlstore: nil order"), "save orders")
+		}
+		if o.ID == "" {
+			return core.FieldErrorf(core.Invalid, "order_id", "An order without an order id cannot be saved")
+		}
+		if seen[o.ID] {
+			return core.Errorf(core.Invalid, "Order %s is in one save twice", o.ID)
+		}
+		seen[o.ID] = true
+		if o.Version < 0 {
+			return core.Errorf(core.Invalid, "Order %s has a negative version", o.ID)
+		}
+		lines := make(map[string]bool, len(o.Items))
+		for _, it := range o.Items {
+			if it.OrderItemID == "" {
+				return core.Errorf(core.Invalid, "Order %s has an item (%s) without an order-item-id", o.ID, it.SKU)
+			}
+			if lines[it.OrderItemID] {
+				return core.Errorf(core.Invalid, "Order %s lists order-item-id %s twice", o.ID, it.OrderItemID)
+			}
+			lines[it.OrderItemID] = true
+		}
+		ids := func(kind, id, orderID string) error {
+			switch {
+			case id == "":
+				return core.Errorf(core.Invalid, "Order %s has a %s without an id", o.ID, kind)
+			case orderID != "" && orderID != o.ID:
+				return core.Errorf(core.Invalid, "%s %s belongs to order %s, not %s", kind, id, orderID, o.ID)
+			case child[kind+"\x00"+id]:
+				return core.Errorf(core.Invalid, "%s %s is in one save twice", kind, id)
+			}
+			child[kind+"\x00"+id] = true
+			return nil
+		}
+		for _, s := range o.Shipments {
+			if err := ids("Shipment", s.ID, ""); err != nil {
+				return err
+			}
+		}
+		for _, r := range o.Returns {
+			if err := ids("Return", r.ID, r.OrderID); err != nil {
+				return err
+			}
+		}
+		for _, r := range o.Refunds {
+			if err := ids("Refund", r.ID, r.OrderID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func clone(o *core.Order) *core.Order {
+	c := *o
+	c.Items = slices.Clone(o.Items)
+	c.Shipments = slices.Clone(o.Shipments)
+	for i := range c.Shipments {
+		c.Shipments[i].Lines = slices.Clone(c.Shipments[i].Lines)
+	}
+	c.Returns = slices.Clone(o.Returns)
+	for i := range c.Returns {
+		r := &c.Returns[i]
+		r.Items = slices.Clone(r.Items)
+		r.DecidedAt, r.ReceivedAt, r.RefundBy = cloneTime(r.DecidedAt), cloneTime(r.ReceivedAt), cloneTime(r.RefundBy)
+	}
+	c.Refunds = slices.Clone(o.Refunds)
+	return &c
+}
+
+func cloneTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+func sameTime(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
+}
+
+func sameShipment(a, b *core.Shipment) bool {
+	return a.ID == b.ID && a.Carrier == b.Carrier && a.CarrierName == b.CarrierName && a.Tracking == b.Tracking &&
+		a.ShipDate.Equal(b.ShipDate) && a.Method == b.Method && slices.Equal(a.Lines, b.Lines) && a.Late == b.Late &&
+		a.ValidTracking == b.ValidTracking && a.CreatedAt.Equal(b.CreatedAt) && a.CreatedBy == b.CreatedBy
+}
+
+// sameReturn and sameRefund leave out OrderID: checkOrders made sure it is
+// the order's (or empty, which means the same).
+func sameReturn(a, b *core.Return) bool {
+	return a.ID == b.ID && a.Status == b.Status && slices.Equal(a.Items, b.Items) &&
+		a.Reason == b.Reason && a.RejectReason == b.RejectReason && a.RequestedAt.Equal(b.RequestedAt) &&
+		sameTime(a.DecidedAt, b.DecidedAt) && sameTime(a.ReceivedAt, b.ReceivedAt) && sameTime(a.RefundBy, b.RefundBy)
+}
+
+func sameRefund(a, b *core.Refund) bool {
+	return a.ID == b.ID && a.ReturnID == b.ReturnID && a.Amount == b.Amount &&
+		a.Reason == b.Reason && a.CreatedAt.Equal(b.CreatedAt) && a.CreatedBy == b.CreatedBy
+}
