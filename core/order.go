@@ -93,10 +93,13 @@ type Item struct {
 	Price    int64 `json:"price"`
 	Tax      int64 `json:"tax"`
 	Shipping int64 `json:"shipping"`
+	// Discount is the line's promotion discounts (item and shipping) as a
+	// positive amount: the buyer paid that much less.
+	Discount int64 `json:"discount,omitempty"`
 }
 
 // Paid is what the buyer paid for the line, in minor units.
-func (it Item) Paid() int64 { return it.Price + it.Tax + it.Shipping }
+func (it Item) Paid() int64 { return it.Price + it.Tax + it.Shipping - it.Discount }
 
 // Unshipped is how many units of the line are still to ship.
 func (it Item) Unshipped() int { return it.Quantity - it.Shipped }

@@ -32,6 +32,8 @@ const (
 	colItemTax
 	colShippingPrice
 	colShippingTax
+	colItemDiscount
+	colShipDiscount
 	colShipServiceLevel
 	colRecipient
 	colAddress1
@@ -48,38 +50,40 @@ const (
 // columnNames maps lower-case header names to columns. The Order Report and
 // the All Orders report name two of the required columns differently.
 var columnNames = map[string]column{
-	"order-id":            colOrderID,
-	"amazon-order-id":     colOrderID,
-	"order-item-id":       colOrderItemID,
-	"purchase-date":       colPurchaseDate,
-	"payments-date":       colPaymentsDate,
-	"last-updated-date":   colLastUpdated,
-	"order-status":        colOrderStatus,
-	"item-status":         colItemStatus,
-	"fulfillment-channel": colFulfillment,
-	"sales-channel":       colSalesChannel,
-	"buyer-email":         colBuyerEmail,
-	"buyer-name":          colBuyerName,
-	"buyer-phone-number":  colBuyerPhone,
-	"sku":                 colSKU,
-	"product-name":        colProductName,
-	"quantity-purchased":  colQuantity,
-	"quantity":            colQuantity,
-	"currency":            colCurrency,
-	"item-price":          colItemPrice,
-	"item-tax":            colItemTax,
-	"shipping-price":      colShippingPrice,
-	"shipping-tax":        colShippingTax,
-	"ship-service-level":  colShipServiceLevel,
-	"recipient-name":      colRecipient,
-	"ship-address-1":      colAddress1,
-	"ship-address-2":      colAddress2,
-	"ship-address-3":      colAddress3,
-	"ship-city":           colCity,
-	"ship-state":          colState,
-	"ship-postal-code":    colPostalCode,
-	"ship-country":        colCountry,
-	"ship-phone-number":   colShipPhone,
+	"order-id":                colOrderID,
+	"amazon-order-id":         colOrderID,
+	"order-item-id":           colOrderItemID,
+	"purchase-date":           colPurchaseDate,
+	"payments-date":           colPaymentsDate,
+	"last-updated-date":       colLastUpdated,
+	"order-status":            colOrderStatus,
+	"item-status":             colItemStatus,
+	"fulfillment-channel":     colFulfillment,
+	"sales-channel":           colSalesChannel,
+	"buyer-email":             colBuyerEmail,
+	"buyer-name":              colBuyerName,
+	"buyer-phone-number":      colBuyerPhone,
+	"sku":                     colSKU,
+	"product-name":            colProductName,
+	"quantity-purchased":      colQuantity,
+	"quantity":                colQuantity,
+	"currency":                colCurrency,
+	"item-price":              colItemPrice,
+	"item-tax":                colItemTax,
+	"shipping-price":          colShippingPrice,
+	"shipping-tax":            colShippingTax,
+	"item-promotion-discount": colItemDiscount,
+	"ship-promotion-discount": colShipDiscount,
+	"ship-service-level":      colShipServiceLevel,
+	"recipient-name":          colRecipient,
+	"ship-address-1":          colAddress1,
+	"ship-address-2":          colAddress2,
+	"ship-address-3":          colAddress3,
+	"ship-city":               colCity,
+	"ship-state":              colState,
+	"ship-postal-code":        colPostalCode,
+	"ship-country":            colCountry,
+	"ship-phone-number":       colShipPhone,
 }
 
 // requiredColumns are the columns without which no order can be built, with

@@ -22,9 +22,10 @@
 //     lines gave one, or when it has no amounts at all.
 //     shipping-tax is added to Item.Tax: core.Item has no shipping-tax field,
 //     Item.Paid must equal what the buyer paid, and Tax is "all tax on the
-//     line" while Shipping stays the shipping charge before tax. Gift-wrap
-//     and promotion-discount columns are not imported (core.Item has no
-//     place for them).
+//     line" while Shipping stays the shipping charge before tax. The
+//     item- and ship-promotion-discount columns (negative in the All Orders
+//     report) become Item.Discount, so Paid is what the buyer really paid.
+//     Gift wrap is not imported: it is not part of the goods' price.
 //   - order-status: Pending and PendingAvailability (a pre-order whose payment
 //     is taken when the item is released) are core.Pending; Unshipped and
 //     Shipping (the marketplace is picking it, nothing has left) are

@@ -380,8 +380,8 @@ const minYear, maxYear = 1995, 2200
 // there is nothing to misread.
 func (rd *reader) money(sameOrder bool) (string, core.Item) {
 	var item core.Item
-	cols := [4]column{colItemPrice, colItemTax, colShippingPrice, colShippingTax}
-	var raw [4]string
+	cols := [6]column{colItemPrice, colItemTax, colShippingPrice, colShippingTax, colItemDiscount, colShipDiscount}
+	var raw [6]string
 	priced := false
 	for i, c := range cols {
 		raw[i] = rd.field(c)
@@ -412,7 +412,7 @@ func (rd *reader) money(sameOrder bool) (string, core.Item) {
 		rd.problems = append(rd.problems, name+" is empty, so the prices cannot be read")
 		return "", item
 	}
-	var v [4]int64
+	var v [6]int64
 	for i, s := range raw {
 		var p string
 		if v[i], p = parseAmount(s, cur); p != "" {
@@ -422,6 +422,9 @@ func (rd *reader) money(sameOrder bool) (string, core.Item) {
 	item.Price = v[0]
 	item.Tax = v[1] + v[3]
 	item.Shipping = v[2]
+	// The All Orders report writes promotions as negative amounts; some
+	// tools write them positive. Either way the buyer paid that much less.
+	item.Discount = abs(v[4]) + abs(v[5])
 	return cur.code, item
 }
 
@@ -509,4 +512,11 @@ func blank(line []byte) bool {
 		}
 	}
 	return true
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -171,7 +171,7 @@ func TestReadOrders_sharedAllOrdersSample(t *testing.T) {
 			Currency: "USD",
 			ShipTo:   core.Address{City: "Portland", State: "OR", PostalCode: "97201", Country: "US"},
 			Items: []core.Item{{OrderItemID: "902-0000000-0000002-SKU-GADGET-01-1", SKU: "SKU-GADGET-01",
-				Title: "Example Gadget", Quantity: 2, Price: 3998, Tax: 320}},
+				Title: "Example Gadget", Quantity: 2, Price: 3998, Tax: 320, Discount: 500}}, // item-promotion-discount -5.00
 			ReportUpdated: at("2024-05-03T18:20:05Z"),
 		},
 		{

@@ -47,9 +47,9 @@ var (
 
 	sqlItems   = prepared(`SELECT ` + itemCols + ` FROM order_items WHERE order_id = ? ORDER BY line_no, order_item_id`)
 	sqlItemsOf = prepared(`SELECT ` + itemCols + ` FROM order_items WHERE order_id = ANY(?) ORDER BY order_id, line_no, order_item_id`)
-	saveItems  = newBulk(`INSERT INTO order_items (order_id, order_item_id, line_no, sku, title, quantity, shipped, price, tax, shipping)`,
-		[]string{"text", "text", "integer", "text", "text", "integer", "integer", "bigint", "bigint", "bigint"},
-		` ON CONFLICT (order_id, order_item_id) DO UPDATE SET `+assign("line_no, sku, title, quantity, shipped, price, tax, shipping", "excluded"))
+	saveItems  = newBulk(`INSERT INTO order_items (order_id, order_item_id, line_no, sku, title, quantity, shipped, price, tax, shipping, discount)`,
+		[]string{"text", "text", "integer", "text", "text", "integer", "integer", "bigint", "bigint", "bigint", "bigint"},
+		` ON CONFLICT (order_id, order_item_id) DO UPDATE SET `+assign("line_no, sku, title, quantity, shipped, price, tax, shipping, discount", "excluded"))
 
 	sqlShipments   = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ? ORDER BY ship_date, created_at, id`)
 	sqlShipmentsOf = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ANY(?) ORDER BY ship_date, created_at, id`)
@@ -71,7 +71,7 @@ var (
 )
 
 const (
-	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping`
+	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping, discount`
 	shipmentCols = `id, order_id, carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines`
 	returnCols   = `id, order_id, status, items, reason, reject_reason, requested_at, decided_at, received_at, refund_by`
 	refundCols   = `id, order_id, return_id, amount, reason, created_at, created_by`
@@ -273,7 +273,7 @@ func (t *Tx) children(ctx context.Context, orders []*core.Order) error {
 	err = eachRow(rows, func() error {
 		var oid string
 		var it core.Item
-		if err := rows.Scan(&oid, &it.OrderItemID, &it.SKU, &it.Title, &it.Quantity, &it.Shipped, &it.Price, &it.Tax, &it.Shipping); err != nil {
+		if err := rows.Scan(&oid, &it.OrderItemID, &it.SKU, &it.Title, &it.Quantity, &it.Shipped, &it.Price, &it.Tax, &it.Shipping, &it.Discount); err != nil {
 			return err
 		}
 		if o := find(oid); o != nil {
@@ -486,7 +486,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 				continue
 			}
 			items[k] = append(items[k], o.ID, it.OrderItemID, int64(i), it.SKU, it.Title, int64(it.Quantity), int64(it.Shipped),
-				it.Price, it.Tax, it.Shipping)
+				it.Price, it.Tax, it.Shipping, it.Discount)
 		}
 		for i := range o.Shipments {
 			s := &o.Shipments[i]

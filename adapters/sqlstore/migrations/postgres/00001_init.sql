@@ -49,6 +49,7 @@ CREATE TABLE order_items (
     price         BIGINT NOT NULL, -- whole line, minor units
     tax           BIGINT NOT NULL,
     shipping      BIGINT NOT NULL,
+    discount      BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (order_id, order_item_id)
 );
 

@@ -51,6 +51,7 @@ CREATE TABLE order_items (
     price         INTEGER NOT NULL, -- whole line, minor units
     tax           INTEGER NOT NULL,
     shipping      INTEGER NOT NULL,
+    discount      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (order_id, order_item_id)
 ) WITHOUT ROWID;
 
