@@ -59,7 +59,7 @@ func fullOrder(id string) *core.Order {
 			City: "Springfield", State: "IL", PostalCode: "62701", Country: "US", Phone: "+1 555 0101"},
 		Items: []core.Item{
 			// Not in order-item-id order: the order given is the order kept.
-			{OrderItemID: "11111111111111", SKU: "MUG-RED", Title: "Red mug", Quantity: 2, Shipped: 1, Price: 2598, Tax: 208, Shipping: 499},
+			{OrderItemID: "11111111111111", SKU: "MUG-RED", Title: "Red mug", Quantity: 2, Shipped: 1, Price: 2598, Tax: 208, Shipping: 499, Discount: 250},
 			{OrderItemID: "00000000000002", SKU: "MUG-BLUE", Title: `Blue mug — « ünïcödé » "14oz" {set}, C:\\mugs\`, Quantity: 1, Price: 1299, Tax: 104},
 		},
 		Shipments: []core.Shipment{
