@@ -56,20 +56,25 @@ func (r Renderer) Result(w io.Writer, res *core.Result) {
 		fmt.Fprintln(w, "Dry run: nothing was changed.")
 		return
 	}
-	switch {
-	case res.Help != nil:
+	name, _, _ := strings.Cut(res.Command, " ")
+	switch name {
+	case "help":
 		fmt.Fprint(w, res.Help.String())
-	case res.Health != nil:
+	case "health":
 		r.Health(w, res.Health)
-	case res.Orders != nil || (res.Page != nil):
+	case "orders":
 		r.Orders(w, res.Orders, res.Page)
-	case res.Returns != nil:
+	case "returns":
 		r.Returns(w, res.Returns)
-	case res.Audit != nil:
+	case "audit":
 		r.Audit(w, res.Audit)
-	case res.Message == "" && res.Stock != nil:
+	case "lowstock":
 		r.Stock(w, res.Stock)
-	case res.Order != nil && res.Message == "":
+	case "stock":
+		if res.Message == "" {
+			r.Stock(w, res.Stock)
+		}
+	case "order":
 		r.Order(w, res.Order, res.Actions)
 	}
 	if res.Message != "" {
@@ -82,9 +87,6 @@ func (r Renderer) Result(w io.Writer, res *core.Result) {
 	}
 	for _, ev := range res.Events {
 		fmt.Fprintln(w, "  ! "+ev.Text)
-	}
-	if res.Order == nil && res.Help == nil && res.Health == nil && res.Orders == nil && res.Returns == nil && res.Audit == nil && res.Stock == nil && res.Message == "" && res.Page == nil {
-		fmt.Fprintln(w, "Nothing to show.")
 	}
 }
 

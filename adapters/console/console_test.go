@@ -1,0 +1,114 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/adapters/console"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
+	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
+)
+
+func newConsole(t *testing.T, in string) (*console.Console, *bytes.Buffer) {
+	t.Helper()
+	clock := enginetest.NewClock(time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC))
+	e := core.NewEngine(storetest.OpenSQLite(t), core.Options{Clock: clock, IDs: &enginetest.SeqIDs{}})
+	paid := clock.Now().Add(-50 * time.Minute)
+	orders := []core.Order{
+		{ID: "111-0000001-0000001", Fulfillment: core.Merchant, PurchaseDate: clock.Now().Add(-time.Hour), PaymentsDate: &paid, Currency: "USD",
+			ReportUpdated: clock.Now(), Buyer: core.Buyer{Name: "Emma"},
+			Items: []core.Item{{OrderItemID: "1", SKU: "MUG", Title: "Mug", Quantity: 2, Price: 3000}}},
+		{ID: "111-0000001-0000002", Fulfillment: core.Merchant, PurchaseDate: clock.Now().Add(-10 * time.Minute), Currency: "USD",
+			ReportUpdated: clock.Now(), Items: []core.Item{{OrderItemID: "1", SKU: "TEE", Quantity: 1, Price: 2000}}},
+	}
+	if _, err := e.Import(context.Background(), orders); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	return &console.Console{
+		Engine: e, In: strings.NewReader(in), Out: &out,
+		Actor:  core.Actor{ID: "console:t", Name: "t", Role: core.Owner, Source: "console"},
+		Render: console.Renderer{Policy: e.Policy(), Now: clock.Now},
+	}, &out
+}
+
+func TestPipedCommandsCountFailures(t *testing.T) {
+	c, out := newConsole(t, "# a comment\n\norder 111-0000001-0000001\nshpi 111-0000001-0000001\nship 111-0000001-0000002 ups 1Z999AA10123456784\n")
+	failed, err := c.Run(context.Background())
+	if err != nil || failed != 2 {
+		t.Fatalf("failed %d, err %v\n%s", failed, err, out)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"Order 111-0000001-0000001  [unshipped]  merchant fulfilled", "Ship by 2026-11-20 (in 47h 0m)", "MUG", "30.00 USD", "Next: ship, cancel, refund",
+		`Error (invalid): There is no command "shpi". Did you mean "ship"?`,
+		"Error (conflict): Order 111-0000001-0000002 is pending",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestJSONOutputOneObjectPerCommand(t *testing.T) {
+	c, out := newConsole(t, "orders\nship 111-0000001-0000001 ups 1Z999AA10123456785\nhelp ship\n")
+	c.JSON = true
+	if failed, _ := c.Run(context.Background()); failed != 1 {
+		t.Fatalf("failed %d", failed)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	var list struct {
+		OK     bool
+		Result struct {
+			Orders []struct {
+				OrderID string `json:"order_id"`
+				Status  string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &list); err != nil || !list.OK || len(list.Result.Orders) != 2 || list.Result.Orders[1].Status != "unshipped" {
+		t.Fatalf("orders: %s (%v)", lines[0], err)
+	}
+	var bad struct {
+		OK    bool
+		Error struct{ Code, Message, Field string }
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil || bad.OK || bad.Error.Code != "invalid" || bad.Error.Field != "tracking" || !strings.Contains(bad.Error.Message, "check digit") {
+		t.Fatalf("bad tracking: %s (%v)", lines[1], err)
+	}
+	if !strings.Contains(lines[2], `"usage":"ship <order-id> <carrier> <tracking>`) {
+		t.Fatalf("help: %s", lines[2])
+	}
+}
+
+func TestDryRunInALinePreviewsOnly(t *testing.T) {
+	c, out := newConsole(t, "cancel 111-0000001-0000001 no_inventory --dry-run\norder 111-0000001-0000001\n")
+	if failed, _ := c.Run(context.Background()); failed != 0 {
+		t.Fatalf("failed:\n%s", out)
+	}
+	text := out.String()
+	for _, want := range []string{"This will: cancel 111-0000001-0000001 no_inventory", "unshipped → cancelled (no_inventory)", "Pre-fulfilment cancel rate over the last 7 days becomes 50.0%", "Dry run: nothing was changed.", "[unshipped]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestListsMarkPendingApart(t *testing.T) {
+	c, out := newConsole(t, "orders\nhealth\nlowstock\nreturns\n")
+	c.Run(context.Background())
+	text := out.String()
+	for _, want := range []string{"(pending)", "Late shipment rate over the last 10 days: no data yet.", "No SKU is under its low-stock threshold.", "No returns in this list."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+}
