@@ -15,7 +15,9 @@ type Store interface {
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
 	// Update runs fn in a read-write transaction. If fn returns an error the
-	// transaction is rolled back and the error returned unchanged.
+	// transaction is rolled back and the error returned unchanged. A failed
+	// write inside fn dooms the transaction even if fn ignores the error, so
+	// half a change is never committed. View must not be called inside fn.
 	Update(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -41,7 +43,8 @@ type Tx interface {
 	ReturnOrderID(ctx context.Context, returnID string) (string, error)
 	// Returns lists returns matching q, newest first.
 	Returns(ctx context.Context, q ReturnQuery) ([]Return, error)
-	// Shipments lists shipments whose ship date is in [Since, Until), oldest first.
+	// Shipments lists shipments whose ship date is in [Since, Until), oldest
+	// first; a zero Until has no upper bound.
 	Shipments(ctx context.Context, q ShipmentQuery) ([]OrderShipment, error)
 
 	// Stocks returns the tracked SKUs among skus (all tracked SKUs when skus
@@ -61,7 +64,8 @@ type Tx interface {
 	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 	// Enqueue writes a message to the outbox; adapters deliver it later.
 	Enqueue(ctx context.Context, ev Event) error
-	// Outbox lists undelivered outbox messages with ID > afterID, oldest first.
+	// Outbox lists undelivered outbox messages with ID > afterID, oldest
+	// first; limit 0 means no limit.
 	Outbox(ctx context.Context, afterID int64, limit int) ([]Event, error)
 	// MarkDelivered marks an outbox message delivered.
 	MarkDelivered(ctx context.Context, id int64, at time.Time) error
