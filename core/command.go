@@ -132,6 +132,36 @@ type ShowAudit struct {
 // Help: help [command]
 type Help struct{ Topic string }
 
+// ListInbox: inbox [overdue|due]
+type ListInbox struct{ Filter ConversationFilter }
+
+// ShowConversation: show <conversation-id>
+type ShowConversation struct{ ConversationID string }
+
+// SendReply: reply <conversation-id> [text] — without text, the current draft.
+type SendReply struct {
+	ConversationID string
+	Text           string
+}
+
+// Redraft: draft <conversation-id>
+type Redraft struct{ ConversationID string }
+
+// MarkNoReply: noreply <conversation-id>
+type MarkNoReply struct{ ConversationID string }
+
+func (ListInbox) Name() string        { return "inbox" }
+func (ShowConversation) Name() string { return "show" }
+func (SendReply) Name() string        { return "reply" }
+func (Redraft) Name() string          { return "draft" }
+func (MarkNoReply) Name() string      { return "noreply" }
+
+func (c ListInbox) String() string        { return joinWords("inbox", string(c.Filter)) }
+func (c ShowConversation) String() string { return "show " + c.ConversationID }
+func (c SendReply) String() string        { return joinWords("reply", c.ConversationID, c.Text) }
+func (c Redraft) String() string          { return "draft " + c.ConversationID }
+func (c MarkNoReply) String() string      { return "noreply " + c.ConversationID }
+
 func (GetOrder) Name() string      { return "order" }
 func (ListOrders) Name() string    { return "orders" }
 func (ShipOrder) Name() string     { return "ship" }
@@ -297,6 +327,16 @@ func commandTable() []spec {
 			detail: "Without an operation it shows the SKU. threshold sets the low-stock alert level.\nExample: stock MUG-01 add 24", parse: parseStock},
 		{name: "lowstock", summary: "list SKUs under their low-stock threshold", parse: noArgs(ListLowStock{})},
 		{name: "health", summary: "account health: late shipment, cancel and valid tracking rates", parse: noArgs(ShowHealth{})},
+		{name: "inbox", args: "[overdue|due]", summary: "buyer conversations waiting for an answer, deadline first",
+			detail: "overdue: past the 24-hour deadline. due: inside the first reminder point (12 hours by default).\nExample: inbox due", parse: parseInbox},
+		{name: "show", args: "<conversation-id>", summary: "one conversation: messages, order, deadline and the draft",
+			detail: "Example: show C-7KQ2M9XH", parse: parseConversationID(func(id string) Command { return ShowConversation{id} })},
+		{name: "reply", args: "<conversation-id> [text]", summary: "send a reply to the buyer; without text, send the current draft", write: true,
+			detail: "Example: reply C-7KQ2M9XH\nExample: reply C-7KQ2M9XH Your parcel left today with UPS.", parse: parseReply},
+		{name: "draft", args: "<conversation-id>", summary: "make a new draft for a conversation", write: true,
+			detail: "Example: draft C-7KQ2M9XH", parse: parseConversationID(func(id string) Command { return Redraft{id} })},
+		{name: "noreply", args: "<conversation-id>", summary: "mark a conversation as needing no response (clears its deadline)", write: true,
+			detail: "Example: noreply C-7KQ2M9XH", parse: parseConversationID(func(id string) Command { return MarkNoReply{id} })},
 		{name: "audit", args: "[order-id] [limit N]", summary: "who did what, newest first", detail: "Example: audit 902-3159896-1390916", parse: parseAudit},
 		{name: "help", args: "[command]", summary: "this list, or help for one command", parse: parseHelp},
 	}
@@ -342,6 +382,9 @@ func CommandNames() []string {
 // Parse reads one line of the command language. A leading "/desk" or "desk"
 // is ignored so text pasted from chat works in the console.
 func Parse(line string) (Command, error) {
+	if c, ok, err := parseReplyLine(line); ok {
+		return c, err
+	}
 	words, err := Tokenize(line)
 	if err != nil {
 		return nil, err
@@ -899,4 +942,85 @@ func (h HelpText) String() string {
 	}
 	b.WriteString("Type help <command> for details and examples.\n")
 	return b.String()
+}
+
+func parseInbox(args []string) (Command, error) {
+	if err := extra(args, 1); err != nil {
+		return nil, err
+	}
+	if len(args) == 0 {
+		return ListInbox{}, nil
+	}
+	w := strings.ToLower(args[0])
+	switch ConversationFilter(w) {
+	case InboxOverdue, InboxDue:
+		return ListInbox{Filter: ConversationFilter(w)}, nil
+	}
+	msg := fmt.Sprintf("%q is not an inbox list. Lists: overdue, due.", args[0])
+	if s := DidYouMean(w, []string{"overdue", "due"}); s != "" {
+		msg = fmt.Sprintf("%q is not an inbox list — did you mean %q?", args[0], s)
+	}
+	return nil, FieldErrorf(Invalid, "filter", "%s", msg)
+}
+
+func parseConversationID(mk func(string) Command) func([]string) (Command, error) {
+	return func(args []string) (Command, error) {
+		if err := need(args, 1, "conversation_id"); err != nil {
+			return nil, err
+		}
+		if err := extra(args, 1); err != nil {
+			return nil, err
+		}
+		if err := checkID(args[0], "conversation_id"); err != nil {
+			return nil, err
+		}
+		return mk(strings.ToUpper(args[0])), nil
+	}
+}
+
+func parseReply(args []string) (Command, error) {
+	if err := need(args, 1, "conversation_id"); err != nil {
+		return nil, err
+	}
+	if err := checkID(args[0], "conversation_id"); err != nil {
+		return nil, err
+	}
+	return SendReply{ConversationID: strings.ToUpper(args[0]), Text: strings.Join(args[1:], " ")}, nil
+}
+
+// parseReplyLine reads a reply with its text exactly as typed: a message to
+// a buyer keeps its quotes, apostrophes and line breaks.
+func parseReplyLine(line string) (Command, bool, error) {
+	rest := strings.TrimLeftFunc(line, unicode.IsSpace)
+	word := func() string {
+		i := strings.IndexFunc(rest, unicode.IsSpace)
+		if i < 0 {
+			i = len(rest)
+		}
+		w := rest[:i]
+		rest = strings.TrimLeftFunc(rest[i:], unicode.IsSpace)
+		return w
+	}
+	w := word()
+	if w == "/desk" || strings.EqualFold(w, "desk") {
+		w = word()
+	}
+	if !strings.EqualFold(w, "reply") {
+		return nil, false, nil
+	}
+	id := word()
+	c, err := parseReply([]string{id})
+	if id == "" {
+		c, err = parseReply(nil)
+	}
+	if err != nil {
+		var e *Error
+		if asError(err, &e) {
+			e.Message += "\nUsage: " + Usage("reply")
+		}
+		return nil, true, err
+	}
+	r := c.(SendReply)
+	r.Text = strings.TrimSpace(rest)
+	return r, true, nil
 }

@@ -361,7 +361,8 @@ func TestParseRefusalShowsUsage(t *testing.T) {
 		"order": "order", "orders": "orders bogus", "ship": "ship", "cancel": "cancel", "delivered": "delivered",
 		"return": "return", "returns": "returns bogus", "approve": "approve", "reject": "reject", "received": "received",
 		"refund": "refund", "stock": "stock", "lowstock": "lowstock now", "health": "health now", "audit": "audit 1 2",
-		"help": "help bogus",
+		"help": "help bogus", "inbox": "inbox later", "show": "show", "reply": "reply", "draft": "draft C-1 C-2",
+		"noreply": "noreply",
 	}
 	for _, name := range CommandNames() {
 		t.Run(name+"_refusal_shows_usage", func(t *testing.T) {
@@ -426,6 +427,13 @@ func TestCommandStringRoundTrip(t *testing.T) {
 		{"audit_every_part", ShowAudit{OrderID: "1", Limit: 50}},
 		{"help", Help{}},
 		{"help_one", Help{Topic: "refund"}},
+		{"inbox", ListInbox{}},
+		{"inbox_overdue", ListInbox{Filter: InboxOverdue}},
+		{"show", ShowConversation{ConversationID: "C-7KQ2M9XH"}},
+		{"reply_draft", SendReply{ConversationID: "C-7KQ2M9XH"}},
+		{"reply_text_kept_as_typed", SendReply{ConversationID: "C-7KQ2M9XH", Text: `Hi "Emma", it's on its way — 已发货!`}},
+		{"draft", Redraft{ConversationID: "C-7KQ2M9XH"}},
+		{"noreply", MarkNoReply{ConversationID: "C-7KQ2M9XH"}},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {

@@ -17,6 +17,7 @@ type Engine struct {
 	clock   Clock
 	ids     IDs
 	policy  Policy
+	drafter Drafter
 	observe func(command string, code Code, d time.Duration)
 }
 
@@ -25,6 +26,9 @@ type Options struct {
 	Clock  Clock
 	IDs    IDs
 	Policy *Policy
+	// Drafter writes drafts for buyer conversations (none: conversations
+	// get no drafts until one is set).
+	Drafter Drafter
 	// Observe, when set, is told about every command run (for metrics);
 	// code is "" on success.
 	Observe func(command string, code Code, d time.Duration)
@@ -32,7 +36,7 @@ type Options struct {
 
 // NewEngine returns an engine on store.
 func NewEngine(store Store, opt Options) *Engine {
-	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), observe: opt.Observe}
+	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), drafter: opt.Drafter, observe: opt.Observe}
 	if e.clock == nil {
 		e.clock = SystemClock{}
 	}
@@ -98,6 +102,9 @@ type Result struct {
 	Page    *Page        `json:"page,omitempty"`
 	Preview *Preview     `json:"preview,omitempty"`
 	Events  []Event      `json:"events,omitempty"`
+	// Buyer conversations.
+	Conversation  *Conversation  `json:"conversation,omitempty"`
+	Conversations []Conversation `json:"conversations,omitempty"`
 }
 
 // errDryRun rolls back a dry run's transaction after its preview is built.
@@ -129,6 +136,9 @@ func (e *Engine) do(ctx context.Context, req Request) (*Result, error) {
 	}
 	if !IsWrite(req.Command) {
 		return e.read(ctx, req)
+	}
+	if c, ok := req.Command.(Redraft); ok {
+		return e.redraftCommand(ctx, req, c)
 	}
 	var res *Result
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -202,7 +212,7 @@ func (e *Engine) read(ctx context.Context, req Request) (*Result, error) {
 			res.Stock = st
 			return err
 		case ShowHealth:
-			counts, err := tx.HealthCounts(ctx, e.policy.windows(now))
+			counts, err := e.healthCounts(ctx, tx, now)
 			if err != nil {
 				return err
 			}
@@ -219,6 +229,8 @@ func (e *Engine) read(ctx context.Context, req Request) (*Result, error) {
 		case Help:
 			h := HelpFor(c.Topic)
 			res.Help = &h
+		case ListInbox, ShowConversation:
+			return e.readConversation(ctx, tx, c, res)
 		default:
 			return Errorf(Internal, "command %s has no reader", req.Command.Name())
 		}
@@ -289,8 +301,11 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 	now := e.now()
 	a := req.Actor
 	res := &Result{Command: req.Command.String(), DryRun: req.DryRun}
-	if c, ok := req.Command.(AdjustStock); ok {
+	switch c := req.Command.(type) {
+	case AdjustStock:
 		return e.adjustStock(ctx, tx, req, c, res, now)
+	case SendReply, MarkNoReply:
+		return res, e.writeConversation(ctx, tx, req, res)
 	}
 	orderID, ret, err := e.target(ctx, tx, req.Command)
 	if err != nil {
@@ -463,7 +478,7 @@ func (e *Engine) commit(ctx context.Context, tx Tx, req Request, changes []*chan
 		p.Changes = append(p.Changes, ev.Text)
 	}
 	w := e.policy.windows(now)
-	counts, err := tx.HealthCounts(ctx, w)
+	counts, err := e.healthCounts(ctx, tx, now)
 	if err != nil {
 		return err
 	}
@@ -611,4 +626,14 @@ func (e *Engine) Ping(ctx context.Context) error {
 		_, err := tx.Stocks(ctx, []string{"-"})
 		return err
 	})
+}
+
+// healthCounts gathers the numbers behind account health.
+func (e *Engine) healthCounts(ctx context.Context, tx Tx, now time.Time) (HealthCounts, error) {
+	c, err := tx.HealthCounts(ctx, e.policy.windows(now))
+	if err != nil {
+		return c, err
+	}
+	c.Responses, err = tx.ResponseCounts(ctx, now.AddDate(0, 0, -e.policy.ResponseDays), now)
+	return c, err
 }

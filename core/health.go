@@ -65,6 +65,7 @@ func (p Policy) HealthFrom(c HealthCounts, now time.Time) Health {
 		metric("late_shipment_rate", "Late shipment rate", p.LateShipmentDays, c.LateOrders, c.ShippedOrders, p.MaxLateShipment, true),
 		metric("cancel_rate", "Pre-fulfilment cancel rate", p.CancelRateDays, sellerCancels(c), c.Orders, p.MaxCancelRate, true),
 		metric("valid_tracking_rate", "Valid tracking rate", p.TrackingDays, c.ValidTracking, c.Shipments, p.MinValidTracking, false),
+		metric("response_rate", "Buyer messages answered within 24 hours", p.ResponseDays, c.Responses.InWindow, c.Responses.Due, p.MinResponseRate, false),
 	}}
 }
 

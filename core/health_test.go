@@ -33,10 +33,21 @@ func TestHealthFrom(t *testing.T) {
 		{"all_late", HealthCounts{ShippedOrders: 2, LateOrders: 2},
 			m{2, 2, 1, false, false}, m{0, 0, 0, true, true}, m{0, 0, 0, true, true}},
 	}
+	t.Run("response_rate_target_above_90_percent", func(t *testing.T) {
+		for _, tc := range []struct {
+			due, in int
+			ok      bool
+		}{{10, 10, true}, {10, 9, false}, {100, 91, true}, {0, 0, true}} {
+			m := p.HealthFrom(HealthCounts{Responses: ResponseCounts{Due: tc.due, InWindow: tc.in}}, now).Metrics[3]
+			if m.OK != tc.ok || m.Numerator != tc.in || m.Denominator != tc.due || m.WindowDays != 30 {
+				t.Errorf("%d of %d answered in time: %+v", tc.in, tc.due, m)
+			}
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := p.HealthFrom(tt.c, now)
-			if !h.At.Equal(now) || !reflect.DeepEqual(h.Counts, tt.c) || len(h.Metrics) != 3 {
+			if !h.At.Equal(now) || !reflect.DeepEqual(h.Counts, tt.c) || len(h.Metrics) != 4 || h.Metrics[3].Name != "response_rate" {
 				t.Fatalf("HealthFrom = %+v", h)
 			}
 			wants := []struct {

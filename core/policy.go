@@ -34,6 +34,12 @@ type Policy struct {
 	MaxLateShipment  float64 // late shipment rate must stay below
 	MaxCancelRate    float64 // pre-fulfilment cancel rate must stay below
 	MinValidTracking float64 // valid tracking rate must stay above
+	// ReminderPoints are how long before a buyer's 24-hour deadline staff
+	// are reminded, longest first; ResponseDays is the window of the
+	// answered-within-24-hours rate and MinResponseRate its target.
+	ReminderPoints  []time.Duration
+	ResponseDays    int
+	MinResponseRate float64
 	// Location is the shop's time zone: business days and ship dates are
 	// calendar days there.
 	Location *time.Location
@@ -57,6 +63,9 @@ func DefaultPolicy() Policy {
 		MaxLateShipment:    0.04,
 		MaxCancelRate:      0.025,
 		MinValidTracking:   0.95,
+		ReminderPoints:     []time.Duration{12 * time.Hour, 4 * time.Hour, time.Hour},
+		ResponseDays:       30,
+		MinResponseRate:    0.9,
 		Location:           time.UTC,
 	}
 }

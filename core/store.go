@@ -58,6 +58,22 @@ type Tx interface {
 	// HealthCounts counts what account health is computed from.
 	HealthCounts(ctx context.Context, w HealthWindows) (HealthCounts, error)
 
+	// Conversation returns one conversation with its messages and draft.
+	// Inside Update its row is locked until the transaction ends.
+	Conversation(ctx context.Context, id string) (*Conversation, error)
+	// Conversations lists conversations matching q: those with a deadline
+	// first, soonest first, then the rest newest first.
+	Conversations(ctx context.Context, q ConversationQuery) ([]Conversation, error)
+	// SaveConversation inserts a conversation with Version 0 or updates one
+	// whose Version still matches (else Conflict), with its draft. Messages
+	// with ID 0 are inserted and given ids; known messages have AnsweredAt
+	// and NoReply updated. On success Version is the new one.
+	SaveConversation(ctx context.Context, c *Conversation) error
+	// ResponseCounts counts buyer messages sent in [since, now) that are
+	// answered or whose 24 hours are over, and how many of those were
+	// answered within 24 hours.
+	ResponseCounts(ctx context.Context, since, now time.Time) (ResponseCounts, error)
+
 	// AddAudit appends to the audit log.
 	AddAudit(ctx context.Context, e AuditEntry) error
 	// Audit lists audit entries, newest first.
@@ -137,6 +153,9 @@ type HealthCounts struct {
 	// Shipments since TrackingSince and how many had a valid tracking number.
 	Shipments     int `json:"shipments"`
 	ValidTracking int `json:"valid_tracking"`
+	// Responses: buyer messages answered within 24 hours (from
+	// ResponseCounts; the engine fills it in).
+	Responses ResponseCounts `json:"responses"`
 }
 
 // AuditEntry records one staff action.
@@ -161,6 +180,14 @@ const (
 	EventShipWarning  EventKind = "ship_warning" // 7 days left under the 30-day rule
 	EventAutoCanceled EventKind = "auto_canceled"
 	EventRefundDue    EventKind = "refund_due"
+	// Buyer conversations: a new buyer message, a draft ready for staff, a
+	// reminder before the 24-hour deadline, the breach, and a staff reply
+	// to deliver to the buyer's channel.
+	EventBuyerMessage EventKind = "buyer_message"
+	EventDraftReady   EventKind = "draft_ready"
+	EventReminder     EventKind = "reminder"
+	EventBreach       EventKind = "breach"
+	EventReply        EventKind = "reply"
 )
 
 // Event is an outbox message for staff channels. Text is plain language
@@ -170,6 +197,10 @@ type Event struct {
 	Kind    EventKind `json:"kind"`
 	OrderID string    `json:"order_id,omitempty"`
 	SKU     string    `json:"sku,omitempty"`
-	Text    string    `json:"text"`
-	At      time.Time `json:"at"`
+	// ConversationID and Channel route conversation events (a reply goes
+	// back to the buyer's channel).
+	ConversationID string    `json:"conversation_id,omitempty"`
+	Channel        string    `json:"channel,omitempty"`
+	Text           string    `json:"text"`
+	At             time.Time `json:"at"`
 }

@@ -17,6 +17,8 @@ type SweepResult struct {
 	AutoCanceled []string `json:"auto_canceled"` // cancelled by the 30-day rule
 	Expired      []string `json:"expired"`       // pending past the verification limit
 	Completed    []string `json:"completed"`     // delivered, return window over
+	Reminded     int      `json:"reminded"`      // conversations reminded before their deadline
+	Breached     int      `json:"breached"`      // conversations past their deadline
 }
 
 // Sweep applies the timed order rules: the 30-day rule's warning and
@@ -98,7 +100,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			}
 		}
 	}
-	return out, nil
+	var err error
+	out.Reminded, out.Breached, err = e.sweepConversations(ctx, now)
+	return out, err
 }
 
 // sweepCommand names a timed rule's action in the audit log.

@@ -1,0 +1,465 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// BuyerMessageIn is a message a buyer wrote on a channel.
+type BuyerMessageIn struct {
+	Channel   string // web, discord, …
+	BuyerKey  string // the buyer's identity on the channel (session, user id)
+	BuyerName string
+	// ConversationID continues that conversation; empty continues the
+	// buyer's latest one on the channel for the order, or opens one.
+	ConversationID string
+	// OrderID is the order the buyer proved is theirs ("" if none yet).
+	OrderID string
+	Text    string
+}
+
+// cleanText checks a message: not empty, valid UTF-8, at most 4 KB. Control
+// characters other than line breaks and tabs are dropped.
+func cleanText(s, field string) (string, error) {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" {
+		return "", FieldErrorf(Invalid, field, "The message is empty — write something first.")
+	}
+	if len(s) > MaxMessageBytes {
+		return "", FieldErrorf(Invalid, field, "The message is too long: %d bytes, at most %d (about %d characters).", len(s), MaxMessageBytes, MaxMessageBytes/3)
+	}
+	return s, nil
+}
+
+// BuyerMessage stores a buyer's message at once — opening or continuing a
+// conversation and starting its 24-hour clock — and tells staff through the
+// outbox. Drafting follows separately (DraftPending), so the buyer is
+// acknowledged without waiting for it.
+func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversation, error) {
+	text, err := cleanText(in.Text, "text")
+	if err != nil {
+		return nil, err
+	}
+	if in.Channel == "" || in.BuyerKey == "" {
+		return nil, Errorf(Internal, "buyer message without channel or buyer")
+	}
+	now := e.now()
+	var conv *Conversation
+	err = e.store.Update(ctx, func(tx Tx) error {
+		c, err := e.buyerConversation(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		if in.OrderID != "" && c.OrderID == "" {
+			c.OrderID = in.OrderID
+		}
+		if in.BuyerName != "" {
+			c.BuyerName = in.BuyerName
+		}
+		c.Messages = append(c.Messages, Message{From: FromBuyer, Text: text, At: now})
+		if c.Deadline == nil {
+			d := now.Add(ResponseWindow)
+			c.Deadline, c.RemindersSent, c.Breached = &d, 0, false
+		}
+		c.UpdatedAt = now
+		if err := tx.SaveConversation(ctx, c); err != nil {
+			return err
+		}
+		about := ""
+		if c.OrderID != "" {
+			about = " about order " + c.OrderID
+		}
+		conv = c
+		return tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
+			Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))})
+	})
+	return conv, err
+}
+
+func (p Policy) stamp(t time.Time) string { return t.In(p.loc()).Format("Mon 2 Jan 15:04 MST") }
+
+// buyerConversation finds the conversation a buyer message belongs to,
+// never one of another buyer.
+func (e *Engine) buyerConversation(ctx context.Context, tx Tx, in BuyerMessageIn) (*Conversation, error) {
+	if in.ConversationID != "" {
+		c, err := tx.Conversation(ctx, in.ConversationID)
+		if err != nil || c.BuyerKey != in.BuyerKey || c.Channel != in.Channel {
+			return nil, FieldErrorf(NotFound, "conversation_id", "No conversation %s for you.", in.ConversationID)
+		}
+		return c, nil
+	}
+	list, err := tx.Conversations(ctx, ConversationQuery{Channel: in.Channel, BuyerKey: in.BuyerKey, OrderID: in.OrderID, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) > 0 {
+		return tx.Conversation(ctx, list[0].ID) // locked
+	}
+	now := e.now()
+	return &Conversation{ID: e.ids.NewID("C"), Channel: in.Channel, BuyerKey: in.BuyerKey, BuyerName: in.BuyerName, CreatedAt: now}, nil
+}
+
+// BuyerConversations lists a buyer's own conversations on a channel.
+func (e *Engine) BuyerConversations(ctx context.Context, channel, buyerKey string) ([]Conversation, error) {
+	var out []Conversation
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Conversations(ctx, ConversationQuery{Channel: channel, BuyerKey: buyerKey})
+		return err
+	})
+	return out, err
+}
+
+// VerifyBuyer checks that someone knows an order's buyer email or shipping
+// postal code and returns the order. A miss says nothing about which part
+// was wrong, so the check can't be used to probe orders.
+func (e *Engine) VerifyBuyer(ctx context.Context, orderID, secret string) (*Order, error) {
+	miss := FieldErrorf(NotFound, "order_id", "No order matches that order id and email or postal code. Check both against your order confirmation.")
+	if checkID(orderID, "order_id") != nil || strings.TrimSpace(secret) == "" {
+		return nil, miss
+	}
+	var o *Order
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		o, err = tx.Order(ctx, strings.TrimSpace(orderID))
+		return err
+	})
+	if ErrorCode(err) == NotFound {
+		return nil, miss
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !buyerSecretMatches(o, secret) {
+		return nil, miss
+	}
+	return o, nil
+}
+
+func buyerSecretMatches(o *Order, secret string) bool {
+	s := strings.TrimSpace(secret)
+	if strings.Contains(s, "@") {
+		return o.Buyer.Email != "" && strings.EqualFold(s, strings.TrimSpace(o.Buyer.Email))
+	}
+	norm := func(p string) string {
+		return strings.ToUpper(strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' {
+				return -1
+			}
+			return r
+		}, p))
+	}
+	want, got := norm(o.ShipTo.PostalCode), norm(s)
+	if want == "" || len(got) < 3 {
+		return false
+	}
+	// A US ZIP+4 on the order matches the 5-digit ZIP the buyer remembers.
+	return got == want || len(want) == 9 && got == want[:5]
+}
+
+// DraftPending drafts every conversation whose newest buyer message has no
+// draft yet. The drafter runs outside any transaction (a model may take
+// seconds); the draft is saved only if no newer buyer message arrived.
+func (e *Engine) DraftPending(ctx context.Context) (int, error) {
+	if e.drafter == nil {
+		return 0, nil
+	}
+	var list []Conversation
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		list, err = tx.Conversations(ctx, ConversationQuery{NeedsDraft: true, Limit: 50})
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range list {
+		ok, err := e.redraft(ctx, list[i].ID, false)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// redraft makes a draft for a conversation and saves it; force redrafts a
+// conversation whose draft is current.
+func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, error) {
+	var c *Conversation
+	var o *Order
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		if c, err = tx.Conversation(ctx, id); err != nil {
+			return err
+		}
+		if c.OrderID != "" {
+			if o, err = tx.Order(ctx, c.OrderID); ErrorCode(err) == NotFound {
+				o, err = nil, nil
+			}
+		}
+		return err
+	})
+	if err != nil || (!force && !c.NeedsDraft()) || len(c.Waiting()) == 0 {
+		return false, err
+	}
+	d, err := e.drafter.Draft(ctx, DraftRequest{Conversation: c, Order: o, Now: e.now()})
+	if err != nil {
+		return false, err
+	}
+	d.ForMessage, d.MadeAt = c.LastBuyerMessage(), e.now()
+	saved := false
+	err = e.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.Conversation(ctx, id)
+		if err != nil || cur.LastBuyerMessage() != d.ForMessage {
+			return err // a newer message came in: its own draft follows
+		}
+		cur.Draft, cur.UpdatedAt = &d, e.now()
+		if d.Language != "" {
+			cur.Language = d.Language
+		}
+		if err := tx.SaveConversation(ctx, cur); err != nil {
+			return err
+		}
+		saved = true
+		text := fmt.Sprintf("Draft ready for %s (%s, %s).", cur.ID, d.Intent, d.Language)
+		if !d.NeedsResponse {
+			text = fmt.Sprintf("%s looks like it needs no response (%s): confirm with noreply %s.", cur.ID, d.Intent, cur.ID)
+		}
+		return tx.Enqueue(ctx, Event{Kind: EventDraftReady, ConversationID: cur.ID, Channel: cur.Channel, OrderID: cur.OrderID, Text: text, At: e.now()})
+	})
+	return saved, err
+}
+
+// InboxQuery turns an inbox list into a store query.
+func (e *Engine) InboxQuery(f ConversationFilter, now time.Time) ConversationQuery {
+	q := ConversationQuery{Waiting: true, Limit: 100}
+	switch f {
+	case InboxOverdue:
+		q.DeadlineBefore = now
+	case InboxDue:
+		first := 12 * time.Hour
+		if len(e.policy.ReminderPoints) > 0 {
+			first = e.policy.ReminderPoints[0]
+		}
+		q.DeadlineBefore = now.Add(first)
+	}
+	return q
+}
+
+// readConversation serves inbox and show.
+func (e *Engine) readConversation(ctx context.Context, tx Tx, cmd Command, res *Result) error {
+	switch c := cmd.(type) {
+	case ListInbox:
+		list, err := tx.Conversations(ctx, e.InboxQuery(c.Filter, e.now()))
+		res.Conversations = list
+		if err == nil && len(list) == 0 {
+			res.Message = "Nothing waiting: every buyer has an answer."
+		}
+		return err
+	case ShowConversation:
+		conv, err := tx.Conversation(ctx, c.ConversationID)
+		if err != nil {
+			return err
+		}
+		res.Conversation = conv
+		if conv.OrderID != "" {
+			if o, err := tx.Order(ctx, conv.OrderID); err == nil {
+				res.Order = o
+			}
+		}
+	}
+	return nil
+}
+
+// writeConversation serves reply and noreply inside the command's transaction.
+func (e *Engine) writeConversation(ctx context.Context, tx Tx, req Request, res *Result) error {
+	now := e.now()
+	var id string
+	switch c := req.Command.(type) {
+	case SendReply:
+		id = c.ConversationID
+	case MarkNoReply:
+		id = c.ConversationID
+	}
+	conv, err := tx.Conversation(ctx, id)
+	if err != nil {
+		return err
+	}
+	waiting := conv.Waiting()
+	p := &Preview{Command: req.Command.String()}
+	var reply string
+	switch c := req.Command.(type) {
+	case SendReply:
+		reply = c.Text
+		if reply == "" {
+			if conv.Draft == nil || conv.Draft.Text == "" {
+				return FieldErrorf(Conflict, "text", "%s has no draft to send — write the reply: reply %s <text>, or make one with draft %s.", conv.ID, conv.ID, conv.ID)
+			}
+			if conv.Draft.ForMessage != conv.LastBuyerMessage() {
+				return FieldErrorf(Conflict, "text", "The buyer wrote again after the draft of %s was made — look at it (show %s) and redraft or write the reply.", conv.ID, conv.ID)
+			}
+			reply = conv.Draft.Text
+		}
+		if reply, err = cleanText(reply, "text"); err != nil {
+			return err
+		}
+		p.Changes = append(p.Changes, fmt.Sprintf("Send to the buyer in %s: %q", conv.ID, clipText(reply, 200)))
+		res.Message = fmt.Sprintf("Reply sent in %s.", conv.ID)
+	case MarkNoReply:
+		if len(waiting) == 0 {
+			return FieldErrorf(Conflict, "conversation_id", "Nothing waits in %s: the buyer has an answer.", conv.ID)
+		}
+		p.Changes = append(p.Changes, fmt.Sprintf("Mark %d buyer message(s) in %s as needing no response; the buyer gets no message.", len(waiting), conv.ID))
+		res.Message = fmt.Sprintf("%s marked no response needed.", conv.ID)
+	}
+	if conv.Deadline != nil {
+		p.Changes = append(p.Changes, fmt.Sprintf("Clears the deadline %s.", e.policy.stamp(*conv.Deadline)))
+	}
+	res.Preview, res.Conversation = p, conv
+	if req.DryRun {
+		return nil
+	}
+	_, noReply := req.Command.(MarkNoReply)
+	for i := range conv.Messages {
+		if m := &conv.Messages[i]; m.From == FromBuyer && m.AnsweredAt == nil {
+			t := now
+			m.AnsweredAt, m.NoReply = &t, noReply
+		}
+	}
+	if !noReply {
+		conv.Messages = append(conv.Messages, Message{From: FromStaff, By: req.Actor.Name, Text: reply, At: now})
+	}
+	conv.Deadline, conv.RemindersSent, conv.Breached, conv.UpdatedAt = nil, 0, false, now
+	if err := tx.SaveConversation(ctx, conv); err != nil {
+		return err
+	}
+	if !noReply {
+		// The reply itself goes to the buyer's channel through the outbox.
+		if err := tx.Enqueue(ctx, Event{Kind: EventReply, ConversationID: conv.ID, Channel: conv.Channel, OrderID: conv.OrderID, Text: reply, At: now}); err != nil {
+			return err
+		}
+	}
+	return tx.AddAudit(ctx, AuditEntry{At: now, ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role, Source: req.Actor.Source,
+		Command: clipText(req.Command.String(), 500), OrderID: conv.OrderID, Detail: conv.ID})
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// redraftCommand serves `draft <conversation-id>`: the drafter runs outside
+// the transaction, like DraftPending.
+func (e *Engine) redraftCommand(ctx context.Context, req Request, c Redraft) (*Result, error) {
+	if e.drafter == nil {
+		return nil, Errorf(Unavailable, "No drafter is configured, so sellerdesk can't draft replies.")
+	}
+	res := &Result{Command: c.String(), DryRun: req.DryRun}
+	if req.DryRun {
+		res.Preview = &Preview{Command: c.String(), Changes: []string{"Replace the draft of " + c.ConversationID + " with a new one."}}
+		return res, nil
+	}
+	ok, err := e.redraft(ctx, c.ConversationID, true)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, FieldErrorf(Conflict, "conversation_id", "Nothing waits in %s, so there is nothing to draft.", c.ConversationID)
+	}
+	err = e.store.Update(ctx, func(tx Tx) error {
+		conv, err := tx.Conversation(ctx, c.ConversationID)
+		res.Conversation = conv
+		if err != nil {
+			return err
+		}
+		return tx.AddAudit(ctx, AuditEntry{At: e.now(), ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role, Source: req.Actor.Source,
+			Command: c.String(), OrderID: conv.OrderID, Detail: conv.ID})
+	})
+	res.Message = "New draft made for " + c.ConversationID + "."
+	return res, err
+}
+
+// sweepConversations sends reminders before the 24-hour deadline and the
+// breach alert after it, once each, in the same transaction as the mark.
+func (e *Engine) sweepConversations(ctx context.Context, now time.Time) (reminded, breached int, err error) {
+	var list []Conversation
+	err = e.store.View(ctx, func(tx Tx) error {
+		var err error
+		list, err = tx.Conversations(ctx, ConversationQuery{Waiting: true, DeadlineBefore: now.Add(e.firstReminder() + time.Second)})
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, item := range list {
+		err := e.store.Update(ctx, func(tx Tx) error {
+			c, err := tx.Conversation(ctx, item.ID)
+			if err != nil || c.Deadline == nil {
+				return err
+			}
+			left := c.Deadline.Sub(now)
+			due := 0
+			for _, p := range e.policy.ReminderPoints {
+				if left <= p {
+					due++
+				}
+			}
+			var ev *Event
+			switch {
+			case left <= 0 && !c.Breached:
+				c.Breached, c.RemindersSent = true, due
+				breached++
+				ev = &Event{Kind: EventBreach, Text: fmt.Sprintf("%s is past its 24-hour deadline (%s): the buyer still has no answer.", c.ID, e.policy.stamp(*c.Deadline))}
+			case left > 0 && due > c.RemindersSent:
+				c.RemindersSent = due
+				reminded++
+				ev = &Event{Kind: EventReminder, Text: fmt.Sprintf("%s: %s left to answer the buyer (deadline %s).", c.ID, roundLeft(left), e.policy.stamp(*c.Deadline))}
+			default:
+				return nil
+			}
+			c.UpdatedAt = now
+			if err := tx.SaveConversation(ctx, c); err != nil {
+				return err
+			}
+			ev.ConversationID, ev.Channel, ev.OrderID, ev.At = c.ID, c.Channel, c.OrderID, now
+			return tx.Enqueue(ctx, *ev)
+		})
+		if err != nil {
+			return reminded, breached, err
+		}
+	}
+	return reminded, breached, nil
+}
+
+func (e *Engine) firstReminder() time.Duration {
+	if len(e.policy.ReminderPoints) == 0 {
+		return 0
+	}
+	return e.policy.ReminderPoints[0]
+}
+
+func roundLeft(d time.Duration) string {
+	if d >= time.Hour {
+		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dm", int(d.Minutes()))
+}
