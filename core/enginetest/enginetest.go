@@ -121,6 +121,7 @@ type snapshot struct {
 	Stock  map[string]core.Stock
 	Audit  []core.AuditEntry
 	Outbox []core.Event
+	Convs  []core.Conversation
 }
 
 func (f *Fixture) snapshot() snapshot {
@@ -138,7 +139,10 @@ func (f *Fixture) snapshot() snapshot {
 		if s.Audit, err = tx.Audit(ctx, core.AuditQuery{Limit: 1000}); err != nil {
 			return err
 		}
-		s.Outbox, err = tx.Outbox(ctx, 0, 1000)
+		if s.Outbox, err = tx.Outbox(ctx, 0, 1000); err != nil {
+			return err
+		}
+		s.Convs, err = tx.Conversations(ctx, core.ConversationQuery{})
 		return err
 	})
 	if err != nil {
@@ -197,6 +201,11 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"thirty_day_rule_warns_then_cancels", testThirtyDayRule},
 		{"stock_alerts_go_to_outbox", testStockAlerts},
 		{"lists_and_health", testLists},
+		{"buyer_message_starts_the_clock", testBuyerMessageStartsTheClock},
+		{"buyer_message_refusals_change_nothing", testBuyerMessageRefusals},
+		{"reminders_and_breach_once_each", testRemindersAndBreach},
+		{"reply_and_noreply_clear_the_deadline", testReplyAndNoReply},
+		{"verify_buyer_by_email_or_postal_code", testVerifyBuyer},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

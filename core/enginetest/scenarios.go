@@ -427,7 +427,7 @@ func testLists(f *Fixture) {
 		f.T.Errorf("first page of 4 by 2 says no more")
 	}
 	h := f.MustRun(f.Viewer, "health").Health
-	if len(h.Metrics) != 3 || h.Counts.Orders != 4 {
+	if len(h.Metrics) != 4 || h.Counts.Orders != 4 {
 		f.T.Fatalf("health: %+v", h)
 	}
 }

@@ -1,0 +1,137 @@
+package drafter
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
+)
+
+// Closers are messages that end a conversation ("thanks!", "ok got it",
+// "👍", "谢谢", "Danke"). They are recognised by rule first: a message made
+// only of closing phrases and friendly emoji, with no question mark. The
+// intent model has a no_response_needed class too, for wordings the list
+// misses; Draft trusts it only when it is confident and nothing is asked.
+
+// closerPhrases are word sequences (as features.Tokens writes them: lower
+// case, apostrophes dropped) that close a conversation.
+var closerPhrases = func() [][]string {
+	var out [][]string
+	for _, p := range strings.Split(`thanks|thank you|thank u|thankyou|thanx|thnx|thx|ty|tysm|tyvm|many thanks|
+		thanks a lot|thanks a ton|thanks so much|so much|very much|a lot|again|much appreciated|appreciated|appreciate it|
+		i appreciate it|really appreciate it|ok|okay|okey|okk|k|kk|got it|gotcha|great|perfect|cool|awesome|nice|good|
+		sounds good|sounds great|all good|all set|noted|will do|understood|i understand|cheers|no worries|no problem|np|
+		have a nice day|have a good day|have a great day|have a good one|have a nice weekend|have a great weekend|
+		you too|alright|all right|sure|yes|yep|yeah|yup|super|excellent|lovely|amazing|wonderful|brilliant|fine|
+		received|received it|got them|got it thanks|for your help|for the help|for the update|for the info|
+		for the information|for the quick reply|for your reply|for the reply|for getting back to me|youre the best|
+		bye|best regards|kind regards|regards|that helps|that helped|makes sense|oh|ah|
+		danke|danke schön|danke schon|dankeschön|vielen dank|besten dank|alles klar|gut|prima|
+		merci|merci beaucoup|daccord|parfait|très bien|super merci|
+		gracias|muchas gracias|mil gracias|vale|perfecto|de acuerdo|genial|
+		grazie|grazie mille|perfetto|va bene|
+		obrigado|obrigada|muito obrigado|muito obrigada|
+		bedankt|dank je|dank je wel|dank u|dank u wel|
+		tack|tack så mycket|dziękuję|dzięki|teşekkürler|teşekkür ederim|terima kasih|cảm ơn|
+		спасибо|большое спасибо|хорошо|ок|понятно|감사합니다|고맙습니다|네|شكرا|תודה|ευχαριστώ|ขอบคุณ|धन्यवाद`, "|") {
+		if f := strings.Fields(p); len(f) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}()
+
+// closerCJK are closing words written without spaces; a run of CJK
+// characters is a closer when it splits entirely into them.
+var closerCJK = []string{
+	"非常感谢", "非常感謝", "谢谢你", "谢谢您", "謝謝你", "謝謝您", "没问题", "沒問題", "知道了", "明白了", "辛苦了",
+	"ありがとうございます", "ありがとうございました", "ありがとう", "どうも", "了解です", "了解しました", "了解",
+	"谢谢", "謝謝", "多谢", "多謝", "感谢", "感謝", "好的", "收到", "明白", "知道", "好滴", "嗯嗯", "哦哦", "好嘞",
+	"谢", "謝", "好", "嗯", "哦", "行", "了", "啦", "呀", "的", "啊", "哈",
+}
+
+// closerEmoji are emoji that acknowledge; an angry or sad one still needs a reply.
+const closerEmoji = "👍🙏😊🙂☺😀😃😄😁🥰😍❤💕💖👌✅💯🎉🤝👏✌🌹🌸😉🤗💐⭐🌟✨👋"
+
+// hasQuestion reports a question mark in any script.
+func hasQuestion(text string) bool {
+	return strings.ContainsAny(text, "?？¿؟")
+}
+
+// isCloser reports whether text is only a closing remark.
+func isCloser(text string) bool {
+	if hasQuestion(text) {
+		return false
+	}
+	toks := features.Tokens(text)
+	if len(toks) == 0 {
+		return false
+	}
+	var words []string
+	flush := func() bool {
+		ok := coveredByPhrases(words)
+		words = words[:0]
+		return ok
+	}
+	for _, t := range toks {
+		switch {
+		case t.CJK:
+			if !flush() || !coveredByCJK(t.Text) {
+				return false
+			}
+		case isEmojiToken(t.Text):
+			if !strings.Contains(closerEmoji, t.Text) || !flush() {
+				return false
+			}
+		case t.Text == features.NumToken || t.Text == features.MoneyToken:
+			return false
+		default:
+			words = append(words, t.Text)
+		}
+	}
+	return flush()
+}
+
+func isEmojiToken(s string) bool {
+	for _, r := range s {
+		return unicode.Is(unicode.So, r)
+	}
+	return false
+}
+
+// coveredByPhrases reports whether words split entirely into closer
+// phrases ("ok" "got it" "thanks" "have a nice day").
+func coveredByPhrases(words []string) bool {
+	// reach[i]: words[:i] split into phrases.
+	reach := make([]bool, len(words)+1)
+	reach[0] = true
+	for i := range words {
+		if !reach[i] {
+			continue
+		}
+		for _, p := range closerPhrases {
+			if len(p) <= len(words)-i && slices.Equal(words[i:i+len(p)], p) {
+				reach[i+len(p)] = true
+			}
+		}
+	}
+	return reach[len(words)]
+}
+
+// coveredByCJK is coveredByPhrases for a run of CJK characters.
+func coveredByCJK(run string) bool {
+	reach := make([]bool, len(run)+1)
+	reach[0] = true
+	for i := range len(run) {
+		if !reach[i] {
+			continue
+		}
+		for _, c := range closerCJK {
+			if strings.HasPrefix(run[i:], c) {
+				reach[i+len(c)] = true
+			}
+		}
+	}
+	return reach[len(run)]
+}

@@ -1,0 +1,120 @@
+package drafter
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/modelfile"
+)
+
+// Intent is what a buyer message asks for. The names are used as they are
+// in JSON, metrics and templates.
+type Intent string
+
+const (
+	TrackOrder         Intent = "track_order"
+	DeliveryTime       Intent = "delivery_time"
+	CancelOrder        Intent = "cancel_order"
+	ChangeAddress      Intent = "change_address"
+	ReturnRequest      Intent = "return_request"
+	RefundStatus       Intent = "refund_status"
+	DamagedOrWrongItem Intent = "damaged_or_wrong_item"
+	Invoice            Intent = "invoice"
+	PaymentIssue       Intent = "payment_issue"
+	Complaint          Intent = "complaint"
+	HumanAgent         Intent = "human_agent"
+	NoResponseNeeded   Intent = "no_response_needed"
+	Other              Intent = "other"
+)
+
+// Intents lists every intent, in the order above.
+func Intents() []Intent {
+	return []Intent{TrackOrder, DeliveryTime, CancelOrder, ChangeAddress, ReturnRequest, RefundStatus,
+		DamagedOrWrongItem, Invoice, PaymentIssue, Complaint, HumanAgent, NoResponseNeeded, Other}
+}
+
+// Valid reports whether in is a known intent.
+func (in Intent) Valid() bool { return slices.Contains(Intents(), in) }
+
+// The intent model: multinomial logistic regression over hashed word uni-
+// and bigrams, character 3-5-grams and CJK character uni- and bigrams,
+// trained by ./gen on Bitext's customer-service dataset (held-out fifth
+// excluded) plus the seeds in ./seeds. See model/NOTICE.md for the data's
+// licence and README.md for its accuracy.
+//
+//go:generate go run ./gen -out model
+//go:embed model/intents.bin.gz
+var modelData []byte
+
+// loadModel decodes the embedded model once. A model that does not decode
+// is a build defect (a broken go generate), not a runtime condition.
+var loadModel = sync.OnceValue(func() *classifier {
+	m, err := modelfile.Decode(modelData)
+	if err != nil {
+		panic(fmt.Sprintf("drafter: embedded %v; run go generate ./core/drafter", err))
+	}
+	if m.FeatureVersion != features.Version {
+		panic(fmt.Sprintf("drafter: embedded intent model has feature version %d, the code %d; run go generate ./core/drafter", m.FeatureVersion, features.Version))
+	}
+	c := &classifier{m: m, intentOf: make([]int, len(m.Intents))}
+	for i, name := range m.Intents {
+		j := slices.Index(Intents(), Intent(name))
+		if j < 0 {
+			panic(fmt.Sprintf("drafter: embedded intent model has unknown intent %q; run go generate ./core/drafter", name))
+		}
+		c.intentOf[i] = j
+	}
+	c.scratch.New = func() any {
+		return &scratch{scores: make([]float32, len(m.Labels))}
+	}
+	return c
+})
+
+type classifier struct {
+	m        *modelfile.Model
+	intentOf []int // model class -> index in Intents()
+	scratch  sync.Pool
+}
+
+type scratch struct {
+	v      features.Vector
+	scores []float32
+}
+
+// distribution is a probability for each intent, indexed as Intents().
+type distribution [13]float64
+
+// classify scores text against every intent.
+func (c *classifier) classify(text string) distribution {
+	s := c.scratch.Get().(*scratch)
+	defer c.scratch.Put(s)
+	features.Extract(text, c.m.Config, &s.v)
+	c.m.Scores(&s.v, s.scores)
+	modelfile.Softmax(s.scores)
+	var d distribution
+	for i, p := range s.scores {
+		d[c.intentOf[i]] += float64(p)
+	}
+	return d
+}
+
+// best is the likeliest intent, leaving out those in skip.
+func (d distribution) best(skip ...Intent) (Intent, float64) {
+	bi, bp := Other, -1.0
+	for i, in := range Intents() {
+		if d[i] > bp && !slices.Contains(skip, in) {
+			bi, bp = in, d[i]
+		}
+	}
+	return bi, bp
+}
+
+// Classify names the intent of a buyer message and the model's probability
+// for it (0-1). It is the model alone; Draft also applies the closer rules
+// and falls back to Other when the model is unsure.
+func (d *Drafter) Classify(text string) (Intent, float64) {
+	return loadModel().classify(text).best()
+}

@@ -1,0 +1,206 @@
+// Package corpus reads the intent model's training material: Bitext's
+// customer-service dataset (from ../shared, never shipped with the binary)
+// and the hand-written seeds in core/drafter/seeds. It also decides, once and
+// for everyone, which rows are held out from training, so the generator
+// never trains on a row the accuracy test scores.
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Intents are the drafter's intent names, in the order the API lists them.
+var Intents = []string{
+	"track_order", "delivery_time", "cancel_order", "change_address",
+	"return_request", "refund_status", "damaged_or_wrong_item", "invoice",
+	"payment_issue", "complaint", "human_agent", "no_response_needed", "other",
+}
+
+// BitextIntent maps each of Bitext's 27 intents onto a drafter intent.
+//
+// Decisions worth stating: get_refund ("I want my money back") and
+// check_refund_policy ("in which cases can I ask for a refund") both become
+// return_request, because in the seller order flow money comes back through
+// a return (or a damaged-item claim) and the answer a buyer needs is the
+// return window and how to ask; track_refund ("I'm waiting for a refund of
+// $40, was it processed") is refund_status, answered from the refunds that
+// exist. review (feedback) is filed with complaint: both are answered by a
+// person reading what the buyer thinks. change_order and place_order are
+// other: sellerdesk cannot edit a marketplace order and buying happens on
+// the marketplace.
+var BitextIntent = map[string]string{
+	"track_order":              "track_order",
+	"delivery_period":          "delivery_time",
+	"delivery_options":         "delivery_time",
+	"cancel_order":             "cancel_order",
+	"check_cancellation_fee":   "cancel_order",
+	"change_shipping_address":  "change_address",
+	"set_up_shipping_address":  "change_address",
+	"get_refund":               "return_request",
+	"check_refund_policy":      "return_request",
+	"track_refund":             "refund_status",
+	"get_invoice":              "invoice",
+	"check_invoice":            "invoice",
+	"payment_issue":            "payment_issue",
+	"check_payment_methods":    "payment_issue",
+	"complaint":                "complaint",
+	"review":                   "complaint",
+	"contact_human_agent":      "human_agent",
+	"contact_customer_service": "human_agent",
+	"create_account":           "other",
+	"delete_account":           "other",
+	"edit_account":             "other",
+	"recover_password":         "other",
+	"registration_problems":    "other",
+	"switch_account":           "other",
+	"newsletter_subscription":  "other",
+	"place_order":              "other",
+	"change_order":             "other",
+}
+
+// BitextFile is the file the model is trained and evaluated on: Bitext's v1
+// training sample, 6,480 rows, 27 intents.
+const BitextFile = "bitext_cs_train_v1_6480.csv"
+
+// Example is one labelled utterance. Label is the training class: a Bitext
+// intent for Bitext rows, a drafter intent for seeds.
+type Example struct {
+	Text   string
+	Label  string
+	Intent string // the drafter intent Label maps to
+	Tags   string // Bitext's variation flags (Q colloquial, Z typos, ...); "seed" for seeds
+}
+
+// HeldOut reports whether a Bitext row belongs to the evaluation split. The
+// split is a hash of the lower-cased text, so it is the same on every machine
+// and in every order, duplicate texts fall on the same side, and about one
+// row in five of every intent is held out.
+func HeldOut(text string) bool {
+	h := fnv.New64a()
+	io.WriteString(h, strings.ToLower(strings.TrimSpace(text)))
+	return h.Sum64()%5 == 0
+}
+
+// FindBitext looks for the Bitext folder: $SELLERDESK_BITEXT_DIR, else
+// shared/data/bitext-intents in the working directory or any parent (the
+// repository's sibling ../shared). ok is false when there is none.
+func FindBitext() (dir string, ok bool) {
+	if d := os.Getenv("SELLERDESK_BITEXT_DIR"); d != "" {
+		return d, true
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		c := filepath.Join(d, "shared", "data", "bitext-intents")
+		if _, err := os.Stat(filepath.Join(c, BitextFile)); err == nil {
+			return c, true
+		}
+		if filepath.Dir(d) == d {
+			return "", false
+		}
+	}
+}
+
+// LoadBitext reads the v1 file from dir (header-keyed, so column order does
+// not matter) and returns every row with its drafter intent.
+func LoadBitext(dir string) ([]Example, []byte, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, BitextFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	r := csv.NewReader(bytes.NewReader(raw))
+	head, err := r.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", BitextFile, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[h] = i
+	}
+	for _, c := range []string{"instruction", "intent", "tags"} {
+		if _, ok := col[c]; !ok {
+			return nil, nil, fmt.Errorf("%s: no %q column", BitextFile, c)
+		}
+	}
+	var out []Example
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", BitextFile, err)
+		}
+		label := rec[col["intent"]]
+		intent, ok := BitextIntent[label]
+		if !ok {
+			return nil, nil, fmt.Errorf("%s: intent %q has no mapping", BitextFile, label)
+		}
+		out = append(out, Example{Text: rec[col["instruction"]], Label: label, Intent: intent, Tags: rec[col["tags"]]})
+	}
+	return out, raw, nil
+}
+
+// LoadSeeds reads every *.tsv file in dir: lines "intent<TAB>text", with #
+// comments and blank lines ignored. Seeds are labelled with drafter intents.
+func LoadSeeds(dir string) ([]Example, []byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("no seed files in %s", dir)
+	}
+	slices.Sort(files)
+	var all bytes.Buffer
+	var out []Example
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintf(&all, "%s\n", filepath.Base(f))
+		all.Write(raw)
+		sc := bufio.NewScanner(bytes.NewReader(raw))
+		for n := 1; sc.Scan(); n++ {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			intent, text, ok := strings.Cut(line, "\t")
+			text = strings.TrimSpace(text)
+			if !ok || text == "" {
+				return nil, nil, fmt.Errorf("%s:%d: want intent<TAB>text", f, n)
+			}
+			if !slices.Contains(Intents, intent) {
+				return nil, nil, fmt.Errorf("%s:%d: unknown intent %q", f, n, intent)
+			}
+			out = append(out, Example{Text: text, Label: intent, Intent: intent, Tags: "seed"})
+		}
+	}
+	return out, all.Bytes(), nil
+}
+
+// Fingerprint identifies the training inputs, so a test can tell that the
+// embedded model is stale (seeds edited, generator not rerun).
+func Fingerprint(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d\n", len(p))
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}

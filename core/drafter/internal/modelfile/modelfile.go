@@ -1,0 +1,250 @@
+// Package modelfile is the intent model as it is stored (a small gzipped
+// binary the drafter embeds) and scored. The generator writes it; the
+// drafter reads it.
+//
+// Layout, after gzip, all integers unsigned varints unless noted:
+//
+//	"SDIM" version
+//	feature-version config(word bigram char cjk as float32 bits, charmin charmax)
+//	fingerprint(len, bytes)
+//	classes K, then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
+//	scale(float32 bits)
+//	features N, then per feature: hash delta, entries M, then per entry:
+//	  class, weight (zig-zag varint of an int16; weight = w * scale)
+//
+// Only weights that matter survive pruning, so most features carry one to
+// three classes.
+package modelfile
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
+)
+
+const (
+	magic   = "SDIM"
+	version = 1
+)
+
+// Model is a linear (multinomial logistic regression) intent model over
+// hashed features.
+type Model struct {
+	FeatureVersion int
+	Config         features.Config
+	Fingerprint    string
+	Labels         []string  // training classes
+	Intents        []string  // the drafter intent of each class
+	Bias           []float32 // per class
+	Scale          float32
+	Hashes         []uint32 // sorted
+	Offsets        []uint32 // entries of Hashes[i] are [Offsets[i], Offsets[i+1])
+	Class          []uint8
+	Weight         []int16
+}
+
+// Scores adds the model's class scores for v into out (len = classes).
+func (m *Model) Scores(v *features.Vector, out []float32) {
+	copy(out, m.Bias)
+	// Both lists are sorted: walk them together, jumping with a binary
+	// search through the (much longer) model list.
+	lo := 0
+	for i, h := range v.Hashes {
+		j, ok := slices.BinarySearch(m.Hashes[lo:], h)
+		j += lo
+		lo = j
+		if !ok {
+			continue
+		}
+		x := v.Values[i] * m.Scale
+		for e := m.Offsets[j]; e < m.Offsets[j+1]; e++ {
+			out[m.Class[e]] += x * float32(m.Weight[e])
+		}
+	}
+}
+
+// Softmax turns scores into probabilities in place.
+func Softmax(s []float32) {
+	mx := float32(math.Inf(-1))
+	for _, x := range s {
+		mx = max(mx, x)
+	}
+	var sum float64
+	for i, x := range s {
+		e := math.Exp(float64(x - mx))
+		s[i] = float32(e)
+		sum += e
+	}
+	for i := range s {
+		s[i] = float32(float64(s[i]) / sum)
+	}
+}
+
+type writer struct {
+	w   *bufio.Writer
+	buf [binary.MaxVarintLen64]byte
+}
+
+func (w *writer) uint(x uint64) { w.w.Write(w.buf[:binary.PutUvarint(w.buf[:], x)]) }
+func (w *writer) int(x int64)   { w.w.Write(w.buf[:binary.PutVarint(w.buf[:], x)]) }
+func (w *writer) f32(x float32) { w.uint(uint64(math.Float32bits(x))) }
+func (w *writer) str(s string)  { w.uint(uint64(len(s))); w.w.WriteString(s) }
+
+// Encode writes m, gzipped. The output depends only on m (no timestamps), so
+// regenerating from the same inputs gives the same bytes.
+func Encode(out io.Writer, m *Model) error {
+	zw, err := gzip.NewWriterLevel(out, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	w := &writer{w: bufio.NewWriter(zw)}
+	w.w.WriteString(magic)
+	w.uint(version)
+	w.uint(uint64(m.FeatureVersion))
+	c := m.Config
+	for _, f := range []float32{c.Word, c.Bigram, c.Char, c.CJK} {
+		w.f32(f)
+	}
+	w.uint(uint64(c.CharMin))
+	w.uint(uint64(c.CharMax))
+	w.str(m.Fingerprint)
+	w.uint(uint64(len(m.Labels)))
+	for i := range m.Labels {
+		w.str(m.Labels[i])
+		w.str(m.Intents[i])
+		w.f32(m.Bias[i])
+	}
+	w.f32(m.Scale)
+	w.uint(uint64(len(m.Hashes)))
+	var prev uint32
+	for i, h := range m.Hashes {
+		w.uint(uint64(h - prev))
+		prev = h
+		w.uint(uint64(m.Offsets[i+1] - m.Offsets[i]))
+		for e := m.Offsets[i]; e < m.Offsets[i+1]; e++ {
+			w.uint(uint64(m.Class[e]))
+			w.int(int64(m.Weight[e]))
+		}
+	}
+	if err := w.w.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+type reader struct {
+	r   *bufio.Reader
+	err error
+}
+
+func (r *reader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	x, err := binary.ReadUvarint(r.r)
+	r.err = err
+	return x
+}
+
+func (r *reader) int() int64 {
+	if r.err != nil {
+		return 0
+	}
+	x, err := binary.ReadVarint(r.r)
+	r.err = err
+	return x
+}
+
+func (r *reader) f32() float32 { return math.Float32frombits(uint32(r.uint())) }
+
+func (r *reader) str() string {
+	n := r.uint()
+	if r.err != nil || n > 1<<16 {
+		r.fail("string too long")
+		return ""
+	}
+	b := make([]byte, n)
+	_, r.err = io.ReadFull(r.r, b)
+	return string(b)
+}
+
+func (r *reader) fail(msg string) {
+	if r.err == nil {
+		r.err = errors.New(msg)
+	}
+}
+
+// Decode reads a model written by Encode.
+func Decode(data []byte) (*Model, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("intent model: %w", err)
+	}
+	r := &reader{r: bufio.NewReader(zr)}
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(r.r, head); err != nil || string(head) != magic {
+		return nil, errors.New("intent model: not a model file")
+	}
+	if v := r.uint(); v != version {
+		return nil, fmt.Errorf("intent model: file version %d, want %d", v, version)
+	}
+	m := &Model{FeatureVersion: int(r.uint())}
+	m.Config.Word, m.Config.Bigram, m.Config.Char, m.Config.CJK = r.f32(), r.f32(), r.f32(), r.f32()
+	m.Config.CharMin, m.Config.CharMax = int(r.uint()), int(r.uint())
+	m.Fingerprint = r.str()
+	k := r.uint()
+	if k == 0 || k > 255 {
+		r.fail("bad class count")
+	}
+	for range k {
+		if r.err != nil {
+			break
+		}
+		m.Labels = append(m.Labels, r.str())
+		m.Intents = append(m.Intents, r.str())
+		m.Bias = append(m.Bias, r.f32())
+	}
+	m.Scale = r.f32()
+	n := r.uint()
+	if n > 1<<24 {
+		r.fail("too many features")
+	}
+	if r.err == nil {
+		m.Hashes = make([]uint32, 0, n)
+		m.Offsets = make([]uint32, 1, n+1)
+	}
+	var h uint32
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		d := r.uint()
+		if i > 0 && d == 0 {
+			r.fail("features out of order")
+		}
+		h += uint32(d)
+		m.Hashes = append(m.Hashes, h)
+		cnt := r.uint()
+		if cnt > k {
+			r.fail("bad entry count")
+		}
+		for range cnt {
+			c, w := r.uint(), r.int()
+			if c >= k || w < math.MinInt16 || w > math.MaxInt16 {
+				r.fail("bad entry")
+			}
+			m.Class = append(m.Class, uint8(c))
+			m.Weight = append(m.Weight, int16(w))
+		}
+		m.Offsets = append(m.Offsets, uint32(len(m.Class)))
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("intent model: %w", r.err)
+	}
+	return m, nil
+}

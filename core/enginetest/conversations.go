@@ -1,0 +1,171 @@
+package enginetest
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+func (f *Fixture) buyerSays(key, text string) *core.Conversation {
+	f.T.Helper()
+	c, err := f.Engine.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: key, BuyerName: "Emma", Text: text})
+	if err != nil {
+		f.T.Fatalf("buyer message %q: %v", text, err)
+	}
+	return c
+}
+
+func (f *Fixture) outboxKinds() []core.EventKind {
+	var kinds []core.EventKind
+	for _, ev := range f.snapshot().Outbox {
+		kinds = append(kinds, ev.Kind)
+	}
+	return kinds
+}
+
+func testBuyerMessageStartsTheClock(f *Fixture) {
+	c := f.buyerSays("buyer-1", "where is my package?")
+	if c.Deadline == nil || !c.Deadline.Equal(f.Clock.Now().Add(24*time.Hour)) || len(c.Messages) != 1 || c.Messages[0].ID == 0 {
+		f.T.Fatalf("conversation after the first message: %+v", c)
+	}
+	f.Clock.Advance(2 * time.Hour)
+	again := f.buyerSays("buyer-1", "hello??")
+	if again.ID != c.ID || !again.Deadline.Equal(*c.Deadline) || len(again.Messages) != 2 {
+		t := again.Deadline
+		f.T.Fatalf("a second message must keep the oldest deadline: %v vs %v, %d messages", t, c.Deadline, len(again.Messages))
+	}
+	other := f.buyerSays("buyer-2", "hi")
+	if other.ID == c.ID {
+		f.T.Fatal("two buyers share a conversation")
+	}
+	// A buyer can't write into someone else's conversation.
+	_, err := f.Engine.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: "buyer-2", ConversationID: c.ID, Text: "let me in"})
+	if core.ErrorCode(err) != core.NotFound {
+		f.T.Fatalf("foreign conversation: %v", err)
+	}
+	mine, _ := f.Engine.BuyerConversations(context.Background(), "web", "buyer-2")
+	if len(mine) != 1 || mine[0].ID != other.ID {
+		f.T.Fatalf("buyer-2 sees %+v", mine)
+	}
+	if k := f.outboxKinds(); len(k) != 3 || k[0] != core.EventBuyerMessage {
+		f.T.Fatalf("outbox %v", k)
+	}
+	inbox := f.MustRun(f.Viewer, "inbox").Conversations
+	if len(inbox) != 2 || inbox[0].ID != c.ID {
+		f.T.Fatalf("inbox: %+v", inbox)
+	}
+}
+
+func testBuyerMessageRefusals(f *Fixture) {
+	f.buyerSays("buyer-1", "first")
+	before := f.snapshot()
+	for _, text := range []string{"", "   \n\t ", strings.Repeat("好", 1400)} {
+		_, err := f.Engine.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: "buyer-1", Text: text})
+		if core.ErrorCode(err) != core.Invalid || core.ErrorField(err) != "text" {
+			f.T.Fatalf("message of %d bytes: %v", len(text), err)
+		}
+	}
+	if !equalSnapshots(before, f.snapshot()) {
+		f.T.Fatal("a refused buyer message changed the store")
+	}
+}
+
+func testRemindersAndBreach(f *Fixture) {
+	ctx := context.Background()
+	c := f.buyerSays("buyer-1", "where is my package?")
+	step := func(to time.Duration, wantRem, wantBreach int) {
+		f.T.Helper()
+		f.Clock.Advance(to)
+		res, err := f.Engine.Sweep(ctx)
+		if err != nil || res.Reminded != wantRem || res.Breached != wantBreach {
+			f.T.Fatalf("at +%v: %+v %v, want %d reminders %d breaches", f.Clock.Now().Sub(startTime()), res, err, wantRem, wantBreach)
+		}
+	}
+	step(11*time.Hour, 0, 0) // 13 h left
+	step(time.Hour, 1, 0)    // 12 h left: first reminder
+	step(time.Minute, 0, 0)  // once only
+	step(8*time.Hour, 1, 0)  // 4 h left (minus a minute)
+	step(3*time.Hour, 1, 0)  // under 1 h left
+	step(time.Hour, 0, 1)    // past the deadline
+	step(time.Hour, 0, 0)    // breach alerts once
+	overdue := f.MustRun(f.Viewer, "inbox overdue").Conversations
+	if len(overdue) != 1 || overdue[0].ID != c.ID {
+		f.T.Fatalf("overdue: %+v", overdue)
+	}
+	kinds := f.outboxKinds()
+	want := []core.EventKind{core.EventBuyerMessage, core.EventReminder, core.EventReminder, core.EventReminder, core.EventBreach}
+	if len(kinds) != len(want) {
+		f.T.Fatalf("outbox %v, want %v", kinds, want)
+	}
+	for i := range want {
+		if kinds[i] != want[i] {
+			f.T.Fatalf("outbox %v, want %v", kinds, want)
+		}
+	}
+	// Answering late clears the deadline; the rate counts it as late.
+	f.MustRun(f.Agent, "reply "+c.ID+" Sorry for the wait — it ships today.")
+	h := f.MustRun(f.Viewer, "health").Health
+	if r := h.Metrics[3]; r.Name != "response_rate" || r.Denominator != 1 || r.Numerator != 0 || r.OK {
+		f.T.Fatalf("response rate after a late answer: %+v", r)
+	}
+}
+
+func testReplyAndNoReply(f *Fixture) {
+	c := f.buyerSays("buyer-1", "where is my package?")
+	f.refused(f.Viewer, "reply "+c.ID+" hi", core.Forbidden, "viewer")
+	f.refused(f.Agent, "reply "+c.ID, core.Conflict, "no draft")
+	f.refused(f.Agent, "reply C-404 hi", core.NotFound, "C-404")
+	f.Clock.Advance(3 * time.Hour)
+	res := f.MustRun(f.Agent, "reply "+c.ID+` It left today with UPS — "1Z999AA10123456784".`)
+	conv := res.Conversation
+	if conv.Deadline != nil || len(conv.Messages) != 2 || conv.Messages[1].From != core.FromStaff || conv.Messages[1].By != "alex" ||
+		conv.Messages[0].AnsweredAt == nil || conv.Messages[1].Text != `It left today with UPS — "1Z999AA10123456784".` {
+		f.T.Fatalf("after reply: %+v", conv)
+	}
+	evs := f.snapshot().Outbox
+	last := evs[len(evs)-1]
+	if last.Kind != core.EventReply || last.ConversationID != c.ID || last.Channel != "web" || last.Text != conv.Messages[1].Text {
+		f.T.Fatalf("reply event %+v", last)
+	}
+	f.refused(f.Agent, "noreply "+c.ID, core.Conflict, "Nothing waits")
+	// "thanks!" needs no answer: noreply clears it without a message.
+	f.buyerSays("buyer-1", "thanks!")
+	conv = f.MustRun(f.Agent, "noreply "+c.ID).Conversation
+	if conv.Deadline != nil || len(conv.Messages) != 3 || !conv.Messages[2].NoReply {
+		f.T.Fatalf("after noreply: %+v", conv)
+	}
+	if k := f.outboxKinds(); k[len(k)-1] == core.EventReply && len(k) > 3 && k[len(k)-2] == core.EventReply {
+		f.T.Fatalf("noreply sent a message to the buyer: %v", k)
+	}
+	h := f.MustRun(f.Viewer, "health").Health
+	if r := h.Metrics[3]; r.Denominator != 2 || r.Numerator != 2 || !r.OK {
+		f.T.Fatalf("response rate: %+v", r)
+	}
+	if shown := f.MustRun(f.Viewer, "show "+c.ID).Conversation; len(shown.Messages) != 3 {
+		f.T.Fatalf("show: %+v", shown)
+	}
+}
+
+func testVerifyBuyer(f *Fixture) {
+	o := order("111-0000013-0000001", time.Hour)
+	o.ShipTo.PostalCode = "97201-1234"
+	f.importOrders(o)
+	ctx := context.Background()
+	for _, ok := range []string{"emma@example.com", "EMMA@Example.com ", "97201-1234", "972011234", "97201"} {
+		if got, err := f.Engine.VerifyBuyer(ctx, o.ID, ok); err != nil || got.ID != o.ID {
+			f.T.Errorf("verify with %q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "emma@example.org", "97202", "972", "' OR 1=1 --"} {
+		if _, err := f.Engine.VerifyBuyer(ctx, o.ID, bad); core.ErrorCode(err) != core.NotFound {
+			f.T.Errorf("verify with %q: %v", bad, err)
+		}
+	}
+	_, err := f.Engine.VerifyBuyer(ctx, "111-0000013-9999999", "emma@example.com")
+	_, err2 := f.Engine.VerifyBuyer(ctx, o.ID, "someone@example.com")
+	if core.ErrorMessage(err) != core.ErrorMessage(err2) {
+		f.T.Errorf("a wrong order id and a wrong email must read the same: %q vs %q", err, err2)
+	}
+}
