@@ -19,6 +19,7 @@ type Engine struct {
 	policy  Policy
 	drafter Drafter
 	observe func(command string, code Code, d time.Duration)
+	notify  func(Event)
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -29,6 +30,11 @@ type Options struct {
 	// Drafter writes drafts for buyer conversations (none: conversations
 	// get no drafts until one is set).
 	Drafter Drafter
+	// Notify, when set, is called with every outbox message once its
+	// transaction has committed, so adapters in this process (the web
+	// page's live updates) learn of it at once. The outbox stays the
+	// record: a process that misses a call reads it from there.
+	Notify func(Event)
 	// Observe, when set, is told about every command run (for metrics);
 	// code is "" on success.
 	Observe func(command string, code Code, d time.Duration)
@@ -36,7 +42,7 @@ type Options struct {
 
 // NewEngine returns an engine on store.
 func NewEngine(store Store, opt Options) *Engine {
-	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), drafter: opt.Drafter, observe: opt.Observe}
+	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), drafter: opt.Drafter, observe: opt.Observe, notify: opt.Notify}
 	if e.clock == nil {
 		e.clock = SystemClock{}
 	}
@@ -141,7 +147,7 @@ func (e *Engine) do(ctx context.Context, req Request) (*Result, error) {
 		return e.redraftCommand(ctx, req, c)
 	}
 	var res *Result
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		r, err := e.write(ctx, tx, req)
 		if err != nil {
 			return err
@@ -636,4 +642,37 @@ func (e *Engine) healthCounts(ctx context.Context, tx Tx, now time.Time) (Health
 	}
 	c.Responses, err = tx.ResponseCounts(ctx, now.AddDate(0, 0, -e.policy.ResponseDays), now)
 	return c, err
+}
+
+// update runs fn in a store transaction and, after it commits, hands the
+// outbox messages it wrote to Notify.
+func (e *Engine) update(ctx context.Context, fn func(Tx) error) error {
+	if e.notify == nil {
+		return e.store.Update(ctx, fn)
+	}
+	var events []Event
+	err := e.store.Update(ctx, func(tx Tx) error {
+		events = events[:0] // a store may retry fn
+		return fn(recordingTx{Tx: tx, events: &events})
+	})
+	if err == nil {
+		for _, ev := range events {
+			e.notify(ev)
+		}
+	}
+	return err
+}
+
+// recordingTx remembers what a transaction puts in the outbox.
+type recordingTx struct {
+	Tx
+	events *[]Event
+}
+
+func (t recordingTx) Enqueue(ctx context.Context, ev Event) error {
+	if err := t.Tx.Enqueue(ctx, ev); err != nil {
+		return err
+	}
+	*t.events = append(*t.events, ev)
+	return nil
 }

@@ -44,7 +44,7 @@ func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error)
 	for i, o := range incoming {
 		ids[i] = o.ID
 	}
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		stats = ImportStats{}
 		existing, err := tx.OrdersByID(ctx, ids)
 		if err != nil {
@@ -259,7 +259,7 @@ func AuthorizeImport(a Actor) error { return authorize(a, "import", true) }
 
 // RecordImport writes one audit entry for a finished import.
 func (e *Engine) RecordImport(ctx context.Context, a Actor, file string, s ImportStats, bad int) error {
-	return e.store.Update(ctx, func(tx Tx) error {
+	return e.update(ctx, func(tx Tx) error {
 		return tx.AddAudit(ctx, AuditEntry{At: e.now(), ActorID: a.ID, Actor: a.Name, Role: a.Role, Source: a.Source,
 			Command: "import orders " + file, Detail: fmt.Sprintf("%d new, %d updated, %d unchanged, %d bad lines", s.New, s.Updated, s.Unchanged, bad)})
 	})

@@ -55,7 +55,7 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 	}
 	now := e.now()
 	var conv *Conversation
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		c, err := e.buyerConversation(ctx, tx, in)
 		if err != nil {
 			return err
@@ -222,7 +222,7 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 	}
 	d.ForMessage, d.MadeAt = c.LastBuyerMessage(), e.now()
 	saved := false
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		cur, err := tx.Conversation(ctx, id)
 		if err != nil || cur.LastBuyerMessage() != d.ForMessage {
 			return err // a newer message came in: its own draft follows
@@ -385,7 +385,7 @@ func (e *Engine) redraftCommand(ctx context.Context, req Request, c Redraft) (*R
 	if !ok {
 		return nil, FieldErrorf(Conflict, "conversation_id", "Nothing waits in %s, so there is nothing to draft.", c.ConversationID)
 	}
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		conv, err := tx.Conversation(ctx, c.ConversationID)
 		res.Conversation = conv
 		if err != nil {
@@ -411,7 +411,7 @@ func (e *Engine) sweepConversations(ctx context.Context, now time.Time) (reminde
 		return 0, 0, err
 	}
 	for _, item := range list {
-		err := e.store.Update(ctx, func(tx Tx) error {
+		err := e.update(ctx, func(tx Tx) error {
 			c, err := tx.Conversation(ctx, item.ID)
 			if err != nil || c.Deadline == nil {
 				return err

@@ -78,7 +78,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		}
 		for _, id := range ids {
 			did := false
-			err := e.store.Update(ctx, func(tx Tx) error {
+			err := e.update(ctx, func(tx Tx) error {
 				o, err := tx.Order(ctx, id)
 				if err != nil {
 					return err
