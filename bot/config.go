@@ -28,7 +28,35 @@ type Config struct {
 	Refunds  RefundsConfig  `yaml:"refunds"`
 	Health   HealthConfig   `yaml:"health"`
 	Roles    core.Roles     `yaml:"roles"`
+	Messages MessagesConfig `yaml:"messages"`
+	Web      WebConfig      `yaml:"web"`
+	LLM      LLMConfig      `yaml:"llm"`
 	Log      LogConfig      `yaml:"log"`
+}
+
+// MessagesConfig is about buyer conversations and the 24-hour window.
+type MessagesConfig struct {
+	Reminders       []Duration `yaml:"reminders"`
+	ResponseDays    int        `yaml:"response_days"`
+	MinResponseRate float64    `yaml:"min_response_rate"`
+	StaffLanguage   string     `yaml:"staff_language"`
+}
+
+// WebConfig is the buyer help page.
+type WebConfig struct {
+	// SessionSecret signs buyer cookies; empty makes a random one at start
+	// (buyers then verify again after a restart). Replicas must share one.
+	SessionSecret string `yaml:"session_secret"`
+}
+
+// LLMConfig is the optional model drafter; without base_url and model the
+// offline drafter is used alone.
+type LLMConfig struct {
+	BaseURL   string   `yaml:"base_url"`
+	Model     string   `yaml:"model"`
+	APIKey    string   `yaml:"api_key"`
+	Timeout   Duration `yaml:"timeout"`
+	Translate bool     `yaml:"translate"`
 }
 
 type DatabaseConfig struct {
@@ -41,6 +69,7 @@ type HTTPConfig struct {
 }
 
 type ShopConfig struct {
+	Name              string `yaml:"name"`
 	Timezone          string `yaml:"timezone"`
 	HandlingDays      int    `yaml:"handling_days"`
 	ReturnWindowDays  int    `yaml:"return_window_days"`
@@ -92,14 +121,17 @@ func DefaultConfig() Config {
 	return Config{
 		Database: DatabaseConfig{URL: "sqlite:sellerdesk.db"},
 		HTTP:     HTTPConfig{Addr: "127.0.0.1:8080"},
-		Shop:     ShopConfig{Timezone: "UTC", HandlingDays: p.HandlingDays, ReturnWindowDays: p.ReturnWindowDays, LowStockThreshold: p.LowStockThreshold},
+		Shop:     ShopConfig{Name: "Our shop", Timezone: "UTC", HandlingDays: p.HandlingDays, ReturnWindowDays: p.ReturnWindowDays, LowStockThreshold: p.LowStockThreshold},
 		Orders: OrdersConfig{AutoCancelDays: p.AutoCancelDays, WarnDaysBefore: p.WarnDaysBefore, PendingDays: p.PendingDays,
 			BuyerCancelMinutes: p.BuyerCancelMinutes, SweepInterval: Duration{5 * time.Minute}},
 		Refunds: RefundsConfig{OwnerAbove: p.OwnerRefundAbove, DueDays: p.RefundDays},
 		Health: HealthConfig{LateShipmentDays: p.LateShipmentDays, CancelRateDays: p.CancelRateDays, TrackingDays: p.TrackingDays,
 			MaxLateShipment: p.MaxLateShipment, MaxCancelRate: p.MaxCancelRate, MinValidTracking: p.MinValidTracking},
 		Roles: core.Roles{Owners: []string{}, Agents: []string{}, Viewers: []string{}},
-		Log:   LogConfig{Level: "info", Format: "text"},
+		Messages: MessagesConfig{Reminders: []Duration{{12 * time.Hour}, {4 * time.Hour}, {time.Hour}}, ResponseDays: p.ResponseDays,
+			MinResponseRate: p.MinResponseRate, StaffLanguage: "en"},
+		LLM: LLMConfig{Timeout: Duration{10 * time.Second}},
+		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -203,7 +235,28 @@ func setValue(v reflect.Value, s string) error {
 		v.Set(reflect.ValueOf(Duration{d}))
 		return nil
 	}
+	if v.Type() == reflect.TypeFor[[]Duration]() {
+		var list []Duration
+		for _, x := range strings.Split(s, ",") {
+			if x = strings.TrimSpace(x); x == "" {
+				continue
+			}
+			d, err := time.ParseDuration(x)
+			if err != nil {
+				return fmt.Errorf("%q is not a list of durations like 12h,4h,1h", s)
+			}
+			list = append(list, Duration{d})
+		}
+		v.Set(reflect.ValueOf(list))
+		return nil
+	}
 	switch v.Kind() {
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		v.SetBool(b)
 	case reflect.String:
 		v.SetString(s)
 	case reflect.Int:
@@ -279,6 +332,32 @@ func (c *Config) validate() error {
 	if _, err := core.ParseAmount(c.Refunds.OwnerAbove, "USD"); err != nil {
 		return bad("refunds.owner_above", "%q is not an amount like 100.00", c.Refunds.OwnerAbove)
 	}
+	for i, d := range c.Messages.Reminders {
+		if d.Duration <= 0 || d.Duration >= core.ResponseWindow || i > 0 && d.Duration >= c.Messages.Reminders[i-1].Duration {
+			return bad("messages.reminders", "reminders must be between 0 and 24h, longest first (e.g. [12h, 4h, 1h])")
+		}
+	}
+	if c.Messages.ResponseDays < 1 || c.Messages.ResponseDays > 365 {
+		return bad("messages.response_days", "%d is out of range; use 1 to 365", c.Messages.ResponseDays)
+	}
+	if c.Messages.MinResponseRate <= 0 || c.Messages.MinResponseRate >= 1 {
+		return bad("messages.min_response_rate", "%v is not a rate between 0 and 1", c.Messages.MinResponseRate)
+	}
+	if len(c.Messages.StaffLanguage) != 2 {
+		return bad("messages.staff_language", "%q is not a two-letter language code like en or zh", c.Messages.StaffLanguage)
+	}
+	if s := c.Web.SessionSecret; s != "" && len(s) < 32 {
+		return bad("web.session_secret", "is too short (%d characters); use at least 32 random characters", len(s))
+	}
+	if (c.LLM.BaseURL == "") != (c.LLM.Model == "") {
+		return bad("llm.base_url", "set both llm.base_url and llm.model to use a model, or neither")
+	}
+	if c.LLM.BaseURL != "" && !strings.HasPrefix(c.LLM.BaseURL, "http://") && !strings.HasPrefix(c.LLM.BaseURL, "https://") {
+		return bad("llm.base_url", "%q is not an http(s) URL like https://api.openai.com/v1", c.LLM.BaseURL)
+	}
+	if c.LLM.Timeout.Duration < 100*time.Millisecond || c.LLM.Timeout.Duration > 5*time.Minute {
+		return bad("llm.timeout", "%s is out of range; use 100ms to 5m", c.LLM.Timeout.Duration)
+	}
 	if c.Orders.SweepInterval.Duration < time.Second {
 		return bad("orders.sweep_interval", "%s is too short; use at least 1s", c.Orders.SweepInterval.Duration)
 	}
@@ -307,6 +386,11 @@ func (c *Config) Policy() core.Policy {
 	p.OwnerRefundAbove, p.RefundDays = c.Refunds.OwnerAbove, c.Refunds.DueDays
 	p.LateShipmentDays, p.CancelRateDays, p.TrackingDays = c.Health.LateShipmentDays, c.Health.CancelRateDays, c.Health.TrackingDays
 	p.MaxLateShipment, p.MaxCancelRate, p.MinValidTracking = c.Health.MaxLateShipment, c.Health.MaxCancelRate, c.Health.MinValidTracking
+	p.ReminderPoints = nil
+	for _, d := range c.Messages.Reminders {
+		p.ReminderPoints = append(p.ReminderPoints, d.Duration)
+	}
+	p.ResponseDays, p.MinResponseRate = c.Messages.ResponseDays, c.Messages.MinResponseRate
 	return p
 }
 
