@@ -75,8 +75,11 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Interactive    bool // stdin and stdout are a terminal
 
-	registry *prometheus.Registry
-	demoInfo *DemoInfo
+	registry  *prometheus.Registry
+	demoInfo  *DemoInfo
+	events    *notifier
+	draftWake chan struct{}
+	drafter   core.Drafter
 }
 
 // run is main without the process: it returns the exit status.
@@ -229,7 +232,16 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "sellerdesk_command_duration_seconds", Help: "Time to run a command.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"command"})
 	m.registry.MustRegister(commands, latency)
 	policy := m.Config.Policy()
-	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Observe: func(cmd string, code core.Code, d time.Duration) {
+	m.events, m.draftWake = &notifier{}, make(chan struct{}, 1)
+	m.events.subscribe(func(ev core.Event) {
+		if ev.Kind == core.EventBuyerMessage {
+			select { // wake the drafting loop; one pending wake is enough
+			case m.draftWake <- struct{}{}:
+			default:
+			}
+		}
+	})
+	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Drafter: m.drafter, Notify: m.events.publish, Observe: func(cmd string, code core.Code, d time.Duration) {
 		outcome := "ok"
 		if code != "" {
 			outcome = string(code)
@@ -352,6 +364,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	})
 	wg.Go(func() { m.sweepLoop(ctx) })
+	wg.Go(func() { m.draftLoop(ctx, m.draftWake, time.Second) })
 	if m.Demo && m.Interactive {
 		wg.Go(func() {
 			defer cancel() // closing the demo console stops the demo
