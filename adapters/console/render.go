@@ -76,6 +76,10 @@ func (r Renderer) Result(w io.Writer, res *core.Result) {
 		}
 	case "order":
 		r.Order(w, res.Order, res.Actions)
+	case "inbox":
+		r.Inbox(w, res.Conversations)
+	case "show", "draft":
+		r.Conversation(w, res.Conversation, res.Order)
 	}
 	if res.Message != "" {
 		fmt.Fprintln(w, res.Message)
@@ -107,10 +111,7 @@ func (r Renderer) Preview(w io.Writer, p *core.Preview) {
 
 // Order writes an order card.
 func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
-	now := time.Now()
-	if r.Now != nil {
-		now = r.Now()
-	}
+	now := r.now()
 	status := strings.ReplaceAll(string(o.Status), "_", " ")
 	fmt.Fprintf(w, "Order %s  [%s]  %s\n", o.ID, status, fulfilment(o.Fulfillment))
 	fmt.Fprintf(w, "  Purchased %s", r.stamp(o.PurchaseDate))
@@ -175,10 +176,7 @@ func fulfilment(f core.Fulfillment) string {
 // Orders writes a list; pending orders are marked apart since nothing can
 // be done with them yet.
 func (r Renderer) Orders(w io.Writer, orders []core.Order, page *core.Page) {
-	now := time.Now()
-	if r.Now != nil {
-		now = r.Now()
-	}
+	now := r.now()
 	if len(orders) == 0 {
 		return
 	}
@@ -289,4 +287,99 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// Inbox writes the conversations waiting for an answer, deadline first.
+func (r Renderer) Inbox(w io.Writer, list []core.Conversation) {
+	if len(list) == 0 {
+		return
+	}
+	now := r.now()
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Conversation\tOrder\tAnswer by\tDraft\tLast message")
+	for _, c := range list {
+		by := "-"
+		if c.Deadline != nil {
+			by = r.stamp(*c.Deadline) + " (" + until(*c.Deadline, now) + ")"
+			if !c.Deadline.After(now) {
+				by += " OVERDUE"
+			}
+		}
+		draft := "drafting…"
+		switch {
+		case c.Draft != nil && !c.NeedsDraft() && !c.Draft.NeedsResponse:
+			draft = "no response needed?"
+		case c.Draft != nil && !c.NeedsDraft():
+			draft = c.Draft.Intent
+		}
+		last := ""
+		if n := len(c.Messages); n > 0 {
+			last = strings.ReplaceAll(c.Messages[n-1].Text, "\n", " ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, orDash(c.OrderID), by, draft, clip(last, 50))
+	}
+	tw.Flush()
+}
+
+func (r Renderer) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// Conversation writes one conversation with its draft and what to do next.
+func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(w, "Conversation %s  [%s]  buyer %s", c.ID, c.Channel, orDash(c.BuyerName))
+	if c.OrderID != "" {
+		fmt.Fprintf(w, "  order %s", c.OrderID)
+		if o != nil {
+			fmt.Fprintf(w, " (%s)", strings.ReplaceAll(string(o.Status), "_", " "))
+		}
+	}
+	fmt.Fprintln(w)
+	if c.Deadline != nil {
+		fmt.Fprintf(w, "  Answer by %s (%s)\n", r.stamp(*c.Deadline), until(*c.Deadline, r.now()))
+	}
+	for _, m := range c.Messages {
+		who := "buyer"
+		if m.From == core.FromStaff {
+			who = "staff " + m.By
+		}
+		note := ""
+		if m.NoReply {
+			note = "  [no response needed]"
+		}
+		fmt.Fprintf(w, "  %s  %s:%s\n", r.stamp(m.At), who, note)
+		for _, l := range strings.Split(m.Text, "\n") {
+			fmt.Fprintln(w, "      "+l)
+		}
+	}
+	d := c.Draft
+	switch {
+	case len(c.Waiting()) == 0:
+		fmt.Fprintln(w, "  Nothing waits: the buyer has an answer.")
+		return
+	case d == nil || c.NeedsDraft():
+		fmt.Fprintf(w, "  The draft is being written; look again in a moment (show %s).\n", c.ID)
+		return
+	}
+	fmt.Fprintf(w, "  Draft (%s, %s, %s drafter):\n", d.Intent, d.Language, d.Drafter)
+	if d.Summary != "" {
+		fmt.Fprintln(w, "    Summary: "+d.Summary)
+	}
+	if d.Note != "" {
+		fmt.Fprintln(w, "    Note: "+d.Note)
+	}
+	if !d.NeedsResponse {
+		fmt.Fprintf(w, "    This looks like it needs no response. Confirm with: noreply %s\n", c.ID)
+		return
+	}
+	for _, l := range strings.Split(d.Text, "\n") {
+		fmt.Fprintln(w, "    | "+l)
+	}
+	fmt.Fprintf(w, "  Send it: reply %s   Write your own: reply %s <text>   Redraft: draft %s   No response needed: noreply %s\n", c.ID, c.ID, c.ID, c.ID)
 }
