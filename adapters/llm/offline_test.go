@@ -10,26 +10,10 @@ import (
 	"github.com/sellerdesk/sellerdesk/core/drafter"
 )
 
-// realOffline adapts core/drafter to core.Drafter the way bot is expected to:
-// the waiting buyer messages are the message, the order and time the facts.
-type realOffline struct{ d *drafter.Drafter }
-
-func (r realOffline) Draft(_ context.Context, req core.DraftRequest) (core.Draft, error) {
-	var texts []string
-	for _, m := range req.Conversation.Waiting() {
-		texts = append(texts, m.Text)
-	}
-	out := r.d.Draft(strings.Join(texts, "\n"), drafter.Facts{Order: req.Order, Now: req.Now})
-	return core.Draft{
-		Text: out.Text, Language: out.Language, Intent: string(out.Intent), NeedsResponse: out.NeedsResponse,
-		Drafter: NameOffline, Note: out.StaffNote, Summary: out.Summary, MadeAt: req.Now,
-	}, nil
-}
-
 // TestDraft_with_real_offline_drafter runs the fallback paths with the
 // offline drafter bot uses, not the test stub.
 func TestDraft_with_real_offline_drafter(t *testing.T) {
-	off := realOffline{drafter.New(drafter.Shop{Name: "Acme Goods", Policy: core.DefaultPolicy(), StaffLanguage: "en"})}
+	off := drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Goods", Policy: core.DefaultPolicy(), StaffLanguage: "en"})}
 	fake := newFakeModel(t, func(w http.ResponseWriter, _ *http.Request, _ wireRequest) {
 		writeError(w, 500, "server_error", "The server had an error while processing your request.")
 	})

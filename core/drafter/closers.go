@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
 )
@@ -134,4 +135,65 @@ func coveredByCJK(run string) bool {
 		}
 	}
 	return reach[len(run)]
+}
+
+// courtesies open or close a message around the actual request ("thanks,
+// where is my package?", "hi! can I return this? thank you"). They are
+// trimmed before the intent model reads a message that has more in it, so
+// the thanks does not pull the request towards no_response_needed.
+var courtesies = []string{
+	"thank you so much", "thank you very much", "thanks a lot", "thanks so much", "thanks in advance",
+	"many thanks", "thank you", "thanks", "thank u", "thx", "ty", "cheers",
+	"good morning", "good afternoon", "good evening", "hello", "hi there", "hey there", "hi", "hey", "dear seller",
+	"ok", "okay", "great", "perfect", "please",
+	"hallo", "guten tag", "vielen dank", "danke", "bonjour", "merci", "hola", "gracias", "ciao", "grazie", "olá", "obrigado", "obrigada",
+	"您好", "你好", "谢谢您", "谢谢你", "谢谢", "謝謝", "多谢", "感谢", "麻烦了", "好的", "请问", "請問",
+}
+
+func isSeparator(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '?' && r != '？' || unicode.Is(unicode.So, r)
+}
+
+// trimCourtesy strips courtesies from both ends of text; it returns text
+// unchanged when nothing would be left.
+func trimCourtesy(text string) string {
+	s := strings.TrimFunc(text, isSeparator)
+	for changed := true; changed; {
+		changed = false
+		for _, c := range courtesies {
+			if len(c) > len(s) {
+				continue
+			}
+			if strings.EqualFold(s[:len(c)], c) && boundary(s[len(c):], true) {
+				s = strings.TrimLeftFunc(s[len(c):], isSeparator)
+				changed = true
+				break
+			}
+			if strings.EqualFold(s[len(s)-len(c):], c) && boundary(s[:len(s)-len(c)], false) {
+				s = strings.TrimRightFunc(s[:len(s)-len(c)], isSeparator)
+				changed = true
+				break
+			}
+		}
+	}
+	if strings.TrimFunc(s, func(r rune) bool { return isSeparator(r) || r == '?' || r == '？' }) == "" {
+		return text
+	}
+	return s
+}
+
+// boundary reports whether rest (after a prefix, or before a suffix) starts
+// (ends) where a word may end: not inside a Latin word ("this" is not "hi"
+// plus "s"). CJK needs no boundary.
+func boundary(rest string, after bool) bool {
+	if rest == "" {
+		return true
+	}
+	var r rune
+	if after {
+		r, _ = utf8.DecodeRuneInString(rest)
+	} else {
+		r, _ = utf8.DecodeLastRuneInString(rest)
+	}
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) || features.IsCJK(r)
 }

@@ -21,7 +21,8 @@ type facts struct {
 	id          string
 	status      core.Status
 	marketplace bool   // the marketplace ships (FBA): staff can neither ship nor cancel
-	name        string // buyer's first name for the greeting, "" when unusable
+	name        string // buyer's first name for an English greeting, "" when unusable
+	fullName    string // buyer's name for a Chinese greeting (名字 are not split), "" when unusable
 
 	purchase time.Time
 	shipBy   time.Time // shop-local day
@@ -62,6 +63,9 @@ func newFacts(p core.Policy, o *core.Order, now time.Time) *facts {
 	f.status = o.Status
 	f.marketplace = o.Fulfillment == core.Marketplace
 	f.name = firstName(o.Buyer.Name)
+	if f.name != "" {
+		f.fullName = strings.Join(strings.Fields(o.Buyer.Name), " ")
+	}
 	f.purchase = o.PurchaseDate
 	if !o.ShipBy.IsZero() {
 		f.shipBy = p.Day(o.ShipBy)

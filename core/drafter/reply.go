@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/sellerdesk/sellerdesk/core"
 )
 
 // writer writes one reply. The English and Chinese templates (reply_en.go,
@@ -27,8 +25,8 @@ func (w *writer) reply(in Intent) string {
 	}
 	var b strings.Builder
 	if w.lang == "zh" {
-		if w.f.name != "" {
-			b.WriteString(w.f.name + "，您好！")
+		if w.f.fullName != "" {
+			b.WriteString(w.f.fullName + "，您好！")
 		} else {
 			b.WriteString("您好！")
 		}
@@ -72,18 +70,6 @@ func dateEN(t time.Time) string { return t.Format("January 2, 2006") }
 
 func dateZH(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
-}
-
-// returnPending reports an open return (requested, approved or received).
-func (f *facts) returnOpen() bool {
-	if f.ret == nil {
-		return false
-	}
-	switch f.ret.Status {
-	case core.ReturnRequested, core.ReturnApproved, core.ReturnReceived:
-		return true
-	}
-	return false
 }
 
 // refundBy is the day a received return's refund is due, or zero.

@@ -195,12 +195,13 @@ func LoadSeeds(dir string) ([]Example, []byte, error) {
 }
 
 // Fingerprint identifies the training inputs, so a test can tell that the
-// embedded model is stale (seeds edited, generator not rerun).
-func Fingerprint(parts ...[]byte) string {
-	h := sha256.New()
-	for _, p := range parts {
-		fmt.Fprintf(h, "%d\n", len(p))
-		h.Write(p)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+// embedded model is stale (seeds edited, generator not rerun): a short hash
+// of the Bitext file and one of the seed files, "bitext=… seeds=…".
+func Fingerprint(bitext, seeds []byte) string {
+	return "bitext=" + shortHash(bitext) + " seeds=" + shortHash(seeds)
+}
+
+func shortHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8])
 }

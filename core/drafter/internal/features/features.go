@@ -117,8 +117,9 @@ type token struct {
 	cjk   bool
 }
 
-// Tokens splits folded text into words, placeholders, emoji and CJK runs.
-// It is exported for the language detector and tests; Extract uses it too.
+// Tokens folds text and splits it into words, placeholders, emoji and CJK runs.
+// Extract reads the same tokens; the language detector and closer rules use
+// this form.
 func Tokens(text string) []Token {
 	var out []Token
 	tokenize(text, func(t token) {

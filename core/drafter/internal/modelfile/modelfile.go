@@ -140,8 +140,10 @@ func Encode(out io.Writer, m *Model) error {
 	return zw.Close()
 }
 
+// reader parses the decompressed model; the first error sticks.
 type reader struct {
-	r   *bufio.Reader
+	b   []byte
+	pos int // an index, not reslicing: no pointer write per varint
 	err error
 }
 
@@ -149,8 +151,12 @@ func (r *reader) uint() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	x, err := binary.ReadUvarint(r.r)
-	r.err = err
+	x, n := binary.Uvarint(r.b[r.pos:])
+	if n <= 0 {
+		r.fail("truncated")
+		return 0
+	}
+	r.pos += n
 	return x
 }
 
@@ -158,8 +164,12 @@ func (r *reader) int() int64 {
 	if r.err != nil {
 		return 0
 	}
-	x, err := binary.ReadVarint(r.r)
-	r.err = err
+	x, n := binary.Varint(r.b[r.pos:])
+	if n <= 0 {
+		r.fail("truncated")
+		return 0
+	}
+	r.pos += n
 	return x
 }
 
@@ -167,13 +177,13 @@ func (r *reader) f32() float32 { return math.Float32frombits(uint32(r.uint())) }
 
 func (r *reader) str() string {
 	n := r.uint()
-	if r.err != nil || n > 1<<16 {
-		r.fail("string too long")
+	if r.err != nil || n > uint64(len(r.b)-r.pos) {
+		r.fail("truncated string")
 		return ""
 	}
-	b := make([]byte, n)
-	_, r.err = io.ReadFull(r.r, b)
-	return string(b)
+	s := string(r.b[r.pos : r.pos+int(n)])
+	r.pos += int(n)
+	return s
 }
 
 func (r *reader) fail(msg string) {
@@ -188,11 +198,14 @@ func Decode(data []byte) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intent model: %w", err)
 	}
-	r := &reader{r: bufio.NewReader(zr)}
-	head := make([]byte, len(magic))
-	if _, err := io.ReadFull(r.r, head); err != nil || string(head) != magic {
+	raw, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("intent model: %w", err)
+	}
+	if !bytes.HasPrefix(raw, []byte(magic)) {
 		return nil, errors.New("intent model: not a model file")
 	}
+	r := &reader{b: raw[len(magic):]}
 	if v := r.uint(); v != version {
 		return nil, fmt.Errorf("intent model: file version %d, want %d", v, version)
 	}
@@ -220,6 +233,9 @@ func Decode(data []byte) (*Model, error) {
 	if r.err == nil {
 		m.Hashes = make([]uint32, 0, n)
 		m.Offsets = make([]uint32, 1, n+1)
+		// Each entry takes at least two bytes: a fair capacity guess.
+		m.Class = make([]uint8, 0, (len(r.b)-r.pos)/3)
+		m.Weight = make([]int16, 0, (len(r.b)-r.pos)/3)
 	}
 	var h uint32
 	for i := uint64(0); i < n && r.err == nil; i++ {
@@ -242,6 +258,9 @@ func Decode(data []byte) (*Model, error) {
 			m.Weight = append(m.Weight, int16(w))
 		}
 		m.Offsets = append(m.Offsets, uint32(len(m.Class)))
+	}
+	if r.err == nil && r.pos != len(r.b) {
+		r.fail("trailing bytes")
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("intent model: %w", r.err)

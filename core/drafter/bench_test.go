@@ -1,0 +1,77 @@
+package drafter_test
+
+import (
+	"bufio"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/drafter"
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/corpus"
+)
+
+// benchMessages is a mix of Bitext's held-out rows (when ../shared is
+// there) and the hand-written probes, English and Chinese.
+func benchMessages(b *testing.B) []string {
+	var msgs []string
+	if dir, ok := corpus.FindBitext(); ok {
+		rows, _, err := corpus.LoadBitext(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range rows {
+			if corpus.HeldOut(r.Text) {
+				msgs = append(msgs, r.Text)
+			}
+		}
+	}
+	f, err := os.Open("testdata/probes.tsv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if _, text, ok := strings.Cut(sc.Text(), "\t"); ok && !strings.HasPrefix(sc.Text(), "#") {
+			msgs = append(msgs, text)
+		}
+	}
+	return msgs
+}
+
+// BenchmarkDraft drafts held-out messages against a rotation of orders and
+// reports the median and 99th percentile time per draft. The target is a
+// p99 under 5 ms; timing is reported, never asserted.
+func BenchmarkDraft(b *testing.B) {
+	msgs := benchMessages(b)
+	orders := []*core.Order{nil, unshipped(), shipped(), delivered(shopDay(2026, 11, 20)), refunded(), canceled()}
+	d := drafter.New(testShop())
+	d.Draft("warm up", drafter.Facts{Now: now})
+	durs := make([]time.Duration, 0, 1<<16)
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		d.Draft(msgs[i%len(msgs)], drafter.Facts{Order: orders[i%len(orders)], Now: now})
+		durs = append(durs, time.Since(start))
+		i++
+	}
+	slices.Sort(durs)
+	pct := func(p float64) float64 {
+		return float64(durs[min(len(durs)-1, int(p*float64(len(durs))))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(len(msgs)), "messages")
+}
+
+// BenchmarkClassify is the intent model alone on a typical message.
+func BenchmarkClassify(b *testing.B) {
+	d := drafter.New(testShop())
+	for b.Loop() {
+		d.Classify("hi, I ordered a mug two weeks ago and it still hasn't arrived, where is it?")
+	}
+}

@@ -1,0 +1,28 @@
+package drafter
+
+import (
+	"context"
+	"strings"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Name is how drafts of this package are labelled (core.Draft.Drafter).
+const Name = "offline"
+
+// Offline is the drafter as the engine uses it (core.Drafter): the buyer's
+// waiting messages are the message, the verified order and time the facts.
+type Offline struct{ D *Drafter }
+
+// Draft implements core.Drafter. It never fails: no network, no store.
+func (o Offline) Draft(_ context.Context, req core.DraftRequest) (core.Draft, error) {
+	var texts []string
+	for _, m := range req.Conversation.Waiting() {
+		texts = append(texts, m.Text)
+	}
+	d := o.D.Draft(strings.Join(texts, "\n"), Facts{Order: req.Order, Now: req.Now})
+	return core.Draft{
+		Text: d.Text, Language: d.Language, Intent: string(d.Intent), NeedsResponse: d.NeedsResponse,
+		Drafter: Name, Note: d.StaffNote, Summary: d.Summary, MadeAt: req.Now,
+	}, nil
+}
