@@ -54,6 +54,8 @@ Commands:
                              import an Amazon order report (tab-separated; FILE - reads stdin)
   export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]
                              write the shipping confirmation file for Seller Central
+  draft [--order ID] [--json]
+                             draft an answer to a buyer message read from stdin; stores nothing
   sweep                      apply the timed order rules once (30-day rule, pending limit)
   migrate                    create or update the database schema
   version                    print the version
@@ -135,6 +137,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return m.runImport(ctx, args)
 	case "export":
 		return m.runExport(ctx, args)
+	case "draft":
+		return m.runDraft(ctx, args)
 	case "sweep":
 		var res core.SweepResult
 		res, err = m.Engine.Sweep(ctx)
@@ -145,7 +149,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "Schema is up to date.")
 	default:
 		fmt.Fprintf(stderr, "There is no command %q.", cmd)
-		if s := core.DidYouMean(cmd, []string{"serve", "console", "import", "export", "sweep", "migrate", "version"}); s != "" {
+		if s := core.DidYouMean(cmd, []string{"serve", "console", "import", "export", "draft", "sweep", "migrate", "version"}); s != "" {
 			fmt.Fprintf(stderr, " Did you mean %q?", s)
 		}
 		fmt.Fprintln(stderr, " Run bot help for the list.")
@@ -232,6 +236,13 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "sellerdesk_command_duration_seconds", Help: "Time to run a command.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"command"})
 	m.registry.MustRegister(commands, latency)
 	policy := m.Config.Policy()
+	if m.drafter == nil {
+		d, err := m.newDrafter(policy)
+		if err != nil {
+			return err
+		}
+		m.drafter = d
+	}
 	m.events, m.draftWake = &notifier{}, make(chan struct{}, 1)
 	m.events.subscribe(func(ev core.Event) {
 		if ev.Kind == core.EventBuyerMessage {

@@ -241,3 +241,32 @@ func TestServeAnswersHealthAndMetricsAndStops(t *testing.T) {
 		t.Fatal("serve did not stop on cancel")
 	}
 }
+
+func TestDraftCommandStoresNothing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, errOut := runBot(t, "", "我的包裹在哪里？", "draft", "--json")
+	if code != 0 {
+		t.Fatalf("draft: %d %q", code, errOut)
+	}
+	var d struct {
+		Language, Intent, Draft, Drafter string
+		NeedsResponse                    bool `json:"needs_response"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil || d.Language != "zh" || d.Intent != "track_order" || !d.NeedsResponse || d.Drafter != "offline" || d.Draft == "" {
+		t.Fatalf("draft JSON %q (%v)", out, err)
+	}
+	if !strings.HasPrefix(out, `{"language":"zh","intent":"track_order","needs_response":true,"draft":`) {
+		t.Errorf("field order: %s", out)
+	}
+	code, out, _ = runBot(t, "", "thanks!", "draft")
+	if code != 0 || !strings.Contains(out, "Needs a response: false") {
+		t.Fatalf("thanks: %q", out)
+	}
+	if code, _, errOut := runBot(t, "", "", "draft"); code != 2 || !strings.Contains(errOut, "standard input") {
+		t.Fatalf("empty: %d %q", code, errOut)
+	}
+	_, out, _ = runBot(t, "", "inbox\n", "console")
+	if !strings.Contains(out, "Nothing waiting") {
+		t.Fatalf("bot draft stored a conversation: %q", out)
+	}
+}
