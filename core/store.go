@@ -69,7 +69,7 @@ type Tx interface {
 	// with ID 0 are inserted and given ids; known messages have AnsweredAt
 	// and NoReply updated. On success Version is the new one.
 	SaveConversation(ctx context.Context, c *Conversation) error
-	// ResponseCounts counts buyer messages sent in [since, now) that are
+	// ResponseCounts counts buyer messages sent in [since, now] that are
 	// answered or whose 24 hours are over, and how many of those were
 	// answered within 24 hours.
 	ResponseCounts(ctx context.Context, since, now time.Time) (ResponseCounts, error)

@@ -279,8 +279,9 @@ func (t *Tx) Audit(ctx context.Context, q core.AuditQuery) ([]core.AuditEntry, e
 }
 
 var (
-	sqlEnqueue = prepared(`INSERT INTO outbox (kind, order_id, sku, text, at) VALUES (?, ?, ?, ?, ?)`)
-	sqlOutbox  = prepared(`SELECT id, kind, order_id, sku, text, at FROM outbox
+	sqlEnqueue = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at FROM outbox
 		WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?`)
 	// The first delivery time stays: a retried MarkDelivered changes nothing.
 	sqlMarkDelivered = prepared(`UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?`)
@@ -291,7 +292,7 @@ func (t *Tx) Enqueue(ctx context.Context, ev core.Event) error {
 	if err := t.writable("Enqueue"); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.Text, t.db.tv(ev.At))
+	_, err := t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At))
 	if err != nil {
 		return t.fail(err, "write to the outbox")
 	}
@@ -308,7 +309,7 @@ func (t *Tx) Outbox(ctx context.Context, afterID int64, limit int) ([]core.Event
 	var out []core.Event
 	err = eachRow(rows, func() error {
 		var e core.Event
-		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.Text, timeDest{&e.At})
+		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At})
 		out = append(out, e)
 		return err
 	})

@@ -79,8 +79,10 @@ type Tx struct {
 	// no longer commit (PostgreSQL has aborted it, or a save stopped halfway).
 	failed error
 	// loaded holds copies of the orders read (and locked) in this Update, so
-	// SaveOrders writes only the children that changed.
+	// SaveOrders writes only the children that changed; convs does the same
+	// for conversations and SaveConversation's messages.
 	loaded map[string]*core.Order
+	convs  map[string]*core.Conversation
 }
 
 var _ core.Tx = (*Tx)(nil)
@@ -323,6 +325,17 @@ func (db *DB) tv(t time.Time) any {
 		return t.UnixMicro()
 	}
 	return t.UTC().Truncate(time.Microsecond)
+}
+
+// dv is a duration as the database subtracts times: microseconds on SQLite
+// (times are microsecond numbers there), an interval on PostgreSQL, where
+// the difference of two timestamptz is one. A prepared statement's
+// "a - b <= ?" makes PostgreSQL read the parameter as an interval.
+func (db *DB) dv(d time.Duration) any {
+	if db.dialect == sqliteDialect {
+		return d.Microseconds()
+	}
+	return strconv.FormatInt(d.Microseconds(), 10) + " microseconds"
 }
 
 // ntv is tv for an optional time: nil is NULL.

@@ -31,6 +31,12 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("concurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("conversations", func(t *testing.T) { testConversations(t, open) })
+	t.Run("conversation_conflicts", func(t *testing.T) { testConversationConflicts(t, open) })
+	t.Run("conversation_queries", func(t *testing.T) { testConversationQueries(t, open) })
+	t.Run("response_counts", func(t *testing.T) { testResponseCounts(t, open) })
+	t.Run("conversation_outbox", func(t *testing.T) { testConversationOutbox(t, open) })
+	t.Run("conversation_concurrency", func(t *testing.T) { testConversationConcurrency(t, open) })
 }
 
 var (

@@ -1,0 +1,56 @@
+-- Buyer conversations and the 24-hour response window.
+-- Times are INTEGER microseconds since 1970-01-01 UTC, as in 00001.
+
+-- +goose Up
+CREATE TABLE conversations (
+    id                    TEXT PRIMARY KEY,
+    channel               TEXT NOT NULL,
+    buyer_key             TEXT NOT NULL DEFAULT '',
+    buyer_name            TEXT NOT NULL DEFAULT '',
+    -- No foreign key: a buyer may name an order before the report that
+    -- holds it is imported, and a conversation outlives anything done to it.
+    order_id              TEXT NOT NULL DEFAULT '',
+    language              TEXT NOT NULL DEFAULT '',
+    deadline              INTEGER, -- oldest unanswered buyer message + 24 h; NULL: nobody waits
+    reminders_sent        INTEGER NOT NULL DEFAULT 0,
+    breached              INTEGER NOT NULL DEFAULT 0,
+    -- The newest buyer message and the one the draft answers, kept on the
+    -- row so that "needs a draft" is a test of one row, not a join.
+    last_buyer_message_id INTEGER NOT NULL DEFAULT 0,
+    draft_for_message     INTEGER, -- NULL when there is no draft
+    draft                 TEXT,    -- JSON core.Draft; NULL when there is none
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL,
+    version               INTEGER NOT NULL
+);
+-- The inbox, reminders and breaches: only conversations where a buyer waits.
+CREATE INDEX conversations_deadline ON conversations (deadline) WHERE deadline IS NOT NULL;
+-- A buyer's next message finds their conversation on that channel.
+CREATE INDEX conversations_buyer ON conversations (buyer_key, channel);
+CREATE INDEX conversations_order ON conversations (order_id);
+
+-- AUTOINCREMENT: a message id is never reused (a draft names the message
+-- it answers by id).
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    sender          TEXT NOT NULL, -- buyer or staff
+    by_name         TEXT NOT NULL DEFAULT '',
+    text            TEXT NOT NULL,
+    at              INTEGER NOT NULL,
+    answered_at     INTEGER,
+    no_reply        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_conversation ON messages (conversation_id, id);
+-- The response-time metric counts buyer messages by when they were sent.
+CREATE INDEX messages_buyer_at ON messages (at) WHERE sender = 'buyer';
+
+-- Conversation events are routed back to the buyer's channel.
+ALTER TABLE outbox ADD COLUMN conversation_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+
+-- +goose Down
+ALTER TABLE outbox DROP COLUMN channel;
+ALTER TABLE outbox DROP COLUMN conversation_id;
+DROP TABLE messages;
+DROP TABLE conversations;

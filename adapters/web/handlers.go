@@ -1,0 +1,282 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// pageData is everything the page template shows.
+type pageData struct {
+	Shop        string
+	Verified    bool
+	OrderID     string
+	Messages    []messageView
+	After       int64 // newest message id on the page, where live updates start
+	CSRF        string
+	Error       string
+	ErrorField  string // the form field the error is about
+	Notice      string
+	FormOrderID string // what the buyer typed, to fill the form again
+	Text        string // the message being written, kept after a refusal
+	MaxBytes    int
+}
+
+// render writes the page: the verify form, or the buyer's conversation.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d pageData) {
+	d.Shop, d.MaxBytes = s.shop, core.MaxMessageBytes
+	if se, ok := s.session(r); ok {
+		d.Verified, d.OrderID = true, se.OrderID
+		d.CSRF = s.csrfToken(sessionBinding(se))
+		convs, err := s.engine.BuyerConversations(r.Context(), Channel, buyerKey(se.OrderID))
+		if err != nil {
+			msg := s.buyerMessage(r, "read conversations", err)
+			if d.Error == "" {
+				d.Error = msg
+			}
+			if status < 400 {
+				status = statusFor(err)
+			}
+		}
+		d.Messages = thread(convs)
+		for _, m := range d.Messages {
+			d.After = max(d.After, m.ID)
+		}
+	} else {
+		d.CSRF = s.csrfToken(preBinding(s.preSession(w, r)))
+	}
+	var buf bytes.Buffer
+	if err := s.page.Execute(&buf, d); err != nil {
+		s.log.Error("help page: render", "err", err)
+		http.Error(w, genericError, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// refuse answers a refused POST: JSON for the page's script, the page with
+// the error for a plain form.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, field, msg string, d pageData) {
+	if wantsJSON(r) {
+		writeJSON(w, status, jsonError{Error: msg, Field: field})
+		return
+	}
+	d.Error, d.ErrorField = msg, field
+	s.render(w, r, status, d)
+}
+
+const (
+	msgCSRF       = "This form has expired or was sent from another site, so nothing was done. Reload the page and try again."
+	msgBadForm    = "The form could not be read. Reload the page and try again."
+	msgNoSession  = "Your session has ended. Enter your order id and email or postal code again to continue."
+	msgNeedFields = "Enter your order id and the email address or shipping postal code from your order."
+)
+
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	var d pageData
+	if r.URL.Query().Get("sent") == "1" {
+		d.Notice = "Message sent. We usually reply within 24 hours — the answer will appear on this page."
+	}
+	s.render(w, r, http.StatusOK, d)
+}
+
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
+		return
+	}
+	if err := parseForm(w, r, maxSmallBody); err != nil {
+		s.refuse(w, r, http.StatusBadRequest, "", msgBadForm, pageData{})
+		return
+	}
+	// The verify form carries a pre-session token; a buyer already signed in
+	// (switching to another order) may send their session's.
+	ok := false
+	if c, err := r.Cookie(preCookie); err == nil && c.Value != "" {
+		ok = s.checkCSRF(r, preBinding(c.Value))
+	}
+	if se, signedIn := s.session(r); !ok && signedIn {
+		ok = s.checkCSRF(r, sessionBinding(se))
+	}
+	if !ok {
+		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
+		return
+	}
+	orderID := strings.TrimSpace(r.PostFormValue("order_id"))
+	secret := strings.TrimSpace(r.PostFormValue("secret"))
+	d := pageData{FormOrderID: orderID}
+	addr, now := clientAddr(r), s.clock.Now()
+	if blocked, wait := s.tries.blocked(addr, now); blocked {
+		minutes := int((wait + time.Minute - 1) / time.Minute)
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		s.refuse(w, r, http.StatusTooManyRequests, "", fmt.Sprintf("Too many tries. Please wait %d %s, then try again.", minutes, plural(minutes, "minute", "minutes")), d)
+		return
+	}
+	if orderID == "" || secret == "" {
+		field := "order_id"
+		if orderID != "" {
+			field = "secret"
+		}
+		s.refuse(w, r, http.StatusBadRequest, field, msgNeedFields, d)
+		return
+	}
+	o, err := s.engine.VerifyBuyer(r.Context(), orderID, secret)
+	if err != nil {
+		code := core.ErrorCode(err)
+		msg := s.buyerMessage(r, "verify buyer", err)
+		if code != core.Internal && code != core.Unavailable {
+			s.tries.fail(addr, now)
+			if left := s.tries.left(addr, now); left > 0 && left <= 2 {
+				msg += fmt.Sprintf(" You can try %d more %s before a %d-minute wait.", left, plural(left, "time", "times"), int(verifyWindow/time.Minute))
+			}
+		}
+		s.refuse(w, r, statusFor(err), core.ErrorField(err), msg, d)
+		return
+	}
+	// A success doesn't clear earlier failures: otherwise one's own order
+	// would reset the count between guesses at others.
+	s.startSession(w, r, o.ID)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
+		return
+	}
+	se, ok := s.session(r)
+	if !ok {
+		s.refuse(w, r, http.StatusUnauthorized, "", msgNoSession, pageData{})
+		return
+	}
+	if err := parseForm(w, r, maxMessageBody); err != nil {
+		if isTooLarge(err) {
+			s.refuse(w, r, http.StatusRequestEntityTooLarge, "text", core.ErrorMessage(errTooLarge()), pageData{})
+			return
+		}
+		s.refuse(w, r, http.StatusBadRequest, "", msgBadForm, pageData{})
+		return
+	}
+	if !s.checkCSRF(r, sessionBinding(se)) {
+		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
+		return
+	}
+	text := r.PostFormValue("text")
+	key := buyerKey(se.OrderID)
+	conv, err := s.engine.BuyerMessage(r.Context(), core.BuyerMessageIn{Channel: Channel, BuyerKey: key, OrderID: se.OrderID, Text: text})
+	if err != nil {
+		s.refuse(w, r, statusFor(err), core.ErrorField(err), s.buyerMessage(r, "store buyer message", err), pageData{Text: text})
+		return
+	}
+	// The buyer's other tabs and devices show the message too. Drafting
+	// happens elsewhere; the buyer doesn't wait for it.
+	s.hub.wakeBuyer(key)
+	if wantsJSON(r) {
+		var last messageView
+		for i := len(conv.Messages) - 1; i >= 0; i-- {
+			if conv.Messages[i].From == core.FromBuyer {
+				last = viewOf(conv.ID, conv.Messages[i])
+				break
+			}
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"message": last})
+		return
+	}
+	http.Redirect(w, r, "/?sent=1#compose", http.StatusSeeOther)
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
+		return
+	}
+	if err := parseForm(w, r, maxSmallBody); err != nil {
+		s.refuse(w, r, http.StatusBadRequest, "", msgBadForm, pageData{})
+		return
+	}
+	if se, ok := s.session(r); ok && !s.checkCSRF(r, sessionBinding(se)) {
+		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
+		return
+	}
+	s.endSession(w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// conversationJSON is the buyer's view of their conversations.
+type conversationJSON struct {
+	ID       string        `json:"id"`
+	Messages []messageJSON `json:"messages"`
+}
+
+type messageJSON struct {
+	From string    `json:"from"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// handleConversation returns the buyer's conversations as JSON: messages
+// only, never drafts, staff names or the buyer key.
+func (s *Server) handleConversation(w http.ResponseWriter, r *http.Request) {
+	if !wantsJSON(r) {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	se, ok := s.session(r)
+	if !ok {
+		writeJSON(w, http.StatusUnauthorized, jsonError{Error: "Verify your order first: post your order id and email or postal code to /verify from the help page."})
+		return
+	}
+	convs, err := s.engine.BuyerConversations(r.Context(), Channel, buyerKey(se.OrderID))
+	if err != nil {
+		writeJSON(w, statusFor(err), jsonError{Error: s.buyerMessage(r, "read conversations", err)})
+		return
+	}
+	out := struct {
+		OrderID       string             `json:"order_id"`
+		Conversations []conversationJSON `json:"conversations"`
+	}{OrderID: se.OrderID, Conversations: []conversationJSON{}}
+	for _, c := range convs {
+		cj := conversationJSON{ID: c.ID, Messages: []messageJSON{}}
+		for _, m := range thread([]core.Conversation{c}) {
+			cj.Messages = append(cj.Messages, messageJSON{From: m.From, Text: m.Text, At: m.At})
+		}
+		out.Conversations = append(out.Conversations, cj)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// assetVersions names each static file with a hash of its content, so a
+// browser may cache it for good and still gets a new one after an upgrade.
+func assetVersions(files fs.FS) (map[string]string, error) {
+	out := map[string]string{}
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(files, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[p] = "/static/" + p + "?v=" + hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return out, err
+}
