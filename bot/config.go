@@ -47,6 +47,9 @@ type WebConfig struct {
 	// SessionSecret signs buyer cookies; empty makes a random one at start
 	// (buyers then verify again after a restart). Replicas must share one.
 	SessionSecret string `yaml:"session_secret"`
+	// SecureCookies marks cookies Secure on plain HTTP too: set it behind a
+	// TLS-terminating proxy.
+	SecureCookies bool `yaml:"secure_cookies"`
 }
 
 // LLMConfig is the optional model drafter; without base_url and model the

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/adapters/console"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
+	"github.com/sellerdesk/sellerdesk/adapters/web"
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
@@ -82,6 +84,7 @@ type Main struct {
 	events    *notifier
 	draftWake chan struct{}
 	drafter   core.Drafter
+	help      *web.Server
 }
 
 // run is main without the process: it returns the exit status.
@@ -260,9 +263,31 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		commands.WithLabelValues(cmd, outcome).Inc()
 		latency.WithLabelValues(cmd).Observe(d.Seconds())
 	}})
+	if err := m.openHelpPage(); err != nil {
+		return err
+	}
 	if m.Demo {
 		return m.seedDemo(ctx)
 	}
+	return nil
+}
+
+// openHelpPage builds the buyer help page and subscribes it to replies.
+func (m *Main) openHelpPage() error {
+	secret := []byte(m.Config.Web.SessionSecret)
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret) // crypto/rand.Read never fails on supported platforms
+		if !m.Demo {
+			m.Log.Warn("web.session_secret is not set: buyers are signed out of the help page when sellerdesk restarts")
+		}
+	}
+	h, err := web.New(web.Config{Engine: m.Engine, ShopName: m.Config.Shop.Name, SessionSecret: secret, Log: m.Log, SecureCookies: m.Config.Web.SecureCookies})
+	if err != nil {
+		return err
+	}
+	m.help = h
+	m.events.subscribe(h.Publish)
 	return nil
 }
 
@@ -326,7 +351,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) int {
 	c.Interactive = m.Interactive && !*asJSON
 	if c.Interactive {
 		c.HistoryFile = console.DefaultHistoryFile()
-		m.banner()
+		m.banner("")
 	}
 	failed, err := c.Run(ctx)
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -340,18 +365,40 @@ func (m *Main) runConsole(ctx context.Context, args []string) int {
 }
 
 // banner tells a demo user what they are looking at and what to try.
-func (m *Main) banner() {
+// addr is where the help page is served ("" when it is not).
+func (m *Main) banner(addr string) {
 	if !m.Demo {
 		return
 	}
-	fmt.Fprintf(m.Stdout, "\n*** DEMO MODE *** sellerdesk is running on %s with made-up orders.\n", demoDB)
-	fmt.Fprintln(m.Stdout, "    Delete that file to start the demo afresh; create config.yaml (see config.example.yaml) for a real shop.")
-	if m.demoInfo != nil && m.demoInfo.ShipCommand != "" {
-		fmt.Fprintf(m.Stdout, "    Try:  orders due    order %s    %s\n", m.demoInfo.ShipOrderID, m.demoInfo.ShipCommand)
+	w := m.Stdout
+	fmt.Fprintf(w, "\n*** DEMO MODE *** sellerdesk is running on %s with made-up orders.\n", demoDB)
+	fmt.Fprintln(w, "    Delete that file to start the demo afresh; create config.yaml (see config.example.yaml) for a real shop.")
+	if info := m.demoInfo; info != nil && info.ShipCommand != "" {
+		fmt.Fprintf(w, "    Staff, try here:  orders due    order %s    %s\n", info.ShipOrderID, info.ShipCommand)
 	} else {
-		fmt.Fprintln(m.Stdout, "    Try:  orders unshipped    health    help ship")
+		fmt.Fprintln(w, "    Staff, try here:  orders unshipped    health    help ship")
 	}
-	fmt.Fprintln(m.Stdout)
+	if addr != "" {
+		fmt.Fprintf(w, "    Buyers write at   http://%s/\n", addr)
+		if order, email := m.demoBuyer(); order != "" {
+			fmt.Fprintf(w, "                      verify with order %s and email %s\n", order, email)
+		}
+		fmt.Fprintln(w, "                      then see it here with: inbox, show <id>, reply <id>")
+	}
+	fmt.Fprintln(w)
+}
+
+// demoBuyer finds a demo order a buyer can verify with: from this run's
+// seed, or any shipped demo order on later runs.
+func (m *Main) demoBuyer() (orderID, email string) {
+	if m.demoInfo != nil && m.demoInfo.BuyerOrderID != "" {
+		return m.demoInfo.BuyerOrderID, m.demoInfo.BuyerEmail
+	}
+	res, err := m.Engine.RunLine(context.Background(), consoleActor(core.Owner), "orders shipped limit 1", false)
+	if err != nil || len(res.Orders) == 0 {
+		return "", ""
+	}
+	return res.Orders[0].ID, res.Orders[0].Buyer.Email
 }
 
 // Run serves HTTP (health and metrics), applies the timed order rules on a
@@ -365,6 +412,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return core.Errorf(core.Unavailable, "Can't listen on %s (http.addr): %v. Is another sellerdesk running? Set SELLERDESK_HTTP_ADDR to another port.", m.Config.HTTP.Addr, err)
 	}
 	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	if m.help != nil {
+		srv.RegisterOnShutdown(m.help.Close) // ends the help page's live streams
+	}
 	m.Log.Info("serving", "addr", ln.Addr().String(), "demo", m.Demo)
 	var wg sync.WaitGroup
 	errc := make(chan error, 1)
@@ -381,12 +431,12 @@ func (m *Main) Run(ctx context.Context) error {
 			defer cancel() // closing the demo console stops the demo
 			c := m.newConsole(core.Owner)
 			c.Interactive, c.HistoryFile = true, console.DefaultHistoryFile()
-			m.banner()
-			fmt.Fprintf(m.Stdout, "    Health and metrics: http://%s/healthz  http://%s/metrics\n\n", ln.Addr(), ln.Addr())
+			m.banner(ln.Addr().String())
 			_, _ = c.Run(ctx)
 		})
 	} else if m.Demo {
-		fmt.Fprintf(m.Stdout, "DEMO MODE: sellerdesk on %s with made-up orders, serving http://%s. Work the orders with: go run ./bot console\n", demoDB, ln.Addr())
+		m.banner(ln.Addr().String())
+		fmt.Fprintln(m.Stdout, "Work the orders and the inbox from another terminal with: go run ./bot console")
 	}
 	<-ctx.Done()
 	shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
@@ -435,5 +485,8 @@ func (m *Main) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	if m.help != nil {
+		mux.Handle("/", m.help.Handler())
+	}
 	return mux
 }

@@ -270,3 +270,53 @@ func TestDraftCommandStoresNothing(t *testing.T) {
 		t.Fatalf("bot draft stored a conversation: %q", out)
 	}
 }
+
+// A buyer message gets a draft without anyone asking, staff send it from
+// the console, and the buyer's conversation shows the reply.
+func TestBuyerMessageDraftedThenSentFromConsole(t *testing.T) {
+	t.Chdir(t.TempDir())
+	m, err := NewMain("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	m.Stdout, m.Stderr = &out, io.Discard
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := m.Open(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	go m.draftLoop(ctx, m.draftWake, time.Hour) // only a new message wakes it
+	order, _ := m.demoBuyer()
+	conv, err := m.Engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "order:" + order, OrderID: order, Text: "where is my package?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := core.Actor{ID: "console:t", Name: "t", Role: core.Owner, Source: "console"}
+	var shown *core.Conversation
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		res, err := m.Engine.RunLine(ctx, owner, "show "+conv.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown = res.Conversation; shown.Draft != nil && !shown.NeedsDraft() {
+			break
+		}
+	}
+	if shown.Draft == nil || shown.Draft.Intent != "track_order" || shown.Draft.Drafter != "offline" || !strings.Contains(shown.Draft.Text, order) {
+		t.Fatalf("draft: %+v", shown.Draft)
+	}
+	c := m.newConsole(core.Agent)
+	c.In = strings.NewReader("inbox\nreply " + conv.ID + "\n")
+	if failed, err := c.Run(ctx); failed != 0 || err != nil {
+		t.Fatalf("console: %d %v\n%s", failed, err, out.String())
+	}
+	if !strings.Contains(out.String(), conv.ID) || !strings.Contains(out.String(), "Reply sent in "+conv.ID) {
+		t.Fatalf("console output:\n%s", out.String())
+	}
+	mine, err := m.Engine.BuyerConversations(ctx, "web", "order:"+order)
+	if err != nil || len(mine) != 1 || len(mine[0].Messages) != 2 || mine[0].Messages[1].Text != shown.Draft.Text || mine[0].Deadline != nil {
+		t.Fatalf("buyer's view: %+v %v", mine, err)
+	}
+}
