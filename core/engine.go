@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -321,7 +320,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	before := cloneOrder(o)
+	before := o.Clone()
 	ch := &change{before: before, after: o}
 	var r *Return
 	if ret != "" {
@@ -590,22 +589,6 @@ func LineItems(lines []ShipmentLine) []ItemQty {
 		items[i] = ItemQty{SKU: l.SKU, Quantity: l.Quantity}
 	}
 	return items
-}
-
-// cloneOrder deep-copies an order so a change can be compared with its start.
-func cloneOrder(o *Order) *Order {
-	c := *o
-	c.Items = slices.Clone(o.Items)
-	c.Shipments = slices.Clone(o.Shipments)
-	for i := range c.Shipments {
-		c.Shipments[i].Lines = slices.Clone(o.Shipments[i].Lines)
-	}
-	c.Returns = slices.Clone(o.Returns)
-	for i := range c.Returns {
-		c.Returns[i].Items = slices.Clone(o.Returns[i].Items)
-	}
-	c.Refunds = slices.Clone(o.Refunds)
-	return &c
 }
 
 // Shipments lists shipments with a ship date in [since, until), for the

@@ -144,20 +144,20 @@ func TestCountsAfter(t *testing.T) {
 	outWindow := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) // before the 7-day cancel window
 	cancel := func(bought time.Time, st Status, reason CancelReason) (*Order, *Order) {
 		before := fxBoughtOn(st, bought)
-		after := cloneOrder(before)
+		after := before.Clone()
 		after.Status, after.CancelReason = Canceled, reason
 		return before, after
 	}
 	ship := func(bought, shipAt time.Time, items ...ItemQty) (*Order, *Order) {
 		before := fxBoughtOn(Unshipped, bought)
-		after := cloneOrder(before)
+		after := before.Clone()
 		if _, err := p.Ship(after, ShipOrder{OrderID: fxID, Carrier: UPS, Tracking: fxUPS, Items: items}, shipAt, "S-2", "ann"); err != nil {
 			t.Fatalf("Ship: %v", err)
 		}
 		return before, after
 	}
 	shipMore := func(before *Order, shipAt time.Time) (*Order, *Order) {
-		after := cloneOrder(before)
+		after := before.Clone()
 		if _, err := p.Ship(after, ShipOrder{OrderID: fxID, Carrier: UPS, Tracking: fxUPS}, shipAt, "S-3", "ann"); err != nil {
 			t.Fatalf("Ship: %v", err)
 		}
@@ -216,7 +216,7 @@ func TestCountsAfter(t *testing.T) {
 		o.Shipments = []Shipment{{ID: "S-1", ShipDate: fxDay(2026, 3, 19), ValidTracking: false}}
 		add("new_order_with_unchecked_tracking_counts_shipment_not_valid", nil, o, with(func(c *HealthCounts) { c.Orders, c.ShippedOrders, c.Shipments = 101, 51, 61 }))
 		b := fxBoughtOn(Unshipped, inWindow)
-		a := cloneOrder(o)
+		a := o.Clone()
 		add("report_shipment_with_unchecked_tracking", b, a, with(func(c *HealthCounts) { c.ShippedOrders, c.Shipments = 51, 61 }))
 	}()
 
@@ -242,7 +242,7 @@ func TestEffects(t *testing.T) {
 	t.Run("seller_cancel_takes_rate_over_limit", func(t *testing.T) {
 		counts := HealthCounts{Orders: 100, Canceled: map[CancelReason]int{NoInventory: 2}}
 		before := fxBoughtOn(Unshipped, bought)
-		after := cloneOrder(before)
+		after := before.Clone()
 		if err := p.Cancel(after, NoInventory, fxHealthNow); err != nil {
 			t.Fatalf("Cancel: %v", err)
 		}
@@ -266,7 +266,7 @@ func TestEffects(t *testing.T) {
 	t.Run("seller_cancel_within_limit_not_flagged", func(t *testing.T) {
 		counts := HealthCounts{Orders: 100, Canceled: map[CancelReason]int{NoInventory: 1}}
 		before := fxBoughtOn(Unshipped, bought)
-		after := cloneOrder(before)
+		after := before.Clone()
 		_ = p.Cancel(after, PricingError, fxHealthNow)
 		eff := p.effects(counts, p.countsAfter(counts, w, before, after), fxHealthNow)
 		if len(eff) != 1 || !eff[0].OK || strings.Contains(eff[0].Text, "outside") || !strings.Contains(eff[0].Text, "becomes 2.0% (now 1.0%)") {
@@ -276,7 +276,7 @@ func TestEffects(t *testing.T) {
 	t.Run("buyer_cancel_moves_nothing", func(t *testing.T) {
 		counts := HealthCounts{Orders: 100, Canceled: map[CancelReason]int{NoInventory: 2}}
 		before := fxBoughtOn(Unshipped, bought)
-		after := cloneOrder(before)
+		after := before.Clone()
 		_ = p.Cancel(after, BuyerCanceled, fxHealthNow)
 		if eff := p.effects(counts, p.countsAfter(counts, w, before, after), fxHealthNow); len(eff) != 0 {
 			t.Errorf("effects = %+v, want none", eff)
@@ -285,7 +285,7 @@ func TestEffects(t *testing.T) {
 	t.Run("cancel_outside_window_moves_nothing", func(t *testing.T) {
 		counts := HealthCounts{Orders: 100, Canceled: map[CancelReason]int{NoInventory: 2}}
 		before := fxBoughtOn(Unshipped, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		after := cloneOrder(before)
+		after := before.Clone()
 		_ = p.Cancel(after, NoInventory, fxHealthNow)
 		if eff := p.effects(counts, p.countsAfter(counts, w, before, after), fxHealthNow); len(eff) != 0 {
 			t.Errorf("effects = %+v, want none", eff)
@@ -296,7 +296,7 @@ func TestEffects(t *testing.T) {
 	t.Run("late_ship_moves_late_rate_only", func(t *testing.T) {
 		counts := HealthCounts{ShippedOrders: 24, LateOrders: 0, Shipments: 19, ValidTracking: 19}
 		before := fxBoughtOn(Unshipped, time.Date(2026, 3, 16, 9, 0, 0, 0, time.UTC))
-		after := cloneOrder(before)
+		after := before.Clone()
 		if _, err := p.Ship(after, ShipOrder{OrderID: fxID, Carrier: UPS, Tracking: fxUPS}, fxHealthNow, "S-1", "ann"); err != nil {
 			t.Fatalf("Ship: %v", err)
 		}
@@ -310,7 +310,7 @@ func TestEffects(t *testing.T) {
 	})
 	t.Run("first_data_has_no_now", func(t *testing.T) {
 		before := fxBoughtOn(Unshipped, bought)
-		after := cloneOrder(before)
+		after := before.Clone()
 		_ = p.Cancel(after, NoInventory, fxHealthNow)
 		eff := p.effects(HealthCounts{Orders: 1}, p.countsAfter(HealthCounts{Orders: 1}, w, before, after), fxHealthNow)
 		if len(eff) != 1 || eff[0].Text != "Pre-fulfilment cancel rate over the last 7 days becomes 100.0% (now 0.0%); the limit is 2.5%. This is outside the marketplace's target." {

@@ -54,13 +54,13 @@ func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error)
 		for _, in := range incoming {
 			old := existing[in.ID]
 			if old == nil {
-				o := cloneOrder(in)
+				o := in.Clone()
 				e.place(o, now)
 				changes = append(changes, &change{after: o})
 				stats.New++
 				continue
 			}
-			o := cloneOrder(old)
+			o := old.Clone()
 			if in.ReportUpdated.Before(old.ReportUpdated) || !e.refresh(o, in, now) {
 				stats.Unchanged++
 				continue
@@ -162,7 +162,7 @@ func settleItems(o *Order) {
 // refresh applies a report's view of an order to the stored one and reports
 // whether anything changed.
 func (e *Engine) refresh(o, in *Order, now time.Time) bool {
-	before := cloneOrder(o)
+	before := o.Clone()
 	o.Buyer, o.ShipTo = pick(in.Buyer, o.Buyer), pick(in.ShipTo, o.ShipTo)
 	if in.SalesChannel != "" {
 		o.SalesChannel = in.SalesChannel

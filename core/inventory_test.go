@@ -64,12 +64,12 @@ func TestStockChangesFollowRules(t *testing.T) {
 	t.Run("partial_ship_then_cancel_restocks_the_rest", func(t *testing.T) {
 		o := fxOrder(Unshipped)
 		placed := stockChanges(nil, o)
-		before := cloneOrder(o)
+		before := o.Clone()
 		if _, err := p.Ship(o, ShipOrder{OrderID: fxID, Carrier: UPS, Tracking: fxUPS, Items: []ItemQty{{"mug-01", 1}}}, now, "S-1", "ann"); err != nil {
 			t.Fatalf("Ship: %v", err)
 		}
 		shipped := stockChanges(before, o)
-		before = cloneOrder(o)
+		before = o.Clone()
 		if err := p.Cancel(o, NoInventory, now); err != nil {
 			t.Fatalf("Cancel: %v", err)
 		}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"time"
 )
 
@@ -226,6 +227,34 @@ type Order struct {
 	// Version increases with every save; a store refuses a save whose version
 	// is stale, which is how two agents racing on one order end in one winner.
 	Version int64 `json:"version"`
+}
+
+// Clone deep-copies an order, so a change can be compared with its start.
+// Empty slices stay empty and nil ones nil.
+func (o *Order) Clone() *Order {
+	c := *o
+	c.PaymentsDate, c.CanceledAt, c.DeliveredAt, c.ShipWarnedAt = cloneTime(o.PaymentsDate), cloneTime(o.CanceledAt), cloneTime(o.DeliveredAt), cloneTime(o.ShipWarnedAt)
+	c.Items = slices.Clone(o.Items)
+	c.Shipments = slices.Clone(o.Shipments)
+	for i := range c.Shipments {
+		c.Shipments[i].Lines = slices.Clone(o.Shipments[i].Lines)
+	}
+	c.Returns = slices.Clone(o.Returns)
+	for i := range c.Returns {
+		r := &c.Returns[i]
+		r.Items = slices.Clone(r.Items)
+		r.DecidedAt, r.ReceivedAt, r.RefundBy = cloneTime(r.DecidedAt), cloneTime(r.ReceivedAt), cloneTime(r.RefundBy)
+	}
+	c.Refunds = slices.Clone(o.Refunds)
+	return &c
+}
+
+func cloneTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }
 
 // Paid is the order's total paid by the buyer, in minor units.

@@ -98,7 +98,7 @@ func TestCloneOrderIsDeep(t *testing.T) {
 	o := fxShippedOrder(Delivered, fxDay(2026, 3, 5), fxDay(2026, 3, 9))
 	o.Returns = []Return{{ID: "R-1", Items: []ItemQty{{"MUG-01", 1}}, Status: ReturnRequested}}
 	o.Refunds = []Refund{{ID: "F-1", Amount: 100}}
-	c := cloneOrder(o)
+	c := o.Clone()
 	if !reflect.DeepEqual(c, o) {
 		t.Fatalf("clone differs from the original")
 	}
@@ -112,9 +112,8 @@ func TestCloneOrderIsDeep(t *testing.T) {
 	t.Run("empty_slices_stay_empty", func(t *testing.T) {
 		o := fxOrder(Unshipped)
 		o.Shipments, o.Returns, o.Refunds = []Shipment{}, []Return{}, []Refund{}
-		if c := cloneOrder(o); !reflect.DeepEqual(c, o) {
-			t.Skipf("BUG: cloneOrder turns empty slices into nil, so reflect.DeepEqual(before, after) sees a change where there is none " +
-				"(importer.go refresh would report every re-imported order as updated if a store returns empty slices); engine.go cloneOrder should keep empty slices empty")
+		if c := o.Clone(); !reflect.DeepEqual(c, o) {
+			t.Fatalf("Clone turned empty slices into nil: a re-imported order would look changed")
 		}
 	})
 }
@@ -195,7 +194,7 @@ func TestShip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := DefaultPolicy()
 			o := tt.order()
-			before := cloneOrder(o)
+			before := o.Clone()
 			s, err := p.Ship(o, tt.cmd, tt.now, "S-9", "ann")
 			if err != nil {
 				t.Fatalf("Ship: %v", err)
@@ -283,7 +282,7 @@ func TestShipInShopTimeZone(t *testing.T) {
 	})
 	t.Run("ship_date_of_shop_tomorrow_future_refused", func(t *testing.T) {
 		o := fxOrder(Unshipped)
-		before := cloneOrder(o)
+		before := o.Clone()
 		_, err := p.Ship(o, ShipOrder{OrderID: fxID, Carrier: UPS, Tracking: fxUPS, Date: fxDay(2026, 3, 7)}, now, "S-1", "ann")
 		fxRefused(t, err, Invalid, "date", "2026-03-07", "in the future")
 		fxUnchanged(t, before, o)
@@ -332,7 +331,7 @@ func TestShipRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := cloneOrder(tt.order)
+			before := tt.order.Clone()
 			s, err := DefaultPolicy().Ship(tt.order, tt.cmd, now, "S-9", "ann")
 			if s != nil {
 				t.Errorf("refused Ship returned a shipment %+v", *s)
@@ -350,7 +349,7 @@ func TestShipQuantityFromFormRefused(t *testing.T) {
 		name := map[int]string{0: "ship_zero_quantity_from_form_refused", -1: "ship_negative_quantity_from_form_refused"}[q]
 		t.Run(name, func(t *testing.T) {
 			o := fxOrder(Unshipped)
-			before := cloneOrder(o)
+			before := o.Clone()
 			_, err := DefaultPolicy().Ship(o, ShipOrder{OrderID: fxID, Carrier: UPS, Tracking: fxUPS, Items: []ItemQty{{"MUG-01", q}}}, fxBought.Add(time.Hour), "S-1", "ann")
 			if err == nil {
 				t.Skipf("BUG: Ship with MUG-01:%d was accepted: status %s, MUG-01 shipped %d, shipment lines %+v — rules.go allocate must refuse quantities below 1 (Invalid, field items)",
@@ -394,7 +393,7 @@ func TestCancel(t *testing.T) {
 	for _, reason := range CancelReasons() {
 		t.Run("cancel_unshipped_"+string(reason), func(t *testing.T) {
 			o := fxOrder(Unshipped)
-			before := cloneOrder(o)
+			before := o.Clone()
 			if err := DefaultPolicy().Cancel(o, reason, now); err != nil {
 				t.Fatalf("Cancel: %v", err)
 			}
@@ -409,7 +408,7 @@ func TestCancel(t *testing.T) {
 	}
 	t.Run("cancel_partially_shipped_restocks_unshipped_units_only", func(t *testing.T) {
 		o := fxPartial()
-		before := cloneOrder(o)
+		before := o.Clone()
 		if err := DefaultPolicy().Cancel(o, NoInventory, now); err != nil {
 			t.Fatalf("Cancel: %v", err)
 		}
@@ -438,7 +437,7 @@ func TestCancel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := cloneOrder(tt.order)
+			before := tt.order.Clone()
 			err := DefaultPolicy().Cancel(tt.order, tt.reason, now)
 			fxRefused(t, err, tt.code, tt.field, tt.has...)
 			fxUnchanged(t, before, tt.order)
@@ -453,7 +452,7 @@ func TestCancelReasonFromFormChecked(t *testing.T) {
 	for _, reason := range []CancelReason{"changed_my_mind", PaymentUnverified, NotShippedInTime} {
 		t.Run("cancel_reason_"+string(reason)+"_from_form_refused", func(t *testing.T) {
 			o := fxOrder(Unshipped)
-			before := cloneOrder(o)
+			before := o.Clone()
 			err := DefaultPolicy().Cancel(o, reason, fxBought.Add(time.Hour))
 			if err == nil {
 				t.Skipf("BUG: Policy.Cancel accepted reason %q from staff — rules.go Cancel should refuse reasons outside CancelReasons() (Invalid, field reason)", reason)
@@ -501,7 +500,7 @@ func TestBuyerCancel(t *testing.T) {
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
-			before := cloneOrder(tt.order)
+			before := tt.order.Clone()
 			err := DefaultPolicy().BuyerCancel(tt.order, fxBought.Add(tt.after))
 			if err == nil {
 				t.Fatalf("BuyerCancel accepted")
@@ -532,7 +531,7 @@ func TestBuyerCancel(t *testing.T) {
 // refusal must not promise that the seller can.
 func TestBuyerCancelLateOnPendingMessage(t *testing.T) {
 	o := fxOrder(Pending)
-	before := cloneOrder(o)
+	before := o.Clone()
 	err := DefaultPolicy().BuyerCancel(o, fxBought.Add(time.Hour))
 	if ErrorCode(err) != Conflict {
 		t.Fatalf("code = %q, want conflict", ErrorCode(err))
@@ -585,7 +584,7 @@ func TestDeliver(t *testing.T) {
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
-			before := cloneOrder(tt.order)
+			before := tt.order.Clone()
 			err := DefaultPolicy().Deliver(tt.order, tt.date, now)
 			fxRefused(t, err, tt.code, tt.field, tt.has...)
 			fxUnchanged(t, before, tt.order)
@@ -696,7 +695,7 @@ func TestRequestReturn(t *testing.T) {
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.order()
-			before := cloneOrder(o)
+			before := o.Clone()
 			r, err := DefaultPolicy().RequestReturn(o, tt.cmd, tt.now, "R-9")
 			if r != nil {
 				t.Errorf("refused return returned %+v", *r)
@@ -707,7 +706,7 @@ func TestRequestReturn(t *testing.T) {
 	}
 	t.Run("return_negative_quantity_from_form_refused", func(t *testing.T) {
 		o := delivered()
-		before := cloneOrder(o)
+		before := o.Clone()
 		_, err := DefaultPolicy().RequestReturn(o, RequestReturn{OrderID: fxID, Items: []ItemQty{{"MUG-01", -1}}, Reason: "x"}, now, "R-9")
 		if err == nil {
 			t.Skipf("BUG: RequestReturn accepted MUG-01:-1 (return items %+v) — rules.go RequestReturn must refuse quantities below 1 (Invalid, field items)", o.Returns[len(o.Returns)-1].Items)
@@ -930,7 +929,7 @@ func TestRefund(t *testing.T) {
 			if tt.returnID != "" {
 				r = o.Return(tt.returnID)
 			}
-			before := cloneOrder(o)
+			before := o.Clone()
 			ref, err := DefaultPolicy().Refund(o, r, tt.cmd, tt.role, ownerAbove, now, "F-9", "ann")
 			if ref != nil {
 				t.Errorf("refused refund returned %+v", *ref)
@@ -1019,7 +1018,7 @@ func TestTimedRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.order()
-			before := cloneOrder(o)
+			before := o.Clone()
 			if got := tt.rule(o, tt.now); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}

@@ -86,7 +86,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 				if !st.due(o, now) { // changed since the list was read
 					return nil
 				}
-				ch := &change{before: cloneOrder(o), after: o}
+				ch := &change{before: o.Clone(), after: o}
 				line, evs := st.do(o)
 				ch.events = evs
 				did = true

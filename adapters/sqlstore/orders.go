@@ -406,7 +406,7 @@ func (t *Tx) remember(o *core.Order) {
 			return
 		}
 	}
-	t.loaded[o.ID] = clone(o)
+	t.loaded[o.ID] = o.Clone()
 }
 
 // SaveOrders inserts orders with Version 0 and updates the others if their
@@ -531,7 +531,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 	for _, o := range orders {
 		o.Version++
 		if _, ok := t.loaded[o.ID]; ok {
-			t.loaded[o.ID] = clone(o)
+			t.loaded[o.ID] = o.Clone()
 		}
 	}
 	return nil
@@ -628,23 +628,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func clone(o *core.Order) *core.Order {
-	c := *o
-	c.Items = slices.Clone(o.Items)
-	c.Shipments = slices.Clone(o.Shipments)
-	for i := range c.Shipments {
-		c.Shipments[i].Lines = slices.Clone(c.Shipments[i].Lines)
-	}
-	c.Returns = slices.Clone(o.Returns)
-	for i := range c.Returns {
-		r := &c.Returns[i]
-		r.Items = slices.Clone(r.Items)
-		r.DecidedAt, r.ReceivedAt, r.RefundBy = cloneTime(r.DecidedAt), cloneTime(r.ReceivedAt), cloneTime(r.RefundBy)
-	}
-	c.Refunds = slices.Clone(o.Refunds)
-	return &c
 }
 
 func cloneTime(t *time.Time) *time.Time {
