@@ -174,6 +174,7 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 	info := DemoInfo{Orders: len(orders)}
 	p := e.Policy()
 	// Work the older merchant orders as a busy week would have.
+	partial := false
 	for i, o := range orders {
 		if o.Fulfillment != core.Merchant || o.PaymentsDate == nil {
 			continue
@@ -206,6 +207,10 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 			cmds = append(cmds, fmt.Sprintf("cancel %s no_inventory", o.ID))
 		case i%10 == 5:
 			cmds = append(cmds, fmt.Sprintf("cancel %s buyer_canceled changed their mind", o.ID))
+		case len(o.Items) > 1 && age < 10*24*time.Hour && !partial:
+			// One order waits for its second item: a partial shipment.
+			partial = true
+			cmds = append(cmds, fmt.Sprintf("ship %s %s %s %s:%d date %s", o.ID, carrier, tracking, o.Items[0].SKU, o.Items[0].Quantity, shipDay.In(p.Location).Format(time.DateOnly)))
 		default:
 			cmds = append(cmds, fmt.Sprintf("ship %s %s %s date %s", o.ID, carrier, tracking, shipDay.In(p.Location).Format(time.DateOnly)))
 			if age > 6*24*time.Hour {
