@@ -178,12 +178,8 @@ func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error
 	var args []any
 	b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE TRUE`)
 	if len(q.Statuses) > 0 {
-		ss := make([]string, len(q.Statuses))
-		for i, s := range q.Statuses {
-			ss[i] = string(s)
-		}
 		b.WriteString(` AND status = ANY(?)`)
-		args = append(args, t.db.list(ss))
+		args = append(args, t.db.list(strs(q.Statuses)))
 	}
 	if q.Fulfillment != "" {
 		b.WriteString(` AND fulfillment = ?`)

@@ -42,12 +42,8 @@ func (t *Tx) Returns(ctx context.Context, q core.ReturnQuery) ([]core.Return, er
 	var args []any
 	b.WriteString(`SELECT ` + returnCols + ` FROM returns WHERE TRUE`)
 	if len(q.Statuses) > 0 {
-		ss := make([]string, len(q.Statuses))
-		for i, s := range q.Statuses {
-			ss[i] = string(s)
-		}
 		b.WriteString(` AND status = ANY(?)`)
-		args = append(args, t.db.list(ss))
+		args = append(args, t.db.list(strs(q.Statuses)))
 	}
 	if q.OrderID != "" {
 		b.WriteString(` AND order_id = ?`)
@@ -334,4 +330,13 @@ func (t *Tx) MarkDelivered(ctx context.Context, id int64, at time.Time) error {
 		return core.Errorf(core.NotFound, "No outbox message %d", id)
 	}
 	return nil
+}
+
+// strs turns a list of named string types (statuses) into plain strings.
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }
