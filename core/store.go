@@ -80,11 +80,27 @@ type Tx interface {
 	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 	// Enqueue writes a message to the outbox; adapters deliver it later.
 	Enqueue(ctx context.Context, ev Event) error
-	// Outbox lists undelivered outbox messages with ID > afterID, oldest
-	// first; limit 0 means no limit.
+	// Outbox lists outbox messages with ID > afterID, oldest first; limit 0
+	// means no limit. Delivery is tracked per sink (SinkState), so every
+	// sink sees every message.
 	Outbox(ctx context.Context, afterID int64, limit int) ([]Event, error)
-	// MarkDelivered marks an outbox message delivered.
-	MarkDelivered(ctx context.Context, id int64, at time.Time) error
+	// SinkState returns where a sink's delivery stands; inside Update its
+	// row is locked, so one replica delivers for a sink at a time. A sink
+	// seen for the first time starts after the newest message: it does not
+	// replay history.
+	SinkState(ctx context.Context, sink string) (SinkState, error)
+	// SaveSinkState records a sink's progress.
+	SaveSinkState(ctx context.Context, s SinkState) error
+
+	// FirstSeen records an inbound platform event id (a Slack event_id, a
+	// Discord interaction id) and reports whether this is its first
+	// arrival, so retries are processed once, whichever replica gets them.
+	FirstSeen(ctx context.Context, platform, id string, at time.Time) (bool, error)
+	// ChatRef returns where a platform message about key lives (the Slack
+	// thread of a conversation), NotFound when there is none.
+	ChatRef(ctx context.Context, platform, key string) (ChatRef, error)
+	// SaveChatRef inserts or replaces a ChatRef.
+	SaveChatRef(ctx context.Context, r ChatRef) error
 }
 
 // OrderSort is the order a list comes back in.
@@ -203,4 +219,25 @@ type Event struct {
 	Channel        string    `json:"channel,omitempty"`
 	Text           string    `json:"text"`
 	At             time.Time `json:"at"`
+}
+
+// SinkState is a sink's place in the outbox: every message up to AfterID
+// is delivered (or skipped); the next one has failed Attempts times and is
+// retried at NextAttempt.
+type SinkState struct {
+	Sink        string    `json:"sink"`
+	AfterID     int64     `json:"after_id"`
+	Attempts    int       `json:"attempts"`
+	NextAttempt time.Time `json:"next_attempt"`
+	LastError   string    `json:"last_error,omitempty"`
+}
+
+// ChatRef ties something of ours (a conversation id) to a message on a
+// chat platform, so later posts thread under it and it can be updated.
+type ChatRef struct {
+	Platform  string    `json:"platform"`   // slack, discord
+	Key       string    `json:"key"`        // e.g. a conversation id
+	Channel   string    `json:"channel"`    // platform channel id
+	MessageID string    `json:"message_id"` // Slack ts, Discord message id
+	At        time.Time `json:"at"`
 }

@@ -1,0 +1,115 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sink posts outbox messages somewhere outside: a Slack workspace, a
+// Discord guild. Adapters implement it; the engine keeps the order and the
+// retries, so an outage delays messages and loses none.
+type Sink interface {
+	// Name identifies the sink's place in the outbox ("slack").
+	Name() string
+	// Wants reports whether the sink posts this kind of message.
+	Wants(ev Event) bool
+	// Deliver posts one message. A *RetryAfter error asks for a wait
+	// (a platform's rate limit); an Invalid error will never succeed.
+	Deliver(ctx context.Context, ev Event) error
+}
+
+// RetryAfter is a delivery failure that says when to try again.
+type RetryAfter struct {
+	Wait time.Duration
+	Err  error
+}
+
+func (e *RetryAfter) Error() string { return fmt.Sprintf("retry after %s: %v", e.Wait, e.Err) }
+func (e *RetryAfter) Unwrap() error { return e.Err }
+
+const (
+	deliveryBatch    = 20
+	maxBackoff       = 5 * time.Minute
+	giveUpAttempts   = 5 // for messages that can never be delivered (Invalid)
+	deliveryAttempts = 1000
+)
+
+// Deliver sends a sink the outbox messages it has not had yet, in order.
+// It stops at the first failure and records when to retry; wait is how
+// long until the sink should be called again (0: more may be waiting now).
+// A message that fails as Invalid (a channel that does not exist) is
+// skipped after a few tries so it cannot block the rest.
+func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Duration, err error) {
+	err = e.store.Update(ctx, func(tx Tx) error {
+		sent, wait = 0, 0
+		st, err := tx.SinkState(ctx, s.Name())
+		if err != nil {
+			return err
+		}
+		now := e.now()
+		if now.Before(st.NextAttempt) {
+			wait = st.NextAttempt.Sub(now)
+			return nil
+		}
+		events, err := tx.Outbox(ctx, st.AfterID, deliveryBatch)
+		if err != nil {
+			return err
+		}
+		for _, ev := range events {
+			if !s.Wants(ev) {
+				st.AfterID = ev.ID
+				continue
+			}
+			derr := s.Deliver(ctx, ev)
+			if derr == nil {
+				st.AfterID, st.Attempts, st.LastError, st.NextAttempt = ev.ID, 0, "", time.Time{}
+				sent++
+				continue
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			st.Attempts++
+			st.LastError = clipText(derr.Error(), 500)
+			if ErrorCode(derr) == Invalid && st.Attempts >= giveUpAttempts || st.Attempts >= deliveryAttempts {
+				// It will never go through; skip it rather than block every later message.
+				st.AfterID, st.Attempts = ev.ID, 0
+				continue
+			}
+			wait = backoff(st.Attempts)
+			var ra *RetryAfter
+			if errors.As(derr, &ra) && ra.Wait > 0 {
+				wait = ra.Wait
+			}
+			st.NextAttempt = now.Add(wait)
+			break
+		}
+		if wait == 0 && len(events) < deliveryBatch {
+			wait = time.Second // caught up
+		}
+		return tx.SaveSinkState(ctx, st)
+	})
+	return sent, wait, err
+}
+
+// backoff doubles from one second to five minutes.
+func backoff(attempts int) time.Duration {
+	d := time.Second
+	for i := 1; i < attempts && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+// SinkStatus reports where a sink's delivery stands, for operators.
+func (e *Engine) SinkStatus(ctx context.Context, sink string) (SinkState, error) {
+	var st SinkState
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		st, err = tx.SinkState(ctx, sink)
+		return err
+	})
+	return st, err
+}
