@@ -113,3 +113,52 @@ func (e *Engine) SinkStatus(ctx context.Context, sink string) (SinkState, error)
 	})
 	return st, err
 }
+
+// FirstSeen reports whether an inbound platform event id arrives for the
+// first time (platform retries are then answered without acting twice).
+func (e *Engine) FirstSeen(ctx context.Context, platform, id string) (bool, error) {
+	var first bool
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		first, err = tx.FirstSeen(ctx, platform, id, e.now())
+		return err
+	})
+	return first, err
+}
+
+// ChatRef returns where a platform message about key lives.
+func (e *Engine) ChatRef(ctx context.Context, platform, key string) (ChatRef, error) {
+	var r ChatRef
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		r, err = tx.ChatRef(ctx, platform, key)
+		return err
+	})
+	return r, err
+}
+
+// SaveChatRef remembers where a platform message about something lives.
+func (e *Engine) SaveChatRef(ctx context.Context, r ChatRef) error {
+	if r.At.IsZero() {
+		r.At = e.now()
+	}
+	return e.store.Update(ctx, func(tx Tx) error { return tx.SaveChatRef(ctx, r) })
+}
+
+// Conversation returns one conversation for staff views (a Slack thread
+// update), with the order when the buyer is verified.
+func (e *Engine) Conversation(ctx context.Context, id string) (*Conversation, *Order, error) {
+	var c *Conversation
+	var o *Order
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		if c, err = tx.Conversation(ctx, id); err != nil || c.OrderID == "" {
+			return err
+		}
+		if o, err = tx.Order(ctx, c.OrderID); ErrorCode(err) == NotFound {
+			o, err = nil, nil
+		}
+		return err
+	})
+	return c, o, err
+}
