@@ -31,7 +31,19 @@ type Config struct {
 	Messages MessagesConfig `yaml:"messages"`
 	Web      WebConfig      `yaml:"web"`
 	LLM      LLMConfig      `yaml:"llm"`
+	Slack    SlackConfig    `yaml:"slack"`
 	Log      LogConfig      `yaml:"log"`
+}
+
+// SlackConfig connects the Slack app: Socket Mode when app_token is set,
+// else the signed HTTP endpoints under /slack/ on http.addr.
+type SlackConfig struct {
+	BotToken       string `yaml:"bot_token"`
+	AppToken       string `yaml:"app_token"`
+	SigningSecret  string `yaml:"signing_secret"`
+	SupportChannel string `yaml:"support_channel"`
+	AlertsChannel  string `yaml:"alerts_channel"`
+	APIURL         string `yaml:"api_url"`
 }
 
 // MessagesConfig is about buyer conversations and the 24-hour window.
@@ -360,6 +372,21 @@ func (c *Config) validate() error {
 	}
 	if c.LLM.Timeout.Duration < 100*time.Millisecond || c.LLM.Timeout.Duration > 5*time.Minute {
 		return bad("llm.timeout", "%s is out of range; use 100ms to 5m", c.LLM.Timeout.Duration)
+	}
+	if s := c.Slack; s.BotToken != "" || s.AppToken != "" || s.SigningSecret != "" {
+		switch {
+		case !strings.HasPrefix(s.BotToken, "xoxb-"):
+			return bad("slack.bot_token", "is missing or is not a bot token (xoxb-…); copy it from OAuth & Permissions")
+		case s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-"):
+			return bad("slack.app_token", "is not an app-level token (xapp-…); create one with the connections:write scope under Basic Information")
+		case s.AppToken == "" && s.SigningSecret == "":
+			return bad("slack.signing_secret", "is needed for the HTTP endpoints (or set slack.app_token for Socket Mode); copy it from Basic Information")
+		case s.SupportChannel == "":
+			return bad("slack.support_channel", "is missing: the channel id (C…) where buyer messages are posted")
+		}
+		if s.APIURL != "" && !strings.HasPrefix(s.APIURL, "http://") && !strings.HasPrefix(s.APIURL, "https://") {
+			return bad("slack.api_url", "%q is not an http(s) URL", s.APIURL)
+		}
 	}
 	if c.Orders.SweepInterval.Duration < time.Second {
 		return bad("orders.sweep_interval", "%s is too short; use at least 1s", c.Orders.SweepInterval.Duration)
