@@ -130,7 +130,7 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 	for i := range 50 {
 		p := plan{ageHours: float64(i)*4 + r.Float64()*3 + 0.2}
 		if i >= 6 {
-			p.ageHours = 24 + float64(i-6)*19 + r.Float64()*8
+			p.ageHours = 24 + float64(i-6)*21 + r.Float64()*8
 		}
 		p.pending = i == 0 || i == 2
 		p.fba = i%9 == 4

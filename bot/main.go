@@ -85,6 +85,7 @@ type Main struct {
 	draftWake chan struct{}
 	drafter   core.Drafter
 	help      *web.Server
+	sinks     []core.Sink // where the outbox goes (chat adapters); Run delivers to each
 }
 
 // run is main without the process: it returns the exit status.
@@ -426,6 +427,9 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	wg.Go(func() { m.sweepLoop(ctx) })
 	wg.Go(func() { m.draftLoop(ctx, m.draftWake, time.Second) })
+	for _, s := range m.sinks {
+		wg.Go(func() { m.deliverLoop(ctx, s) })
+	}
 	if m.Demo && m.Interactive {
 		wg.Go(func() {
 			defer cancel() // closing the demo console stops the demo

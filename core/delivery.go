@@ -34,6 +34,7 @@ const (
 	maxBackoff       = 5 * time.Minute
 	giveUpAttempts   = 5 // for messages that can never be delivered (Invalid)
 	deliveryAttempts = 1000
+	deliveryLease    = 2 * time.Minute
 )
 
 // Deliver sends a sink the outbox messages it has not had yet, in order.
@@ -41,11 +42,18 @@ const (
 // long until the sink should be called again (0: more may be waiting now).
 // A message that fails as Invalid (a channel that does not exist) is
 // skipped after a few tries so it cannot block the rest.
+//
+// The platform is called outside any transaction, so a slow platform never
+// holds up the desk. A short lease (NextAttempt moved ahead while posting)
+// keeps a second replica off the same sink; if this process dies while
+// posting, the lease runs out and delivery resumes (at least once).
 func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Duration, err error) {
+	var st SinkState
+	var events []Event
 	err = e.store.Update(ctx, func(tx Tx) error {
-		sent, wait = 0, 0
-		st, err := tx.SinkState(ctx, s.Name())
-		if err != nil {
+		events, wait = nil, 0
+		var err error
+		if st, err = tx.SinkState(ctx, s.Name()); err != nil {
 			return err
 		}
 		now := e.now()
@@ -53,43 +61,62 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 			wait = st.NextAttempt.Sub(now)
 			return nil
 		}
-		events, err := tx.Outbox(ctx, st.AfterID, deliveryBatch)
-		if err != nil {
+		if events, err = tx.Outbox(ctx, st.AfterID, deliveryBatch); err != nil || len(events) == 0 {
 			return err
 		}
-		for _, ev := range events {
-			if !s.Wants(ev) {
-				st.AfterID = ev.ID
-				continue
-			}
-			derr := s.Deliver(ctx, ev)
-			if derr == nil {
-				st.AfterID, st.Attempts, st.LastError, st.NextAttempt = ev.ID, 0, "", time.Time{}
-				sent++
-				continue
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			st.Attempts++
-			st.LastError = clipText(derr.Error(), 500)
-			if ErrorCode(derr) == Invalid && st.Attempts >= giveUpAttempts || st.Attempts >= deliveryAttempts {
-				// It will never go through; skip it rather than block every later message.
-				st.AfterID, st.Attempts = ev.ID, 0
-				continue
-			}
-			wait = backoff(st.Attempts)
-			var ra *RetryAfter
-			if errors.As(derr, &ra) && ra.Wait > 0 {
-				wait = ra.Wait
-			}
-			st.NextAttempt = now.Add(wait)
-			break
+		lease := st
+		lease.NextAttempt = now.Add(deliveryLease)
+		return tx.SaveSinkState(ctx, lease)
+	})
+	if err != nil || wait > 0 {
+		return 0, wait, err
+	}
+	if len(events) == 0 {
+		return 0, time.Second, nil // caught up
+	}
+	st.NextAttempt = time.Time{}
+	for _, ev := range events {
+		if !s.Wants(ev) {
+			st.AfterID = ev.ID
+			continue
 		}
-		if wait == 0 && len(events) < deliveryBatch {
-			wait = time.Second // caught up
+		derr := s.Deliver(ctx, ev)
+		if derr == nil {
+			st.AfterID, st.Attempts, st.LastError = ev.ID, 0, ""
+			sent++
+			continue
 		}
-		return tx.SaveSinkState(ctx, st)
+		if ctx.Err() != nil {
+			break // shutting down: record what went out, retry the rest at once next time
+		}
+		st.Attempts++
+		st.LastError = clipText(derr.Error(), 500)
+		if ErrorCode(derr) == Invalid && st.Attempts >= giveUpAttempts || st.Attempts >= deliveryAttempts {
+			// It will never go through; skip it rather than block every later message.
+			st.AfterID, st.Attempts = ev.ID, 0
+			continue
+		}
+		wait = backoff(st.Attempts)
+		var ra *RetryAfter
+		if errors.As(derr, &ra) && ra.Wait > 0 {
+			wait = ra.Wait
+		}
+		st.NextAttempt = e.now().Add(wait)
+		break
+	}
+	if wait == 0 && len(events) < deliveryBatch {
+		wait = time.Second // caught up
+	}
+	// Record progress even when ctx is ending: what was posted must not be
+	// posted again.
+	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = e.store.Update(save, func(tx Tx) error {
+		cur, err := tx.SinkState(save, s.Name())
+		if err != nil || cur.AfterID > st.AfterID {
+			return err // another replica took over after our lease ran out
+		}
+		return tx.SaveSinkState(save, st)
 	})
 	return sent, wait, err
 }

@@ -274,64 +274,6 @@ func (t *Tx) Audit(ctx context.Context, q core.AuditQuery) ([]core.AuditEntry, e
 	return out, nil
 }
 
-var (
-	sqlEnqueue = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at FROM outbox
-		WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?`)
-	// The first delivery time stays: a retried MarkDelivered changes nothing.
-	sqlMarkDelivered = prepared(`UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?`)
-)
-
-// Enqueue writes a message to the outbox.
-func (t *Tx) Enqueue(ctx context.Context, ev core.Event) error {
-	if err := t.writable("Enqueue"); err != nil {
-		return err
-	}
-	_, err := t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At))
-	if err != nil {
-		return t.fail(err, "write to the outbox")
-	}
-	return nil
-}
-
-// Outbox lists undelivered messages with ID > afterID, oldest first; a
-// limit of 0 or less means all of them.
-func (t *Tx) Outbox(ctx context.Context, afterID int64, limit int) ([]core.Event, error) {
-	rows, err := t.query(ctx, sqlOutbox, afterID, limitOrAll(limit))
-	if err != nil {
-		return nil, t.fail(err, "read the outbox")
-	}
-	var out []core.Event
-	err = eachRow(rows, func() error {
-		var e core.Event
-		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At})
-		out = append(out, e)
-		return err
-	})
-	if err != nil {
-		return nil, t.fail(err, "read the outbox")
-	}
-	return out, nil
-}
-
-// MarkDelivered marks an outbox message delivered.
-func (t *Tx) MarkDelivered(ctx context.Context, id int64, at time.Time) error {
-	if err := t.writable("MarkDelivered"); err != nil {
-		return err
-	}
-	res, err := t.exec(ctx, sqlMarkDelivered, t.db.tv(at), id)
-	if err != nil {
-		return t.fail(err, "update the outbox")
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return t.fail(err, "update the outbox")
-	} else if n == 0 {
-		return core.Errorf(core.NotFound, "No outbox message %d", id)
-	}
-	return nil
-}
-
 // strs turns a list of named string types (statuses) into plain strings.
 func strs[T ~string](xs []T) []string {
 	out := make([]string, len(xs))

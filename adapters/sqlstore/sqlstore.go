@@ -264,7 +264,8 @@ func (db *DB) View(ctx context.Context, fn func(core.Tx) error) error {
 // Update runs fn in a read-write transaction and commits it unless fn
 // returns an error, which is then returned unchanged. A failed save
 // (SaveOrders, SaveStocks…) dooms the transaction even if fn ignores the
-// error: half a save is never committed.
+// error: half a save is never committed. Outbox messages are written last,
+// just before the commit (see flushOutbox).
 //
 // Do not call View or Update from inside fn: on SQLite the one write
 // connection is taken, and on PostgreSQL the inner transaction would not see
@@ -286,6 +287,9 @@ func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) (err error) {
 	}
 	if t.failed != nil {
 		return t.failed
+	}
+	if err := t.flushOutbox(ctx); err != nil {
+		return err
 	}
 	done = true
 	if err := tx.Commit(); err != nil {

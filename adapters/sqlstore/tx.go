@@ -83,6 +83,11 @@ type Tx struct {
 	// for conversations and SaveConversation's messages.
 	loaded map[string]*core.Order
 	convs  map[string]*core.Conversation
+	// outbox holds what Enqueue was given until it is written, just
+	// before commit (see flushOutbox); outboxLocked: this transaction
+	// holds the outbox's write lock (PostgreSQL).
+	outbox       []core.Event
+	outboxLocked bool
 }
 
 var _ core.Tx = (*Tx)(nil)

@@ -206,6 +206,12 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"reminders_and_breach_once_each", testRemindersAndBreach},
 		{"reply_and_noreply_clear_the_deadline", testReplyAndNoReply},
 		{"verify_buyer_by_email_or_postal_code", testVerifyBuyer},
+		{"deliver_in_order_exactly_once", testDeliverInOrderOnce},
+		{"deliver_retries_with_backoff_skipping_nothing", testDeliverRetriesWithBackoff},
+		{"deliver_honours_retry_after", testDeliverHonoursRetryAfter},
+		{"deliver_skips_invalid_after_five_tries", testDeliverSkipsInvalid},
+		{"deliver_new_sink_does_not_replay", testDeliverNewSinkNoReplay},
+		{"deliver_two_sinks_each_get_theirs", testDeliverTwoSinks},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

@@ -30,6 +30,11 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("shipments", func(t *testing.T) { testShipments(t, open) })
 	t.Run("audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("outbox_order_under_concurrency", func(t *testing.T) { testOutboxOrder(t, open) })
+	t.Run("sink_state", func(t *testing.T) { testSinkState(t, open) })
+	t.Run("sink_state_concurrency", func(t *testing.T) { testSinkStateConcurrency(t, open) })
+	t.Run("first_seen", func(t *testing.T) { testFirstSeen(t, open) })
+	t.Run("chat_refs", func(t *testing.T) { testChatRefs(t, open) })
 	t.Run("concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("conversations", func(t *testing.T) { testConversations(t, open) })
 	t.Run("conversation_conflicts", func(t *testing.T) { testConversationConflicts(t, open) })
@@ -825,74 +830,6 @@ func testAudit(t *testing.T, open func(t *testing.T) core.Store) {
 			e.mustEqual("entry", want, got[0])
 			return nil
 		})
-	})
-}
-
-func testOutbox(t *testing.T, open func(t *testing.T) core.Store) {
-	e := newEnv(t, open)
-	events := []core.Event{
-		{Kind: core.EventLowStock, SKU: "SKU-A", Text: "SKU-A is low: 2 left", At: t0},
-		{Kind: core.EventShipWarning, OrderID: "A", Text: "7 days left to ship A", At: t0.Add(time.Minute)},
-		{Kind: core.EventRefundDue, OrderID: "B", Text: "Refund B by Friday", At: t0.Add(2 * time.Minute)},
-	}
-	if err := e.update(func(tx core.Tx) error {
-		for _, ev := range events {
-			if err := tx.Enqueue(e.ctx, ev); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	var got []core.Event
-	e.view(func(tx core.Tx) (err error) {
-		got, err = tx.Outbox(e.ctx, 0, 0)
-		return err
-	})
-	if len(got) != 3 {
-		t.Fatalf("got %d messages, want 3", len(got))
-	}
-	for i := range got {
-		if i > 0 && got[i].ID <= got[i-1].ID {
-			t.Errorf("ids not increasing: %d then %d", got[i-1].ID, got[i].ID)
-		}
-		want := events[i]
-		want.ID = got[i].ID
-		e.mustEqual("event", want, got[i])
-	}
-	ids := func(evs []core.Event) (out []int64) {
-		for _, ev := range evs {
-			out = append(out, ev.ID)
-		}
-		return out
-	}
-	t.Run("after_id_and_limit", func(t *testing.T) {
-		e.view(func(tx core.Tx) error {
-			page, err := tx.Outbox(e.ctx, got[0].ID, 1)
-			if err == nil && !slices.Equal(ids(page), []int64{got[1].ID}) {
-				t.Errorf("got %v, want [%d]", ids(page), got[1].ID)
-			}
-			return err
-		})
-	})
-	t.Run("delivered_ones_leave", func(t *testing.T) {
-		for range 2 { // twice: marking again is harmless
-			if err := e.update(func(tx core.Tx) error { return tx.MarkDelivered(e.ctx, got[1].ID, t0.Add(time.Hour)) }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		e.view(func(tx core.Tx) error {
-			left, err := tx.Outbox(e.ctx, 0, 10)
-			if err == nil && !slices.Equal(ids(left), []int64{got[0].ID, got[2].ID}) {
-				t.Errorf("got %v, want [%d %d]", ids(left), got[0].ID, got[2].ID)
-			}
-			return err
-		})
-	})
-	t.Run("unknown_message_not_found", func(t *testing.T) {
-		err := e.update(func(tx core.Tx) error { return tx.MarkDelivered(e.ctx, 999999, t0) })
-		wantCode(t, err, core.NotFound)
 	})
 }
 

@@ -1,0 +1,281 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// The outbox is read by position: a sink keeps the id of the last message
+// it has had (sink_state.after_id) and asks for the ones after it. That only
+// works if a message never becomes visible after one with a higher id.
+//
+// On SQLite that cannot happen: one writer at a time, so ids commit in order. On
+// PostgreSQL ids come from a sequence when the row is inserted, and two
+// transactions may commit in the other order: a sink that had already read
+// message 11 would never see message 10. So an Update writes its messages
+// only just before it commits (Enqueue keeps them until then), under a
+// table lock that writers of the outbox take in turn and readers ignore:
+// ids then commit in the order they are handed out. The cost: transactions
+// that produce messages commit one after another, each holding the lock
+// for one insert per message and its commit. Being the last lock they
+// take, it cannot deadlock with order or conversation row locks. (An
+// Update that reads the outbox after Enqueue writes its messages, and takes
+// the lock, at that point instead.)
+//
+// The lock is the table's rather than an advisory one so that it belongs
+// to the schema, and also holds back any insert that does not take it.
+var (
+	sqlLockOutbox = preparedPG(`LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE`)
+	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at FROM outbox
+		WHERE id > ? ORDER BY id LIMIT ?`)
+	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
+)
+
+// Enqueue puts a message in the outbox. It is written when the Update
+// commits, or earlier if this transaction reads the outbox.
+func (t *Tx) Enqueue(ctx context.Context, ev core.Event) error {
+	if err := t.writable("Enqueue"); err != nil {
+		return err
+	}
+	t.outbox = append(t.outbox, ev)
+	return nil
+}
+
+// flushOutbox writes the messages Enqueue kept, in the order given.
+func (t *Tx) flushOutbox(ctx context.Context) error {
+	if len(t.outbox) == 0 {
+		return nil
+	}
+	if t.db.dialect == postgresDialect && !t.outboxLocked {
+		if _, err := t.exec(ctx, sqlLockOutbox); err != nil {
+			return t.fail(err, "write to the outbox")
+		}
+		t.outboxLocked = true
+	}
+	// One row per statement, also on PostgreSQL: ids must follow the
+	// order the messages were given in, and a change rarely makes more
+	// than a few.
+	for _, ev := range t.outbox {
+		_, err := t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At))
+		if err != nil {
+			return t.fail(err, "write to the outbox")
+		}
+	}
+	t.outbox = nil
+	return nil
+}
+
+// Outbox lists the messages with ID > afterID, oldest first; a limit of 0
+// or less means all of them.
+func (t *Tx) Outbox(ctx context.Context, afterID int64, limit int) ([]core.Event, error) {
+	if err := t.flushOutbox(ctx); err != nil { // this transaction's own messages too
+		return nil, err
+	}
+	rows, err := t.query(ctx, sqlOutbox, afterID, limitOrAll(limit))
+	if err != nil {
+		return nil, t.fail(err, "read the outbox")
+	}
+	var out []core.Event
+	err = eachRow(rows, func() error {
+		var e core.Event
+		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At})
+		out = append(out, e)
+		return err
+	})
+	if err != nil {
+		return nil, t.fail(err, "read the outbox")
+	}
+	return out, nil
+}
+
+const sinkCols = `sink, after_id, attempts, next_attempt, last_error`
+
+var (
+	sqlSinkState     = prepared(`SELECT ` + sinkCols + ` FROM sink_state WHERE sink = ?`)
+	sqlSinkStateLock = prepared(`SELECT ` + sinkCols + ` FROM sink_state WHERE sink = ? FOR UPDATE`)
+	// A new sink starts after the newest message: it does not replay
+	// history. DO NOTHING: another replica added it first, and its row is
+	// the one to use (on PostgreSQL this insert waits for that replica's
+	// transaction to end, then finds its row). WHERE TRUE keeps SQLite from
+	// reading ON CONFLICT as a join's ON.
+	sqlAddSink = prepared(`INSERT INTO sink_state (sink, after_id, attempts, last_error)
+		SELECT ?, COALESCE(MAX(id), 0), 0, '' FROM outbox WHERE TRUE ON CONFLICT (sink) DO NOTHING`)
+	sqlSaveSinkState = prepared(`INSERT INTO sink_state (` + sinkCols + `) VALUES ` + placeholders(5) +
+		` ON CONFLICT (sink) DO UPDATE SET ` + assign("after_id, attempts, next_attempt, last_error", "excluded"))
+)
+
+// SinkState returns where a sink's delivery stands. Inside Update its row
+// is locked until the transaction ends (made first if the sink is new), so
+// replicas take turns delivering for one sink. In View a new sink's state is
+// only computed: nothing is written.
+func (t *Tx) SinkState(ctx context.Context, sink string) (core.SinkState, error) {
+	if err := checkSink(sink); err != nil {
+		return core.SinkState{}, err
+	}
+	if !t.write {
+		st, found, err := t.sinkState(ctx, sqlSinkState, sink)
+		if err != nil || found {
+			return st, err
+		}
+		st = core.SinkState{Sink: sink}
+		if err := t.stmt(ctx, sqlOutboxMaxID).QueryRowContext(ctx).Scan(&st.AfterID); err != nil {
+			return st, t.fail(err, "read the outbox")
+		}
+		return st, nil
+	}
+	if err := t.writable("SinkState"); err != nil {
+		return core.SinkState{}, err
+	}
+	// Most calls find the row: one statement. A new sink takes three.
+	st, found, err := t.sinkState(ctx, sqlSinkStateLock, sink)
+	if err != nil || found {
+		return st, err
+	}
+	if err := t.flushOutbox(ctx); err != nil { // "the newest message" includes this transaction's
+		return st, err
+	}
+	if _, err := t.exec(ctx, sqlAddSink, sink); err != nil {
+		return st, t.fail(err, "start delivering to "+sink)
+	}
+	st, found, err = t.sinkState(ctx, sqlSinkStateLock, sink)
+	if err == nil && !found {
+		err = core.WrapInternal(errors.New("sqlstore: sink_state row missing after insert"), "start delivering to "+sink)
+		t.failed = err
+	}
+	return st, err
+}
+
+func (t *Tx) sinkState(ctx context.Context, s *stmtDef, sink string) (st core.SinkState, found bool, err error) {
+	err = t.stmt(ctx, s).QueryRowContext(ctx, sink).
+		Scan(&st.Sink, &st.AfterID, &st.Attempts, timeDest{&st.NextAttempt}, &st.LastError)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return core.SinkState{}, false, nil
+	case err != nil:
+		return core.SinkState{}, false, t.fail(err, "read delivery state")
+	}
+	return st, true, nil
+}
+
+// SaveSinkState inserts or replaces a sink's state. A zero NextAttempt is
+// stored as NULL (no retry pending).
+func (t *Tx) SaveSinkState(ctx context.Context, s core.SinkState) error {
+	if err := t.writable("SaveSinkState"); err != nil {
+		return err
+	}
+	if err := checkSink(s.Sink); err != nil {
+		return err
+	}
+	if s.AfterID < 0 || s.Attempts < 0 {
+		return core.Errorf(core.Invalid, "Delivery state of %s has a negative message id or attempt count", s.Sink)
+	}
+	var next any // NULL
+	if !s.NextAttempt.IsZero() {
+		next = t.db.tv(s.NextAttempt)
+	}
+	_, err := t.exec(ctx, sqlSaveSinkState, s.Sink, s.AfterID, int64(s.Attempts), next, storableText(s.LastError))
+	if err != nil {
+		return t.fail(err, "save delivery state")
+	}
+	return nil
+}
+
+func checkSink(sink string) error {
+	if sink == "" || !storable(sink) {
+		return core.FieldErrorf(core.Invalid, "sink", "A delivery sink needs a name of plain text (got %q)", sink)
+	}
+	return nil
+}
+
+// storableText makes text PostgreSQL can keep: an error message quoting a
+// platform's answer may hold anything, and failing to save it would stop
+// delivery for good.
+func storableText(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+}
+
+var sqlFirstSeen = prepared(`INSERT INTO inbound_events (platform, id, at) VALUES (?, ?, ?)
+	ON CONFLICT (platform, id) DO NOTHING`)
+
+// FirstSeen records an inbound event id and reports whether it is new.
+// A repeat is not an error: the insert does nothing and affects no row. On
+// PostgreSQL a second replica inserting the same id waits for the first's
+// transaction, then finds the row (or, if that one rolled back, inserts it).
+//
+// The table only grows; rows older than a few days may be deleted at any
+// time (inbound_events_at is there for that), since platforms retry within
+// minutes.
+func (t *Tx) FirstSeen(ctx context.Context, platform, id string, at time.Time) (bool, error) {
+	if err := t.writable("FirstSeen"); err != nil {
+		return false, err
+	}
+	if err := checkRef("platform", platform); err != nil {
+		return false, err
+	}
+	if err := checkRef("event_id", id); err != nil {
+		return false, err
+	}
+	res, err := t.exec(ctx, sqlFirstSeen, platform, id, t.db.tv(at))
+	if err != nil {
+		return false, t.fail(err, "record an inbound event")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, t.fail(err, "record an inbound event")
+	}
+	return n == 1, nil
+}
+
+var (
+	sqlChatRef     = prepared(`SELECT platform, key, channel, message_id, at FROM chat_refs WHERE platform = ? AND key = ?`)
+	sqlSaveChatRef = prepared(`INSERT INTO chat_refs (platform, key, channel, message_id, at) VALUES ` + placeholders(5) +
+		` ON CONFLICT (platform, key) DO UPDATE SET ` + assign("channel, message_id, at", "excluded"))
+)
+
+// ChatRef returns where the platform message about key lives; NotFound
+// when none was saved.
+func (t *Tx) ChatRef(ctx context.Context, platform, key string) (core.ChatRef, error) {
+	var r core.ChatRef
+	err := t.stmt(ctx, sqlChatRef).QueryRowContext(ctx, platform, key).
+		Scan(&r.Platform, &r.Key, &r.Channel, &r.MessageID, timeDest{&r.At})
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.ChatRef{}, core.Errorf(core.NotFound, "No %s message is recorded for %s", platform, key)
+	}
+	if err != nil {
+		return core.ChatRef{}, t.fail(err, "read a chat reference")
+	}
+	return r, nil
+}
+
+// SaveChatRef inserts a ChatRef or replaces the one with its platform and key.
+func (t *Tx) SaveChatRef(ctx context.Context, r core.ChatRef) error {
+	if err := t.writable("SaveChatRef"); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, s string }{{"platform", r.Platform}, {"key", r.Key}, {"channel", r.Channel}, {"message_id", r.MessageID}} {
+		if err := checkRef(f.name, f.s); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(ctx, sqlSaveChatRef, r.Platform, r.Key, r.Channel, r.MessageID, t.db.tv(r.At))
+	if err != nil {
+		return t.fail(err, "save a chat reference")
+	}
+	return nil
+}
+
+// checkRef refuses an empty platform identifier, or one the database would
+// refuse less clearly (see storable).
+func checkRef(field, s string) error {
+	if s == "" || !storable(s) {
+		return core.FieldErrorf(core.Invalid, field, "The chat %s must be plain, non-empty text (got %q)", strings.ReplaceAll(field, "_", " "), s)
+	}
+	return nil
+}
