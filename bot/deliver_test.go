@@ -21,8 +21,8 @@ type chanSink struct {
 	block chan struct{} // when set, Deliver waits for it (or ctx)
 }
 
-func (s *chanSink) Name() string              { return "test" }
-func (s *chanSink) Wants(core.Event) bool     { return true }
+func (s *chanSink) Name() string          { return "test" }
+func (s *chanSink) Wants(core.Event) bool { return true }
 func (s *chanSink) Deliver(ctx context.Context, ev core.Event) error {
 	s.mu.Lock()
 	if s.fails > 0 {
