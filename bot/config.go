@@ -32,7 +32,19 @@ type Config struct {
 	Web      WebConfig      `yaml:"web"`
 	LLM      LLMConfig      `yaml:"llm"`
 	Slack    SlackConfig    `yaml:"slack"`
+	Discord  DiscordConfig  `yaml:"discord"`
 	Log      LogConfig      `yaml:"log"`
+}
+
+// DiscordConfig connects the Discord bot: the gateway with the bot token,
+// and the signed HTTP interactions endpoint when public_key is set.
+type DiscordConfig struct {
+	BotToken      string `yaml:"bot_token"`
+	ApplicationID string `yaml:"application_id"`
+	PublicKey     string `yaml:"public_key"`
+	GuildID       string `yaml:"guild_id"`
+	StaffChannel  string `yaml:"staff_channel"`
+	HelpChannel   string `yaml:"help_channel"`
 }
 
 // SlackConfig connects the Slack app: Socket Mode when app_token is set,
@@ -388,6 +400,22 @@ func (c *Config) validate() error {
 			return bad("slack.api_url", "%q is not an http(s) URL", s.APIURL)
 		}
 	}
+	if d := c.Discord; d.BotToken != "" || d.PublicKey != "" || d.ApplicationID != "" {
+		switch {
+		case d.BotToken == "":
+			return bad("discord.bot_token", "is missing; copy it from the Bot page of your application")
+		case !allDigits(d.ApplicationID):
+			return bad("discord.application_id", "is missing or not a numeric id; copy it from General Information")
+		case d.PublicKey != "" && (len(d.PublicKey) != 64 || !isHex(d.PublicKey)):
+			return bad("discord.public_key", "is not the 64-character hex public key from General Information")
+		case d.StaffChannel == "" || !allDigits(d.StaffChannel):
+			return bad("discord.staff_channel", "is missing or not a channel id (Developer Mode → Copy Channel ID)")
+		case d.GuildID != "" && !allDigits(d.GuildID):
+			return bad("discord.guild_id", "%q is not a server id", d.GuildID)
+		case d.HelpChannel != "" && !allDigits(d.HelpChannel):
+			return bad("discord.help_channel", "%q is not a channel id", d.HelpChannel)
+		}
+	}
 	if c.Orders.SweepInterval.Duration < time.Second {
 		return bad("orders.sweep_interval", "%s is too short; use at least 1s", c.Orders.SweepInterval.Duration)
 	}
@@ -456,4 +484,22 @@ func openConfig(path string) (io.ReadCloser, string, error) {
 		return nil, "", fmt.Errorf("config: can't read config.yaml: %w", err)
 	}
 	return f, "config.yaml", nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isHex(s string) bool {
+	for _, r := range strings.ToLower(s) {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -66,6 +66,12 @@ func TestConfigRefusals(t *testing.T) {
 		{"bad_env_value_refused", "", []string{"SELLERDESK_SHOP_HANDLING_DAYS=abc"}, []string{"SELLERDESK_SHOP_HANDLING_DAYS", "abc"}},
 		{"bad_addr_refused", "http:\n  addr: localhost\n", nil, []string{"http.addr"}},
 		{"bad_role_id_refused", "roles:\n  owners: [\"a b\"]\n", nil, []string{"roles"}},
+		{"slack_user_token_refused", "slack:\n  bot_token: xoxp-1\n  signing_secret: s\n  support_channel: C1\n", nil, []string{"slack.bot_token", "xoxb-"}},
+		{"slack_without_secret_or_socket_refused", "slack:\n  bot_token: xoxb-1\n  support_channel: C1\n", nil, []string{"slack.signing_secret"}},
+		{"slack_without_channel_refused", "", []string{"SELLERDESK_SLACK_BOT_TOKEN=xoxb-1", "SELLERDESK_SLACK_APP_TOKEN=xapp-1"}, []string{"slack.support_channel"}},
+		{"slack_token_not_shown", "slack:\n  bot_token: xoxb-secret-token\n  app_token: nope\n", nil, []string{"slack.app_token"}},
+		{"discord_bad_public_key_refused", "discord:\n  bot_token: t\n  application_id: \"1\"\n  public_key: abc\n  staff_channel: \"2\"\n", nil, []string{"discord.public_key"}},
+		{"discord_without_staff_channel_refused", "discord:\n  bot_token: t\n  application_id: \"1\"\n", nil, []string{"discord.staff_channel"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +84,7 @@ func TestConfigRefusals(t *testing.T) {
 					t.Errorf("error %q does not name %q", err, w)
 				}
 			}
-			if strings.Contains(err.Error(), "hunter2") {
+			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "secret-token") {
 				t.Errorf("error shows the password: %q", err)
 			}
 		})
