@@ -8,13 +8,11 @@ import (
 )
 
 const (
-	// deliverTimeout bounds one delivery round. A round runs inside a
-	// store transaction that holds the sink's row (on SQLite, the one write
-	// connection), so a platform that stops answering must not hold it long.
+	// deliverTimeout bounds one delivery round, so a platform that stops
+	// answering can't keep the sink's lease (core.Engine.Deliver) for long.
 	deliverTimeout = time.Minute
-	// deliverGrace is how long shutdown lets a round in flight finish. A
-	// round posts messages and records them in one transaction: cut off
-	// halfway it records nothing, and the next start posts them again.
+	// deliverGrace is how long shutdown lets a round in flight finish, so
+	// the messages it posts are recorded and not posted again at next start.
 	deliverGrace = 5 * time.Second
 	// storeRetryMax caps the wait after the store itself failed (the
 	// sink's own failures are timed by the engine).

@@ -27,6 +27,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sellerdesk/sellerdesk/adapters/console"
+	"github.com/sellerdesk/sellerdesk/adapters/slackapp"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/adapters/web"
 	"github.com/sellerdesk/sellerdesk/core"
@@ -85,6 +86,7 @@ type Main struct {
 	draftWake chan struct{}
 	drafter   core.Drafter
 	help      *web.Server
+	slack     *slackapp.App
 	sinks     []core.Sink // where the outbox goes (chat adapters); Run delivers to each
 }
 
@@ -267,9 +269,30 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	if err := m.openHelpPage(); err != nil {
 		return err
 	}
+	if err := m.openSlack(); err != nil {
+		return err
+	}
 	if m.Demo {
 		return m.seedDemo(ctx)
 	}
+	return nil
+}
+
+// openSlack connects the Slack app when it is configured: its endpoints,
+// and a sink for the outbox.
+func (m *Main) openSlack() error {
+	s := m.Config.Slack
+	if s.BotToken == "" {
+		return nil
+	}
+	app, err := slackapp.New(slackapp.Config{BotToken: s.BotToken, AppToken: s.AppToken, SigningSecret: s.SigningSecret,
+		SupportChannel: s.SupportChannel, AlertsChannel: s.AlertsChannel, APIURL: s.APIURL,
+		Roles: m.Config.Roles, Engine: m.Engine, Log: m.Log})
+	if err != nil {
+		return err
+	}
+	m.slack = app
+	m.sinks = append(m.sinks, app)
 	return nil
 }
 
@@ -430,6 +453,19 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, s := range m.sinks {
 		wg.Go(func() { m.deliverLoop(ctx, s) })
 	}
+	if m.slack != nil {
+		if err := m.slack.Check(ctx); err != nil {
+			m.Log.Warn("slack: the bot token does not work yet", "err", core.ErrorMessage(err))
+		}
+		if m.Config.Slack.AppToken != "" {
+			wg.Go(func() {
+				if err := m.slack.RunSocketMode(ctx); err != nil && ctx.Err() == nil {
+					m.Log.Error("slack socket mode stopped", "err", core.ErrorMessage(err))
+				}
+			})
+		}
+		defer m.slack.Close() // after wg.Wait: answers still being posted finish
+	}
 	if m.Demo && m.Interactive {
 		wg.Go(func() {
 			defer cancel() // closing the demo console stops the demo
@@ -491,6 +527,9 @@ func (m *Main) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 	if m.help != nil {
 		mux.Handle("/", m.help.Handler())
+	}
+	if m.slack != nil && m.Config.Slack.SigningSecret != "" {
+		mux.Handle("/slack/", m.slack.Handler())
 	}
 	return mux
 }

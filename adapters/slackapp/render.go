@@ -1,0 +1,594 @@
+package slackapp
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Action ids of the buttons this app renders. The value of each is the id
+// it acts on (order, return or conversation id) unless noted.
+const (
+	actOrderOpen      = "order.open" // post the card to the clicker
+	actOrderShip      = "order.ship"
+	actOrderCancel    = "order.cancel"
+	actOrderRefund    = "order.refund"
+	actOrderDelivered = "order.delivered"
+	actOrderReturn    = "order.return"
+	actOrderBuyer     = "order.buyer" // buyer contact details, in a modal
+	actReturnApprove  = "return.approve"
+	actReturnReject   = "return.reject"
+	actReturnReceived = "return.received"
+	actConvSend       = "conv.send"
+	actConvEdit       = "conv.edit"
+	actConvRedraft    = "conv.redraft"
+	actConvNoReply    = "conv.noreply"
+	actConvShow       = "conv.show"
+	actListPage       = "list.page"  // value: the orders command for that page
+	actInboxPage      = "inbox.page" // value: filter|page
+)
+
+// publicCommands may answer in the channel: order cards and lists show no
+// buyer contact data. Everything else answers only the person who asked.
+var publicCommands = []string{"order", "orders", "returns", "ship", "cancel", "delivered", "return", "approve", "reject", "received", "refund"}
+
+// render turns a result into a message.
+func (a *App) render(res *core.Result) message {
+	name, _, _ := strings.Cut(res.Command, " ")
+	m := message{Text: res.Message, Public: slices.Contains(publicCommands, name)}
+	var blocks []slack.Block
+	if res.Message != "" && res.Order == nil && res.Conversation == nil {
+		blocks = append(blocks, section(escape(res.Message)))
+	} else if res.Message != "" {
+		blocks = append(blocks, section(":white_check_mark: "+escape(res.Message)))
+	}
+	switch name {
+	case "help":
+		m.Text = "sellerdesk help"
+		blocks = append(blocks, helpBlocks(*res.Help)...)
+	case "orders":
+		blocks = append(blocks, a.orderList(res)...)
+		m.Text = fmt.Sprintf("%d orders", len(res.Orders))
+	case "inbox":
+		blocks = append(blocks, a.inboxList(res.Conversations, filterOf(res.Command), 1)...)
+		m.Text = fmt.Sprintf("Inbox: %d waiting", len(res.Conversations))
+	case "show", "draft", "reply", "noreply":
+		if res.Conversation != nil {
+			blocks = append(blocks, a.conversationBlocks(res.Conversation, res.Order, true)...)
+			m.Text = "Conversation " + res.Conversation.ID
+		}
+	case "returns":
+		blocks = append(blocks, a.returnList(res.Returns)...)
+	case "health":
+		blocks = append(blocks, header("Account health"))
+		var lines []string
+		for _, mt := range res.Health.Metrics {
+			lines = append(lines, "• "+escape(mt.String()))
+		}
+		blocks = append(blocks, sections(lines)...)
+		m.Text = "Account health"
+	case "audit":
+		blocks = append(blocks, a.auditList(res.Audit)...)
+	case "stock", "lowstock":
+		if res.Message == "" {
+			blocks = append(blocks, stockList(res.Stock)...)
+		}
+	default:
+		if res.Order != nil {
+			blocks = append(blocks, a.orderCard(res.Order, res.Actions)...)
+			if m.Text == "" {
+				m.Text = "Order " + res.Order.ID
+			}
+		}
+	}
+	if res.Preview != nil && !res.DryRun {
+		for _, h := range res.Preview.Health {
+			blocks = append(blocks, contextText(healthMark(h)+" "+escape(h.Text)))
+		}
+	}
+	for _, ev := range res.Events {
+		blocks = append(blocks, contextText(alertEmoji(ev.Kind)+" "+escape(ev.Text)))
+	}
+	if m.Text == "" {
+		m.Text = res.Command
+	}
+	m.Blocks = capBlocks(blocks)
+	return m
+}
+
+func filterOf(command string) string {
+	_, f, _ := strings.Cut(command, " ")
+	return f
+}
+
+func healthMark(h core.HealthEffect) string {
+	if h.OK {
+		return ":information_source:"
+	}
+	return ":warning:"
+}
+
+// errorMessage renders a refusal: core's words, and for a mistake in a
+// command the help for that command.
+func (a *App) errorMessage(err error, command string) message {
+	msg := core.ErrorMessage(err)
+	blocks := []slack.Block{section(":warning: " + escape(msg))}
+	switch core.ErrorCode(err) {
+	case core.Invalid, core.NotFound, core.Conflict:
+		if h := core.HelpFor(command); h.Command != "" {
+			var b strings.Builder
+			if !strings.Contains(msg, "Usage:") {
+				fmt.Fprintf(&b, "`/desk %s` — %s", escape(h.Usage), escape(h.Summary))
+			}
+			if h.Detail != "" {
+				if b.Len() > 0 {
+					b.WriteString("\n")
+				}
+				b.WriteString(escape(h.Detail))
+			}
+			if b.Len() > 0 {
+				blocks = append(blocks, contextText(b.String()))
+			}
+		}
+	}
+	return message{Text: msg, Blocks: blocks}
+}
+
+func helpBlocks(h core.HelpText) []slack.Block {
+	if h.Command != "" {
+		text := fmt.Sprintf("`/desk %s`\n%s", escape(h.Usage), escape(h.Summary))
+		if h.Detail != "" {
+			text += "\n" + escape(h.Detail)
+		}
+		return []slack.Block{section(text)}
+	}
+	lines := []string{"*sellerdesk commands* — type `/desk <command>`:"}
+	for _, e := range h.All {
+		lines = append(lines, fmt.Sprintf("`%s` — %s", escape(e.Usage), escape(e.Summary)))
+	}
+	lines = append(lines, "`/desk help <command>` shows details and examples.")
+	return sections(lines)
+}
+
+func statusText(o *core.Order) string {
+	s := strings.ReplaceAll(string(o.Status), "_", " ")
+	if o.Status == core.Pending {
+		return "pending — payment not verified"
+	}
+	if o.Status == core.Canceled {
+		return "cancelled"
+	}
+	return s
+}
+
+func carrierText(s core.Shipment) string {
+	if s.Carrier == core.Other && s.CarrierName != "" {
+		return s.CarrierName
+	}
+	return s.Carrier.DisplayName()
+}
+
+// shipByText is the ship-by date with the time left while it matters.
+func (a *App) shipByText(o *core.Order) string {
+	s := a.day(o.ShipBy)
+	if o.Open() && o.Fulfillment == core.Merchant {
+		now := a.now()
+		s += " (" + until(o.ShipBy, now) + ")"
+		if o.ShipBy.Before(now) {
+			s += " :warning: late"
+		}
+	}
+	return s
+}
+
+// orderCard is one order: status, dates, items, shipments, returns and
+// the buttons the actor may use. Of the buyer it shows the name only; the
+// address and contact details open in a modal for the person who asks.
+func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
+	fulfil := "merchant fulfilled"
+	if o.Fulfillment == core.Marketplace {
+		fulfil = "fulfilled by the marketplace (FBA)"
+	}
+	paid := core.FormatAmount(o.Paid(), o.Currency)
+	if o.Refunded() > 0 {
+		paid += ", refunded " + core.FormatAmount(o.Refunded(), o.Currency)
+	}
+	fields := []*slack.TextBlockObject{
+		mrkdwn("*Status*\n" + statusText(o)),
+		mrkdwn("*Fulfilment*\n" + fulfil),
+		mrkdwn("*Purchased*\n" + a.stamp(o.PurchaseDate)),
+		mrkdwn("*Ship by*\n" + a.shipByText(o)),
+		mrkdwn("*Buyer*\n" + escape(orDash(o.Buyer.Name))),
+		mrkdwn("*Paid*\n" + paid),
+	}
+	blocks := []slack.Block{
+		header("Order " + o.ID),
+		slack.NewSectionBlock(nil, fields, nil),
+	}
+	var items []string
+	for _, it := range o.Items {
+		line := fmt.Sprintf("• %d× `%s`", it.Quantity, escape(it.SKU))
+		if it.Title != "" {
+			line += " — " + escape(clip(it.Title, 80))
+		}
+		if it.Shipped > 0 {
+			line += fmt.Sprintf(" · %d shipped", it.Shipped)
+		}
+		line += " · " + core.FormatAmount(it.Paid(), o.Currency)
+		items = append(items, line)
+	}
+	if len(items) > 0 {
+		blocks = append(blocks, sections(append([]string{"*Items*"}, items...))...)
+	}
+	var more []string
+	for _, s := range o.Shipments {
+		late := ""
+		if s.Late {
+			late = " · late"
+		}
+		more = append(more, fmt.Sprintf("• Shipped %s via %s `%s`: %s%s", a.day(s.ShipDate), escape(carrierText(s)), escape(s.Tracking), escape(core.DescribeItems(core.LineItems(s.Lines))), late))
+	}
+	if o.CanceledAt != nil {
+		more = append(more, fmt.Sprintf("• Cancelled %s (%s)", a.stamp(*o.CanceledAt), escape(string(o.CancelReason))))
+	}
+	if o.DeliveredAt != nil {
+		more = append(more, "• Delivered "+a.day(*o.DeliveredAt))
+	}
+	for _, r := range o.Returns {
+		line := fmt.Sprintf("• Return `%s` %s of %s: %s", r.ID, r.Status, escape(core.DescribeItems(r.Items)), escape(clip(r.Reason, 200)))
+		if r.RejectReason != "" {
+			line += " — rejected: " + escape(clip(r.RejectReason, 200))
+		}
+		if r.Status == core.ReturnReceived && r.RefundBy != nil {
+			line += " — refund by " + a.day(*r.RefundBy)
+		}
+		more = append(more, line)
+	}
+	for _, f := range o.Refunds {
+		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", f.ID, core.FormatAmount(f.Amount, o.Currency), escape(clip(f.Reason, 200))))
+	}
+	blocks = append(blocks, sections(more)...)
+	if o.Status == core.Pending {
+		blocks = append(blocks, contextText("Payment not verified yet: nothing can be shipped or cancelled."))
+	}
+	return append(blocks, actions(orderButtons(o, acts))...)
+}
+
+// orderButtons turns the actions core allows into buttons.
+func orderButtons(o *core.Order, acts []string) []*slack.ButtonBlockElement {
+	var bs []*slack.ButtonBlockElement
+	has := func(a string) bool { return slices.Contains(acts, a) }
+	if has("ship") {
+		bs = append(bs, button(actOrderShip, o.ID, "Confirm shipment", slack.StylePrimary))
+	}
+	if has("cancel") {
+		bs = append(bs, button(actOrderCancel, o.ID, "Cancel order", slack.StyleDanger))
+	}
+	if has("delivered") {
+		bs = append(bs, button(actOrderDelivered, o.ID, "Mark delivered", ""))
+	}
+	for _, r := range o.Returns {
+		if r.Status == core.ReturnRequested && has("approve") {
+			bs = append(bs, button(actReturnApprove, r.ID, "Approve return "+r.ID, slack.StylePrimary))
+		}
+		if r.Status == core.ReturnRequested && has("reject") {
+			bs = append(bs, button(actReturnReject, r.ID, "Reject return "+r.ID, slack.StyleDanger))
+		}
+		if r.Status == core.ReturnApproved && has("received") {
+			bs = append(bs, button(actReturnReceived, r.ID, "Return "+r.ID+" received", ""))
+		}
+	}
+	if has("return") {
+		bs = append(bs, button(actOrderReturn, o.ID, "Record a return", ""))
+	}
+	if has("refund") {
+		bs = append(bs, button(actOrderRefund, o.ID, "Refund", ""))
+	}
+	bs = append(bs, button(actOrderBuyer, o.ID, "Buyer details", ""))
+	return bs
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// orderList is a page of orders, each with a button to open its card.
+func (a *App) orderList(res *core.Result) []slack.Block {
+	var blocks []slack.Block
+	title := "Orders"
+	var lf core.ListOrders
+	if c, err := core.Parse(res.Command); err == nil {
+		lf, _ = c.(core.ListOrders)
+	}
+	if lf.Filter != "" {
+		title += " — " + string(lf.Filter)
+	}
+	if res.Page != nil && (res.Page.Page > 1 || res.Page.More) {
+		title += fmt.Sprintf(" (page %d)", res.Page.Page)
+	}
+	blocks = append(blocks, header(title))
+	withButtons := len(res.Orders) <= 40
+	var lines []string
+	for i := range res.Orders {
+		o := &res.Orders[i]
+		total, _ := o.Units()
+		status := statusText(o)
+		if o.Fulfillment == core.Marketplace {
+			status += " (FBA)"
+		}
+		line := fmt.Sprintf("*%s* · %s · ship by %s · %d unit(s) · %s", o.ID, status, a.shipByText(o), total, core.FormatAmount(o.Paid(), o.Currency))
+		if o.Status == core.Pending {
+			line = "_" + line + "_"
+		}
+		if withButtons {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actOrderOpen, o.ID, "Open", ""))))
+		} else {
+			lines = append(lines, line)
+		}
+	}
+	blocks = append(blocks, sections(lines)...)
+	if res.Page != nil {
+		var nav []*slack.ButtonBlockElement
+		if res.Page.Page > 1 {
+			prev := lf
+			prev.Page = res.Page.Page - 1
+			if prev.Page == 1 {
+				prev.Page = 0
+			}
+			nav = append(nav, button(actListPage, prev.String(), "Previous", ""))
+		}
+		if res.Page.More {
+			next := lf
+			next.Page = res.Page.Page + 1
+			nav = append(nav, button(actListPage, next.String(), "Next", ""))
+		}
+		blocks = append(blocks, actions(nav)...)
+	}
+	return blocks
+}
+
+// inboxPage is how many conversations one inbox message shows.
+const inboxPage = 10
+
+// inboxList is a page of the conversations waiting for an answer.
+func (a *App) inboxList(list []core.Conversation, filter string, page int) []slack.Block {
+	if len(list) == 0 {
+		return nil
+	}
+	pages := (len(list) + inboxPage - 1) / inboxPage
+	page = max(1, min(page, pages))
+	title := "Inbox"
+	if filter != "" {
+		title += " — " + filter
+	}
+	if pages > 1 {
+		title += fmt.Sprintf(" (page %d of %d)", page, pages)
+	}
+	blocks := []slack.Block{header(title)}
+	now := a.now()
+	for _, c := range list[(page-1)*inboxPage : min(page*inboxPage, len(list))] {
+		line := fmt.Sprintf("*%s*", c.ID)
+		if c.OrderID != "" {
+			line += " · order " + c.OrderID
+		}
+		if c.Deadline != nil {
+			line += " · answer by " + a.stamp(*c.Deadline) + " (" + until(*c.Deadline, now) + ")"
+			if !c.Deadline.After(now) {
+				line += " :rotating_light: overdue"
+			}
+		}
+		switch {
+		case c.Draft != nil && !c.NeedsDraft() && !c.Draft.NeedsResponse:
+			line += " · needs no response?"
+		case c.Draft != nil && !c.NeedsDraft():
+			line += " · draft: " + escape(c.Draft.Intent)
+		default:
+			line += " · drafting…"
+		}
+		if n := len(c.Messages); n > 0 {
+			line += "\n" + quote(clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 150))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actConvShow, c.ID, "Show", ""))))
+	}
+	var nav []*slack.ButtonBlockElement
+	if page > 1 {
+		nav = append(nav, button(actInboxPage, filter+"|"+strconv.Itoa(page-1), "Previous", ""))
+	}
+	if page < pages {
+		nav = append(nav, button(actInboxPage, filter+"|"+strconv.Itoa(page+1), "Next", ""))
+	}
+	return append(blocks, actions(nav)...)
+}
+
+func (a *App) returnList(rs []core.Return) []slack.Block {
+	if len(rs) == 0 {
+		return []slack.Block{section("No returns in this list.")}
+	}
+	lines := []string{"*Returns*"}
+	for _, r := range rs {
+		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", r.ID, r.OrderID, r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(clip(r.Reason, 100)))
+		if r.Status == core.ReturnReceived && r.RefundBy != nil {
+			line += " · refund by " + a.day(*r.RefundBy)
+		}
+		lines = append(lines, line)
+	}
+	return sections(lines)
+}
+
+func (a *App) auditList(entries []core.AuditEntry) []slack.Block {
+	if len(entries) == 0 {
+		return []slack.Block{section("No audit entries.")}
+	}
+	lines := []string{"*Audit log*, newest first"}
+	for _, e := range entries {
+		lines = append(lines, fmt.Sprintf("• %s · %s (%s, %s) · `%s`", a.stamp(e.At), escape(orDash(e.Actor)), e.Role, e.Source, escape(clip(e.Command, 300))))
+	}
+	return sections(lines)
+}
+
+func stockList(st []core.Stock) []slack.Block {
+	if len(st) == 0 {
+		return []slack.Block{section("No SKU is under its low-stock threshold.")}
+	}
+	var lines []string
+	for _, s := range st {
+		flag := ""
+		switch {
+		case s.Out():
+			flag = " · :no_entry: out of stock"
+		case s.Low():
+			flag = " · :package: low"
+		}
+		lines = append(lines, fmt.Sprintf("• `%s` · %d available · %d reserved · threshold %d%s", escape(s.SKU), s.Available, s.Reserved, s.Threshold, flag))
+	}
+	return sections(lines)
+}
+
+// conversationBlocks shows a buyer conversation to staff: the buyer's
+// words, the order in brief (no contact data), the deadline, and the draft
+// with its buttons while an answer is due; once answered, who answered.
+func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bool) []slack.Block {
+	now := a.now()
+	blocks := []slack.Block{header("Buyer message · " + c.ID)}
+	from := "a buyer"
+	if c.BuyerName != "" {
+		from = "*" + escape(c.BuyerName) + "*"
+	}
+	ctx := fmt.Sprintf("From %s on %s · conversation `%s`", from, escape(c.Channel), c.ID)
+	if c.OrderID != "" {
+		ctx += " · order " + c.OrderID
+	}
+	blocks = append(blocks, contextText(ctx))
+	if o != nil {
+		line := fmt.Sprintf("*Order %s* · %s · %s · ship by %s", o.ID, statusText(o), escape(core.DescribeItems(orderItems(o))), a.shipByText(o))
+		for _, s := range o.Shipments {
+			line += fmt.Sprintf(" · shipped %s via %s `%s`", a.day(s.ShipDate), escape(carrierText(s)), escape(s.Tracking))
+		}
+		blocks = append(blocks, section(line))
+	}
+	waiting := c.Waiting()
+	shown := waiting
+	if len(shown) == 0 {
+		for i := len(c.Messages) - 1; i >= 0; i-- {
+			if c.Messages[i].From == core.FromBuyer {
+				shown = []core.Message{c.Messages[i]}
+				break
+			}
+		}
+	}
+	if len(shown) > 3 {
+		blocks = append(blocks, contextText(fmt.Sprintf("%d earlier messages are in the thread.", len(shown)-3)))
+		shown = shown[len(shown)-3:]
+	}
+	for _, m := range shown {
+		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(m.At), quote(clip(m.Text, 2800)))))
+	}
+	if len(waiting) == 0 {
+		return append(blocks, a.answeredBlocks(c)...)
+	}
+	if c.Deadline != nil {
+		dl := fmt.Sprintf(":alarm_clock: Answer by %s (%s)", a.stamp(*c.Deadline), until(*c.Deadline, now))
+		if !c.Deadline.After(now) {
+			dl = fmt.Sprintf(":rotating_light: Past the 24-hour deadline (%s, %s)", a.stamp(*c.Deadline), until(*c.Deadline, now))
+		}
+		blocks = append(blocks, contextText(dl))
+	}
+	var bs []*slack.ButtonBlockElement
+	d := c.Draft
+	switch {
+	case d != nil && !c.NeedsDraft() && d.NeedsResponse:
+		text := clip(d.Text, 2600)
+		blocks = append(blocks, section(fmt.Sprintf("*Draft* (%s, %s, %s drafter):\n%s", escape(d.Intent), escape(d.Language), escape(d.Drafter), quote(text))))
+		var notes []string
+		if d.Summary != "" {
+			notes = append(notes, "Summary: "+escape(d.Summary))
+		}
+		if d.Note != "" {
+			notes = append(notes, "Note: "+escape(d.Note))
+		}
+		if text != d.Text {
+			notes = append(notes, "The draft is longer than shown; Edit shows it all.")
+		}
+		if len(notes) > 0 {
+			blocks = append(blocks, contextText(strings.Join(notes, "\n")))
+		}
+		bs = append(bs, button(actConvSend, c.ID, "Send", slack.StylePrimary), button(actConvEdit, c.ID, "Edit", ""),
+			button(actConvRedraft, c.ID, "Redraft", ""), button(actConvNoReply, c.ID, "No response needed", ""))
+	case d != nil && !c.NeedsDraft():
+		blocks = append(blocks, section(fmt.Sprintf("The drafter thinks this needs no response (%s).", escape(d.Intent))))
+		bs = append(bs, button(actConvNoReply, c.ID, "No response needed", slack.StylePrimary), button(actConvEdit, c.ID, "Write a reply", ""),
+			button(actConvRedraft, c.ID, "Redraft", ""))
+	default:
+		blocks = append(blocks, contextText(":hourglass_flowing_sand: Drafting a reply…"))
+		bs = append(bs, button(actConvEdit, c.ID, "Write a reply", ""), button(actConvNoReply, c.ID, "No response needed", ""))
+	}
+	if o != nil {
+		bs = append(bs, button(actOrderOpen, o.ID, "Show order", ""))
+	}
+	if buttons {
+		blocks = append(blocks, actions(bs)...)
+	}
+	blocks = append(blocks, contextText("Messages typed in this thread are internal notes; only Send (or `/desk reply`) reaches the buyer."))
+	return capBlocks(blocks)
+}
+
+// answeredBlocks says who answered and when, for a conversation with
+// nothing waiting.
+func (a *App) answeredBlocks(c *core.Conversation) []slack.Block {
+	for i := len(c.Messages) - 1; i >= 0; i-- {
+		m := c.Messages[i]
+		if m.From == core.FromStaff {
+			return []slack.Block{section(fmt.Sprintf(":white_check_mark: Answered by *%s* at %s:\n%s", escape(orDash(m.By)), a.stamp(m.At), quote(clip(m.Text, 2600))))}
+		}
+		if m.From == core.FromBuyer && m.NoReply && m.AnsweredAt != nil {
+			return []slack.Block{section(fmt.Sprintf(":white_check_mark: Marked no response needed at %s.", a.stamp(*m.AnsweredAt)))}
+		}
+	}
+	return []slack.Block{section(":white_check_mark: Answered.")}
+}
+
+func orderItems(o *core.Order) []core.ItemQty {
+	out := make([]core.ItemQty, 0, len(o.Items))
+	for _, it := range o.Items {
+		out = append(out, core.ItemQty{SKU: it.SKU, Quantity: it.Quantity})
+	}
+	return out
+}
+
+func alertEmoji(k core.EventKind) string {
+	switch k {
+	case core.EventLowStock:
+		return ":package:"
+	case core.EventOutOfStock:
+		return ":no_entry:"
+	case core.EventShipWarning:
+		return ":hourglass:"
+	case core.EventAutoCanceled:
+		return ":x:"
+	case core.EventRefundDue:
+		return ":moneybag:"
+	case core.EventBreach:
+		return ":rotating_light:"
+	case core.EventReminder:
+		return ":alarm_clock:"
+	}
+	return ":bell:"
+}
+
+// alertMessage is an outbox alert for the alerts channel. Core writes the
+// text without buyer personal data.
+func alertMessage(ev core.Event) message {
+	blocks := []slack.Block{section(alertEmoji(ev.Kind) + " " + escape(ev.Text))}
+	if ev.OrderID != "" {
+		blocks = append(blocks, actions([]*slack.ButtonBlockElement{button(actOrderOpen, ev.OrderID, "Show order "+ev.OrderID, "")})...)
+	}
+	return message{Text: ev.Text, Blocks: blocks, Public: true}
+}

@@ -1,0 +1,336 @@
+package slackapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// buyerSays stores a buyer message as the help page would.
+func (h *harness) buyerSays(text string) *core.Conversation {
+	h.t.Helper()
+	c, err := h.engine.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: "buyer-1", BuyerName: "Emma", OrderID: orderID, Text: text})
+	if err != nil {
+		h.t.Fatalf("buyer message: %v", err)
+	}
+	return c
+}
+
+// prime registers the app with the outbox; a sink seen for the first time
+// starts after the newest message.
+func (h *harness) prime() { h.deliver() }
+
+// A buyer message becomes a message in the support channel; its draft is
+// added when ready; Send answers the buyer and the message says who did.
+func TestBuyerMessageToThreadedDraftToSend(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	conv := h.buyerSays("Hi, where is my package? I ordered two mugs.")
+	if sent, _ := h.deliver(); sent != 1 {
+		t.Fatalf("delivered %d, want the buyer message", sent)
+	}
+	posts := h.fake.Calls("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != support || posts[0].Form.Get("thread_ts") != "" {
+		t.Fatalf("posts %+v, want one new message in the support channel", posts)
+	}
+	contains(t, "conversation message", posts[0].Text, "where is my package", "Order "+orderID, "Answer by", "Drafting")
+	parentTS := h.mustRef(conv.ID).MessageID
+
+	if n, err := h.engine.DraftPending(context.Background()); err != nil || n != 1 {
+		t.Fatalf("DraftPending = %d, %v", n, err)
+	}
+	h.deliver()
+	up := h.lastUpdate(parentTS)
+	contains(t, "message with draft", up.Text, "*Draft*", actConvSend, actConvEdit, actConvRedraft, actConvNoReply)
+
+	h.click(agent, actConvSend, conv.ID, h.fake.URL()+"/response/conv")
+	c, _, err := h.engine.Conversation(context.Background(), conv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Messages[len(c.Messages)-1]
+	if last.From != core.FromStaff || last.By != "uagent" || c.Deadline != nil {
+		t.Fatalf("after Send: last message %+v, deadline %v", last, c.Deadline)
+	}
+	up = h.lastUpdate(parentTS)
+	contains(t, "answered message", up.Text, "Answered by *uagent*")
+	lacks(t, "answered message", up.Text, actConvSend)
+
+	// The reply event keeps the message as it is; a new buyer message goes
+	// into the thread.
+	h.deliver()
+	h.clock.Advance(10 * time.Minute)
+	h.buyerSays("Thanks! And can I change the colour?")
+	h.deliver()
+	posts = h.fake.Calls("chat.postMessage")
+	reply := posts[len(posts)-1]
+	if reply.Form.Get("thread_ts") != parentTS {
+		t.Errorf("second buyer message posted to thread %q, want %q", reply.Form.Get("thread_ts"), parentTS)
+	}
+	contains(t, "thread reply", reply.Text, "Buyer wrote again", "change the colour")
+	if n := len(h.fake.Calls("chat.postMessage")); n != 2 {
+		t.Errorf("%d posts, want the message and one thread reply", n)
+	}
+}
+
+func TestRemindersAndBreachInThread(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	conv := h.buyerSays("Where is my order?")
+	h.deliver()
+	parentTS := h.mustRef(conv.ID).MessageID
+	h.clock.Advance(13 * time.Hour)
+	if _, err := h.engine.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(12 * time.Hour)
+	if _, err := h.engine.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.deliver()
+	var thread []call
+	for _, c := range h.fake.Calls("chat.postMessage") {
+		if c.Form.Get("thread_ts") == parentTS {
+			thread = append(thread, c)
+		}
+	}
+	if len(thread) != 2 {
+		t.Fatalf("%d thread replies, want a reminder and the breach", len(thread))
+	}
+	contains(t, "reminder", thread[0].Text, "left to answer")
+	contains(t, "breach", thread[1].Text, "past its 24-hour deadline")
+	if thread[1].Form.Get("reply_broadcast") != "true" {
+		t.Errorf("breach not broadcast to the channel")
+	}
+}
+
+func TestEditModalSendsEditedReply(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	conv := h.buyerSays("Where is my package?")
+	h.deliver()
+	h.engine.DraftPending(context.Background())
+	h.deliver()
+	h.click(agent, actConvEdit, conv.ID, h.fake.URL()+"/response/conv")
+	form := h.lastView()
+	b, _ := json.Marshal(form)
+	contains(t, "edit modal", string(b), `"block_id":"text"`, "Where is my package")
+	got := h.submit(agent, form, map[string]any{"text": textValue("   ")})
+	errs, _ := got["errors"].(map[string]any)
+	if got["response_action"] != "errors" || errs["text"] == nil {
+		t.Fatalf("empty reply answered %v, want errors on text", got)
+	}
+	got = h.submit(agent, form, map[string]any{"text": textValue("It left today with UPS.")})
+	if got["response_action"] != "clear" {
+		t.Fatalf("edited reply answered %v, want clear", got)
+	}
+	c, _, _ := h.engine.Conversation(context.Background(), conv.ID)
+	if last := c.Messages[len(c.Messages)-1]; last.Text != "It left today with UPS." {
+		t.Errorf("sent %q", last.Text)
+	}
+}
+
+func TestNoReplyAndRedraftButtons(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	conv := h.buyerSays("Where is my package?")
+	h.deliver()
+	h.engine.DraftPending(context.Background())
+	h.click(agent, actConvRedraft, conv.ID, h.fake.URL()+"/response/conv")
+	h.click(viewer, actConvNoReply, conv.ID, h.fake.URL()+"/response/conv")
+	_, text := h.lastResponse(h.fake.URL() + "/response/conv")
+	contains(t, "viewer refusal", text, "viewer role")
+	h.click(agent, actConvNoReply, conv.ID, h.fake.URL()+"/response/conv")
+	c, _, _ := h.engine.Conversation(context.Background(), conv.ID)
+	if c.Deadline != nil || !c.Messages[0].NoReply {
+		t.Errorf("after no response needed: deadline %v, %+v", c.Deadline, c.Messages[0])
+	}
+	up := h.lastUpdate(h.mustRef(conv.ID).MessageID)
+	contains(t, "message", up.Text, "Marked no response needed")
+}
+
+// Slack's 429 holds delivery for Retry-After; then the message goes once.
+func TestRateLimitThenSuccess(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	h.buyerSays("Where is my package?")
+	h.fake.failNext("chat.postMessage", failure{status: http.StatusTooManyRequests, retryAfter: "7"})
+	sent, wait := h.deliver()
+	if sent != 0 || wait != 7*time.Second {
+		t.Fatalf("deliver after 429 = %d sent, wait %s; want 0 and 7s", sent, wait)
+	}
+	if sent, _ := h.deliver(); sent != 0 || len(h.fake.Calls("chat.postMessage")) != 0 {
+		t.Fatalf("delivered during the wait")
+	}
+	h.clock.Advance(7 * time.Second)
+	if sent, _ := h.deliver(); sent != 1 {
+		t.Fatalf("after the wait delivered %d, want 1", sent)
+	}
+	if n := len(h.fake.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+}
+
+func TestDeliveryErrorsMapped(t *testing.T) {
+	h := newHarness(t)
+	ev := core.Event{Kind: core.EventLowStock, SKU: "MUG", Text: "MUG is low: 2 left (threshold 5)."}
+	for _, tc := range []struct {
+		name      string
+		fail      failure
+		wantCode  core.Code
+		wantRetry time.Duration
+	}{
+		{"rate_limited_waits_retry_after", failure{status: http.StatusTooManyRequests, retryAfter: "30"}, core.Internal, 30 * time.Second},
+		{"channel_not_found_is_invalid", failure{slackError: "channel_not_found"}, core.Invalid, 0},
+		{"not_in_channel_is_invalid", failure{slackError: "not_in_channel"}, core.Invalid, 0},
+		{"invalid_auth_is_invalid", failure{slackError: "invalid_auth"}, core.Invalid, 0},
+		{"server_error_is_retried", failure{status: http.StatusBadGateway}, core.Internal, 0},
+		{"internal_error_is_retried", failure{slackError: "internal_error"}, core.Internal, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h.fake.failNext("chat.postMessage", tc.fail)
+			err := h.app.Deliver(context.Background(), ev)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ra *core.RetryAfter
+			if errors.As(err, &ra) != (tc.wantRetry > 0) || ra != nil && ra.Wait != tc.wantRetry {
+				t.Errorf("error %v: retry-after %+v, want %s", err, ra, tc.wantRetry)
+			}
+			if tc.wantRetry == 0 && core.ErrorCode(err) != tc.wantCode {
+				t.Errorf("error %v has code %s, want %s", err, core.ErrorCode(err), tc.wantCode)
+			}
+			lacks(t, "error", err.Error(), "xoxb-test")
+		})
+	}
+	if err := h.app.Deliver(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	alert := h.fake.Calls("chat.postMessage")[0]
+	if alert.Form.Get("channel") != alerts {
+		t.Errorf("alert posted to %s, want %s", alert.Form.Get("channel"), alerts)
+	}
+}
+
+func TestAlertsGoToAlertsChannel(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, 24*24*time.Hour))
+	h.prime()
+	if _, err := h.engine.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.deliver()
+	posts := h.fake.Calls("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != alerts {
+		t.Fatalf("posts %+v, want the 30-day warning in the alerts channel", posts)
+	}
+	contains(t, "warning", posts[0].Text, orderID, "cancelled automatically", actOrderOpen)
+	if !h.app.Wants(core.Event{Kind: core.EventOutOfStock}) || h.app.Wants(core.Event{Kind: core.EventBuyerMessage}) {
+		t.Errorf("Wants: out of stock should be wanted, a conversation event without conversation not")
+	}
+}
+
+// Slack retries an event (X-Slack-Retry-Num) until it has its 200; the
+// app acts on each event_id once.
+func TestEventRetriesHandledOnce(t *testing.T) {
+	h := newHarness(t)
+	event := func(id, ts string) string {
+		return `{"type":"event_callback","event_id":"` + id + `","event":{"type":"message","user":"` + agent + `","channel":"` + support + `","text":"called the buyer","ts":"` + ts + `","thread_ts":"1795014000.000001"}}`
+	}
+	if rec := h.post("/slack/events", "application/json", event("Ev1", "1795014100.000001")); rec.Code != http.StatusOK {
+		t.Fatalf("HTTP %d", rec.Code)
+	}
+	if rec := h.post("/slack/events", "application/json", event("Ev1", "1795014100.000001"), "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout"); rec.Code != http.StatusOK {
+		t.Fatalf("retry: HTTP %d", rec.Code)
+	}
+	h.settle()
+	hints := h.fake.Calls("chat.postEphemeral")
+	if len(hints) != 1 {
+		t.Fatalf("%d hints for one event sent twice, want 1", len(hints))
+	}
+	contains(t, "hint", hints[0].Text, "internal notes", "doesn't see them")
+	if hints[0].Form.Get("user") != agent || hints[0].Form.Get("thread_ts") != "1795014000.000001" {
+		t.Errorf("hint to %s in %s", hints[0].Form.Get("user"), hints[0].Form.Get("thread_ts"))
+	}
+	// A second note in the same thread: no second hint.
+	h.post("/slack/events", "application/json", event("Ev2", "1795014200.000001"))
+	h.settle()
+	if n := len(h.fake.Calls("chat.postEphemeral")); n != 1 {
+		t.Errorf("%d hints, want 1 per person and thread", n)
+	}
+	if n := len(h.fake.Calls("chat.postMessage")); n != 0 {
+		t.Errorf("a thread note was posted on (%d posts)", n)
+	}
+}
+
+func TestEventsURLVerification(t *testing.T) {
+	h := newHarness(t)
+	rec := h.post("/slack/events", "application/json", `{"type":"url_verification","token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}`)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P") {
+		t.Errorf("challenge answered %d %s", rec.Code, rec.Body)
+	}
+}
+
+func (h *harness) mustRef(convID string) core.ChatRef {
+	h.t.Helper()
+	ref, err := h.app.chatRef(context.Background(), convID)
+	if err != nil {
+		h.t.Fatalf("no chat ref for %s: %v", convID, err)
+	}
+	stored, err := h.engine.ChatRef(context.Background(), platform, convID)
+	if err != nil || stored.MessageID != ref.MessageID {
+		h.t.Fatalf("chat ref for %s not saved: %+v, %v", convID, stored, err)
+	}
+	return ref
+}
+
+func (h *harness) lastUpdate(ts string) call {
+	h.t.Helper()
+	var last *call
+	for _, c := range h.fake.Calls("chat.update") {
+		if c.Form.Get("ts") == ts {
+			last = &c
+		}
+	}
+	if last == nil {
+		h.t.Fatalf("no chat.update of %s; calls %v", ts, h.methods())
+	}
+	return *last
+}
+
+// Buyer text is untrusted: it can't mention a channel or fake a link.
+func TestBuyerTextCannotPingOrLink(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	h.buyerSays("<!channel> refund me & see <https://evil.example|your order>")
+	h.deliver()
+	// The blocks are JSON, which writes <, > and & as \u escapes.
+	post := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(h.fake.Calls("chat.postMessage")[0].Text)
+	lacks(t, "posted buyer text", post, "<!channel>", "<https://evil")
+	contains(t, "posted buyer text", post, "&lt;!channel&gt;", "&amp;")
+}
+
+func TestCheckVerifiesToken(t *testing.T) {
+	h := newHarness(t)
+	if err := h.app.Check(context.Background()); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	h.fake.failNext("auth.test", failure{slackError: "invalid_auth"})
+	err := h.app.Check(context.Background())
+	if err == nil || !strings.Contains(core.ErrorMessage(err), "slack.bot_token") {
+		t.Errorf("Check with a revoked token: %v", err)
+	}
+	lacks(t, "error", err.Error(), "xoxb-test")
+}
