@@ -102,3 +102,13 @@ func (RandomIDs) NewID(prefix string) string {
 	enc := base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
 	return prefix + "-" + enc.EncodeToString(b[:])
 }
+
+// SeeBuyerContact checks that a role may see a buyer's email, phone and
+// address: agents and owners, who act on orders. Viewers see orders
+// without them, and chat channels never show them.
+func SeeBuyerContact(r Role) error {
+	if r == Owner || r == Agent {
+		return nil
+	}
+	return Errorf(Forbidden, "Buyer details are shown to agents and owners only.")
+}

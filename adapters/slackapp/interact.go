@@ -137,11 +137,9 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 			fail(err, "order")
 			return
 		}
-		// Contact data is for the staff who act on orders; core returns
-		// the order to viewers too, so the line is drawn here.
-		if actor.Role != core.Owner && actor.Role != core.Agent {
-			a.respond(ctx, cb.ResponseURL, message{Text: "Buyer details are shown to agents and owners only.",
-				Blocks: []slack.Block{section(":lock: Buyer details are shown to agents and owners only.")}}, false)
+		if err := core.SeeBuyerContact(actor.Role); err != nil {
+			msg := core.ErrorMessage(err)
+			a.respond(ctx, cb.ResponseURL, message{Text: msg, Blocks: []slack.Block{section(":lock: " + msg)}}, false)
 			return
 		}
 		a.openView(ctx, cb.TriggerID, buyerView(res.Order))
