@@ -45,6 +45,7 @@ type DiscordConfig struct {
 	GuildID       string `yaml:"guild_id"`
 	StaffChannel  string `yaml:"staff_channel"`
 	HelpChannel   string `yaml:"help_channel"`
+	APIURL        string `yaml:"api_url"`
 }
 
 // SlackConfig connects the Slack app: Socket Mode when app_token is set,
@@ -414,6 +415,8 @@ func (c *Config) validate() error {
 			return bad("discord.guild_id", "%q is not a server id", d.GuildID)
 		case d.HelpChannel != "" && !allDigits(d.HelpChannel):
 			return bad("discord.help_channel", "%q is not a channel id", d.HelpChannel)
+		case d.APIURL != "" && !strings.HasPrefix(d.APIURL, "http://") && !strings.HasPrefix(d.APIURL, "https://"):
+			return bad("discord.api_url", "%q is not an http(s) URL", d.APIURL)
 		}
 	}
 	if c.Orders.SweepInterval.Duration < time.Second {
@@ -428,7 +431,7 @@ func (c *Config) validate() error {
 	for _, list := range [][]string{c.Roles.Owners, c.Roles.Agents, c.Roles.Viewers} {
 		for _, id := range list {
 			if strings.TrimSpace(id) == "" || strings.ContainsAny(id, " \t") {
-				return bad("roles", "%q is not an identity like slack:U024BE7LH or console:alice", id)
+				return bad("roles", "%q is not an identity like slack:U024BE7LH, discord:role:987654321098765432 or console:alice", id)
 			}
 		}
 	}

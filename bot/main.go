@@ -27,6 +27,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sellerdesk/sellerdesk/adapters/console"
+	"github.com/sellerdesk/sellerdesk/adapters/discordapp"
 	"github.com/sellerdesk/sellerdesk/adapters/slackapp"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/adapters/web"
@@ -87,6 +88,7 @@ type Main struct {
 	drafter   core.Drafter
 	help      *web.Server
 	slack     *slackapp.App
+	discord   *discordapp.App
 	sinks     []core.Sink // where the outbox goes (chat adapters); Run delivers to each
 }
 
@@ -272,6 +274,9 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	if err := m.openSlack(); err != nil {
 		return err
 	}
+	if err := m.openDiscord(); err != nil {
+		return err
+	}
 	if m.Demo {
 		return m.seedDemo(ctx)
 	}
@@ -292,6 +297,24 @@ func (m *Main) openSlack() error {
 		return err
 	}
 	m.slack = app
+	m.sinks = append(m.sinks, app)
+	return nil
+}
+
+// openDiscord connects the Discord bot when it is configured: the
+// interactions endpoint, and a sink for the outbox. The gateway opens in Run.
+func (m *Main) openDiscord() error {
+	d := m.Config.Discord
+	if d.BotToken == "" {
+		return nil
+	}
+	app, err := discordapp.New(discordapp.Config{BotToken: d.BotToken, ApplicationID: d.ApplicationID, PublicKey: d.PublicKey,
+		GuildID: d.GuildID, StaffChannel: d.StaffChannel, HelpChannel: d.HelpChannel, APIURL: d.APIURL,
+		Roles: m.Config.Roles, Engine: m.Engine, Log: m.Log})
+	if err != nil {
+		return err
+	}
+	m.discord = app
 	m.sinks = append(m.sinks, app)
 	return nil
 }
@@ -466,6 +489,18 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		defer m.slack.Close() // after wg.Wait: answers still being posted finish
 	}
+	if m.discord != nil {
+		if err := m.discord.RegisterCommands(ctx); err != nil {
+			m.Log.Warn("discord: /desk could not be registered", "err", core.ErrorMessage(err))
+		}
+		// The gateway brings buyer messages (and interactions when there is
+		// no public endpoint).
+		if err := m.discord.Open(ctx); err != nil {
+			m.Log.Warn("discord: the gateway did not open", "err", core.ErrorMessage(err))
+		} else {
+			defer m.discord.Close()
+		}
+	}
 	if m.Demo && m.Interactive {
 		wg.Go(func() {
 			defer cancel() // closing the demo console stops the demo
@@ -530,6 +565,9 @@ func (m *Main) Handler() http.Handler {
 	}
 	if m.slack != nil && m.Config.Slack.SigningSecret != "" {
 		mux.Handle("/slack/", m.slack.Handler())
+	}
+	if m.discord != nil && m.Config.Discord.PublicKey != "" {
+		mux.Handle("/discord/interactions", m.discord.Handler())
 	}
 	return mux
 }

@@ -1,0 +1,190 @@
+package discordapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Name is the app's place in the outbox.
+func (a *App) Name() string { return platform }
+
+// Wants picks the outbox messages Discord shows: buyer conversations and
+// alerts in the staff channel, and staff replies to buyers who wrote on
+// Discord.
+func (a *App) Wants(ev core.Event) bool {
+	switch ev.Kind {
+	case core.EventBuyerMessage, core.EventDraftReady, core.EventReminder, core.EventBreach:
+		return a.cfg.StaffChannel != "" && ev.ConversationID != ""
+	case core.EventReply:
+		return ev.Channel == platform || a.cfg.StaffChannel != "" && ev.ConversationID != ""
+	case core.EventLowStock, core.EventOutOfStock, core.EventShipWarning, core.EventAutoCanceled, core.EventRefundDue:
+		return a.cfg.StaffChannel != ""
+	}
+	return false
+}
+
+// Deliver posts one outbox message. Each conversation is one message in
+// the staff channel, kept up to date; reminders and the breach reply to it.
+func (a *App) Deliver(ctx context.Context, ev core.Event) error {
+	var err error
+	switch ev.Kind {
+	case core.EventBuyerMessage, core.EventDraftReady:
+		err = a.showConversation(ctx, ev.ConversationID)
+	case core.EventReminder, core.EventBreach:
+		err = a.postAlert(ctx, ev, ev.ConversationID)
+	case core.EventReply:
+		err = a.deliverReply(ctx, ev)
+	default:
+		err = a.postAlert(ctx, ev, "")
+	}
+	return deliveryError(err)
+}
+
+// showConversation posts a conversation's message to the staff channel, or
+// redraws it when it is there already.
+func (a *App) showConversation(ctx context.Context, convID string) error {
+	conv, order, err := a.engine.Conversation(ctx, convID)
+	if err != nil {
+		return err
+	}
+	embeds, comps := a.conversationMessage(conv, order)
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	ref, err := a.chatRef(ctx, convID)
+	switch {
+	case err == nil:
+		_, err = a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: ref.MessageID, Channel: ref.Channel, Embeds: &embeds, Components: &comps},
+			discordgo.WithContext(ctx))
+		if !unknownMessage(err) {
+			return err
+		}
+		// Someone deleted it: post it again below.
+	case core.ErrorCode(err) != core.NotFound:
+		return err
+	}
+	content := "New buyer message " + conv.ID
+	msg, err := a.s.ChannelMessageSendComplex(a.cfg.StaffChannel, &discordgo.MessageSend{Content: content, Embeds: embeds, Components: comps,
+		AllowedMentions: &discordgo.MessageAllowedMentions{}}, discordgo.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	a.rememberRef(ctx, core.ChatRef{Key: convID, Channel: msg.ChannelID, MessageID: msg.ID})
+	return nil
+}
+
+// postAlert posts an event's text (core writes it without personal data)
+// to the staff channel, as a reply to the conversation's message if any.
+func (a *App) postAlert(ctx context.Context, ev core.Event, convID string) error {
+	send := &discordgo.MessageSend{Content: alertIcon(ev.Kind) + " " + clip(ev.Text, 1900), AllowedMentions: &discordgo.MessageAllowedMentions{}}
+	if convID != "" {
+		if ref, err := a.chatRef(ctx, convID); err == nil {
+			send.Reference = &discordgo.MessageReference{MessageID: ref.MessageID, ChannelID: ref.Channel, FailIfNotExists: new(false)}
+		}
+	}
+	_, err := a.s.ChannelMessageSendComplex(a.cfg.StaffChannel, send, discordgo.WithContext(ctx))
+	return err
+}
+
+func alertIcon(k core.EventKind) string {
+	switch k {
+	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled:
+		return "🚨"
+	case core.EventReminder, core.EventLowStock, core.EventShipWarning, core.EventRefundDue:
+		return "⏰"
+	}
+	return "ℹ️"
+}
+
+// deliverReply posts a staff reply to a Discord buyer where they last
+// wrote (a reply to their message), then redraws the staff message.
+func (a *App) deliverReply(ctx context.Context, ev core.Event) error {
+	if ev.Channel == platform {
+		where, err := a.chatRef(ctx, buyerWhereKey(ev.ConversationID))
+		if err != nil {
+			if core.ErrorCode(err) == core.NotFound {
+				return core.Errorf(core.Invalid, "No Discord channel is known for the buyer of %s.", ev.ConversationID)
+			}
+			return err
+		}
+		_, err = a.s.ChannelMessageSendComplex(where.Channel, &discordgo.MessageSend{Content: clip(ev.Text, 2000),
+			Reference:       &discordgo.MessageReference{MessageID: where.MessageID, ChannelID: where.Channel, FailIfNotExists: new(false)},
+			AllowedMentions: &discordgo.MessageAllowedMentions{}}, discordgo.WithContext(ctx))
+		if err != nil {
+			return err
+		}
+	}
+	if a.cfg.StaffChannel == "" {
+		return nil
+	}
+	if _, err := a.chatRef(ctx, ev.ConversationID); err != nil {
+		return nil // never shown in Discord: nothing to redraw
+	}
+	// The reply is out; a failed redraw must not send it again.
+	if err := a.showConversation(ctx, ev.ConversationID); err != nil {
+		a.log.Warn("discord conversation redraw failed", "conversation", ev.ConversationID, "err", err)
+	}
+	return nil
+}
+
+func unknownMessage(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusNotFound
+}
+
+// deliveryError maps Discord's answers to what the outbox does next: wait
+// as long as a rate limit says (per route or global), retry server
+// failures and network errors with backoff, and give up on what will never
+// work (no access to the channel, an unknown channel, a refused payload).
+func deliveryError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
+		return &core.RetryAfter{Wait: max(rl.RetryAfter, time.Second), Err: err}
+	}
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Response == nil {
+		return err // network, store: try again later
+	}
+	code := re.Response.StatusCode
+	switch {
+	case code == http.StatusTooManyRequests:
+		return &core.RetryAfter{Wait: retryAfter(re), Err: err}
+	case code >= 500, code == http.StatusUnauthorized:
+		// A bad token is fixed in config, then delivery resumes.
+		return err
+	case code == http.StatusForbidden || code == http.StatusNotFound || code == http.StatusBadRequest:
+		msg := "Discord refused the message"
+		if re.Message != nil && re.Message.Message != "" {
+			msg += ": " + re.Message.Message
+		}
+		return &core.Error{Code: core.Invalid, Message: fmt.Sprintf("%s (HTTP %d). Check discord.staff_channel and that the bot can post there.", msg, code), Err: err}
+	}
+	return err
+}
+
+// retryAfter reads a 429's wait from its body (seconds, fractional) or
+// Retry-After header.
+func retryAfter(re *discordgo.RESTError) time.Duration {
+	var body struct {
+		RetryAfter float64 `json:"retry_after"`
+	}
+	if json.Unmarshal(re.ResponseBody, &body) == nil && body.RetryAfter > 0 {
+		return max(time.Duration(body.RetryAfter*float64(time.Second)), time.Second)
+	}
+	if s, err := strconv.ParseFloat(re.Response.Header.Get("Retry-After"), 64); err == nil && s > 0 {
+		return max(time.Duration(s*float64(time.Second)), time.Second)
+	}
+	return 5 * time.Second
+}
