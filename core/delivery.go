@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -188,4 +189,45 @@ func (e *Engine) Conversation(ctx context.Context, id string) (*Conversation, *O
 		return err
 	})
 	return c, o, err
+}
+
+// RefBook finds and remembers where one platform's messages are. A ref
+// the store could not save is kept in memory: the message is already
+// posted, and failing its delivery would post it twice.
+type RefBook struct {
+	engine   *Engine
+	platform string
+	mu       sync.Mutex
+	pending  map[string]ChatRef
+}
+
+// RefBook returns a RefBook for platform ("slack", "discord").
+func (e *Engine) RefBook(platform string) *RefBook {
+	return &RefBook{engine: e, platform: platform, pending: map[string]ChatRef{}}
+}
+
+// Get returns the ref for key, NotFound when there is none.
+func (b *RefBook) Get(ctx context.Context, key string) (ChatRef, error) {
+	b.mu.Lock()
+	ref, ok := b.pending[key]
+	b.mu.Unlock()
+	if ok {
+		return ref, nil
+	}
+	return b.engine.ChatRef(ctx, b.platform, key)
+}
+
+// Remember saves a ref. On a store failure it keeps the ref in memory and
+// returns the error for the caller to log; it is retried on the next save.
+func (b *RefBook) Remember(ctx context.Context, ref ChatRef) error {
+	ref.Platform = b.platform
+	err := b.engine.SaveChatRef(ctx, ref)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil {
+		delete(b.pending, ref.Key)
+		return nil
+	}
+	b.pending[ref.Key] = ref
+	return err
 }

@@ -50,7 +50,7 @@ type App struct {
 
 	groups     groupCache
 	usesGroups bool
-	refs       refCache
+	refs       *core.RefBook
 
 	// Work that outlives a request (slash commands answered through
 	// response_url, modals opened after the acknowledgement).
@@ -78,7 +78,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.AlertsChannel == "" {
 		cfg.AlertsChannel = cfg.SupportChannel
 	}
-	a := &App{cfg: cfg, engine: cfg.Engine, clock: cfg.Clock, log: cfg.Log, hc: cfg.HTTPClient}
+	a := &App{cfg: cfg, engine: cfg.Engine, clock: cfg.Clock, log: cfg.Log, hc: cfg.HTTPClient, refs: cfg.Engine.RefBook(platform)}
 	if a.clock == nil {
 		a.clock = core.SystemClock{}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 
 	"github.com/slack-go/slack"
 
@@ -159,39 +158,16 @@ func (a *App) parentMessage(conv *core.Conversation, order *core.Order) message 
 	return message{Text: text, Blocks: a.conversationBlocks(conv, order, true)}
 }
 
-// refCache holds chat refs the store could not save, so this process
-// still threads under a message it posted while the store was down.
-type refCache struct {
-	mu sync.Mutex
-	m  map[string]core.ChatRef
-}
-
 func (a *App) chatRef(ctx context.Context, convID string) (core.ChatRef, error) {
-	a.refs.mu.Lock()
-	ref, ok := a.refs.m[convID]
-	a.refs.mu.Unlock()
-	if ok {
-		return ref, nil
-	}
-	return a.engine.ChatRef(ctx, platform, convID)
+	return a.refs.Get(ctx, convID)
 }
 
-// rememberRef saves where a conversation's message is. The message is
-// already posted, so a failure must not fail the delivery (a retry would
-// post it twice): the ref is kept in memory instead.
+// rememberRef saves where a conversation's message is; a store failure is
+// logged and the ref kept in memory (core.RefBook).
 func (a *App) rememberRef(ctx context.Context, ref core.ChatRef) {
-	err := a.engine.SaveChatRef(ctx, ref)
-	a.refs.mu.Lock()
-	defer a.refs.mu.Unlock()
-	if err == nil {
-		delete(a.refs.m, ref.Key)
-		return
+	if err := a.refs.Remember(ctx, ref); err != nil {
+		a.log.Warn("slack chat ref not saved; kept in memory", "conversation", ref.Key, "err", err)
 	}
-	a.log.Warn("slack chat ref not saved; kept in memory", "conversation", ref.Key, "err", err)
-	if a.refs.m == nil {
-		a.refs.m = map[string]core.ChatRef{}
-	}
-	a.refs.m[ref.Key] = ref
 }
 
 // permanent are Web API errors a retry will not fix.
