@@ -62,7 +62,9 @@ type App struct {
 	s *discordgo.Session
 
 	bg   sync.WaitGroup // follow-ups sent after an interaction was answered
-	refs refCache
+	refs *core.RefBook
+	// pending holds reviewed commands waiting for Confirm (confirm.go).
+	pending pendingCmds
 
 	mu      sync.Mutex
 	closers []func()
@@ -84,7 +86,7 @@ func New(cfg Config) (*App, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("discord: missing %s", strings.Join(missing, ", "))
 	}
-	a := &App{cfg: cfg, engine: cfg.Engine, clock: cfg.Clock, log: cfg.Log}
+	a := &App{cfg: cfg, engine: cfg.Engine, clock: cfg.Clock, log: cfg.Log, refs: cfg.Engine.RefBook(platform)}
 	if a.clock == nil {
 		a.clock = core.SystemClock{}
 	}
@@ -229,40 +231,17 @@ func interactionUser(i *discordgo.Interaction) (*discordgo.User, []string) {
 	return i.User, nil
 }
 
-// refCache holds chat refs the store could not save, so this process still
-// finds a message it posted while the store was down.
-type refCache struct {
-	mu sync.Mutex
-	m  map[string]core.ChatRef
-}
-
 func (a *App) chatRef(ctx context.Context, key string) (core.ChatRef, error) {
-	a.refs.mu.Lock()
-	ref, ok := a.refs.m[key]
-	a.refs.mu.Unlock()
-	if ok {
-		return ref, nil
-	}
-	return a.engine.ChatRef(ctx, platform, key)
+	return a.refs.Get(ctx, key)
 }
 
-// rememberRef saves where something was posted. The post already happened,
-// so a failed save must not fail the delivery (a retry would post twice).
+// rememberRef saves where something was posted; a store failure is logged
+// and the ref kept in memory (core.RefBook), since the post already happened.
 func (a *App) rememberRef(ctx context.Context, ref core.ChatRef) {
-	ref.Platform = platform
 	if ref.At.IsZero() {
 		ref.At = a.now()
 	}
-	err := a.engine.SaveChatRef(ctx, ref)
-	a.refs.mu.Lock()
-	defer a.refs.mu.Unlock()
-	if err == nil {
-		delete(a.refs.m, ref.Key)
-		return
+	if err := a.refs.Remember(ctx, ref); err != nil {
+		a.log.Warn("discord chat ref not saved; kept in memory", "key", ref.Key, "err", err)
 	}
-	a.log.Warn("discord chat ref not saved; kept in memory", "key", ref.Key, "err", err)
-	if a.refs.m == nil {
-		a.refs.m = map[string]core.ChatRef{}
-	}
-	a.refs.m[ref.Key] = ref
 }

@@ -130,8 +130,9 @@ func editModal(conv *core.Conversation) *discordgo.InteractionResponse {
 	)
 }
 
-// cancelMenu asks for a cancel reason, visible to the clicker only.
-func cancelMenu(orderID string) reply {
+// cancelMenu asks for a cancel reason, visible to the clicker only. card is
+// the order card to refresh once the cancel is confirmed.
+func cancelMenu(orderID, card string) reply {
 	var options []discordgo.SelectMenuOption
 	for _, r := range core.CancelReasons() {
 		desc := "counts against the pre-fulfilment cancel rate"
@@ -142,6 +143,6 @@ func cancelMenu(orderID string) reply {
 	}
 	return reply{content: "Cancel order " + orderID + " and restock its units — why?", ephemeral: true,
 		components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.SelectMenu{CustomID: "cancelreason:" + orderID, Placeholder: "Cancel reason", Options: options},
+			discordgo.SelectMenu{CustomID: "cancelreason:" + orderID + ":" + card, Placeholder: "Cancel reason", Options: options},
 		}}}}
 }

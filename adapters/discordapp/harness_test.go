@@ -290,15 +290,21 @@ func (h *harness) slash(user, sub string, opts ...any) map[string]any {
 		"data": map[string]any{"id": "CMD1", "name": "desk", "type": 1, "options": []map[string]any{{"name": sub, "type": 1, "options": list}}}})
 }
 
-// click presses a component on a message in channel.
+// click presses a component on the message MCARD in channel.
 func (h *harness) click(user, channel, customID string, values ...string) map[string]any {
+	h.t.Helper()
+	return h.clickOn(user, channel, "MCARD", customID, values...)
+}
+
+// clickOn presses a component on message msgID in channel.
+func (h *harness) clickOn(user, channel, msgID, customID string, values ...string) map[string]any {
 	h.t.Helper()
 	data := map[string]any{"custom_id": customID, "component_type": 2}
 	if len(values) > 0 {
 		data["component_type"], data["values"] = 3, values
 	}
 	i := map[string]any{"type": discordgo.InteractionMessageComponent, "channel_id": channel, "data": data,
-		"message": map[string]any{"id": "MCARD", "channel_id": channel, "content": ""}}
+		"message": map[string]any{"id": msgID, "channel_id": channel, "content": ""}}
 	if channel == "DM" {
 		i["user"] = member(user)["user"]
 	} else {

@@ -320,7 +320,9 @@ func quote(s string) string {
 }
 
 // component serves a click on a button or a choice in a select menu.
-// custom ids are "verb:arg[:arg…]".
+// custom ids are "verb:arg[:arg…]". Changing commands are reviewed first
+// (confirm.go); Send and No response needed act at once, the draft they
+// send being on the message already.
 func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discordgo.InteractionResponse, func(context.Context)) {
 	data := i.MessageComponentData()
 	verb, arg, _ := strings.Cut(data.CustomID, ":")
@@ -333,7 +335,14 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 		r.update = true
 		return r.response(), nil
 	}
+	review := func(cmd core.Command) (*discordgo.InteractionResponse, func(context.Context)) {
+		return a.review(ctx, i, actor, cmd, cardOf(i), false), nil
+	}
 	switch verb {
+	case confirmVerb:
+		return a.confirm(ctx, i, actor, arg)
+	case backOutVerb:
+		return a.backOut(arg), nil
 	case "ship":
 		if r, refused := a.refused(ctx, actor, core.ShipOrder{OrderID: arg}); refused {
 			return r.response(), nil
@@ -343,16 +352,18 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 		if r, refused := a.refused(ctx, actor, core.CancelOrder{OrderID: arg}); refused {
 			return r.response(), nil
 		}
-		return cancelMenu(arg).response(), nil
+		return cancelMenu(arg, cardOf(i)).response(), nil
 	case "cancelreason":
 		if len(data.Values) == 0 {
 			return reply{content: "Pick a reason.", ephemeral: true}.response(), nil
 		}
-		cmd, err := check(core.CancelOrder{OrderID: arg, Reason: core.CancelReason(data.Values[0])})
+		// The menu is on an ephemeral message; the card is named in its id.
+		orderID, card, _ := strings.Cut(arg, ":")
+		cmd, err := check(core.CancelOrder{OrderID: orderID, Reason: core.CancelReason(data.Values[0])})
 		if err != nil {
 			return a.errReply(err, "cancel").response(), nil
 		}
-		return update(cmd)
+		return a.review(ctx, i, actor, cmd, card, true), nil
 	case "refund":
 		if r, refused := a.refused(ctx, actor, core.IssueRefund{Target: arg}); refused {
 			return r.response(), nil
@@ -364,11 +375,11 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 		}
 		return rejectModal(arg), nil
 	case "approve":
-		return update(core.ApproveReturn{ReturnID: arg})
+		return review(core.ApproveReturn{ReturnID: arg})
 	case "received":
-		return update(core.ReceiveReturn{ReturnID: arg})
+		return review(core.ReceiveReturn{ReturnID: arg})
 	case "delivered":
-		return update(core.MarkDelivered{OrderID: arg})
+		return review(core.MarkDelivered{OrderID: arg})
 	case "orders":
 		return update(pageCommand(arg))
 	case "send":
@@ -450,10 +461,16 @@ func (a *App) modalSubmit(ctx context.Context, i *discordgo.Interaction) (*disco
 	if err != nil {
 		return a.errReply(err, name).response(), nil
 	}
-	r := a.run(ctx, actor, cmd)
-	// A form opened from a card updates that card.
-	r.update = i.Message != nil
-	return r.response(), nil
+	if verb == "mreply" {
+		// An edited reply is sent at once, as Send is: the text is the
+		// staff member's own, just typed.
+		r := a.run(ctx, actor, cmd)
+		r.update = i.Message != nil
+		return r.response(), nil
+	}
+	// Everything else is reviewed first; the card the form was opened from
+	// is refreshed once confirmed.
+	return a.review(ctx, i, actor, cmd, cardOf(i), false), nil
 }
 
 // shipFromForm builds a shipment from the Confirm shipment form: carrier,

@@ -94,8 +94,11 @@ func TestConfirmShipmentThroughModal(t *testing.T) {
 	}
 
 	ok := h.submit(agent, "mship:"+orderA, true, map[string]string{"carrier": "UPS", "tracking": upsOK, "date": "2026-11-18", "items": "MUG:1"})
-	if answerType(ok) != int(discordgo.InteractionResponseUpdateMessage) || ephemeral(ok) {
-		t.Fatalf("valid shipment answered %s, want the card updated", dump(ok))
+	if !ephemeral(ok) || confirmIDOf(ok) == "" {
+		t.Fatalf("valid shipment answered %s, want the ephemeral preview", dump(ok))
+	}
+	if done := h.confirm(agent, ok); answerType(done) != int(discordgo.InteractionResponseUpdateMessage) {
+		t.Fatalf("Confirm answered %s, want the preview replaced", dump(done))
 	}
 	if o := h.order(orderA); o.Status != core.PartiallyShipped || o.Shipments[0].Lines[0].Quantity != 1 {
 		t.Fatalf("order %s after modal, want partially shipped 1× MUG", o.Status)
@@ -123,13 +126,17 @@ func TestCancelThroughReasonMenu(t *testing.T) {
 	h := newHarness(t)
 	h.importOrders(order(orderA, 26*time.Hour))
 	menu := h.click(agent, work, "cancel:"+orderA)
-	if !ephemeral(menu) || !has(customIDs(answerData(menu)), "cancelreason:"+orderA) {
-		t.Fatalf("Cancel answered %s, want an ephemeral reason menu", dump(menu))
+	if !ephemeral(menu) || !has(customIDs(answerData(menu)), "cancelreason:"+orderA+":MCARD") {
+		t.Fatalf("Cancel answered %s, want an ephemeral reason menu naming the card", dump(menu))
 	}
-	done := h.click(agent, work, "cancelreason:"+orderA, "buyer_canceled")
-	if answerType(done) != int(discordgo.InteractionResponseUpdateMessage) {
-		t.Fatalf("reason answered %s, want an update", dump(done))
+	preview := h.clickOn(agent, work, "MMENU", "cancelreason:"+orderA+":MCARD", "buyer_canceled")
+	if answerType(preview) != int(discordgo.InteractionResponseUpdateMessage) || confirmIDOf(preview) == "" {
+		t.Fatalf("reason answered %s, want the menu replaced by the preview", dump(preview))
 	}
+	if o := h.order(orderA); o.Status != core.Unshipped {
+		t.Fatalf("order %s after the preview, want unshipped", o.Status)
+	}
+	h.confirm(agent, preview)
 	if o := h.order(orderA); o.Status != core.Canceled || o.CancelReason != core.BuyerCanceled {
 		t.Fatalf("order %s (%s), want cancelled buyer_canceled", o.Status, o.CancelReason)
 	}
@@ -148,9 +155,13 @@ func TestRefundAndRejectModals(t *testing.T) {
 		t.Fatalf("refund over the paid amount answered %s, want an ephemeral refusal", dump(tooMuch))
 	}
 	ok := h.submit(agent, "mrefund:"+orderA, true, map[string]string{"amount": "5.00", "reason": "late"})
-	if ephemeral(ok) {
-		t.Fatalf("refund answered %s", dump(ok))
+	if !ephemeral(ok) || !strings.Contains(dump(ok), "Refund 5.00 USD") {
+		t.Fatalf("refund answered %s, want the preview", dump(ok))
 	}
+	if o := h.order(orderA); o.Refunded() != 0 {
+		t.Fatalf("refunded %d before Confirm", o.Refunded())
+	}
+	h.confirm(agent, ok)
 	if o := h.order(orderA); o.Refunded() != 500 {
 		t.Fatalf("refunded %d, want 500", o.Refunded())
 	}
@@ -170,7 +181,7 @@ func TestRefundAndRejectModals(t *testing.T) {
 	if form := h.click(agent, work, "reject:"+rid); answerData(form)["custom_id"] != "mreject:"+rid {
 		t.Fatalf("Reject answered %s, want the reason modal", dump(form))
 	}
-	h.submit(agent, "mreject:"+rid, true, map[string]string{"reason": "outside the policy"})
+	h.confirm(agent, h.submit(agent, "mreject:"+rid, true, map[string]string{"reason": "outside the policy"}))
 	if r := h.order(orderA).Return(rid); r == nil || r.Status != core.ReturnRejected {
 		t.Fatalf("return %+v, want rejected", r)
 	}
