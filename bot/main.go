@@ -61,6 +61,8 @@ Commands:
   draft [--order ID] [--json]
                              draft an answer to a buyer message read from stdin; stores nothing
   sweep                      apply the timed order rules once (30-day rule, pending limit)
+  bench [--database URL] [--duration 7s] [--json]
+                             measure Slack lookups, ship and drafts on a fresh store against raw SQL
   migrate                    create or update the database schema
   version                    print the version
 
@@ -116,6 +118,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "bench": // on a fresh store of its own: the configured database is never opened
+		return runBench(ctx, args, stdout, stderr)
 	}
 	m, err := NewMain(*configPath, environ)
 	if err != nil {
@@ -228,7 +232,7 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if m.Store == nil { // tests may hand in a store of their own
-		store, err := sqlstore.Open(ctx, m.Config.Database.URL)
+		store, err := sqlstore.Open(ctx, m.Config.Database.URL, sqlstore.WithLogger(m.Log))
 		if err != nil {
 			return err
 		}
@@ -251,6 +255,7 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		}
 		m.drafter = d
 	}
+	m.registerMetrics() // outbox, inbox and drafting series (metrics.go); counts m.drafter's drafts
 	m.events, m.draftWake = &notifier{}, make(chan struct{}, 1)
 	m.events.subscribe(func(ev core.Event) {
 		if ev.Kind == core.EventBuyerMessage {
@@ -476,6 +481,14 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, s := range m.sinks {
 		wg.Go(func() { m.deliverLoop(ctx, s) })
 	}
+	// Other replicas' outbox messages (PostgreSQL LISTEN/NOTIFY; on SQLite
+	// Listen returns at once). This process's own come back this way too:
+	// the drafting wake and the help page's Publish don't mind twice.
+	wg.Go(func() {
+		if err := m.Store.Listen(ctx, m.events.publish); err != nil {
+			m.Log.Error("outbox notifications stopped; replicas fall back to polling", "err", core.ErrorMessage(err))
+		}
+	})
 	if m.slack != nil {
 		if err := m.slack.Check(ctx); err != nil {
 			m.Log.Warn("slack: the bot token does not work yet", "err", core.ErrorMessage(err))
@@ -544,7 +557,8 @@ func (m *Main) sweepLoop(ctx context.Context) {
 	}
 }
 
-// Handler serves /healthz and /metrics.
+// Handler serves /healthz, /metrics and the configured endpoints, each
+// request with an id (X-Request-Id).
 func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -569,5 +583,5 @@ func (m *Main) Handler() http.Handler {
 	if m.discord != nil && m.Config.Discord.PublicKey != "" {
 		mux.Handle("/discord/interactions", m.discord.Handler())
 	}
-	return mux
+	return m.logRequests(mux) // request ids and debug logs (metrics.go)
 }

@@ -482,18 +482,20 @@ func (e *Engine) commit(ctx context.Context, tx Tx, req Request, changes []*chan
 	for _, ev := range events {
 		p.Changes = append(p.Changes, ev.Text)
 	}
-	w := e.policy.windows(now)
-	counts, err := e.healthCounts(ctx, tx, now)
-	if err != nil {
-		return err
-	}
-	after := counts
-	for _, ch := range changes {
-		after = e.policy.countsAfter(after, w, ch.before, ch.after)
-	}
-	p.Health = e.policy.effects(counts, after, now)
 	res.Preview = p
 	if req.DryRun {
+		// Health effects need aggregate counts over weeks of orders: worth it
+		// for the preview a person reads before deciding, not on every write.
+		w := e.policy.windows(now)
+		counts, err := e.healthCounts(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		after := counts
+		for _, ch := range changes {
+			after = e.policy.countsAfter(after, w, ch.before, ch.after)
+		}
+		p.Health = e.policy.effects(counts, after, now)
 		return nil
 	}
 	for _, o := range orders {

@@ -2,6 +2,8 @@ package discordapp
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -36,14 +38,15 @@ func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "discord.public_key is not set: the HTTP interactions endpoint is off", http.StatusServiceUnavailable)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if !discordgo.VerifyInteraction(r, a.key) || !a.fresh(r.Header.Get("X-Signature-Timestamp")) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		// Nothing of it is used: an unread body is a bad signature as far
+		// as the sender is told.
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "unreadable body", http.StatusBadRequest)
+	if !verifySignature(a.key, a.now(), r.Header, body) {
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
 	var i discordgo.Interaction
@@ -60,13 +63,32 @@ func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	a.later(after)
 }
 
-// fresh reports whether a signed timestamp is inside the replay window.
-func (a *App) fresh(ts string) bool {
+// verifySignature reports whether body and its headers are what Discord
+// signed with key: X-Signature-Ed25519 is the hex Ed25519 signature of
+// X-Signature-Timestamp followed by the raw body, and the timestamp is
+// within replayWindow of now.
+func verifySignature(key ed25519.PublicKey, now time.Time, h http.Header, body []byte) bool {
+	if len(key) != ed25519.PublicKeySize {
+		return false
+	}
+	ts := h.Get("X-Signature-Timestamp")
+	sig, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
+	if err != nil || len(sig) != ed25519.SignatureSize || !fresh(now, ts) {
+		return false
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	return ed25519.Verify(key, msg, sig)
+}
+
+// fresh reports whether a signed timestamp (Unix seconds) is inside the
+// replay window.
+func fresh(now time.Time, ts string) bool {
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
 		return false
 	}
-	d := a.now().Sub(time.Unix(sec, 0))
+	d := now.Sub(time.Unix(sec, 0))
 	return d <= replayWindow && d >= -replayWindow
 }
 

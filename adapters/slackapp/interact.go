@@ -32,9 +32,9 @@ func (a *App) firstSeen(ctx context.Context, kind, id string) bool {
 // ack payload) comes back at once: a parse error, or nothing while the
 // command runs in the background and answers through response_url.
 func (a *App) slashCommand(ctx context.Context, sc slack.SlashCommand) any {
-	if !a.firstSeen(ctx, "command", sc.TriggerID) {
-		return nil
-	}
+	// Slack never retries a slash command, and each typed command is meant:
+	// unlike events and button clicks it needs no dedupe write, which keeps
+	// the most common path to one read transaction.
 	actor := a.actor(ctx, sc.UserID, sc.UserName)
 	cmd, err := core.Parse(sc.Text)
 	if err != nil {

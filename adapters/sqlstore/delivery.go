@@ -33,6 +33,23 @@ var (
 	sqlLockOutbox = preparedPG(`LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE`)
 	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	// On PostgreSQL the insert also announces the message to other
+	// replicas (see listen.go): a notification is sent when its
+	// transaction commits, and dropped with it when it rolls back.
+	// PostgreSQL refuses payloads of 8000 bytes or more; a longer message
+	// is announced by id and kind, and the listener reads the row.
+	sqlEnqueueNotify = preparedPG(`WITH ins AS (
+		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at
+	), msg AS (
+		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
+			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at)::text AS payload
+		FROM ins
+	)
+	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
+		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
+	FROM msg`)
 	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at FROM outbox
 		WHERE id > ? ORDER BY id LIMIT ?`)
 	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
@@ -63,7 +80,12 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	// order the messages were given in, and a change rarely makes more
 	// than a few.
 	for _, ev := range t.outbox {
-		_, err := t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At))
+		var err error
+		if t.db.dialect == postgresDialect {
+			_, err = t.exec(ctx, sqlEnqueueNotify, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), t.db.channel)
+		} else {
+			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At))
+		}
 		if err != nil {
 			return t.fail(err, "write to the outbox")
 		}

@@ -48,6 +48,9 @@ type DB struct {
 	viewOpts       *sql.TxOptions
 	secret         string // the URL's password, scrubbed from any error text
 	log            *slog.Logger
+	// PostgreSQL: the URL Listen connects with, and the notification
+	// channel of this schema's outbox (see listen.go).
+	dsn, channel string
 }
 
 // Option changes how Open sets up the store.
@@ -100,6 +103,14 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if err := db.prepare(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if db.dialect == postgresDialect {
+		var schema string
+		if err := db.write.GetContext(ctx, &schema, "SELECT current_schema()"); err != nil {
+			db.Close()
+			return nil, db.fail(err, "find the database schema")
+		}
+		db.channel = notifyChannel(schema)
 	}
 	return db, nil
 }
@@ -164,7 +175,7 @@ func openPostgres(dsn string, o options) (*DB, error) {
 		return nil, core.FieldErrorf(core.Invalid, "database.url",
 			"database.url is not a valid postgres:// URL — check its host, port and special characters (escape them with %%XX)")
 	}
-	db := &DB{dialect: postgresDialect, log: o.log,
+	db := &DB{dialect: postgresDialect, log: o.log, dsn: dsn,
 		// A consistent snapshot: an order and its items read in one View
 		// belong together even while someone saves that order.
 		viewOpts: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}}

@@ -212,6 +212,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"deliver_skips_invalid_after_five_tries", testDeliverSkipsInvalid},
 		{"deliver_new_sink_does_not_replay", testDeliverNewSinkNoReplay},
 		{"deliver_two_sinks_each_get_theirs", testDeliverTwoSinks},
+		{"backlog_and_inbox_counts_for_metrics", testBacklogAndInboxCounts},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

@@ -1,0 +1,1144 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// bot bench: starts the service on a fresh store and measures what issue 7
+// asks of it, each against plain database/sql on the same database in the
+// same run:
+//
+//   - signed Slack "/desk order <id>" requests, end to end (request sent →
+//     the card posted to response_url), flat out and paced at 1,000/s,
+//     against a raw SELECT of the order row by primary key;
+//   - the ship path (Engine.Do ShipOrder) against a raw update transaction
+//     making the same writes;
+//   - a buyer message to its draft (BuyerMessage, then DraftPending);
+//   - the process's peak RSS.
+
+const benchUsage = `Usage: bot bench [--database postgres://…] [--duration 7s] [--clients 8] [--json] [--cpuprofile FILE]
+
+Starts sellerdesk on a fresh store (a temporary SQLite file, or a schema
+bench_<random> in the PostgreSQL database given, dropped afterwards) and
+measures Slack /desk order against a raw SELECT by primary key, the ship path
+against a raw update transaction, buyer message to draft latency, and peak
+RSS. Every timed phase lasts --duration (6 phases).
+`
+
+const (
+	benchLookupOrders = 2000 // orders the lookups pick from
+	benchPacedRate    = 1000 // requests/s of the paced Slack phase (the PostgreSQL target)
+	benchWaitCard     = 10 * time.Second
+	benchUser         = "UBENCH"
+)
+
+type benchOptions struct {
+	database   string // "" for a temporary SQLite file
+	duration   time.Duration
+	clients    int
+	cpuprofile string
+}
+
+// benchResult is the --json output.
+type benchResult struct {
+	Store    string `json:"store"`
+	Duration string `json:"duration"` // of each timed phase
+	Clients  int    `json:"clients"`
+	Orders   int    `json:"orders"` // seeded
+
+	Requests     int     `json:"requests"` // Slack commands answered in the flat-out phase
+	LookupRPS    float64 `json:"lookup_rps"`
+	RawLookupRPS float64 `json:"raw_lookup_rps"`
+	LookupRatio  float64 `json:"lookup_ratio"`
+	MaxP50       float64 `json:"max_p50_ms"` // latency flat out
+	MaxP99       float64 `json:"max_p99_ms"`
+	RateRPS      float64 `json:"rate_rps"` // the paced phase's rate as achieved (asked: 1,000/s)
+	PacedN       int     `json:"paced_requests"`
+	P50          float64 `json:"p50_ms"` // latency at rate_rps
+	P99          float64 `json:"p99_ms"`
+
+	Ships         int     `json:"ships"`
+	ShipPerSec    float64 `json:"ship_per_s"`
+	RawShipPerSec float64 `json:"raw_ship_per_s"`
+	ShipRatio     float64 `json:"ship_ratio"`
+
+	Drafts     int     `json:"drafts"`
+	DraftP50   float64 `json:"draft_p50_ms"`
+	DraftP99   float64 `json:"draft_p99_ms"`
+	RSSMB      float64 `json:"rss_mb"`
+	CPUCosts   []cost  `json:"cpu_costs,omitempty"` // Slack phase: CPU by kind of work
+	CPUTop     []cost  `json:"cpu_top,omitempty"`   // Slack phase: top functions by cumulative CPU
+	CPUProfile string  `json:"cpu_profile,omitempty"`
+}
+
+// cost is a function's share of the CPU profile.
+type cost struct {
+	Function string  `json:"function"`
+	Percent  float64 `json:"percent"`
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
+	var o benchOptions
+	fs.StringVar(&o.database, "database", "", "PostgreSQL URL (postgres://…) to run on; default a temporary SQLite file")
+	fs.DurationVar(&o.duration, "duration", 7*time.Second, "length of each of the 6 timed phases")
+	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the throughput phases")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "keep the Slack phase's CPU profile in FILE")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of the table")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "bot bench: unexpected argument %q. Run bot bench --help.\n", fs.Arg(0))
+		return 2
+	case o.database != "" && !strings.HasPrefix(o.database, "postgres://") && !strings.HasPrefix(o.database, "postgresql://"):
+		fmt.Fprintln(stderr, "bot bench: --database must be a postgres:// URL; without it the bench runs on a temporary SQLite file.")
+		return 2
+	case o.duration < 100*time.Millisecond || o.duration > time.Hour:
+		fmt.Fprintf(stderr, "bot bench: --duration %s is out of range; use 100ms to 1h.\n", o.duration)
+		return 2
+	case o.clients < 1 || o.clients > 256:
+		fmt.Fprintf(stderr, "bot bench: --clients %d is out of range; use 1 to 256.\n", o.clients)
+		return 2
+	}
+	res, err := bench(ctx, o, stderr)
+	if err != nil {
+		msg := core.ErrorMessage(err)
+		if errors.Is(err, context.Canceled) {
+			msg = "interrupted"
+		}
+		fmt.Fprintln(stderr, "bot bench: failed:", msg)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(res)
+		return 0
+	}
+	printBench(stdout, res)
+	return 0
+}
+
+// benchEnv is one bench run: the service, its store, the raw connections
+// and the fake Slack it answers to.
+type benchEnv struct {
+	o       benchOptions
+	pg      bool
+	m       *Main
+	rawRead *sql.DB // raw lookups
+	rawW    *sql.DB // raw ship transactions
+	app     string  // the service's base URL
+	fake    *httptest.Server
+	secret  string
+	client  *http.Client
+	waiters sync.Map // response_url key → *cardWait
+	seq     atomic.Int64
+	t0      time.Time // purchase time of the seeded orders
+
+	lookupIDs, shipBot, shipRaw []string
+	raw                         rawStmts
+}
+
+type cardWait struct {
+	orderID string
+	done    chan error
+}
+
+type rawStmts struct {
+	order, lock, items, updOrder, updItem, insShipment, insAudit *sql.Stmt
+}
+
+func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchResult, err error) {
+	e := &benchEnv{o: o, pg: o.database != ""}
+	var cleanup []func()
+	defer func() {
+		for _, f := range slices.Backward(cleanup) {
+			f()
+		}
+	}()
+	res = &benchResult{Duration: o.duration.String(), Clients: o.clients}
+
+	// The store: a temporary SQLite file or a schema of our own.
+	var storeURL, rawReadDSN, rawWriteDSN, driver string
+	if e.pg {
+		u, drop, err := benchSchema(ctx, o.database)
+		if err != nil {
+			return nil, err
+		}
+		cleanup = append(cleanup, drop)
+		storeURL, rawReadDSN, rawWriteDSN, driver = u, u, u, "postgres"
+		res.Store = "postgres"
+	} else {
+		dir, err := os.MkdirTemp("", "sellerdesk-bench-")
+		if err != nil {
+			return nil, fmt.Errorf("make a temporary folder: %w", err)
+		}
+		cleanup = append(cleanup, func() { os.RemoveAll(dir) })
+		path := filepath.Join(dir, "bench.db")
+		storeURL, driver = "sqlite:"+path, "sqlite"
+		// The store's own settings, so that only the code differs.
+		rawReadDSN = path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+		rawWriteDSN = path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+		res.Store = "sqlite"
+	}
+
+	// The fake Slack: Web API calls answer ok, response_url posts end a
+	// request's clock.
+	fake := httptest.NewServer(http.HandlerFunc(e.serveFake))
+	cleanup = append(cleanup, fake.Close)
+	e.fake = fake
+	secret := make([]byte, 16)
+	_, _ = rand.Read(secret)
+	e.secret = hex.EncodeToString(secret)
+
+	cfg := DefaultConfig()
+	cfg.Database.URL = storeURL
+	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.Roles = core.Roles{Owners: []string{"slack:" + benchUser}}
+	cfg.Slack = SlackConfig{BotToken: "xoxb-bench", SigningSecret: e.secret, SupportChannel: "CBENCH", APIURL: fake.URL + "/api/"}
+	session := make([]byte, 32)
+	_, _ = rand.Read(session)
+	cfg.Web.SessionSecret = hex.EncodeToString(session) // set, so the help page doesn't warn about it
+	cfg.Log.Level = "warn"
+	m := &Main{Config: cfg, Log: newLogger(cfg.Log, stderr), Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr}
+	if err := m.Open(ctx, false); err != nil {
+		return nil, err
+	}
+	cleanup = append(cleanup, func() { m.Close() })
+	e.m = m
+
+	// The real handler on a real listener.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen on 127.0.0.1: %w", err)
+	}
+	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	cleanup = append(cleanup, func() {
+		shut, done := context.WithTimeout(context.Background(), 5*time.Second)
+		defer done()
+		_ = srv.Shutdown(shut)
+		if m.slack != nil {
+			m.slack.Close() // answers still being posted
+		}
+	})
+	e.app = "http://" + ln.Addr().String()
+	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}
+	cleanup = append(cleanup, tr.CloseIdleConnections)
+	e.client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+
+	// Raw connections to the same database.
+	if e.rawRead, err = sql.Open(driver, rawReadDSN); err != nil {
+		return nil, fmt.Errorf("open the raw connection: %w", err)
+	}
+	cleanup = append(cleanup, func() { e.rawRead.Close() })
+	e.rawRead.SetMaxOpenConns(o.clients)
+	e.rawRead.SetMaxIdleConns(o.clients)
+	if e.pg {
+		e.rawW = e.rawRead
+	} else {
+		if e.rawW, err = sql.Open(driver, rawWriteDSN); err != nil {
+			return nil, fmt.Errorf("open the raw connection: %w", err)
+		}
+		cleanup = append(cleanup, func() { e.rawW.Close() })
+		e.rawW.SetMaxOpenConns(1) // as the store: one writer
+	}
+
+	// Orders: a set to look up, and fresh unshipped ones for each ship side.
+	// A ship phase ends after --duration or when its orders run out.
+	perSide := min(max(int(o.duration.Seconds()*1500), 300), 30000)
+	if err := e.seed(ctx, benchLookupOrders, perSide); err != nil {
+		return nil, err
+	}
+	res.Orders = benchLookupOrders + 2*perSide
+	if err := e.prepareRaw(ctx); err != nil {
+		return nil, err
+	}
+	cleanup = append(cleanup, e.raw.close)
+	if err := e.warmUp(ctx); err != nil {
+		return nil, err
+	}
+
+	// 1. Slack /desk order flat out, under the CPU profiler.
+	stopProf := startProfile(o.cpuprofile)
+	n, elapsed, lat, err := closedLoop(ctx, o.clients, o.duration, 0, func(ctx context.Context, _ int, r *mrand.Rand) error { return e.slackOrder(ctx, r) })
+	costs, top, profPath := stopProf()
+	if err != nil {
+		return nil, fmt.Errorf("Slack /desk order: %w", err)
+	}
+	res.Requests, res.LookupRPS = n, float64(n)/elapsed.Seconds()
+	res.MaxP50, res.MaxP99 = pct(lat, 50), pct(lat, 99)
+	res.CPUCosts, res.CPUTop = costs, top
+	if o.cpuprofile != "" {
+		res.CPUProfile = profPath
+	}
+
+	// 2. Raw SELECT by primary key.
+	n, elapsed, _, err = closedLoop(ctx, o.clients, o.duration, 0, func(ctx context.Context, _ int, r *mrand.Rand) error { return e.rawLookup(ctx, r) })
+	if err != nil {
+		return nil, fmt.Errorf("raw lookup: %w", err)
+	}
+	res.RawLookupRPS = float64(n) / elapsed.Seconds()
+	res.LookupRatio = res.LookupRPS / res.RawLookupRPS
+
+	// 3. Slack paced at 1,000/s, as many in flight as that takes (up to
+	// 256): a closed loop of a few clients is bound by latency, not by what
+	// the service can take.
+	n, elapsed, lat, err = pacedLoop(ctx, benchPacedRate, o.duration, 256, func(ctx context.Context, r *mrand.Rand) error { return e.slackOrder(ctx, r) })
+	if err != nil {
+		return nil, fmt.Errorf("Slack /desk order at %d/s: %w", benchPacedRate, err)
+	}
+	res.PacedN, res.RateRPS, res.P50, res.P99 = n, float64(n)/elapsed.Seconds(), pct(lat, 50), pct(lat, 99)
+
+	// 4. Ship through the engine, 5. the same writes in raw SQL.
+	n, elapsed, _, err = closedLoop(ctx, o.clients, o.duration, len(e.shipBot), func(ctx context.Context, i int, r *mrand.Rand) error { return e.ship(ctx, e.shipBot[i], r) })
+	if err != nil {
+		return nil, fmt.Errorf("ship: %w", err)
+	}
+	res.Ships, res.ShipPerSec = n, float64(n)/elapsed.Seconds()
+	n, elapsed, _, err = closedLoop(ctx, o.clients, o.duration, len(e.shipRaw), func(ctx context.Context, i int, r *mrand.Rand) error { return e.rawShip(ctx, e.shipRaw[i], r) })
+	if err != nil {
+		return nil, fmt.Errorf("raw ship: %w", err)
+	}
+	res.RawShipPerSec = float64(n) / elapsed.Seconds()
+	res.ShipRatio = res.ShipPerSec / res.RawShipPerSec
+
+	// 6. Buyer message → draft, one at a time.
+	lat, err = e.drafts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("drafts: %w", err)
+	}
+	res.Drafts, res.DraftP50, res.DraftP99 = len(lat), pct(lat, 50), pct(lat, 99)
+
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		res.RSSMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
+	}
+	return res, nil
+}
+
+// benchSchema creates a schema bench_<random> in the database at base and
+// returns base with search_path set to it, and a function dropping it.
+func benchSchema(ctx context.Context, base string) (string, func(), error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, errors.New("--database is not a valid postgres:// URL") // url.Parse's error quotes the password
+	}
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		return "", nil, fmt.Errorf("--database: %s", redactURL(err.Error()))
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "bench_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+pq.QuoteIdentifier(schema)); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create schema %s on %s: %v", schema, u.Host, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema) // lib/pq passes unknown keys as run-time parameters
+	u.RawQuery = q.Encode()
+	drop := func() {
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+pq.QuoteIdentifier(schema)+" CASCADE"); err != nil {
+			fmt.Fprintf(os.Stderr, "bot bench: could not drop schema %s: %v\n", schema, err)
+		}
+	}
+	return u.String(), drop, nil
+}
+
+// seed saves lookup orders and perSide fresh ones for each ship side,
+// placed an hour ago with two lines each, straight into the store (the
+// import path is measured by BenchmarkImportReport).
+func (e *benchEnv) seed(ctx context.Context, lookup, perSide int) error {
+	e.t0 = time.Now().Add(-time.Hour).Truncate(time.Second)
+	mk := func(prefix string, i int) core.Order {
+		id := fmt.Sprintf("%s-%07d-%07d", prefix, i/9999999, i%9999999)
+		t := e.t0
+		return core.Order{
+			ID: id, Status: core.Unshipped, Fulfillment: core.Merchant, SalesChannel: "Amazon.com",
+			PurchaseDate: t, ShipBy: t.Add(72 * time.Hour), ShipServiceLevel: "Standard", Currency: "USD",
+			Buyer:  core.Buyer{Name: "Jane Buyer", Email: fmt.Sprintf("buyer%d@marketplace.example", i)},
+			ShipTo: core.Address{Name: "Jane Buyer", Line1: "1 Main St", City: "Springfield", State: "IL", PostalCode: "62701", Country: "US"},
+			Items: []core.Item{
+				{OrderItemID: id + "-1", SKU: "MUG-RED", Title: "Red mug", Quantity: 2, Price: 2598, Tax: 208, Shipping: 499},
+				{OrderItemID: id + "-2", SKU: "MUG-BLUE", Title: "Blue mug", Quantity: 1, Price: 1299, Tax: 104},
+			},
+			ReportUpdated: t, CreatedAt: t, UpdatedAt: t,
+		}
+	}
+	sets := []struct {
+		prefix string
+		n      int
+		ids    *[]string
+	}{{"111", lookup, &e.lookupIDs}, {"112", perSide, &e.shipBot}, {"113", perSide, &e.shipRaw}}
+	for _, s := range sets {
+		var batch []*core.Order
+		for i := range s.n {
+			o := mk(s.prefix, i)
+			*s.ids = append(*s.ids, o.ID)
+			batch = append(batch, &o)
+			if len(batch) == 500 || i == s.n-1 {
+				if err := e.m.Store.Update(ctx, func(tx core.Tx) error { return tx.SaveOrders(ctx, batch) }); err != nil {
+					return fmt.Errorf("seed orders: %w", err)
+				}
+				batch = nil
+			}
+		}
+	}
+	return nil
+}
+
+func (e *benchEnv) prepareRaw(ctx context.Context) error {
+	ph := func(q string) string {
+		if !e.pg {
+			return q
+		}
+		var b strings.Builder
+		n := 0
+		for _, c := range q {
+			if c == '?' {
+				n++
+				fmt.Fprintf(&b, "$%d", n)
+				continue
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	}
+	const cols = `id, status, fulfillment, sales_channel, purchase_date, payments_date, ship_by, ship_service_level, currency,
+		buyer_name, buyer_email, buyer_phone, ship_name, ship_line1, ship_line2, ship_line3, ship_city, ship_state,
+		ship_postal_code, ship_country, ship_phone, cancel_reason, canceled_at, delivered_at, ship_warned_at,
+		report_updated, created_at, updated_at, version`
+	lock := ""
+	if e.pg {
+		lock = " FOR UPDATE"
+	}
+	var err error
+	prep := func(db *sql.DB, q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var s *sql.Stmt
+		s, err = db.PrepareContext(ctx, ph(q))
+		return s
+	}
+	e.raw.order = prep(e.rawRead, `SELECT `+cols+` FROM orders WHERE id = ?`)
+	e.raw.lock = prep(e.rawW, `SELECT version FROM orders WHERE id = ?`+lock)
+	e.raw.items = prep(e.rawW, `SELECT order_item_id, sku, quantity, shipped FROM order_items WHERE order_id = ? ORDER BY line_no`)
+	e.raw.updOrder = prep(e.rawW, `UPDATE orders SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`)
+	e.raw.updItem = prep(e.rawW, `UPDATE order_items SET shipped = ? WHERE order_id = ? AND order_item_id = ?`)
+	e.raw.insShipment = prep(e.rawW, `INSERT INTO shipments (id, order_id, carrier, carrier_name, tracking, ship_date, method, late,
+		valid_tracking, created_at, created_by, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	e.raw.insAudit = prep(e.rawW, `INSERT INTO audit (at, actor_id, actor, role, source, command, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		e.raw.close()
+		return fmt.Errorf("prepare the raw statements: %w", err)
+	}
+	return nil
+}
+
+func (r *rawStmts) close() {
+	for _, s := range []*sql.Stmt{r.order, r.lock, r.items, r.updOrder, r.updItem, r.insShipment, r.insAudit} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// warmUp runs each path a few times, so that connections and prepared
+// statements exist before the clocks start.
+func (e *benchEnv) warmUp(ctx context.Context) error {
+	r := mrand.New(mrand.NewPCG(1, 2))
+	for range 2 * e.o.clients {
+		if err := e.slackOrder(ctx, r); err != nil {
+			return fmt.Errorf("Slack /desk order: %w", err)
+		}
+		if err := e.rawLookup(ctx, r); err != nil {
+			return fmt.Errorf("raw lookup: %w", err)
+		}
+	}
+	return nil
+}
+
+// serveFake is the fake Slack: /api/… answers ok, /r/<key> is a
+// response_url.
+func (e *benchEnv) serveFake(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if key, ok := strings.CutPrefix(r.URL.Path, "/r/"); ok {
+		if v, ok := e.waiters.LoadAndDelete(key); ok {
+			cw := v.(*cardWait)
+			var err error
+			if !bytes.Contains(body, []byte(cw.orderID)) {
+				err = fmt.Errorf("the answer to /desk order %s is not its card: %.200s", cw.orderID, body)
+			}
+			cw.done <- err
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"ok":true}`)
+}
+
+// slackOrder sends a signed /desk order <id> and waits for the card on its
+// response_url.
+func (e *benchEnv) slackOrder(ctx context.Context, r *mrand.Rand) error {
+	id := e.lookupIDs[r.IntN(len(e.lookupIDs))]
+	key := strconv.FormatInt(e.seq.Add(1), 10)
+	cw := &cardWait{orderID: id, done: make(chan error, 1)}
+	e.waiters.Store(key, cw)
+	defer e.waiters.Delete(key)
+	form := url.Values{"token": {"bench"}, "team_id": {"TBENCH"}, "channel_id": {"CBENCH"}, "channel_name": {"orders"},
+		"user_id": {benchUser}, "user_name": {"bench"}, "command": {"/desk"}, "text": {"order " + id},
+		"response_url": {e.fake.URL + "/r/" + key}, "trigger_id": {"bench-" + key}}
+	body := form.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(e.secret))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.app+"/slack/commands", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return err
+	}
+	ack, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(bytes.TrimSpace(ack)) > 0 {
+		return fmt.Errorf("/slack/commands answered HTTP %d %.200s", resp.StatusCode, ack)
+	}
+	select {
+	case err := <-cw.done:
+		return err
+	case <-time.After(benchWaitCard):
+		return fmt.Errorf("no card for /desk order %s on response_url within %s", id, benchWaitCard)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// rawLookup reads one order row by primary key.
+func (e *benchEnv) rawLookup(ctx context.Context, r *mrand.Rand) error {
+	id := e.lookupIDs[r.IntN(len(e.lookupIDs))]
+	// Text columns into strings, times (integers on SQLite) and the
+	// nullable ones as they come.
+	var (
+		str     [19]string
+		times   [9]any
+		version int64
+	)
+	dest := make([]any, 0, 29)
+	for _, i := range []int{0, 1, 2, 3} {
+		dest = append(dest, &str[i])
+	}
+	dest = append(dest, &times[0], &times[1], &times[2]) // purchase_date, payments_date, ship_by
+	for i := 4; i < 19; i++ {
+		dest = append(dest, &str[i]) // ship_service_level … cancel_reason
+	}
+	dest = append(dest, &times[3], &times[4], &times[5], &times[6], &times[7], &times[8], &version) // canceled_at … updated_at
+	err := e.raw.order.QueryRowContext(ctx, id).Scan(dest...)
+	if err == nil && str[0] != id {
+		err = fmt.Errorf("asked for %s, read %s", id, str[0])
+	}
+	return err
+}
+
+var benchActor = core.Actor{ID: "slack:" + benchUser, Name: "bench", Role: core.Owner, Source: "slack"}
+
+// ship confirms a shipment of the whole order through the engine.
+func (e *benchEnv) ship(ctx context.Context, id string, r *mrand.Rand) error {
+	res, err := e.m.Engine.Do(ctx, core.Request{Actor: benchActor, Command: core.ShipOrder{OrderID: id, Carrier: core.UPS, Tracking: upsTracking(r)}})
+	if err == nil && res.Order.Status != core.Shipped {
+		err = fmt.Errorf("order %s is %s after ship", id, res.Order.Status)
+	}
+	return err
+}
+
+// rawShip makes the writes of a ship in one transaction: the order row
+// (status, version), its lines' shipped units, a shipment and an audit entry.
+func (e *benchEnv) rawShip(ctx context.Context, id string, r *mrand.Rand) error {
+	tx, err := e.rawW.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var version int64
+	if err := tx.StmtContext(ctx, e.raw.lock).QueryRowContext(ctx, id).Scan(&version); err != nil {
+		return err
+	}
+	type line struct {
+		id, sku string
+		qty     int
+		shipped int
+	}
+	rows, err := tx.StmtContext(ctx, e.raw.items).QueryContext(ctx, id)
+	if err != nil {
+		return err
+	}
+	var lines []line
+	for rows.Next() {
+		var l line
+		if err := rows.Scan(&l.id, &l.sku, &l.qty, &l.shipped); err != nil {
+			rows.Close()
+			return err
+		}
+		lines = append(lines, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := time.Now()
+	at := func(t time.Time) any {
+		if e.pg {
+			return t.UTC().Truncate(time.Microsecond)
+		}
+		return t.UnixMicro()
+	}
+	res, err := tx.StmtContext(ctx, e.raw.updOrder).ExecContext(ctx, string(core.Shipped), at(now), id, version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("order %s changed", id)
+	}
+	var sl []core.ShipmentLine
+	for _, l := range lines {
+		sl = append(sl, core.ShipmentLine{OrderItemID: l.id, SKU: l.sku, Quantity: l.qty - l.shipped})
+		if _, err := tx.StmtContext(ctx, e.raw.updItem).ExecContext(ctx, l.qty, id, l.id); err != nil {
+			return err
+		}
+	}
+	js, _ := json.Marshal(sl)
+	tracking := upsTracking(r)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if _, err := tx.StmtContext(ctx, e.raw.insShipment).ExecContext(ctx, "S-"+hex.EncodeToString(randBytes(r)), id, string(core.UPS), "", tracking,
+		at(day), "Standard", false, true, at(now), "bench", string(js)); err != nil {
+		return err
+	}
+	if _, err := tx.StmtContext(ctx, e.raw.insAudit).ExecContext(ctx, at(now), benchActor.ID, benchActor.Name, string(benchActor.Role), "slack",
+		"ship "+id+" ups "+tracking, id, ""); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func randBytes(r *mrand.Rand) []byte {
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b[:]
+}
+
+var benchMessages = []string{
+	"Hi, where is my package? It was supposed to ship yesterday.",
+	"I would like to return the red mug, it arrived chipped.",
+	"Can I change the shipping address on my order?",
+	"Please cancel my order, I ordered the wrong colour.",
+	"Thanks, the mugs arrived and they are lovely!",
+	"Do you have the blue mug in a larger size?",
+}
+
+// drafts stores buyer messages on the help page's channel and drafts each,
+// one at a time, for --duration; it returns each message's latency.
+func (e *benchEnv) drafts(ctx context.Context) ([]time.Duration, error) {
+	var lat []time.Duration
+	end := time.Now().Add(e.o.duration)
+	for i := 0; time.Now().Before(end) && i < 100000; i++ {
+		start := time.Now()
+		_, err := e.m.Engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: fmt.Sprintf("bench-buyer-%d", i), BuyerName: "Jane Buyer",
+			OrderID: e.lookupIDs[i%len(e.lookupIDs)], Text: benchMessages[i%len(benchMessages)]})
+		if err != nil {
+			return nil, err
+		}
+		n, err := e.m.Engine.DraftPending(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != 1 {
+			return nil, fmt.Errorf("message %d: %d drafts made, want 1", i, n)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	return lat, nil
+}
+
+// closedLoop runs op from clients goroutines for d (or until limit calls,
+// when limit > 0). It returns the calls done, the time taken and each
+// call's latency; the first error stops it.
+func closedLoop(ctx context.Context, clients int, d time.Duration, limit int, op func(ctx context.Context, i int, r *mrand.Rand) error) (int, time.Duration, []time.Duration, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	lats := make([][]time.Duration, clients)
+	var wg sync.WaitGroup
+	start := time.Now()
+	end := start.Add(d)
+	for c := range clients {
+		wg.Go(func() {
+			r := mrand.New(mrand.NewPCG(uint64(c), uint64(start.UnixNano())))
+			for ctx.Err() == nil && time.Now().Before(end) {
+				i := int(next.Add(1) - 1)
+				if limit > 0 && i >= limit {
+					return
+				}
+				t := time.Now()
+				if err := op(ctx, i, r); err != nil {
+					cancel(err)
+					return
+				}
+				lats[c] = append(lats[c], time.Since(t))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := context.Cause(ctx); err != nil {
+		return 0, 0, nil, err
+	}
+	all := slices.Concat(lats...)
+	return len(all), elapsed, all, nil
+}
+
+// pacedLoop starts op at rate per second for d, whatever the answers take,
+// on up to workers goroutines. Latency counts from when a call was due, so
+// a backlog shows in it; calls not started by the end of d are dropped.
+func pacedLoop(ctx context.Context, rate float64, d time.Duration, workers int, op func(ctx context.Context, r *mrand.Rand) error) (int, time.Duration, []time.Duration, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	due := make(chan time.Time, workers)
+	lats := make([][]time.Duration, workers)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range workers {
+		wg.Go(func() {
+			r := mrand.New(mrand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			for t := range due {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := op(ctx, r); err != nil {
+					cancel(err)
+					continue
+				}
+				lats[w] = append(lats[w], time.Since(t))
+			}
+		})
+	}
+	interval := time.Duration(float64(time.Second) / rate)
+	total := int(d.Seconds() * rate)
+	end := start.Add(d)
+	for i := 0; i < total && ctx.Err() == nil && time.Now().Before(end); i++ {
+		at := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(at); wait > 0 {
+			time.Sleep(wait)
+		}
+		select {
+		case due <- at:
+		case <-ctx.Done():
+		}
+	}
+	close(due)
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := context.Cause(ctx); err != nil {
+		return 0, 0, nil, err
+	}
+	all := slices.Concat(lats...)
+	return len(all), elapsed, all, nil
+}
+
+// pct is the p-th percentile of lat in milliseconds.
+func pct(lat []time.Duration, p float64) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	i := min(int(float64(len(s))*p/100), len(s)-1)
+	return float64(s[i].Microseconds()) / 1000
+}
+
+// startProfile starts the CPU profiler into a temporary file (or keep, when
+// set). The function it returns stops it and returns the costs by kind of
+// work, the top functions by cumulative time, and the file. A profiler
+// already running (go test -cpuprofile) means no profile.
+func startProfile(keep string) func() (costs, top []cost, path string) {
+	none := func() ([]cost, []cost, string) { return nil, nil, "" }
+	var f *os.File
+	var err error
+	if keep != "" {
+		f, err = os.Create(keep)
+	} else {
+		f, err = os.CreateTemp("", "sellerdesk-bench-*.pprof")
+	}
+	if err != nil {
+		return none
+	}
+	path := f.Name()
+	finish := func() {
+		f.Close()
+		if keep == "" {
+			os.Remove(path)
+		}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		finish()
+		return none
+	}
+	return func() ([]cost, []cost, string) {
+		pprof.StopCPUProfile()
+		defer finish()
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, nil, path
+		}
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return nil, nil, path
+		}
+		costs, top, _ := profileCosts(data, 5)
+		return costs, top, path
+	}
+}
+
+// printBench prints the table.
+func printBench(w io.Writer, r *benchResult) {
+	pg := r.Store == "postgres"
+	check := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	pgOnly := func(ok bool) string {
+		if !pg {
+			return "-"
+		}
+		return check(ok)
+	}
+	store := "SQLite, fresh file in a temporary folder"
+	if pg {
+		store = "PostgreSQL, fresh schema bench_<random>"
+	}
+	fmt.Fprintf(w, "sellerdesk bench: %s; %d orders; %s per phase; %d clients\n\n", store, r.Orders, r.Duration, r.Clients)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "measure\tresult\ttarget\t")
+	fmt.Fprintln(tw, "-------\t------\t------\t")
+	fmt.Fprintf(tw, "Slack /desk order, flat out\t%.0f req/s (%d requests), p50 %.2f ms, p99 %.2f ms\t\t\n", r.LookupRPS, r.Requests, r.MaxP50, r.MaxP99)
+	fmt.Fprintf(tw, "raw SELECT by primary key\t%.0f /s\t\t\n", r.RawLookupRPS)
+	lookupTarget := "PostgreSQL: >= 0.5x; SQLite: none, see costs"
+	fmt.Fprintf(tw, "lookup_ratio\t%.3fx\t%s\t%s\n", r.LookupRatio, lookupTarget, pgOnly(r.LookupRatio >= 0.5))
+	fmt.Fprintf(tw, "Slack /desk order paced at 1,000 req/s\t%.0f req/s done, p50 %.2f ms, p99 %.2f ms\tPostgreSQL: p99 < 25 ms at 1,000 req/s\t%s\n", r.RateRPS, r.P50, r.P99, pgOnly(r.P99 < 25 && r.RateRPS >= 0.95*benchPacedRate))
+	fmt.Fprintf(tw, "ship (Engine.Do)\t%.0f /s (%d orders)\t\t\n", r.ShipPerSec, r.Ships)
+	fmt.Fprintf(tw, "raw ship transaction\t%.0f /s\t\t\n", r.RawShipPerSec)
+	fmt.Fprintf(tw, "ship_ratio\t%.3fx\tPostgreSQL: >= 0.5x\t%s\n", r.ShipRatio, pgOnly(r.ShipRatio >= 0.5))
+	fmt.Fprintf(tw, "buyer message -> draft\tp50 %.2f ms, p99 %.2f ms (%d messages)\tp99 < 5 ms\t%s\n", r.DraftP50, r.DraftP99, r.Drafts, check(r.DraftP99 < 5))
+	fmt.Fprintf(tw, "peak RSS\t%.0f MB\t< 150 MB\t%s\n", r.RSSMB, check(r.RSSMB < 150))
+	tw.Flush()
+	if len(r.CPUCosts) > 0 {
+		fmt.Fprintln(w, "\nWhere the CPU went in the flat-out Slack phase (share of the whole process's CPU, load generator included; kinds overlap):")
+		for _, c := range r.CPUCosts {
+			fmt.Fprintf(w, "  %5.1f%%  %s\n", c.Percent, c.Function)
+		}
+		fmt.Fprintln(w, "Top functions by cumulative CPU (goroutine roots and HTTP dispatch left out):")
+		for _, c := range r.CPUTop {
+			fmt.Fprintf(w, "  %5.1f%%  %s\n", c.Percent, c.Function)
+		}
+	}
+	if r.CPUProfile != "" {
+		fmt.Fprintf(w, "\nCPU profile: %s — see it with: go tool pprof -top -cum %s\n", r.CPUProfile, r.CPUProfile)
+	}
+}
+
+// benchKinds are the kinds of work a Slack request is made of, each known
+// by a function (or package) on the stack.
+var benchKinds = []struct {
+	label string
+	match func(fn string) bool
+}{
+	{"SQLite library (modernc.org/sqlite: queries, commits, fsync)", prefix("modernc.org/sqlite")},
+	{"PostgreSQL driver (lib/pq)", prefix("github.com/lib/pq.")},
+	{"order lookup: Engine.Do order <id> (read transaction)", exact("github.com/sellerdesk/sellerdesk/core.(*Engine).Do")},
+	{"dedupe of the trigger id: Engine.FirstSeen (a write transaction per command)", exact("github.com/sellerdesk/sellerdesk/core.(*Engine).FirstSeen")},
+	{"database commits (database/sql Tx.Commit)", exact("database/sql.(*Tx).Commit")},
+	{"system calls (network, fsync)", exact("internal/runtime/syscall/linux.Syscall6")},
+	{"answer posted to response_url (slack.PostWebhookCustomHTTPContext)", exact("github.com/slack-go/slack.PostWebhookCustomHTTPContext")},
+	{"card rendering (slackapp render)", exact("github.com/sellerdesk/sellerdesk/adapters/slackapp.(*App).render")},
+	{"signature check (HMAC-SHA256)", exact("github.com/sellerdesk/sellerdesk/adapters/slackapp.verifySignature")},
+	{"garbage collection and allocation", func(fn string) bool { return fn == "runtime.gcBgMarkWorker" || fn == "runtime.mallocgc" }},
+	{"the bench's own clients and fake Slack", prefix("main.(*benchEnv).")},
+}
+
+func prefix(p string) func(string) bool {
+	return func(fn string) bool { return strings.HasPrefix(fn, p) }
+}
+func exact(p string) func(string) bool { return func(fn string) bool { return fn == p } }
+
+// profileCosts reads a CPU profile (gzipped profile.proto, as runtime/pprof
+// writes it) and returns the share of each of benchKinds and the n
+// functions with the most cumulative time, leaving out closures and the
+// frames every request passes through (goroutine roots, the HTTP server's
+// dispatch), which say nothing.
+func profileCosts(data []byte, n int) (kinds, top []cost, err error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, nil, err
+	}
+	type sample struct {
+		locs  []uint64
+		value int64
+	}
+	var (
+		samples []sample
+		strs    []string
+		locFns  = map[uint64][]uint64{} // location → function ids
+		fnName  = map[uint64]int64{}    // function → string index
+	)
+	err = pbFields(raw, func(field int, v uint64, b []byte) error {
+		switch field {
+		case 2: // sample
+			var s sample
+			var values []int64
+			err := pbFields(b, func(f int, v uint64, b []byte) error {
+				switch f {
+				case 1:
+					if b != nil {
+						return pbPacked(b, func(x uint64) { s.locs = append(s.locs, x) })
+					}
+					s.locs = append(s.locs, v)
+				case 2:
+					if b != nil {
+						return pbPacked(b, func(x uint64) { values = append(values, int64(x)) })
+					}
+					values = append(values, int64(v))
+				}
+				return nil
+			})
+			if len(values) > 0 {
+				s.value = values[len(values)-1] // CPU time
+			}
+			samples = append(samples, s)
+			return err
+		case 4: // location
+			var id uint64
+			var fns []uint64
+			err := pbFields(b, func(f int, v uint64, b []byte) error {
+				switch f {
+				case 1:
+					id = v
+				case 4: // line
+					return pbFields(b, func(f int, v uint64, _ []byte) error {
+						if f == 1 {
+							fns = append(fns, v)
+						}
+						return nil
+					})
+				}
+				return nil
+			})
+			locFns[id] = fns
+			return err
+		case 5: // function
+			var id uint64
+			var name int64
+			err := pbFields(b, func(f int, v uint64, _ []byte) error {
+				switch f {
+				case 1:
+					id = v
+				case 2:
+					name = int64(v)
+				}
+				return nil
+			})
+			fnName[id] = name
+			return err
+		case 6: // string table
+			strs = append(strs, string(b))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	cum := map[string]int64{}
+	kindCum := make([]int64, len(benchKinds))
+	var total int64
+	for _, s := range samples {
+		total += s.value
+		seen := map[string]bool{}
+		for _, l := range s.locs {
+			for _, f := range locFns[l] {
+				if i := fnName[f]; i >= 0 && int(i) < len(strs) && !seen[strs[i]] {
+					seen[strs[i]] = true
+					cum[strs[i]] += s.value
+				}
+			}
+		}
+		for k, kind := range benchKinds {
+			for fn := range seen {
+				if kind.match(fn) {
+					kindCum[k] += s.value
+					break
+				}
+			}
+		}
+	}
+	if total == 0 {
+		return nil, nil, nil
+	}
+	share := func(v int64) float64 { return math.Round(1000*float64(v)/float64(total)) / 10 }
+	for k, v := range kindCum {
+		if v > 0 {
+			kinds = append(kinds, cost{Function: benchKinds[k].label, Percent: share(v)})
+		}
+	}
+	skip := func(fn string) bool {
+		switch fn {
+		case "runtime.goexit", "runtime.main", "runtime.mcall", "runtime.systemstack", "runtime.park_m", "runtime.schedule",
+			"net/http.(*conn).serve", "net/http.serverHandler.ServeHTTP", "net/http.HandlerFunc.ServeHTTP", "net/http.(*ServeMux).ServeHTTP":
+			return true
+		}
+		return closureName.MatchString(fn)
+	}
+	for fn, v := range cum {
+		if !skip(fn) {
+			top = append(top, cost{Function: fn, Percent: share(v)})
+		}
+	}
+	byShare := func(a, b cost) int {
+		if c := cmp.Compare(b.Percent, a.Percent); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Function, b.Function)
+	}
+	slices.SortFunc(kinds, byShare)
+	slices.SortFunc(top, byShare)
+	return kinds, top[:min(n, len(top))], nil
+}
+
+// closureName matches function literals: pkg.F.func1, pkg.(*T).M.func2.3.
+var closureName = regexp.MustCompile(`\.func\d+(\.\d+)*$`)
+
+// pbFields calls fn for each field of a protocol buffer message: v for
+// varints, b for length-delimited fields.
+func pbFields(b []byte, fn func(field int, v uint64, b []byte) error) error {
+	for len(b) > 0 {
+		key, n := pbVarint(b)
+		if n == 0 {
+			return errors.New("profile: bad varint")
+		}
+		b = b[n:]
+		field, wire := int(key>>3), key&7
+		switch wire {
+		case 0:
+			v, n := pbVarint(b)
+			if n == 0 {
+				return errors.New("profile: bad varint")
+			}
+			b = b[n:]
+			if err := fn(field, v, nil); err != nil {
+				return err
+			}
+		case 1:
+			if len(b) < 8 {
+				return errors.New("profile: short fixed64")
+			}
+			b = b[8:]
+		case 2:
+			l, n := pbVarint(b)
+			if n == 0 || uint64(len(b)-n) < l {
+				return errors.New("profile: bad length")
+			}
+			b = b[n:]
+			if err := fn(field, 0, b[:l:l]); err != nil {
+				return err
+			}
+			b = b[l:]
+		case 5:
+			if len(b) < 4 {
+				return errors.New("profile: short fixed32")
+			}
+			b = b[4:]
+		default:
+			return fmt.Errorf("profile: wire type %d", wire)
+		}
+	}
+	return nil
+}
+
+func pbPacked(b []byte, fn func(uint64)) error {
+	for len(b) > 0 {
+		v, n := pbVarint(b)
+		if n == 0 {
+			return errors.New("profile: bad packed varint")
+		}
+		fn(v)
+		b = b[n:]
+	}
+	return nil
+}
+
+func pbVarint(b []byte) (uint64, int) {
+	var v uint64
+	for i := 0; i < len(b) && i < 10; i++ {
+		v |= uint64(b[i]&0x7f) << (7 * i)
+		if b[i] < 0x80 {
+			return v, i + 1
+		}
+	}
+	return 0, 0
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// TestBench runs bot bench in-process for a second per phase and checks the
+// JSON is complete and sane. No timing thresholds: the figures depend on
+// the machine.
+func TestBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bot bench takes several seconds")
+	}
+	stores := []struct{ name, url string }{{"sqlite", ""}}
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		stores = append(stores, struct{ name, url string }{"postgres", u})
+	} else {
+		t.Log("PostgreSQL bench skipped: set TEST_DATABASE_URL to run it")
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"bench", "--duration", "1s", "--clients", "4", "--json"}
+			if s.url != "" {
+				args = append(args, "--database", s.url)
+			}
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 0 {
+				t.Fatalf("bot bench exited %d: %s", code, errOut.String())
+			}
+			var fields map[string]any
+			if err := json.Unmarshal(out.Bytes(), &fields); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
+			}
+			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
+				if _, ok := fields[k]; !ok {
+					t.Errorf("JSON has no %q: %s", k, out.String())
+				}
+			}
+			var r benchResult
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Store != s.name || r.Duration != "1s" {
+				t.Errorf("store %q, duration %q; want %s, 1s", r.Store, r.Duration, s.name)
+			}
+			checks := []struct {
+				what string
+				ok   bool
+			}{
+				{"requests > 0", r.Requests > 0},
+				{"lookup_ratio > 0", r.LookupRatio > 0},
+				{"ship_ratio > 0", r.ShipRatio > 0},
+				{"p50_ms > 0", r.P50 > 0},
+				{"p99_ms >= p50_ms", r.P99 >= r.P50},
+				{"max_p99_ms >= max_p50_ms", r.MaxP99 >= r.MaxP50},
+				{"drafts > 0", r.Drafts > 0},
+				{"draft_p99_ms >= draft_p50_ms > 0", r.DraftP50 > 0 && r.DraftP99 >= r.DraftP50},
+				{"rss_mb > 0", r.RSSMB > 0},
+			}
+			for _, c := range checks {
+				if !c.ok {
+					t.Errorf("want %s: %s", c.what, out.String())
+				}
+			}
+			if bytes.Contains(errOut.Bytes(), []byte("xoxb-bench")) {
+				t.Errorf("the bot token reached the log: %s", errOut.String())
+			}
+		})
+	}
+}
+
+// TestBenchFlags refuses bad flags with exit 2 and a clear message.
+func TestBenchFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "--database", "mysql://x"},
+		{"bench", "--duration", "1ms"},
+		{"bench", "--clients", "0"},
+		{"bench", "extra"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 2 || errOut.Len() == 0 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut.String())
+		}
+	}
+}
