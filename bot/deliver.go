@@ -43,7 +43,9 @@ func (m *Main) deliverLoop(ctx context.Context, s core.Sink) {
 		if wait <= 0 {
 			continue // a full batch went: more may be waiting
 		}
-		t := time.NewTimer(wait)
+		// Look again at least every 10 s: a wait may be another replica's
+		// lease, and that replica may have died.
+		t := time.NewTimer(min(wait, 10*time.Second))
 		select {
 		case <-ctx.Done():
 			t.Stop()

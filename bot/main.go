@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,8 +17,10 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -89,9 +92,11 @@ type Main struct {
 	draftWake chan struct{}
 	drafter   core.Drafter
 	help      *web.Server
-	slack     *slackapp.App
-	discord   *discordapp.App
-	sinks     []core.Sink // where the outbox goes (chat adapters); Run delivers to each
+	// healthLogged is when /healthz last logged a failure (unix ns).
+	healthLogged atomic.Int64
+	slack        *slackapp.App
+	discord      *discordapp.App
+	sinks        []core.Sink // where the outbox goes (chat adapters); Run delivers to each
 }
 
 // run is main without the process: it returns the exit status.
@@ -133,6 +138,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	m.Log = newLogger(m.Config.Log, stderr)
 	if err := m.Open(ctx, cmd == "migrate"); err != nil {
+		if cmd == "console" && slices.Contains(args, "--json") {
+			// Scripts parse stdout: a store that can't be opened is an answer too.
+			enc := json.NewEncoder(stdout)
+			_ = enc.Encode(map[string]any{"ok": false, "error": map[string]any{"code": core.ErrorCode(err), "message": core.ErrorMessage(err)}})
+		}
 		fmt.Fprintln(stderr, "sellerdesk:", core.ErrorMessage(err))
 		if core.ErrorCode(err) == core.Internal {
 			m.Log.Error("open", "err", err)
@@ -566,7 +576,11 @@ func (m *Main) Handler() http.Handler {
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := m.Engine.Ping(ctx); err != nil {
-			m.Log.Warn("health check", "err", err)
+			// One line per outage minute, not one per probe.
+			if now := time.Now(); now.Sub(time.Unix(0, m.healthLogged.Load())) > time.Minute {
+				m.healthLogged.Store(now.UnixNano())
+				m.Log.Warn("health check", "err", err)
+			}
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "database unavailable")
 			return
