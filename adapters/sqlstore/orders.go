@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,8 +29,10 @@ var orderTypes = []string{"text", "text", "text", "text", "timestamptz", "timest
 	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint"}
 
 var (
-	sqlOrder          = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ?`)
-	sqlOrderLock      = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ? FOR UPDATE`)
+	// Order: the order and all its children in one statement.
+	sqlOrderFull      = preparedPG(orderWithChildren(postgresDialect, false))
+	sqlOrderFullLock  = preparedPG(orderWithChildren(postgresDialect, true))
+	sqlOrderFullLite  = preparedSQLite(orderWithChildren(sqliteDialect, false))
 	sqlOrdersByID     = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ANY(?)`)
 	sqlOrdersByIDLock = prepared(`SELECT ` + orderCols + ` FROM orders WHERE id = ANY(?) ORDER BY id FOR UPDATE`)
 
@@ -111,28 +114,244 @@ func scanOrders(rows *sql.Rows) ([]core.Order, error) {
 
 // Order returns one order with its children; inside Update its row stays
 // locked until the transaction ends.
+//
+// It is one statement (see orderWithChildren): the order row and its
+// children as JSON, so a lookup costs one round trip and reads one
+// consistent snapshot whatever the isolation level.
 func (t *Tx) Order(ctx context.Context, id string) (*core.Order, error) {
-	s := sqlOrder
+	s := t.db.dialect.pick(sqlOrderFull, sqlOrderFullLite)
 	if t.write {
-		s = sqlOrderLock
+		s = t.db.dialect.pick(sqlOrderFullLock, sqlOrderFullLite)
 	}
-	rows, err := t.query(ctx, s, id)
+	o, seen, err := t.orderFull(ctx, s, id)
+	if err == nil && o != nil && seen != o.Version {
+		// PostgreSQL, Update: FOR UPDATE waited for another transaction
+		// that changed this order, and returned the row it committed, but
+		// the children were read in the statement's older snapshot. The
+		// lock is ours now: read again, in a new snapshot.
+		o, _, err = t.orderFull(ctx, s, id)
+	}
 	if err != nil {
 		return nil, t.fail(err, "read an order")
 	}
-	orders, err := scanOrders(rows)
-	if err != nil {
-		return nil, t.fail(err, "read an order")
-	}
-	if len(orders) == 0 {
+	if o == nil {
 		return nil, core.FieldErrorf(core.NotFound, "order_id", "No order %s — check the order id", id)
-	}
-	o := &orders[0]
-	if err := t.children(ctx, []*core.Order{o}); err != nil {
-		return nil, err
 	}
 	t.remember(o)
 	return o, nil
+}
+
+// orderFull runs an orderWithChildren statement. seen is the order's
+// version in the statement's snapshot (its Version but for the case Order
+// retries); o is nil when there is no such order.
+func (t *Tx) orderFull(ctx context.Context, s *stmtDef, id string) (o *core.Order, seen int64, err error) {
+	rows, err := t.query(ctx, s, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, 0, rows.Err()
+	}
+	o = &core.Order{}
+	var items, ships, rets, refs sql.RawBytes
+	dest := append(orderDest(o), &seen, &items, &ships, &rets, &refs)
+	if err := rows.Scan(dest...); err != nil {
+		return nil, 0, err
+	}
+	if err := decodeChildren(o, items, ships, rets, refs); err != nil {
+		return nil, 0, err
+	}
+	return o, seen, rows.Close()
+}
+
+// orderWithChildren is the text of Order's statement: the orders columns,
+// the order's version as the statement's snapshot has it, then one JSON
+// array of objects per child table, ordered as children() orders them
+// (NULL, or [] on SQLite, when there are none). Times inside the JSON are
+// microseconds since 1970 on both databases, so they keep their precision.
+func orderWithChildren(d dialect, lock bool) string {
+	var agg, obj, us, lockClause string
+	if d == postgresDialect {
+		agg, obj = "json_agg", "json_build_object"
+		// extract returns numeric on PostgreSQL 14 and later: exact.
+		us = "(extract(epoch from %s) * 1000000)::bigint"
+		if lock {
+			lockClause = " FOR UPDATE OF o"
+		}
+	} else {
+		agg, obj, us = "json_group_array", "json_object", "%s" // already microseconds
+	}
+	t := func(col string) string { return fmt.Sprintf(us, col) }
+	child := func(table, order string, fields ...string) string {
+		return `(SELECT ` + agg + `(` + obj + `(` + strings.Join(fields, ", ") + `) ORDER BY ` + order +
+			`) FROM ` + table + ` WHERE order_id = o.id)`
+	}
+	return `SELECT ` + orderCols + `,
+	(SELECT v.version FROM orders v WHERE v.id = o.id),
+	` + child("order_items", "line_no, order_item_id",
+		`'i', order_item_id`, `'s', sku`, `'t', title`, `'q', quantity`, `'sh', shipped`,
+		`'p', price`, `'tx', tax`, `'sp', shipping`, `'d', discount`) + `,
+	` + child("shipments", "ship_date, created_at, id",
+		`'i', id`, `'c', carrier`, `'cn', carrier_name`, `'tr', tracking`, `'sd', `+t("ship_date"), `'m', method`,
+		`'l', late`, `'v', valid_tracking`, `'ca', `+t("created_at"), `'cb', created_by`, `'ln', lines`) + `,
+	` + child("returns", "requested_at, id",
+		`'i', id`, `'s', status`, `'it', items`, `'r', reason`, `'rr', reject_reason`, `'ra', `+t("requested_at"),
+		`'da', `+t("decided_at"), `'rc', `+t("received_at"), `'rb', `+t("refund_by")) + `,
+	` + child("refunds", "created_at, id",
+		`'i', id`, `'rt', return_id`, `'a', amount`, `'r', reason`, `'ca', `+t("created_at"), `'cb', created_by`) + `
+	FROM orders o WHERE o.id = ?` + lockClause
+}
+
+// pick is the PostgreSQL or SQLite statement of a pair.
+func (d dialect) pick(pg, lite *stmtDef) *stmtDef {
+	if d == postgresDialect {
+		return pg
+	}
+	return lite
+}
+
+// The children as orderWithChildren spells them.
+type (
+	itemJSON struct {
+		ID       string `json:"i"`
+		SKU      string `json:"s"`
+		Title    string `json:"t"`
+		Quantity int    `json:"q"`
+		Shipped  int    `json:"sh"`
+		Price    int64  `json:"p"`
+		Tax      int64  `json:"tx"`
+		Shipping int64  `json:"sp"`
+		Discount int64  `json:"d"`
+	}
+	shipmentJSON struct {
+		ID            string   `json:"i"`
+		Carrier       string   `json:"c"`
+		CarrierName   string   `json:"cn"`
+		Tracking      string   `json:"tr"`
+		ShipDate      int64    `json:"sd"`
+		Method        string   `json:"m"`
+		Late          jsonBool `json:"l"`
+		ValidTracking jsonBool `json:"v"`
+		CreatedAt     int64    `json:"ca"`
+		CreatedBy     string   `json:"cb"`
+		Lines         string   `json:"ln"`
+	}
+	returnJSON struct {
+		ID           string `json:"i"`
+		Status       string `json:"s"`
+		Items        string `json:"it"`
+		Reason       string `json:"r"`
+		RejectReason string `json:"rr"`
+		RequestedAt  int64  `json:"ra"`
+		DecidedAt    *int64 `json:"da"`
+		ReceivedAt   *int64 `json:"rc"`
+		RefundBy     *int64 `json:"rb"`
+	}
+	refundJSON struct {
+		ID        string `json:"i"`
+		ReturnID  string `json:"rt"`
+		Amount    int64  `json:"a"`
+		Reason    string `json:"r"`
+		CreatedAt int64  `json:"ca"`
+		CreatedBy string `json:"cb"`
+	}
+)
+
+// jsonBool is a boolean column in JSON: true/false on PostgreSQL, 1/0 on SQLite.
+type jsonBool bool
+
+func (b *jsonBool) UnmarshalJSON(v []byte) error {
+	switch string(v) {
+	case "true", "1":
+		*b = true
+	case "false", "0", "null":
+		*b = false
+	default:
+		return fmt.Errorf("sqlstore: %q is not a boolean", v)
+	}
+	return nil
+}
+
+func usTime(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func usTimePtr(us *int64) *time.Time {
+	if us == nil {
+		return nil
+	}
+	t := usTime(*us)
+	return &t
+}
+
+// decodeChildren fills o's children from orderWithChildren's JSON columns.
+// A child list stays nil when there are none, as children() leaves it.
+func decodeChildren(o *core.Order, items, ships, rets, refs []byte) error {
+	decode := func(what string, b []byte, v any) error {
+		if len(b) == 0 {
+			return nil // NULL: no rows (PostgreSQL)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			return fmt.Errorf("order %s: %s: %w", o.ID, what, err)
+		}
+		return nil
+	}
+	var (
+		is  []itemJSON
+		ss  []shipmentJSON
+		rs  []returnJSON
+		fs  []refundJSON
+		err error
+	)
+	err = errors.Join(decode("items", items, &is), decode("shipments", ships, &ss),
+		decode("returns", rets, &rs), decode("refunds", refs, &fs))
+	if err != nil {
+		return err
+	}
+	if len(is) > 0 {
+		o.Items = make([]core.Item, len(is))
+		for i, x := range is {
+			o.Items[i] = core.Item{OrderItemID: x.ID, SKU: x.SKU, Title: x.Title, Quantity: x.Quantity, Shipped: x.Shipped,
+				Price: x.Price, Tax: x.Tax, Shipping: x.Shipping, Discount: x.Discount}
+		}
+	}
+	if len(ss) > 0 {
+		o.Shipments = make([]core.Shipment, len(ss))
+		for i, x := range ss {
+			s := core.Shipment{ID: x.ID, Carrier: core.Carrier(x.Carrier), CarrierName: x.CarrierName, Tracking: x.Tracking,
+				ShipDate: usTime(x.ShipDate), Method: x.Method, Late: bool(x.Late), ValidTracking: bool(x.ValidTracking),
+				CreatedAt: usTime(x.CreatedAt), CreatedBy: x.CreatedBy}
+			if err := json.Unmarshal([]byte(x.Lines), &s.Lines); err != nil {
+				return fmt.Errorf("shipment %s: lines: %w", s.ID, err)
+			}
+			if len(s.Lines) == 0 {
+				s.Lines = nil
+			}
+			o.Shipments[i] = s
+		}
+	}
+	if len(rs) > 0 {
+		o.Returns = make([]core.Return, len(rs))
+		for i, x := range rs {
+			r := core.Return{ID: x.ID, OrderID: o.ID, Status: core.ReturnStatus(x.Status), Reason: x.Reason,
+				RejectReason: x.RejectReason, RequestedAt: usTime(x.RequestedAt), DecidedAt: usTimePtr(x.DecidedAt),
+				ReceivedAt: usTimePtr(x.ReceivedAt), RefundBy: usTimePtr(x.RefundBy)}
+			if err := json.Unmarshal([]byte(x.Items), &r.Items); err != nil {
+				return fmt.Errorf("return %s: items: %w", r.ID, err)
+			}
+			if len(r.Items) == 0 {
+				r.Items = nil
+			}
+			o.Returns[i] = r
+		}
+	}
+	if len(fs) > 0 {
+		o.Refunds = make([]core.Refund, len(fs))
+		for i, x := range fs {
+			o.Refunds[i] = core.Refund{ID: x.ID, OrderID: o.ID, ReturnID: x.ReturnID, Amount: x.Amount, Reason: x.Reason,
+				CreatedAt: usTime(x.CreatedAt), CreatedBy: x.CreatedBy}
+		}
+	}
+	return nil
 }
 
 // OrdersByID returns the orders among ids that exist, locked inside Update.

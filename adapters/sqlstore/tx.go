@@ -23,6 +23,8 @@ type stmtDef struct {
 	text   string
 	idx    int
 	pgOnly bool // PostgreSQL syntax (arrays): not prepared on SQLite
+	// liteOnly: SQLite syntax (JSON1 functions): not prepared on PostgreSQL
+	liteOnly bool
 }
 
 var registry []*stmtDef
@@ -39,12 +41,18 @@ func preparedPG(text string) *stmtDef {
 	return s
 }
 
+func preparedSQLite(text string) *stmtDef {
+	s := prepared(text)
+	s.liteOnly = true
+	return s
+}
+
 // prepare prepares the registry on each pool.
 func (db *DB) prepare(ctx context.Context) error {
 	prep := func(p *sqlx.DB) ([]*sqlx.Stmt, error) {
 		out := make([]*sqlx.Stmt, len(registry))
 		for i, s := range registry {
-			if s.pgOnly && db.dialect != postgresDialect {
+			if (s.pgOnly && db.dialect != postgresDialect) || (s.liteOnly && db.dialect != sqliteDialect) {
 				continue
 			}
 			st, err := p.PreparexContext(ctx, db.dialect.adapt(s.text))

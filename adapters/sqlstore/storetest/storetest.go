@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("first_seen", func(t *testing.T) { testFirstSeen(t, open) })
 	t.Run("chat_refs", func(t *testing.T) { testChatRefs(t, open) })
 	t.Run("concurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("order_read_after_lock_wait", func(t *testing.T) { testOrderAfterLockWait(t, open) })
 	t.Run("conversations", func(t *testing.T) { testConversations(t, open) })
 	t.Run("conversation_conflicts", func(t *testing.T) { testConversationConflicts(t, open) })
 	t.Run("conversation_queries", func(t *testing.T) { testConversationQueries(t, open) })
@@ -982,5 +983,64 @@ func walk(path string, a, b reflect.Value, out *[]string) {
 		if !reflect.DeepEqual(a.Interface(), b.Interface()) {
 			report(a.Interface(), b.Interface())
 		}
+	}
+}
+
+// testOrderAfterLockWait: an Update that waits for another to release an
+// order reads that order as the other committed it, children included
+// (PostgreSQL's FOR UPDATE returns the new row; the children must not come
+// from the older snapshot the statement started with).
+func testOrderAfterLockWait(t *testing.T, open func(t *testing.T) core.Store) {
+	e := newEnv(t, open)
+	e.save(newOrder("W-1", t0))
+	locked := make(chan struct{})
+	release := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- e.update(func(tx core.Tx) error {
+			o, err := tx.Order(e.ctx, "W-1")
+			if err != nil {
+				close(locked)
+				return err
+			}
+			close(locked)
+			<-release
+			o.Items[0].Shipped = 1
+			o.Shipments = append(o.Shipments, core.Shipment{ID: "W-1-S1", Carrier: core.UPS, Tracking: "1Z999AA10123456784",
+				ShipDate: t0, Lines: []core.ShipmentLine{{OrderItemID: "W-1-1", SKU: "SKU-A", Quantity: 1}}, CreatedAt: t0})
+			return tx.SaveOrders(e.ctx, []*core.Order{o})
+		})
+	}()
+	<-locked
+	type read struct {
+		o   *core.Order
+		err error
+	}
+	second := make(chan read, 1)
+	go func() {
+		var r read
+		r.err = e.update(func(tx core.Tx) error {
+			var err error
+			r.o, err = tx.Order(e.ctx, "W-1")
+			return err
+		})
+		second <- r
+	}()
+	time.Sleep(200 * time.Millisecond) // let the second Update wait for the lock
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("first Update: %v", err)
+	}
+	r := <-second
+	if r.err != nil {
+		if core.ErrorCode(r.err) == core.Conflict {
+			return // a store may refuse instead; it must not read half of each
+		}
+		t.Fatalf("second Update: %v", r.err)
+	}
+	want := e.order("W-1")
+	e.mustEqual("order read after waiting for its lock", want, r.o)
+	if len(r.o.Shipments) != 1 || r.o.Items[0].Shipped != 1 {
+		t.Fatalf("read the order without the committed shipment: %+v", r.o)
 	}
 }
