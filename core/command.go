@@ -212,6 +212,12 @@ func (c RequestReturn) String() string {
 	for _, it := range c.Items {
 		parts = append(parts, fmt.Sprintf("%s:%d", quoteWord(it.SKU), it.Quantity))
 	}
+	// A reason whose first word reads as SKU:qty (or is "--") is marked off.
+	if words, err := Tokenize(quoteWord(c.Reason)); err == nil && len(words) > 0 {
+		if _, isItem, err := parseItemQty(words[0]); isItem || err != nil || words[0] == "--" {
+			parts = append(parts, "--")
+		}
+	}
 	return joinWords(append(parts, quoteWord(c.Reason))...)
 }
 func (c ListReturns) String() string {
@@ -723,6 +729,10 @@ func parseReturn(args []string) (Command, error) {
 	}
 	i := 1
 	for ; i < len(args); i++ {
+		if args[i] == "--" { // ends the items: a reason that looks like SKU:qty follows
+			i++
+			break
+		}
 		it, ok, err := parseItemQty(args[i])
 		if err != nil {
 			return nil, err
