@@ -432,7 +432,7 @@ func (e *Engine) sweepConversations(ctx context.Context, now time.Time) (reminde
 			case left > 0 && due > c.RemindersSent:
 				c.RemindersSent = due
 				reminded++
-				ev = &Event{Kind: EventReminder, Text: fmt.Sprintf("%s: %s left to answer the buyer (deadline %s).", c.ID, roundLeft(left), e.policy.stamp(*c.Deadline))}
+				ev = &Event{Kind: EventReminder, Text: fmt.Sprintf("%s: %s left to answer the buyer (deadline %s).", c.ID, strings.TrimPrefix(Until(*c.Deadline, now), "in "), e.policy.stamp(*c.Deadline))}
 			default:
 				return nil
 			}
@@ -455,11 +455,4 @@ func (e *Engine) firstReminder() time.Duration {
 		return 0
 	}
 	return e.policy.ReminderPoints[0]
-}
-
-func roundLeft(d time.Duration) string {
-	if d >= time.Hour {
-		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dm", int(d.Minutes()))
 }

@@ -27,28 +27,6 @@ func (r Renderer) day(t time.Time) string { return t.In(r.loc()).Format("2006-01
 
 func (r Renderer) stamp(t time.Time) string { return t.In(r.loc()).Format("2006-01-02 15:04") }
 
-// until says how long until t in words: "in 1d 4h", "3h ago".
-func until(t, now time.Time) string {
-	d := t.Sub(now)
-	suffix := ""
-	if d < 0 {
-		d, suffix = -d, " ago"
-	}
-	var s string
-	switch {
-	case d >= 48*time.Hour:
-		s = fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
-	case d >= time.Hour:
-		s = fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		s = fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	if suffix == "" {
-		return "in " + s
-	}
-	return s + suffix
-}
-
 // Result writes one result.
 func (r Renderer) Result(w io.Writer, res *core.Result) {
 	if res.Preview != nil && res.DryRun {
@@ -116,7 +94,7 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 	fmt.Fprintf(w, "Order %s  [%s]  %s\n", o.ID, status, fulfilment(o.Fulfillment))
 	fmt.Fprintf(w, "  Purchased %s", r.stamp(o.PurchaseDate))
 	if o.Open() && o.Fulfillment == core.Merchant {
-		fmt.Fprintf(w, "   Ship by %s (%s)", r.day(o.ShipBy), until(o.ShipBy, now))
+		fmt.Fprintf(w, "   Ship by %s (%s)", r.day(o.ShipBy), core.Until(o.ShipBy, now))
 	} else {
 		fmt.Fprintf(w, "   Ship by %s", r.day(o.ShipBy))
 	}
@@ -130,7 +108,7 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  SKU\tQty\tShipped\tPaid\tProduct")
 	for _, it := range o.Items {
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", it.SKU, it.Quantity, it.Shipped, core.FormatAmount(it.Paid(), o.Currency), clip(it.Title, 40))
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", it.SKU, it.Quantity, it.Shipped, core.FormatAmount(it.Paid(), o.Currency), core.Clip(it.Title, 40))
 	}
 	tw.Flush()
 	for _, s := range o.Shipments {
@@ -192,7 +170,7 @@ func (r Renderer) Orders(w io.Writer, orders []core.Order, page *core.Page) {
 		}
 		shipBy := r.day(o.ShipBy)
 		if o.Open() && o.Fulfillment == core.Merchant {
-			shipBy += " " + until(o.ShipBy, now)
+			shipBy += " " + core.Until(o.ShipBy, now)
 		}
 		total, _ := o.Units()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", o.ID, status, r.day(o.PurchaseDate), shipBy, total, core.FormatAmount(o.Paid(), o.Currency))
@@ -216,7 +194,7 @@ func (r Renderer) Returns(w io.Writer, rs []core.Return) {
 		if rt.RefundBy != nil && rt.Status == core.ReturnReceived {
 			status += ", refund by " + r.day(*rt.RefundBy)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.ID, rt.OrderID, status, r.day(rt.RequestedAt), core.DescribeItems(rt.Items), clip(rt.Reason, 40))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.ID, rt.OrderID, status, r.day(rt.RequestedAt), core.DescribeItems(rt.Items), core.Clip(rt.Reason, 40))
 	}
 	tw.Flush()
 }
@@ -264,14 +242,6 @@ func (r Renderer) Audit(w io.Writer, entries []core.AuditEntry) {
 	tw.Flush()
 }
 
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -300,7 +270,7 @@ func (r Renderer) Inbox(w io.Writer, list []core.Conversation) {
 	for _, c := range list {
 		by := "-"
 		if c.Deadline != nil {
-			by = r.stamp(*c.Deadline) + " (" + until(*c.Deadline, now) + ")"
+			by = r.stamp(*c.Deadline) + " (" + core.Until(*c.Deadline, now) + ")"
 			if !c.Deadline.After(now) {
 				by += " OVERDUE"
 			}
@@ -316,7 +286,7 @@ func (r Renderer) Inbox(w io.Writer, list []core.Conversation) {
 		if n := len(c.Messages); n > 0 {
 			last = strings.ReplaceAll(c.Messages[n-1].Text, "\n", " ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, orDash(c.OrderID), by, draft, clip(last, 50))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, orDash(c.OrderID), by, draft, core.Clip(last, 50))
 	}
 	tw.Flush()
 }
@@ -342,7 +312,7 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 	}
 	fmt.Fprintln(w)
 	if c.Deadline != nil {
-		fmt.Fprintf(w, "  Answer by %s (%s)\n", r.stamp(*c.Deadline), until(*c.Deadline, r.now()))
+		fmt.Fprintf(w, "  Answer by %s (%s)\n", r.stamp(*c.Deadline), core.Until(*c.Deadline, r.now()))
 	}
 	for _, m := range c.Messages {
 		who := "buyer"

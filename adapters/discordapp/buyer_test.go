@@ -58,7 +58,7 @@ func TestBuyerMessageToDraftToReply(t *testing.T) {
 	conv, _, _ := h.engine.Conversation(ctx, convID)
 	body := string(posts[0].Body)
 	if conv.Draft == nil || !strings.Contains(body, firstLine(conv.Draft.Text)) || !strings.Contains(body, "supposed to ship") || !strings.Contains(body, orderA) {
-		t.Fatalf("staff post %s, want the buyer's text, the order and the draft", clip(body, 800))
+		t.Fatalf("staff post %s, want the buyer's text, the order and the draft", core.Clip(body, 800))
 	}
 	if ids := customIDs(posts[0].JSON()); !has(ids, "send:"+convID) || !has(ids, "edit:"+convID) || !has(ids, "redraft:"+convID) || !has(ids, "noreply:"+convID) {
 		t.Fatalf("staff buttons %v", ids)
@@ -88,14 +88,14 @@ func TestBuyerMessageToDraftToReply(t *testing.T) {
 	ref, _ := last["message_reference"].(map[string]any)
 	conv, _, _ = h.engine.Conversation(ctx, convID)
 	staffText := conv.Messages[len(conv.Messages)-1].Text
-	if ref["message_id"] != "BM2" || last["content"] != clip(staffText, 2000) {
+	if ref["message_id"] != "BM2" || last["content"] != core.Clip(staffText, 2000) {
 		t.Fatalf("reply in the help channel %v, want the sent draft under BM2", last)
 	}
 }
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
-	return clip(line, 40)
+	return core.Clip(line, 40)
 }
 
 func TestStaffAndBotsAreNotBuyers(t *testing.T) {

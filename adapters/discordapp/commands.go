@@ -80,7 +80,7 @@ func Commands() []*discordgo.ApplicationCommand {
 	for _, name := range commands {
 		h := core.HelpFor(name)
 		desk.Options = append(desk.Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: name, Description: clip(h.Summary, 100), Options: opts[name]})
+			Name: name, Description: core.Clip(h.Summary, 100), Options: opts[name]})
 	}
 	return []*discordgo.ApplicationCommand{desk}
 }
@@ -94,7 +94,7 @@ func modal(id, title string, inputs ...discordgo.TextInput) *discordgo.Interacti
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{in}})
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal,
-		Data: &discordgo.InteractionResponseData{CustomID: id, Title: clip(title, 45), Components: rows}}
+		Data: &discordgo.InteractionResponseData{CustomID: id, Title: core.Clip(title, 45), Components: rows}}
 }
 
 func shipModal(orderID string) *discordgo.InteractionResponse {
@@ -123,7 +123,7 @@ func rejectModal(returnID string) *discordgo.InteractionResponse {
 func editModal(conv *core.Conversation) *discordgo.InteractionResponse {
 	text := ""
 	if conv.Draft != nil {
-		text = clip(conv.Draft.Text, 4000)
+		text = core.Clip(conv.Draft.Text, 4000)
 	}
 	return modal("mreply:"+conv.ID, "Reply in "+conv.ID,
 		discordgo.TextInput{CustomID: "text", Label: "Reply to the buyer", Style: discordgo.TextInputParagraph, Required: true, MaxLength: 4000, Value: text},

@@ -205,8 +205,8 @@ func previewEmbed(p *core.Preview) *discordgo.MessageEmbed {
 		}
 		d.WriteString(mark + " " + h.Text + "\n")
 	}
-	e.Description = clip(d.String(), 4000)
-	e.Fields = []*discordgo.MessageEmbedField{{Name: "Command", Value: "`" + clip(strings.ReplaceAll(p.Command, "`", "'"), 1000) + "`"}}
+	e.Description = core.Clip(d.String(), 4000)
+	e.Fields = []*discordgo.MessageEmbedField{{Name: "Command", Value: "`" + core.Clip(strings.ReplaceAll(p.Command, "`", "'"), 1000) + "`"}}
 	return e
 }
 

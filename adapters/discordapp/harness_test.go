@@ -363,7 +363,7 @@ func (h *harness) assertNoBuyerPII() {
 	for _, s := range texts {
 		for _, pii := range buyerPII {
 			if strings.Contains(s, pii) {
-				h.t.Errorf("buyer personal data %q reached Discord: %s", pii, clip(s, 300))
+				h.t.Errorf("buyer personal data %q reached Discord: %s", pii, core.Clip(s, 300))
 			}
 		}
 	}
@@ -409,4 +409,4 @@ func has(list []string, want string) bool {
 	return false
 }
 
-func dump(v any) string { b, _ := json.Marshal(v); return clip(string(b), 1500) }
+func dump(v any) string { b, _ := json.Marshal(v); return core.Clip(string(b), 1500) }

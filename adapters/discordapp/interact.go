@@ -24,7 +24,7 @@ type reply struct {
 }
 
 func (r reply) data() *discordgo.InteractionResponseData {
-	d := &discordgo.InteractionResponseData{Content: clip(r.content, 2000), Embeds: r.embeds, Components: r.components,
+	d := &discordgo.InteractionResponseData{Content: core.Clip(r.content, 2000), Embeds: r.embeds, Components: r.components,
 		AllowedMentions: &discordgo.MessageAllowedMentions{}}
 	if d.Components == nil {
 		d.Components = []discordgo.MessageComponent{} // an update clears old buttons
@@ -52,7 +52,7 @@ func (a *App) errReply(err error, command string) reply {
 		a.log.Error("discord command failed", "command", command, "err", err)
 	case core.Invalid:
 		if command != "" && command != "help" {
-			msg += "\n```\n" + clip(core.HelpFor(command).String(), 1500) + "```"
+			msg += "\n```\n" + core.Clip(core.HelpFor(command).String(), 1500) + "```"
 		}
 	}
 	return reply{content: msg, ephemeral: true}
@@ -547,7 +547,7 @@ func (a *App) autocomplete(ctx context.Context, i *discordgo.Interaction) *disco
 	typed := strings.ToLower(strings.TrimSpace(fmt.Sprint(focused.Value)))
 	add := func(name, value string) {
 		if len(resp.Data.Choices) < 25 && strings.Contains(strings.ToLower(value), typed) {
-			resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, 100), Value: value})
+			resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: core.Clip(name, 100), Value: value})
 		}
 	}
 	switch focused.Name {
@@ -581,7 +581,7 @@ func (a *App) autocomplete(ctx context.Context, i *discordgo.Interaction) *disco
 			if n > 0 && strings.Contains(strings.ToLower(it.SKU), strings.TrimSuffix(last, ":")) {
 				v := fmt.Sprintf("%s%s:%d", prefix, it.SKU, n)
 				if len(resp.Data.Choices) < 25 {
-					resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(v, 100), Value: v})
+					resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: core.Clip(v, 100), Value: v})
 				}
 			}
 		}

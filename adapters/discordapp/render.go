@@ -30,36 +30,6 @@ func (a *App) loc() *time.Location {
 func (a *App) day(t time.Time) string   { return t.In(a.loc()).Format("2006-01-02") }
 func (a *App) stamp(t time.Time) string { return t.In(a.loc()).Format("Mon 2 Jan 15:04 MST") }
 
-// until says how long until t in words: "in 1d 4h", "3h 10m ago".
-func until(t, now time.Time) string {
-	d := t.Sub(now)
-	ago := d < 0
-	if ago {
-		d = -d
-	}
-	var s string
-	switch {
-	case d >= 48*time.Hour:
-		s = fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
-	case d >= time.Hour:
-		s = fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		s = fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	if ago {
-		return s + " ago"
-	}
-	return "in " + s
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 func statusWord(s core.Status) string {
 	if s == core.Canceled {
 		return "cancelled"
@@ -74,7 +44,7 @@ func (a *App) render(res *core.Result) reply {
 	switch {
 	case name == "help" && res.Help != nil:
 		r.embeds = []*discordgo.MessageEmbed{{Title: "sellerdesk commands", Color: colorInfo,
-			Description: "```\n" + clip(res.Help.String(), 4000) + "```\nType `/desk` and pick a subcommand."}}
+			Description: "```\n" + core.Clip(res.Help.String(), 4000) + "```\nType `/desk` and pick a subcommand."}}
 		r.ephemeral = true
 	case name == "orders":
 		r.embeds, r.components = a.ordersEmbed(res)
@@ -112,7 +82,7 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 		e.Color = colorNeutral
 		d.WriteString("\nPayment not verified yet: nothing can be shipped or cancelled.")
 	case o.Open() && o.Fulfillment == core.Merchant:
-		fmt.Fprintf(&d, "\nShip by **%s** (%s)", a.day(o.ShipBy), until(o.ShipBy, now))
+		fmt.Fprintf(&d, "\nShip by **%s** (%s)", a.day(o.ShipBy), core.Until(o.ShipBy, now))
 		if o.ShipBy.Before(now) {
 			e.Color = colorAlert
 			d.WriteString(" — late")
@@ -127,7 +97,7 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 	e.Description = d.String()
 	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Purchased", Value: a.stamp(o.PurchaseDate), Inline: true})
 	if o.Buyer.Name != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: clip(o.Buyer.Name, 100), Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: core.Clip(o.Buyer.Name, 100), Inline: true})
 	}
 	paid := core.FormatAmount(o.Paid(), o.Currency)
 	if o.Refunded() > 0 {
@@ -141,7 +111,7 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 			line += fmt.Sprintf(" (%d shipped)", it.Shipped)
 		}
 		if it.Title != "" {
-			line += " — " + clip(it.Title, 60)
+			line += " — " + core.Clip(it.Title, 60)
 		}
 		items = append(items, line)
 	}
@@ -167,7 +137,7 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 	}
 	var rets []string
 	for _, r := range o.Returns {
-		line := fmt.Sprintf("`%s` %s: %s — %s", r.ID, r.Status, core.DescribeItems(r.Items), clip(r.Reason, 80))
+		line := fmt.Sprintf("`%s` %s: %s — %s", r.ID, r.Status, core.DescribeItems(r.Items), core.Clip(r.Reason, 80))
 		if r.Status == core.ReturnReceived && r.RefundBy != nil {
 			line += ", refund by " + a.day(*r.RefundBy)
 		}
@@ -176,7 +146,7 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 	addField(e, "Returns", rets)
 	var refunds []string
 	for _, r := range o.Refunds {
-		refunds = append(refunds, fmt.Sprintf("`%s` %s: %s", r.ID, core.FormatAmount(r.Amount, o.Currency), clip(r.Reason, 80)))
+		refunds = append(refunds, fmt.Sprintf("`%s` %s: %s", r.ID, core.FormatAmount(r.Amount, o.Currency), core.Clip(r.Reason, 80)))
 	}
 	addField(e, "Refunds", refunds)
 	return e
@@ -186,7 +156,7 @@ func addField(e *discordgo.MessageEmbed, name string, lines []string) {
 	if len(lines) == 0 {
 		return
 	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: clip(strings.Join(lines, "\n"), 1024)})
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: core.Clip(strings.Join(lines, "\n"), 1024)})
 }
 
 func fulfilment(f core.Fulfillment) string {
@@ -197,7 +167,7 @@ func fulfilment(f core.Fulfillment) string {
 }
 
 func button(label, id string, style discordgo.ButtonStyle) discordgo.Button {
-	return discordgo.Button{Label: clip(label, 80), CustomID: id, Style: style}
+	return discordgo.Button{Label: core.Clip(label, 80), CustomID: id, Style: style}
 }
 
 // orderButtons offers what the actor may do next (core's Actions).
@@ -253,7 +223,7 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 		if o.Status == core.Pending {
 			line = fmt.Sprintf("~~`%s`~~ pending: payment not verified", o.ID)
 		} else if o.Open() && o.Fulfillment == core.Merchant {
-			line += fmt.Sprintf(" · ship by %s (%s)", a.day(o.ShipBy), until(o.ShipBy, now))
+			line += fmt.Sprintf(" · ship by %s (%s)", a.day(o.ShipBy), core.Until(o.ShipBy, now))
 		}
 		total, _ := o.Units()
 		line += fmt.Sprintf(" · %d unit(s) · %s", total, core.FormatAmount(o.Paid(), o.Currency))
@@ -267,7 +237,7 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 	if filter != "" {
 		title += ": " + filter
 	}
-	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: clip(strings.Join(lines, "\n"), 4000)}
+	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: core.Clip(strings.Join(lines, "\n"), 4000)}
 	if len(lines) == 0 {
 		e.Description = "No orders in this list."
 	}
@@ -288,13 +258,13 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 func (a *App) returnsEmbed(rs []core.Return) *discordgo.MessageEmbed {
 	var lines []string
 	for _, r := range rs {
-		line := fmt.Sprintf("`%s` order `%s` %s · %s · %s", r.ID, r.OrderID, r.Status, core.DescribeItems(r.Items), clip(r.Reason, 60))
+		line := fmt.Sprintf("`%s` order `%s` %s · %s · %s", r.ID, r.OrderID, r.Status, core.DescribeItems(r.Items), core.Clip(r.Reason, 60))
 		if r.Status == core.ReturnReceived && r.RefundBy != nil {
 			line += " · refund by " + a.day(*r.RefundBy)
 		}
 		lines = append(lines, line)
 	}
-	e := &discordgo.MessageEmbed{Title: "Returns", Color: colorInfo, Description: clip(strings.Join(lines, "\n"), 4000)}
+	e := &discordgo.MessageEmbed{Title: "Returns", Color: colorInfo, Description: core.Clip(strings.Join(lines, "\n"), 4000)}
 	if len(lines) == 0 {
 		e.Description = "No returns in this list."
 	}
@@ -321,7 +291,7 @@ func stockEmbed(name string, st []core.Stock) *discordgo.MessageEmbed {
 		}
 		lines = append(lines, line)
 	}
-	e.Description = clip(strings.Join(lines, "\n"), 4000)
+	e.Description = core.Clip(strings.Join(lines, "\n"), 4000)
 	if len(lines) == 0 {
 		e.Description = "No SKU is under its low-stock threshold."
 	}
@@ -338,7 +308,7 @@ func healthEmbed(h *core.Health) *discordgo.MessageEmbed {
 		}
 		lines = append(lines, mark+" "+m.String())
 	}
-	e.Description = clip(strings.Join(lines, "\n"), 4000)
+	e.Description = core.Clip(strings.Join(lines, "\n"), 4000)
 	return e
 }
 
@@ -349,9 +319,9 @@ func (a *App) auditEmbed(entries []core.AuditEntry) *discordgo.MessageEmbed {
 		if who == "" {
 			who = en.ActorID
 		}
-		lines = append(lines, fmt.Sprintf("%s · %s (%s, %s) · `%s`", a.stamp(en.At), who, en.Role, en.Source, clip(en.Command, 120)))
+		lines = append(lines, fmt.Sprintf("%s · %s (%s, %s) · `%s`", a.stamp(en.At), who, en.Role, en.Source, core.Clip(en.Command, 120)))
 	}
-	e := &discordgo.MessageEmbed{Title: "Audit log", Color: colorNeutral, Description: clip(strings.Join(lines, "\n"), 4000)}
+	e := &discordgo.MessageEmbed{Title: "Audit log", Color: colorNeutral, Description: core.Clip(strings.Join(lines, "\n"), 4000)}
 	if len(lines) == 0 {
 		e.Description = "No audit entries."
 	}
@@ -368,18 +338,18 @@ func (a *App) inboxEmbed(list []core.Conversation) *discordgo.MessageEmbed {
 			line += " order `" + c.OrderID + "`"
 		}
 		if c.Deadline != nil {
-			line += " · answer by " + a.stamp(*c.Deadline) + " (" + until(*c.Deadline, now) + ")"
+			line += " · answer by " + a.stamp(*c.Deadline) + " (" + core.Until(*c.Deadline, now) + ")"
 			if !c.Deadline.After(now) {
 				line += " **overdue**"
 				e.Color = colorAlert
 			}
 		}
 		if n := len(c.Messages); n > 0 {
-			line += " · " + clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 60)
+			line += " · " + core.Clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 60)
 		}
 		lines = append(lines, line)
 	}
-	e.Description = clip(strings.Join(lines, "\n"), 4000)
+	e.Description = core.Clip(strings.Join(lines, "\n"), 4000)
 	if len(lines) == 0 {
 		e.Description = "Nothing waiting: every buyer has an answer."
 	}
@@ -403,11 +373,11 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 		if m.From == core.FromStaff {
 			who = "Reply by " + m.By
 		}
-		fmt.Fprintf(&d, "**%s** (%s):\n> %s\n", who, a.stamp(m.At), strings.ReplaceAll(clip(m.Text, 1500), "\n", "\n> "))
+		fmt.Fprintf(&d, "**%s** (%s):\n> %s\n", who, a.stamp(m.At), strings.ReplaceAll(core.Clip(m.Text, 1500), "\n", "\n> "))
 	}
-	e.Description = clip(d.String(), 4000)
+	e.Description = core.Clip(d.String(), 4000)
 	if c.BuyerName != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: clip(c.BuyerName, 100), Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: core.Clip(c.BuyerName, 100), Inline: true})
 	}
 	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Channel", Value: c.Channel, Inline: true})
 	switch {
@@ -419,7 +389,7 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Order", Value: "not verified yet"})
 	}
 	if c.Deadline != nil {
-		v := a.stamp(*c.Deadline) + " (" + until(*c.Deadline, now) + ")"
+		v := a.stamp(*c.Deadline) + " (" + core.Until(*c.Deadline, now) + ")"
 		switch left := c.Deadline.Sub(now); {
 		case left <= 0:
 			v += " — **overdue**"
@@ -449,7 +419,7 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 			Description: fmt.Sprintf("This looks like it needs no response (%s).", draft.Intent)})
 	default:
 		de := &discordgo.MessageEmbed{Title: fmt.Sprintf("Draft (%s, %s)", draft.Intent, draft.Language), Color: colorNeutral,
-			Description: clip(draft.Text, 4000)}
+			Description: core.Clip(draft.Text, 4000)}
 		var notes []string
 		if draft.Summary != "" {
 			notes = append(notes, "Summary: "+draft.Summary)
@@ -458,7 +428,7 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 			notes = append(notes, "Note: "+draft.Note)
 		}
 		if len(notes) > 0 {
-			de.Fields = []*discordgo.MessageEmbedField{{Name: "For staff", Value: clip(strings.Join(notes, "\n"), 1024)}}
+			de.Fields = []*discordgo.MessageEmbedField{{Name: "For staff", Value: core.Clip(strings.Join(notes, "\n"), 1024)}}
 		}
 		de.Footer = &discordgo.MessageEmbedFooter{Text: draft.Drafter + " drafter"}
 		embeds = append(embeds, de)
@@ -476,7 +446,7 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 func (a *App) orderLine(o *core.Order) string {
 	s := fmt.Sprintf("`%s` %s", o.ID, statusWord(o.Status))
 	if o.Open() && o.Fulfillment == core.Merchant {
-		s += fmt.Sprintf(" · ship by %s (%s)", a.day(o.ShipBy), until(o.ShipBy, a.now()))
+		s += fmt.Sprintf(" · ship by %s (%s)", a.day(o.ShipBy), core.Until(o.ShipBy, a.now()))
 	}
 	if n := len(o.Shipments); n > 0 {
 		sh := o.Shipments[n-1]

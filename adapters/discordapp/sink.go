@@ -85,7 +85,7 @@ func (a *App) showConversation(ctx context.Context, convID string) error {
 // postAlert posts an event's text (core writes it without personal data)
 // to the staff channel, as a reply to the conversation's message if any.
 func (a *App) postAlert(ctx context.Context, ev core.Event, convID string) error {
-	send := &discordgo.MessageSend{Content: alertIcon(ev.Kind) + " " + clip(ev.Text, 1900), AllowedMentions: &discordgo.MessageAllowedMentions{}}
+	send := &discordgo.MessageSend{Content: alertIcon(ev.Kind) + " " + core.Clip(ev.Text, 1900), AllowedMentions: &discordgo.MessageAllowedMentions{}}
 	if convID != "" {
 		if ref, err := a.chatRef(ctx, convID); err == nil {
 			send.Reference = &discordgo.MessageReference{MessageID: ref.MessageID, ChannelID: ref.Channel, FailIfNotExists: new(false)}
@@ -116,7 +116,7 @@ func (a *App) deliverReply(ctx context.Context, ev core.Event) error {
 			}
 			return err
 		}
-		_, err = a.s.ChannelMessageSendComplex(where.Channel, &discordgo.MessageSend{Content: clip(ev.Text, 2000),
+		_, err = a.s.ChannelMessageSendComplex(where.Channel, &discordgo.MessageSend{Content: core.Clip(ev.Text, 2000),
 			Reference:       &discordgo.MessageReference{MessageID: where.MessageID, ChannelID: where.Channel, FailIfNotExists: new(false)},
 			AllowedMentions: &discordgo.MessageAllowedMentions{}}, discordgo.WithContext(ctx))
 		if err != nil {

@@ -1,12 +1,12 @@
 package slackapp
 
 import (
-	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sellerdesk/sellerdesk/core"
 )
 
 // Block Kit limits this package keeps to.
@@ -54,15 +54,6 @@ func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-// clip shortens s to at most n runes, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 // quote writes text as a mrkdwn block quote.
 func quote(s string) string {
 	lines := strings.Split(escape(s), "\n")
@@ -73,11 +64,11 @@ func quote(s string) string {
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, clip(s, maxSectionText), false, false)
+	return slack.NewTextBlockObject(slack.MarkdownType, core.Clip(s, maxSectionText), false, false)
 }
 
 func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, clip(s, n), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, core.Clip(s, n), true, false)
 }
 
 func section(text string) *slack.SectionBlock {
@@ -128,7 +119,7 @@ func sections(lines []string) []slack.Block {
 		}
 	}
 	for _, l := range lines {
-		l = clip(l, maxSectionText-10)
+		l = core.Clip(l, maxSectionText-10)
 		if b.Len()+len(l)+1 > maxSectionText-10 {
 			flush()
 		}
@@ -148,28 +139,6 @@ func capBlocks(blocks []slack.Block) []slack.Block {
 	}
 	out := append(blocks[:maxBlocks-1:maxBlocks-1], contextText("… more than fits in one message; narrow the list or use page N."))
 	return out
-}
-
-// until says how long until t: "in 1d 4h", "3h 5m ago".
-func until(t, now time.Time) string {
-	d := t.Sub(now)
-	past := d < 0
-	if past {
-		d = -d
-	}
-	var s string
-	switch {
-	case d >= 48*time.Hour:
-		s = fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
-	case d >= time.Hour:
-		s = fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		s = fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	if past {
-		return s + " ago"
-	}
-	return "in " + s
 }
 
 func (a *App) day(t time.Time) string   { return t.In(a.loc()).Format("Mon 2 Jan 2006") }

@@ -84,7 +84,7 @@ func input(blockID, label string, el slack.BlockElement, optional bool, hint str
 func textInput(multiline bool, initial string) *slack.PlainTextInputBlockElement {
 	el := slack.NewPlainTextInputBlockElement(nil, actValue)
 	el.Multiline, el.MaxLength = multiline, maxInputText
-	el.InitialValue = clip(initial, maxInputText)
+	el.InitialValue = core.Clip(initial, maxInputText)
 	return el
 }
 
@@ -138,7 +138,7 @@ func qtyInputs(list []skuQty, verb, hint string) []slack.Block {
 		if s.Title != "" {
 			label += " — " + s.Title
 		}
-		label = fmt.Sprintf("%s (%d to %s)", clip(label, 120), s.Max, verb)
+		label = fmt.Sprintf("%s (%d to %s)", core.Clip(label, 120), s.Max, verb)
 		h := ""
 		if i == 0 {
 			h = hint
@@ -223,7 +223,7 @@ func (a *App) returnForm(o *core.Order, m meta) slack.ModalViewRequest {
 
 func (a *App) rejectForm(r *core.Return, m meta) slack.ModalViewRequest {
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Return %s* of order %s · %s: %s", r.ID, r.OrderID, escape(core.DescribeItems(r.Items)), escape(clip(r.Reason, 500)))),
+		section(fmt.Sprintf("*Return %s* of order %s · %s: %s", r.ID, r.OrderID, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 500)))),
 		input(blkReason, "Reason (the buyer will see it)", textInput(true, ""), false, ""),
 	}
 	return modal(cbFormPrefix+"reject", "Reject return", "Review", m, blocks)
@@ -233,7 +233,7 @@ func (a *App) rejectForm(r *core.Return, m meta) slack.ModalViewRequest {
 func (a *App) editForm(c *core.Conversation, m meta) slack.ModalViewRequest {
 	var blocks []slack.Block
 	for _, msg := range lastN(c.Waiting(), 2) {
-		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(msg.At), quote(clip(msg.Text, 1500)))))
+		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(msg.Text, 1500)))))
 	}
 	draft := ""
 	if c.Draft != nil && !c.NeedsDraft() && c.Draft.NeedsResponse {
@@ -260,7 +260,7 @@ func confirmView(p *core.Preview, m meta) slack.ModalViewRequest {
 	for _, h := range p.Health {
 		blocks = append(blocks, contextText(healthMark(h)+" "+escape(h.Text)))
 	}
-	blocks = append(blocks, contextText("`"+escape(clip(p.Command, 500))+"`"))
+	blocks = append(blocks, contextText("`"+escape(core.Clip(p.Command, 500))+"`"))
 	return modal(cbConfirm, "Check and confirm", "Confirm", m, blocks)
 }
 

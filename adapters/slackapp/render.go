@@ -178,7 +178,7 @@ func (a *App) shipByText(o *core.Order) string {
 	s := a.day(o.ShipBy)
 	if o.Open() && o.Fulfillment == core.Merchant {
 		now := a.now()
-		s += " (" + until(o.ShipBy, now) + ")"
+		s += " (" + core.Until(o.ShipBy, now) + ")"
 		if o.ShipBy.Before(now) {
 			s += " :warning: late"
 		}
@@ -214,7 +214,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 	for _, it := range o.Items {
 		line := fmt.Sprintf("• %d× `%s`", it.Quantity, escape(it.SKU))
 		if it.Title != "" {
-			line += " — " + escape(clip(it.Title, 80))
+			line += " — " + escape(core.Clip(it.Title, 80))
 		}
 		if it.Shipped > 0 {
 			line += fmt.Sprintf(" · %d shipped", it.Shipped)
@@ -240,9 +240,9 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		more = append(more, "• Delivered "+a.day(*o.DeliveredAt))
 	}
 	for _, r := range o.Returns {
-		line := fmt.Sprintf("• Return `%s` %s of %s: %s", r.ID, r.Status, escape(core.DescribeItems(r.Items)), escape(clip(r.Reason, 200)))
+		line := fmt.Sprintf("• Return `%s` %s of %s: %s", r.ID, r.Status, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 200)))
 		if r.RejectReason != "" {
-			line += " — rejected: " + escape(clip(r.RejectReason, 200))
+			line += " — rejected: " + escape(core.Clip(r.RejectReason, 200))
 		}
 		if r.Status == core.ReturnReceived && r.RefundBy != nil {
 			line += " — refund by " + a.day(*r.RefundBy)
@@ -250,7 +250,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		more = append(more, line)
 	}
 	for _, f := range o.Refunds {
-		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", f.ID, core.FormatAmount(f.Amount, o.Currency), escape(clip(f.Reason, 200))))
+		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", f.ID, core.FormatAmount(f.Amount, o.Currency), escape(core.Clip(f.Reason, 200))))
 	}
 	blocks = append(blocks, sections(more)...)
 	if o.Status == core.Pending {
@@ -380,7 +380,7 @@ func (a *App) inboxList(list []core.Conversation, filter string, page int) []sla
 			line += " · order " + c.OrderID
 		}
 		if c.Deadline != nil {
-			line += " · answer by " + a.stamp(*c.Deadline) + " (" + until(*c.Deadline, now) + ")"
+			line += " · answer by " + a.stamp(*c.Deadline) + " (" + core.Until(*c.Deadline, now) + ")"
 			if !c.Deadline.After(now) {
 				line += " :rotating_light: overdue"
 			}
@@ -394,7 +394,7 @@ func (a *App) inboxList(list []core.Conversation, filter string, page int) []sla
 			line += " · drafting…"
 		}
 		if n := len(c.Messages); n > 0 {
-			line += "\n" + quote(clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 150))
+			line += "\n" + quote(core.Clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 150))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actConvShow, c.ID, "Show", ""))))
 	}
@@ -414,7 +414,7 @@ func (a *App) returnList(rs []core.Return) []slack.Block {
 	}
 	lines := []string{"*Returns*"}
 	for _, r := range rs {
-		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", r.ID, r.OrderID, r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(clip(r.Reason, 100)))
+		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", r.ID, r.OrderID, r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 100)))
 		if r.Status == core.ReturnReceived && r.RefundBy != nil {
 			line += " · refund by " + a.day(*r.RefundBy)
 		}
@@ -429,7 +429,7 @@ func (a *App) auditList(entries []core.AuditEntry) []slack.Block {
 	}
 	lines := []string{"*Audit log*, newest first"}
 	for _, e := range entries {
-		lines = append(lines, fmt.Sprintf("• %s · %s (%s, %s) · `%s`", a.stamp(e.At), escape(orDash(e.Actor)), e.Role, e.Source, escape(clip(e.Command, 300))))
+		lines = append(lines, fmt.Sprintf("• %s · %s (%s, %s) · `%s`", a.stamp(e.At), escape(orDash(e.Actor)), e.Role, e.Source, escape(core.Clip(e.Command, 300))))
 	}
 	return sections(lines)
 }
@@ -489,15 +489,15 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 		shown = shown[len(shown)-3:]
 	}
 	for _, m := range shown {
-		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(m.At), quote(clip(m.Text, 2800)))))
+		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(m.At), quote(core.Clip(m.Text, 2800)))))
 	}
 	if len(waiting) == 0 {
 		return append(blocks, a.answeredBlocks(c)...)
 	}
 	if c.Deadline != nil {
-		dl := fmt.Sprintf(":alarm_clock: Answer by %s (%s)", a.stamp(*c.Deadline), until(*c.Deadline, now))
+		dl := fmt.Sprintf(":alarm_clock: Answer by %s (%s)", a.stamp(*c.Deadline), core.Until(*c.Deadline, now))
 		if !c.Deadline.After(now) {
-			dl = fmt.Sprintf(":rotating_light: Past the 24-hour deadline (%s, %s)", a.stamp(*c.Deadline), until(*c.Deadline, now))
+			dl = fmt.Sprintf(":rotating_light: Past the 24-hour deadline (%s, %s)", a.stamp(*c.Deadline), core.Until(*c.Deadline, now))
 		}
 		blocks = append(blocks, contextText(dl))
 	}
@@ -505,7 +505,7 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 	d := c.Draft
 	switch {
 	case d != nil && !c.NeedsDraft() && d.NeedsResponse:
-		text := clip(d.Text, 2600)
+		text := core.Clip(d.Text, 2600)
 		blocks = append(blocks, section(fmt.Sprintf("*Draft* (%s, %s, %s drafter):\n%s", escape(d.Intent), escape(d.Language), escape(d.Drafter), quote(text))))
 		var notes []string
 		if d.Summary != "" {
@@ -546,7 +546,7 @@ func (a *App) answeredBlocks(c *core.Conversation) []slack.Block {
 	for i := len(c.Messages) - 1; i >= 0; i-- {
 		m := c.Messages[i]
 		if m.From == core.FromStaff {
-			return []slack.Block{section(fmt.Sprintf(":white_check_mark: Answered by *%s* at %s:\n%s", escape(orDash(m.By)), a.stamp(m.At), quote(clip(m.Text, 2600))))}
+			return []slack.Block{section(fmt.Sprintf(":white_check_mark: Answered by *%s* at %s:\n%s", escape(orDash(m.By)), a.stamp(m.At), quote(core.Clip(m.Text, 2600))))}
 		}
 		if m.From == core.FromBuyer && m.NoReply && m.AnsweredAt != nil {
 			return []slack.Block{section(fmt.Sprintf(":white_check_mark: Marked no response needed at %s.", a.stamp(*m.AnsweredAt)))}

@@ -92,7 +92,7 @@ func (a *App) deliverBuyerMessage(ctx context.Context, ev core.Event) error {
 	}
 	// A message older than the thread was shown when the thread was posted.
 	if msg != nil && msg.At.After(ref.At) {
-		text := fmt.Sprintf("*Buyer wrote again* (%s):\n%s", a.stamp(msg.At), quote(clip(msg.Text, 2800)))
+		text := fmt.Sprintf("*Buyer wrote again* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(msg.Text, 2800)))
 		m := message{Text: "New buyer message in " + conv.ID, Blocks: []slack.Block{section(text)}}
 		if _, _, err := a.api.PostMessageContext(ctx, ref.Channel, append(m.options(), slack.MsgOptionTS(ref.MessageID))...); err != nil {
 			return err
