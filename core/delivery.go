@@ -75,6 +75,7 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 	if len(events) == 0 {
 		return 0, time.Second, nil // caught up
 	}
+	leaseEnd := e.now().Add(deliveryLease)
 	st.NextAttempt = time.Time{}
 	for _, ev := range events {
 		if !s.Wants(ev) {
@@ -85,6 +86,9 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		if derr == nil {
 			st.AfterID, st.Attempts, st.LastError = ev.ID, 0, ""
 			sent++
+			// Record each post as it goes out, so a crash can repeat at most
+			// the one message that was in flight.
+			e.saveProgress(ctx, s.Name(), st, leaseEnd)
 			continue
 		}
 		if ctx.Err() != nil {
@@ -120,6 +124,21 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		return tx.SaveSinkState(save, st)
 	})
 	return sent, wait, err
+}
+
+// saveProgress records a sink's place mid-round, keeping its lease. A
+// failure here is not fatal: the round's final save records it again.
+func (e *Engine) saveProgress(ctx context.Context, sink string, st SinkState, leaseEnd time.Time) {
+	st.NextAttempt = leaseEnd
+	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_ = e.store.Update(save, func(tx Tx) error {
+		cur, err := tx.SinkState(save, sink)
+		if err != nil || cur.AfterID > st.AfterID {
+			return err
+		}
+		return tx.SaveSinkState(save, st)
+	})
 }
 
 // backoff doubles from one second to five minutes.
