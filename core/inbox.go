@@ -66,6 +66,12 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 		if in.BuyerName != "" {
 			c.BuyerName = in.BuyerName
 		}
+		if c.BuyerName == "" && c.OrderID != "" {
+			// Staff address the buyer by name; the verified order knows it.
+			if o, err := tx.Order(ctx, c.OrderID); err == nil {
+				c.BuyerName = o.Buyer.Name
+			}
+		}
 		c.Messages = append(c.Messages, Message{From: FromBuyer, Text: text, At: now})
 		if c.Deadline == nil {
 			d := now.Add(ResponseWindow)

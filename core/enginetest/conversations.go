@@ -163,7 +163,11 @@ func testVerifyBuyer(f *Fixture) {
 			f.T.Errorf("verify with %q: %v", bad, err)
 		}
 	}
-	_, err := f.Engine.VerifyBuyer(ctx, "111-0000013-9999999", "emma@example.com")
+	c, err := f.Engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "order:" + o.ID, OrderID: o.ID, Text: "hello"})
+	if err != nil || c.BuyerName != "Emma Johnson" || c.OrderID != o.ID {
+		f.T.Fatalf("a verified buyer's conversation: %+v %v", c, err)
+	}
+	_, err = f.Engine.VerifyBuyer(ctx, "111-0000013-9999999", "emma@example.com")
 	_, err2 := f.Engine.VerifyBuyer(ctx, o.ID, "someone@example.com")
 	if core.ErrorMessage(err) != core.ErrorMessage(err2) {
 		f.T.Errorf("a wrong order id and a wrong email must read the same: %q vs %q", err, err2)
