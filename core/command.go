@@ -321,11 +321,11 @@ func commandTable() []spec {
 			detail: "Only inside the return window. Without SKU:qty every shipped unit is returned.\nExample: return 902-3159896-1390916 MUG-01:1 arrived cracked",
 			parse:  parseReturn},
 		{name: "returns", args: "[open|approved|received]", summary: "list returns", detail: "Example: returns open", parse: parseListReturns},
-		{name: "approve", args: "<return-id>", summary: "approve a return request", write: true, detail: "Example: approve R-7KQ2M9XH", parse: parseReturnID(func(id string) Command { return ApproveReturn{id} })},
+		{name: "approve", args: "<return-id>", summary: "approve a return request", write: true, detail: "Example: approve R-7KQ2M9XH", parse: parseOneID("return_id", func(id string) Command { return ApproveReturn{id} })},
 		{name: "reject", args: "<return-id> <reason>", summary: "reject a return request (a reason is required)", write: true,
 			detail: "Example: reject R-7KQ2M9XH outside the return window", parse: parseReject},
 		{name: "received", args: "<return-id>", summary: "record that returned units arrived; refund within 2 business days", write: true,
-			detail: "Example: received R-7KQ2M9XH", parse: parseReturnID(func(id string) Command { return ReceiveReturn{id} })},
+			detail: "Example: received R-7KQ2M9XH", parse: parseOneID("return_id", func(id string) Command { return ReceiveReturn{id} })},
 		{name: "refund", args: "<order-id|return-id> <amount|full> <reason>", summary: "refund the buyer in full or in part", write: true,
 			detail: "Never more than was paid less earlier refunds. Large refunds need an owner.\nExample: refund 902-3159896-1390916 12.50 late delivery\nExample: refund R-7KQ2M9XH full return received",
 			parse:  parseRefund},
@@ -336,13 +336,13 @@ func commandTable() []spec {
 		{name: "inbox", args: "[overdue|due]", summary: "buyer conversations waiting for an answer, deadline first",
 			detail: "overdue: past the 24-hour deadline. due: inside the first reminder point (12 hours by default).\nExample: inbox due", parse: parseInbox},
 		{name: "show", args: "<conversation-id>", summary: "one conversation: messages, order, deadline and the draft",
-			detail: "Example: show C-7KQ2M9XH", parse: parseConversationID(func(id string) Command { return ShowConversation{id} })},
+			detail: "Example: show C-7KQ2M9XH", parse: parseOneID("conversation_id", func(id string) Command { return ShowConversation{id} })},
 		{name: "reply", args: "<conversation-id> [text]", summary: "send a reply to the buyer; without text, send the current draft", write: true,
 			detail: "Example: reply C-7KQ2M9XH\nExample: reply C-7KQ2M9XH Your parcel left today with UPS.", parse: parseReply},
 		{name: "draft", args: "<conversation-id>", summary: "make a new draft for a conversation", write: true,
-			detail: "Example: draft C-7KQ2M9XH", parse: parseConversationID(func(id string) Command { return Redraft{id} })},
+			detail: "Example: draft C-7KQ2M9XH", parse: parseOneID("conversation_id", func(id string) Command { return Redraft{id} })},
 		{name: "noreply", args: "<conversation-id>", summary: "mark a conversation as needing no response (clears its deadline)", write: true,
-			detail: "Example: noreply C-7KQ2M9XH", parse: parseConversationID(func(id string) Command { return MarkNoReply{id} })},
+			detail: "Example: noreply C-7KQ2M9XH", parse: parseOneID("conversation_id", func(id string) Command { return MarkNoReply{id} })},
 		{name: "audit", args: "[order-id] [limit N]", summary: "who did what, newest first", detail: "Example: audit 902-3159896-1390916", parse: parseAudit},
 		{name: "help", args: "[command]", summary: "this list, or help for one command", parse: parseHelp},
 	}
@@ -771,15 +771,17 @@ func parseListReturns(args []string) (Command, error) {
 	return nil, FieldErrorf(Invalid, "filter", "%s", msg)
 }
 
-func parseReturnID(mk func(string) Command) func([]string) (Command, error) {
+// parseOneID reads a command whose only argument is an id (return or
+// conversation ids, written upper-case as sellerdesk makes them).
+func parseOneID(field string, mk func(string) Command) func([]string) (Command, error) {
 	return func(args []string) (Command, error) {
-		if err := need(args, 1, "return_id"); err != nil {
+		if err := need(args, 1, field); err != nil {
 			return nil, err
 		}
 		if err := extra(args, 1); err != nil {
 			return nil, err
 		}
-		if err := checkID(args[0], "return_id"); err != nil {
+		if err := checkID(args[0], field); err != nil {
 			return nil, err
 		}
 		return mk(strings.ToUpper(args[0])), nil
@@ -971,21 +973,6 @@ func parseInbox(args []string) (Command, error) {
 		msg = fmt.Sprintf("%q is not an inbox list — did you mean %q?", args[0], s)
 	}
 	return nil, FieldErrorf(Invalid, "filter", "%s", msg)
-}
-
-func parseConversationID(mk func(string) Command) func([]string) (Command, error) {
-	return func(args []string) (Command, error) {
-		if err := need(args, 1, "conversation_id"); err != nil {
-			return nil, err
-		}
-		if err := extra(args, 1); err != nil {
-			return nil, err
-		}
-		if err := checkID(args[0], "conversation_id"); err != nil {
-			return nil, err
-		}
-		return mk(strings.ToUpper(args[0])), nil
-	}
 }
 
 func parseReply(args []string) (Command, error) {

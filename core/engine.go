@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -458,22 +460,10 @@ func (e *Engine) target(ctx context.Context, tx Tx, c Command) (orderID, returnI
 // commit saves changed orders with their stock movement, the audit entry and
 // the outbox messages — or, for a dry run, only builds the preview.
 func (e *Engine) commit(ctx context.Context, tx Tx, req Request, changes []*change, res *Result, now time.Time) error {
-	var orders []*Order
-	deltas := map[string]stockDelta{}
-	var skus []string
-	for _, ch := range changes {
-		for sku, d := range stockChanges(ch.before, ch.after) {
-			x := deltas[sku]
-			deltas[sku] = stockDelta{reserved: x.reserved + d.reserved, available: x.available + d.available}
-		}
-		skus = append(skus, skusOf(ch.before, ch.after)...)
-		orders = append(orders, ch.after)
-	}
-	stocks, err := tx.Stocks(ctx, skus)
+	changedStock, events, err := stockMoves(ctx, tx, changes)
 	if err != nil {
 		return err
 	}
-	changedStock, events := applyStock(stocks, deltas)
 	p := &Preview{Command: req.Command.String()}
 	for _, ch := range changes {
 		p.Changes = append(p.Changes, ch.changes...)
@@ -498,14 +488,54 @@ func (e *Engine) commit(ctx context.Context, tx Tx, req Request, changes []*chan
 		p.Health = e.policy.effects(counts, after, now)
 		return nil
 	}
-	for _, o := range orders {
-		o.UpdatedAt = now
+	for _, ch := range changes {
+		ch.after.UpdatedAt = now
 	}
-	if err := tx.SaveOrders(ctx, orders); err != nil {
+	if err := persist(ctx, tx, changes, changedStock, events, now); err != nil {
 		return err
 	}
-	if len(changedStock) > 0 {
-		if err := tx.SaveStocks(ctx, changedStock); err != nil {
+	res.Events = events
+	orderID := ""
+	if len(changes) == 1 {
+		orderID = changes[0].after.ID
+	}
+	return tx.AddAudit(ctx, auditOf(req.Actor, now, req.Command.String(), orderID, ""))
+}
+
+// stockMoves works out how changes move tracked stock and the alerts that
+// raises. Only SKUs whose units move are read.
+func stockMoves(ctx context.Context, tx Tx, changes []*change) ([]Stock, []Event, error) {
+	deltas := map[string]stockDelta{}
+	for _, ch := range changes {
+		for sku, d := range stockChanges(ch.before, ch.after) {
+			x := deltas[sku]
+			deltas[sku] = stockDelta{reserved: x.reserved + d.reserved, available: x.available + d.available}
+		}
+	}
+	if len(deltas) == 0 {
+		return nil, nil, nil
+	}
+	stocks, err := tx.Stocks(ctx, slices.Sorted(maps.Keys(deltas)))
+	if err != nil {
+		return nil, nil, err
+	}
+	changed, events := applyStock(stocks, deltas)
+	return changed, events, nil
+}
+
+// persist writes changed orders, stock and outbox messages in tx.
+func persist(ctx context.Context, tx Tx, changes []*change, stock []Stock, events []Event, now time.Time) error {
+	if len(changes) > 0 {
+		orders := make([]*Order, len(changes))
+		for i, ch := range changes {
+			orders[i] = ch.after
+		}
+		if err := tx.SaveOrders(ctx, orders); err != nil {
+			return err
+		}
+	}
+	if len(stock) > 0 {
+		if err := tx.SaveStocks(ctx, stock); err != nil {
 			return err
 		}
 	}
@@ -515,13 +545,12 @@ func (e *Engine) commit(ctx context.Context, tx Tx, req Request, changes []*chan
 			return err
 		}
 	}
-	res.Events = events
-	orderID := ""
-	if len(changes) == 1 {
-		orderID = changes[0].after.ID
-	}
-	return tx.AddAudit(ctx, AuditEntry{At: now, ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role,
-		Source: req.Actor.Source, Command: req.Command.String(), OrderID: orderID})
+	return nil
+}
+
+// auditOf is the audit entry for an actor's command.
+func auditOf(a Actor, at time.Time, command, orderID, detail string) AuditEntry {
+	return AuditEntry{At: at, ActorID: a.ID, Actor: a.Name, Role: a.Role, Source: a.Source, Command: command, OrderID: orderID, Detail: detail}
 }
 
 func (e *Engine) adjustStock(ctx context.Context, tx Tx, req Request, c AdjustStock, res *Result, now time.Time) (*Result, error) {
@@ -563,18 +592,11 @@ func (e *Engine) adjustStock(ctx context.Context, tx Tx, req Request, c AdjustSt
 	if req.DryRun {
 		return res, nil
 	}
-	if err := tx.SaveStocks(ctx, []Stock{s}); err != nil {
+	if err := persist(ctx, tx, nil, []Stock{s}, events, now); err != nil {
 		return nil, err
 	}
-	for i := range events {
-		events[i].At = now
-		if err := tx.Enqueue(ctx, events[i]); err != nil {
-			return nil, err
-		}
-	}
 	res.Events = events
-	return res, tx.AddAudit(ctx, AuditEntry{At: now, ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role,
-		Source: req.Actor.Source, Command: c.String(), Detail: res.Message})
+	return res, tx.AddAudit(ctx, auditOf(req.Actor, now, c.String(), "", res.Message))
 }
 
 func statusWord(s Status) string {

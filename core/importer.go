@@ -79,37 +79,11 @@ func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error)
 // saveImported writes imported orders with their stock movement and alerts.
 // Health previews don't apply: nobody confirms an import line by line.
 func (e *Engine) saveImported(ctx context.Context, tx Tx, changes []*change, now time.Time) error {
-	orders := make([]*Order, len(changes))
-	deltas := map[string]stockDelta{}
-	var skus []string
-	for i, ch := range changes {
-		orders[i] = ch.after
-		for sku, d := range stockChanges(ch.before, ch.after) {
-			x := deltas[sku]
-			deltas[sku] = stockDelta{reserved: x.reserved + d.reserved, available: x.available + d.available}
-		}
-		skus = append(skus, skusOf(ch.after)...)
-	}
-	if err := tx.SaveOrders(ctx, orders); err != nil {
+	stock, events, err := stockMoves(ctx, tx, changes)
+	if err != nil {
 		return err
 	}
-	stocks, err := tx.Stocks(ctx, dedupe(skus))
-	if err != nil || len(stocks) == 0 {
-		return err
-	}
-	changed, events := applyStock(stocks, deltas)
-	if len(changed) > 0 {
-		if err := tx.SaveStocks(ctx, changed); err != nil {
-			return err
-		}
-	}
-	for _, ev := range events {
-		ev.At = now
-		if err := tx.Enqueue(ctx, ev); err != nil {
-			return err
-		}
-	}
-	return nil
+	return persist(ctx, tx, changes, stock, events, now)
 }
 
 func dedupe(s []string) []string {
@@ -260,8 +234,8 @@ func AuthorizeImport(a Actor) error { return authorize(a, "import", true) }
 // RecordImport writes one audit entry for a finished import.
 func (e *Engine) RecordImport(ctx context.Context, a Actor, file string, s ImportStats, bad int) error {
 	return e.update(ctx, func(tx Tx) error {
-		return tx.AddAudit(ctx, AuditEntry{At: e.now(), ActorID: a.ID, Actor: a.Name, Role: a.Role, Source: a.Source,
-			Command: "import orders " + file, Detail: fmt.Sprintf("%d new, %d updated, %d unchanged, %d bad lines", s.New, s.Updated, s.Unchanged, bad)})
+		return tx.AddAudit(ctx, auditOf(a, e.now(), "import orders "+file, "",
+			fmt.Sprintf("%d new, %d updated, %d unchanged, %d bad lines", s.New, s.Updated, s.Unchanged, bad)))
 	})
 }
 

@@ -359,8 +359,7 @@ func (e *Engine) writeConversation(ctx context.Context, tx Tx, req Request, res 
 			return err
 		}
 	}
-	return tx.AddAudit(ctx, AuditEntry{At: now, ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role, Source: req.Actor.Source,
-		Command: clipText(req.Command.String(), 500), OrderID: conv.OrderID, Detail: conv.ID})
+	return tx.AddAudit(ctx, auditOf(req.Actor, now, clipText(req.Command.String(), 500), conv.OrderID, conv.ID))
 }
 
 func clipText(s string, n int) string {
@@ -397,8 +396,7 @@ func (e *Engine) redraftCommand(ctx context.Context, req Request, c Redraft) (*R
 		if err != nil {
 			return err
 		}
-		return tx.AddAudit(ctx, AuditEntry{At: e.now(), ActorID: req.Actor.ID, Actor: req.Actor.Name, Role: req.Actor.Role, Source: req.Actor.Source,
-			Command: c.String(), OrderID: conv.OrderID, Detail: conv.ID})
+		return tx.AddAudit(ctx, auditOf(req.Actor, e.now(), c.String(), conv.OrderID, conv.ID))
 	})
 	res.Message = "New draft made for " + c.ConversationID + "."
 	return res, err

@@ -70,6 +70,18 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// OrDefault returns p, or DefaultPolicy when p was never set (no handling
+// days and no return window), always with a time zone.
+func (p Policy) OrDefault() Policy {
+	if p.HandlingDays == 0 && p.ReturnWindowDays == 0 {
+		p = DefaultPolicy()
+	}
+	if p.Location == nil {
+		p.Location = time.UTC
+	}
+	return p
+}
+
 func (p Policy) loc() *time.Location {
 	if p.Location == nil {
 		return time.UTC

@@ -206,6 +206,25 @@ const (
 	EventReply        EventKind = "reply"
 )
 
+// ForConversation reports whether a message is about a buyer conversation
+// (chat adapters keep those together, e.g. in one thread).
+func (k EventKind) ForConversation() bool {
+	switch k {
+	case EventBuyerMessage, EventDraftReady, EventReminder, EventBreach, EventReply:
+		return true
+	}
+	return false
+}
+
+// IsAlert reports whether a message is a stock or order alert for staff.
+func (k EventKind) IsAlert() bool {
+	switch k {
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventRefundDue:
+		return true
+	}
+	return false
+}
+
 // Event is an outbox message for staff channels. Text is plain language
 // without buyer personal data, so any adapter may post it as it is.
 type Event struct {

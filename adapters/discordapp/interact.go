@@ -344,10 +344,7 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 	case backOutVerb:
 		return a.backOut(arg), nil
 	case "ship":
-		if r, refused := a.refused(ctx, actor, core.ShipOrder{OrderID: arg}); refused {
-			return r.response(), nil
-		}
-		return shipModal(arg), nil
+		return a.formIfAllowed(ctx, actor, core.ShipOrder{OrderID: arg}, shipModal(arg)), nil
 	case "cancel":
 		if r, refused := a.refused(ctx, actor, core.CancelOrder{OrderID: arg}); refused {
 			return r.response(), nil
@@ -365,15 +362,9 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 		}
 		return a.review(ctx, i, actor, cmd, card, true), nil
 	case "refund":
-		if r, refused := a.refused(ctx, actor, core.IssueRefund{Target: arg}); refused {
-			return r.response(), nil
-		}
-		return refundModal(arg), nil
+		return a.formIfAllowed(ctx, actor, core.IssueRefund{Target: arg}, refundModal(arg)), nil
 	case "reject":
-		if r, refused := a.refused(ctx, actor, core.RejectReturn{ReturnID: arg}); refused {
-			return r.response(), nil
-		}
-		return rejectModal(arg), nil
+		return a.formIfAllowed(ctx, actor, core.RejectReturn{ReturnID: arg}, rejectModal(arg)), nil
 	case "approve":
 		return review(core.ApproveReturn{ReturnID: arg})
 	case "received":
@@ -403,6 +394,15 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 
 // refused answers for core when someone who may not change anything opens
 // a form: the refusal comes before the form, in core's words.
+// formIfAllowed opens a form only for someone core would let run its
+// command; anyone else gets core's refusal instead of a form to fill in.
+func (a *App) formIfAllowed(ctx context.Context, actor core.Actor, probe core.Command, form *discordgo.InteractionResponse) *discordgo.InteractionResponse {
+	if r, refused := a.refused(ctx, actor, probe); refused {
+		return r.response()
+	}
+	return form
+}
+
 func (a *App) refused(ctx context.Context, actor core.Actor, cmd core.Command) (reply, bool) {
 	if actor.Role == core.Owner || actor.Role == core.Agent {
 		return reply{}, false

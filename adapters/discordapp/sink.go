@@ -21,12 +21,12 @@ func (a *App) Name() string { return platform }
 // alerts in the staff channel, and staff replies to buyers who wrote on
 // Discord.
 func (a *App) Wants(ev core.Event) bool {
-	switch ev.Kind {
-	case core.EventBuyerMessage, core.EventDraftReady, core.EventReminder, core.EventBreach:
-		return a.cfg.StaffChannel != "" && ev.ConversationID != ""
-	case core.EventReply:
+	switch {
+	case ev.Kind == core.EventReply: // also goes back to a buyer who wrote on Discord
 		return ev.Channel == platform || a.cfg.StaffChannel != "" && ev.ConversationID != ""
-	case core.EventLowStock, core.EventOutOfStock, core.EventShipWarning, core.EventAutoCanceled, core.EventRefundDue:
+	case ev.Kind.ForConversation():
+		return a.cfg.StaffChannel != "" && ev.ConversationID != ""
+	case ev.Kind.IsAlert():
 		return a.cfg.StaffChannel != ""
 	}
 	return false

@@ -147,12 +147,7 @@ func New(cfg Config, offline core.Drafter) (*Drafter, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.Policy.HandlingDays == 0 && cfg.Policy.ReturnWindowDays == 0 {
-		cfg.Policy = core.DefaultPolicy()
-	}
-	if cfg.Policy.Location == nil {
-		cfg.Policy.Location = time.UTC
-	}
+	cfg.Policy = cfg.Policy.OrDefault()
 	if cfg.StaffLanguage == "" {
 		cfg.StaffLanguage = "en"
 	}

@@ -20,10 +20,10 @@ func (a *App) Name() string { return platform }
 // Wants picks the outbox messages Slack shows: buyer conversations in the
 // support channel, alerts in the alerts channel.
 func (a *App) Wants(ev core.Event) bool {
-	switch ev.Kind {
-	case core.EventBuyerMessage, core.EventDraftReady, core.EventReminder, core.EventBreach, core.EventReply:
+	switch {
+	case ev.Kind.ForConversation():
 		return a.cfg.SupportChannel != "" && ev.ConversationID != ""
-	case core.EventLowStock, core.EventOutOfStock, core.EventShipWarning, core.EventAutoCanceled, core.EventRefundDue:
+	case ev.Kind.IsAlert():
 		return a.cfg.AlertsChannel != ""
 	}
 	return false

@@ -128,14 +128,10 @@ func openSQLite(path string, o options) (*DB, error) {
 	if path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
 		// Every connection to :memory: is a database of its own, so one
 		// connection does everything.
-		w, err := sqlx.Open("sqlite", ":memory:?"+common+"&_txlock=immediate")
+		w, err := openWriter(":memory:?" + common + "&_txlock=immediate")
 		if err != nil {
-			return nil, core.WrapInternal(err, "open the SQLite database")
+			return nil, err
 		}
-		w.SetMaxOpenConns(1)
-		w.SetMaxIdleConns(1)
-		w.SetConnMaxLifetime(0)
-		w.SetConnMaxIdleTime(0)
 		db.write, db.read = w, w
 		return db, nil
 	}
@@ -145,14 +141,10 @@ func openSQLite(path string, o options) (*DB, error) {
 	// WAL rather than 4) matter for imports: order ids are random, so each
 	// batch touches pages all over the indexes. Measured on a 1,000,000-line
 	// report, whole import: 79 s with SQLite's defaults, 63 s with these.
-	w, err := sqlx.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-16000)&_pragma=wal_autocheckpoint(8000)&_txlock=immediate")
+	w, err := openWriter(path + "?" + common + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-16000)&_pragma=wal_autocheckpoint(8000)&_txlock=immediate")
 	if err != nil {
-		return nil, core.WrapInternal(err, "open the SQLite database")
+		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
 	r, err := sqlx.Open("sqlite", path+"?"+common+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
@@ -340,4 +332,18 @@ func (d dialect) adapt(q string) string {
 	q = strings.ReplaceAll(q, "= ANY(?)", "IN (SELECT value FROM json_each(?))")
 	// SQLite has no row locks: an Update holds the whole database's write lock.
 	return strings.ReplaceAll(q, " FOR UPDATE", "")
+}
+
+// openWriter opens SQLite's single write connection, kept open for good:
+// writes queue on it instead of failing with SQLITE_BUSY.
+func openWriter(dsn string) (*sqlx.DB, error) {
+	w, err := sqlx.Open("sqlite", dsn)
+	if err != nil {
+		return nil, core.WrapInternal(err, "open the SQLite database")
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	return w, nil
 }

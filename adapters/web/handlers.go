@@ -90,13 +90,22 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, d)
 }
 
-func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+// smallForm checks a small POST's origin and reads its form, answering the
+// refusal itself; it reports whether the handler may go on.
+func (s *Server) smallForm(w http.ResponseWriter, r *http.Request) bool {
 	if !sameOrigin(r) {
 		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
-		return
+		return false
 	}
 	if err := parseForm(w, r, maxSmallBody); err != nil {
 		s.refuse(w, r, http.StatusBadRequest, "", msgBadForm, pageData{})
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	if !s.smallForm(w, r) {
 		return
 	}
 	// The verify form carries a pre-session token; a buyer already signed in
@@ -203,12 +212,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
-		return
-	}
-	if err := parseForm(w, r, maxSmallBody); err != nil {
-		s.refuse(w, r, http.StatusBadRequest, "", msgBadForm, pageData{})
+	if !s.smallForm(w, r) {
 		return
 	}
 	if se, ok := s.session(r); ok && !s.checkCSRF(r, sessionBinding(se)) {

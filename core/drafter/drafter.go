@@ -82,12 +82,7 @@ const maxMessage = 8 << 10
 // New returns a drafter for shop. An unset Policy (no handling days and no
 // return window) means core.DefaultPolicy().
 func New(shop Shop) *Drafter {
-	if shop.Policy.HandlingDays == 0 && shop.Policy.ReturnWindowDays == 0 {
-		shop.Policy = core.DefaultPolicy()
-	}
-	if shop.Policy.Location == nil {
-		shop.Policy.Location = time.UTC
-	}
+	shop.Policy = shop.Policy.OrDefault()
 	if shop.StaffLanguage == "" {
 		shop.StaffLanguage = "en"
 	}
