@@ -33,7 +33,17 @@ type Config struct {
 	LLM      LLMConfig      `yaml:"llm"`
 	Slack    SlackConfig    `yaml:"slack"`
 	Discord  DiscordConfig  `yaml:"discord"`
+	Jobs     JobsConfig     `yaml:"jobs"`
 	Log      LogConfig      `yaml:"log"`
+}
+
+// JobsConfig paces the job queue (adapters/jobqueue) that runs drafts,
+// the timed rules, reminders and delivery.
+type JobsConfig struct {
+	ReminderInterval Duration `yaml:"reminder_interval"`
+	OutboxCheck      Duration `yaml:"outbox_check"`
+	DraftWorkers     int      `yaml:"draft_workers"`
+	ShutdownGrace    Duration `yaml:"shutdown_grace"`
 }
 
 // DiscordConfig connects the Discord bot: the gateway with the bot token,
@@ -159,6 +169,8 @@ func DefaultConfig() Config {
 		Messages: MessagesConfig{Reminders: []Duration{{12 * time.Hour}, {4 * time.Hour}, {time.Hour}}, ResponseDays: p.ResponseDays,
 			MinResponseRate: p.MinResponseRate, StaffLanguage: "en"},
 		LLM: LLMConfig{Timeout: Duration{10 * time.Second}},
+		Jobs: JobsConfig{ReminderInterval: Duration{time.Minute}, OutboxCheck: Duration{5 * time.Second}, DraftWorkers: 4,
+			ShutdownGrace: Duration{10 * time.Second}},
 		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -421,6 +433,17 @@ func (c *Config) validate() error {
 	}
 	if c.Orders.SweepInterval.Duration < time.Second {
 		return bad("orders.sweep_interval", "%s is too short; use at least 1s", c.Orders.SweepInterval.Duration)
+	}
+	for key, d := range map[string]Duration{"jobs.reminder_interval": c.Jobs.ReminderInterval, "jobs.outbox_check": c.Jobs.OutboxCheck} {
+		if d.Duration < time.Second || d.Duration > time.Hour {
+			return bad(key, "%s is out of range; use 1s to 1h", d.Duration)
+		}
+	}
+	if c.Jobs.DraftWorkers < 1 || c.Jobs.DraftWorkers > 64 {
+		return bad("jobs.draft_workers", "%d is out of range; use 1 to 64", c.Jobs.DraftWorkers)
+	}
+	if c.Jobs.ShutdownGrace.Duration < 0 || c.Jobs.ShutdownGrace.Duration > 10*time.Minute {
+		return bad("jobs.shutdown_grace", "%s is out of range; use 0s to 10m", c.Jobs.ShutdownGrace.Duration)
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		return bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)

@@ -31,6 +31,7 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/adapters/console"
 	"github.com/sellerdesk/sellerdesk/adapters/discordapp"
+	"github.com/sellerdesk/sellerdesk/adapters/jobqueue"
 	"github.com/sellerdesk/sellerdesk/adapters/slackapp"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/adapters/web"
@@ -89,8 +90,8 @@ type Main struct {
 	registry  *prometheus.Registry
 	demoInfo  *DemoInfo
 	events    *notifier
-	draftWake chan struct{}
 	drafter   core.Drafter
+	jobMetric *prometheus.CounterVec // job outcomes by kind (jobs.go)
 	help      *web.Server
 	// healthLogged is when /healthz last logged a failure (unix ns).
 	healthLogged atomic.Int64
@@ -249,6 +250,10 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		m.Store = store
 	}
 	store := m.Store
+	qdb, pg := store.QueueDB()
+	if err := jobqueue.Migrate(ctx, jobqueue.Database{DB: qdb, Postgres: pg}); err != nil {
+		return err
+	}
 	if migrateOnly {
 		return nil
 	}
@@ -256,7 +261,10 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	commands := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sellerdesk_commands_total", Help: "Commands run, by command and outcome (ok or an error code)."}, []string{"command", "outcome"})
 	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "sellerdesk_command_duration_seconds", Help: "Time to run a command.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"command"})
-	m.registry.MustRegister(commands, latency)
+	m.jobMetric = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sellerdesk_jobs_total",
+		Help: "Jobs finished (drafts, sweeps, reminders, deliveries), by kind and outcome: completed, failed (retried), snoozed, cancelled."},
+		[]string{"kind", "outcome"})
+	m.registry.MustRegister(commands, latency, m.jobMetric)
 	policy := m.Config.Policy()
 	if m.drafter == nil {
 		d, err := m.newDrafter(policy)
@@ -266,15 +274,7 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		m.drafter = d
 	}
 	m.registerMetrics() // outbox, inbox and drafting series (metrics.go); counts m.drafter's drafts
-	m.events, m.draftWake = &notifier{}, make(chan struct{}, 1)
-	m.events.subscribe(func(ev core.Event) {
-		if ev.Kind == core.EventBuyerMessage {
-			select { // wake the drafting loop; one pending wake is enough
-			case m.draftWake <- struct{}{}:
-			default:
-			}
-		}
-	})
+	m.events = &notifier{}
 	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Drafter: m.drafter, Notify: m.events.publish, Observe: func(cmd string, code core.Code, d time.Duration) {
 		outcome := "ok"
 		if code != "" {
@@ -486,10 +486,12 @@ func (m *Main) Run(ctx context.Context) error {
 			cancel()
 		}
 	})
-	wg.Go(func() { m.sweepLoop(ctx) })
-	wg.Go(func() { m.draftLoop(ctx, m.draftWake, time.Second) })
-	for _, s := range m.sinks {
-		wg.Go(func() { m.deliverLoop(ctx, s) })
+	jobs, err := m.startJobs(ctx)
+	if err != nil {
+		cancel()
+		_ = srv.Close()
+		wg.Wait()
+		return err
 	}
 	// Other replicas' outbox messages (PostgreSQL LISTEN/NOTIFY; on SQLite
 	// Listen returns at once). This process's own come back this way too:
@@ -537,33 +539,23 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintln(m.Stdout, "Work the orders and the inbox from another terminal with: go run ./bot console")
 	}
 	<-ctx.Done()
-	shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
+	// Drain: stop taking requests and let those under way answer, then
+	// let running jobs finish (a delivery records what it posted).
+	grace := m.Config.Jobs.ShutdownGrace.Duration
+	shutdown, done := context.WithTimeout(context.Background(), grace)
 	defer done()
 	_ = srv.Shutdown(shutdown)
+	stop, stopped := context.WithTimeout(context.Background(), grace)
+	defer stopped()
+	if err := jobs.Stop(stop); err != nil {
+		m.Log.Warn("jobs stopped before they finished; they run again at next start", "err", err)
+	}
 	wg.Wait()
 	select {
 	case err := <-errc:
 		return err
 	default:
 		return nil
-	}
-}
-
-func (m *Main) sweepLoop(ctx context.Context) {
-	t := time.NewTicker(m.Config.Orders.SweepInterval.Duration)
-	defer t.Stop()
-	for {
-		res, err := m.Engine.Sweep(ctx)
-		if err != nil && ctx.Err() == nil {
-			m.Log.Warn("timed order rules", "err", err)
-		} else if n := len(res.Warned) + len(res.AutoCanceled) + len(res.Expired) + len(res.Completed); n > 0 {
-			m.Log.Info("timed order rules", "warned", len(res.Warned), "auto_canceled", len(res.AutoCanceled), "expired", len(res.Expired), "completed", len(res.Completed))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
 	}
 }
 

@@ -295,7 +295,11 @@ func TestBuyerMessageDraftedThenSentFromConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	go m.draftLoop(ctx, m.draftWake, time.Hour) // only a new message wakes it
+	jobs, err := m.startJobs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer jobs.Stop(context.Background())
 	order, _ := m.demoBuyer()
 	conv, err := m.Engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "order:" + order, OrderID: order, Text: "where is my package?"})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sellerdesk/sellerdesk/adapters/jobqueue"
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
@@ -32,21 +33,34 @@ func (n *notifier) publish(ev core.Event) {
 	}
 }
 
-// draftLoop drafts buyer messages as they arrive: woken by a new buyer
-// message in this process, and every interval for messages stored by other
-// processes (or a draft that failed and should be retried).
-func (m *Main) draftLoop(ctx context.Context, wake <-chan struct{}, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := m.Engine.DraftPending(ctx); err != nil && ctx.Err() == nil {
-			m.Log.Warn("drafting", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-wake:
-		case <-t.C:
-		}
+// startJobs runs the timed and retried work on the job queue
+// (adapters/jobqueue): drafts, the timed order rules, reminders and breach
+// alerts, and delivery to each sink. The queue hears every committed outbox
+// message, this replica's and (through Store.Listen) the others'.
+func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
+	sinks := make([]core.Sink, len(m.sinks))
+	for i, s := range m.sinks {
+		sinks[i] = loggingSink{Sink: s, m: m}
 	}
+	qdb, pg := m.Store.QueueDB()
+	j := m.Config.Jobs
+	q, err := jobqueue.New(jobqueue.Database{DB: qdb, Postgres: pg}, m.Engine, jobqueue.Config{
+		SweepInterval:    m.Config.Orders.SweepInterval.Duration,
+		ReminderInterval: j.ReminderInterval.Duration,
+		KickInterval:     j.OutboxCheck.Duration,
+		DraftWorkers:     j.DraftWorkers,
+		// A draft waits for the model at most llm.timeout, then falls back.
+		DraftTimeout: m.Config.LLM.Timeout.Duration + 30*time.Second,
+		Sinks:        sinks,
+		Log:          m.Log,
+		Observe:      func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.events.subscribe(q.Notify)
+	if err := q.Start(ctx); err != nil {
+		return nil, err
+	}
+	return q, nil
 }

@@ -202,6 +202,15 @@ func (e *Engine) DraftPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// Draft drafts one conversation if its newest buyer message has no draft
+// yet (a job per buyer message calls it; running it twice drafts once).
+func (e *Engine) Draft(ctx context.Context, conversationID string) (bool, error) {
+	if e.drafter == nil {
+		return false, nil
+	}
+	return e.redraft(ctx, conversationID, false)
+}
+
 // redraft makes a draft for a conversation and saves it; force redrafts a
 // conversation whose draft is current.
 func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, error) {
@@ -400,6 +409,13 @@ func (e *Engine) redraftCommand(ctx context.Context, req Request, c Redraft) (*R
 	})
 	res.Message = "New draft made for " + c.ConversationID + "."
 	return res, err
+}
+
+// SweepConversations sends the reminders and breach alerts that are due;
+// Sweep does too, with the order rules. A job runs it every minute or so,
+// since a reminder is only as punctual as its check.
+func (e *Engine) SweepConversations(ctx context.Context) (reminded, breached int, err error) {
+	return e.sweepConversations(ctx, e.now())
 }
 
 // sweepConversations sends reminders before the 24-hour deadline and the

@@ -51,6 +51,7 @@ type DB struct {
 	// PostgreSQL: the URL Listen connects with, and the notification
 	// channel of this schema's outbox (see listen.go).
 	dsn, channel string
+	queue        queuePool // see QueueDB
 }
 
 // Option changes how Open sets up the store.
@@ -209,6 +210,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if q := db.queue.db; q != nil && q != db.write.DB {
+		err = errors.Join(err, q.Close())
 	}
 	return err
 }

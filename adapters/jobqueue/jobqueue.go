@@ -1,0 +1,503 @@
+// Package jobqueue runs sellerdesk's timed and retried work as
+// riverqueue/river jobs in the store's own database: drafting buyer
+// messages, the timed order rules (the 30-day warning and auto-cancel),
+// reminders and breach alerts, and outbox delivery to Slack and Discord.
+//
+// On PostgreSQL any number of replicas share one queue: river hands each job
+// to one replica, and only the elected leader schedules the periodic jobs.
+// On SQLite the one process does it all through the store's write connection.
+//
+// What a job does lives in core; a job only says when it runs. Each one is
+// safe to run twice (a job can be retried after its replica died mid-run):
+// the engine marks what it has done in the same transaction as doing it.
+package jobqueue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Engine is the work the jobs do; *core.Engine implements it.
+type Engine interface {
+	Draft(ctx context.Context, conversationID string) (bool, error)
+	DraftPending(ctx context.Context) (int, error)
+	Sweep(ctx context.Context) (core.SweepResult, error)
+	SweepConversations(ctx context.Context) (reminded, breached int, err error)
+	Deliver(ctx context.Context, s core.Sink) (sent int, wait time.Duration, err error)
+	SinkStatus(ctx context.Context, sink string) (core.SinkState, error)
+	StartSink(ctx context.Context, sink string) error
+	Now() time.Time
+}
+
+// Database is where the queue keeps its jobs: the store's database.
+type Database struct {
+	DB       *sql.DB
+	Postgres bool
+}
+
+// Config sets the queue's cadence. Zero values take the defaults.
+type Config struct {
+	SweepInterval    time.Duration // the timed order rules (default 5m)
+	ReminderInterval time.Duration // reminders and breach alerts (default 1m)
+	DraftInterval    time.Duration // catching up on drafts a job missed (default 30s)
+	KickInterval     time.Duration // delivery's backstop look at the outbox (default 5s)
+	DraftWorkers     int           // drafts made at once by this process (default 4)
+	DraftTimeout     time.Duration // one draft, model included (default 1m)
+	Sinks            []core.Sink   // where outbox messages go from this process
+	Log              *slog.Logger
+	// Observe hears every job's outcome ("completed", "failed",
+	// "snoozed", "cancelled"), for metrics.
+	Observe func(kind, outcome string)
+}
+
+// Queue is sellerdesk's job queue.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	engine Engine
+	cfg    Config
+	log    *slog.Logger
+	sinks  map[string]core.Sink
+	kicks  map[string]chan struct{}
+	drafts chan draftArgs
+	wg     sync.WaitGroup
+	cancel context.CancelFunc
+}
+
+// Job kinds and queues. Names are stored with the jobs: don't rename them.
+const (
+	queueDefault   = river.QueueDefault
+	deliverQueue   = "deliver_" // + sink name: a replica works only its own sinks
+	kindDraft      = "sellerdesk_draft"
+	kindCatchUp    = "sellerdesk_draft_pending"
+	kindSweep      = "sellerdesk_sweep"
+	kindRemind     = "sellerdesk_remind"
+	kindDeliver    = "sellerdesk_deliver"
+	deliverTimeout = time.Minute
+	// deliverRound is how long one delivery job keeps posting a backlog
+	// before it makes way (the next job carries on where it stopped).
+	deliverRound = 20 * time.Second
+)
+
+// draftArgs drafts the conversation a buyer message arrived in. Unique per
+// message, so every replica may ask and one draft is made.
+type draftArgs struct {
+	ConversationID string `json:"conversation_id"`
+	MessageID      int64  `json:"message_id"` // the buyer message's outbox id
+}
+
+func (draftArgs) Kind() string { return kindDraft }
+func (draftArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: queueDefault, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// deliverArgs posts a sink's outbox messages that have not gone out yet.
+// Unique per sink and second: a message arriving while a job is running
+// gets a job after it (see kicker), and a job left "running" by a replica
+// that died does not block the next second's.
+type deliverArgs struct {
+	Sink string `json:"sink"`
+}
+
+func (deliverArgs) Kind() string { return kindDeliver }
+func (a deliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: deliverQueue + a.Sink, MaxAttempts: 25,
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Second}}
+}
+
+// sweepArgs, remindArgs and catchUpArgs are the periodic jobs' arguments
+// (none: they look at the whole store).
+type (
+	sweepArgs   struct{}
+	remindArgs  struct{}
+	catchUpArgs struct{}
+)
+
+func (sweepArgs) Kind() string   { return kindSweep }
+func (remindArgs) Kind() string  { return kindRemind }
+func (catchUpArgs) Kind() string { return kindCatchUp }
+
+// Migrate brings the queue's tables up to date. Replicas starting together
+// on PostgreSQL take turns through an advisory lock.
+func Migrate(ctx context.Context, d Database) error {
+	drv := driver(d)
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return core.WrapInternal(err, "load the job queue's migrations")
+	}
+	if d.Postgres {
+		conn, err := d.DB.Conn(ctx)
+		if err != nil {
+			return core.Errorf(core.Unavailable, "The job queue can't reach the database: %v", err)
+		}
+		defer conn.Close()
+		const key = "SELECT hashtext('sellerdesk river migrations ' || current_schema())"
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(("+key+"))"); err != nil {
+			return core.Errorf(core.Unavailable, "The job queue can't lock its migrations: %v", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(("+key+"))") //nolint:errcheck // the session ends with the connection anyway
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return core.Errorf(core.Unavailable, "The job queue's tables could not be migrated: %v", err)
+	}
+	return nil
+}
+
+// driver returns river's driver for the database. On SQLite it is told
+// there is no listener: river would otherwise look for new jobs by polling
+// a table every 50 ms, where without one it is woken by its own inserts at
+// once (this process is the only one on the file).
+func driver(d Database) riverdriver.Driver[*sql.Tx] {
+	if d.Postgres {
+		// database/sql over lib/pq has no LISTEN in river: it polls, and is
+		// woken at once by jobs this replica inserts.
+		return riverdatabasesql.New(d.DB)
+	}
+	return pollOnly{riversqlite.New(d.DB)}
+}
+
+type pollOnly struct{ riverdriver.Driver[*sql.Tx] }
+
+func (pollOnly) SupportsListener() bool     { return false }
+func (pollOnly) SupportsListenNotify() bool { return false }
+
+// New builds the queue; Start runs it.
+func New(d Database, e Engine, cfg Config) (*Queue, error) {
+	cfg.SweepInterval = orDefault(cfg.SweepInterval, 5*time.Minute)
+	cfg.ReminderInterval = orDefault(cfg.ReminderInterval, time.Minute)
+	cfg.DraftInterval = orDefault(cfg.DraftInterval, 30*time.Second)
+	cfg.KickInterval = orDefault(cfg.KickInterval, 5*time.Second)
+	cfg.DraftTimeout = orDefault(cfg.DraftTimeout, time.Minute)
+	if cfg.DraftWorkers <= 0 {
+		cfg.DraftWorkers = 4
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	q := &Queue{engine: e, cfg: cfg, log: cfg.Log, sinks: map[string]core.Sink{}, kicks: map[string]chan struct{}{},
+		drafts: make(chan draftArgs, 1024)}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(q.draft))
+	river.AddWorker(workers, &deliverWorker{q: q})
+	river.AddWorker(workers, river.WorkFunc(q.sweep))
+	river.AddWorker(workers, river.WorkFunc(q.remind))
+	river.AddWorker(workers, river.WorkFunc(q.catchUp))
+	queues := map[string]river.QueueConfig{queueDefault: {MaxWorkers: cfg.DraftWorkers + 2}}
+	periodic := []*river.PeriodicJob{
+		every(cfg.SweepInterval, sweepArgs{}),
+		every(cfg.ReminderInterval, remindArgs{}),
+		every(cfg.DraftInterval, catchUpArgs{}),
+	}
+	for _, s := range cfg.Sinks {
+		name := s.Name()
+		if !validQueueName(name) {
+			return nil, core.Errorf(core.Internal, "sink name %q can't name a job queue (use a-z, 0-9, _)", name)
+		}
+		q.sinks[name], q.kicks[name] = s, make(chan struct{}, 1)
+		queues[deliverQueue+name] = river.QueueConfig{MaxWorkers: 1}
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.KickInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return deliverArgs{Sink: name}, nil },
+			&river.PeriodicJobOpts{ID: "deliver_" + name, RunOnStart: true}))
+	}
+	client, err := river.NewClient(driver(d), &river.Config{
+		Queues:       queues,
+		Workers:      workers,
+		PeriodicJobs: periodic,
+		// River's own notes (starts, periodic job counts) at info would
+		// drown the desk's log; its warnings and errors still show.
+		Logger: slog.New(minLevel{cfg.Log.Handler(), slog.LevelWarn}).With("component", "jobs"),
+		// A job fetch is triggered by this process's own inserts; the
+		// poll catches other replicas' jobs and scheduled retries.
+		FetchCooldown:     time.Millisecond,
+		FetchPollInterval: 500 * time.Millisecond,
+		JobTimeout:        max(cfg.DraftTimeout, deliverTimeout),
+		// A job left running by a replica that died is retried after this.
+		// Longer than any job's timeout (a first sweep of a big store).
+		RescueStuckJobsAfter:        15 * time.Minute,
+		CompletedJobRetentionPeriod: time.Hour,
+		ErrorHandler:                errorLogger{q.log},
+	})
+	if err != nil {
+		return nil, core.WrapInternal(err, "set up the job queue")
+	}
+	q.client = client
+	return q, nil
+}
+
+// every is a periodic job: unique per period, and run at start, so a
+// sweep is never skipped for longer than its interval by restarts or a
+// change of leader (river keeps the schedule in memory; the sweeps' own
+// state is in the store, so running early does no harm).
+func every(d time.Duration, args river.JobArgs) *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(d), func() (river.JobArgs, *river.InsertOpts) {
+		return args, &river.InsertOpts{Queue: queueDefault, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: d}}
+	}, &river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true})
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+func validQueueName(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == ""
+}
+
+// Start runs the queue until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	for name := range q.sinks {
+		if err := q.engine.StartSink(ctx, name); err != nil {
+			return err
+		}
+	}
+	ctx, q.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if q.cfg.Observe != nil {
+		events, cancel := q.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed,
+			river.EventKindJobSnoozed, river.EventKindJobCancelled)
+		q.wg.Go(func() {
+			defer cancel()
+			for ev := range events {
+				q.cfg.Observe(ev.Job.Kind, outcome(ev.Kind))
+			}
+		})
+	}
+	if err := q.client.Start(ctx); err != nil {
+		q.cancel()
+		return core.Errorf(core.Unavailable, "The job queue did not start: %v", err)
+	}
+	for name, ch := range q.kicks {
+		q.wg.Go(func() { q.kicker(ctx, name, ch) })
+	}
+	q.wg.Go(func() { q.drafter(ctx) })
+	return nil
+}
+
+func outcome(k river.EventKind) string {
+	switch k {
+	case river.EventKindJobCompleted:
+		return "completed"
+	case river.EventKindJobFailed:
+		return "failed"
+	case river.EventKindJobSnoozed:
+		return "snoozed"
+	default:
+		return "cancelled"
+	}
+}
+
+// Stop drains: no new jobs start, and running ones get until ctx ends to
+// finish (a delivery records what it posted), then are cancelled.
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.client.Stop(ctx)
+	if ctx.Err() != nil {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = q.client.StopAndCancel(cctx)
+	}
+	if q.cancel != nil {
+		q.cancel()
+	}
+	q.wg.Wait()
+	return err
+}
+
+// Notify hears the engine's committed outbox messages (this process's and,
+// on PostgreSQL, other replicas'): a buyer message asks for its draft, and
+// a sink that wants the message is woken. It never blocks.
+func (q *Queue) Notify(ev core.Event) {
+	if ev.Kind == core.EventBuyerMessage && ev.ConversationID != "" {
+		select {
+		case q.drafts <- draftArgs{ConversationID: ev.ConversationID, MessageID: ev.ID}:
+		default: // the catch-up job drafts it
+		}
+	}
+	for name, s := range q.sinks {
+		if s.Wants(ev) {
+			select {
+			case q.kicks[name] <- struct{}{}:
+			default: // a wake is already pending
+			}
+		}
+	}
+}
+
+// drafter inserts draft jobs for buyer messages as they arrive.
+func (q *Queue) drafter(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case a := <-q.drafts:
+			if _, err := q.client.Insert(ctx, a, nil); err != nil && ctx.Err() == nil {
+				q.log.Warn("draft job not queued; the catch-up job will draft it", "conversation", a.ConversationID, "err", err)
+			}
+		}
+	}
+}
+
+// kicker queues a delivery job for a sink when a message for it arrives.
+// If the sink's job is running, it may have read the outbox before this
+// message: another job is queued for the next second, when it is allowed.
+func (q *Queue) kicker(ctx context.Context, sink string, wake <-chan struct{}) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		}
+		for {
+			res, err := q.client.Insert(ctx, deliverArgs{Sink: sink}, nil)
+			if err != nil {
+				if ctx.Err() == nil {
+					q.log.Warn("delivery job not queued; the periodic look at the outbox will", "sink", sink, "err", err)
+				}
+				break
+			}
+			if !res.UniqueSkippedAsDuplicate || res.Job.State != rivertype.JobStateRunning {
+				break
+			}
+			next := time.Until(time.Now().Truncate(time.Second).Add(time.Second + 5*time.Millisecond))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(next):
+			}
+		}
+	}
+}
+
+func (q *Queue) draft(ctx context.Context, job *river.Job[draftArgs]) error {
+	_, err := q.engine.Draft(ctx, job.Args.ConversationID)
+	if core.ErrorCode(err) == core.NotFound {
+		return river.JobCancel(err) // the conversation is gone; retrying won't bring it back
+	}
+	return err
+}
+
+func (q *Queue) catchUp(ctx context.Context, _ *river.Job[catchUpArgs]) error {
+	n, err := q.engine.DraftPending(ctx)
+	if n > 0 {
+		q.log.Info("drafted conversations a draft job had missed", "drafted", n)
+	}
+	return err
+}
+
+func (q *Queue) sweep(ctx context.Context, _ *river.Job[sweepArgs]) error {
+	res, err := q.engine.Sweep(ctx)
+	if n := len(res.Warned) + len(res.AutoCanceled) + len(res.Expired) + len(res.Completed); n > 0 {
+		q.log.Info("timed order rules", "warned", len(res.Warned), "auto_canceled", len(res.AutoCanceled),
+			"expired", len(res.Expired), "completed", len(res.Completed))
+	}
+	return err
+}
+
+func (q *Queue) remind(ctx context.Context, _ *river.Job[remindArgs]) error {
+	reminded, breached, err := q.engine.SweepConversations(ctx)
+	if reminded+breached > 0 {
+		q.log.Info("24-hour window", "reminded", reminded, "breached", breached)
+	}
+	return err
+}
+
+// deliverWorker posts a sink's outbox through core.Engine.Deliver, which
+// keeps the sink's place, order, lease and retry times in the store.
+type deliverWorker struct {
+	river.WorkerDefaults[deliverArgs]
+	q *Queue
+}
+
+func (w *deliverWorker) Timeout(*river.Job[deliverArgs]) time.Duration { return deliverTimeout }
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
+	s, ok := w.q.sinks[job.Args.Sink]
+	if !ok { // queues are per sink, so only a replica with the sink runs this
+		return river.JobCancel(fmt.Errorf("no sink %q in this process", job.Args.Sink))
+	}
+	e := w.q.engine
+	start := time.Now()
+	for {
+		st, err := e.SinkStatus(ctx, s.Name())
+		if err != nil {
+			return err // the store failed: river retries with backoff
+		}
+		if st.Attempts > 0 && st.NextAttempt.After(e.Now()) {
+			// A post failed and its retry is due later: the job that made
+			// it is waiting for then (or, if its replica died, the periodic
+			// job finds the sink due). Nothing to do now.
+			return nil
+		}
+		_, wait, err := e.Deliver(ctx, s)
+		if err != nil {
+			return err
+		}
+		if wait == 0 { // a full batch went: more may be waiting
+			if time.Since(start) > deliverRound {
+				return river.JobSnooze(0) // make way; this job carries on next
+			}
+			continue
+		}
+		if st, err = e.SinkStatus(ctx, s.Name()); err != nil {
+			return err
+		}
+		switch {
+		case !st.NextAttempt.After(e.Now()):
+			return nil // caught up
+		case st.Attempts == 0 && st.LastError == "":
+			// Another replica is posting (its lease). Look again shortly:
+			// it may have read the outbox before the message that woke us.
+			return river.JobSnooze(time.Second)
+		default:
+			return river.JobSnooze(wait) // the platform failed or asked to wait
+		}
+	}
+}
+
+// minLevel drops records below a level.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+func (h minLevel) WithAttrs(a []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(a), h.min}
+}
+func (h minLevel) WithGroup(g string) slog.Handler { return minLevel{h.Handler.WithGroup(g), h.min} }
+
+// errorLogger logs failed jobs. Errors are the engine's, which never hold
+// secrets; a panic is logged with its value, not the job's arguments.
+type errorLogger struct{ log *slog.Logger }
+
+func (l errorLogger) HandleError(_ context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
+	lvl := slog.LevelWarn
+	if errors.Is(err, context.Canceled) {
+		lvl = slog.LevelDebug
+	}
+	l.log.Log(context.Background(), lvl, "job failed; it will be retried", "kind", job.Kind, "attempt", job.Attempt,
+		"code", core.ErrorCode(err), "err", core.ErrorMessage(err))
+	return nil
+}
+
+func (l errorLogger) HandlePanic(_ context.Context, job *rivertype.JobRow, v any, _ string) *river.ErrorHandlerResult {
+	l.log.Error("job panicked; it will be retried", "kind", job.Kind, "attempt", job.Attempt, "panic", fmt.Sprint(v))
+	return nil
+}

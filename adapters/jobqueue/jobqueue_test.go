@@ -1,0 +1,307 @@
+package jobqueue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/adapters/jobqueue"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
+	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/drafter"
+)
+
+// The queue's tests run on both stores, each with what a deployment on it
+// looks like: one process on SQLite, two replicas on PostgreSQL.
+func TestQueue(t *testing.T) {
+	stores := []struct {
+		name     string
+		open     func(testing.TB) *sqlstore.DB
+		replicas int
+	}{
+		{"sqlite", storetest.OpenSQLite, 1},
+		{"postgres", storetest.OpenPostgres, 2},
+	}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Run("drafts_each_message_once", func(t *testing.T) { testDrafts(t, st.open(t), st.replicas) })
+			t.Run("delivers_in_order_once", func(t *testing.T) { testDelivery(t, st.open(t), st.replicas) })
+			t.Run("retries_after_platform_failure", func(t *testing.T) { testDeliveryRetry(t, st.open(t)) })
+			t.Run("breach_alert_once", func(t *testing.T) { testBreach(t, st.open(t), st.replicas) })
+			t.Run("stop_drains_a_running_delivery", func(t *testing.T) { testStopDrains(t, st.open(t)) })
+		})
+	}
+}
+
+// recorder keeps what every replica's sink posted, in order.
+type recorder struct {
+	mu    sync.Mutex
+	got   []int64
+	fail  int           // fail this many posts with a 500-like error
+	delay time.Duration // each post takes this long
+}
+
+func (r *recorder) posted() []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
+}
+
+// sink is one replica's sink, posting to the shared recorder.
+type sink struct{ r *recorder }
+
+func (sink) Name() string { return "chat" }
+func (sink) Wants(ev core.Event) bool {
+	return ev.Kind == core.EventBuyerMessage || ev.Kind == core.EventBreach
+}
+func (s sink) Deliver(ctx context.Context, ev core.Event) error {
+	if s.r.delay > 0 {
+		time.Sleep(s.r.delay) // a slow platform; deliberately ignores ctx like a post already on the wire
+	}
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	if s.r.fail > 0 {
+		s.r.fail--
+		return errors.New("platform answered 500")
+	}
+	s.r.got = append(s.r.got, ev.ID)
+	return nil
+}
+
+type replica struct {
+	engine *core.Engine
+	queue  *jobqueue.Queue
+}
+
+// start runs n replicas of the queue on one store, each with its own engine
+// whose notifications feed its queue (as bot serve wires them).
+func start(t *testing.T, db *sqlstore.DB, n int, clock core.Clock, rec *recorder) []replica {
+	t.Helper()
+	ctx := context.Background()
+	qdb, pg := db.QueueDB()
+	d := jobqueue.Database{DB: qdb, Postgres: pg}
+	if err := jobqueue.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := jobqueue.Migrate(ctx, d); err != nil { // a second replica starting: nothing to do
+		t.Fatalf("second migrate: %v", err)
+	}
+	var out []replica
+	// Every replica hears every committed message, as bot serve's replicas
+	// do through LISTEN/NOTIFY.
+	bus := func(ev core.Event) {
+		for _, r := range out {
+			r.queue.Notify(ev)
+		}
+	}
+	for i := range n {
+		e := core.NewEngine(db, core.Options{Clock: clock, Drafter: drafter.Offline{D: drafter.New(drafter.Shop{Name: "Test Shop"})},
+			Notify: bus})
+		q, err := jobqueue.New(d, e, jobqueue.Config{Sinks: []core.Sink{sink{rec}}, ReminderInterval: time.Second,
+			KickInterval: time.Second, DraftInterval: time.Second, Log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if err := q.Stop(sctx); err != nil {
+				t.Errorf("stop: %v", err)
+			}
+		})
+		out = append(out, replica{engine: e, queue: q})
+	}
+	return out
+}
+
+// eventually polls cond for up to 20 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting until %s", what)
+}
+
+func say(t *testing.T, e *core.Engine, buyer, text string) *core.Conversation {
+	t.Helper()
+	c, err := e.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: buyer, Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func conversation(t *testing.T, e *core.Engine, id string) *core.Conversation {
+	t.Helper()
+	c, _, err := e.Conversation(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// jobCount counts the queue's jobs of a kind, whatever their state.
+func jobCount(t *testing.T, db *sqlstore.DB, kind string) int {
+	t.Helper()
+	qdb, pg := db.QueueDB()
+	q := "SELECT count(*) FROM river_job WHERE kind = ?"
+	if pg {
+		q = "SELECT count(*) FROM river_job WHERE kind = $1"
+	}
+	var n int
+	if err := qdb.QueryRow(q, kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func testDrafts(t *testing.T, db *sqlstore.DB, n int) {
+	rs := start(t, db, n, nil, &recorder{})
+	var ids []string
+	for i := range 10 {
+		// Messages arrive through every replica in turn, and every replica
+		// asks for every draft.
+		c := say(t, rs[i%n].engine, fmt.Sprintf("buyer-%d", i), "Where is my package? It has not arrived yet.")
+		ids = append(ids, c.ID)
+	}
+	for _, id := range ids {
+		eventually(t, id+" has a draft", func() bool { c := conversation(t, rs[0].engine, id); return c.Draft != nil })
+	}
+	if got := jobCount(t, db, "sellerdesk_draft"); got != 10 {
+		t.Errorf("draft jobs = %d for 10 messages heard by %d replicas, want 10 (one per message)", got, n)
+	}
+}
+
+func testDelivery(t *testing.T, db *sqlstore.DB, n int) {
+	rec := &recorder{}
+	rs := start(t, db, n, nil, rec)
+	for i := range 40 {
+		say(t, rs[i%n].engine, fmt.Sprintf("buyer-%d", i), "hello")
+	}
+	var want []int64
+	for _, ev := range outbox(t, db, core.EventBuyerMessage) {
+		want = append(want, ev.ID)
+	}
+	eventually(t, "40 messages are posted", func() bool { return len(rec.posted()) >= 40 })
+	time.Sleep(1500 * time.Millisecond) // any duplicate would come with the next kick
+	if got := rec.posted(); !slices.Equal(got, want) {
+		t.Errorf("posted %v\nwant     %v (each once, in order)", got, want)
+	}
+}
+
+// outbox reads the outbox messages of a kind, in order.
+func outbox(t *testing.T, db *sqlstore.DB, kind core.EventKind) []core.Event {
+	t.Helper()
+	var out []core.Event
+	err := db.View(context.Background(), func(tx core.Tx) error {
+		all, err := tx.Outbox(context.Background(), 0, 1000)
+		for _, ev := range all {
+			if ev.Kind == kind {
+				out = append(out, ev)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func testDeliveryRetry(t *testing.T, db *sqlstore.DB) {
+	rec := &recorder{fail: 2}
+	rs := start(t, db, 1, nil, rec)
+	say(t, rs[0].engine, "buyer", "hello")
+	// Two failures: retried after 1 s and 2 s (the engine's backoff).
+	eventually(t, "the message is posted after two failures", func() bool { return len(rec.posted()) == 1 })
+	st, err := rs[0].engine.SinkStatus(context.Background(), "chat")
+	if err != nil || st.Attempts != 0 || st.LastError != "" {
+		t.Errorf("sink status after recovery = %+v, %v; want attempts and error cleared", st, err)
+	}
+}
+
+func testBreach(t *testing.T, db *sqlstore.DB, n int) {
+	clock := &stepClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	rec := &recorder{}
+	rs := start(t, db, n, clock, rec)
+	c := say(t, rs[0].engine, "buyer", "Can I change the address?")
+	clock.advance(25 * time.Hour) // past the 24-hour window
+	eventually(t, "the breach alert is posted", func() bool {
+		return len(outbox(t, db, core.EventBreach)) == 1 && len(rec.posted()) == 2
+	})
+	time.Sleep(2500 * time.Millisecond) // two more reminder checks
+	if got := outbox(t, db, core.EventBreach); len(got) != 1 || got[0].ConversationID != c.ID {
+		t.Errorf("breach alerts = %+v, want one for %s", got, c.ID)
+	}
+	if got := conversation(t, rs[0].engine, c.ID); !got.Breached {
+		t.Errorf("conversation not marked breached")
+	}
+}
+
+func testStopDrains(t *testing.T, db *sqlstore.DB) {
+	rec := &recorder{delay: 300 * time.Millisecond}
+	ctx := context.Background()
+	qdb, pg := db.QueueDB()
+	d := jobqueue.Database{DB: qdb, Postgres: pg}
+	if err := jobqueue.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	var q *jobqueue.Queue
+	e := core.NewEngine(db, core.Options{Notify: func(ev core.Event) { q.Notify(ev) }})
+	q, err := jobqueue.New(d, e, jobqueue.Config{Sinks: []core.Sink{sink{rec}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		say(t, e, fmt.Sprintf("buyer-%d", i), "hello")
+	}
+	eventually(t, "a post is under way", func() bool {
+		st, _ := e.SinkStatus(ctx, "chat")
+		return !st.NextAttempt.IsZero() || len(rec.posted()) > 0
+	})
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	posted := rec.posted()
+	st, err := e.SinkStatus(ctx, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What went out is recorded: nothing is posted twice at the next start.
+	if len(posted) == 0 || st.AfterID < posted[len(posted)-1] {
+		t.Errorf("after stop: posted %v, sink at %d; the round in flight should finish and be recorded", posted, st.AfterID)
+	}
+	if !st.NextAttempt.IsZero() && st.NextAttempt.After(time.Now()) {
+		t.Errorf("the lease outlived the stop: %v", st.NextAttempt)
+	}
+}
+
+// stepClock is a clock tests move by hand.
+type stepClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stepClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
