@@ -96,6 +96,9 @@ type Tx interface {
 	// Discord interaction id) and reports whether this is its first
 	// arrival, so retries are processed once, whichever replica gets them.
 	FirstSeen(ctx context.Context, platform, id string, at time.Time) (bool, error)
+	// ForgetInbound deletes inbound event ids recorded before a time and
+	// says how many went.
+	ForgetInbound(ctx context.Context, before time.Time) (int, error)
 	// ChatRef returns where a platform message about key lives (the Slack
 	// thread of a conversation), NotFound when there is none.
 	ChatRef(ctx context.Context, platform, key string) (ChatRef, error)
@@ -238,6 +241,12 @@ type Event struct {
 	Channel        string    `json:"channel,omitempty"`
 	Text           string    `json:"text"`
 	At             time.Time `json:"at"`
+	// MaybeSent marks the first message of a delivery round whose previous
+	// try has no clean record: a replica died while posting it, or the post
+	// failed in a way that may still have reached the platform. The sink
+	// should look for it there before posting again. Set by Engine.Deliver,
+	// never stored.
+	MaybeSent bool `json:"-"`
 }
 
 // SinkState is a sink's place in the outbox: every message up to AfterID

@@ -41,6 +41,7 @@ type Engine interface {
 	Deliver(ctx context.Context, s core.Sink) (sent int, wait time.Duration, err error)
 	SinkStatus(ctx context.Context, sink string) (core.SinkState, error)
 	StartSink(ctx context.Context, sink string) error
+	ForgetInbound(ctx context.Context) (int, error)
 	Now() time.Time
 }
 
@@ -87,6 +88,7 @@ const (
 	kindSweep      = "sellerdesk_sweep"
 	kindRemind     = "sellerdesk_remind"
 	kindDeliver    = "sellerdesk_deliver"
+	kindForget     = "sellerdesk_forget_inbound"
 	deliverTimeout = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
@@ -125,11 +127,13 @@ type (
 	sweepArgs   struct{}
 	remindArgs  struct{}
 	catchUpArgs struct{}
+	forgetArgs  struct{}
 )
 
 func (sweepArgs) Kind() string   { return kindSweep }
 func (remindArgs) Kind() string  { return kindRemind }
 func (catchUpArgs) Kind() string { return kindCatchUp }
+func (forgetArgs) Kind() string  { return kindForget }
 
 // Migrate brings the queue's tables up to date. Replicas starting together
 // on PostgreSQL take turns through an advisory lock.
@@ -197,11 +201,13 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, river.WorkFunc(q.sweep))
 	river.AddWorker(workers, river.WorkFunc(q.remind))
 	river.AddWorker(workers, river.WorkFunc(q.catchUp))
+	river.AddWorker(workers, river.WorkFunc(q.forget))
 	queues := map[string]river.QueueConfig{queueDefault: {MaxWorkers: cfg.DraftWorkers + 2}}
 	periodic := []*river.PeriodicJob{
 		every(cfg.SweepInterval, sweepArgs{}),
 		every(cfg.ReminderInterval, remindArgs{}),
 		every(cfg.DraftInterval, catchUpArgs{}),
+		every(24*time.Hour, forgetArgs{}),
 	}
 	for _, s := range cfg.Sinks {
 		name := s.Name()
@@ -412,6 +418,14 @@ func (q *Queue) remind(ctx context.Context, _ *river.Job[remindArgs]) error {
 	reminded, breached, err := q.engine.SweepConversations(ctx)
 	if reminded+breached > 0 {
 		q.log.Info("24-hour window", "reminded", reminded, "breached", breached)
+	}
+	return err
+}
+
+func (q *Queue) forget(ctx context.Context, _ *river.Job[forgetArgs]) error {
+	n, err := q.engine.ForgetInbound(ctx)
+	if n > 0 {
+		q.log.Info("forgot old inbound event ids", "deleted", n)
 	}
 	return err
 }

@@ -231,9 +231,9 @@ var sqlFirstSeen = prepared(`INSERT INTO inbound_events (platform, id, at) VALUE
 // PostgreSQL a second replica inserting the same id waits for the first's
 // transaction, then finds the row (or, if that one rolled back, inserts it).
 //
-// The table only grows; rows older than a few days may be deleted at any
-// time (inbound_events_at is there for that), since platforms retry within
-// minutes.
+// Rows older than core.InboundRetention are deleted by a daily job
+// (ForgetInbound; inbound_events_at is there for that), since platforms
+// retry within minutes.
 func (t *Tx) FirstSeen(ctx context.Context, platform, id string, at time.Time) (bool, error) {
 	if err := t.writable("FirstSeen"); err != nil {
 		return false, err
@@ -253,6 +253,24 @@ func (t *Tx) FirstSeen(ctx context.Context, platform, id string, at time.Time) (
 		return false, t.fail(err, "record an inbound event")
 	}
 	return n == 1, nil
+}
+
+var sqlForgetInbound = prepared(`DELETE FROM inbound_events WHERE at < ?`)
+
+// ForgetInbound deletes inbound event ids recorded before a time.
+func (t *Tx) ForgetInbound(ctx context.Context, before time.Time) (int, error) {
+	if err := t.writable("ForgetInbound"); err != nil {
+		return 0, err
+	}
+	res, err := t.exec(ctx, sqlForgetInbound, t.db.tv(before))
+	if err != nil {
+		return 0, t.fail(err, "forget old inbound events")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, t.fail(err, "forget old inbound events")
+	}
+	return int(n), nil
 }
 
 var (

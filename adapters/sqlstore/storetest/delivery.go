@@ -443,6 +443,27 @@ func testFirstSeen(t *testing.T, open func(t *testing.T) core.Store) {
 		}
 	})
 
+	t.Run("forget_old_ids", func(t *testing.T) {
+		for i, at := range []time.Time{t0.Add(-48 * time.Hour), t0.Add(-25 * time.Hour), t0} {
+			if err := e.update(func(tx core.Tx) error {
+				_, err := tx.FirstSeen(e.ctx, "forget", fmt.Sprintf("Ev%d", i), at)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int
+		if err := e.update(func(tx core.Tx) (err error) {
+			n, err = tx.ForgetInbound(e.ctx, t0.Add(-24*time.Hour))
+			return err
+		}); err != nil || n != 2 {
+			t.Fatalf("ForgetInbound = %d, %v; want the 2 older than a day", n, err)
+		}
+		if seen(t, "forget", "Ev2") || !seen(t, "forget", "Ev0") {
+			t.Error("the recent id must still be known and the forgotten one new again")
+		}
+	})
+
 	t.Run("refusals", func(t *testing.T) {
 		for _, c := range [][2]string{{"slack", ""}, {"", "Ev1"}, {"slack", "Ev\x00"}} {
 			err := e.update(func(tx core.Tx) error { _, err := tx.FirstSeen(e.ctx, c[0], c[1], t0); return err })
