@@ -43,6 +43,7 @@ type JobsConfig struct {
 	ReminderInterval Duration `yaml:"reminder_interval"`
 	OutboxCheck      Duration `yaml:"outbox_check"`
 	DraftWorkers     int      `yaml:"draft_workers"`
+	DeliveryLease    Duration `yaml:"delivery_lease"`
 	ShutdownGrace    Duration `yaml:"shutdown_grace"`
 }
 
@@ -75,6 +76,8 @@ type MessagesConfig struct {
 	ResponseDays    int        `yaml:"response_days"`
 	MinResponseRate float64    `yaml:"min_response_rate"`
 	StaffLanguage   string     `yaml:"staff_language"`
+	VerifyTries     int        `yaml:"verify_tries"`
+	VerifyWindow    Duration   `yaml:"verify_window"`
 }
 
 // WebConfig is the buyer help page.
@@ -167,10 +170,10 @@ func DefaultConfig() Config {
 			MaxLateShipment: p.MaxLateShipment, MaxCancelRate: p.MaxCancelRate, MinValidTracking: p.MinValidTracking},
 		Roles: core.Roles{Owners: []string{}, Agents: []string{}, Viewers: []string{}},
 		Messages: MessagesConfig{Reminders: []Duration{{12 * time.Hour}, {4 * time.Hour}, {time.Hour}}, ResponseDays: p.ResponseDays,
-			MinResponseRate: p.MinResponseRate, StaffLanguage: "en"},
+			MinResponseRate: p.MinResponseRate, StaffLanguage: "en", VerifyTries: p.VerifyTries, VerifyWindow: Duration{p.VerifyWindow}},
 		LLM: LLMConfig{Timeout: Duration{10 * time.Second}},
 		Jobs: JobsConfig{ReminderInterval: Duration{time.Minute}, OutboxCheck: Duration{5 * time.Second}, DraftWorkers: 4,
-			ShutdownGrace: Duration{10 * time.Second}},
+			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
 		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -439,6 +442,15 @@ func (c *Config) validate() error {
 			return bad(key, "%s is out of range; use 1s to 1h", d.Duration)
 		}
 	}
+	if c.Messages.VerifyTries < 1 || c.Messages.VerifyTries > 100 {
+		return bad("messages.verify_tries", "%d is out of range; use 1 to 100", c.Messages.VerifyTries)
+	}
+	if c.Messages.VerifyWindow.Duration < time.Minute || c.Messages.VerifyWindow.Duration > 24*time.Hour {
+		return bad("messages.verify_window", "%s is out of range; use 1m to 24h", c.Messages.VerifyWindow.Duration)
+	}
+	if c.Jobs.DeliveryLease.Duration < 5*time.Second || c.Jobs.DeliveryLease.Duration > 10*time.Minute {
+		return bad("jobs.delivery_lease", "%s is out of range; use 5s to 10m (longer than one post to Slack or Discord takes)", c.Jobs.DeliveryLease.Duration)
+	}
 	if c.Jobs.DraftWorkers < 1 || c.Jobs.DraftWorkers > 64 {
 		return bad("jobs.draft_workers", "%d is out of range; use 1 to 64", c.Jobs.DraftWorkers)
 	}
@@ -475,6 +487,7 @@ func (c *Config) Policy() core.Policy {
 		p.ReminderPoints = append(p.ReminderPoints, d.Duration)
 	}
 	p.ResponseDays, p.MinResponseRate = c.Messages.ResponseDays, c.Messages.MinResponseRate
+	p.VerifyTries, p.VerifyWindow = c.Messages.VerifyTries, c.Messages.VerifyWindow.Duration
 	return p
 }
 

@@ -89,7 +89,8 @@ type Main struct {
 
 	registry  *prometheus.Registry
 	demoInfo  *DemoInfo
-	events    *notifier
+	events    *notifier // every committed outbox message: this replica's and (Store.Listen) the others'
+	local     *notifier // this replica's only
 	drafter   core.Drafter
 	jobMetric *prometheus.CounterVec // job outcomes by kind (jobs.go)
 	help      *web.Server
@@ -274,15 +275,20 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		m.drafter = d
 	}
 	m.registerMetrics() // outbox, inbox and drafting series (metrics.go); counts m.drafter's drafts
-	m.events = &notifier{}
-	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Drafter: m.drafter, Notify: m.events.publish, Observe: func(cmd string, code core.Code, d time.Duration) {
-		outcome := "ok"
-		if code != "" {
-			outcome = string(code)
-		}
-		commands.WithLabelValues(cmd, outcome).Inc()
-		latency.WithLabelValues(cmd).Observe(d.Seconds())
-	}})
+	m.events, m.local = &notifier{}, &notifier{}
+	notify := func(ev core.Event) {
+		m.local.publish(ev)
+		m.events.publish(ev)
+	}
+	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Drafter: m.drafter, Notify: notify,
+		DeliveryLease: m.Config.Jobs.DeliveryLease.Duration, Observe: func(cmd string, code core.Code, d time.Duration) {
+			outcome := "ok"
+			if code != "" {
+				outcome = string(code)
+			}
+			commands.WithLabelValues(cmd, outcome).Inc()
+			latency.WithLabelValues(cmd).Observe(d.Seconds())
+		}})
 	if err := m.openHelpPage(); err != nil {
 		return err
 	}

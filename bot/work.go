@@ -35,8 +35,8 @@ func (n *notifier) publish(ev core.Event) {
 
 // startJobs runs the timed and retried work on the job queue
 // (adapters/jobqueue): drafts, the timed order rules, reminders and breach
-// alerts, and delivery to each sink. The queue hears every committed outbox
-// message, this replica's and (through Store.Listen) the others'.
+// alerts, and delivery to each sink. The queue hears this replica's
+// committed outbox messages; the others' are theirs to act on.
 func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 	sinks := make([]core.Sink, len(m.sinks))
 	for i, s := range m.sinks {
@@ -58,7 +58,7 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.events.subscribe(q.Notify)
+	m.local.subscribe(q.Notify)
 	if err := q.Start(ctx); err != nil {
 		return nil, err
 	}

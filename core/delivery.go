@@ -35,7 +35,10 @@ const (
 	maxBackoff       = 5 * time.Minute
 	giveUpAttempts   = 5 // for messages that can never be delivered (Invalid)
 	deliveryAttempts = 1000
-	deliveryLease    = 2 * time.Minute
+	// defaultDeliveryLease bounds one post, not a round: the lease is
+	// renewed after every post. Short, so a replica that died mid-post
+	// holds the sink up for seconds, not minutes.
+	defaultDeliveryLease = 30 * time.Second
 )
 
 // Deliver sends a sink the outbox messages it has not had yet, in order.
@@ -45,12 +48,16 @@ const (
 // skipped after a few tries so it cannot block the rest.
 //
 // The platform is called outside any transaction, so a slow platform never
-// holds up the desk. A short lease (NextAttempt moved ahead while posting)
-// keeps a second replica off the same sink; if this process dies while
-// posting, the lease runs out and delivery resumes (at least once).
+// holds up the desk. A short lease (NextAttempt moved ahead while posting,
+// renewed after each post) keeps a second replica off the same sink. Each
+// post must end before the lease does, so two replicas never post at the
+// same time. If this process dies while posting, the lease runs out and
+// the next round marks the message that was in flight MaybeSent, for the
+// sink to look for it on the platform before posting it again.
 func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Duration, err error) {
 	var st SinkState
 	var events []Event
+	var leaseEnd time.Time
 	err = e.store.Update(ctx, func(tx Tx) error {
 		events, wait = nil, 0
 		var err error
@@ -66,8 +73,12 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 			return err
 		}
 		lease := st
-		lease.NextAttempt = now.Add(deliveryLease)
-		return tx.SaveSinkState(ctx, lease)
+		lease.NextAttempt = e.leaseEnd(now)
+		if err := tx.SaveSinkState(ctx, lease); err != nil {
+			return err
+		}
+		leaseEnd = lease.NextAttempt
+		return nil
 	})
 	if err != nil || wait > 0 {
 		return 0, wait, err
@@ -75,24 +86,47 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 	if len(events) == 0 {
 		return 0, time.Second, nil // caught up
 	}
-	leaseEnd := e.now().Add(deliveryLease)
+	// A round that ends cleanly saves a zero NextAttempt. One found set
+	// (and run out) means the last round's holder died mid-post, or its
+	// last post failed, perhaps after reaching the platform.
+	maybeSent := !st.NextAttempt.IsZero()
 	st.NextAttempt = time.Time{}
+	finished := true
 	for _, ev := range events {
 		if !s.Wants(ev) {
 			st.AfterID = ev.ID
 			continue
 		}
-		derr := s.Deliver(ctx, ev)
+		// A post must be over before the lease is: after it another
+		// replica may post this message. The fifth kept back covers a
+		// platform still acting on a request we gave up on, and clocks
+		// that differ between replicas.
+		left := leaseEnd.Sub(e.now()) - e.lease/5
+		if left <= 0 {
+			finished = false // the store was too slow to renew the lease; go on next round
+			break
+		}
+		ev.MaybeSent, maybeSent = maybeSent, false
+		pctx, cancel := context.WithTimeout(ctx, left)
+		derr := s.Deliver(pctx, ev)
+		cancel()
 		if derr == nil {
 			st.AfterID, st.Attempts, st.LastError = ev.ID, 0, ""
 			sent++
-			// Record each post as it goes out, so a crash can repeat at most
-			// the one message that was in flight.
-			e.saveProgress(ctx, s.Name(), st, leaseEnd)
+			// Record each post as it goes out, so a crash leaves at most the
+			// one message in flight in doubt.
+			var lost bool
+			if leaseEnd, lost = e.saveProgress(ctx, s.Name(), st, leaseEnd); lost {
+				finished = false
+				break
+			}
 			continue
 		}
 		if ctx.Err() != nil {
-			break // shutting down: record what went out, retry the rest at once next time
+			// Shutting down: retry at once next time, looking first, since
+			// the cut-off post may have gone out.
+			st.NextAttempt = e.now()
+			break
 		}
 		st.Attempts++
 		st.LastError = clipText(derr.Error(), 500)
@@ -109,7 +143,7 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		st.NextAttempt = e.now().Add(wait)
 		break
 	}
-	if wait == 0 && len(events) < deliveryBatch {
+	if wait == 0 && finished && len(events) < deliveryBatch {
 		wait = time.Second // caught up
 	}
 	// Record progress even when ctx is ending: what was posted must not be
@@ -118,27 +152,50 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 	defer cancel()
 	err = e.store.Update(save, func(tx Tx) error {
 		cur, err := tx.SinkState(save, s.Name())
-		if err != nil || cur.AfterID > st.AfterID {
-			return err // another replica took over after our lease ran out
+		if err != nil || !cur.NextAttempt.Equal(leaseEnd) {
+			// Our lease ran out and another replica took the sink: what we
+			// posted is recorded already (saveProgress), and writing now
+			// would end its lease under it.
+			return err
 		}
 		return tx.SaveSinkState(save, st)
 	})
 	return sent, wait, err
 }
 
-// saveProgress records a sink's place mid-round, keeping its lease. A
-// failure here is not fatal: the round's final save records it again.
-func (e *Engine) saveProgress(ctx context.Context, sink string, st SinkState, leaseEnd time.Time) {
-	st.NextAttempt = leaseEnd
+// leaseEnd is when a lease taken at now runs out, at the stores' precision
+// so that it reads back equal: it is how a holder knows the lease is still
+// its own.
+func (e *Engine) leaseEnd(now time.Time) time.Time {
+	return now.Add(e.lease).Truncate(time.Microsecond)
+}
+
+// saveProgress records a sink's place mid-round and renews the lease,
+// returning the lease's end. lost reports that the lease is another
+// replica's now (ours ran out while the store was slow): stop posting. A
+// failed save is not fatal: the round's final save records the progress,
+// and the lease is not renewed, so posting stops in time.
+func (e *Engine) saveProgress(ctx context.Context, sink string, st SinkState, leaseEnd time.Time) (end time.Time, lost bool) {
+	st.NextAttempt = e.leaseEnd(e.now())
 	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_ = e.store.Update(save, func(tx Tx) error {
+	err := e.store.Update(save, func(tx Tx) error {
 		cur, err := tx.SinkState(save, sink)
-		if err != nil || cur.AfterID > st.AfterID {
+		if err != nil {
 			return err
+		}
+		if lost = !cur.NextAttempt.Equal(leaseEnd); lost {
+			return nil
 		}
 		return tx.SaveSinkState(save, st)
 	})
+	switch {
+	case err != nil:
+		return leaseEnd, false
+	case lost:
+		return leaseEnd, true
+	}
+	return st.NextAttempt, false
 }
 
 // backoff doubles from one second to five minutes.

@@ -21,6 +21,7 @@ type Engine struct {
 	drafter Drafter
 	observe func(command string, code Code, d time.Duration)
 	notify  func(Event)
+	lease   time.Duration // Options.DeliveryLease
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -39,6 +40,11 @@ type Options struct {
 	// Observe, when set, is told about every command run (for metrics);
 	// code is "" on success.
 	Observe func(command string, code Code, d time.Duration)
+	// DeliveryLease is how long a replica holds a sink while it posts one
+	// message (default 30 s): how soon another replica takes over from one
+	// that died mid-post. Keep it well under Discord's few-minute nonce
+	// window, or a takeover could post a message twice there.
+	DeliveryLease time.Duration
 }
 
 // NewEngine returns an engine on store.
@@ -52,6 +58,10 @@ func NewEngine(store Store, opt Options) *Engine {
 	}
 	if opt.Policy != nil {
 		e.policy = *opt.Policy
+	}
+	e.lease = opt.DeliveryLease
+	if e.lease <= 0 {
+		e.lease = defaultDeliveryLease
 	}
 	return e
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error so every adapter can map it to its platform
@@ -16,6 +17,9 @@ const (
 	Forbidden   Code = "forbidden"
 	Unavailable Code = "unavailable"
 	Internal    Code = "internal"
+	// RateLimited: too many tries in a while (buyer verification); the
+	// error's Wait says how long until a try is accepted again.
+	RateLimited Code = "rate_limited"
 )
 
 // Error is the one error type of sellerdesk. Message is written for the
@@ -24,7 +28,8 @@ type Error struct {
 	Code    Code
 	Field   string // the argument or setting at fault, when there is one
 	Message string
-	Err     error // underlying cause, logged but never shown
+	Err     error         // underlying cause, logged but never shown
+	Wait    time.Duration // RateLimited: how long until a try is accepted again
 }
 
 func (e *Error) Error() string {
@@ -97,6 +102,15 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// ErrorWait returns how long a RateLimited error asks to wait, or 0.
+func ErrorWait(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Wait
+	}
+	return 0
 }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }

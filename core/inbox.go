@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -126,30 +127,92 @@ func (e *Engine) BuyerConversations(ctx context.Context, channel, buyerKey strin
 	return out, err
 }
 
+// MaxVerifyKeyBytes bounds the client key buyer verification limits
+// ("web:<address>", "discord:<user id>").
+const MaxVerifyKeyBytes = 128
+
 // VerifyBuyer checks that someone knows an order's buyer email or shipping
 // postal code and returns the order. A miss says nothing about which part
 // was wrong, so the check can't be used to probe orders.
-func (e *Engine) VerifyBuyer(ctx context.Context, orderID, secret string) (*Order, error) {
-	miss := FieldErrorf(NotFound, "order_id", "No order matches that order id and email or postal code. Check both against your order confirmation.")
-	if checkID(orderID, "order_id") != nil || strings.TrimSpace(secret) == "" {
-		return nil, miss
+//
+// client names who is trying ("web:<address>", "discord:<user id>"): each
+// may fail Policy.VerifyTries times within Policy.VerifyWindow, counted in
+// the store so every replica and channel sees the same tries. Past that,
+// tries are refused (RateLimited, with the wait) without being checked.
+// A success doesn't count, nor clear earlier failures: otherwise one's own
+// order would reset the count between guesses at others.
+func (e *Engine) VerifyBuyer(ctx context.Context, client, orderID, secret string) (*Order, error) {
+	if client == "" {
+		return nil, Errorf(Internal, "buyer verification without a client")
 	}
+	tries, window := e.policy.verifyLimit()
+	now := e.now()
 	var o *Order
-	err := e.store.View(ctx, func(tx Tx) error {
-		var err error
-		o, err = tx.Order(ctx, strings.TrimSpace(orderID))
-		return err
+	var failed int // failures in the window, this one included; 0 on success
+	err := e.update(ctx, func(tx Tx) error {
+		o, failed = nil, 0 // a store may retry fn
+		n, oldest, err := tx.VerifyFailures(ctx, client, now.Add(-window))
+		if err != nil {
+			return err
+		}
+		if n >= tries {
+			return tooManyTries(oldest.Add(window).Sub(now))
+		}
+		found, err := verifyOrder(ctx, tx, orderID, secret)
+		if err != nil || found != nil {
+			o = found
+			return err
+		}
+		failed = n + 1
+		return tx.AddVerifyFailure(ctx, client, now)
 	})
-	if ErrorCode(err) == NotFound {
-		return nil, miss
-	}
 	if err != nil {
 		return nil, err
 	}
-	if !buyerSecretMatches(o, secret) {
-		return nil, miss
+	if o == nil {
+		return nil, verifyMiss(tries-failed, window)
 	}
 	return o, nil
+}
+
+// verifyOrder returns the order if secret proves it, nil on a miss.
+func verifyOrder(ctx context.Context, tx Tx, orderID, secret string) (*Order, error) {
+	if checkID(orderID, "order_id") != nil || strings.TrimSpace(secret) == "" {
+		return nil, nil
+	}
+	o, err := tx.Order(ctx, strings.TrimSpace(orderID))
+	if ErrorCode(err) == NotFound || err == nil && !buyerSecretMatches(o, secret) {
+		return nil, nil
+	}
+	return o, err
+}
+
+// verifyMiss is the one answer to a wrong order id or secret. The last
+// tries before a wait are announced, so a buyer with a typo can stop and
+// look at the confirmation first.
+func verifyMiss(left int, window time.Duration) error {
+	msg := "No order matches that order id and email or postal code. Check both against your order confirmation."
+	if left > 0 && left <= 2 {
+		msg += fmt.Sprintf(" You can try %d more %s before a %d-minute wait.", left, plural(left, "time", "times"), minutesUp(window))
+	}
+	return FieldErrorf(NotFound, "order_id", "%s", msg)
+}
+
+func tooManyTries(wait time.Duration) error {
+	m := minutesUp(wait)
+	return &Error{Code: RateLimited, Wait: wait,
+		Message: fmt.Sprintf("Too many tries. Please wait %d %s, then try again.", m, plural(m, "minute", "minutes"))}
+}
+
+// minutesUp rounds up to whole minutes, at least one, so a buyer told to
+// wait never comes back too early.
+func minutesUp(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Minute)) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func buyerSecretMatches(o *Order, secret string) bool {
@@ -190,16 +253,21 @@ func (e *Engine) DraftPending(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for i := range list {
 		ok, err := e.redraft(ctx, list[i].ID, false)
 		if err != nil {
-			return n, err
+			// One conversation failing (a model down) must not hold back
+			// the rest; the store failing ends the round.
+			if errs = append(errs, err); ErrorCode(err) == Unavailable || ctx.Err() != nil {
+				break
+			}
 		}
 		if ok {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 // Draft drafts one conversation if its newest buyer message has no draft
@@ -241,6 +309,9 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 		cur, err := tx.Conversation(ctx, id)
 		if err != nil || cur.LastBuyerMessage() != d.ForMessage {
 			return err // a newer message came in: its own draft follows
+		}
+		if !force && !cur.NeedsDraft() {
+			return nil // drafted meanwhile (another replica, a retry): one draft, one notice
 		}
 		cur.Draft, cur.UpdatedAt = &d, e.now()
 		if d.Language != "" {

@@ -40,6 +40,12 @@ type Policy struct {
 	ReminderPoints  []time.Duration
 	ResponseDays    int
 	MinResponseRate float64
+	// VerifyTries is how many failed order verifications a client (a web
+	// address, a Discord user) may make within VerifyWindow before its
+	// tries are refused until the oldest leaves the window: enough for
+	// typos, too few to guess order ids and postal codes.
+	VerifyTries  int
+	VerifyWindow time.Duration
 	// Location is the shop's time zone: business days and ship dates are
 	// calendar days there.
 	Location *time.Location
@@ -66,6 +72,8 @@ func DefaultPolicy() Policy {
 		ReminderPoints:     []time.Duration{12 * time.Hour, 4 * time.Hour, time.Hour},
 		ResponseDays:       30,
 		MinResponseRate:    0.9,
+		VerifyTries:        5,
+		VerifyWindow:       15 * time.Minute,
 		Location:           time.UTC,
 	}
 }
@@ -80,6 +88,20 @@ func (p Policy) OrDefault() Policy {
 		p.Location = time.UTC
 	}
 	return p
+}
+
+// verifyLimit is the verification limit, the default's for an unset
+// part: a policy written before the limit existed must not mean "no limit".
+func (p Policy) verifyLimit() (int, time.Duration) {
+	d := DefaultPolicy()
+	tries, window := p.VerifyTries, p.VerifyWindow
+	if tries <= 0 {
+		tries = d.VerifyTries
+	}
+	if window <= 0 {
+		window = d.VerifyWindow
+	}
+	return tries, window
 }
 
 func (p Policy) loc() *time.Location {

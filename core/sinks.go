@@ -20,14 +20,26 @@ func (e *Engine) StartSink(ctx context.Context, name string) error {
 // platform's retry. Slack retries within an hour, Discord not at all.
 const InboundRetention = 7 * 24 * time.Hour
 
-// ForgetInbound deletes inbound event ids older than InboundRetention (a job
-// runs it daily; the table would otherwise grow with every Slack event).
-func (e *Engine) ForgetInbound(ctx context.Context) (int, error) {
-	var n int
+// Forgotten says what ForgetOld deleted.
+type Forgotten struct {
+	InboundEvents  int `json:"inbound_events"`
+	VerifyFailures int `json:"verify_failures"`
+}
+
+// ForgetOld deletes what is kept only for a while: inbound event ids older
+// than InboundRetention, and failed verification tries that no longer
+// count. A job runs it daily; the tables would otherwise only grow.
+func (e *Engine) ForgetOld(ctx context.Context) (Forgotten, error) {
+	now := e.now()
+	_, window := e.policy.verifyLimit()
+	var f Forgotten
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		n, err = tx.ForgetInbound(ctx, e.now().Add(-InboundRetention))
+		if f.InboundEvents, err = tx.ForgetInbound(ctx, now.Add(-InboundRetention)); err != nil {
+			return err
+		}
+		f.VerifyFailures, err = tx.ForgetVerifyFailures(ctx, now.Add(-window))
 		return err
 	})
-	return n, err
+	return f, err
 }

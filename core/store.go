@@ -99,6 +99,19 @@ type Tx interface {
 	// ForgetInbound deletes inbound event ids recorded before a time and
 	// says how many went.
 	ForgetInbound(ctx context.Context, before time.Time) (int, error)
+
+	// VerifyFailures counts the failed buyer verifications recorded for a
+	// client key after a time, and returns the oldest of them (zero when
+	// there are none). Inside Update the key is locked until the
+	// transaction ends, so replicas count and record one client's tries
+	// one at a time. Keys are at most MaxVerifyKeyBytes of plain text.
+	VerifyFailures(ctx context.Context, key string, after time.Time) (n int, oldest time.Time, err error)
+	// AddVerifyFailure records a failed buyer verification by a client key.
+	AddVerifyFailure(ctx context.Context, key string, at time.Time) error
+	// ForgetVerifyFailures deletes failed verifications recorded before a
+	// time and says how many went.
+	ForgetVerifyFailures(ctx context.Context, before time.Time) (int, error)
+
 	// ChatRef returns where a platform message about key lives (the Slack
 	// thread of a conversation), NotFound when there is none.
 	ChatRef(ctx context.Context, platform, key string) (ChatRef, error)

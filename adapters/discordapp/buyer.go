@@ -115,7 +115,9 @@ func (a *App) verifySubmit(ctx context.Context, i *discordgo.Interaction, f map[
 	if u == nil {
 		return reply{content: "Verify from a Discord account.", ephemeral: true}
 	}
-	o, err := a.engine.VerifyBuyer(ctx, f["order_id"], f["secret"])
+	// The engine limits failed tries per Discord user, as it does per web
+	// address; a refusal says how long to wait.
+	o, err := a.engine.VerifyBuyer(ctx, platform+":"+u.ID, f["order_id"], f["secret"])
 	if err != nil {
 		if core.ErrorCode(err) == core.Internal {
 			a.log.Error("discord buyer verification failed", "err", err)

@@ -93,6 +93,39 @@ func TestBuyerMessageToDraftToReply(t *testing.T) {
 	}
 }
 
+// The limit on verification tries is the engine's, per Discord user: past
+// it even the right email is refused, privately, with the wait.
+func TestBuyerVerifyLimit(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.importOrders(order(orderA, 26*time.Hour))
+	for i := range 5 {
+		wrong := h.submit(buyer, verifyModalID, false, map[string]string{"order_id": orderA, "secret": "someone@example.com"})
+		if !ephemeral(wrong) || !strings.Contains(content(wrong), "No order matches") {
+			t.Fatalf("wrong email %d answered %s, want core's ephemeral miss", i+1, dump(wrong))
+		}
+		if i == 3 && !strings.Contains(content(wrong), "You can try 1 more time before a 15-minute wait.") {
+			t.Fatalf("fourth miss %q does not announce the last try", content(wrong))
+		}
+	}
+	right := h.submit(buyer, verifyModalID, false, map[string]string{"order_id": orderA, "secret": buyerEm})
+	if !ephemeral(right) || content(right) != "Too many tries. Please wait 15 minutes, then try again." {
+		t.Fatalf("right email past the limit answered %s, want the ephemeral wait", dump(right))
+	}
+	if other := h.submit(nobody, verifyModalID, false, map[string]string{"order_id": orderA, "secret": buyerEm}); !strings.Contains(content(other), orderA+" is verified") {
+		t.Fatalf("another Discord user answered %s, want verified", dump(other))
+	}
+	h.buyerSays(help, "BM1", "Where is my order?")
+	convs, err := h.engine.BuyerConversations(ctx, "discord", "discord:"+buyer)
+	if err != nil || len(convs) != 1 || convs[0].OrderID != "" {
+		t.Fatalf("conversations %+v, %v: a refused try must not tie the buyer to the order", convs, err)
+	}
+	h.clock.Advance(15 * time.Minute)
+	if right := h.submit(buyer, verifyModalID, false, map[string]string{"order_id": orderA, "secret": buyerEm}); !strings.Contains(content(right), orderA+" is verified") {
+		t.Fatalf("after the wait answered %s, want verified", dump(right))
+	}
+}
+
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return core.Clip(line, 40)

@@ -41,7 +41,7 @@ type Engine interface {
 	Deliver(ctx context.Context, s core.Sink) (sent int, wait time.Duration, err error)
 	SinkStatus(ctx context.Context, sink string) (core.SinkState, error)
 	StartSink(ctx context.Context, sink string) error
-	ForgetInbound(ctx context.Context) (int, error)
+	ForgetOld(ctx context.Context) (core.Forgotten, error)
 	Now() time.Time
 }
 
@@ -88,15 +88,22 @@ const (
 	kindSweep      = "sellerdesk_sweep"
 	kindRemind     = "sellerdesk_remind"
 	kindDeliver    = "sellerdesk_deliver"
-	kindForget     = "sellerdesk_forget_inbound"
+	kindForget     = "sellerdesk_forget_old"
 	deliverTimeout = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
 	deliverRound = 20 * time.Second
 )
 
-// draftArgs drafts the conversation a buyer message arrived in. Unique per
-// message, so every replica may ask and one draft is made.
+// draftArgs retries the draft of the conversation a buyer message arrived
+// in. Unique per message, so one retry is pending at a time.
+//
+// The first try is not a job: the replica that stored the message drafts it
+// at once (see Notify). Queueing it first would add an insert and a fetch,
+// two more write transactions on the database the draft waits behind, to
+// the time a buyer waits for staff to see a draft (bot bench measures it).
+// A failed first try becomes a job, retried with backoff; a replica dying
+// mid-draft is covered by the periodic catch-up job.
 type draftArgs struct {
 	ConversationID string `json:"conversation_id"`
 	MessageID      int64  `json:"message_id"` // the buyer message's outbox id
@@ -196,7 +203,7 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		drafts: make(chan draftArgs, 1024)}
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, river.WorkFunc(q.draft))
+	river.AddWorker(workers, &draftWorker{q: q})
 	river.AddWorker(workers, &deliverWorker{q: q})
 	river.AddWorker(workers, river.WorkFunc(q.sweep))
 	river.AddWorker(workers, river.WorkFunc(q.remind))
@@ -231,9 +238,11 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		// poll catches other replicas' jobs and scheduled retries.
 		FetchCooldown:     time.Millisecond,
 		FetchPollInterval: 500 * time.Millisecond,
-		JobTimeout:        max(cfg.DraftTimeout, deliverTimeout),
-		// A job left running by a replica that died is retried after this.
-		// Longer than any job's timeout (a first sweep of a big store).
+		// Sweeps may take minutes on a big store (one transaction per
+		// order); drafts and deliveries set shorter timeouts of their own.
+		JobTimeout: 10 * time.Minute,
+		// A job left running by a replica that died is retried after this,
+		// longer than any job's timeout.
 		RescueStuckJobsAfter:        15 * time.Minute,
 		CompletedJobRetentionPeriod: time.Hour,
 		ErrorHandler:                errorLogger{q.log},
@@ -291,7 +300,9 @@ func (q *Queue) Start(ctx context.Context) error {
 	for name, ch := range q.kicks {
 		q.wg.Go(func() { q.kicker(ctx, name, ch) })
 	}
-	q.wg.Go(func() { q.drafter(ctx) })
+	for range q.cfg.DraftWorkers {
+		q.wg.Go(func() { q.drafter(ctx) })
+	}
 	return nil
 }
 
@@ -324,14 +335,14 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return err
 }
 
-// Notify hears the engine's committed outbox messages (this process's and,
-// on PostgreSQL, other replicas'): a buyer message asks for its draft, and
-// a sink that wants the message is woken. It never blocks.
+// Notify hears this process's committed outbox messages (the engine's
+// Notify): a buyer message is drafted, and a sink that wants the message is
+// woken. Other replicas' messages are theirs to act on. It never blocks.
 func (q *Queue) Notify(ev core.Event) {
 	if ev.Kind == core.EventBuyerMessage && ev.ConversationID != "" {
 		select {
 		case q.drafts <- draftArgs{ConversationID: ev.ConversationID, MessageID: ev.ID}:
-		default: // the catch-up job drafts it
+		default: // all drafting workers busy and 1,024 waiting: the catch-up job drafts it
 		}
 	}
 	for name, s := range q.sinks {
@@ -344,14 +355,20 @@ func (q *Queue) Notify(ev core.Event) {
 	}
 }
 
-// drafter inserts draft jobs for buyer messages as they arrive.
+// drafter drafts buyer messages as they arrive; a failed draft becomes a
+// job (see draftArgs).
 func (q *Queue) drafter(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case a := <-q.drafts:
-			if _, err := q.client.Insert(ctx, a, nil); err != nil && ctx.Err() == nil {
+			_, err := q.engine.Draft(ctx, a.ConversationID)
+			if err == nil || ctx.Err() != nil || core.ErrorCode(err) == core.NotFound {
+				continue
+			}
+			q.log.Warn("draft failed; retrying as a job", "conversation", a.ConversationID, "code", core.ErrorCode(err), "err", core.ErrorMessage(err))
+			if _, err := q.client.Insert(ctx, a, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Second)}); err != nil && ctx.Err() == nil {
 				q.log.Warn("draft job not queued; the catch-up job will draft it", "conversation", a.ConversationID, "err", err)
 			}
 		}
@@ -389,7 +406,16 @@ func (q *Queue) kicker(ctx context.Context, sink string, wake <-chan struct{}) {
 	}
 }
 
-func (q *Queue) draft(ctx context.Context, job *river.Job[draftArgs]) error {
+// draftWorker retries a draft that failed (see draftArgs).
+type draftWorker struct {
+	river.WorkerDefaults[draftArgs]
+	q *Queue
+}
+
+func (w *draftWorker) Timeout(*river.Job[draftArgs]) time.Duration { return w.q.cfg.DraftTimeout }
+
+func (w *draftWorker) Work(ctx context.Context, job *river.Job[draftArgs]) error {
+	q := w.q
 	_, err := q.engine.Draft(ctx, job.Args.ConversationID)
 	if core.ErrorCode(err) == core.NotFound {
 		return river.JobCancel(err) // the conversation is gone; retrying won't bring it back
@@ -423,9 +449,9 @@ func (q *Queue) remind(ctx context.Context, _ *river.Job[remindArgs]) error {
 }
 
 func (q *Queue) forget(ctx context.Context, _ *river.Job[forgetArgs]) error {
-	n, err := q.engine.ForgetInbound(ctx)
-	if n > 0 {
-		q.log.Info("forgot old inbound event ids", "deleted", n)
+	f, err := q.engine.ForgetOld(ctx)
+	if f.InboundEvents+f.VerifyFailures > 0 {
+		q.log.Info("forgot old records", "inbound_events", f.InboundEvents, "verify_failures", f.VerifyFailures)
 	}
 	return err
 }

@@ -259,16 +259,21 @@ var sqlForgetInbound = prepared(`DELETE FROM inbound_events WHERE at < ?`)
 
 // ForgetInbound deletes inbound event ids recorded before a time.
 func (t *Tx) ForgetInbound(ctx context.Context, before time.Time) (int, error) {
-	if err := t.writable("ForgetInbound"); err != nil {
+	return t.deleteBefore(ctx, "ForgetInbound", sqlForgetInbound, before, "forget old inbound events")
+}
+
+// deleteBefore runs a DELETE … WHERE at < ? and counts the rows it took.
+func (t *Tx) deleteBefore(ctx context.Context, method string, q *stmtDef, before time.Time, doing string) (int, error) {
+	if err := t.writable(method); err != nil {
 		return 0, err
 	}
-	res, err := t.exec(ctx, sqlForgetInbound, t.db.tv(before))
+	res, err := t.exec(ctx, q, t.db.tv(before))
 	if err != nil {
-		return 0, t.fail(err, "forget old inbound events")
+		return 0, t.fail(err, doing)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, t.fail(err, "forget old inbound events")
+		return 0, t.fail(err, doing)
 	}
 	return int(n), nil
 }

@@ -4,10 +4,10 @@
 // staff replies arrive live over server-sent events and messages are sent
 // without a reload.
 //
-// The adapter decides no rule: verification, message limits and the 24-hour
-// clock are the engine's. It only turns HTTP into engine calls and engine
-// results into HTML and JSON, and keeps the web's own defences (signed
-// session cookie, CSRF tokens, a limit on verification tries, security
+// The adapter decides no rule: verification and its limit on tries,
+// message limits and the 24-hour clock are the engine's. It only turns HTTP
+// into engine calls and engine results into HTML and JSON, and keeps the
+// web's own defences (signed session cookie, CSRF tokens, security
 // headers).
 package web
 
@@ -41,7 +41,7 @@ const buyerKeyPrefix = "order:"
 
 // Engine is what the help page needs from core.Engine.
 type Engine interface {
-	VerifyBuyer(ctx context.Context, orderID, secret string) (*core.Order, error)
+	VerifyBuyer(ctx context.Context, client, orderID, secret string) (*core.Order, error)
 	BuyerMessage(ctx context.Context, in core.BuyerMessageIn) (*core.Conversation, error)
 	BuyerConversations(ctx context.Context, channel, buyerKey string) ([]core.Conversation, error)
 }
@@ -64,11 +64,8 @@ type Config struct {
 }
 
 const (
-	defaultPoll    = 2 * time.Second
-	sessionTTL     = 7 * 24 * time.Hour
-	verifyTries    = 5
-	verifyWindow   = 15 * time.Minute
-	maxLimiterKeys = 10000
+	defaultPoll = 2 * time.Second
+	sessionTTL  = 7 * 24 * time.Hour
 	// A 4 KB message may triple in size when form-encoded (non-ASCII bytes
 	// become %XX); the engine checks the text itself.
 	maxMessageBody = 8*core.MaxMessageBytes + 1024
@@ -86,7 +83,6 @@ type Server struct {
 	secure  bool
 	sessKey []byte
 	csrfKey []byte
-	tries   *limiter
 	hub     *hub
 	page    *template.Template
 	static  fs.FS
@@ -130,7 +126,6 @@ func New(cfg Config) (*Server, error) {
 	// pass as the other.
 	s.sessKey = derive(cfg.SessionSecret, "sellerdesk web session")
 	s.csrfKey = derive(cfg.SessionSecret, "sellerdesk web csrf")
-	s.tries = newLimiter(verifyTries, verifyWindow, maxLimiterKeys)
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, core.WrapInternal(err, "load the help page's files")
@@ -217,6 +212,8 @@ func statusFor(err error) int {
 		return http.StatusConflict
 	case core.Unavailable:
 		return http.StatusServiceUnavailable
+	case core.RateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -339,6 +339,34 @@ func TestVerifyRateLimit(t *testing.T) {
 		}
 		b.mustVerify(orderA, emailA)
 	})
+	t.Run("tries_count_across_replicas", func(t *testing.T) {
+		// A second replica: its own engine and page on the same store, the
+		// same session secret. The browser's cookies go to both (cookies
+		// ignore the port).
+		f := newFixture(t, newClock())
+		other, err := web.New(web.Config{
+			Engine:        core.NewEngine(f.store, core.Options{Clock: f.clock}),
+			SessionSecret: []byte(strings.Repeat("k", 32)), Clock: f.clock, Log: slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(other.Handler())
+		t.Cleanup(ts.Close)
+		b := f.browser()
+		b2 := &browser{t: t, c: b.c, base: ts.URL}
+		for range 3 {
+			b.verify(orderA, "wrong@example.com")
+		}
+		if _, body := b2.verify(orderA, "wrong@example.com"); !strings.Contains(body, "You can try 1 more time before a 15-minute wait.") {
+			t.Fatalf("fourth failure, on the other replica:\n%s", body)
+		}
+		b2.verify(orderA, "wrong@example.com")
+		res, body := b.post("/verify", url.Values{"csrf": {b.csrf()}, "order_id": {orderA}, "secret": {emailA}}, "Accept", "application/json")
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "900" || !strings.Contains(body, `"error":"Too many tries. Please wait 15 minutes, then try again."`) {
+			t.Fatalf("sixth try, back on the first replica: %d %q\n%s", res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+	})
 	t.Run("last_tries_are_announced", func(t *testing.T) {
 		f := newFixture(t, newClock())
 		b := f.browser()

@@ -2,6 +2,7 @@ package enginetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -153,13 +154,20 @@ func testVerifyBuyer(f *Fixture) {
 	o.ShipTo.PostalCode = "97201-1234"
 	f.importOrders(o)
 	ctx := context.Background()
+	// Each check from its own client, so none runs into the limit on
+	// tries (verify.go tests that).
+	clients := 0
+	verify := func(orderID, secret string) (*core.Order, error) {
+		clients++
+		return f.Engine.VerifyBuyer(ctx, fmt.Sprintf("test:%d", clients), orderID, secret)
+	}
 	for _, ok := range []string{"emma@example.com", "EMMA@Example.com ", "97201-1234", "972011234", "97201"} {
-		if got, err := f.Engine.VerifyBuyer(ctx, o.ID, ok); err != nil || got.ID != o.ID {
+		if got, err := verify(o.ID, ok); err != nil || got.ID != o.ID {
 			f.T.Errorf("verify with %q: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"", "emma@example.org", "97202", "972", "' OR 1=1 --"} {
-		if _, err := f.Engine.VerifyBuyer(ctx, o.ID, bad); core.ErrorCode(err) != core.NotFound {
+		if _, err := verify(o.ID, bad); core.ErrorCode(err) != core.NotFound {
 			f.T.Errorf("verify with %q: %v", bad, err)
 		}
 	}
@@ -167,8 +175,8 @@ func testVerifyBuyer(f *Fixture) {
 	if err != nil || c.BuyerName != "Emma Johnson" || c.OrderID != o.ID {
 		f.T.Fatalf("a verified buyer's conversation: %+v %v", c, err)
 	}
-	_, err = f.Engine.VerifyBuyer(ctx, "111-0000013-9999999", "emma@example.com")
-	_, err2 := f.Engine.VerifyBuyer(ctx, o.ID, "someone@example.com")
+	_, err = verify("111-0000013-9999999", "emma@example.com")
+	_, err2 := verify(o.ID, "someone@example.com")
 	if core.ErrorMessage(err) != core.ErrorMessage(err2) {
 		f.T.Errorf("a wrong order id and a wrong email must read the same: %q vs %q", err, err2)
 	}
