@@ -448,8 +448,9 @@ func (c *Config) validate() error {
 	if c.Messages.VerifyWindow.Duration < time.Minute || c.Messages.VerifyWindow.Duration > 24*time.Hour {
 		return bad("messages.verify_window", "%s is out of range; use 1m to 24h", c.Messages.VerifyWindow.Duration)
 	}
-	if c.Jobs.DeliveryLease.Duration < 5*time.Second || c.Jobs.DeliveryLease.Duration > 10*time.Minute {
-		return bad("jobs.delivery_lease", "%s is out of range; use 5s to 10m (longer than one post to Slack or Discord takes)", c.Jobs.DeliveryLease.Duration)
+	// Above 2m a takeover could outlast Discord's nonce check (a few minutes).
+	if c.Jobs.DeliveryLease.Duration < 5*time.Second || c.Jobs.DeliveryLease.Duration > 2*time.Minute {
+		return bad("jobs.delivery_lease", "%s is out of range; use 5s to 2m (longer than one post to Slack or Discord takes)", c.Jobs.DeliveryLease.Duration)
 	}
 	if c.Jobs.DraftWorkers < 1 || c.Jobs.DraftWorkers > 64 {
 		return bad("jobs.draft_workers", "%d is out of range; use 1 to 64", c.Jobs.DraftWorkers)

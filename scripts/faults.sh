@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Fault tests (issue 7, item 3): PostgreSQL restarted under a running
-# `bot serve`, and a replica killed with SIGKILL during a Slack delivery.
+# `bot serve`; and two replicas on one PostgreSQL, the one posting to Slack
+# killed with SIGKILL mid-post, the other taking over: Slack must get the
+# message exactly once (it finds the post by its outbox id in the message
+# metadata). The takeover waits out the delivery lease (30 s by default).
 # They stop and start the machine's PostgreSQL cluster (pg_ctlcluster, as
 # root): don't run them next to other tests that use that database.
 # Extra arguments go to go test (e.g. -run FaultKill).

@@ -71,6 +71,9 @@ type failure struct {
 	status   int
 	body     string
 	header   map[string]string
+	// created makes a message create take effect before the failure is
+	// answered, as when Discord's answer is lost on the way back.
+	created bool
 }
 
 // fakeDiscord speaks enough of Discord's REST API (v9, as discordgo calls
@@ -83,10 +86,14 @@ type fakeDiscord struct {
 	// fail holds scripted answers, used once each, in order.
 	fail []failure
 	seq  atomic.Int64
+	// nonces are the messages created with an enforced nonce, by nonce.
+	// Discord keeps them a few minutes; the fake, for the whole test.
+	nonces map[string]map[string]any
+	made   map[string]int // messages created, by channel
 }
 
 func newFakeDiscord(t *testing.T) *fakeDiscord {
-	f := &fakeDiscord{t: t}
+	f := &fakeDiscord{t: t, nonces: map[string]map[string]any{}, made: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -106,6 +113,9 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(path, fl.pathPart) {
 			f.fail = append(f.fail[:i], f.fail[i+1:]...)
 			f.mu.Unlock()
+			if parts := strings.Split(strings.Trim(path, "/"), "/"); fl.created && len(parts) == 3 {
+				f.create(parts[1], body)
+			}
 			for k, v := range fl.header {
 				w.Header().Set(k, v)
 			}
@@ -121,6 +131,8 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodDelete, strings.HasSuffix(path, "/callback"):
 		w.WriteHeader(http.StatusNoContent)
+	case r.Method == http.MethodPost && parts[0] == "channels" && len(parts) == 3 && parts[2] == "messages":
+		json.NewEncoder(w).Encode(f.create(parts[1], body))
 	case parts[0] == "channels" && len(parts) >= 3:
 		id := "M" + strconv.FormatInt(f.seq.Add(1), 10)
 		if len(parts) == 4 {
@@ -132,6 +144,37 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		json.NewEncoder(w).Encode(map[string]any{"id": "W" + strconv.FormatInt(f.seq.Add(1), 10), "channel_id": work, "type": 0})
 	}
+}
+
+// create makes a message as Discord's create message does: a repeat of
+// an enforced nonce gets the message made the first time.
+func (f *fakeDiscord) create(channel string, body []byte) map[string]any {
+	var req struct {
+		Nonce        string `json:"nonce"`
+		EnforceNonce bool   `json:"enforce_nonce"`
+	}
+	_ = json.Unmarshal(body, &req)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m, ok := f.nonces[req.Nonce]; ok && req.EnforceNonce {
+		return m
+	}
+	m := map[string]any{"id": "M" + strconv.FormatInt(f.seq.Add(1), 10), "channel_id": channel, "type": 0}
+	f.made[channel]++
+	if req.Nonce != "" {
+		m["nonce"] = req.Nonce
+		if req.EnforceNonce {
+			f.nonces[req.Nonce] = m
+		}
+	}
+	return m
+}
+
+// created counts the messages the fake created in channel.
+func (f *fakeDiscord) created(channel string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.made[channel]
 }
 
 // failNext makes the next request whose path contains pathPart fail.

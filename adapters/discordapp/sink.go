@@ -38,7 +38,7 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	var err error
 	switch ev.Kind {
 	case core.EventBuyerMessage, core.EventDraftReady:
-		err = a.showConversation(ctx, ev.ConversationID)
+		err = a.showConversation(ctx, ev)
 	case core.EventReminder, core.EventBreach:
 		err = a.postAlert(ctx, ev, ev.ConversationID)
 	case core.EventReply:
@@ -49,9 +49,10 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	return deliveryError(err)
 }
 
-// showConversation posts a conversation's message to the staff channel, or
-// redraws it when it is there already.
-func (a *App) showConversation(ctx context.Context, convID string) error {
+// showConversation posts the message of ev's conversation to the staff
+// channel, or redraws it when it is there already.
+func (a *App) showConversation(ctx context.Context, ev core.Event) error {
+	convID := ev.ConversationID
 	conv, order, err := a.engine.Conversation(ctx, convID)
 	if err != nil {
 		return err
@@ -73,8 +74,8 @@ func (a *App) showConversation(ctx context.Context, convID string) error {
 		return err
 	}
 	content := "New buyer message " + conv.ID
-	msg, err := a.s.ChannelMessageSendComplex(a.cfg.StaffChannel, &discordgo.MessageSend{Content: content, Embeds: embeds, Components: comps,
-		AllowedMentions: &discordgo.MessageAllowedMentions{}}, discordgo.WithContext(ctx))
+	msg, err := a.send(ctx, a.cfg.StaffChannel, nonce(ev, partConversation), &discordgo.MessageSend{Content: content, Embeds: embeds, Components: comps,
+		AllowedMentions: &discordgo.MessageAllowedMentions{}})
 	if err != nil {
 		return err
 	}
@@ -91,8 +92,55 @@ func (a *App) postAlert(ctx context.Context, ev core.Event, convID string) error
 			send.Reference = &discordgo.MessageReference{MessageID: ref.MessageID, ChannelID: ref.Channel, FailIfNotExists: new(false)}
 		}
 	}
-	_, err := a.s.ChannelMessageSendComplex(a.cfg.StaffChannel, send, discordgo.WithContext(ctx))
+	_, err := a.send(ctx, a.cfg.StaffChannel, nonce(ev, partAlert), send)
 	return err
+}
+
+// Which of an outbox message's Discord messages a nonce is for: one event
+// can make two (a reply to the buyer, then the staff message again if it
+// was deleted).
+const (
+	partConversation = "c"
+	partAlert        = "a"
+	partReply        = "r"
+)
+
+// nonce names one Discord message of outbox message ev (at most 22 of the
+// 25 characters Discord allows).
+func nonce(ev core.Event, part string) string {
+	return "sd" + strconv.FormatInt(ev.ID, 10) + part
+}
+
+// messageCreate is discordgo's MessageSend with the fields it lacks (v0.29).
+type messageCreate struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// send creates a message with an enforced nonce: for a few minutes
+// Discord answers a repeat with the message it created the first time
+// instead of a second one. So a replica that takes over from one killed
+// mid-post (core's delivery lease, far shorter than those minutes) posts
+// nothing twice, with no lookup. It is ChannelMessageSendComplex with the
+// nonce (no files), through the same per-route rate-limit bucket.
+func (a *App) send(ctx context.Context, channel, nonce string, data *discordgo.MessageSend) (*discordgo.Message, error) {
+	for _, e := range data.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	endpoint := discordgo.EndpointChannelMessages(channel)
+	body, err := a.s.RequestWithBucketID(http.MethodPost, endpoint, messageCreate{MessageSend: data, Nonce: nonce, EnforceNonce: true},
+		endpoint, discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var m discordgo.Message
+	if err := discordgo.Unmarshal(body, &m); err != nil {
+		return nil, fmt.Errorf("discord: reading the created message: %w", err)
+	}
+	return &m, nil
 }
 
 func alertIcon(k core.EventKind) string {
@@ -116,9 +164,9 @@ func (a *App) deliverReply(ctx context.Context, ev core.Event) error {
 			}
 			return err
 		}
-		_, err = a.s.ChannelMessageSendComplex(where.Channel, &discordgo.MessageSend{Content: core.Clip(ev.Text, 2000),
+		_, err = a.send(ctx, where.Channel, nonce(ev, partReply), &discordgo.MessageSend{Content: core.Clip(ev.Text, 2000),
 			Reference:       &discordgo.MessageReference{MessageID: where.MessageID, ChannelID: where.Channel, FailIfNotExists: new(false)},
-			AllowedMentions: &discordgo.MessageAllowedMentions{}}, discordgo.WithContext(ctx))
+			AllowedMentions: &discordgo.MessageAllowedMentions{}})
 		if err != nil {
 			return err
 		}
@@ -130,7 +178,7 @@ func (a *App) deliverReply(ctx context.Context, ev core.Event) error {
 		return nil // never shown in Discord: nothing to redraw
 	}
 	// The reply is out; a failed redraw must not send it again.
-	if err := a.showConversation(ctx, ev.ConversationID); err != nil {
+	if err := a.showConversation(ctx, ev); err != nil {
 		a.log.Warn("discord conversation redraw failed", "conversation", ev.ConversationID, "err", err)
 	}
 	return nil

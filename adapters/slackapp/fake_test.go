@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -28,6 +31,18 @@ type failure struct {
 	status     int
 	retryAfter string
 	slackError string
+	// posted makes a chat.postMessage take effect before the error
+	// answer, as when Slack posts and the answer is lost on the way back.
+	posted bool
+}
+
+// posted is a message in the fake's channels, kept for
+// conversations.history and conversations.replies.
+type posted struct {
+	Channel, TS, ThreadTS string
+	Broadcast             bool
+	Text                  string
+	Metadata              map[string]any // chat.postMessage's metadata, decoded
 }
 
 // fakeSlack speaks enough of the Slack Web API for the app: it records
@@ -38,9 +53,13 @@ type fakeSlack struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	calls    []call
-	ts       int
+	mu    sync.Mutex
+	calls []call
+	ts    int
+	posts []posted // every message posted, oldest first
+	// now, when set, is Slack's clock: message ts follow it, as the
+	// lookups by time (oldest) need. Unset, ts count up from start.
+	now      func() time.Time
 	fail     map[string][]failure
 	groups   string // usergroups.list JSON array
 	ws       func(*websocket.Conn)
@@ -108,11 +127,17 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	if q := f.fail[c.Method]; len(q) > 0 {
 		fl, f.fail[c.Method] = &q[0], q[1:]
 	}
-	if fl == nil {
+	if fl == nil || fl.posted {
 		f.calls = append(f.calls, c)
 	}
 	f.ts++
 	ts := fmt.Sprintf("1795014000.%06d", f.ts)
+	if f.now != nil {
+		ts = fmt.Sprintf("%d.%06d", f.now().Unix(), f.ts)
+	}
+	if c.Method == "chat.postMessage" && (fl == nil || fl.posted) {
+		f.posts = append(f.posts, postedMessage(c, ts))
+	}
 	groups := f.groups
 	f.mu.Unlock()
 	select {
@@ -135,6 +160,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "ok")
 	case "chat.postMessage":
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": ts, "message": map[string]any{"text": c.Form.Get("text"), "ts": ts}})
+	case "conversations.history", "conversations.replies":
+		f.history(w, c)
 	case "chat.update":
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts"), "text": c.Form.Get("text")})
 	case "chat.postEphemeral":
@@ -150,6 +177,97 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	}
+}
+
+// postedMessage is what a chat.postMessage call puts in a channel. Slack
+// takes metadata as a JSON string in a form post, an object in a JSON one.
+func postedMessage(c call, ts string) posted {
+	get := func(k string) string {
+		if c.JSON != nil {
+			s, _ := c.JSON[k].(string)
+			return s
+		}
+		return c.Form.Get(k)
+	}
+	p := posted{Channel: get("channel"), TS: ts, ThreadTS: get("thread_ts"), Broadcast: get("reply_broadcast") == "true", Text: get("text")}
+	if m, ok := c.JSON["metadata"].(map[string]any); ok {
+		p.Metadata = m
+	} else if s := get("metadata"); s != "" {
+		_ = json.Unmarshal([]byte(s), &p.Metadata)
+	}
+	return p
+}
+
+// history answers conversations.history (a channel's top-level messages
+// and thread broadcasts, newest first) and conversations.replies (a
+// thread's parent, then its replies, oldest first) as Slack does: after
+// oldest, limit at a time with a cursor, metadata only when
+// include_all_metadata is set.
+func (f *fakeSlack) history(w http.ResponseWriter, c call) {
+	q := c.Form
+	channel, thread := q.Get("channel"), q.Get("ts")
+	f.mu.Lock()
+	var msgs []posted
+	replied := map[string]bool{}
+	for _, p := range f.posts {
+		if p.Channel == channel && p.ThreadTS != "" {
+			replied[p.ThreadTS] = true
+		}
+	}
+	for _, p := range f.posts {
+		switch {
+		case p.Channel != channel:
+		case c.Method == "conversations.history" && (p.ThreadTS == "" || p.Broadcast):
+			msgs = append([]posted{p}, msgs...)
+		case c.Method == "conversations.replies" && (p.TS == thread || p.ThreadTS == thread):
+			msgs = append(msgs, p)
+		}
+	}
+	f.mu.Unlock()
+	if c.Method == "conversations.replies" && (len(msgs) == 0 || msgs[0].TS != thread) {
+		writeJSON(w, map[string]any{"ok": false, "error": "thread_not_found"})
+		return
+	}
+	var out []map[string]any
+	for i, p := range msgs {
+		isParent := c.Method == "conversations.replies" && i == 0
+		if !isParent && q.Get("oldest") != "" && p.TS <= q.Get("oldest") { // same-width ts compare as strings
+			continue
+		}
+		m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text, "user": "UBOT", "bot_id": "B1"}
+		switch {
+		case p.ThreadTS != "":
+			m["thread_ts"] = p.ThreadTS
+			if p.Broadcast {
+				m["subtype"] = "thread_broadcast"
+			}
+		case replied[p.TS]:
+			m["thread_ts"] = p.TS
+		}
+		if p.Metadata != nil && q.Get("include_all_metadata") == "1" {
+			m["metadata"] = p.Metadata
+		}
+		out = append(out, m)
+	}
+	from, _ := strconv.Atoi(strings.TrimPrefix(q.Get("cursor"), "page:"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 {
+		limit = 100
+	}
+	from = min(from, len(out))
+	to := min(from+limit, len(out))
+	resp := map[string]any{"ok": true, "messages": append([]map[string]any{}, out[from:to]...), "has_more": to < len(out)}
+	if to < len(out) {
+		resp["response_metadata"] = map[string]any{"next_cursor": "page:" + strconv.Itoa(to)}
+	}
+	writeJSON(w, resp)
+}
+
+// Posts returns the messages posted to channel ("" for all).
+func (f *fakeSlack) Posts(channel string) []posted {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.DeleteFunc(slices.Clone(f.posts), func(p posted) bool { return channel != "" && p.Channel != channel })
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -2,9 +2,12 @@ package slackapp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -40,18 +43,18 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	case core.EventDraftReady:
 		var ref core.ChatRef
 		var created bool
-		if ref, created, err = a.ensureThread(ctx, ev.ConversationID); err == nil && !created {
+		if ref, created, err = a.ensureThread(ctx, ev); err == nil && !created {
 			err = a.updateParent(ctx, ref, ev.ConversationID)
 		}
 	case core.EventReminder, core.EventBreach:
 		var ref core.ChatRef
-		if ref, _, err = a.ensureThread(ctx, ev.ConversationID); err == nil {
+		if ref, _, err = a.ensureThread(ctx, ev); err == nil {
 			m := message{Text: ev.Text, Blocks: []slack.Block{section(alertEmoji(ev.Kind) + " " + escape(ev.Text))}}
-			opts := append(m.options(), slack.MsgOptionTS(ref.MessageID))
+			opts := m.options()
 			if ev.Kind == core.EventBreach {
 				opts = append(opts, slack.MsgOptionBroadcast()) // a breach is everyone's business
 			}
-			_, _, err = a.api.PostMessageContext(ctx, ref.Channel, opts...)
+			_, _, err = a.post(ctx, ev, ref.Channel, ref.MessageID, opts...)
 		}
 	case core.EventReply:
 		// The reply reaches the buyer through their own channel's sink;
@@ -65,7 +68,7 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 		}
 		err = a.updateParent(ctx, ref, ev.ConversationID)
 	default:
-		_, _, err = a.api.PostMessageContext(ctx, a.cfg.AlertsChannel, alertMessage(ev).options()...)
+		_, _, err = a.post(ctx, ev, a.cfg.AlertsChannel, "", alertMessage(ev).options()...)
 	}
 	if err != nil {
 		return deliveryError(err)
@@ -76,7 +79,7 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 // deliverBuyerMessage posts a new conversation, or a later buyer message
 // in its thread.
 func (a *App) deliverBuyerMessage(ctx context.Context, ev core.Event) error {
-	ref, created, err := a.ensureThread(ctx, ev.ConversationID)
+	ref, created, err := a.ensureThread(ctx, ev)
 	if err != nil || created {
 		return err
 	}
@@ -94,17 +97,18 @@ func (a *App) deliverBuyerMessage(ctx context.Context, ev core.Event) error {
 	if msg != nil && msg.At.After(ref.At) {
 		text := fmt.Sprintf("*Buyer wrote again* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(msg.Text, 2800)))
 		m := message{Text: "New buyer message in " + conv.ID, Blocks: []slack.Block{section(text)}}
-		if _, _, err := a.api.PostMessageContext(ctx, ref.Channel, append(m.options(), slack.MsgOptionTS(ref.MessageID))...); err != nil {
+		if _, _, err := a.post(ctx, ev, ref.Channel, ref.MessageID, m.options()...); err != nil {
 			return err
 		}
 	}
 	return a.updateParent(ctx, ref, ev.ConversationID)
 }
 
-// ensureThread finds the conversation's message in the support channel,
-// posting it if there is none yet.
-func (a *App) ensureThread(ctx context.Context, convID string) (core.ChatRef, bool, error) {
-	ref, err := a.chatRef(ctx, convID)
+// ensureThread finds the message of ev's conversation in the support
+// channel, posting it if there is none yet (created).
+func (a *App) ensureThread(ctx context.Context, ev core.Event) (ref core.ChatRef, created bool, err error) {
+	convID := ev.ConversationID
+	ref, err = a.chatRef(ctx, convID)
 	if err == nil {
 		return ref, false, nil
 	}
@@ -116,13 +120,140 @@ func (a *App) ensureThread(ctx context.Context, convID string) (core.ChatRef, bo
 		return ref, false, err
 	}
 	m := a.parentMessage(conv, order)
-	channel, ts, err := a.api.PostMessageContext(ctx, a.cfg.SupportChannel, m.options()...)
+	channel, ts, found, err := a.postOnce(ctx, ev, a.cfg.SupportChannel, "", m.options()...)
 	if err != nil {
 		return ref, false, err
 	}
-	ref = core.ChatRef{Platform: platform, Key: convID, Channel: channel, MessageID: ts, At: a.now()}
+	// At says which buyer messages the posted message shows. One found
+	// was drawn at a time we don't know, after ev was written: from ev.At
+	// on, a later buyer message is shown in the thread again rather than
+	// missed.
+	at := a.now()
+	if found {
+		at = ev.At
+	}
+	ref = core.ChatRef{Platform: platform, Key: convID, Channel: channel, MessageID: ts, At: at}
 	a.rememberRef(ctx, ref)
 	return ref, true, nil
+}
+
+// outboxEventType names our posts' Slack message metadata, which carries
+// the outbox id of the message each was posted for.
+const outboxEventType = "sellerdesk_outbox"
+
+// post posts a message for outbox message ev to channel, in the thread
+// of thread when it is not "", tagged with ev's outbox id. When ev may
+// have been posted already it returns the earlier post instead.
+func (a *App) post(ctx context.Context, ev core.Event, channel, thread string, opts ...slack.MsgOption) (string, string, error) {
+	ch, ts, _, err := a.postOnce(ctx, ev, channel, thread, opts...)
+	return ch, ts, err
+}
+
+// postOnce is post, also saying whether it found the message posted.
+//
+// Only a round taking over from a replica that died mid-post (or after a
+// post that failed) marks ev MaybeSent, so the lookup costs one
+// conversations.history or .replies call on a takeover, not one per post.
+func (a *App) postOnce(ctx context.Context, ev core.Event, channel, thread string, opts ...slack.MsgOption) (ch, ts string, found bool, err error) {
+	if ev.MaybeSent {
+		ts, err := a.findPosted(ctx, ev, channel, thread)
+		switch {
+		case err == nil && ts != "":
+			a.log.Info("slack message found already posted; not posting it again", "message_id", ev.ID, "channel", channel, "ts", ts)
+			return channel, ts, true, nil
+		case err != nil && lookupRetryable(err):
+			return "", "", false, err
+		case err != nil:
+			// A lookup Slack refuses (a missing scope) must not hold up
+			// delivery for good: post, at the risk of posting twice.
+			a.log.Warn("slack lookup of a message that may be posted failed; posting it", "message_id", ev.ID, "channel", channel, "err", err)
+		}
+	}
+	opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: outboxEventType,
+		EventPayload: map[string]any{"outbox_id": ev.ID}}))
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	ch, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
+	return ch, ts, false, err
+}
+
+const (
+	// lookupSkew is how much earlier than ev.At the lookup starts, for
+	// the difference between our clock and Slack's.
+	lookupSkew = 5 * time.Minute
+	// lookupLimit and lookupPages bound the lookup: a post made after ev
+	// was written sits among the channel's newest messages.
+	lookupLimit = 50
+	lookupPages = 4
+)
+
+// findPosted looks for ev's post in channel (thread ""), or among the
+// replies to thread, by the outbox id in its metadata; "" if none.
+func (a *App) findPosted(ctx context.Context, ev core.Event, channel, thread string) (string, error) {
+	var oldest string
+	if !ev.At.IsZero() {
+		from := ev.At.Add(-lookupSkew)
+		oldest = fmt.Sprintf("%d.%06d", from.Unix(), from.Nanosecond()/1000)
+	}
+	cursor := ""
+	for range lookupPages {
+		var msgs []slack.Message
+		var err error
+		if thread == "" {
+			var h *slack.GetConversationHistoryResponse
+			h, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channel,
+				Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
+			if h != nil {
+				msgs, cursor = h.Messages, h.ResponseMetaData.NextCursor
+			}
+		} else {
+			msgs, _, cursor, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: channel,
+				Timestamp: thread, Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
+		}
+		if err != nil {
+			return "", err
+		}
+		for _, m := range msgs {
+			// history lists top-level messages and thread broadcasts;
+			// replies lists the thread's parent too. Only the kind
+			// posted counts.
+			if thread == "" && m.ThreadTimestamp != "" && m.ThreadTimestamp != m.Timestamp ||
+				thread != "" && m.Timestamp == thread {
+				continue
+			}
+			if m.Metadata.EventType == outboxEventType && outboxID(m.Metadata.EventPayload["outbox_id"]) == ev.ID {
+				return m.Timestamp, nil
+			}
+		}
+		if cursor == "" {
+			break
+		}
+	}
+	return "", nil
+}
+
+// outboxID reads the outbox id from decoded metadata (a JSON number).
+func outboxID(v any) int64 {
+	switch n := v.(type) {
+	case float64:
+		return int64(n)
+	case json.Number:
+		i, _ := n.Int64()
+		return i
+	case string:
+		i, _ := strconv.ParseInt(n, 10, 64)
+		return i
+	}
+	return 0
+}
+
+// lookupRetryable reports whether a failed lookup is worth retrying
+// rather than posting without it: Slack's rate limit, a network or server
+// failure. A refusal (missing scope, no such channel) will not change.
+func lookupRetryable(err error) bool {
+	var se slack.SlackErrorResponse
+	return !errors.As(err, &se) || se.Err == "internal_error" || se.Err == "fatal_error" || se.Err == "ratelimited"
 }
 
 // refreshConversation redraws a conversation's message after staff acted

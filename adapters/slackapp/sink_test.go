@@ -334,3 +334,178 @@ func TestCheckVerifiesToken(t *testing.T) {
 	}
 	lacks(t, "error", err.Error(), "xoxb-test")
 }
+
+// outboxTag is the outbox id in a post's metadata, -1 when it has none.
+func outboxTag(p posted) int64 {
+	if p.Metadata["event_type"] != outboxEventType {
+		return -1
+	}
+	payload, _ := p.Metadata["event_payload"].(map[string]any)
+	return outboxID(payload["outbox_id"])
+}
+
+// Every post carries its outbox id in Slack message metadata: what a
+// replica taking over looks for.
+func TestPostsTaggedWithOutboxID(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	h.buyerSays("Where is my package?")
+	h.clock.Advance(13 * time.Hour)
+	if _, err := h.engine.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.deliver()
+	for _, c := range h.fake.Calls("chat.postMessage") {
+		var meta map[string]any
+		if err := json.Unmarshal([]byte(c.Form.Get("metadata")), &meta); err != nil {
+			t.Fatalf("post without metadata: %v\n%s", err, c.Text)
+		}
+	}
+	st, _ := h.engine.SinkStatus(context.Background(), platform)
+	posts := h.fake.Posts(support)
+	if len(posts) != 2 {
+		t.Fatalf("%d posts, want the conversation and its reminder", len(posts))
+	}
+	for _, p := range posts {
+		if outboxTag(p) <= 0 || outboxTag(p) > st.AfterID {
+			t.Errorf("post %s tagged %v, want an outbox id up to %d", p.TS, p.Metadata, st.AfterID)
+		}
+	}
+	if outboxTag(posts[0]) >= outboxTag(posts[1]) {
+		t.Errorf("conversation tagged %d, reminder %d: want the reminder's message later", outboxTag(posts[0]), outboxTag(posts[1]))
+	}
+}
+
+// Slack posts a message but its answer is lost: the round fails, and the
+// next is told the message may be out. It finds it by its outbox id and
+// keeps it as the conversation's message, posting nothing twice.
+func TestLostAnswerNotPostedTwice(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// setup makes the message whose post loses its answer; it
+		// returns the channel and thread where it should appear, and the
+		// conversation it is about ("" for an alert).
+		setup func(h *harness) (channel, thread, convID string)
+	}{
+		{"conversation_message", func(h *harness) (string, string, string) {
+			return support, "", h.buyerSays("Where is my package?").ID
+		}},
+		{"thread_reply", func(h *harness) (string, string, string) {
+			conv := h.buyerSays("Where is my package?")
+			h.deliver()
+			h.clock.Advance(10 * time.Minute)
+			h.buyerSays("And can I change the colour?")
+			return support, h.mustRef(conv.ID).MessageID, conv.ID
+		}},
+		{"alert", func(h *harness) (string, string, string) {
+			h.clock.Advance(23 * 24 * time.Hour)
+			if _, err := h.engine.Sweep(context.Background()); err != nil {
+				h.t.Fatal(err)
+			}
+			return alerts, "", ""
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.fake.now = h.clock.Now
+			h.importOrders(order(orderID, time.Hour))
+			h.prime()
+			channel, thread, convID := tc.setup(h)
+			before := len(h.fake.Posts(""))
+			h.fake.failNext("chat.postMessage", failure{status: http.StatusBadGateway, posted: true})
+			if sent, _ := h.deliver(); sent != 0 {
+				t.Fatalf("the round with the lost answer sent %d", sent)
+			}
+			h.clock.Advance(time.Minute)
+			if sent, _ := h.deliver(); sent != 1 {
+				t.Fatalf("the retry sent %d, want 1", sent)
+			}
+			posts := h.fake.Posts("")[before:]
+			if len(posts) != 1 || posts[0].Channel != channel || posts[0].ThreadTS != thread {
+				t.Fatalf("posts %+v, want one in %s thread %q", posts, channel, thread)
+			}
+			lookup := "conversations.history"
+			if thread != "" {
+				lookup = "conversations.replies"
+			}
+			calls := h.fake.Calls(lookup)
+			if len(calls) != 1 || calls[0].Form.Get("include_all_metadata") != "1" || calls[0].Form.Get("channel") != channel {
+				t.Fatalf("%s calls %+v, want one with include_all_metadata", lookup, calls)
+			}
+			contains(t, "log", h.logs.String(), "found already posted")
+			if convID == "" {
+				return
+			}
+			// The conversation's message is the one found (or the one
+			// before): the draft updates it and posts nothing.
+			parent := h.fake.Posts(support)[0]
+			if ref := h.mustRef(convID); ref.MessageID != parent.TS {
+				t.Fatalf("ref %+v, want the message %s", ref, parent.TS)
+			}
+			h.engine.DraftPending(context.Background())
+			h.deliver()
+			h.lastUpdate(parent.TS)
+			if n := len(h.fake.Posts("")); n != before+1 {
+				t.Errorf("%d posts after the draft, want still one", n-before)
+			}
+		})
+	}
+}
+
+// MaybeSent with nothing posted: the lookup finds nothing and the message
+// is posted, once; a lookup Slack refuses for good does not hold it up,
+// and one that is rate limited waits.
+func TestMaybeSentLookup(t *testing.T) {
+	ev := core.Event{ID: 41, Kind: core.EventLowStock, SKU: "MUG", Text: "MUG is low: 2 left (threshold 5).", At: start, MaybeSent: true}
+	t.Run("not_posted_is_posted", func(t *testing.T) {
+		h := newHarness(t)
+		h.fake.failNext("chat.postMessage", failure{status: http.StatusBadGateway}) // refused: never posted
+		if err := h.app.Deliver(context.Background(), ev); err == nil {
+			t.Fatal("no error")
+		}
+		if err := h.app.Deliver(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		if posts := h.fake.Posts(alerts); len(posts) != 1 || outboxTag(posts[0]) != 41 {
+			t.Fatalf("posts %+v, want one tagged 41", posts)
+		}
+	})
+	t.Run("other_outbox_ids_do_not_match", func(t *testing.T) {
+		h := newHarness(t)
+		other := ev
+		other.ID, other.MaybeSent = 40, false
+		if err := h.app.Deliver(context.Background(), other); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.app.Deliver(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		if posts := h.fake.Posts(alerts); len(posts) != 2 || outboxTag(posts[1]) != 41 {
+			t.Fatalf("posts %+v, want 40 and 41", posts)
+		}
+	})
+	t.Run("refused_lookup_posts", func(t *testing.T) {
+		h := newHarness(t)
+		h.fake.failNext("conversations.history", failure{slackError: "missing_scope"})
+		if err := h.app.Deliver(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(h.fake.Posts(alerts)); n != 1 {
+			t.Fatalf("%d posts, want 1", n)
+		}
+		contains(t, "log", h.logs.String(), "lookup", "missing_scope")
+	})
+	t.Run("rate_limited_lookup_waits", func(t *testing.T) {
+		h := newHarness(t)
+		h.fake.failNext("conversations.history", failure{status: http.StatusTooManyRequests, retryAfter: "20"})
+		err := h.app.Deliver(context.Background(), ev)
+		var ra *core.RetryAfter
+		if !errors.As(err, &ra) || ra.Wait != 20*time.Second {
+			t.Fatalf("Deliver: %v, want a 20s retry-after", err)
+		}
+		if n := len(h.fake.Posts("")); n != 0 {
+			t.Fatalf("posted %d without the lookup", n)
+		}
+	})
+}
