@@ -44,26 +44,31 @@ import (
 // same run:
 //
 //   - signed Slack "/desk order <id>" requests, end to end (request sent →
-//     the card posted to response_url), flat out and paced at 1,000/s,
-//     against a raw SELECT of the order row by primary key;
+//     the card in the HTTP response; or, when the service hands the answer
+//     to response_url instead, → the card posted there), flat out and paced
+//     at 1,000/s, against a raw SELECT of the order row by primary key;
+//   - signed "/desk help ship" the same way: the Slack path without the
+//     database, the most the lookup can reach;
 //   - the ship path (Engine.Do ShipOrder) against a raw update transaction
 //     making the same writes;
-//   - a buyer message to its draft (BuyerMessage, then DraftPending);
+//   - a buyer message to its draft as the running service makes it
+//     (BuyerMessage → core.EventDraftReady from the service's own drafting);
 //   - the process's peak RSS.
 
 const benchUsage = `Usage: bot bench [--database postgres://…] [--duration 7s] [--clients 8] [--json] [--cpuprofile FILE]
 
 Starts sellerdesk on a fresh store (a temporary SQLite file, or a schema
 bench_<random> in the PostgreSQL database given, dropped afterwards) and
-measures Slack /desk order against a raw SELECT by primary key, the ship path
-against a raw update transaction, buyer message to draft latency, and peak
-RSS. Every timed phase lasts --duration (6 phases).
+measures Slack /desk order against a raw SELECT by primary key (and /desk
+help, the same path without the database), the ship path against a raw
+update transaction, buyer message to draft latency as the running service
+drafts, and peak RSS. Every timed phase lasts --duration (7 phases).
 `
 
 const (
-	benchLookupOrders = 2000 // orders the lookups pick from
-	benchPacedRate    = 1000 // requests/s of the paced Slack phase (the PostgreSQL target)
-	benchWaitCard     = 10 * time.Second
+	benchLookupOrders = 2000             // orders the lookups pick from
+	benchPacedRate    = 1000             // requests/s of the paced Slack phase (the PostgreSQL target)
+	benchWait         = 10 * time.Second // for an answer on response_url, or a draft
 	benchUser         = "UBENCH"
 )
 
@@ -81,10 +86,13 @@ type benchResult struct {
 	Clients  int    `json:"clients"`
 	Orders   int    `json:"orders"` // seeded
 
-	Requests     int     `json:"requests"` // Slack commands answered in the flat-out phase
+	Requests     int     `json:"requests"`     // Slack commands answered in the flat-out phase
+	Late         int     `json:"late_answers"` // of all Slack commands, answered through response_url rather than inline
 	LookupRPS    float64 `json:"lookup_rps"`
 	RawLookupRPS float64 `json:"raw_lookup_rps"`
 	LookupRatio  float64 `json:"lookup_ratio"`
+	FloorRPS     float64 `json:"help_rps"`   // /desk help ship: the Slack path without the database
+	FloorRatio   float64 `json:"help_ratio"` // help_rps ÷ raw_lookup_rps: what lookup_ratio can reach at most
 	MaxP50       float64 `json:"max_p50_ms"` // latency flat out
 	MaxP99       float64 `json:"max_p99_ms"`
 	RateRPS      float64 `json:"rate_rps"` // the paced phase's rate as achieved (asked: 1,000/s)
@@ -118,7 +126,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
 	var o benchOptions
 	fs.StringVar(&o.database, "database", "", "PostgreSQL URL (postgres://…) to run on; default a temporary SQLite file")
-	fs.DurationVar(&o.duration, "duration", 7*time.Second, "length of each of the 6 timed phases")
+	fs.DurationVar(&o.duration, "duration", 7*time.Second, "length of each of the 7 timed phases")
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the throughput phases")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "keep the Slack phase's CPU profile in FILE")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the table")
@@ -175,15 +183,19 @@ type benchEnv struct {
 	client  *http.Client
 	waiters sync.Map // response_url key → *cardWait
 	seq     atomic.Int64
-	t0      time.Time // purchase time of the seeded orders
+	late    atomic.Int64 // answers that came through response_url
+	t0      time.Time    // purchase time of the seeded orders
 
 	lookupIDs, shipBot, shipRaw []string
+	orderForms                  []string // /desk order <lookupIDs[i]> as a form, but for response_url and trigger_id
+	helpForm                    string   // /desk help ship, the same way
 	raw                         rawStmts
 }
 
+// cardWait is a command waiting for its answer on response_url.
 type cardWait struct {
-	orderID string
-	done    chan error
+	text, want string // the command, and what its answer must contain
+	done       chan error
 }
 
 type rawStmts struct {
@@ -265,9 +277,13 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 		}
 	})
 	e.app = "http://" + ln.Addr().String()
-	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}
+	// Keep-alive connections, one per client at most; a header timeout
+	// rather than Client.Timeout, which costs a timer and a goroutine hop
+	// per request in the load generator that shares the CPU with the service.
+	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute,
+		ResponseHeaderTimeout: 30 * time.Second, DisableCompression: true}
 	cleanup = append(cleanup, tr.CloseIdleConnections)
-	e.client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	e.client = &http.Client{Transport: tr}
 
 	// Raw connections to the same database.
 	if e.rawRead, err = sql.Open(driver, rawReadDSN); err != nil {
@@ -323,6 +339,14 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 	res.RawLookupRPS = float64(n) / elapsed.Seconds()
 	res.LookupRatio = res.LookupRPS / res.RawLookupRPS
 
+	// 2b. The same Slack path without the database: /desk help ship.
+	n, elapsed, _, err = closedLoop(ctx, o.clients, o.duration, 0, func(ctx context.Context, _ int, r *mrand.Rand) error { return e.slackHelp(ctx, r) })
+	if err != nil {
+		return nil, fmt.Errorf("Slack /desk help: %w", err)
+	}
+	res.FloorRPS = float64(n) / elapsed.Seconds()
+	res.FloorRatio = res.FloorRPS / res.RawLookupRPS
+
 	// 3. Slack paced at 1,000/s, as many in flight as that takes (up to
 	// 256): a closed loop of a few clients is bound by latency, not by what
 	// the service can take.
@@ -337,6 +361,7 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 	if err != nil {
 		return nil, fmt.Errorf("ship: %w", err)
 	}
+	res.Late = int(e.late.Load())
 	res.Ships, res.ShipPerSec = n, float64(n)/elapsed.Seconds()
 	n, elapsed, _, err = closedLoop(ctx, o.clients, o.duration, len(e.shipRaw), func(ctx context.Context, i int, r *mrand.Rand) error { return e.rawShip(ctx, e.shipRaw[i], r) })
 	if err != nil {
@@ -430,6 +455,16 @@ func (e *benchEnv) seed(ctx context.Context, lookup, perSide int) error {
 			}
 		}
 	}
+	// The commands' forms, made once: the load generator shares the CPU
+	// with the service.
+	form := func(text string) string {
+		return url.Values{"token": {"bench"}, "team_id": {"TBENCH"}, "channel_id": {"CBENCH"}, "channel_name": {"orders"},
+			"user_id": {benchUser}, "user_name": {"bench"}, "command": {"/desk"}, "text": {text}}.Encode()
+	}
+	for _, id := range e.lookupIDs {
+		e.orderForms = append(e.orderForms, form("order "+id))
+	}
+	e.helpForm = form("help ship")
 	return nil
 }
 
@@ -505,38 +540,44 @@ func (e *benchEnv) warmUp(ctx context.Context) error {
 	return nil
 }
 
-// serveFake is the fake Slack: /api/… answers ok, /r/<key> is a
-// response_url.
+// serveFake is the fake Slack: /api/… answers ok (with a channel and a
+// message ts, for posts), /r/<key> is a response_url.
 func (e *benchEnv) serveFake(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	if key, ok := strings.CutPrefix(r.URL.Path, "/r/"); ok {
 		if v, ok := e.waiters.LoadAndDelete(key); ok {
 			cw := v.(*cardWait)
-			var err error
-			if !bytes.Contains(body, []byte(cw.orderID)) {
-				err = fmt.Errorf("the answer to /desk order %s is not its card: %.200s", cw.orderID, body)
-			}
-			cw.done <- err
+			cw.done <- checkAnswer(cw.text, cw.want, body)
 		}
 		w.WriteHeader(http.StatusOK)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = io.WriteString(w, `{"ok":true}`)
+	fmt.Fprintf(w, `{"ok":true,"channel":"CBENCH","ts":"1700000000.%06d"}`, e.seq.Add(1)%1000000)
 }
 
-// slackOrder sends a signed /desk order <id> and waits for the card on its
-// response_url.
+// slackOrder sends a signed /desk order <id> and checks its card.
 func (e *benchEnv) slackOrder(ctx context.Context, r *mrand.Rand) error {
-	id := e.lookupIDs[r.IntN(len(e.lookupIDs))]
+	i := r.IntN(len(e.lookupIDs))
+	return e.slash(ctx, "order "+e.lookupIDs[i], e.orderForms[i], `"Order `+e.lookupIDs[i])
+}
+
+// slackHelp sends a signed /desk help ship: the Slack path without the
+// database, its floor.
+func (e *benchEnv) slackHelp(ctx context.Context, _ *mrand.Rand) error {
+	return e.slash(ctx, "help ship", e.helpForm, "/desk ship")
+}
+
+// slash sends a signed /desk command (form: its fields but response_url
+// and trigger_id) and reads the answer in the HTTP response. An empty
+// acknowledgement means the answer comes through response_url (the read
+// outlasted the service's wait): then it waits for the answer there.
+func (e *benchEnv) slash(ctx context.Context, text, form, want string) error {
 	key := strconv.FormatInt(e.seq.Add(1), 10)
-	cw := &cardWait{orderID: id, done: make(chan error, 1)}
-	e.waiters.Store(key, cw)
+	cw := &cardWait{text: text, want: want, done: make(chan error, 1)}
+	e.waiters.Store(key, cw) // before sending: the post may beat the acknowledgement
 	defer e.waiters.Delete(key)
-	form := url.Values{"token": {"bench"}, "team_id": {"TBENCH"}, "channel_id": {"CBENCH"}, "channel_name": {"orders"},
-		"user_id": {benchUser}, "user_name": {"bench"}, "command": {"/desk"}, "text": {"order " + id},
-		"response_url": {e.fake.URL + "/r/" + key}, "trigger_id": {"bench-" + key}}
-	body := form.Encode()
+	body := form + "&response_url=" + url.QueryEscape(e.fake.URL+"/r/"+key) + "&trigger_id=bench-" + key
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(e.secret))
 	mac.Write([]byte("v0:" + ts + ":" + body))
@@ -544,26 +585,37 @@ func (e *benchEnv) slackOrder(ctx context.Context, r *mrand.Rand) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header["Content-Type"] = []string{"application/x-www-form-urlencoded"}
+	req.Header["X-Slack-Request-Timestamp"] = []string{ts}
+	req.Header["X-Slack-Signature"] = []string{"v0=" + hex.EncodeToString(mac.Sum(nil))}
 	resp, err := e.client.Do(req)
 	if err != nil {
 		return err
 	}
 	ack, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || len(bytes.TrimSpace(ack)) > 0 {
+	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("/slack/commands answered HTTP %d %.200s", resp.StatusCode, ack)
 	}
+	if len(bytes.TrimSpace(ack)) > 0 {
+		return checkAnswer(text, want, ack)
+	}
+	e.late.Add(1)
 	select {
 	case err := <-cw.done:
 		return err
-	case <-time.After(benchWaitCard):
-		return fmt.Errorf("no card for /desk order %s on response_url within %s", id, benchWaitCard)
+	case <-time.After(benchWait):
+		return fmt.Errorf("no answer to /desk %s, neither inline nor on response_url within %s", text, benchWait)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+func checkAnswer(text, want string, answer []byte) error {
+	if !bytes.Contains(answer, []byte(want)) {
+		return fmt.Errorf("the answer to /desk %s lacks %q: %.200s", text, want, answer)
+	}
+	return nil
 }
 
 // rawLookup reads one order row by primary key.
@@ -689,28 +741,86 @@ var benchMessages = []string{
 	"Do you have the blue mug in a larger size?",
 }
 
-// drafts stores buyer messages on the help page's channel and drafts each,
-// one at a time, for --duration; it returns each message's latency.
+// drafts runs the service as bot serve does (Main.Run: its drafting,
+// delivery and timed work) and stores buyer messages one at a time, as the
+// help page does, for --duration. Each message's latency runs from the
+// call that stores it to its draft saved: the service announces every
+// saved draft with core.EventDraftReady, whatever schedules its drafting.
 func (e *benchEnv) drafts(ctx context.Context) ([]time.Duration, error) {
+	ready := &draftWatch{seen: map[string]time.Time{}, waiting: map[string]chan time.Time{}}
+	e.m.events.subscribe(ready.see)
+	runCtx, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	var runErr error
+	go func() {
+		defer close(stopped)
+		runErr = e.m.Run(runCtx)
+	}()
+	defer func() { stop(); <-stopped }()
+
+	const warm = 3 // not timed: the service's loops start with the first messages
 	var lat []time.Duration
 	end := time.Now().Add(e.o.duration)
-	for i := 0; time.Now().Before(end) && i < 100000; i++ {
+	for i := 0; i < warm || time.Now().Before(end) && i < 100000; i++ {
 		start := time.Now()
-		_, err := e.m.Engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: fmt.Sprintf("bench-buyer-%d", i), BuyerName: "Jane Buyer",
+		conv, err := e.m.Engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: fmt.Sprintf("bench-buyer-%d", i), BuyerName: "Jane Buyer",
 			OrderID: e.lookupIDs[i%len(e.lookupIDs)], Text: benchMessages[i%len(benchMessages)]})
 		if err != nil {
 			return nil, err
 		}
-		n, err := e.m.Engine.DraftPending(ctx)
-		if err != nil {
-			return nil, err
+		select {
+		case at := <-ready.wait(conv.ID):
+			if i >= warm {
+				lat = append(lat, at.Sub(start))
+			}
+		case <-time.After(benchWait):
+			return nil, fmt.Errorf("no draft for buyer message %d (conversation %s) within %s: is the service drafting?", i, conv.ID, benchWait)
+		case <-stopped:
+			return nil, fmt.Errorf("the service stopped: %v", runErr)
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
-		if n != 1 {
-			return nil, fmt.Errorf("message %d: %d drafts made, want 1", i, n)
-		}
-		lat = append(lat, time.Since(start))
 	}
 	return lat, nil
+}
+
+// draftWatch hands each conversation's first draft-ready time to whoever
+// waits for it; a draft may be announced before its message's store call
+// has returned. It runs inside the notifier, so it never blocks.
+type draftWatch struct {
+	mu      sync.Mutex
+	seen    map[string]time.Time      // announced, not yet waited for
+	waiting map[string]chan time.Time // waited for, not yet announced
+}
+
+func (d *draftWatch) see(ev core.Event) {
+	if ev.Kind != core.EventDraftReady {
+		return
+	}
+	at := time.Now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if ch, ok := d.waiting[ev.ConversationID]; ok {
+		delete(d.waiting, ev.ConversationID)
+		ch <- at // buffered
+		return
+	}
+	if _, ok := d.seen[ev.ConversationID]; !ok { // a replayed notification (PostgreSQL) is later
+		d.seen[ev.ConversationID] = at
+	}
+}
+
+func (d *draftWatch) wait(conversationID string) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if at, ok := d.seen[conversationID]; ok {
+		delete(d.seen, conversationID)
+		ch <- at
+	} else {
+		d.waiting[conversationID] = ch
+	}
+	return ch
 }
 
 // closedLoop runs op from clients goroutines for d (or until limit calls,
@@ -742,12 +852,7 @@ func closedLoop(ctx context.Context, clients int, d time.Duration, limit int, op
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if err := context.Cause(ctx); err != nil {
-		return 0, 0, nil, err
-	}
-	all := slices.Concat(lats...)
-	return len(all), elapsed, all, nil
+	return loopResult(ctx, start, lats)
 }
 
 // pacedLoop starts op at rate per second for d, whatever the answers take,
@@ -790,6 +895,13 @@ func pacedLoop(ctx context.Context, rate float64, d time.Duration, workers int, 
 	}
 	close(due)
 	wg.Wait()
+	return loopResult(ctx, start, lats)
+}
+
+// loopResult is what a load loop returns once its goroutines are done:
+// the calls made, the time taken and each call's latency, or the error
+// that stopped it.
+func loopResult(ctx context.Context, start time.Time, lats [][]time.Duration) (int, time.Duration, []time.Duration, error) {
 	elapsed := time.Since(start)
 	if err := context.Cause(ctx); err != nil {
 		return 0, 0, nil, err
@@ -878,6 +990,10 @@ func printBench(w io.Writer, r *benchResult) {
 	fmt.Fprintf(tw, "raw SELECT by primary key\t%.0f /s\t\t\n", r.RawLookupRPS)
 	lookupTarget := "PostgreSQL: >= 0.5x; SQLite: none, see costs"
 	fmt.Fprintf(tw, "lookup_ratio\t%.3fx\t%s\t%s\n", r.LookupRatio, lookupTarget, pgOnly(r.LookupRatio >= 0.5))
+	fmt.Fprintf(tw, "Slack /desk help (no database), flat out\t%.0f req/s = %.3fx raw: lookup_ratio's ceiling\t\t\n", r.FloorRPS, r.FloorRatio)
+	if r.Late > 0 {
+		fmt.Fprintf(tw, "answers through response_url\t%d (read slower than the inline wait)\t\t\n", r.Late)
+	}
 	fmt.Fprintf(tw, "Slack /desk order paced at 1,000 req/s\t%.0f req/s done, p50 %.2f ms, p99 %.2f ms\tPostgreSQL: p99 < 25 ms at 1,000 req/s\t%s\n", r.RateRPS, r.P50, r.P99, pgOnly(r.P99 < 25 && r.RateRPS >= 0.95*benchPacedRate))
 	fmt.Fprintf(tw, "ship (Engine.Do)\t%.0f /s (%d orders)\t\t\n", r.ShipPerSec, r.Ships)
 	fmt.Fprintf(tw, "raw ship transaction\t%.0f /s\t\t\n", r.RawShipPerSec)
@@ -914,6 +1030,7 @@ var benchKinds = []struct {
 	{"system calls (network, fsync)", exact("internal/runtime/syscall/linux.Syscall6")},
 	{"answer posted to response_url (slack.PostWebhookCustomHTTPContext)", exact("github.com/slack-go/slack.PostWebhookCustomHTTPContext")},
 	{"card rendering (slackapp render)", exact("github.com/sellerdesk/sellerdesk/adapters/slackapp.(*App).render")},
+	{"answer encoded as JSON (slackapp writeAck)", exact("github.com/sellerdesk/sellerdesk/adapters/slackapp.writeAck")},
 	{"signature check (HMAC-SHA256)", exact("github.com/sellerdesk/sellerdesk/adapters/slackapp.verifySignature")},
 	{"garbage collection and allocation", func(fn string) bool { return fn == "runtime.gcBgMarkWorker" || fn == "runtime.mallocgc" }},
 	{"the bench's own clients and fake Slack", prefix("main.(*benchEnv).")},

@@ -36,7 +36,7 @@ func TestBench(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &fields); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
 			}
-			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
+			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "help_ratio", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
 				if _, ok := fields[k]; !ok {
 					t.Errorf("JSON has no %q: %s", k, out.String())
 				}
@@ -54,6 +54,7 @@ func TestBench(t *testing.T) {
 			}{
 				{"requests > 0", r.Requests > 0},
 				{"lookup_ratio > 0", r.LookupRatio > 0},
+				{"help_ratio > 0", r.FloorRatio > 0},
 				{"ship_ratio > 0", r.ShipRatio > 0},
 				{"p50_ms > 0", r.P50 > 0},
 				{"p99_ms >= p50_ms", r.P99 >= r.P50},

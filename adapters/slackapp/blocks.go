@@ -39,6 +39,26 @@ func (m message) webhook(replace bool) *slack.WebhookMessage {
 	return w
 }
 
+// inline is m as the answer in a slash command's HTTP response (or its
+// Socket Mode ack).
+func (m message) inline() *inlineMessage {
+	w := &inlineMessage{Text: m.Text, Blocks: m.Blocks, ResponseType: slack.ResponseTypeEphemeral}
+	if m.Public {
+		w.ResponseType = slack.ResponseTypeInChannel
+	}
+	return w
+}
+
+// inlineMessage encodes as slack.WebhookMessage does, but with the blocks
+// as a plain slice: slack.Blocks' MarshalJSON hands encoding/json the
+// whole array as bytes, which it then scans and compacts again — most of
+// the cost of encoding a card.
+type inlineMessage struct {
+	Text         string        `json:"text,omitempty"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+	ResponseType string        `json:"response_type"`
+}
+
 func (m message) options() []slack.MsgOption {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionDisableLinkUnfurl()}
 	if len(m.Blocks) > 0 {
@@ -51,8 +71,14 @@ func (m message) options() []slack.MsgOption {
 // mentions (<!channel>) and & as an entity, so text we did not write —
 // buyers' words, product titles — can't ping a channel or fake a link.
 func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	if !strings.ContainsAny(s, "&<>") {
+		return s // most text: no copy
+	}
+	return mrkdwnEscaper.Replace(s)
 }
+
+// mrkdwnEscaper is built once: a Replacer prepares its tables on first use.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // quote writes text as a mrkdwn block quote.
 func quote(s string) string {

@@ -48,8 +48,10 @@ type harness struct {
 	fake   *fakeSlack
 	app    *App
 	engine *core.Engine
+	store  core.Store
 	clock  *enginetest.Clock
 	seq    atomic.Int64
+	acks   []string // slash command answers in HTTP responses, for assertNoBuyerPII
 }
 
 func newHarness(t *testing.T) *harness {
@@ -70,7 +72,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	h := &harness{t: t, fake: fake, app: app, engine: eng, clock: clock, logs: logs}
+	h := &harness{t: t, fake: fake, app: app, engine: eng, store: store, clock: clock, logs: logs}
 	t.Cleanup(func() {
 		app.Close()
 		h.assertNoBuyerPII()
@@ -151,7 +153,26 @@ func (h *harness) slash(user, text string) (*httptest.ResponseRecorder, string) 
 	if rec.Code != http.StatusOK {
 		h.t.Fatalf("/desk %s: HTTP %d %s", text, rec.Code, rec.Body)
 	}
+	h.acks = append(h.acks, rec.Body.String())
 	return rec, respURL
+}
+
+// inline is a slash command's answer in its HTTP response, decoded and as
+// text; nothing may have gone to its response_url.
+func (h *harness) inline(rec *httptest.ResponseRecorder, respURL string) (map[string]any, string) {
+	h.t.Helper()
+	var msg map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &msg); err != nil {
+		h.t.Fatalf("answer %q is not a message: %v", rec.Body, err)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		h.t.Errorf("answer Content-Type %q, want application/json", ct)
+	}
+	h.settle()
+	if rs := h.responses(respURL); len(rs) > 0 {
+		h.t.Errorf("answered inline and through response_url too: %v", rs)
+	}
+	return msg, rec.Body.String()
 }
 
 // interact posts an interaction payload and returns the HTTP answer.
@@ -261,6 +282,13 @@ func (h *harness) methods() []string {
 // assertNoBuyerPII scans every message sent to a channel (posts, updates,
 // response_url answers) for the buyer's contact data and address.
 func (h *harness) assertNoBuyerPII() {
+	for _, ack := range h.acks {
+		for _, pii := range buyerPII {
+			if strings.Contains(ack, pii) {
+				h.t.Errorf("slash command answer carries buyer data %q:\n%s", pii, ack)
+			}
+		}
+	}
 	for _, c := range h.fake.Calls("") {
 		switch c.Method {
 		case "chat.postMessage", "chat.update", "chat.postEphemeral", "response":

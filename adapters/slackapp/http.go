@@ -1,7 +1,6 @@
 package slackapp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,18 +55,24 @@ func (a *App) signed(next func(http.ResponseWriter, *http.Request, []byte)) http
 }
 
 func (a *App) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
-	if form, _ := url.ParseQuery(string(body)); form.Get("ssl_check") == "1" {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad slash command", http.StatusBadRequest)
+		return
+	}
+	if form.Get("ssl_check") == "1" {
 		w.WriteHeader(http.StatusOK) // Slack checking the certificate, not a command
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.ContentLength = int64(len(body))
+	// SlashCommandParse reads r.PostForm and parses the body only when it
+	// is unset: handing it the form parsed above saves a second parse.
+	r.Form, r.PostForm = form, form
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, a.slashCommand(r.Context(), sc))
+	writeAck(w, a.command(r.Context(), sc, inlineWait))
 }
 
 func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -28,10 +29,25 @@ func (a *App) firstSeen(ctx context.Context, kind, id string) bool {
 	return first
 }
 
-// slashCommand answers /desk. The answer to Slack (HTTP body or Socket Mode
-// ack payload) comes back at once: a parse error, or nothing while the
-// command runs in the background and answers through response_url.
+// slashCommand answers /desk over Socket Mode: at once, with a parse error
+// or nothing, while the command runs in the background and answers through
+// response_url. Socket Mode hands over envelopes one at a time, so waiting
+// here for the engine would hold up every other envelope.
 func (a *App) slashCommand(ctx context.Context, sc slack.SlashCommand) any {
+	return a.command(ctx, sc, 0)
+}
+
+// inlineWait is how long an HTTP slash command that changes nothing may
+// take to answer in the HTTP response itself: Slack drops a response body
+// that comes later than 3 seconds. A read not done by then answers through
+// response_url, as changes always do.
+const inlineWait = 2500 * time.Millisecond
+
+// command answers /desk. A command core counts as a read (order, orders,
+// inbox, health, help…) is answered in the acknowledgement when it is done
+// within wait; the rest (changes, which may confirm or take long) answer
+// through response_url after an empty acknowledgement.
+func (a *App) command(ctx context.Context, sc slack.SlashCommand, wait time.Duration) any {
 	// Slack never retries a slash command, and each typed command is meant:
 	// unlike events and button clicks it needs no dedupe write, which keeps
 	// the most common path to one read transaction.
@@ -39,24 +55,45 @@ func (a *App) slashCommand(ctx context.Context, sc slack.SlashCommand) any {
 	cmd, err := core.Parse(sc.Text)
 	if err != nil {
 		word, _, _ := strings.Cut(strings.TrimSpace(sc.Text), " ")
-		return a.errorMessage(err, strings.ToLower(word)).webhook(false)
+		return a.errorMessage(err, strings.ToLower(word)).inline()
 	}
-	a.goBackground("command "+cmd.Name(), func(ctx context.Context) {
-		msg := a.run(ctx, actor, cmd)
-		a.respond(ctx, sc.ResponseURL, msg, false)
-	})
-	return nil
+	later := func() {
+		a.goBackground("command "+cmd.Name(), func(ctx context.Context) {
+			a.respond(ctx, sc.ResponseURL, a.run(ctx, actor, cmd), false)
+		})
+	}
+	if wait <= 0 || core.IsWrite(cmd) {
+		later()
+		return nil
+	}
+	// The read runs on the request's goroutine: a goroutine of its own per
+	// command would grow a fresh stack to the SQL driver's depth each time.
+	// Out of time, it is cut short and run again in the background — a read
+	// is safe to repeat.
+	rctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	res, err := a.engine.Do(rctx, core.Request{Actor: actor, Command: cmd})
+	if err != nil && rctx.Err() != nil {
+		later()
+		return nil
+	}
+	return a.answer(actor, cmd, res, err).inline()
 }
 
 // run runs a command and renders its answer, or its refusal.
 func (a *App) run(ctx context.Context, actor core.Actor, cmd core.Command) message {
 	res, err := a.engine.Do(ctx, core.Request{Actor: actor, Command: cmd})
+	if err == nil && res.Conversation != nil && core.IsWrite(cmd) {
+		a.refreshConversation(ctx, res.Conversation.ID)
+	}
+	return a.answer(actor, cmd, res, err)
+}
+
+// answer renders a command's result, or its refusal.
+func (a *App) answer(actor core.Actor, cmd core.Command, res *core.Result, err error) message {
 	if err != nil {
 		a.logRefusal(cmd.Name(), actor, err)
 		return a.errorMessage(err, cmd.Name())
-	}
-	if res.Conversation != nil && core.IsWrite(cmd) {
-		a.refreshConversation(ctx, res.Conversation.ID)
 	}
 	return a.render(res)
 }

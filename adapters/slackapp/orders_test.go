@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
@@ -17,19 +21,82 @@ const (
 	upsBad  = "1Z999AA10123456785" // fails UPS's check digit
 )
 
-func TestSlashOrderPostsCard(t *testing.T) {
+// A read answers in the slash command's HTTP response, with no second
+// request to response_url.
+func TestSlashOrderAnsweredInline(t *testing.T) {
 	h := newHarness(t)
 	h.importOrders(order(orderID, time.Hour))
-	rec, resp := h.slash(agent, "order "+orderID)
-	if rec.Body.Len() != 0 {
-		t.Errorf("acknowledgement carries %q, want an empty 200", rec.Body)
-	}
-	h.settle()
-	msg, text := h.lastResponse(resp)
+	msg, text := h.inline(h.slash(agent, "order "+orderID))
 	if msg["response_type"] != "in_channel" {
 		t.Errorf("order card response_type %v, want in_channel", msg["response_type"])
 	}
 	contains(t, "card", text, "Order "+orderID, "unshipped", "Emma Johnson", "MUG", "Confirm shipment", actOrderShip, actOrderCancel, "Buyer details")
+}
+
+// Every command that changes nothing answers inline, whether or not it
+// reads an order; changes answer through response_url.
+func TestReadsAnswerInlineChangesLater(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	for _, tc := range []struct{ text, want string }{
+		{"help", "sellerdesk commands"},
+		{"health", "Account health"},
+		{"inbox", "nbox"},
+		{"orders", orderID},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			_, text := h.inline(h.slash(agent, tc.text))
+			contains(t, tc.text, text, tc.want)
+		})
+	}
+	rec, resp := h.slash(agent, "cancel "+orderID+" no_inventory")
+	if rec.Body.Len() != 0 {
+		t.Errorf("a change answered %q in its acknowledgement, want an empty 200", rec.Body)
+	}
+	h.settle()
+	_, text := h.lastResponse(resp)
+	contains(t, "cancel", text, orderID)
+}
+
+// gatedStore holds every read until open is closed.
+type gatedStore struct {
+	core.Store
+	open chan struct{}
+}
+
+func (s gatedStore) View(ctx context.Context, fn func(core.Tx) error) error {
+	select {
+	case <-s.open:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Store.View(ctx, fn)
+}
+
+// A read not done when the wait for an inline answer ends is acknowledged
+// empty and answers through response_url when done.
+func TestSlowReadAnswersThroughResponseURL(t *testing.T) {
+	h := newHarness(t)
+	h.importOrders(order(orderID, time.Hour))
+	gate := make(chan struct{})
+	eng := core.NewEngine(gatedStore{h.store, gate}, core.Options{Clock: h.clock})
+	app, err := New(Config{BotToken: "xoxb-test", SigningSecret: testSecret, SupportChannel: support, APIURL: h.fake.URL() + "/api",
+		Engine: eng, Clock: h.clock, HTTPClient: h.fake.client(), Roles: core.Roles{Agents: []string{"slack:" + agent}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := h.fake.URL() + "/response/slow"
+	sc := slack.SlashCommand{UserID: agent, UserName: "agent", Command: "/desk", Text: "order " + orderID, ResponseURL: resp}
+	if ack := app.command(context.Background(), sc, time.Millisecond); ack != nil {
+		t.Errorf("acknowledgement %v while the read is held, want none", ack)
+	}
+	close(gate)
+	app.Close()
+	if n := len(h.responses(resp)); n != 1 {
+		t.Fatalf("%d answers through response_url, want 1", n)
+	}
+	_, text := h.lastResponse(resp)
+	contains(t, "late card", text, "Order "+orderID)
 }
 
 func TestSlashCommandErrorsAreEphemeralWithHelp(t *testing.T) {
@@ -274,9 +341,8 @@ func TestOrdersListPages(t *testing.T) {
 		orders = append(orders, order(fmt.Sprintf("111-0000001-000000%d", i), time.Duration(6+i)*24*time.Hour))
 	}
 	h.importOrders(orders...)
-	_, resp := h.slash(agent, "orders late limit 2")
-	h.settle()
-	_, text := h.lastResponse(resp)
+	rec, resp := h.slash(agent, "orders late limit 2")
+	_, text := h.inline(rec, resp)
 	contains(t, "page 1", text, "Orders — late", "Next", `orders late limit 2 page 2`)
 	lacks(t, "page 1", text, "Previous")
 	h.click(agent, actListPage, "orders late limit 2 page 2", resp)
@@ -293,9 +359,7 @@ func TestOrdersListPages(t *testing.T) {
 func TestRolesRefusals(t *testing.T) {
 	h := newHarness(t)
 	h.importOrders(order(orderID, time.Hour))
-	_, resp := h.slash(nobody, "order "+orderID)
-	h.settle()
-	msg, text := h.lastResponse(resp)
+	msg, text := h.inline(h.slash(nobody, "order "+orderID))
 	if msg["response_type"] != "ephemeral" {
 		t.Errorf("refusal response_type %v, want ephemeral", msg["response_type"])
 	}
@@ -317,9 +381,7 @@ func TestRolesRefusals(t *testing.T) {
 	joined := strings.Join(all, "\n")
 	contains(t, "button refusals", joined, "not on this desk's staff list", "the viewer role can look but not change anything", "agents and owners only")
 
-	_, resp = h.slash(viewer, "order "+orderID)
-	h.settle()
-	_, text = h.lastResponse(resp)
+	_, text = h.inline(h.slash(viewer, "order "+orderID))
 	contains(t, "viewer's card", text, "Order "+orderID)
 	lacks(t, "viewer's card", text, "Confirm shipment")
 }
@@ -368,5 +430,21 @@ func TestInteractionRetriesHandledOnce(t *testing.T) {
 	h.settle()
 	if n := len(h.fake.Calls("views.open")); n != 1 {
 		t.Errorf("views.open %d times for one trigger_id, want 1", n)
+	}
+}
+
+// BenchmarkOrderAnswer is the Slack side of /desk order: the card rendered
+// and encoded as the HTTP answer, the order already read.
+func BenchmarkOrderAnswer(b *testing.B) {
+	app, err := New(Config{BotToken: "xoxb-test", SigningSecret: testSecret, Engine: core.NewEngine(storetest.OpenSQLite(b), core.Options{})})
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := order(orderID, time.Hour)
+	res := &core.Result{Command: "order " + orderID, Order: &o, Actions: []string{"ship", "cancel", "refund"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		writeAck(rec, app.render(res).inline())
 	}
 }
