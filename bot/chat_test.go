@@ -41,12 +41,11 @@ func (f *fakeChat) recorded() []string {
 	return append([]string(nil), f.calls...)
 }
 
-// openWithSink opens the bot from env, checks that unsigned requests to
-// endpoint are refused, and places the one configured sink in the outbox.
-func openWithSink(t *testing.T, env []string, endpoint, body string) *Main {
+// openMain opens the bot from env in the current directory and closes it
+// at the end of the test.
+func openMain(t *testing.T, env ...string) *Main {
 	t.Helper()
-	t.Chdir(t.TempDir())
-	m, err := NewMain("", append(env, "SELLERDESK_DATABASE_URL=sqlite:shop.db"))
+	m, err := NewMain("", env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +54,15 @@ func openWithSink(t *testing.T, env []string, endpoint, body string) *Main {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// openWithSink opens the bot from env, checks that unsigned requests to
+// endpoint are refused, and places the one configured sink in the outbox.
+func openWithSink(t *testing.T, env []string, endpoint, body string) *Main {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	m := openMain(t, append(env, "SELLERDESK_DATABASE_URL=sqlite:shop.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0")...)
 	if len(m.sinks) != 1 {
 		t.Fatalf("%d sinks wired, want 1", len(m.sinks))
 	}
@@ -69,11 +77,11 @@ func openWithSink(t *testing.T, env []string, endpoint, body string) *Main {
 	return m
 }
 
-// deliverOne delivers what the sink has waiting and expects one post.
-func deliverOne(t *testing.T, m *Main) {
+// deliver delivers what the sink has waiting and expects n posts.
+func deliver(t *testing.T, m *Main, n int) {
 	t.Helper()
 	sent, _, err := m.Engine.Deliver(context.Background(), m.sinks[0])
-	if err != nil || sent != 1 {
+	if err != nil || sent != n {
 		t.Fatalf("delivered %d: %v", sent, err)
 	}
 }
@@ -91,7 +99,7 @@ func TestSlackWiredFromConfig(t *testing.T) {
 	if _, err := m.Engine.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: "b1", Text: "where is my package?"}); err != nil {
 		t.Fatal(err)
 	}
-	deliverOne(t, m)
+	deliver(t, m, 2) // the message, and its draft made with it by the offline drafter
 	calls := fake.recorded()
 	posted := false
 	for _, c := range calls {
@@ -123,7 +131,7 @@ func TestDiscordWiredFromConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deliverOne(t, m)
+	deliver(t, m, 1) // the alert
 	calls := fake.recorded()
 	if len(calls) == 0 || !strings.Contains(calls[len(calls)-1], "/channels/1200000000000000002/messages") || !strings.Contains(calls[len(calls)-1], "VASE") {
 		t.Fatalf("calls: %q", calls)

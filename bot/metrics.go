@@ -34,6 +34,12 @@ type countingDrafter struct {
 	drafts *prometheus.CounterVec
 }
 
+// Quick says what the drafter it counts says (core.QuickDrafter).
+func (d countingDrafter) Quick() bool {
+	q, ok := d.next.(core.QuickDrafter)
+	return ok && q.Quick()
+}
+
 func (d countingDrafter) Draft(ctx context.Context, req core.DraftRequest) (core.Draft, error) {
 	out, err := d.next.Draft(ctx, req)
 	if err != nil {

@@ -142,3 +142,13 @@ type DraftRequest struct {
 type Drafter interface {
 	Draft(ctx context.Context, req DraftRequest) (Draft, error)
 }
+
+// QuickDrafter is a Drafter that is local and takes microseconds (the
+// offline one): it drafts inside the transaction that stores the buyer's
+// message, so the message and its draft commit together and staff never
+// see one without the other. Other drafters (a model over the network)
+// draft afterwards, outside any transaction.
+type QuickDrafter interface {
+	Drafter
+	Quick() bool
+}

@@ -44,8 +44,9 @@ func cleanText(s, field string) (string, error) {
 
 // BuyerMessage stores a buyer's message at once — opening or continuing a
 // conversation and starting its 24-hour clock — and tells staff through the
-// outbox. Drafting follows separately (DraftPending), so the buyer is
-// acknowledged without waiting for it.
+// outbox. A quick drafter drafts in the same transaction; any other drafts
+// afterwards (Draft, DraftPending), so the buyer is acknowledged without
+// waiting for a model.
 func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversation, error) {
 	text, err := cleanText(in.Text, "text")
 	if err != nil {
@@ -67,11 +68,16 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 		if in.BuyerName != "" {
 			c.BuyerName = in.BuyerName
 		}
-		if c.BuyerName == "" && c.OrderID != "" {
-			// Staff address the buyer by name; the verified order knows it.
-			if o, err := tx.Order(ctx, c.OrderID); err == nil {
-				c.BuyerName = o.Buyer.Name
+		var order *Order // the verified order, read once for the name and the draft
+		if c.OrderID != "" && (c.BuyerName == "" || e.draftsInline()) {
+			if order, err = tx.Order(ctx, c.OrderID); ErrorCode(err) == NotFound {
+				order = nil
+			} else if err != nil {
+				return err
 			}
+		}
+		if c.BuyerName == "" && order != nil {
+			c.BuyerName = order.Buyer.Name // staff address the buyer by name
 		}
 		c.Messages = append(c.Messages, Message{From: FromBuyer, Text: text, At: now})
 		if c.Deadline == nil {
@@ -87,10 +93,33 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 			about = " about order " + c.OrderID
 		}
 		conv = c
-		return tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
-			Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))})
+		if err := tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
+			Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))}); err != nil {
+			return err
+		}
+		return e.draftNow(ctx, tx, c, order)
 	})
 	return conv, err
+}
+
+// draftNow drafts a conversation inside the transaction that stored its
+// buyer message, when the drafter is quick (see QuickDrafter). If it fails,
+// the conversation is left to the drafting that follows every message.
+func (e *Engine) draftNow(ctx context.Context, tx Tx, c *Conversation, o *Order) error {
+	if !e.draftsInline() {
+		return nil
+	}
+	d, err := e.drafter.Draft(ctx, DraftRequest{Conversation: c, Order: o, Now: e.now()})
+	if err != nil {
+		return nil
+	}
+	return e.saveDraft(ctx, tx, c, d)
+}
+
+// draftsInline reports whether drafts are made with the buyer's message.
+func (e *Engine) draftsInline() bool {
+	q, ok := e.drafter.(QuickDrafter)
+	return ok && q.Quick()
 }
 
 func (p Policy) stamp(t time.Time) string { return t.In(p.loc()).Format("Mon 2 Jan 15:04 MST") }
@@ -303,31 +332,39 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	d.ForMessage, d.MadeAt = c.LastBuyerMessage(), e.now()
+	forMessage := c.LastBuyerMessage()
 	saved := false
 	err = e.update(ctx, func(tx Tx) error {
 		cur, err := tx.Conversation(ctx, id)
-		if err != nil || cur.LastBuyerMessage() != d.ForMessage {
+		if err != nil || cur.LastBuyerMessage() != forMessage {
 			return err // a newer message came in: its own draft follows
 		}
 		if !force && !cur.NeedsDraft() {
 			return nil // drafted meanwhile (another replica, a retry): one draft, one notice
 		}
-		cur.Draft, cur.UpdatedAt = &d, e.now()
-		if d.Language != "" {
-			cur.Language = d.Language
-		}
-		if err := tx.SaveConversation(ctx, cur); err != nil {
-			return err
-		}
 		saved = true
-		text := fmt.Sprintf("Draft ready for %s (%s, %s).", cur.ID, d.Intent, d.Language)
-		if !d.NeedsResponse {
-			text = fmt.Sprintf("%s looks like it needs no response (%s): confirm with noreply %s.", cur.ID, d.Intent, cur.ID)
-		}
-		return tx.Enqueue(ctx, Event{Kind: EventDraftReady, ConversationID: cur.ID, Channel: cur.Channel, OrderID: cur.OrderID, Text: text, At: e.now()})
+		return e.saveDraft(ctx, tx, cur, d)
 	})
 	return saved, err
+}
+
+// saveDraft gives a conversation its draft for the newest buyer message and
+// tells staff it is ready.
+func (e *Engine) saveDraft(ctx context.Context, tx Tx, c *Conversation, d Draft) error {
+	now := e.now()
+	d.ForMessage, d.MadeAt = c.LastBuyerMessage(), now
+	c.Draft, c.UpdatedAt = &d, now
+	if d.Language != "" {
+		c.Language = d.Language
+	}
+	if err := tx.SaveConversation(ctx, c); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Draft ready for %s (%s, %s).", c.ID, d.Intent, d.Language)
+	if !d.NeedsResponse {
+		text = fmt.Sprintf("%s looks like it needs no response (%s): confirm with noreply %s.", c.ID, d.Intent, c.ID)
+	}
+	return tx.Enqueue(ctx, Event{Kind: EventDraftReady, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, Text: text, At: now})
 }
 
 // InboxQuery turns an inbox list into a store query.

@@ -221,7 +221,7 @@ func newHarness(t *testing.T) *harness {
 	clock := enginetest.NewClock(start)
 	p := core.DefaultPolicy()
 	eng := core.NewEngine(store, core.Options{Clock: clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
-		Drafter: drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})}})
+		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
 	fake := newFakeDiscord(t)
 	app, err := New(Config{
 		BotToken: "test-token", ApplicationID: appID, PublicKey: testPublic, GuildID: guild, StaffChannel: staff, HelpChannel: help,

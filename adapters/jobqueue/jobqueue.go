@@ -59,8 +59,12 @@ type Config struct {
 	KickInterval     time.Duration // delivery's backstop look at the outbox (default 5s)
 	DraftWorkers     int           // drafts made at once by this process (default 4)
 	DraftTimeout     time.Duration // one draft, model included (default 1m)
-	Sinks            []core.Sink   // where outbox messages go from this process
-	Log              *slog.Logger
+	// DraftedInline says the engine drafts inside the buyer message's own
+	// transaction (core.QuickDrafter): the queue then drafts only what that
+	// missed, through the catch-up job.
+	DraftedInline bool
+	Sinks         []core.Sink // where outbox messages go from this process
+	Log           *slog.Logger
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
@@ -339,7 +343,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 // Notify): a buyer message is drafted, and a sink that wants the message is
 // woken. Other replicas' messages are theirs to act on. It never blocks.
 func (q *Queue) Notify(ev core.Event) {
-	if ev.Kind == core.EventBuyerMessage && ev.ConversationID != "" {
+	if ev.Kind == core.EventBuyerMessage && ev.ConversationID != "" && !q.cfg.DraftedInline {
 		select {
 		case q.drafts <- draftArgs{ConversationID: ev.ConversationID, MessageID: ev.ID}:
 		default: // all drafting workers busy and 1,024 waiting: the catch-up job drafts it

@@ -60,7 +60,7 @@ func newHarness(t *testing.T) *harness {
 	clock := enginetest.NewClock(start)
 	p := core.DefaultPolicy()
 	eng := core.NewEngine(store, core.Options{Clock: clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
-		Drafter: drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})}})
+		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
 	fake := newFakeSlack(t)
 	logs := &syncBuffer{}
 	app, err := New(Config{

@@ -3,10 +3,12 @@ package enginetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/drafter"
 )
 
 func (f *Fixture) buyerSays(key, text string) *core.Conversation {
@@ -179,5 +181,51 @@ func testVerifyBuyer(f *Fixture) {
 	_, err2 := verify(o.ID, "someone@example.com")
 	if core.ErrorMessage(err) != core.ErrorMessage(err2) {
 		f.T.Errorf("a wrong order id and a wrong email must read the same: %q vs %q", err, err2)
+	}
+}
+
+// A quick (offline) drafter drafts in the message's own transaction: the
+// message and its draft commit together, announced in that order, and the
+// drafting that follows every message finds nothing to do. Any other
+// drafter drafts only when asked.
+func testQuickDraft(f *Fixture) {
+	ctx := context.Background()
+	p := core.DefaultPolicy()
+	offline := drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})}
+	ids := &SeqIDs{}
+	quick := core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: ids, Policy: &p, Drafter: offline})
+	c, err := quick.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "quick", Text: "Where is my package?"})
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	if c.Draft == nil || c.NeedsDraft() || c.Draft.ForMessage != c.LastBuyerMessage() || c.Draft.Intent != "track_order" {
+		f.T.Fatalf("after the message: draft %+v; want one for the message", c.Draft)
+	}
+	if got := f.outboxKinds(); !slices.Equal(got, []core.EventKind{core.EventBuyerMessage, core.EventDraftReady}) {
+		f.T.Fatalf("outbox %v, want the message then its draft", got)
+	}
+	if did, err := quick.Draft(ctx, c.ID); did || err != nil {
+		f.T.Errorf("Draft after a quick draft = %v, %v; want nothing to do", did, err)
+	}
+	if n, err := quick.DraftPending(ctx); n != 0 || err != nil {
+		f.T.Errorf("DraftPending = %d, %v; want nothing to do", n, err)
+	}
+
+	slow := core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: ids, Policy: &p, Drafter: Later(offline)})
+	c2, err := slow.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "slow", Text: "Where is my package?"})
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	if c2.Draft != nil {
+		f.T.Fatalf("a drafter that is not quick drafted inside the message's transaction")
+	}
+	if did, err := slow.Draft(ctx, c2.ID); !did || err != nil {
+		f.T.Fatalf("Draft = %v, %v", did, err)
+	}
+	if did, _ := slow.Draft(ctx, c2.ID); did {
+		f.T.Errorf("a second Draft drafted again")
+	}
+	if n := len(f.outboxKinds()); n != 4 {
+		f.T.Errorf("outbox holds %d messages, want 4: two messages, one draft notice each", n)
 	}
 }
