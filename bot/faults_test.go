@@ -1,30 +1,39 @@
 //go:build faults
 
-// Fault tests (issue 7, item 3): real `bot serve` processes on the machine's
-// PostgreSQL, with the database restarted under them and a replica killed
-// in the middle of a delivery. They restart the PostgreSQL cluster, so they
-// are kept out of the ordinary `go test ./...` by the build tag; run them
-// with scripts/faults.sh (as root, TEST_DATABASE_URL set).
+// Fault tests (issue 7, item 3): real `bot serve` processes, two replicas
+// on one schema of the machine's PostgreSQL, with the database restarted
+// under them, a replica killed in the middle of a delivery, and one drained
+// with SIGTERM while it delivers. They restart the PostgreSQL cluster, so
+// they are kept out of the ordinary `go test ./...` by the build tag; run
+// them with scripts/faults.sh (as root, TEST_DATABASE_URL set).
 package main
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,11 +46,19 @@ import (
 	"github.com/sellerdesk/sellerdesk/adapters/amazon"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/drafter"
 )
 
 // faultPassword is put in the URL the bot gets (trust auth ignores it), so
-// the tests can check it never reaches an answer, an error or a log line.
-const faultPassword = "faultsPw-91c2e7d4"
+// the tests can check it never reaches an answer, an error or a log line;
+// the same goes for the other secrets the replicas get.
+const (
+	faultPassword      = "faultsPw-91c2e7d4"
+	faultTokenPrefix   = "xoxb-faults-test-token-" // + a, b, …: one Slack bot token per replica
+	faultSigningSecret = "faults0signing0secret0abcdef0123456789"
+	faultSessionSecret = "faults0session0secret0abcdef0123456789"
+	faultStaff         = "U0STAFF" // the Slack user running slash commands, an owner
+)
 
 // faultDB is one test's schema: url (with password and search_path) is
 // what the bot gets, admin is a connection of the test's own.
@@ -94,12 +111,112 @@ func newFaultDB(t *testing.T) faultDB {
 	return faultDB{url: u.String(), schema: schema, admin: admin}
 }
 
+// inSchema names the test's schema for $schema in q.
+func (d faultDB) inSchema(q string) string {
+	return strings.ReplaceAll(q, "$schema", pq.QuoteIdentifier(d.schema))
+}
+
 // exec runs SQL in the test's schema.
 func (d faultDB) exec(t *testing.T, q string, args ...any) {
 	t.Helper()
-	if _, err := d.admin.Exec(strings.ReplaceAll(q, "$schema", pq.QuoteIdentifier(d.schema)), args...); err != nil {
+	if _, err := d.admin.Exec(d.inSchema(q), args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+}
+
+// count runs a query of one number (NULL is 0) in the test's schema.
+func (d faultDB) count(t *testing.T, q string, args ...any) int64 {
+	t.Helper()
+	var n sql.NullInt64
+	if err := d.admin.QueryRow(d.inSchema(q), args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n.Int64
+}
+
+// sinkState reads where a sink stands: the last outbox message it has had,
+// and the end of its lease or the time of its retry.
+func (d faultDB) sinkState(t *testing.T, sink string) (afterID int64, next sql.NullTime, found bool) {
+	t.Helper()
+	err := d.admin.QueryRow(d.inSchema(`SELECT after_id, next_attempt FROM $schema.sink_state WHERE sink = $1`), sink).Scan(&afterID, &next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, next, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return afterID, next, true
+}
+
+// awaitSink waits for a replica's job queue to register the sink. Its row
+// starts after the newest outbox message: one written before would be
+// skipped.
+func (d faultDB) awaitSink(t *testing.T, sink string) {
+	t.Helper()
+	if !await(20*time.Second, func() bool { _, _, ok := d.sinkState(t, sink); return ok }) {
+		t.Fatalf("no replica registered the %s sink in 20 s", sink)
+	}
+}
+
+// awaitDelivered waits until sink has had every outbox message written so
+// far, failing as soon as one of procs (replicas expected to keep running)
+// exits.
+func (d faultDB) awaitDelivered(t *testing.T, sink string, within time.Duration, procs ...*botProc) {
+	t.Helper()
+	want := d.count(t, `SELECT max(id) FROM $schema.outbox`)
+	if !await(within, func() bool {
+		for _, p := range procs {
+			if !p.alive() {
+				t.Fatalf("replica %s exited: %v", p.addr, p.err)
+			}
+		}
+		after, _, _ := d.sinkState(t, sink)
+		return after >= want
+	}) {
+		after, _, _ := d.sinkState(t, sink)
+		t.Fatalf("%s has had the outbox up to message %d, not to %d, after %v", sink, after, want, within)
+	}
+}
+
+// engine is an engine of the test's own on the schema (a buyer writing in,
+// staff reading), drafting with the offline drafter when asked to.
+func (d faultDB) engine(t *testing.T) *core.Engine {
+	t.Helper()
+	store, err := sqlstore.Open(context.Background(), d.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return core.NewEngine(store, core.Options{Drafter: drafter.Offline{D: drafter.New(drafter.Shop{Name: "Our shop"})}})
+}
+
+// buyersWriteIn has n buyers (keys key-0, key-1, …) write in on the web
+// channel through engine, each message drafted, and returns their
+// conversations.
+func buyersWriteIn(t *testing.T, engine *core.Engine, key string, n int) (convs []string) {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		c, err := engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: fmt.Sprintf("%s-%d", key, i), Text: "Where is my parcel?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := engine.Draft(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		convs = append(convs, c.ID)
+	}
+	return convs
+}
+
+// await polls cond until it holds (true) or within has passed (false).
+func await(within time.Duration, cond func() bool) bool {
+	for deadline := time.Now().Add(within); !cond(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -181,9 +298,11 @@ func (l *lockedBuffer) String() string {
 type botProc struct {
 	cmd    *exec.Cmd
 	addr   string
+	token  string // its Slack bot token (replicas)
 	stderr *lockedBuffer
 	done   chan struct{} // closed when the process has exited
 	err    error
+	exited time.Time
 }
 
 func startServe(t *testing.T, bin, dir, addr string, env []string) *botProc {
@@ -195,7 +314,7 @@ func startServe(t *testing.T, bin, dir, addr string, env []string) *botProc {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	go func() { p.err = p.cmd.Wait(); p.exited = time.Now(); close(p.done) }()
 	t.Cleanup(func() {
 		if p.alive() {
 			p.cmd.Process.Signal(syscall.SIGTERM)
@@ -423,18 +542,230 @@ func pgReady() bool {
 	return exec.Command("pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q").Run() == nil
 }
 
+// replicas are the `bot serve` processes of a test: one schema, one fake
+// Slack, one web session secret. Replica i has an address and a Slack bot
+// token of its own (the fake Slack tells the replicas apart by it), kept
+// when it is started again.
+type replicas struct {
+	t        *testing.T
+	bin, dir string
+	env      []string   // every replica's settings; also the console's and import's
+	slack    []string   // every replica's Slack settings, less the token
+	procs    []*botProc // replica i, as last started
+	all      []*botProc // every process started, for the log checks
+}
+
+// newReplicas sets up the replicas of a test; settings (SELLERDESK_…=…)
+// come after the defaults, so they may override them.
+func newReplicas(t *testing.T, db faultDB, slack *fakeSlack, settings ...string) *replicas {
+	t.Helper()
+	env := botEnv(append([]string{"SELLERDESK_DATABASE_URL=" + db.url, "SELLERDESK_LOG_LEVEL=debug",
+		"SELLERDESK_WEB_SESSION_SECRET=" + faultSessionSecret, "SELLERDESK_ROLES_OWNERS=slack:" + faultStaff}, settings...)...)
+	return &replicas{t: t, bin: buildBot(t), dir: t.TempDir(), env: env, slack: []string{
+		"SELLERDESK_SLACK_SIGNING_SECRET=" + faultSigningSecret, "SELLERDESK_SLACK_SUPPORT_CHANNEL=C1",
+		"SELLERDESK_SLACK_API_URL=" + slack.srv.URL + "/"}}
+}
+
+// start starts replica i: a new one (i == len(procs)), or one that has
+// exited, again.
+func (r *replicas) start(i int) *botProc {
+	r.t.Helper()
+	if i == len(r.procs) {
+		r.procs = append(r.procs, &botProc{addr: freeAddr(r.t), token: fmt.Sprintf("%s%c", faultTokenPrefix, 'a'+i)})
+	}
+	addr, token := r.procs[i].addr, r.procs[i].token
+	p := startServe(r.t, r.bin, r.dir, addr, slices.Concat(r.env, r.slack, []string{"SELLERDESK_HTTP_ADDR=" + addr, "SELLERDESK_SLACK_BOT_TOKEN=" + token}))
+	p.token = token
+	r.procs[i] = p
+	r.all = append(r.all, p)
+	return p
+}
+
+// sampleOrder is an order of the sample report, and what proves a buyer's.
+type sampleOrder struct{ id, email string }
+
+// importOrders imports a sample order report (lines lines, from seed) with
+// `bot import` and returns its orders in report order. The orders are from
+// 2024: the first sweep cancels them (the 30-day rule), with an alert each.
+func (r *replicas) importOrders(lines int, seed int64) []sampleOrder {
+	t := r.t
+	t.Helper()
+	var report bytes.Buffer
+	if err := amazon.WriteSampleReport(&report, lines, seed); err != nil {
+		t.Fatal(err)
+	}
+	file := fmt.Sprintf("orders-%d.txt", seed)
+	if err := os.WriteFile(filepath.Join(r.dir, file), report.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := execBot(t, r.bin, r.dir, r.env, "", "import", "orders", file); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	rows := strings.Split(strings.TrimSpace(report.String()), "\n")
+	head := strings.Split(rows[0], "\t")
+	idCol, emailCol := slices.Index(head, "order-id"), slices.Index(head, "buyer-email")
+	var orders []sampleOrder
+	for _, row := range rows[1:] { // an order's items are on consecutive lines
+		f := strings.Split(row, "\t")
+		if len(orders) == 0 || orders[len(orders)-1].id != f[idCol] {
+			orders = append(orders, sampleOrder{id: f[idCol], email: f[emailCol]})
+		}
+	}
+	return orders
+}
+
+// checkNoSecrets fails the test if a secret reached a replica's log or one
+// of texts (answers, errors).
+func checkNoSecrets(t *testing.T, procs []*botProc, texts ...string) {
+	t.Helper()
+	for _, p := range procs {
+		texts = append(texts, p.stderr.String())
+	}
+	for _, s := range texts {
+		for _, secret := range []string{faultPassword, faultTokenPrefix, faultSigningSecret, faultSessionSecret} {
+			if i := strings.Index(s, secret); i >= 0 {
+				t.Errorf("a secret leaked: …%s…", s[max(0, i-200):min(len(s), i+len(secret)+50)])
+			}
+		}
+	}
+}
+
+// jobsCompleted sums sellerdesk_jobs_total{kind,outcome="completed"} over
+// the replicas' /metrics; one that does not answer counts 0.
+func jobsCompleted(kind string, procs ...*botProc) float64 {
+	prefix := `sellerdesk_jobs_total{kind="` + kind + `",outcome="completed"} `
+	var sum float64
+	for _, p := range procs {
+		res, err := healthClient.Get("http://" + p.addr + "/metrics")
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, prefix); ok {
+				n, _ := strconv.ParseFloat(v, 64)
+				sum += n
+			}
+		}
+	}
+	return sum
+}
+
+// webBuyer is a buyer signed in on the help page. The session is good on
+// every replica: they share web.session_secret, and cookies don't tell
+// ports apart.
+type webBuyer struct {
+	c    *http.Client
+	csrf string // the session's
+}
+
+func newWebBuyer(t *testing.T, addr string, o sampleOrder) *webBuyer {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &webBuyer{c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	res, err := b.c.PostForm("http://"+addr+"/verify", url.Values{"csrf": {b.token(t, addr)}, "order_id": {o.id}, "secret": {o.email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("verify as the buyer of %s: status %d", o.id, res.StatusCode)
+	}
+	b.csrf = b.token(t, addr)
+	return b
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// token reads the CSRF token off the help page.
+func (b *webBuyer) token(t *testing.T, addr string) string {
+	t.Helper()
+	res, err := b.c.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token on the help page (status %d)", res.StatusCode)
+	}
+	return html.UnescapeString(string(m[1]))
+}
+
+// form is the body of a message with text.
+func (b *webBuyer) form(text string) string {
+	return url.Values{"csrf": {b.csrf}, "text": {text}}.Encode()
+}
+
+// sentMessage is the help page's answer to a buyer message.
+type sentMessage struct {
+	status int
+	body   string
+	conv   string // accepted (201): the conversation and the message's id
+	id     int64
+}
+
+// send posts a buyer message to the help page on addr, as the page's
+// script does. The form (see form) is read from body, which a test may hold
+// back to keep the request under way.
+func (b *webBuyer) send(addr string, body io.Reader) (sentMessage, error) {
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/messages", body)
+	if err != nil {
+		return sentMessage{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	res, err := b.c.Do(req)
+	if err != nil {
+		return sentMessage{}, err
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	m := sentMessage{status: res.StatusCode, body: string(raw)}
+	if m.status == http.StatusCreated {
+		var v struct {
+			Message struct {
+				ID   int64  `json:"id"`
+				Conv string `json:"conversation_id"`
+			} `json:"message"`
+		}
+		if err := json.Unmarshal(raw, &v); err != nil || v.Message.Conv == "" {
+			return m, fmt.Errorf("accepted, but the answer %q names no message", raw)
+		}
+		m.conv, m.id = v.Message.Conv, v.Message.ID
+	}
+	return m, nil
+}
+
 // healthSample is one /healthz answer of the load generator.
 type healthSample struct {
 	at      time.Time
+	replica int
 	took    time.Duration
 	code    int
 	body    string
 	errText string
 }
 
-// TestFaultPostgresRestart restarts PostgreSQL under a running `bot serve`
-// (and a console kept open): during the outage requests fail fast with a
-// clear error, and afterwards the same processes work again.
+// buyerSample is one buyer message of the load generator.
+type buyerSample struct {
+	at      time.Time
+	replica int
+	sentMessage
+	errText string
+}
+
+// TestFaultPostgresRestart restarts PostgreSQL under two replicas of `bot
+// serve` on one schema (and a console kept open) while /healthz and buyer
+// messages on the help page load both. During the outage every answer is a
+// clear, fast "unavailable" (503 on the web, the database named on Slack
+// and the console), free of credentials; afterwards the same processes
+// work again, and the work queued around the outage is done once: every
+// accepted buyer message gets its draft, every outbox message reaches
+// Slack once and in order, and the periodic jobs run again.
 //
 // The restart is a stop, a hold of outageHold, then a start: the same as
 // pg_ctlcluster restart, with an outage long enough to observe.
@@ -442,10 +773,12 @@ func TestFaultPostgresRestart(t *testing.T) {
 	const outageHold = 4 * time.Second
 	version := pgCluster(t)
 	db := newFaultDB(t)
-	bin := buildBot(t)
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := botEnv("SELLERDESK_DATABASE_URL="+db.url, "SELLERDESK_HTTP_ADDR="+addr, "SELLERDESK_LOG_LEVEL=info")
+	// A Slack a little slow (40 ms a call) under a message every 100 ms:
+	// a round of delivery is under way when PostgreSQL stops.
+	slack := newFakeSlack(t, 40*time.Millisecond, false)
+	// Short cadences: the periodic jobs must be seen running again after the outage.
+	set := newReplicas(t, db, slack, "SELLERDESK_LOG_LEVEL=info", "SELLERDESK_ORDERS_SWEEP_INTERVAL=1s",
+		"SELLERDESK_JOBS_REMINDER_INTERVAL=1s", "SELLERDESK_JOBS_OUTBOX_CHECK=1s", "SELLERDESK_JOBS_DELIVERY_LEASE=5s")
 	// Whatever happens, leave PostgreSQL running for whoever comes next.
 	t.Cleanup(func() {
 		if !pgReady() {
@@ -453,34 +786,39 @@ func TestFaultPostgresRestart(t *testing.T) {
 		}
 	})
 
-	// Seed orders with the importer.
-	var report bytes.Buffer
-	if err := amazon.WriteSampleReport(&report, 50, 7); err != nil {
-		t.Fatal(err)
-	}
-	orderID := strings.SplitN(strings.SplitN(report.String(), "\n", 3)[1], "\t", 2)[0]
-	if err := os.WriteFile(filepath.Join(dir, "orders.txt"), report.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errOut := execBot(t, bin, dir, env, "", "import", "orders", "orders.txt"); code != 0 {
-		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
-	}
+	orders := set.importOrders(50, 7)
+	reps := []*botProc{set.start(0), set.start(1)}
+	pids := []int{reps[0].cmd.Process.Pid, reps[1].cmd.Process.Pid}
+	db.awaitSink(t, "slack")
+	ctx := context.Background()
+	engine := db.engine(t)
 
-	srv := startServe(t, bin, dir, addr, env)
-	pid := srv.cmd.Process.Pid
-	live := startConsole(t, bin, dir, env)
-	lookup := "order " + orderID
+	live := startConsole(t, set.bin, set.dir, set.env)
+	lookup := "order " + orders[0].id
 	if r, _ := live.do(t, lookup); !r.OK {
 		t.Fatalf("console before the outage: %s", r.raw)
 	}
-	if code, out, errOut := execBot(t, bin, dir, env, lookup+"\n", "console", "--json"); code != 0 || !strings.Contains(out, `"ok":true`) {
+	if code, out, errOut := execBot(t, set.bin, set.dir, set.env, lookup+"\n", "console", "--json"); code != 0 || !strings.Contains(out, `"ok":true`) {
 		t.Fatalf("one-shot console before the outage: exit %d\n%s%s", code, out, errOut)
 	}
+	for i, p := range reps {
+		if ans, err := slack.command(p.addr, lookup); err != nil || !strings.Contains(ans, orders[0].id) {
+			t.Fatalf("replica %d: /desk %s before the outage: %q, %v", i, lookup, ans, err)
+		}
+	}
+	// An odd number of buyers, so each one's messages alternate between the replicas.
+	const nBuyers = 5
+	buyers := make([]*webBuyer, nBuyers)
+	for i := range buyers {
+		buyers[i] = newWebBuyer(t, reps[i%2].addr, orders[1+i])
+	}
 
-	// Load: /healthz at about 50 requests a second.
+	// Load on both replicas: /healthz at about 50 requests a second, and a
+	// buyer message every 100 ms.
 	var (
 		mu      sync.Mutex
 		samples []healthSample
+		sent    []buyerSample
 	)
 	loadCtx, stopLoad := context.WithCancel(context.Background())
 	var load sync.WaitGroup
@@ -490,7 +828,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		sem := make(chan struct{}, 64)
 		var inner sync.WaitGroup
 		defer inner.Wait()
-		for {
+		for n := 0; ; n++ {
 			select {
 			case <-loadCtx.Done():
 				return
@@ -499,13 +837,13 @@ func TestFaultPostgresRestart(t *testing.T) {
 			select {
 			case sem <- struct{}{}:
 			default:
-				continue // 64 in flight: the server is hanging; the samples will show it
+				continue // 64 in flight: the servers are hanging; the samples will show it
 			}
 			inner.Go(func() {
 				defer func() { <-sem }()
 				start := time.Now()
-				code, body, err := getHealth(context.Background(), addr)
-				s := healthSample{at: start, took: time.Since(start), code: code, body: body}
+				code, body, err := getHealth(context.Background(), reps[n%2].addr)
+				s := healthSample{at: start, replica: n % 2, took: time.Since(start), code: code, body: body}
 				if err != nil {
 					s.errText = err.Error()
 				}
@@ -515,8 +853,41 @@ func TestFaultPostgresRestart(t *testing.T) {
 			})
 		}
 	})
+	load.Go(func() {
+		for n := 0; ; n++ {
+			select {
+			case <-loadCtx.Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			b := buyers[n%nBuyers]
+			s := buyerSample{at: time.Now(), replica: n % 2}
+			var err error
+			s.sentMessage, err = b.send(reps[n%2].addr, strings.NewReader(b.form(fmt.Sprintf("Where is my parcel? (message %d)", n))))
+			if err != nil {
+				s.errText = err.Error()
+			}
+			mu.Lock()
+			sent = append(sent, s)
+			mu.Unlock()
+		}
+	})
 	defer func() { stopLoad(); load.Wait() }()
-	time.Sleep(time.Second)
+	time.Sleep(2 * time.Second)
+	// A burst of alerts (more old orders, cancelled by a sweep in the test
+	// process): when PostgreSQL stops, a round of delivery is under way
+	// with messages still to post, and posting an alert needs no database.
+	set.importOrders(40, 8)
+	burstFrom := db.count(t, `SELECT max(id) FROM $schema.outbox`)
+	if res, err := engine.Sweep(ctx); err != nil || len(res.AutoCanceled) < 10 {
+		t.Fatalf("the sweep of the second import: %d cancelled, %v", len(res.AutoCanceled), err)
+	}
+	third := db.count(t, `SELECT id FROM $schema.outbox WHERE id > $1 AND kind = $2 ORDER BY id OFFSET 2 LIMIT 1`, burstFrom, core.EventAutoCanceled)
+	if !await(20*time.Second, func() bool { after, _, _ := db.sinkState(t, "slack"); return after >= third }) {
+		t.Fatal("the burst of alerts is not being delivered")
+	}
+	t.Logf("a burst of %d alerts; PostgreSQL stops as the third is posted (outbox message %d)",
+		db.count(t, `SELECT count(*) FROM $schema.outbox WHERE id > $1 AND kind = $2`, burstFrom, core.EventAutoCanceled), third)
 
 	// The outage.
 	tStop := time.Now()
@@ -525,9 +896,9 @@ func TestFaultPostgresRestart(t *testing.T) {
 	t.Logf("PostgreSQL stopped in %v", tDown.Sub(tStop).Round(time.Millisecond))
 	time.Sleep(500 * time.Millisecond)
 
-	var consoleOutage []string
+	var seen []string // every answer and error shown, checked for credentials
 	r, took := live.do(t, lookup)
-	consoleOutage = append(consoleOutage, r.raw)
+	seen = append(seen, r.raw)
 	if r.OK {
 		t.Errorf("console during the outage answered ok: %s", r.raw)
 	} else if r.Error.Code != string(core.Unavailable) {
@@ -539,10 +910,10 @@ func TestFaultPostgresRestart(t *testing.T) {
 	t.Logf("open console during the outage (%v): %s", took.Round(time.Millisecond), r.raw)
 
 	start := time.Now()
-	code, out, errOut := execBot(t, bin, dir, env, lookup+"\n", "console", "--json")
+	code, out, errOut := execBot(t, set.bin, set.dir, set.env, lookup+"\n", "console", "--json")
 	took = time.Since(start)
 	t.Logf("one-shot `bot console --json` during the outage (%v): exit %d, stdout %q, stderr %q", took.Round(time.Millisecond), code, out, errOut)
-	consoleOutage = append(consoleOutage, out, errOut)
+	seen = append(seen, out, errOut)
 	if code != 1 {
 		t.Errorf("one-shot console during the outage: exit %d, want 1", code)
 	}
@@ -553,6 +924,15 @@ func TestFaultPostgresRestart(t *testing.T) {
 	// open's: a JSON error on stdout for scripts and a sentence on stderr.
 	if !strings.Contains(out, `"code":"unavailable"`) || !strings.Contains(errOut, "The database is unreachable") {
 		t.Errorf("one-shot console during the outage gave no clear error: stdout %q stderr %q", out, errOut)
+	}
+	for i, p := range reps {
+		start := time.Now()
+		ans, err := slack.command(p.addr, lookup)
+		t.Logf("replica %d: /desk %s during the outage (%v): %q, %v", i, lookup, time.Since(start).Round(time.Millisecond), ans, err)
+		seen = append(seen, ans)
+		if err != nil || !strings.Contains(ans, "The database is unreachable") {
+			t.Errorf("replica %d: /desk %s during the outage: %q, %v; want the database named unreachable", i, lookup, ans, err)
+		}
 	}
 
 	time.Sleep(time.Until(tDown.Add(outageHold)))
@@ -565,12 +945,25 @@ func TestFaultPostgresRestart(t *testing.T) {
 	t.Logf("PostgreSQL down for %v (start took %v)", tReady.Sub(tDown).Round(time.Millisecond), tReady.Sub(tUp).Round(time.Millisecond))
 
 	// Recovery, without restarting anything.
-	var healthBack, consoleBack time.Time
+	healthBack, slashBack := make([]time.Time, len(reps)), make([]time.Time, len(reps))
+	var consoleBack time.Time
 	consoleFailsAfter := 0
-	for time.Since(tReady) < 30*time.Second && (healthBack.IsZero() || consoleBack.IsZero()) {
-		if healthBack.IsZero() {
-			if code, _, err := getHealth(context.Background(), addr); err == nil && code == http.StatusOK {
-				healthBack = time.Now()
+	recovered := func() bool {
+		return !consoleBack.IsZero() && !slices.ContainsFunc(slices.Concat(healthBack, slashBack), time.Time.IsZero)
+	}
+	for time.Since(tReady) < 30*time.Second && !recovered() {
+		for i, p := range reps {
+			if healthBack[i].IsZero() {
+				if code, _, err := getHealth(context.Background(), p.addr); err == nil && code == http.StatusOK {
+					healthBack[i] = time.Now()
+				}
+			}
+			if slashBack[i].IsZero() {
+				if ans, err := slack.command(p.addr, lookup); err == nil && strings.Contains(ans, orders[0].id) {
+					slashBack[i] = time.Now()
+				} else {
+					seen = append(seen, ans)
+				}
 			}
 		}
 		if consoleBack.IsZero() {
@@ -578,45 +971,63 @@ func TestFaultPostgresRestart(t *testing.T) {
 				consoleBack = time.Now()
 			} else {
 				consoleFailsAfter++
-				consoleOutage = append(consoleOutage, r.raw)
+				seen = append(seen, r.raw)
 				t.Logf("open console, PostgreSQL back: %s", r.raw)
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if healthBack.IsZero() {
-		t.Errorf("/healthz not 200 within 30 s of PostgreSQL being back")
-	} else {
-		t.Logf("/healthz 200 again %v after PostgreSQL was ready", healthBack.Sub(tReady).Round(time.Millisecond))
+	for i := range reps {
+		if healthBack[i].IsZero() || slashBack[i].IsZero() {
+			t.Fatalf("replica %d not working within 30 s of PostgreSQL being back: /healthz 200 at %v, /desk at %v", i, healthBack[i], slashBack[i])
+		}
+		t.Logf("replica %d: /healthz 200 again %v and /desk %v after PostgreSQL was ready", i,
+			healthBack[i].Sub(tReady).Round(time.Millisecond), slashBack[i].Sub(tReady).Round(time.Millisecond))
 	}
 	if consoleBack.IsZero() {
-		t.Errorf("open console not working within 30 s of PostgreSQL being back")
-	} else {
-		t.Logf("open console working again %v after PostgreSQL was ready (%d failed lookups after ready)", consoleBack.Sub(tReady).Round(time.Millisecond), consoleFailsAfter)
+		t.Fatalf("open console not working within 30 s of PostgreSQL being back")
 	}
-	if code, out, errOut := execBot(t, bin, dir, env, lookup+"\n", "console", "--json"); code != 0 {
+	t.Logf("open console working again %v after PostgreSQL was ready (%d failed lookups after ready)", consoleBack.Sub(tReady).Round(time.Millisecond), consoleFailsAfter)
+	if code, out, errOut := execBot(t, set.bin, set.dir, set.env, lookup+"\n", "console", "--json"); code != 0 {
 		t.Errorf("one-shot console after the outage: exit %d\n%s%s", code, out, errOut)
 	}
-	time.Sleep(time.Second) // a second of load after recovery
+	back := slices.MaxFunc(healthBack, time.Time.Compare)
+	// The periodic jobs' count so far: it must grow from here.
+	jobsBack := map[string]float64{}
+	for _, kind := range []string{"sellerdesk_sweep", "sellerdesk_remind"} {
+		jobsBack[kind] = jobsCompleted(kind, reps...)
+	}
+	if !await(30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		var ok [2]bool
+		for _, s := range sent {
+			ok[s.replica] = ok[s.replica] || s.status == http.StatusCreated && s.at.After(back)
+		}
+		return ok[0] && ok[1]
+	}) {
+		t.Errorf("the replicas did not both accept a buyer message within 30 s of recovering")
+	}
+	time.Sleep(time.Second) // a second more of load after recovery
 	stopLoad()
 	load.Wait()
 
-	if !srv.alive() || srv.cmd.Process.Pid != pid {
-		t.Fatalf("bot serve did not survive the outage: %v", srv.err)
+	for i, p := range reps {
+		if !p.alive() || p.cmd.Process.Pid != pids[i] {
+			t.Fatalf("replica %d did not survive the outage: %v", i, p.err)
+		}
 	}
 
-	// What /healthz said, phase by phase.
-	mu.Lock()
-	defer mu.Unlock()
+	// What /healthz said, phase by phase, on each replica.
 	type tally struct {
 		n, ok, unavailable, other int
 		maxTook                   time.Duration
 		others                    []string
 	}
-	phase := func(from, to time.Time) tally {
+	phase := func(replica int, from, to time.Time) tally {
 		var c tally
 		for _, s := range samples {
-			if s.at.Before(from) || !s.at.Before(to) {
+			if s.replica != replica || s.at.Before(from) || !s.at.Before(to) {
 				continue
 			}
 			c.n++
@@ -635,69 +1046,150 @@ func TestFaultPostgresRestart(t *testing.T) {
 		}
 		return c
 	}
-	before := phase(time.Time{}, tStop)
-	outage := phase(tDown, tUp)
-	after := phase(healthBack, time.Now().Add(time.Hour))
-	t.Logf("/healthz before: %+v", before)
-	t.Logf("/healthz stopping (%v): %+v", tDown.Sub(tStop).Round(time.Millisecond), phase(tStop, tDown))
-	t.Logf("/healthz outage: %+v", outage)
-	t.Logf("/healthz starting: %+v", phase(tUp, tReady))
-	t.Logf("/healthz ready→200: %+v", phase(tReady, healthBack))
-	t.Logf("/healthz after: %+v", after)
-	if before.n == 0 || before.ok != before.n {
-		t.Errorf("/healthz before the outage: %+v", before)
-	}
-	if outage.n < 50 || outage.unavailable != outage.n {
-		t.Errorf("/healthz during the outage should all be 503 \"database unavailable\": %+v", outage)
-	}
-	if outage.maxTook > 5*time.Second {
-		t.Errorf("/healthz hung during the outage: slowest %v", outage.maxTook)
-	}
-	if after.n == 0 || after.ok != after.n {
-		t.Errorf("/healthz after recovery: %+v", after)
-	}
-
-	// No credentials anywhere the operator or a client sees.
-	for _, s := range append(consoleOutage, srv.stderr.String()) {
-		if strings.Contains(s, faultPassword) {
-			t.Errorf("the database password leaked: %s", s)
+	for i := range reps {
+		before := phase(i, time.Time{}, tStop)
+		outage := phase(i, tDown, tUp)
+		after := phase(i, healthBack[i], time.Now().Add(time.Hour))
+		t.Logf("replica %d /healthz before: %+v", i, before)
+		t.Logf("replica %d /healthz stopping (%v): %+v", i, tDown.Sub(tStop).Round(time.Millisecond), phase(i, tStop, tDown))
+		t.Logf("replica %d /healthz outage: %+v", i, outage)
+		t.Logf("replica %d /healthz starting: %+v", i, phase(i, tUp, tReady))
+		t.Logf("replica %d /healthz ready→200: %+v", i, phase(i, tReady, healthBack[i]))
+		t.Logf("replica %d /healthz after: %+v", i, after)
+		if before.n == 0 || before.ok != before.n {
+			t.Errorf("replica %d: /healthz before the outage: %+v", i, before)
+		}
+		if outage.n < 20 || outage.unavailable != outage.n {
+			t.Errorf("replica %d: /healthz during the outage should all be 503 \"database unavailable\": %+v", i, outage)
+		}
+		if outage.maxTook > 5*time.Second {
+			t.Errorf("replica %d: /healthz hung during the outage: slowest %v", i, outage.maxTook)
+		}
+		if after.n == 0 || after.ok != after.n {
+			t.Errorf("replica %d: /healthz after recovery: %+v", i, after)
 		}
 	}
 	for _, s := range samples {
-		if strings.Contains(s.body, faultPassword) {
-			t.Errorf("the database password leaked in /healthz: %s", s.body)
+		seen = append(seen, s.body)
+	}
+
+	// What the help page said to buyers: accepted, or 503 while the
+	// database was away; never anything else.
+	last := map[string]int64{} // conversation → its newest accepted buyer message
+	var refused [2]int
+	for _, s := range sent {
+		seen = append(seen, s.body, s.errText)
+		switch {
+		case s.status == http.StatusCreated:
+			last[s.conv] = max(last[s.conv], s.id)
+			if !s.at.Before(tDown) && s.at.Before(tUp) {
+				t.Errorf("replica %d accepted a buyer message while PostgreSQL was stopped: %s", s.replica, s.body)
+			}
+		case s.status == http.StatusServiceUnavailable && !s.at.Before(tStop):
+			if s.at.Before(tUp) {
+				refused[s.replica]++
+			}
+		default:
+			t.Errorf("buyer message to replica %d at %s: status %d %q %s; want 201, or 503 while the database is away",
+				s.replica, s.at.Sub(tStop).Round(time.Millisecond), s.status, s.body, s.errText)
 		}
 	}
+	t.Logf("buyer messages: %d sent, %d accepted in %d conversations; refused during the outage: %v", len(sent), len(sent)-refused[0]-refused[1], len(last), refused)
+	for i, n := range refused {
+		if n == 0 {
+			t.Errorf("replica %d refused no buyer message during the outage", i)
+		}
+	}
+
+	// The work queued around the outage is done, once. Drafts: the
+	// replica that took a message drafts it at once; one that failed in the
+	// outage is retried as a job or by the catch-up job (every 30 s).
+	var undrafted []string
+	if !await(90*time.Second, func() bool {
+		undrafted = undrafted[:0]
+		for conv, id := range last {
+			if c, _, err := engine.Conversation(ctx, conv); err != nil || c.Draft == nil || c.Draft.ForMessage < id {
+				undrafted = append(undrafted, conv)
+			}
+		}
+		return len(undrafted) == 0
+	}) {
+		t.Errorf("no draft of the newest accepted buyer message after 90 s in %v", undrafted)
+	}
+	db.awaitDelivered(t, "slack", 60*time.Second, reps...)
+	posts := slack.checkPosts(t, slices.Collect(maps.Keys(last)))
+	t.Logf("Slack: %d posts, each once and in order", len(posts))
+
+	// The periodic jobs run again: queued after PostgreSQL was back, and
+	// counted in /metrics.
+	for _, kind := range []string{"sellerdesk_sweep", "sellerdesk_remind"} {
+		if !await(60*time.Second, func() bool {
+			return db.count(t, `SELECT count(*) FROM $schema.river_job WHERE kind = $1 AND state = 'completed' AND created_at > $2`, kind, tReady) > 0
+		}) {
+			t.Errorf("no %s job queued after the outage has completed in 60 s", kind)
+		}
+		if !await(60*time.Second, func() bool { return jobsCompleted(kind, reps...) > jobsBack[kind] }) {
+			t.Errorf("sellerdesk_jobs_total{kind=%q,outcome=\"completed\"} did not grow after the outage (%v)", kind, jobsBack[kind])
+		}
+	}
+
+	// No credentials anywhere the operator or a client sees.
+	checkNoSecrets(t, set.all, seen...)
 }
 
-// fakeSlack is a Slack Web API for the kill test. It posts what
-// chat.postMessage sends (with its metadata) and answers
-// conversations.history from that, as Slack does; it holds the first post
-// unanswered, already posted, until the test releases it, noting which
-// replica (by bot token) sent it.
+// fakeSlack is a Slack Web API with one channel. It posts what
+// chat.postMessage sends (with its metadata and thread) and answers
+// conversations.history and .replies from that, as Slack does. Each post
+// and update takes delay to answer, posted meanwhile; with holdFirst the
+// first post is held unanswered, already posted, until the test releases
+// it (blocked says it arrived). It also takes the answers slash commands
+// post to their response_url.
 type fakeSlack struct {
-	srv     *httptest.Server
-	blocked chan struct{} // closed when the first post arrives
-	release chan struct{}
+	srv       *httptest.Server
+	delay     time.Duration
+	holdFirst bool
+	blocked   chan struct{} // closed when the first post arrives (holdFirst)
+	release   chan struct{}
 
-	mu       sync.Mutex
-	authed   map[string]bool // bot tokens that called auth.test
-	posts    []slackPost     // every message posted, oldest first
-	held     slackPost       // the post held unanswered
-	updates  []string        // ts of every chat.update
-	lookups  map[string]int  // conversations.history calls, by token
-	seq      atomic.Int64
-	blockOne sync.Once
+	mu        sync.Mutex
+	authed    map[string]bool   // bot tokens that called auth.test
+	posts     []slackPost       // every message posted, oldest first
+	held      slackPost         // the post held unanswered
+	updates   []string          // ts of every chat.update
+	lookups   map[string]int    // conversations.history and .replies calls, by token
+	responses map[string]string // bodies posted to response_urls, by id
+	seq       atomic.Int64
+	blockOne  sync.Once
 }
 
 // slackPost is one message the fake Slack posted.
 type slackPost struct {
-	token, ts, text string
-	metadata        json.RawMessage
+	token, ts, thread, text string
+	metadata                json.RawMessage
+	at                      time.Time
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
-	f := &fakeSlack{blocked: make(chan struct{}), release: make(chan struct{}), authed: map[string]bool{}, lookups: map[string]int{}}
+func (p slackPost) String() string {
+	return fmt.Sprintf("ts %s, thread %q, by %s at %s: %.60q", p.ts, p.thread, p.token, p.at.Format("15:04:05.000"), p.text)
+}
+
+// outboxID is the outbox id in the post's metadata, 0 if none.
+func (p slackPost) outboxID() int64 {
+	var meta struct {
+		EventType    string `json:"event_type"`
+		EventPayload struct {
+			OutboxID int64 `json:"outbox_id"`
+		} `json:"event_payload"`
+	}
+	if json.Unmarshal(p.metadata, &meta) != nil || meta.EventType != "sellerdesk_outbox" {
+		return 0
+	}
+	return meta.EventPayload.OutboxID
+}
+
+func newFakeSlack(t *testing.T, delay time.Duration, holdFirst bool) *fakeSlack {
+	f := &fakeSlack{delay: delay, holdFirst: holdFirst, blocked: make(chan struct{}), release: make(chan struct{}),
+		authed: map[string]bool{}, lookups: map[string]int{}, responses: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(func() {
 		select {
@@ -708,6 +1200,16 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		f.srv.Close()
 	})
 	return f
+}
+
+// slow waits out the fake's delay; false if the caller gave up meanwhile.
+func (f *fakeSlack) slow(r *http.Request) bool {
+	select {
+	case <-time.After(f.delay):
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
@@ -721,14 +1223,15 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	// Slack's ts is its clock's time: the lookup starts from the outbox
 	// message's time, so it must not be far from ours.
 	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), f.seq.Add(1)%1000000)
-	switch strings.TrimPrefix(r.URL.Path, "/") {
+	switch method := strings.TrimPrefix(r.URL.Path, "/"); method {
 	case "auth.test":
 		f.mu.Lock()
 		f.authed[token] = true
 		f.mu.Unlock()
 		answer(map[string]any{"user_id": "U0BOT", "team_id": "T1", "user": "sellerdesk"})
 	case "chat.postMessage":
-		p := slackPost{token: token, ts: ts, text: r.Form.Get("text"), metadata: json.RawMessage(r.Form.Get("metadata"))}
+		p := slackPost{token: token, ts: ts, thread: r.Form.Get("thread_ts"), text: r.Form.Get("text"),
+			metadata: json.RawMessage(r.Form.Get("metadata")), at: time.Now()}
 		if len(p.metadata) == 0 {
 			p.metadata = nil
 		}
@@ -736,7 +1239,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		f.posts = append(f.posts, p) // posted, whatever becomes of the answer
 		f.mu.Unlock()
 		first := false
-		f.blockOne.Do(func() { first = true })
+		f.blockOne.Do(func() { first = f.holdFirst })
 		if first {
 			f.mu.Lock()
 			f.held = p
@@ -748,25 +1251,38 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if !f.slow(r) {
+			return
+		}
 		answer(map[string]any{"channel": r.Form.Get("channel"), "ts": ts})
 	case "chat.update":
 		f.mu.Lock()
 		f.updates = append(f.updates, r.Form.Get("ts"))
 		f.mu.Unlock()
+		if !f.slow(r) {
+			return
+		}
 		answer(map[string]any{"channel": r.Form.Get("channel"), "ts": r.Form.Get("ts")})
-	case "conversations.history":
+	case "conversations.history", "conversations.replies":
 		// Newest first, after oldest; metadata only when asked for. The
-		// test's channel has few messages: one page.
+		// channel has few messages: one page. History lists the messages
+		// in the channel; replies a thread's, its parent included.
 		all := r.Form.Get("include_all_metadata") == "1"
+		thread := r.Form.Get("ts")
 		var msgs []map[string]any
 		f.mu.Lock()
 		f.lookups[token]++
-		for i := len(f.posts) - 1; i >= 0; i-- {
-			p := f.posts[i]
+		for _, p := range slices.Backward(f.posts) {
 			if oldest := r.Form.Get("oldest"); oldest != "" && p.ts <= oldest { // same-width ts compare as strings
 				continue
 			}
+			if method == "conversations.history" && p.thread != "" || method == "conversations.replies" && p.thread != thread && p.ts != thread {
+				continue
+			}
 			m := map[string]any{"type": "message", "ts": p.ts, "text": p.text, "user": "U0BOT", "bot_id": "B1"}
+			if p.thread != "" {
+				m["thread_ts"] = p.thread
+			}
 			if all && p.metadata != nil {
 				m["metadata"] = p.metadata
 			}
@@ -775,31 +1291,127 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		answer(map[string]any{"messages": msgs, "has_more": false})
 	default:
+		if id, ok := strings.CutPrefix(method, "response/"); ok {
+			body, _ := io.ReadAll(r.Body)
+			f.mu.Lock()
+			f.responses[id] = string(body)
+			f.mu.Unlock()
+		}
 		answer(map[string]any{"channel": r.Form.Get("channel"), "ts": ts})
 	}
 }
 
-// count returns how many posts name conversation id, and how many of those
-// carry the outbox id want in their metadata.
+// command runs `/desk text` on a replica's Slack endpoint, signed as Slack
+// signs it, and returns the answer's text: inline, or posted to the
+// response_url when the command outlasted Slack's wait.
+func (f *fakeSlack) command(addr, text string) (string, error) {
+	id := strconv.FormatInt(f.seq.Add(1), 10)
+	body := url.Values{"command": {"/desk"}, "text": {text}, "user_id": {faultStaff}, "user_name": {"staff"},
+		"team_id": {"T1"}, "channel_id": {"C1"}, "response_url": {f.srv.URL + "/response/" + id}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(faultSigningSecret))
+	io.WriteString(mac, "v0:"+ts+":"+body)
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	res, err := healthClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("status %d: %s", res.StatusCode, raw)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 && !await(15*time.Second, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		raw = []byte(f.responses[id])
+		return len(raw) > 0
+	}) {
+		return "", errors.New("no answer, inline or at the response_url, in 15 s")
+	}
+	var ans struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(raw, &ans); err != nil {
+		return "", fmt.Errorf("answer %q: %v", raw, err)
+	}
+	return ans.Text, nil
+}
+
+// count returns how many messages in the channel (not in threads) name
+// conversation id, and how many of those carry the outbox id want.
 func (f *fakeSlack) count(id string, want int64) (posts, tagged int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, p := range f.posts {
-		if !strings.Contains(p.text, id) {
+		if p.thread != "" || !strings.Contains(p.text, id) {
 			continue
 		}
 		posts++
-		var meta struct {
-			EventType    string `json:"event_type"`
-			EventPayload struct {
-				OutboxID int64 `json:"outbox_id"`
-			} `json:"event_payload"`
-		}
-		if json.Unmarshal(p.metadata, &meta) == nil && meta.EventType == "sellerdesk_outbox" && meta.EventPayload.OutboxID == want {
+		if p.outboxID() == want {
 			tagged++
 		}
 	}
 	return posts, tagged
+}
+
+// checkPosts checks that every post carries an outbox id, none twice, in
+// outbox order, and that each conversation in convs has exactly one
+// message in the channel. It returns the posts.
+func (f *fakeSlack) checkPosts(t *testing.T, convs []string) []slackPost {
+	t.Helper()
+	for _, c := range convs {
+		if n, _ := f.count(c, 0); n != 1 {
+			t.Errorf("conversation %s has %d messages in the channel, want 1", c, n)
+		}
+	}
+	f.mu.Lock()
+	posts := slices.Clone(f.posts)
+	f.mu.Unlock()
+	var last int64
+	for i, p := range posts {
+		switch id := p.outboxID(); {
+		case id == 0:
+			t.Errorf("post %d (ts %s) carries no outbox id", i, p.ts)
+		case id <= last:
+			t.Errorf("post %d (%s) is for outbox message %d, after one for %d: posted twice or out of order", i, p, id, last)
+			if j := slices.IndexFunc(posts, func(q slackPost) bool { return q.outboxID() == id }); j < i {
+				t.Errorf("    post %d (%s) was for it", j, posts[j])
+			}
+		default:
+			last = id
+		}
+	}
+	return posts
+}
+
+// lastPoster is the bot token of the newest post.
+func (f *fakeSlack) lastPoster() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.posts) == 0 {
+		return ""
+	}
+	return f.posts[len(f.posts)-1].token
+}
+
+// postsBy counts the posts sent with bot token ("": any), and says when
+// the newest of them was made.
+func (f *fakeSlack) postsBy(token string) (n int, last time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range f.posts {
+		if token == "" || p.token == token {
+			n, last = n+1, p.at
+		}
+	}
+	return n, last
 }
 
 func (f *fakeSlack) snapshot() (held slackPost, updates []string, lookups map[string]int, authed int) {
@@ -821,67 +1433,24 @@ func (f *fakeSlack) snapshot() (held slackPost, updates []string, lookups map[st
 // and later updates go to that message.
 func TestFaultKillDuringDelivery(t *testing.T) {
 	db := newFaultDB(t)
-	bin := buildBot(t)
-	dir := t.TempDir()
-	slack := newFakeSlack(t)
-	// The replicas differ only in their bot token, so the fake Slack can
-	// tell which one sent the post it holds.
-	env := func(addr, token string) []string {
-		return botEnv("SELLERDESK_DATABASE_URL="+db.url, "SELLERDESK_HTTP_ADDR="+addr, "SELLERDESK_LOG_LEVEL=debug",
-			"SELLERDESK_SLACK_BOT_TOKEN="+token,
-			"SELLERDESK_SLACK_SIGNING_SECRET=faults0signing0secret0abcdef0123456789",
-			"SELLERDESK_SLACK_SUPPORT_CHANNEL=C1", "SELLERDESK_SLACK_API_URL="+slack.srv.URL+"/")
+	slack := newFakeSlack(t, 0, true)
+	set := newReplicas(t, db, slack)
+	replicas := map[string]*botProc{} // by bot token
+	for i := range 2 {
+		p := set.start(i)
+		replicas[p.token] = p
 	}
-	replicas := map[string]*botProc{}
-	for _, token := range []string{"xoxb-faults-test-token-a", "xoxb-faults-test-token-b"} {
-		addr := freeAddr(t)
-		replicas[token] = startServe(t, bin, dir, addr, env(addr, token))
+	if !await(20*time.Second, func() bool { _, _, _, n := slack.snapshot(); return n == 2 }) {
+		t.Fatal("the replicas never both called auth.test")
 	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if _, _, _, n := slack.snapshot(); n == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the replicas never both called auth.test")
-		}
-	}
-	// The delivery loop's first round adds the sink's row (after the newest
-	// outbox message); a message written before that would be skipped.
-	sinkState := func() (afterID int64, next sql.NullTime, found bool) {
-		err := db.admin.QueryRow(`SELECT after_id, next_attempt FROM `+pq.QuoteIdentifier(db.schema)+`.sink_state WHERE sink = 'slack'`).Scan(&afterID, &next)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, next, false
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return afterID, next, true
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if _, _, ok := sinkState(); ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the delivery loop never registered the slack sink")
-		}
-	}
+	db.awaitSink(t, "slack")
 
 	// A buyer writes (in the test process, on the same schema).
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, db.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	engine := core.NewEngine(store, core.Options{})
-	conv, err := engine.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "buyer-1", Text: "Where is my parcel?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var msgID int64
-	if err := db.admin.QueryRow(`SELECT max(id) FROM `+pq.QuoteIdentifier(db.schema)+`.outbox WHERE conversation_id = $1`, conv.ID).Scan(&msgID); err != nil {
-		t.Fatal(err)
-	}
+	engine := db.engine(t)
+	conv := buyersWriteIn(t, engine, "buyer", 1)[0]
+	// The conversation's first outbox message is the buyer's (then the draft's).
+	msgID := db.count(t, `SELECT min(id) FROM $schema.outbox WHERE conversation_id = $1`, conv)
 
 	select {
 	case <-slack.blocked:
@@ -894,19 +1463,18 @@ func TestFaultKillDuringDelivery(t *testing.T) {
 		t.Fatalf("the held post came with an unknown token")
 	}
 	var survivor *botProc
-	var survivorToken string
-	for token, p := range replicas {
+	for _, p := range replicas {
 		if p != victim {
-			survivor, survivorToken = p, token
+			survivor = p
 		}
 	}
 	if err := victim.cmd.Process.Kill(); err != nil { // kill -9
 		t.Fatal(err)
 	}
 	<-victim.done
-	t.Logf("replica (pid %d) killed while Slack held its chat.postMessage for %s (outbox id %d, ts %s)", victim.cmd.Process.Pid, conv.ID, msgID, held.ts)
+	t.Logf("replica (pid %d) killed while Slack held its chat.postMessage for %s (outbox id %d, ts %s)", victim.cmd.Process.Pid, conv, msgID, held.ts)
 
-	after, next, _ := sinkState()
+	after, next, _ := db.sinkState(t, "slack")
 	if after >= msgID {
 		t.Fatalf("the killed replica recorded message %d as delivered (after_id %d)", msgID, after)
 	}
@@ -915,43 +1483,27 @@ func TestFaultKillDuringDelivery(t *testing.T) {
 	}
 	t.Logf("the sink stays leased to the dead replica for another %v (core.Options.DeliveryLease)", time.Until(next.Time).Round(time.Second))
 
-	// The survivor's delivery loop looks again at least every 10 s; the
-	// lease is 30 s by default.
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		if after, _, _ := sinkState(); after >= msgID {
-			break
-		}
-		if time.Now().After(deadline) {
-			posts, _ := slack.count(conv.ID, msgID)
-			t.Fatalf("message %d not delivered after the takeover: %d posts for %s", msgID, posts, conv.ID)
-		}
-		if !survivor.alive() {
-			t.Fatalf("the surviving replica exited: %v", survivor.err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	ref, err := engine.ChatRef(ctx, "slack", conv.ID)
+	// The survivor's delivery job looks again every few seconds; the lease
+	// is 30 s by default.
+	db.awaitDelivered(t, "slack", 90*time.Second, survivor)
+	ref, err := engine.ChatRef(ctx, "slack", conv)
 	if err != nil {
-		t.Fatalf("no chat ref for %s after the takeover: %v", conv.ID, err)
+		t.Fatalf("no chat ref for %s after the takeover: %v", conv, err)
 	}
-	// The offline drafter drafts at once; its draft_ready message updates
+	// The buyer's message was drafted at once; the draft's message updates
 	// the conversation's message, which must be the one found.
 	var updates []string
-	for deadline := time.Now().Add(30 * time.Second); len(updates) == 0; time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the conversation's message was never updated (draft)")
-		}
-		_, updates, _, _ = slack.snapshot()
+	if !await(60*time.Second, func() bool { _, updates, _, _ = slack.snapshot(); return len(updates) > 0 }) {
+		t.Fatalf("the conversation's message was never updated (draft)")
 	}
-	posts, tagged := slack.count(conv.ID, msgID)
+	posts, tagged := slack.count(conv, msgID)
 	_, _, lookups, _ := slack.snapshot()
 	t.Logf("posts for %s: %d (tagged with outbox id %d: %d); survivor's conversations.history lookups: %d; updates of %v",
-		conv.ID, posts, msgID, tagged, lookups[survivorToken], updates)
+		conv, posts, msgID, tagged, lookups[survivor.token], updates)
 	if posts != 1 || tagged != 1 {
 		t.Errorf("Slack got the conversation's message %d times (%d tagged with outbox id %d), want exactly once", posts, tagged, msgID)
 	}
-	if lookups[survivorToken] == 0 {
+	if lookups[survivor.token] == 0 {
 		t.Errorf("the surviving replica never looked for the message in flight")
 	}
 	if ref.MessageID != held.ts {
@@ -962,9 +1514,145 @@ func TestFaultKillDuringDelivery(t *testing.T) {
 			t.Errorf("chat.update of %s, want only of the conversation's message %s", ts, held.ts)
 		}
 	}
-	for _, p := range replicas {
-		if s := p.stderr.String(); strings.Contains(s, "xoxb-faults-test-token") || strings.Contains(s, faultPassword) {
-			t.Errorf("a secret reached the log")
+	slack.checkPosts(t, []string{conv})
+	checkNoSecrets(t, set.all)
+}
+
+// TestFaultGracefulDrain sends SIGTERM to one of two replicas while it
+// delivers a backlog to a slow Slack (200 ms a call) and while requests
+// to it are under way. The replica stops taking requests, answers those
+// under way, lets its delivery run until jobs.shutdown_grace, records what
+// it posted and exits 0; the other replica delivers the rest. Slack gets
+// every outbox message once and in order, also after the drained replica
+// is started again.
+func TestFaultGracefulDrain(t *testing.T) {
+	const (
+		grace   = 3 * time.Second
+		backlog = 30 // conversations: a post and an update each, 12 s at 200 ms a call
+	)
+	db := newFaultDB(t)
+	slack := newFakeSlack(t, 200*time.Millisecond, false)
+	set := newReplicas(t, db, slack, "SELLERDESK_JOBS_SHUTDOWN_GRACE="+grace.String(),
+		"SELLERDESK_JOBS_OUTBOX_CHECK=1s", "SELLERDESK_JOBS_DELIVERY_LEASE=5s")
+	orders := set.importOrders(10, 7)
+	set.start(0)
+	set.start(1)
+	db.awaitSink(t, "slack")
+	buyers := []*webBuyer{newWebBuyer(t, set.procs[0].addr, orders[0]), newWebBuyer(t, set.procs[1].addr, orders[1])}
+
+	// The backlog: buyers writing in (in the test process, on the same
+	// schema), each drafted at once.
+	ctx := context.Background()
+	engine := db.engine(t)
+	convs := buyersWriteIn(t, engine, "drain-buyer", backlog)
+	backlogEnd := db.count(t, `SELECT max(id) FROM $schema.outbox`)
+	if !await(30*time.Second, func() bool { n, _ := slack.postsBy(""); return n >= 3 }) {
+		t.Fatal("no replica delivered the backlog")
+	}
+	victimIdx := slices.IndexFunc(set.procs, func(p *botProc) bool { return p.token == slack.lastPoster() })
+	if victimIdx < 0 {
+		t.Fatal("the posts came with an unknown token")
+	}
+	victim, survivor := set.procs[victimIdx], set.procs[1-victimIdx]
+
+	// Requests under way: the buyers' messages to the victim, their bodies
+	// half sent when it gets SIGTERM.
+	type answer struct {
+		m   sentMessage
+		err error
+	}
+	answers := make(chan answer, len(buyers))
+	var finish []func()
+	for i, b := range buyers {
+		pr, pw := io.Pipe()
+		form := b.form(fmt.Sprintf("Is my order still coming? (buyer %d, as the replica drains)", i))
+		go func() {
+			m, err := b.send(victim.addr, pr)
+			pr.CloseWithError(errors.New("answered"))
+			answers <- answer{m, err}
+		}()
+		if _, err := io.WriteString(pw, form[:len(form)/2]); err != nil {
+			t.Fatal(err)
+		}
+		finish = append(finish, func() { io.WriteString(pw, form[len(form)/2:]); pw.Close() })
+	}
+	time.Sleep(300 * time.Millisecond) // the requests' heads have reached the replica
+	if after, _, _ := db.sinkState(t, "slack"); after >= backlogEnd {
+		t.Fatalf("the backlog was delivered before the drain began: make it longer")
+	}
+	tTerm := time.Now()
+	if err := victim.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	for _, f := range finish {
+		f()
+	}
+	for range buyers {
+		select {
+		case a := <-answers:
+			if a.err != nil || a.m.status != http.StatusCreated {
+				t.Errorf("a request under way at SIGTERM: status %d %q, %v; want 201", a.m.status, a.m.body, a.err)
+			} else {
+				convs = append(convs, a.m.conv)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("a request under way at SIGTERM got no answer in 20 s")
 		}
 	}
+	select {
+	case <-victim.done:
+	case <-time.After(grace + 10*time.Second):
+		t.Fatalf("the replica was still running %v after SIGTERM (jobs.shutdown_grace %v)", grace+10*time.Second, grace)
+	}
+	made, _ := slack.postsBy("")
+	t.Logf("replica %d (pid %d) got SIGTERM with %d posts made; exited after %v (jobs.shutdown_grace %v): %v",
+		victimIdx, victim.cmd.Process.Pid, made, victim.exited.Sub(tTerm).Round(time.Millisecond), grace, victim.err)
+	if victim.err != nil {
+		t.Errorf("the drained replica exited with %v, want status 0", victim.err)
+	}
+	if !survivor.alive() {
+		t.Fatalf("the other replica exited: %v", survivor.err)
+	}
+
+	// The other replica finishes the backlog: the drained replica's work,
+	// and the messages it took while draining (drafted by it, or by the
+	// catch-up job every 30 s).
+	var undrafted []string
+	if !await(90*time.Second, func() bool {
+		undrafted = undrafted[:0]
+		for _, id := range convs {
+			if c, _, err := engine.Conversation(ctx, id); err != nil || c.NeedsDraft() {
+				undrafted = append(undrafted, id)
+			}
+		}
+		return len(undrafted) == 0
+	}) {
+		t.Errorf("conversations still without a draft after 90 s: %v", undrafted)
+	}
+	db.awaitDelivered(t, "slack", 90*time.Second, survivor)
+	posts := slack.checkPosts(t, convs)
+	n, at := slack.postsBy(survivor.token)
+	drainPosts := 0
+	for _, p := range posts {
+		if p.token == victim.token && p.at.After(tTerm) {
+			drainPosts++
+		}
+	}
+	_, _, lookups, _ := slack.snapshot()
+	t.Logf("Slack: %d posts, each once and in order; the drained replica's while draining: %d; the other's: %d, the last %v after the drained one exited; the other's lookups of a post in doubt: %d",
+		len(posts), drainPosts, n, at.Sub(victim.exited).Round(time.Millisecond), lookups[survivor.token])
+	if !at.After(victim.exited) {
+		t.Errorf("the other replica posted nothing after the drained one exited: it did not finish the backlog")
+	}
+
+	// Started again, the drained replica posts nothing twice.
+	set.start(victimIdx)
+	convs = append(convs, buyersWriteIn(t, engine, "after-restart", 5)...)
+	db.awaitDelivered(t, "slack", 60*time.Second, set.procs...)
+	time.Sleep(2 * time.Second) // a few more rounds of the delivery job on both
+	posts = slack.checkPosts(t, convs)
+	n, _ = slack.postsBy(victim.token)
+	t.Logf("after the restart: %d posts in all; by the restarted replica (before and after): %d", len(posts), n)
+	checkNoSecrets(t, set.all)
 }
