@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Fault tests (issue 7, item 3): PostgreSQL restarted under a running
-# `bot serve`; and two replicas on one PostgreSQL, the one posting to Slack
-# killed with SIGKILL mid-post, the other taking over: Slack must get the
-# message exactly once (it finds the post by its outbox id in the message
-# metadata). The takeover waits out the delivery lease (30 s by default).
-# They stop and start the machine's PostgreSQL cluster (pg_ctlcluster, as
-# root): don't run them next to other tests that use that database.
+# Fault tests (issue 7, item 3): `go test -tags faults -run Fault ./bot/`.
+# bot/faults_test.go runs the real `bot serve` as two replicas on one
+# PostgreSQL schema, against a fake Slack:
+#   TestFaultPostgresRestart   PostgreSQL stopped for a few seconds under load
+#     on both replicas (/healthz, help-page buyer messages, Slack /desk, an open
+#     console): clear `unavailable` answers without credentials, /healthz 503
+#     then 200, recovery without restarts; then every accepted message drafted,
+#     every outbox message in Slack once and in order (a burst of alerts was
+#     being posted as it stopped), sweeps and reminders running again
+#     (river_job, sellerdesk_jobs_total).
+#   TestFaultKillDuringDelivery  the replica posting to Slack killed with
+#     SIGKILL mid-post; the other takes over after the delivery lease (30 s)
+#     and finds the post by the outbox id in its metadata: posted once.
+#   TestFaultGracefulDrain  SIGTERM to the replica delivering a backlog to a
+#     slow Slack with requests under way: they are answered, it exits 0 within
+#     jobs.shutdown_grace and a margin, the other finishes the backlog, once
+#     and in order, also after the drained replica is started again.
+# -run Fault also runs bot/faults_platform_test.go (no PostgreSQL: a hanging
+# model endpoint; Slack and Discord answering 500 and 429).
+# The PostgreSQL tests stop and start the machine's cluster (pg_ctlcluster,
+# as root): don't run them next to other tests that use that database.
 # Extra arguments go to go test (e.g. -run FaultKill).
 set -euo pipefail
 cd "$(dirname "$0")/.."
