@@ -547,13 +547,11 @@ func (m *Main) Run(ctx context.Context) error {
 	<-ctx.Done()
 	// Drain: stop taking requests and let those under way answer, then
 	// let running jobs finish (a delivery records what it posted).
-	grace := m.Config.Jobs.ShutdownGrace.Duration
-	shutdown, done := context.WithTimeout(context.Background(), grace)
+	// One grace for both.
+	shutdown, done := context.WithTimeout(context.Background(), m.Config.Jobs.ShutdownGrace.Duration)
 	defer done()
 	_ = srv.Shutdown(shutdown)
-	stop, stopped := context.WithTimeout(context.Background(), grace)
-	defer stopped()
-	if err := jobs.Stop(stop); err != nil {
+	if err := jobs.Stop(shutdown); err != nil {
 		m.Log.Warn("jobs stopped before they finished; they run again at next start", "err", err)
 	}
 	wg.Wait()

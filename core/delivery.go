@@ -115,8 +115,8 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 			sent++
 			// Record each post as it goes out, so a crash leaves at most the
 			// one message in flight in doubt.
-			var lost bool
-			if leaseEnd, lost = e.saveProgress(ctx, s.Name(), st, leaseEnd); lost {
+			var stop bool
+			if leaseEnd, stop = e.saveProgress(ctx, s.Name(), st, leaseEnd); stop {
 				finished = false
 				break
 			}
@@ -171,11 +171,13 @@ func (e *Engine) leaseEnd(now time.Time) time.Time {
 }
 
 // saveProgress records a sink's place mid-round and renews the lease,
-// returning the lease's end. lost reports that the lease is another
-// replica's now (ours ran out while the store was slow): stop posting. A
-// failed save is not fatal: the round's final save records the progress,
-// and the lease is not renewed, so posting stops in time.
-func (e *Engine) saveProgress(ctx context.Context, sink string, st SinkState, leaseEnd time.Time) (end time.Time, lost bool) {
+// returning the lease's end. stop says posting must stop: the lease is
+// another replica's now (ours ran out while the store was slow), or the
+// save failed (the database is down). Posting on unrecorded would leave
+// every later post in doubt, and a takeover re-checks only the first, so
+// each would go out twice; stopped here, the one just posted is the only
+// one in doubt.
+func (e *Engine) saveProgress(ctx context.Context, sink string, st SinkState, leaseEnd time.Time) (end time.Time, stop bool) {
 	st.NextAttempt = e.leaseEnd(e.now())
 	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -184,15 +186,12 @@ func (e *Engine) saveProgress(ctx context.Context, sink string, st SinkState, le
 		if err != nil {
 			return err
 		}
-		if lost = !cur.NextAttempt.Equal(leaseEnd); lost {
+		if stop = !cur.NextAttempt.Equal(leaseEnd); stop {
 			return nil
 		}
 		return tx.SaveSinkState(save, st)
 	})
-	switch {
-	case err != nil:
-		return leaseEnd, false
-	case lost:
+	if err != nil || stop {
 		return leaseEnd, true
 	}
 	return st.NextAttempt, false

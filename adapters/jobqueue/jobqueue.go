@@ -328,9 +328,11 @@ func outcome(k river.EventKind) string {
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.client.Stop(ctx)
 	if ctx.Err() != nil {
+		// Out of time: cancel what still runs, and say so (they run again
+		// later, on this replica or another).
 		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		err = q.client.StopAndCancel(cctx)
+		err = errors.Join(fmt.Errorf("running jobs cancelled at the end of the shutdown grace: %w", ctx.Err()), q.client.StopAndCancel(cctx))
 	}
 	if q.cancel != nil {
 		q.cancel()
