@@ -55,6 +55,43 @@ const (
 // the next round marks the message that was in flight MaybeSent, for the
 // sink to look for it on the platform before posting it again.
 func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Duration, err error) {
+	r, err := e.DeliverRound(ctx, s)
+	return r.Sent, r.Wait, err
+}
+
+// Round is what one delivery round did and where it left the sink.
+type Round struct {
+	Sent int
+	Wait time.Duration // until the sink should be called again; 0: at once
+	Left RoundEnd
+}
+
+// RoundEnd says why a delivery round ended.
+type RoundEnd int
+
+const (
+	CaughtUp RoundEnd = iota // nothing more to post
+	More                     // a full batch went, or posting had to stop: go on
+	Leased                   // another replica is posting to the sink
+	Waiting                  // an earlier failure's retry is due in Wait
+	Failed                   // this round's post failed: retry in Wait
+)
+
+// DeliverRound is Deliver, saying why the round ended, so a caller can
+// tell a platform's wait from another replica's lease without asking.
+func (e *Engine) DeliverRound(ctx context.Context, s Sink) (Round, error) {
+	r, err := e.deliver(ctx, s)
+	if err == nil && r.Left == CaughtUp && r.Wait == 0 {
+		r.Wait = time.Second
+	}
+	return r, err
+}
+
+func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
+	var (
+		sent int
+		wait time.Duration
+	)
 	var st SinkState
 	var events []Event
 	var leaseEnd time.Time
@@ -67,6 +104,10 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		now := e.now()
 		if now.Before(st.NextAttempt) {
 			wait = st.NextAttempt.Sub(now)
+			r.Left = Leased
+			if st.Attempts > 0 || st.LastError != "" {
+				r.Left = Waiting
+			}
 			return nil
 		}
 		if events, err = tx.Outbox(ctx, st.AfterID, deliveryBatch); err != nil || len(events) == 0 {
@@ -81,10 +122,10 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		return nil
 	})
 	if err != nil || wait > 0 {
-		return 0, wait, err
+		return Round{Wait: wait, Left: r.Left}, err
 	}
 	if len(events) == 0 {
-		return 0, time.Second, nil // caught up
+		return Round{Left: CaughtUp}, nil
 	}
 	// A round that ends cleanly saves a zero NextAttempt. One found set
 	// (and run out) means the last round's holder died mid-post, or its
@@ -125,7 +166,7 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		if ctx.Err() != nil {
 			// Shutting down: retry at once next time, looking first, since
 			// the cut-off post may have gone out.
-			st.NextAttempt = e.now()
+			st.NextAttempt, finished = e.now(), false
 			break
 		}
 		st.Attempts++
@@ -143,8 +184,13 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		st.NextAttempt = e.now().Add(wait)
 		break
 	}
-	if wait == 0 && finished && len(events) < deliveryBatch {
-		wait = time.Second // caught up
+	left := Failed
+	switch {
+	case wait > 0:
+	case finished && len(events) < deliveryBatch:
+		left = CaughtUp
+	default:
+		left = More
 	}
 	// Record progress even when ctx is ending: what was posted must not be
 	// posted again.
@@ -160,7 +206,7 @@ func (e *Engine) Deliver(ctx context.Context, s Sink) (sent int, wait time.Durat
 		}
 		return tx.SaveSinkState(save, st)
 	})
-	return sent, wait, err
+	return Round{Sent: sent, Wait: wait, Left: left}, err
 }
 
 // leaseEnd is when a lease taken at now runs out, at the stores' precision

@@ -305,3 +305,40 @@ func TestDeliverStopsWhenProgressIsNotRecorded(t *testing.T) {
 		t.Fatalf("MaybeSent on %v: nothing was in doubt", got)
 	}
 }
+
+// DeliverRound says why a round ended, so the job running it can tell
+// another replica's lease (look again soon) from a platform's wait (sleep
+// until then) from an earlier failure's pending retry (nothing to do).
+func TestDeliverRoundSaysWhyItEnded(t *testing.T) {
+	ctx := context.Background()
+	store := newDeliveryStore(3)
+	e, clock := newDeliveryEngine(store, 10*time.Second)
+	var inside core.Round
+	s := &markSink{during: func(ctx context.Context, ev core.Event) error {
+		switch ev.ID {
+		case 1: // another replica looks while this one posts
+			var err error
+			if inside, err = e.DeliverRound(ctx, &markSink{}); err != nil {
+				t.Error(err)
+			}
+		case 2:
+			return &core.RetryAfter{Wait: 30 * time.Second, Err: errors.New("429")}
+		}
+		return nil
+	}}
+	r, err := e.DeliverRound(ctx, s)
+	if err != nil || r.Left != core.Failed || r.Sent != 1 || r.Wait != 30*time.Second {
+		t.Fatalf("first round = %+v, %v; want 1 sent, then Failed with the platform's 30s", r, err)
+	}
+	if inside.Left != core.Leased || inside.Sent != 0 {
+		t.Errorf("a round during another's post = %+v, want Leased", inside)
+	}
+	if r, err := e.DeliverRound(ctx, s); err != nil || r.Left != core.Waiting || r.Sent != 0 {
+		t.Errorf("a round before the retry is due = %+v, %v; want Waiting", r, err)
+	}
+	clock.Advance(31 * time.Second)
+	s.during = nil
+	if r, err := e.DeliverRound(ctx, s); err != nil || r.Left != core.CaughtUp || r.Sent != 2 || r.Wait != time.Second {
+		t.Errorf("after the wait = %+v, %v; want the other 2 sent and CaughtUp", r, err)
+	}
+}

@@ -38,11 +38,9 @@ type Engine interface {
 	DraftPending(ctx context.Context) (int, error)
 	Sweep(ctx context.Context) (core.SweepResult, error)
 	SweepConversations(ctx context.Context) (reminded, breached int, err error)
-	Deliver(ctx context.Context, s core.Sink) (sent int, wait time.Duration, err error)
-	SinkStatus(ctx context.Context, sink string) (core.SinkState, error)
+	DeliverRound(ctx context.Context, s core.Sink) (core.Round, error)
 	StartSink(ctx context.Context, sink string) error
 	ForgetOld(ctx context.Context) (core.Forgotten, error)
-	Now() time.Time
 }
 
 // Database is where the queue keeps its jobs: the store's database.
@@ -476,41 +474,30 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	if !ok { // queues are per sink, so only a replica with the sink runs this
 		return river.JobCancel(fmt.Errorf("no sink %q in this process", job.Args.Sink))
 	}
-	e := w.q.engine
 	start := time.Now()
 	for {
-		st, err := e.SinkStatus(ctx, s.Name())
+		r, err := w.q.engine.DeliverRound(ctx, s)
 		if err != nil {
 			return err // the store failed: river retries with backoff
 		}
-		if st.Attempts > 0 && st.NextAttempt.After(e.Now()) {
-			// A post failed and its retry is due later: the job that made
-			// it is waiting for then (or, if its replica died, the periodic
-			// job finds the sink due). Nothing to do now.
+		switch r.Left {
+		case core.CaughtUp:
 			return nil
-		}
-		_, wait, err := e.Deliver(ctx, s)
-		if err != nil {
-			return err
-		}
-		if wait == 0 { // a full batch went: more may be waiting
+		case core.More:
 			if time.Since(start) > deliverRound {
 				return river.JobSnooze(0) // make way; this job carries on next
 			}
-			continue
-		}
-		if st, err = e.SinkStatus(ctx, s.Name()); err != nil {
-			return err
-		}
-		switch {
-		case !st.NextAttempt.After(e.Now()):
-			return nil // caught up
-		case st.Attempts == 0 && st.LastError == "":
-			// Another replica is posting (its lease). Look again shortly:
-			// it may have read the outbox before the message that woke us.
+		case core.Leased:
+			// Another replica is posting. Look again shortly: it may have
+			// read the outbox before the message that woke us.
 			return river.JobSnooze(time.Second)
-		default:
-			return river.JobSnooze(wait) // the platform failed or asked to wait
+		case core.Waiting:
+			// A post failed and its retry is due later: the job that made
+			// it waits for then (or, if its replica died, the periodic job
+			// finds the sink due). Nothing to do now.
+			return nil
+		default: // Failed: the platform failed or asked to wait
+			return river.JobSnooze(r.Wait)
 		}
 	}
 }
