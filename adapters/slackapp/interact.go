@@ -29,16 +29,8 @@ func (a *App) firstSeen(ctx context.Context, kind, id string) bool {
 	return first
 }
 
-// slashCommand answers /desk over Socket Mode: at once, with a parse error
-// or nothing, while the command runs in the background and answers through
-// response_url. Socket Mode hands over envelopes one at a time, so waiting
-// here for the engine would hold up every other envelope.
-func (a *App) slashCommand(ctx context.Context, sc slack.SlashCommand) any {
-	return a.command(ctx, sc, 0)
-}
-
-// inlineWait is how long an HTTP slash command that changes nothing may
-// take to answer in the HTTP response itself: Slack drops a response body
+// inlineWait is how long a slash command that changes nothing may take to
+// answer in the HTTP response or the Socket Mode ack itself: Slack drops a response body
 // that comes later than 3 seconds. A read not done by then answers through
 // response_url, as changes always do.
 const inlineWait = 2500 * time.Millisecond

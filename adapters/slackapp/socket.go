@@ -67,7 +67,10 @@ func (a *App) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 			ack(nil)
 			return
 		}
-		ack(a.slashCommand(ctx, sc))
+		// Answered in the ack like over HTTP (a read inline, within
+		// inlineWait), on a goroutine of its own: envelopes arrive one at
+		// a time, and one slow read must not hold up the next.
+		a.goBackground("slash command", func(ctx context.Context) { ack(a.command(ctx, sc, inlineWait)) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
