@@ -198,19 +198,37 @@ func cancelOrder(o *Order, reason CancelReason, now time.Time) error {
 	return nil
 }
 
-// BuyerCancel is the buyer's own cancel, allowed within BuyerCancelMinutes
-// of purchase while nothing has shipped.
-func (p Policy) BuyerCancel(o *Order, now time.Time) error {
+// BuyerCancelUntil is the end of the buyer's own cancel window for o.
+func (p Policy) BuyerCancelUntil(o *Order) time.Time {
+	return o.PurchaseDate.Add(time.Duration(p.BuyerCancelMinutes) * time.Minute)
+}
+
+// CanBuyerCancel reports why the buyer can't cancel o themselves at now,
+// or nil: the help channels offer the cancel only when this is nil.
+func (p Policy) CanBuyerCancel(o *Order, now time.Time) error {
 	if o.Status != Pending && o.Status != Unshipped {
 		return stateErr(o, "cancel")
 	}
-	limit := o.PurchaseDate.Add(time.Duration(p.BuyerCancelMinutes) * time.Minute)
-	if now.After(limit) {
+	// The marketplace ships these and takes their cancels in the buyer's
+	// marketplace account; cancelling here would not stop the parcel.
+	if o.Fulfillment == Marketplace {
+		return FieldErrorf(Conflict, "order_id", "Order %s is shipped by the marketplace, so it can only be cancelled from your marketplace account.", o.ID)
+	}
+	if now.After(p.BuyerCancelUntil(o)) {
 		msg := fmt.Sprintf("Order %s can no longer be cancelled by the buyer: that is possible for %d minutes after purchase.", o.ID, p.BuyerCancelMinutes)
 		if o.Status == Unshipped {
 			msg += " The seller can still cancel it."
 		}
 		return Errorf(Conflict, "%s", msg)
+	}
+	return nil
+}
+
+// BuyerCancel is the buyer's own cancel, allowed within BuyerCancelMinutes
+// of purchase while nothing has shipped.
+func (p Policy) BuyerCancel(o *Order, now time.Time) error {
+	if err := p.CanBuyerCancel(o, now); err != nil {
+		return err
 	}
 	return cancelOrder(o, BuyerCanceled, now)
 }

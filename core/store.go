@@ -211,7 +211,10 @@ const (
 	EventOutOfStock   EventKind = "out_of_stock"
 	EventShipWarning  EventKind = "ship_warning" // 7 days left under the 30-day rule
 	EventAutoCanceled EventKind = "auto_canceled"
-	EventRefundDue    EventKind = "refund_due"
+	// EventBuyerCanceled tells staff a buyer cancelled their own order on
+	// the help page, so nobody ships it.
+	EventBuyerCanceled EventKind = "buyer_canceled"
+	EventRefundDue     EventKind = "refund_due"
 	// Buyer conversations: a new buyer message, a draft ready for staff, a
 	// reminder before the 24-hour deadline, the breach, and a staff reply
 	// to deliver to the buyer's channel.
@@ -235,7 +238,7 @@ func (k EventKind) ForConversation() bool {
 // IsAlert reports whether a message is a stock or order alert for staff.
 func (k EventKind) IsAlert() bool {
 	switch k {
-	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventRefundDue:
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue:
 		return true
 	}
 	return false

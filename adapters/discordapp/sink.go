@@ -145,7 +145,7 @@ func (a *App) send(ctx context.Context, channel, nonce string, data *discordgo.M
 
 func alertIcon(k core.EventKind) string {
 	switch k {
-	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled:
+	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled:
 		return "🚨"
 	case core.EventReminder, core.EventLowStock, core.EventShipWarning, core.EventRefundDue:
 		return "⏰"

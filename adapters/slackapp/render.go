@@ -571,7 +571,7 @@ func alertEmoji(k core.EventKind) string {
 		return ":no_entry:"
 	case core.EventShipWarning:
 		return ":hourglass:"
-	case core.EventAutoCanceled:
+	case core.EventAutoCanceled, core.EventBuyerCanceled:
 		return ":x:"
 	case core.EventRefundDue:
 		return ":moneybag:"

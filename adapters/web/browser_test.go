@@ -83,6 +83,31 @@ func TestBrowserLiveReply(t *testing.T) {
 		return v
 	}
 
+	// shot saves a screenshot, in SELLERDESK_SCREENSHOT_DIR when set.
+	dir := os.Getenv("SELLERDESK_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := func(name string) {
+		t.Helper()
+		shotCtx, cancel := within()
+		defer cancel()
+		png, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(png), "\x89PNG") {
+			t.Errorf("screenshot is not a PNG")
+		}
+		t.Logf("screenshot: %s", path)
+	}
+
 	// The first run starts the browser; it takes the context without a
 	// step timeout, which would stop the browser with the step.
 	if err := chromedp.Do(ctx, chromedp.Navigate(f.ts.URL), chromedp.WaitVisible(chromedp.CSS("#order_id"))); err != nil {
@@ -130,24 +155,28 @@ func TestBrowserLiveReply(t *testing.T) {
 
 	// New messages fade in; the screenshot waits until they have.
 	step("let the animations end", chromedp.Poll[chromedp.Void](`document.getAnimations().length === 0`, chromedp.WithPollingTimeout(60*time.Second)))
-	shotCtx, cancel := within()
-	defer cancel()
-	png, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+	shot("help-page-live-reply.png")
+
+	// The buyer's own cancel, on an order placed a minute ago: sign out,
+	// verify that order, confirm and cancel with plain form posts.
+	if _, err := f.engine.Import(context.Background(), []core.Order{freshOrder(time.Now().Add(-time.Minute))}); err != nil {
+		t.Fatalf("import: %v", err)
 	}
-	dir := os.Getenv("SELLERDESK_SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	step("sign out", chromedp.Click(chromedp.CSS(".logout button")), chromedp.WaitVisible(chromedp.CSS("#order_id")))
+	step("verify the new order",
+		chromedp.SendKeys(chromedp.CSS("#order_id"), orderC),
+		chromedp.SendKeys(chromedp.CSS("#secret"), emailC),
+		chromedp.Submit(chromedp.CSS("#secret")),
+		chromedp.WaitVisible(chromedp.CSS("#cancel-submit")),
+	)
+	shot("help-page-cancel-offer.png")
+	step("confirm and cancel",
+		chromedp.Click(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS("#cancel-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#order-state.canceled")),
+	)
+	shot("help-page-cancelled.png")
+	if st := f.state(orderC); st.Status != core.Canceled || st.Reason != core.BuyerCanceled {
+		t.Fatalf("after the browser's cancel: %s %s", st.Status, st.Reason)
 	}
-	path := filepath.Join(dir, "help-page-live-reply.png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(string(png), "\x89PNG") {
-		t.Errorf("screenshot is not a PNG")
-	}
-	t.Logf("screenshot: %s", path)
 }

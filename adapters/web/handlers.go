@@ -29,6 +29,8 @@ type pageData struct {
 	FormOrderID string // what the buyer typed, to fill the form again
 	Text        string // the message being written, kept after a refusal
 	MaxBytes    int
+	Cancel      *cancelView // the order's state and the buyer's cancel
+	CancelError bool        // Error is about the cancel: shown by its form
 }
 
 // render writes the page: the verify form, or the buyer's conversation.
@@ -51,6 +53,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d pa
 		for _, m := range d.Messages {
 			d.After = max(d.After, m.ID)
 		}
+		d.Cancel = s.orderState(r, se.OrderID)
+		d.CancelError = d.CancelError && d.Cancel != nil
 	} else {
 		d.CSRF = s.csrfToken(preBinding(s.preSession(w, r)))
 	}

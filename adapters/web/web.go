@@ -44,6 +44,8 @@ type Engine interface {
 	VerifyBuyer(ctx context.Context, client, orderID, secret string) (*core.Order, error)
 	BuyerMessage(ctx context.Context, in core.BuyerMessageIn) (*core.Conversation, error)
 	BuyerConversations(ctx context.Context, channel, buyerKey string) ([]core.Conversation, error)
+	BuyerCancelOffer(ctx context.Context, orderID string) (core.BuyerCancelOffer, error)
+	BuyerCancel(ctx context.Context, a core.Actor, orderID string) (core.BuyerCancelResult, error)
 }
 
 // Config configures a Server. Engine and SessionSecret are required.
@@ -154,6 +156,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handlePage)
 	mux.HandleFunc("POST /verify", s.handleVerify)
 	mux.HandleFunc("POST /messages", s.handleMessage)
+	mux.HandleFunc("POST /cancel", s.handleCancel)
 	mux.HandleFunc("POST /logout", s.handleLogout)
 	mux.HandleFunc("GET /conversation", s.handleConversation)
 	mux.HandleFunc("GET /events", s.handleEvents)

@@ -44,9 +44,24 @@ type fixture struct {
 	ts     *httptest.Server
 }
 
-type option func(*web.Config)
+type option func(*web.Config, *core.Options)
 
-func pollEvery(d time.Duration) option { return func(c *web.Config) { c.PollInterval = d } }
+func pollEvery(d time.Duration) option {
+	return func(c *web.Config, _ *core.Options) { c.PollInterval = d }
+}
+
+// shopIn runs the engine with the default policy in the shop time zone name.
+func shopIn(t *testing.T, name string) option {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("time zone %s: %v", name, err)
+	}
+	return func(_ *web.Config, o *core.Options) {
+		p := core.DefaultPolicy()
+		p.Location = loc
+		o.Policy = &p
+	}
+}
 
 // newFixture serves the help page on a real engine and SQLite store with
 // two imported orders. The engine tells the page about outbox messages, as
@@ -58,14 +73,16 @@ func newFixture(t *testing.T, clock core.Clock, opts ...option) *fixture {
 		f.clock = c
 	}
 	var srv *web.Server
-	f.engine = core.NewEngine(f.store, core.Options{Clock: clock, Drafter: fakeDrafter{}, Notify: func(ev core.Event) { srv.Publish(ev) }})
+	eopt := core.Options{Clock: clock, Drafter: fakeDrafter{}, Notify: func(ev core.Event) { srv.Publish(ev) }}
 	cfg := web.Config{
-		Engine: f.engine, ShopName: "Oak & Ash Home", SessionSecret: []byte(strings.Repeat("k", 32)),
+		ShopName: "Oak & Ash Home", SessionSecret: []byte(strings.Repeat("k", 32)),
 		Clock: clock, Log: slog.New(slog.DiscardHandler), PollInterval: time.Hour,
 	}
 	for _, o := range opts {
-		o(&cfg)
+		o(&cfg, &eopt)
 	}
+	f.engine = core.NewEngine(f.store, eopt)
+	cfg.Engine = f.engine
 	var err error
 	if srv, err = web.New(cfg); err != nil {
 		t.Fatalf("web.New: %v", err)

@@ -218,6 +218,8 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"deliver_new_sink_does_not_replay", testDeliverNewSinkNoReplay},
 		{"deliver_two_sinks_each_get_theirs", testDeliverTwoSinks},
 		{"backlog_and_inbox_counts_for_metrics", testBacklogAndInboxCounts},
+		{"buyer_cancel_within_the_window_only", testBuyerCancel},
+		{"buyer_cancel_double_submit_cancels_once", testBuyerCancelConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}
