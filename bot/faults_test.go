@@ -2,10 +2,11 @@
 
 // Fault tests (issue 7, item 3): real `bot serve` processes, two replicas
 // on one schema of the machine's PostgreSQL, with the database restarted
-// under them, a replica killed in the middle of a delivery, and one drained
-// with SIGTERM while it delivers. They restart the PostgreSQL cluster, so
-// they are kept out of the ordinary `go test ./...` by the build tag; run
-// them with scripts/faults.sh (as root, TEST_DATABASE_URL set).
+// under them, a replica killed in the middle of a delivery (to Slack, and
+// to Discord), and one drained with SIGTERM while it delivers. They
+// restart the PostgreSQL cluster, so they are kept out of the ordinary
+// `go test ./...` by the build tag; run them with scripts/faults.sh (as
+// root, TEST_DATABASE_URL set).
 package main
 
 import (
@@ -58,6 +59,10 @@ const (
 	faultSigningSecret = "faults0signing0secret0abcdef0123456789"
 	faultSessionSecret = "faults0session0secret0abcdef0123456789"
 	faultStaff         = "U0STAFF" // the Slack user running slash commands, an owner
+	// One Discord bot for every replica: Discord's nonce check is per bot.
+	faultDiscordToken   = "faults0discord0token.GhX2tw.Zm9vYmFyYmF6cXV4"
+	faultDiscordApp     = "1000000000000000123"
+	faultDiscordChannel = "1200000000000000456" // the staff channel
 )
 
 // faultDB is one test's schema: url (with password and search_path) is
@@ -298,7 +303,7 @@ func (l *lockedBuffer) String() string {
 type botProc struct {
 	cmd    *exec.Cmd
 	addr   string
-	token  string // its Slack bot token (replicas)
+	token  string // replicas: what the fake chat platform knows it by (its Slack bot token, its Discord API path)
 	stderr *lockedBuffer
 	done   chan struct{} // closed when the process has exited
 	err    error
@@ -543,27 +548,39 @@ func pgReady() bool {
 }
 
 // replicas are the `bot serve` processes of a test: one schema, one fake
-// Slack, one web session secret. Replica i has an address and a Slack bot
-// token of its own (the fake Slack tells the replicas apart by it), kept
-// when it is started again.
+// chat platform, one web session secret. Replica i has an address and a
+// name the fake tells it apart by (see chatFake), kept when it is started
+// again.
 type replicas struct {
 	t        *testing.T
 	bin, dir string
 	env      []string   // every replica's settings; also the console's and import's
-	slack    []string   // every replica's Slack settings, less the token
+	chat     chatFake   // the platform the replicas post to
 	procs    []*botProc // replica i, as last started
 	all      []*botProc // every process started, for the log checks
 }
 
+// chatFake is a fake chat platform (fakeSlack, fakeDiscord) as the replica
+// set and the kill test see it.
+type chatFake interface {
+	// replicaEnv is replica i's settings for the platform, and the name
+	// the fake knows the replica by.
+	replicaEnv(i int) (name string, env []string)
+	// started says the replica named has set itself up with the platform
+	// (Slack's auth.test, Discord's command registration).
+	started(name string) bool
+	// heldBy names the replica whose post is held (holdFirst), "" if none.
+	heldBy() string
+	arrived() <-chan struct{} // closed when the post to hold has arrived
+}
+
 // newReplicas sets up the replicas of a test; settings (SELLERDESK_…=…)
 // come after the defaults, so they may override them.
-func newReplicas(t *testing.T, db faultDB, slack *fakeSlack, settings ...string) *replicas {
+func newReplicas(t *testing.T, db faultDB, chat chatFake, settings ...string) *replicas {
 	t.Helper()
 	env := botEnv(append([]string{"SELLERDESK_DATABASE_URL=" + db.url, "SELLERDESK_LOG_LEVEL=debug",
 		"SELLERDESK_WEB_SESSION_SECRET=" + faultSessionSecret, "SELLERDESK_ROLES_OWNERS=slack:" + faultStaff}, settings...)...)
-	return &replicas{t: t, bin: buildBot(t), dir: t.TempDir(), env: env, slack: []string{
-		"SELLERDESK_SLACK_SIGNING_SECRET=" + faultSigningSecret, "SELLERDESK_SLACK_SUPPORT_CHANNEL=C1",
-		"SELLERDESK_SLACK_API_URL=" + slack.srv.URL + "/"}}
+	return &replicas{t: t, bin: buildBot(t), dir: t.TempDir(), env: env, chat: chat}
 }
 
 // start starts replica i: a new one (i == len(procs)), or one that has
@@ -571,10 +588,11 @@ func newReplicas(t *testing.T, db faultDB, slack *fakeSlack, settings ...string)
 func (r *replicas) start(i int) *botProc {
 	r.t.Helper()
 	if i == len(r.procs) {
-		r.procs = append(r.procs, &botProc{addr: freeAddr(r.t), token: fmt.Sprintf("%s%c", faultTokenPrefix, 'a'+i)})
+		r.procs = append(r.procs, &botProc{addr: freeAddr(r.t)})
 	}
-	addr, token := r.procs[i].addr, r.procs[i].token
-	p := startServe(r.t, r.bin, r.dir, addr, slices.Concat(r.env, r.slack, []string{"SELLERDESK_HTTP_ADDR=" + addr, "SELLERDESK_SLACK_BOT_TOKEN=" + token}))
+	addr := r.procs[i].addr
+	token, chatEnv := r.chat.replicaEnv(i)
+	p := startServe(r.t, r.bin, r.dir, addr, slices.Concat(r.env, chatEnv, []string{"SELLERDESK_HTTP_ADDR=" + addr}))
 	p.token = token
 	r.procs[i] = p
 	r.all = append(r.all, p)
@@ -622,7 +640,7 @@ func checkNoSecrets(t *testing.T, procs []*botProc, texts ...string) {
 		texts = append(texts, p.stderr.String())
 	}
 	for _, s := range texts {
-		for _, secret := range []string{faultPassword, faultTokenPrefix, faultSigningSecret, faultSessionSecret} {
+		for _, secret := range []string{faultPassword, faultTokenPrefix, faultSigningSecret, faultSessionSecret, faultDiscordToken} {
 			if i := strings.Index(s, secret); i >= 0 {
 				t.Errorf("a secret leaked: …%s…", s[max(0, i-200):min(len(s), i+len(secret)+50)])
 			}
@@ -1140,29 +1158,105 @@ func TestFaultPostgresRestart(t *testing.T) {
 	checkNoSecrets(t, set.all, seen...)
 }
 
-// fakeSlack is a Slack Web API with one channel. It posts what
-// chat.postMessage sends (with its metadata and thread) and answers
-// conversations.history and .replies from that, as Slack does. Each post
-// and update takes delay to answer, posted meanwhile; with holdFirst the
-// first post is held unanswered, already posted, until the test releases
-// it (blocked says it arrived). It also takes the answers slash commands
-// post to their response_url.
-type fakeSlack struct {
-	srv       *httptest.Server
+// fakeChatBase is what the fake chat platforms share. Timing: each post
+// and update takes delay to answer, made meanwhile; with holdFirst the
+// first post is made and held unanswered until the test releases it
+// (blocked says it arrived). And the replicas, by the name the fake knows
+// each by: which have set themselves up, and whose post is held.
+type fakeChatBase struct {
 	delay     time.Duration
 	holdFirst bool
 	blocked   chan struct{} // closed when the first post arrives (holdFirst)
 	release   chan struct{}
+	blockOne  sync.Once
+	unblocked sync.Once
+
+	replicasMu sync.Mutex
+	up         map[string]bool
+	holder     string
+}
+
+func newFakeChatBase(delay time.Duration, holdFirst bool) *fakeChatBase {
+	return &fakeChatBase{delay: delay, holdFirst: holdFirst, blocked: make(chan struct{}), release: make(chan struct{}), up: map[string]bool{}}
+}
+
+// setUp notes that replica name has set itself up with the platform.
+func (h *fakeChatBase) setUp(name string) {
+	h.replicasMu.Lock()
+	defer h.replicasMu.Unlock()
+	h.up[name] = true
+}
+
+func (h *fakeChatBase) started(name string) bool {
+	h.replicasMu.Lock()
+	defer h.replicasMu.Unlock()
+	return h.up[name]
+}
+
+func (h *fakeChatBase) heldBy() string {
+	h.replicasMu.Lock()
+	defer h.replicasMu.Unlock()
+	return h.holder
+}
+
+// first says a post of replica name is the one to hold: the first, with
+// holdFirst.
+func (h *fakeChatBase) first(name string) (hold bool) {
+	h.blockOne.Do(func() {
+		if hold = h.holdFirst; hold {
+			h.replicasMu.Lock()
+			h.holder = name
+			h.replicasMu.Unlock()
+		}
+	})
+	return hold
+}
+
+// hold says the post to hold has arrived and waits until the test
+// releases it (true) or gone is closed (false): the caller's context, or
+// nil to answer whatever has become of the caller.
+func (h *fakeChatBase) hold(gone <-chan struct{}) bool {
+	close(h.blocked)
+	select {
+	case <-h.release:
+		return true
+	case <-gone:
+		return false
+	}
+}
+
+// unblock releases the held post, if any; a fake's cleanup does it before
+// its server closes, which waits for the handlers.
+func (h *fakeChatBase) unblock() { h.unblocked.Do(func() { close(h.release) }) }
+
+func (h *fakeChatBase) arrived() <-chan struct{} { return h.blocked }
+
+// slow waits out the fake's delay; false if the caller gave up meanwhile.
+func (h *fakeChatBase) slow(r *http.Request) bool {
+	select {
+	case <-time.After(h.delay):
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// fakeSlack is a Slack Web API with one channel. It posts what
+// chat.postMessage sends (with its metadata and thread) and answers
+// conversations.history and .replies from that, as Slack does, paced
+// by its fakeChatBase. It also takes the answers slash commands post
+// to their response_url. It tells the replicas apart by their bot tokens.
+type fakeSlack struct {
+	srv *httptest.Server
+	*fakeChatBase
 
 	mu        sync.Mutex
-	authed    map[string]bool   // bot tokens that called auth.test
 	posts     []slackPost       // every message posted, oldest first
 	held      slackPost         // the post held unanswered
 	updates   []string          // ts of every chat.update
 	lookups   map[string]int    // conversations.history and .replies calls, by token
 	responses map[string]string // bodies posted to response_urls, by id
 	seq       atomic.Int64
-	blockOne  sync.Once
 }
 
 // slackPost is one message the fake Slack posted.
@@ -1175,6 +1269,10 @@ type slackPost struct {
 func (p slackPost) String() string {
 	return fmt.Sprintf("ts %s, thread %q, by %s at %s: %.60q", p.ts, p.thread, p.token, p.at.Format("15:04:05.000"), p.text)
 }
+
+// shows says the post is conversation id's message in the channel (not
+// in a thread).
+func (p slackPost) shows(id string) bool { return p.thread == "" && strings.Contains(p.text, id) }
 
 // outboxID is the outbox id in the post's metadata, 0 if none.
 func (p slackPost) outboxID() int64 {
@@ -1191,28 +1289,18 @@ func (p slackPost) outboxID() int64 {
 }
 
 func newFakeSlack(t *testing.T, delay time.Duration, holdFirst bool) *fakeSlack {
-	f := &fakeSlack{delay: delay, holdFirst: holdFirst, blocked: make(chan struct{}), release: make(chan struct{}),
-		authed: map[string]bool{}, lookups: map[string]int{}, responses: map[string]string{}}
+	f := &fakeSlack{fakeChatBase: newFakeChatBase(delay, holdFirst),
+		lookups: map[string]int{}, responses: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(func() {
-		select {
-		case <-f.release:
-		default:
-			close(f.release)
-		}
-		f.srv.Close()
-	})
+	t.Cleanup(func() { f.unblock(); f.srv.Close() })
 	return f
 }
 
-// slow waits out the fake's delay; false if the caller gave up meanwhile.
-func (f *fakeSlack) slow(r *http.Request) bool {
-	select {
-	case <-time.After(f.delay):
-		return true
-	case <-r.Context().Done():
-		return false
-	}
+// replicaEnv gives replica i a bot token of its own (a, b, …).
+func (f *fakeSlack) replicaEnv(i int) (string, []string) {
+	token := fmt.Sprintf("%s%c", faultTokenPrefix, 'a'+i)
+	return token, []string{"SELLERDESK_SLACK_BOT_TOKEN=" + token, "SELLERDESK_SLACK_SIGNING_SECRET=" + faultSigningSecret,
+		"SELLERDESK_SLACK_SUPPORT_CHANNEL=C1", "SELLERDESK_SLACK_API_URL=" + f.srv.URL + "/"}
 }
 
 func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
@@ -1228,9 +1316,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), f.seq.Add(1)%1000000)
 	switch method := strings.TrimPrefix(r.URL.Path, "/"); method {
 	case "auth.test":
-		f.mu.Lock()
-		f.authed[token] = true
-		f.mu.Unlock()
+		f.setUp(token)
 		answer(map[string]any{"user_id": "U0BOT", "team_id": "T1", "user": "sellerdesk"})
 	case "chat.postMessage":
 		p := slackPost{token: token, ts: ts, thread: r.Form.Get("thread_ts"), text: r.Form.Get("text"),
@@ -1241,16 +1327,11 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.posts = append(f.posts, p) // posted, whatever becomes of the answer
 		f.mu.Unlock()
-		first := false
-		f.blockOne.Do(func() { first = f.holdFirst })
-		if first {
+		if f.first(token) {
 			f.mu.Lock()
 			f.held = p
 			f.mu.Unlock()
-			close(f.blocked)
-			select { // held: the replica is killed while it waits
-			case <-f.release:
-			case <-r.Context().Done():
+			if !f.hold(r.Context().Done()) { // the replica is killed while it waits
 				return
 			}
 		}
@@ -1353,7 +1434,7 @@ func (f *fakeSlack) count(id string, want int64) (posts, tagged int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, p := range f.posts {
-		if p.thread != "" || !strings.Contains(p.text, id) {
+		if !p.shows(id) {
 			continue
 		}
 		posts++
@@ -1364,34 +1445,48 @@ func (f *fakeSlack) count(id string, want int64) (posts, tagged int) {
 	return posts, tagged
 }
 
-// checkPosts checks that every post carries an outbox id, none twice, in
-// outbox order, and that each conversation in convs has exactly one
-// message in the channel. It returns the posts.
+// checkPosts checks the posts Slack has (checkOnceInOrder) and returns
+// them.
 func (f *fakeSlack) checkPosts(t *testing.T, convs []string) []slackPost {
 	t.Helper()
-	for _, c := range convs {
-		if n, _ := f.count(c, 0); n != 1 {
-			t.Errorf("conversation %s has %d messages in the channel, want 1", c, n)
-		}
-	}
 	f.mu.Lock()
 	posts := slices.Clone(f.posts)
 	f.mu.Unlock()
+	checkOnceInOrder(t, posts, convs)
+	return posts
+}
+
+// chatMessage is a message a fake chat platform made.
+type chatMessage interface {
+	fmt.Stringer
+	outboxID() int64        // the outbox id it carries, 0 if none
+	shows(conv string) bool // it is the conversation's message in the channel
+}
+
+// checkOnceInOrder checks that every message carries an outbox id, none
+// twice, in outbox order, and that each conversation in convs has exactly
+// one message in the channel.
+func checkOnceInOrder[M chatMessage](t *testing.T, msgs []M, convs []string) {
+	t.Helper()
+	for _, c := range convs {
+		if n := len(slices.DeleteFunc(slices.Clone(msgs), func(m M) bool { return !m.shows(c) })); n != 1 {
+			t.Errorf("conversation %s has %d messages in the channel, want 1", c, n)
+		}
+	}
 	var last int64
-	for i, p := range posts {
-		switch id := p.outboxID(); {
+	for i, m := range msgs {
+		switch id := m.outboxID(); {
 		case id == 0:
-			t.Errorf("post %d (ts %s) carries no outbox id", i, p.ts)
+			t.Errorf("message %d (%s) carries no outbox id", i, m)
 		case id <= last:
-			t.Errorf("post %d (%s) is for outbox message %d, after one for %d: posted twice or out of order", i, p, id, last)
-			if j := slices.IndexFunc(posts, func(q slackPost) bool { return q.outboxID() == id }); j < i {
-				t.Errorf("    post %d (%s) was for it", j, posts[j])
+			t.Errorf("message %d (%s) is for outbox message %d, after one for %d: posted twice or out of order", i, m, id, last)
+			if j := slices.IndexFunc(msgs, func(q M) bool { return q.outboxID() == id }); j < i {
+				t.Errorf("    message %d (%s) was for it", j, msgs[j])
 			}
 		default:
 			last = id
 		}
 	}
-	return posts
 }
 
 // lastPoster is the bot token of the newest post.
@@ -1417,14 +1512,87 @@ func (f *fakeSlack) postsBy(token string) (n int, last time.Time) {
 	return n, last
 }
 
-func (f *fakeSlack) snapshot() (held slackPost, updates []string, lookups map[string]int, authed int) {
+func (f *fakeSlack) snapshot() (held slackPost, updates []string, lookups map[string]int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	lookups = map[string]int{}
 	for k, v := range f.lookups {
 		lookups[k] = v
 	}
-	return f.held, append([]string(nil), f.updates...), lookups, len(f.authed)
+	return f.held, append([]string(nil), f.updates...), lookups
+}
+
+// midPost is where killMidPost leaves a kill test.
+type midPost struct {
+	engine           *core.Engine // the test's own, on the schema
+	conv             string       // the buyer's conversation
+	msgID            int64        // its first outbox message, the buyer's: the post held
+	victim, survivor *botProc
+}
+
+// killMidPost runs two replicas on one PostgreSQL posting to the set's
+// fake platform (holdFirst), has a buyer write in, and kills with SIGKILL
+// the replica whose post of the buyer's message the platform holds (made
+// there; the answer never comes). It checks that the sink was left with
+// the message undelivered and leased to the dead replica.
+func killMidPost(t *testing.T, db faultDB, set *replicas, sink string) midPost {
+	t.Helper()
+	for i := range 2 {
+		set.start(i)
+	}
+	if !await(20*time.Second, func() bool {
+		return set.chat.started(set.procs[0].token) && set.chat.started(set.procs[1].token)
+	}) {
+		t.Fatalf("the replicas did not both set themselves up with %s in 20 s", sink)
+	}
+	db.awaitSink(t, sink)
+
+	// A buyer writes (in the test process, on the same schema), drafted in
+	// the same transaction: the buyer's message and its draft are
+	// consecutive outbox messages.
+	engine := db.engine(t)
+	conv := buyersWriteIn(t, engine, "buyer", 1)[0]
+	msgID := db.count(t, `SELECT min(id) FROM $schema.outbox WHERE conversation_id = $1`, conv)
+
+	select {
+	case <-set.chat.arrived():
+	case <-time.After(30 * time.Second):
+		t.Fatal("no replica posted the buyer message")
+	}
+	victimIdx := slices.IndexFunc(set.procs, func(p *botProc) bool { return p.token == set.chat.heldBy() })
+	if victimIdx < 0 {
+		t.Fatalf("the held post came from an unknown replica %q", set.chat.heldBy())
+	}
+	victim, survivor := set.procs[victimIdx], set.procs[1-victimIdx]
+	if err := victim.cmd.Process.Kill(); err != nil { // kill -9
+		t.Fatal(err)
+	}
+	<-victim.done
+	t.Logf("replica %d (pid %d) killed while %s held its post of %s (outbox id %d)", victimIdx, victim.cmd.Process.Pid, sink, conv, msgID)
+
+	after, next, _ := db.sinkState(t, sink)
+	if after >= msgID {
+		t.Fatalf("the killed replica recorded message %d as delivered (after_id %d)", msgID, after)
+	}
+	if !next.Valid {
+		t.Fatalf("no lease on the sink after the kill")
+	}
+	t.Logf("the sink stays leased to the dead replica for another %v (core.Options.DeliveryLease)", time.Until(next.Time).Round(time.Second))
+	return midPost{engine: engine, conv: conv, msgID: msgID, victim: victim, survivor: survivor}
+}
+
+// takeOver waits for the surviving replica to take the sink over once the
+// dead one's lease has run out (30 s by default; its delivery job looks
+// again every few seconds) and deliver the outbox, and returns where the
+// conversation's message is.
+func (k midPost) takeOver(t *testing.T, db faultDB, sink string) core.ChatRef {
+	t.Helper()
+	db.awaitDelivered(t, sink, 90*time.Second, k.survivor)
+	ref, err := k.engine.ChatRef(context.Background(), sink, k.conv)
+	if err != nil {
+		t.Fatalf("no chat ref for %s after the takeover: %v", k.conv, err)
+	}
+	return ref
 }
 
 // TestFaultKillDuringDelivery runs two replicas on one PostgreSQL and
@@ -1438,75 +1606,24 @@ func TestFaultKillDuringDelivery(t *testing.T) {
 	db := newFaultDB(t)
 	slack := newFakeSlack(t, 0, true)
 	set := newReplicas(t, db, slack)
-	replicas := map[string]*botProc{} // by bot token
-	for i := range 2 {
-		p := set.start(i)
-		replicas[p.token] = p
-	}
-	if !await(20*time.Second, func() bool { _, _, _, n := slack.snapshot(); return n == 2 }) {
-		t.Fatal("the replicas never both called auth.test")
-	}
-	db.awaitSink(t, "slack")
-
-	// A buyer writes (in the test process, on the same schema).
-	ctx := context.Background()
-	engine := db.engine(t)
-	conv := buyersWriteIn(t, engine, "buyer", 1)[0]
-	// The conversation's first outbox message is the buyer's (then the draft's).
-	msgID := db.count(t, `SELECT min(id) FROM $schema.outbox WHERE conversation_id = $1`, conv)
-
-	select {
-	case <-slack.blocked:
-	case <-time.After(30 * time.Second):
-		t.Fatal("no replica posted the buyer message")
-	}
-	held, _, _, _ := slack.snapshot()
-	victim := replicas[held.token]
-	if victim == nil {
-		t.Fatalf("the held post came with an unknown token")
-	}
-	var survivor *botProc
-	for _, p := range replicas {
-		if p != victim {
-			survivor = p
-		}
-	}
-	if err := victim.cmd.Process.Kill(); err != nil { // kill -9
-		t.Fatal(err)
-	}
-	<-victim.done
-	t.Logf("replica (pid %d) killed while Slack held its chat.postMessage for %s (outbox id %d, ts %s)", victim.cmd.Process.Pid, conv, msgID, held.ts)
-
-	after, next, _ := db.sinkState(t, "slack")
-	if after >= msgID {
-		t.Fatalf("the killed replica recorded message %d as delivered (after_id %d)", msgID, after)
-	}
-	if !next.Valid {
-		t.Fatalf("no lease on the sink after the kill")
-	}
-	t.Logf("the sink stays leased to the dead replica for another %v (core.Options.DeliveryLease)", time.Until(next.Time).Round(time.Second))
-
-	// The survivor's delivery job looks again every few seconds; the lease
-	// is 30 s by default.
-	db.awaitDelivered(t, "slack", 90*time.Second, survivor)
-	ref, err := engine.ChatRef(ctx, "slack", conv)
-	if err != nil {
-		t.Fatalf("no chat ref for %s after the takeover: %v", conv, err)
-	}
+	k := killMidPost(t, db, set, "slack")
+	held, _, _ := slack.snapshot()
+	t.Logf("the held chat.postMessage: ts %s", held.ts)
+	ref := k.takeOver(t, db, "slack")
 	// The buyer's message was drafted at once; the draft's message updates
 	// the conversation's message, which must be the one found.
 	var updates []string
-	if !await(60*time.Second, func() bool { _, updates, _, _ = slack.snapshot(); return len(updates) > 0 }) {
+	if !await(60*time.Second, func() bool { _, updates, _ = slack.snapshot(); return len(updates) > 0 }) {
 		t.Fatalf("the conversation's message was never updated (draft)")
 	}
-	posts, tagged := slack.count(conv, msgID)
-	_, _, lookups, _ := slack.snapshot()
+	posts, tagged := slack.count(k.conv, k.msgID)
+	_, _, lookups := slack.snapshot()
 	t.Logf("posts for %s: %d (tagged with outbox id %d: %d); survivor's conversations.history lookups: %d; updates of %v",
-		conv, posts, msgID, tagged, lookups[survivor.token], updates)
+		k.conv, posts, k.msgID, tagged, lookups[k.survivor.token], updates)
 	if posts != 1 || tagged != 1 {
-		t.Errorf("Slack got the conversation's message %d times (%d tagged with outbox id %d), want exactly once", posts, tagged, msgID)
+		t.Errorf("Slack got the conversation's message %d times (%d tagged with outbox id %d), want exactly once", posts, tagged, k.msgID)
 	}
-	if lookups[survivor.token] == 0 {
+	if lookups[k.survivor.token] == 0 {
 		t.Errorf("the surviving replica never looked for the message in flight")
 	}
 	if ref.MessageID != held.ts {
@@ -1517,7 +1634,309 @@ func TestFaultKillDuringDelivery(t *testing.T) {
 			t.Errorf("chat.update of %s, want only of the conversation's message %s", ts, held.ts)
 		}
 	}
-	slack.checkPosts(t, []string{conv})
+	slack.checkPosts(t, []string{k.conv})
+	checkNoSecrets(t, set.all)
+}
+
+// fakeDiscord is Discord's REST API (v9, as discordgo calls it) for one
+// bot and its staff channel, paced by its fakeChatBase: PUT of the
+// application's commands, POST /channels/{id}/messages with nonce and
+// enforce_nonce as Discord takes them (a create whose nonce the same bot
+// used in the last few minutes gets that message back, 200, and creates
+// nothing), and PATCH /channels/{id}/messages/{id}. Any other route is
+// 404, as Discord answers one it does not have; so the gateway does not
+// open. The replicas share the bot token, as they do in production (the
+// nonce check is per bot); each calls the API under a path of its own
+// (/r-a/api/v9/…), which is how the fake tells them apart. The post held
+// (holdFirst) is answered when the test releases it, whatever has become
+// of the caller.
+type fakeDiscord struct {
+	srv *httptest.Server
+	*fakeChatBase
+	heldDone chan struct{} // closed when the held create has been answered
+
+	mu      sync.Mutex
+	msgs    []discordMsg   // every message created, oldest first
+	held    discordMsg     // the create held
+	nonces  map[string]int // index in msgs, by bot and enforced nonce
+	repeats map[string]int // creates answered with their nonce's message, by replica
+	edits   []discordEdit  // every edit, oldest first
+	unknown []string       // requests for routes the fake does not have
+	seq     atomic.Int64
+}
+
+// discordNonceWindow is how long Discord keeps an enforced nonce: "the
+// past few minutes"; the fake takes the least of that.
+const discordNonceWindow = 2 * time.Minute
+
+// discordMsg is one message the fake Discord created.
+type discordMsg struct {
+	replica, bot, channel, id, nonce, content string
+	reply                                     bool // a reply to another message (message_reference)
+	embeds, components                        json.RawMessage
+	at, edited                                time.Time
+}
+
+func (m discordMsg) String() string {
+	return fmt.Sprintf("id %s, nonce %q, reply %v, by %s at %s: %.60q", m.id, m.nonce, m.reply, m.replica, m.at.Format("15:04:05.000"), m.content)
+}
+
+// shows says the message is conversation id's in the staff channel (not a
+// reply to it).
+func (m discordMsg) shows(id string) bool {
+	return m.channel == faultDiscordChannel && !m.reply && strings.Contains(m.content, id)
+}
+
+var discordNonce = regexp.MustCompile(`^sd([0-9]+)[a-z]$`)
+
+// outboxID is the outbox id in the message's nonce (discordapp's
+// "sd<id><part>"), 0 if none.
+func (m discordMsg) outboxID() int64 {
+	sm := discordNonce.FindStringSubmatch(m.nonce)
+	if sm == nil {
+		return 0
+	}
+	id, _ := strconv.ParseInt(sm[1], 10, 64)
+	return id
+}
+
+// wire is the message object Discord answers with.
+func (m discordMsg) wire() map[string]any {
+	v := map[string]any{"id": m.id, "channel_id": m.channel, "type": 0, "content": m.content, "tts": false,
+		"author":    map[string]any{"id": "1100000000000000999", "username": "sellerdesk", "bot": true},
+		"timestamp": m.at.UTC().Format(time.RFC3339Nano), "edited_timestamp": nil, "mention_everyone": false,
+		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{}, "embeds": []any{}, "components": []any{}, "pinned": false}
+	if m.reply {
+		v["type"] = 19
+	}
+	if m.nonce != "" {
+		v["nonce"] = m.nonce
+	}
+	if len(m.embeds) > 0 {
+		v["embeds"] = m.embeds
+	}
+	if len(m.components) > 0 {
+		v["components"] = m.components
+	}
+	if !m.edited.IsZero() {
+		v["edited_timestamp"] = m.edited.UTC().Format(time.RFC3339Nano)
+	}
+	return v
+}
+
+// discordEdit is one edit of a message.
+type discordEdit struct {
+	replica, id string
+	at          time.Time
+}
+
+func (e discordEdit) String() string {
+	return fmt.Sprintf("%s by %s at %s", e.id, e.replica, e.at.Format("15:04:05.000"))
+}
+
+func newFakeDiscord(t *testing.T, delay time.Duration, holdFirst bool) *fakeDiscord {
+	f := &fakeDiscord{fakeChatBase: newFakeChatBase(delay, holdFirst), heldDone: make(chan struct{}),
+		nonces: map[string]int{}, repeats: map[string]int{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(func() { f.unblock(); f.srv.Close() })
+	return f
+}
+
+// replicaEnv gives replica i the bot's settings and the API under a path
+// of its own (r-a, r-b, …).
+func (f *fakeDiscord) replicaEnv(i int) (string, []string) {
+	name := fmt.Sprintf("r-%c", 'a'+i)
+	return name, []string{"SELLERDESK_DISCORD_BOT_TOKEN=" + faultDiscordToken, "SELLERDESK_DISCORD_APPLICATION_ID=" + faultDiscordApp,
+		"SELLERDESK_DISCORD_STAFF_CHANNEL=" + faultDiscordChannel, "SELLERDESK_DISCORD_PUBLIC_KEY=" + strings.Repeat("ab", 32),
+		"SELLERDESK_DISCORD_API_URL=" + f.srv.URL + "/" + name}
+}
+
+var discordRoute = regexp.MustCompile(`^/([^/]+)/api/v[0-9]+/(.*)$`)
+
+func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	answer := func(status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	}
+	bot := strings.TrimPrefix(r.Header.Get("Authorization"), "Bot ")
+	if bot != faultDiscordToken {
+		answer(http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
+		return
+	}
+	var replica string
+	var parts []string
+	if m := discordRoute.FindStringSubmatch(r.URL.Path); m != nil {
+		replica, parts = m[1], strings.Split(m[2], "/")
+	}
+	switch {
+	case r.Method == http.MethodPut && len(parts) == 3 && parts[0] == "applications" && parts[2] == "commands":
+		f.setUp(replica)
+		answer(http.StatusOK, json.RawMessage(body))
+	case r.Method == http.MethodPost && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
+		f.create(r, answer, replica, bot, parts[1], body)
+	case r.Method == http.MethodPatch && len(parts) == 4 && parts[0] == "channels" && parts[2] == "messages":
+		f.edit(r, answer, replica, parts[1], parts[3], body)
+	default:
+		f.mu.Lock()
+		f.unknown = append(f.unknown, r.Method+" "+r.URL.Path)
+		f.mu.Unlock()
+		answer(http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0})
+	}
+}
+
+// create is Discord's create message.
+func (f *fakeDiscord) create(r *http.Request, answer func(int, any), replica, bot, channel string, body []byte) {
+	var req struct {
+		Content      string          `json:"content"`
+		Embeds       json.RawMessage `json:"embeds"`
+		Components   json.RawMessage `json:"components"`
+		Reference    json.RawMessage `json:"message_reference"`
+		Nonce        string          `json:"nonce"`
+		EnforceNonce bool            `json:"enforce_nonce"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || len(req.Nonce) > 25 {
+		answer(http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035})
+		return
+	}
+	if channel != faultDiscordChannel {
+		answer(http.StatusNotFound, map[string]any{"message": "Unknown Channel", "code": 10003})
+		return
+	}
+	key := bot + "\x00" + req.Nonce
+	f.mu.Lock()
+	if i, ok := f.nonces[key]; ok && req.EnforceNonce && req.Nonce != "" && time.Since(f.msgs[i].at) < discordNonceWindow {
+		f.repeats[replica]++
+		m := f.msgs[i]
+		f.mu.Unlock()
+		if f.slow(r) {
+			answer(http.StatusOK, m.wire())
+		}
+		return
+	}
+	m := discordMsg{replica: replica, bot: bot, channel: channel, id: strconv.FormatInt(1300000000000000000+f.seq.Add(1), 10),
+		nonce: req.Nonce, content: req.Content, reply: len(req.Reference) > 0 && string(req.Reference) != "null",
+		embeds: req.Embeds, components: req.Components, at: time.Now()}
+	f.msgs = append(f.msgs, m) // made, whatever becomes of the answer
+	if req.EnforceNonce && req.Nonce != "" {
+		f.nonces[key] = len(f.msgs) - 1
+	}
+	held := f.first(replica)
+	if held {
+		f.held = m
+	}
+	f.mu.Unlock()
+	if held {
+		defer close(f.heldDone)
+		f.hold(nil) // the replica is killed meanwhile; the answer goes nowhere
+	}
+	if f.slow(r) || held {
+		answer(http.StatusOK, m.wire())
+	}
+}
+
+// edit is Discord's edit message.
+func (f *fakeDiscord) edit(r *http.Request, answer func(int, any), replica, channel, id string, body []byte) {
+	var req struct {
+		Content    *string         `json:"content"`
+		Embeds     json.RawMessage `json:"embeds"`
+		Components json.RawMessage `json:"components"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		answer(http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035})
+		return
+	}
+	f.mu.Lock()
+	i := slices.IndexFunc(f.msgs, func(m discordMsg) bool { return m.id == id && m.channel == channel })
+	if i < 0 {
+		f.mu.Unlock()
+		answer(http.StatusNotFound, map[string]any{"message": "Unknown Message", "code": 10008})
+		return
+	}
+	m := &f.msgs[i]
+	if req.Content != nil {
+		m.content = *req.Content
+	}
+	if req.Embeds != nil {
+		m.embeds = req.Embeds
+	}
+	if req.Components != nil {
+		m.components = req.Components
+	}
+	m.edited = time.Now()
+	f.edits = append(f.edits, discordEdit{replica: replica, id: id, at: m.edited})
+	edited := *m
+	f.mu.Unlock()
+	if f.slow(r) {
+		answer(http.StatusOK, edited.wire())
+	}
+}
+
+// snapshot is what the fake has: the messages created, the held one, the
+// edits, the creates answered from their nonce (by replica), and the
+// requests for unknown routes.
+func (f *fakeDiscord) snapshot() (msgs []discordMsg, held discordMsg, edits []discordEdit, repeats map[string]int, unknown []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.msgs), f.held, slices.Clone(f.edits), maps.Clone(f.repeats), slices.Clone(f.unknown)
+}
+
+// TestFaultKillDuringDiscordDelivery is TestFaultKillDuringDelivery with
+// Discord: the replica whose create of the conversation's message Discord
+// holds (made there; the answer comes only after the replica is dead) is
+// killed with SIGKILL. The other takes the sink over once the lease runs
+// out and sends the create again with the same enforced nonce; Discord
+// answers with the message made the first time and makes none. The staff
+// channel has one message per outbox message, in order, and the draft's
+// edit goes to the one message.
+func TestFaultKillDuringDiscordDelivery(t *testing.T) {
+	db := newFaultDB(t)
+	discord := newFakeDiscord(t, 0, true)
+	set := newReplicas(t, db, discord)
+	k := killMidPost(t, db, set, "discord")
+	discord.unblock() // Discord finishes the held create: its answer goes to a dead process
+	select {
+	case <-discord.heldDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held create was not answered in 10 s after its release")
+	}
+	_, held, _, _, _ := discord.snapshot()
+	t.Logf("the held create: %s", held)
+	ref := k.takeOver(t, db, "discord")
+	// The buyer's message was drafted at once; the draft's outbox message
+	// edits the conversation's message, which must be the one made.
+	var edits []discordEdit
+	if !await(60*time.Second, func() bool { _, _, edits, _, _ = discord.snapshot(); return len(edits) > 0 }) {
+		t.Fatalf("the conversation's message was never edited (draft)")
+	}
+	msgs, _, edits, repeats, unknown := discord.snapshot()
+	posts, tagged := 0, 0
+	for _, m := range msgs {
+		if m.shows(k.conv) {
+			posts++
+			if m.outboxID() == k.msgID {
+				tagged++
+			}
+		}
+	}
+	t.Logf("messages for %s: %d (nonce for outbox id %d: %d); creates answered from their nonce, by replica: %v; edits: %v; requests for routes the fake does not have: %q",
+		k.conv, posts, k.msgID, tagged, repeats, edits, unknown)
+	if posts != 1 || tagged != 1 {
+		t.Errorf("Discord made the conversation's message %d times (%d with the nonce of outbox id %d), want exactly once", posts, tagged, k.msgID)
+	}
+	if repeats[k.survivor.token] == 0 {
+		t.Errorf("the surviving replica never sent the create again with its nonce")
+	}
+	if ref.Channel != faultDiscordChannel || ref.MessageID != held.id {
+		t.Errorf("chat ref %s/%s, want the message made for the killed replica (%s/%s)", ref.Channel, ref.MessageID, faultDiscordChannel, held.id)
+	}
+	for _, e := range edits {
+		if e.id != held.id || e.replica != k.survivor.token {
+			t.Errorf("edit of %s by %s, want only of the conversation's message %s, by the surviving replica %s", e.id, e.replica, held.id, k.survivor.token)
+		}
+	}
+	checkOnceInOrder(t, msgs, []string{k.conv})
 	checkNoSecrets(t, set.all)
 }
 
@@ -1642,7 +2061,7 @@ func TestFaultGracefulDrain(t *testing.T) {
 			drainPosts++
 		}
 	}
-	_, _, lookups, _ := slack.snapshot()
+	_, _, lookups := slack.snapshot()
 	t.Logf("Slack: %d posts, each once and in order; the drained replica's while draining: %d; the other's: %d, the last %v after the drained one exited; the other's lookups of a post in doubt: %d",
 		len(posts), drainPosts, n, at.Sub(victim.exited).Round(time.Millisecond), lookups[survivor.token])
 	if !at.After(victim.exited) {

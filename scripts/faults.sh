@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fault tests (issue 7, item 3): `go test -tags faults -run Fault ./bot/`.
 # bot/faults_test.go runs the real `bot serve` as two replicas on one
-# PostgreSQL schema, against a fake Slack:
+# PostgreSQL schema, against a fake Slack (or Discord):
 #   TestFaultPostgresRestart   PostgreSQL stopped for a few seconds under load
 #     on both replicas (/healthz, help-page buyer messages, Slack /desk, an open
 #     console): clear `unavailable` answers without credentials, /healthz 503
@@ -12,6 +12,11 @@
 #   TestFaultKillDuringDelivery  the replica posting to Slack killed with
 #     SIGKILL mid-post; the other takes over after the delivery lease (30 s)
 #     and finds the post by the outbox id in its metadata: posted once.
+#   TestFaultKillDuringDiscordDelivery  the same with Discord: the replica
+#     whose message create Discord holds (made there) killed with SIGKILL;
+#     the other's create after the lease carries the same enforced nonce,
+#     and Discord answers with the message made first: one message per
+#     outbox id, in order, and the draft's edit goes to it.
 #   TestFaultGracefulDrain  SIGTERM to the replica delivering a backlog to a
 #     slow Slack with requests under way: they are answered, it exits 0 within
 #     jobs.shutdown_grace and a margin, the other finishes the backlog, once
@@ -20,7 +25,7 @@
 # model endpoint; Slack and Discord answering 500 and 429).
 # The PostgreSQL tests stop and start the machine's cluster (pg_ctlcluster,
 # as root): don't run them next to other tests that use that database.
-# Extra arguments go to go test (e.g. -run FaultKill).
+# Extra arguments go to go test (e.g. -run FaultKill, -run FaultKillDuringDiscord).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
