@@ -504,17 +504,17 @@ func (m *Main) Run(ctx context.Context) error {
 	// the drafting wake and the help page's Publish don't mind twice.
 	wg.Go(func() {
 		if err := m.Store.Listen(ctx, m.events.publish); err != nil {
-			m.Log.Error("outbox notifications stopped; replicas fall back to polling", "err", core.ErrorMessage(err))
+			m.Log.Error("outbox notifications stopped; replicas fall back to polling", "err", err)
 		}
 	})
 	if m.slack != nil {
 		if err := m.slack.Check(ctx); err != nil {
-			m.Log.Warn("slack: the bot token does not work yet", "err", core.ErrorMessage(err))
+			m.Log.Warn("slack: the bot token does not work yet", "err", err)
 		}
 		if m.Config.Slack.AppToken != "" {
 			wg.Go(func() {
 				if err := m.slack.RunSocketMode(ctx); err != nil && ctx.Err() == nil {
-					m.Log.Error("slack socket mode stopped", "err", core.ErrorMessage(err))
+					m.Log.Error("slack socket mode stopped", "err", err)
 				}
 			})
 		}
@@ -522,12 +522,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.discord != nil {
 		if err := m.discord.RegisterCommands(ctx); err != nil {
-			m.Log.Warn("discord: /desk could not be registered", "err", core.ErrorMessage(err))
+			m.Log.Warn("discord: /desk could not be registered", "err", err)
 		}
 		// The gateway brings buyer messages (and interactions when there is
 		// no public endpoint).
 		if err := m.discord.Open(ctx); err != nil {
-			m.Log.Warn("discord: the gateway did not open", "err", core.ErrorMessage(err))
+			m.Log.Warn("discord: the gateway did not open", "err", err)
 		} else {
 			defer m.discord.Close()
 		}

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -43,6 +44,18 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// LogValue logs the message with its code and, for the operator, the
+// cause a person in the chat is never shown ("the details are in the
+// bot's log"). Causes carry no secrets: the store scrubs the database
+// password, and adapters never put tokens in errors.
+func (e *Error) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("msg", e.Error()), slog.String("code", string(e.Code))}
+	if e.Err != nil && e.Message != "" {
+		attrs = append(attrs, slog.String("cause", e.Err.Error()))
+	}
+	return slog.GroupValue(attrs...)
+}
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {

@@ -1,8 +1,10 @@
 package core
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -242,5 +244,22 @@ func TestParseRole(t *testing.T) {
 				t.Errorf("ParseRole(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// An internal error's cause is kept out of chat but logged for the
+// operator, with the message and code.
+func TestErrorLogValueCarriesTheCause(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	err := WrapInternal(errors.New("GET /gateway: 404 Not Found"), "The gateway did not open.")
+	log.Warn("discord", "err", err)
+	for _, want := range []string{`err.msg="The gateway did not open."`, "err.code=internal", `err.cause="GET /gateway: 404 Not Found"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("log %q lacks %s", buf.String(), want)
+		}
+	}
+	if got := ErrorMessage(err); strings.Contains(got, "404") {
+		t.Errorf("the message for chat shows the cause: %q", got)
 	}
 }

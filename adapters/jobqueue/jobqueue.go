@@ -371,7 +371,7 @@ func (q *Queue) drafter(ctx context.Context) {
 			if err == nil || ctx.Err() != nil || core.ErrorCode(err) == core.NotFound {
 				continue
 			}
-			q.log.Warn("draft failed; retrying as a job", "conversation", a.ConversationID, "code", core.ErrorCode(err), "err", core.ErrorMessage(err))
+			q.log.Warn("draft failed; retrying as a job", "conversation", a.ConversationID, "err", err)
 			if _, err := q.client.Insert(ctx, a, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Second)}); err != nil && ctx.Err() == nil {
 				q.log.Warn("draft job not queued; the catch-up job will draft it", "conversation", a.ConversationID, "err", err)
 			}
@@ -526,7 +526,7 @@ func (l errorLogger) HandleError(_ context.Context, job *rivertype.JobRow, err e
 		lvl = slog.LevelDebug
 	}
 	l.log.Log(context.Background(), lvl, "job failed; it will be retried", "kind", job.Kind, "attempt", job.Attempt,
-		"code", core.ErrorCode(err), "err", core.ErrorMessage(err))
+		"err", err)
 	return nil
 }
 
