@@ -252,8 +252,10 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	}
 	store := m.Store
 	qdb, pg := store.QueueDB()
-	if err := jobqueue.Migrate(ctx, jobqueue.Database{DB: qdb, Postgres: pg}); err != nil {
+	if n, err := jobqueue.Migrate(ctx, jobqueue.Database{DB: qdb, Postgres: pg}); err != nil {
 		return err
+	} else if n > 0 {
+		m.Log.Info("job queue migrations applied (riverqueue/river)", "count", n)
 	}
 	if migrateOnly {
 		return nil

@@ -144,30 +144,32 @@ func (remindArgs) Kind() string  { return kindRemind }
 func (catchUpArgs) Kind() string { return kindCatchUp }
 func (forgetArgs) Kind() string  { return kindForget }
 
-// Migrate brings the queue's tables up to date. Replicas starting together
-// on PostgreSQL take turns through an advisory lock.
-func Migrate(ctx context.Context, d Database) error {
+// Migrate brings the queue's tables up to date and says how many of River's
+// migrations it applied. Replicas starting together on PostgreSQL take
+// turns through an advisory lock.
+func Migrate(ctx context.Context, d Database) (int, error) {
 	drv := driver(d)
 	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		return core.WrapInternal(err, "load the job queue's migrations")
+		return 0, core.WrapInternal(err, "load the job queue's migrations")
 	}
 	if d.Postgres {
 		conn, err := d.DB.Conn(ctx)
 		if err != nil {
-			return core.Errorf(core.Unavailable, "The job queue can't reach the database: %v", err)
+			return 0, core.Errorf(core.Unavailable, "The job queue can't reach the database: %v", err)
 		}
 		defer conn.Close()
 		const key = "SELECT hashtext('sellerdesk river migrations ' || current_schema())"
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(("+key+"))"); err != nil {
-			return core.Errorf(core.Unavailable, "The job queue can't lock its migrations: %v", err)
+			return 0, core.Errorf(core.Unavailable, "The job queue can't lock its migrations: %v", err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(("+key+"))") //nolint:errcheck // the session ends with the connection anyway
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return core.Errorf(core.Unavailable, "The job queue's tables could not be migrated: %v", err)
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return 0, core.Errorf(core.Unavailable, "The job queue's tables could not be migrated: %v", err)
 	}
-	return nil
+	return len(res.Versions), nil
 }
 
 // driver returns river's driver for the database. On SQLite it is told

@@ -87,11 +87,11 @@ func start(t *testing.T, db *sqlstore.DB, n int, clock core.Clock, rec *recorder
 	ctx := context.Background()
 	qdb, pg := db.QueueDB()
 	d := jobqueue.Database{DB: qdb, Postgres: pg}
-	if err := jobqueue.Migrate(ctx, d); err != nil {
+	if _, err := jobqueue.Migrate(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	if err := jobqueue.Migrate(ctx, d); err != nil { // a second replica starting: nothing to do
-		t.Fatalf("second migrate: %v", err)
+	if n, err := jobqueue.Migrate(ctx, d); err != nil || n != 0 { // a second replica starting: nothing to do
+		t.Fatalf("second migrate: %d applied, %v; want none", n, err)
 	}
 	var out []replica
 	for i := range n {
@@ -286,7 +286,7 @@ func testStopDrains(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
 	qdb, pg := db.QueueDB()
 	d := jobqueue.Database{DB: qdb, Postgres: pg}
-	if err := jobqueue.Migrate(ctx, d); err != nil {
+	if _, err := jobqueue.Migrate(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	var q *jobqueue.Queue
