@@ -100,8 +100,10 @@ const (
 // draftArgs retries the draft of the conversation a buyer message arrived
 // in. Unique per message, so one retry is pending at a time.
 //
-// The first try is not a job: the replica that stored the message drafts it
-// at once (see Notify). Queueing it first would add an insert and a fetch,
+// The first try is not a job: a quick drafter drafts inside the message's
+// own transaction (core.QuickDrafter), and any other is run at once by the
+// replica that stored the message (see Notify). Queueing it first would add
+// an insert and a fetch,
 // two more write transactions on the database the draft waits behind, to
 // the time a buyer waits for staff to see a draft (bot bench measures it).
 // A failed first try becomes a job, retried with backoff; a replica dying
@@ -130,8 +132,8 @@ func (a deliverArgs) InsertOpts() river.InsertOpts {
 		UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Second}}
 }
 
-// sweepArgs, remindArgs and catchUpArgs are the periodic jobs' arguments
-// (none: they look at the whole store).
+// sweepArgs, remindArgs, catchUpArgs and forgetArgs are the periodic jobs'
+// arguments (none: they look at the whole store).
 type (
 	sweepArgs   struct{}
 	remindArgs  struct{}
