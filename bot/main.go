@@ -502,8 +502,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	// Other replicas' outbox messages (PostgreSQL LISTEN/NOTIFY; on SQLite
-	// Listen returns at once). This process's own come back this way too:
-	// the drafting wake and the help page's Publish don't mind twice.
+	// Listen returns at once), for the help page's live updates. This
+	// process's own come back this way too; Publish doesn't mind twice. The
+	// job queue hears only this process's own (m.local).
 	wg.Go(func() {
 		if err := m.Store.Listen(ctx, m.events.publish); err != nil {
 			m.Log.Error("outbox notifications stopped; replicas fall back to polling", "err", err)
