@@ -43,8 +43,6 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 		sinks[i] = loggingSink{Sink: s, m: m}
 	}
 	qdb, pg := m.Store.QueueDB()
-	quick, ok := m.drafter.(core.QuickDrafter) // countingDrafter says what it wraps says
-	inline := ok && quick.Quick()
 	j := m.Config.Jobs
 	q, err := jobqueue.New(jobqueue.Database{DB: qdb, Postgres: pg}, m.Engine, jobqueue.Config{
 		SweepInterval:    m.Config.Orders.SweepInterval.Duration,
@@ -52,11 +50,10 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 		KickInterval:     j.OutboxCheck.Duration,
 		DraftWorkers:     j.DraftWorkers,
 		// A draft waits for the model at most llm.timeout, then falls back.
-		DraftTimeout:  m.Config.LLM.Timeout.Duration + 30*time.Second,
-		DraftedInline: inline,
-		Sinks:         sinks,
-		Log:           m.Log,
-		Observe:       func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
+		DraftTimeout: m.Config.LLM.Timeout.Duration + 30*time.Second,
+		Sinks:        sinks,
+		Log:          m.Log,
+		Observe:      func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
 	})
 	if err != nil {
 		return nil, err

@@ -69,7 +69,7 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 			c.BuyerName = in.BuyerName
 		}
 		var order *Order // the verified order, read once for the name and the draft
-		if c.OrderID != "" && (c.BuyerName == "" || e.draftsInline()) {
+		if c.OrderID != "" && (c.BuyerName == "" || e.DraftsInline()) {
 			if order, err = tx.Order(ctx, c.OrderID); ErrorCode(err) == NotFound {
 				order = nil
 			} else if err != nil {
@@ -106,7 +106,7 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 // buyer message, when the drafter is quick (see QuickDrafter). If it fails,
 // the conversation is left to the drafting that follows every message.
 func (e *Engine) draftNow(ctx context.Context, tx Tx, c *Conversation, o *Order) error {
-	if !e.draftsInline() {
+	if !e.DraftsInline() {
 		return nil
 	}
 	d, err := e.drafter.Draft(ctx, DraftRequest{Conversation: c, Order: o, Now: e.now()})
@@ -116,8 +116,9 @@ func (e *Engine) draftNow(ctx context.Context, tx Tx, c *Conversation, o *Order)
 	return e.saveDraft(ctx, tx, c, d)
 }
 
-// draftsInline reports whether drafts are made with the buyer's message.
-func (e *Engine) draftsInline() bool {
+// DraftsInline reports whether drafts are made in the buyer message's own
+// transaction (a QuickDrafter), so nothing needs to draft after it.
+func (e *Engine) DraftsInline() bool {
 	q, ok := e.drafter.(QuickDrafter)
 	return ok && q.Quick()
 }

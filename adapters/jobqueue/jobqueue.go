@@ -35,6 +35,9 @@ import (
 // Engine is the work the jobs do; *core.Engine implements it.
 type Engine interface {
 	Draft(ctx context.Context, conversationID string) (bool, error)
+	// DraftsInline: the engine drafts inside the buyer message's own
+	// transaction, so the queue drafts only what that missed (catch-up).
+	DraftsInline() bool
 	DraftPending(ctx context.Context) (int, error)
 	Sweep(ctx context.Context) (core.SweepResult, error)
 	SweepConversations(ctx context.Context) (reminded, breached int, err error)
@@ -57,12 +60,8 @@ type Config struct {
 	KickInterval     time.Duration // delivery's backstop look at the outbox (default 5s)
 	DraftWorkers     int           // drafts made at once by this process (default 4)
 	DraftTimeout     time.Duration // one draft, model included (default 1m)
-	// DraftedInline says the engine drafts inside the buyer message's own
-	// transaction (core.QuickDrafter): the queue then drafts only what that
-	// missed, through the catch-up job.
-	DraftedInline bool
-	Sinks         []core.Sink // where outbox messages go from this process
-	Log           *slog.Logger
+	Sinks            []core.Sink   // where outbox messages go from this process
+	Log              *slog.Logger
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
@@ -347,7 +346,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 // Notify): a buyer message is drafted, and a sink that wants the message is
 // woken. Other replicas' messages are theirs to act on. It never blocks.
 func (q *Queue) Notify(ev core.Event) {
-	if ev.Kind == core.EventBuyerMessage && ev.ConversationID != "" && !q.cfg.DraftedInline {
+	if ev.Kind == core.EventBuyerMessage && ev.ConversationID != "" && !q.engine.DraftsInline() {
 		select {
 		case q.drafts <- draftArgs{ConversationID: ev.ConversationID, MessageID: ev.ID}:
 		default: // all drafting workers busy and 1,024 waiting: the catch-up job drafts it
