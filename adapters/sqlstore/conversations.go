@@ -336,9 +336,9 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	} else {
 		c.Version++
 	}
-	if _, ok := t.convs[c.ID]; ok {
-		t.convs[c.ID] = cloneConversation(c)
-	}
+	// What was just written is what is stored: a second save in this
+	// transaction (a message, then its draft) writes only what changes.
+	t.rememberConversation(c)
 	return nil
 }
 
