@@ -13,8 +13,8 @@ import (
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/corpus"
 )
 
-// benchMessages is a mix of Bitext's held-out rows (when ../shared is
-// there) and the hand-written probes, English and Chinese.
+// benchMessages is a mix of Bitext's held-out rows and the hand-written
+// probes, English and Chinese.
 func benchMessages(b *testing.B) []string {
 	var msgs []string
 	if dir, ok := corpus.FindBitext(); ok {

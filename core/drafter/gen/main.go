@@ -1,8 +1,8 @@
 // Command gen trains the drafter's intent model and writes it to
 // core/drafter/model, where the drafter embeds it. Run it through
 // `go generate ./core/drafter` (which runs `go run ./gen` in core/drafter);
-// it needs Bitext's data in ../shared (or $SELLERDESK_BITEXT_DIR), which the
-// built program never does.
+// it reads Bitext's data from core/drafter/data/bitext (or
+// $SELLERDESK_BITEXT_DIR), which the built program never does.
 //
 // Training data: Bitext's v1 sample minus its held-out fifth (see
 // corpus.HeldOut; those rows are never read into training), plus the
@@ -62,7 +62,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
 	var (
-		data  = flag.String("data", "", "Bitext folder (default: $SELLERDESK_BITEXT_DIR or shared/data/bitext-intents above the working directory)")
+		data  = flag.String("data", "", "Bitext folder (default: $SELLERDESK_BITEXT_DIR or core/drafter/data/bitext in the module)")
 		seeds = flag.String("seeds", "seeds", "folder of hand-written seed .tsv files")
 		out   = flag.String("out", "model", "folder to write the model, its notice and Bitext's licence to")
 		p     params

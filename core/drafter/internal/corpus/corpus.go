@@ -1,6 +1,7 @@
 // Package corpus reads the intent model's training material: Bitext's
-// customer-service dataset (from ../shared, never shipped with the binary)
-// and the hand-written seeds in core/drafter/seeds. It also decides, once and
+// customer-service dataset (core/drafter/data/bitext, read by the generator
+// and the tests, never embedded in the binary) and the hand-written seeds in
+// core/drafter/seeds. It also decides, once and
 // for everyone, which rows are held out from training, so the generator
 // never trains on a row the accuracy test scores.
 package corpus
@@ -92,9 +93,13 @@ func HeldOut(text string) bool {
 	return h.Sum64()%5 == 0
 }
 
-// FindBitext looks for the Bitext folder: $SELLERDESK_BITEXT_DIR, else
-// shared/data/bitext-intents in the working directory or any parent (the
-// repository's sibling ../shared). ok is false when there is none.
+// BitextDir is where the repository keeps Bitext's file, with its licence
+// and source, relative to the module root.
+const BitextDir = "core/drafter/data/bitext"
+
+// FindBitext finds the Bitext folder: $SELLERDESK_BITEXT_DIR when set, else
+// BitextDir under the module root (the nearest parent of the working
+// directory holding go.mod). ok is false only outside a checkout.
 func FindBitext() (dir string, ok bool) {
 	if d := os.Getenv("SELLERDESK_BITEXT_DIR"); d != "" {
 		return d, true
@@ -104,8 +109,11 @@ func FindBitext() (dir string, ok bool) {
 		return "", false
 	}
 	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "data", "bitext-intents")
-		if _, err := os.Stat(filepath.Join(c, BitextFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			c := filepath.Join(d, filepath.FromSlash(BitextDir))
+			if _, err := os.Stat(filepath.Join(c, BitextFile)); err != nil {
+				return "", false
+			}
 			return c, true
 		}
 		if filepath.Dir(d) == d {
