@@ -21,6 +21,9 @@ type reply struct {
 	ephemeral  bool
 	// update replaces the message the clicked component is on.
 	update bool
+	// more are messages that follow this one (follow-ups): the rest of a
+	// long buyer message.
+	more []reply
 }
 
 func (r reply) data() *discordgo.InteractionResponseData {
@@ -116,18 +119,40 @@ func (a *App) followUp(ctx context.Context, i *discordgo.Interaction, r reply, u
 				a.log.Warn("discord deferred answer not removed", "interaction", i.ID, "err", err)
 			}
 		}
-		d := r.data()
-		if _, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: d.Content, Embeds: d.Embeds, Components: d.Components,
-			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: d.AllowedMentions}, opt); err != nil {
-			a.log.Warn("discord follow-up failed", "interaction", i.ID, "err", err)
-		}
+		a.postFollowUps(ctx, i, append([]reply{r}, r.more...))
 		return
 	}
 	d := r.data()
 	if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components,
 		AllowedMentions: d.AllowedMentions}, opt); err != nil {
 		a.log.Warn("discord answer edit failed", "interaction", i.ID, "err", err)
+		return
 	}
+	a.postFollowUps(ctx, i, r.more)
+}
+
+// postFollowUps posts messages after an interaction's answer, in order.
+func (a *App) postFollowUps(ctx context.Context, i *discordgo.Interaction, rs []reply) {
+	for _, r := range rs {
+		d := r.data()
+		p := &discordgo.WebhookParams{Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions}
+		if r.ephemeral {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if _, err := a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err != nil {
+			a.log.Warn("discord follow-up failed", "interaction", i.ID, "err", err)
+			return // the rest would read out of order
+		}
+	}
+}
+
+// answer is an immediate answer, with its follow-ups (r.more) sent once it
+// has been seen.
+func (a *App) answer(i *discordgo.Interaction, r reply) (*discordgo.InteractionResponse, func(context.Context)) {
+	if len(r.more) == 0 {
+		return r.response(), nil
+	}
+	return r.response(), func(ctx context.Context) { a.postFollowUps(ctx, i, r.more) }
 }
 
 // slow commands are answered with a deferred response: drafting may call a
@@ -149,7 +174,7 @@ func (a *App) command(ctx context.Context, i *discordgo.Interaction) (*discordgo
 	if slow(cmd.Name()) {
 		return a.deferred(i, false, func(ctx context.Context) reply { return a.run(ctx, actor, cmd) })
 	}
-	return a.run(ctx, actor, cmd).response(), nil
+	return a.answer(i, a.run(ctx, actor, cmd))
 }
 
 // opts are a subcommand's options by name.
@@ -388,12 +413,32 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 		return editModal(conv), nil
 	case "redraft":
 		return a.deferred(i, true, func(ctx context.Context) reply { return a.run(ctx, actor, core.Redraft{ConversationID: arg}) })
+	case fullVerb:
+		return a.fullMessage(ctx, i, actor, arg)
 	}
 	return reply{content: "This button is from an older version of sellerdesk; run the command again.", ephemeral: true}.response(), nil
 }
 
-// refused answers for core when someone who may not change anything opens
-// a form: the refusal comes before the form, in core's words.
+// fullMessage serves Full message: every word of the buyer text the card
+// shows, to the clicker only, in as many messages as it takes. Core decides
+// who may read the conversation.
+func (a *App) fullMessage(ctx context.Context, i *discordgo.Interaction, actor core.Actor, convID string) (*discordgo.InteractionResponse, func(context.Context)) {
+	res, err := a.engine.Do(ctx, core.Request{Actor: actor, Command: core.ShowConversation{ConversationID: convID}})
+	if err != nil {
+		return a.errReply(err, "show").response(), nil
+	}
+	if res.Conversation == nil {
+		return reply{content: "Nothing to show.", ephemeral: true}.response(), nil
+	}
+	parts := textMessages("Buyer message "+res.Conversation.ID+" in full", a.messageBlocks(shownMessages(res.Conversation)), true)
+	if len(parts) == 0 {
+		return reply{content: "The message has no text.", ephemeral: true}.response(), nil
+	}
+	first := parts[0]
+	first.more = parts[1:]
+	return a.answer(i, first)
+}
+
 // formIfAllowed opens a form only for someone core would let run its
 // command; anyone else gets core's refusal instead of a form to fill in.
 func (a *App) formIfAllowed(ctx context.Context, actor core.Actor, probe core.Command, form *discordgo.InteractionResponse) *discordgo.InteractionResponse {
@@ -403,6 +448,8 @@ func (a *App) formIfAllowed(ctx context.Context, actor core.Actor, probe core.Co
 	return form
 }
 
+// refused answers for core when someone who may not change anything opens
+// a form: the refusal comes before the form, in core's words.
 func (a *App) refused(ctx context.Context, actor core.Actor, cmd core.Command) (reply, bool) {
 	if actor.Role == core.Owner || actor.Role == core.Agent {
 		return reply{}, false
