@@ -67,7 +67,14 @@ func (a *App) interact(ctx context.Context, i *discordgo.Interaction) (*discordg
 	switch i.Type {
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
-	case discordgo.InteractionApplicationCommandAutocomplete:
+	}
+	if a.elsewhere(i) {
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			return noChoices(), nil
+		}
+		return reply{content: elsewhereText, ephemeral: true}.response(), nil
+	}
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return a.autocomplete(ctx, i), nil
 	}
 	// The same interaction may arrive twice (gateway and HTTP both
@@ -88,6 +95,33 @@ func (a *App) interact(ctx context.Context, i *discordgo.Interaction) (*discordg
 		return a.modalSubmit(ctx, i)
 	}
 	return reply{content: "sellerdesk does not know this kind of interaction.", ephemeral: true}.response(), nil
+}
+
+const elsewhereText = "sellerdesk works in its own Discord server only: use /" + CommandName + " there."
+
+// elsewhere reports whether i comes from outside the desk's server when
+// discord.guild_id is set: from another server, or from a DM unless it is
+// a buyer verifying their order (buyers may write to the bot directly;
+// staff work in the server, where /desk is registered).
+func (a *App) elsewhere(i *discordgo.Interaction) bool {
+	switch {
+	case a.cfg.GuildID == "" || i.GuildID == a.cfg.GuildID:
+		return false
+	case i.GuildID != "":
+		return true
+	case i.Type == discordgo.InteractionMessageComponent:
+		return i.MessageComponentData().CustomID != verifyButton
+	case i.Type == discordgo.InteractionModalSubmit:
+		verb, _, _ := strings.Cut(i.ModalSubmitData().CustomID, ":")
+		return verb != verifyModalID
+	}
+	return true
+}
+
+// noChoices is an autocomplete answer that suggests nothing.
+func noChoices() *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
 }
 
 // run does one command for actor and renders the result.
@@ -215,7 +249,11 @@ func buildCommand(name string, o opts) (core.Command, error) {
 		}
 		c.Limit, _ = o.int("limit")
 		c.Page, _ = o.int("page")
-		cmd = c
+		lc, err := check(c)
+		if err != nil {
+			return nil, err
+		}
+		return fitPage(lc.(core.ListOrders)), nil
 	case "ship":
 		c := core.ShipOrder{OrderID: o.str("order_id"), Carrier: core.Carrier(o.str("carrier")), CarrierName: o.str("carrier_name"), Tracking: o.str("tracking")}
 		var err error
@@ -470,6 +508,24 @@ func pageCommand(arg string) core.Command {
 		c.Limit, _ = strconv.Atoi(parts[1])
 		c.Page, _ = strconv.Atoi(parts[2])
 	}
+	return fitPage(c)
+}
+
+// maxOrdersPerPage is the most orders one Discord message shows: a line
+// is at most orderLineChars, and 25 of them stay under the 6,000
+// characters a message's embeds may hold.
+const maxOrdersPerPage = 25
+
+// fitPage asks core for no more orders than one message shows, so that
+// what core pages is what Discord shows and Next continues at the first
+// order not shown. A larger page asked for starts at the page of this
+// size that holds its first order.
+func fitPage(c core.ListOrders) core.ListOrders {
+	if c.Limit <= maxOrdersPerPage {
+		return c
+	}
+	first := (max(c.Page, 1) - 1) * c.Limit // zero-based
+	c.Limit, c.Page = maxOrdersPerPage, first/maxOrdersPerPage+1
 	return c
 }
 
@@ -573,8 +629,7 @@ func formValues(rows []discordgo.MessageComponent) map[string]string {
 // autocomplete suggests order ids (open orders first) and the order's SKUs.
 // Suggestions are a convenience: anyone without a role gets none.
 func (a *App) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
-	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+	resp := noChoices()
 	data := i.ApplicationCommandData()
 	if len(data.Options) == 0 {
 		return resp

@@ -233,7 +233,7 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 		}
 		total, _ := o.Units()
 		line += fmt.Sprintf(" · %d unit(s) · %s", total, core.FormatAmount(o.Paid(), o.Currency))
-		lines = append(lines, line)
+		lines = append(lines, core.Clip(line, orderLineChars))
 	}
 	filter := ""
 	if f := strings.Fields(res.Command); len(f) > 1 && !strings.ContainsAny(f[1], "0123456789") && f[1] != "limit" && f[1] != "page" {
@@ -243,13 +243,26 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 	if filter != "" {
 		title += ": " + filter
 	}
-	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: core.Clip(strings.Join(lines, "\n"), 4000)}
-	if len(lines) == 0 {
-		e.Description = "No orders in this list."
+	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: "No orders in this list."}
+	embeds := []*discordgo.MessageEmbed{e}
+	// A page is at most maxOrdersPerPage lines (fitPage): all of them fit,
+	// in a second embed past one description's limit.
+	descs, _ := pack(lines, maxEmbedsTotal-size(title)-100, maxEmbeds)
+	for k, d := range descs {
+		if k == 0 {
+			e.Description = d
+			continue
+		}
+		embeds = append(embeds, &discordgo.MessageEmbed{Color: colorInfo, Description: d})
 	}
 	var comps []discordgo.MessageComponent
 	if p := res.Page; p != nil {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "Page " + strconv.Itoa(p.Page)}
+		footer := "Page " + strconv.Itoa(p.Page)
+		if n := len(res.Orders); n > 0 {
+			from := (p.Page-1)*p.Limit + 1
+			footer += fmt.Sprintf(" · orders %d–%d", from, from+n-1)
+		}
+		embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
 		if p.Page > 1 || p.More {
 			prev := button("Previous", fmt.Sprintf("orders:%s:%d:%d", filter, p.Limit, max(p.Page-1, 1)), discordgo.SecondaryButton)
 			prev.Disabled = p.Page <= 1
@@ -258,8 +271,12 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 			comps = rows([]discordgo.MessageComponent{prev, next})
 		}
 	}
-	return []*discordgo.MessageEmbed{e}, comps
+	return embeds, comps
 }
+
+// orderLineChars bounds a line of an order list (an order id of any
+// length cannot push a page past Discord's limits).
+const orderLineChars = 200
 
 func (a *App) returnsEmbed(rs []core.Return) *discordgo.MessageEmbed {
 	var lines []string
