@@ -107,7 +107,12 @@ func TestUnknownComponentTypesDoNotBreakInteractions(t *testing.T) {
 		}
 	})
 	t.Run("legacy_action_rows_still_read", func(t *testing.T) {
-		got := h.submit(agent, "mrefund:"+orderA, true, map[string]string{"amount": "999.00", "reason": "sorry"})
+		row := func(id, v string) map[string]any {
+			return map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": v}}}
+		}
+		got := h.interact(map[string]any{"type": discordgo.InteractionModalSubmit, "guild_id": guild, "member": member(agent),
+			"data":    map[string]any{"custom_id": "mrefund:" + orderA, "components": []any{row("amount", "999.00"), row("reason", "sorry")}},
+			"message": map[string]any{"id": "MCARD", "channel_id": work, "content": ""}})
 		if !ephemeral(got) || !strings.Contains(content(got), "999.00") {
 			t.Fatalf("modal in action rows answered %s, want core's refusal naming the amount", dump(got))
 		}
