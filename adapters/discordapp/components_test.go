@@ -54,12 +54,14 @@ func labelled(values map[string]string) []any {
 }
 
 // withNewComponents is a message as a click carries it, holding a File
-// Upload (19) and a Container (17) with a Checkbox (23) besides buttons.
+// Upload (19), a Container (17) with a Checkbox (23) and a Section (9)
+// with a Radio Group (21) beside it, besides buttons.
 func withNewComponents() map[string]any {
 	return map[string]any{"id": "MCARD", "channel_id": work, "content": "", "components": []any{
 		map[string]any{"type": 1, "components": []any{map[string]any{"type": 2, "custom_id": "orders::1:1", "style": 2, "label": "Next"}}},
 		map[string]any{"type": 19, "id": 5, "custom_id": "upload"},
 		map[string]any{"type": 17, "components": []any{map[string]any{"type": 10, "content": "hi"}, map[string]any{"type": 23, "custom_id": "c"}}},
+		map[string]any{"type": 9, "components": []any{map[string]any{"type": 10, "content": "pick"}}, "accessory": map[string]any{"type": 21, "custom_id": "r"}},
 	}}
 }
 
@@ -87,8 +89,8 @@ func TestUnknownComponentTypesDoNotBreakInteractions(t *testing.T) {
 		if answerType(got) != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(dump(got), "Page 2") {
 			t.Fatalf("Next answered %s, want page 2 in place", dump(got))
 		}
-		if !strings.Contains(logs.String(), "level=WARN") {
-			t.Fatalf("nothing logged at warn for components set aside")
+		if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "component_types=") || !strings.Contains(l, "19") || !strings.Contains(l, "21") || !strings.Contains(l, "23") {
+			t.Fatalf("log %q, want a warning naming types 19, 23 and 21", l)
 		}
 	})
 	t.Run("gateway_modal_submit_in_labels", func(t *testing.T) {
