@@ -153,9 +153,8 @@ func (a *App) Close() error {
 // and go to the same code as the HTTP endpoint. It returns once connected;
 // the connection closes when ctx ends or on Close.
 func (a *App) Open(ctx context.Context) error {
-	a.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-		a.onGatewayInteraction(ctx, ic.Interaction)
-	})
+	// Interactions are read from the raw event (onGatewayEvent).
+	a.s.AddHandler(func(s *discordgo.Session, e *discordgo.Event) { a.onGatewayEvent(ctx, e) })
 	a.s.AddHandler(a.OnMessage)
 	if err := a.s.Open(); err != nil {
 		return core.WrapInternal(err, "Discord gateway connection failed (check discord.bot_token and that the Message Content intent is enabled)")

@@ -52,7 +52,7 @@ func Commands() []*discordgo.ApplicationCommand {
 
 	opts := map[string][]*discordgo.ApplicationCommandOption{
 		"order":  {orderID()},
-		"orders": {choices(str("filter", "which orders", false), filters...), integer("limit", "orders per page (default 20)", 1, 500), integer("page", "page number", 1, 500)},
+		"orders": {choices(str("filter", "which orders", false), filters...), integer("limit", "orders per page (default 20; Discord shows 25 at most)", 1, 500), integer("page", "page number", 1, 500)},
 		"ship": {orderID(), choices(str("carrier", "the carrier; other needs carrier_name", true), carriers...),
 			str("tracking", "the tracking number", true), str("carrier_name", "for carrier other, e.g. Royal Mail", false),
 			auto(str("items", "SKU:qty … for a partial shipment (default: everything unshipped)", false)),
@@ -85,13 +85,14 @@ func Commands() []*discordgo.ApplicationCommand {
 	return []*discordgo.ApplicationCommand{desk}
 }
 
-// Modals. Discord modals hold only text inputs (five at most), so choices
-// such as the carrier are typed there and checked by core.
+// Modals hold text inputs (five at most), each in a Label, the layout
+// Discord documents now (components.go); choices such as the carrier are
+// typed there and checked by core.
 
 func modal(id, title string, inputs ...discordgo.TextInput) *discordgo.InteractionResponse {
 	var rows []discordgo.MessageComponent
 	for _, in := range inputs {
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{in}})
+		rows = append(rows, label{Label: in.Label, Component: textInput(in)})
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal,
 		Data: &discordgo.InteractionResponseData{CustomID: id, Title: core.Clip(title, 45), Components: rows}}

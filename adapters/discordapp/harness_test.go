@@ -208,6 +208,7 @@ type harness struct {
 	fake    *fakeDiscord
 	app     *App
 	engine  *core.Engine
+	store   core.Store
 	clock   *enginetest.Clock
 	priv    ed25519.PrivateKey
 	seq     atomic.Int64
@@ -232,7 +233,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatalf("New: %v", err)
 	}
 	seed, _ := hex.DecodeString(testSeed)
-	h := &harness{t: t, fake: fake, app: app, engine: eng, clock: clock, priv: ed25519.NewKeyFromSeed(seed)}
+	h := &harness{t: t, fake: fake, app: app, engine: eng, store: store, clock: clock, priv: ed25519.NewKeyFromSeed(seed)}
 	t.Cleanup(func() {
 		app.Close()
 		h.assertNoBuyerPII()
@@ -356,12 +357,13 @@ func (h *harness) clickOn(user, channel, msgID, customID string, values ...strin
 	return h.interact(i)
 }
 
-// submit sends a modal back with its text inputs filled in.
+// submit sends a modal back with its text inputs filled in, each in a
+// Label as Discord sends them now.
 func (h *harness) submit(user, customID string, fromMessage bool, values map[string]string) map[string]any {
 	h.t.Helper()
 	var rows []map[string]any
 	for k, v := range values {
-		rows = append(rows, map[string]any{"type": 1, "components": []map[string]any{{"type": 4, "custom_id": k, "value": v}}})
+		rows = append(rows, map[string]any{"type": 18, "component": map[string]any{"type": 4, "custom_id": k, "value": v}})
 	}
 	i := map[string]any{"type": discordgo.InteractionModalSubmit, "guild_id": guild, "member": member(user),
 		"data": map[string]any{"custom_id": customID, "components": rows}}

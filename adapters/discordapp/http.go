@@ -49,14 +49,14 @@ func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	var i discordgo.Interaction
-	if err := json.Unmarshal(body, &i); err != nil {
+	i, err := a.readInteraction(body)
+	if err != nil {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
-	resp, after := a.interact(r.Context(), &i)
+	resp, after := a.interact(r.Context(), i)
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(resp)
+	_ = json.NewEncoder(w).Encode(wire(resp))
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
@@ -92,13 +92,29 @@ func fresh(now time.Time, ts string) bool {
 	return d <= replayWindow && d >= -replayWindow
 }
 
+// onGatewayEvent reads INTERACTION_CREATE from the gateway's raw event:
+// discordgo's own InteractionCreate is empty or partial when the
+// interaction holds a component type it does not know (readInteraction).
+func (a *App) onGatewayEvent(ctx context.Context, e *discordgo.Event) {
+	if e == nil || e.Type != "INTERACTION_CREATE" {
+		return
+	}
+	i, err := a.readInteraction(e.RawData)
+	if err != nil {
+		return // logged; there is nothing to answer
+	}
+	a.onGatewayInteraction(ctx, i)
+}
+
 // onGatewayInteraction answers an interaction that came over the gateway.
 func (a *App) onGatewayInteraction(ctx context.Context, i *discordgo.Interaction) {
 	resp, after := a.interact(ctx, i)
 	if resp == nil || resp.Type == discordgo.InteractionResponsePong {
 		return
 	}
-	if err := a.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
+	// InteractionRespond without files, sending wire(resp).
+	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	if _, err := a.s.RequestWithBucketID(http.MethodPost, endpoint, wire(resp), endpoint, discordgo.WithContext(ctx)); err != nil {
 		a.log.Warn("discord interaction answer failed", "interaction", i.ID, "err", err)
 		return
 	}

@@ -21,6 +21,9 @@ type reply struct {
 	ephemeral  bool
 	// update replaces the message the clicked component is on.
 	update bool
+	// more are messages that follow this one (follow-ups): the rest of a
+	// long buyer message.
+	more []reply
 }
 
 func (r reply) data() *discordgo.InteractionResponseData {
@@ -64,7 +67,14 @@ func (a *App) interact(ctx context.Context, i *discordgo.Interaction) (*discordg
 	switch i.Type {
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
-	case discordgo.InteractionApplicationCommandAutocomplete:
+	}
+	if a.elsewhere(i) {
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			return noChoices(), nil
+		}
+		return reply{content: elsewhereText, ephemeral: true}.response(), nil
+	}
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return a.autocomplete(ctx, i), nil
 	}
 	// The same interaction may arrive twice (gateway and HTTP both
@@ -85,6 +95,33 @@ func (a *App) interact(ctx context.Context, i *discordgo.Interaction) (*discordg
 		return a.modalSubmit(ctx, i)
 	}
 	return reply{content: "sellerdesk does not know this kind of interaction.", ephemeral: true}.response(), nil
+}
+
+const elsewhereText = "sellerdesk works in its own Discord server only: use /" + CommandName + " there."
+
+// elsewhere reports whether i comes from outside the desk's server when
+// discord.guild_id is set: from another server, or from a DM unless it is
+// a buyer verifying their order (buyers may write to the bot directly;
+// staff work in the server, where /desk is registered).
+func (a *App) elsewhere(i *discordgo.Interaction) bool {
+	switch {
+	case a.cfg.GuildID == "" || i.GuildID == a.cfg.GuildID:
+		return false
+	case i.GuildID != "":
+		return true
+	case i.Type == discordgo.InteractionMessageComponent:
+		return i.MessageComponentData().CustomID != verifyButton
+	case i.Type == discordgo.InteractionModalSubmit:
+		verb, _, _ := strings.Cut(i.ModalSubmitData().CustomID, ":")
+		return verb != verifyModalID
+	}
+	return true
+}
+
+// noChoices is an autocomplete answer that suggests nothing.
+func noChoices() *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
 }
 
 // run does one command for actor and renders the result.
@@ -116,18 +153,40 @@ func (a *App) followUp(ctx context.Context, i *discordgo.Interaction, r reply, u
 				a.log.Warn("discord deferred answer not removed", "interaction", i.ID, "err", err)
 			}
 		}
-		d := r.data()
-		if _, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: d.Content, Embeds: d.Embeds, Components: d.Components,
-			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: d.AllowedMentions}, opt); err != nil {
-			a.log.Warn("discord follow-up failed", "interaction", i.ID, "err", err)
-		}
+		a.postFollowUps(ctx, i, append([]reply{r}, r.more...))
 		return
 	}
 	d := r.data()
 	if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components,
 		AllowedMentions: d.AllowedMentions}, opt); err != nil {
 		a.log.Warn("discord answer edit failed", "interaction", i.ID, "err", err)
+		return
 	}
+	a.postFollowUps(ctx, i, r.more)
+}
+
+// postFollowUps posts messages after an interaction's answer, in order.
+func (a *App) postFollowUps(ctx context.Context, i *discordgo.Interaction, rs []reply) {
+	for _, r := range rs {
+		d := r.data()
+		p := &discordgo.WebhookParams{Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions}
+		if r.ephemeral {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if _, err := a.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err != nil {
+			a.log.Warn("discord follow-up failed", "interaction", i.ID, "err", err)
+			return // the rest would read out of order
+		}
+	}
+}
+
+// answer is an immediate answer, with its follow-ups (r.more) sent once it
+// has been seen.
+func (a *App) answer(i *discordgo.Interaction, r reply) (*discordgo.InteractionResponse, func(context.Context)) {
+	if len(r.more) == 0 {
+		return r.response(), nil
+	}
+	return r.response(), func(ctx context.Context) { a.postFollowUps(ctx, i, r.more) }
 }
 
 // slow commands are answered with a deferred response: drafting may call a
@@ -149,7 +208,7 @@ func (a *App) command(ctx context.Context, i *discordgo.Interaction) (*discordgo
 	if slow(cmd.Name()) {
 		return a.deferred(i, false, func(ctx context.Context) reply { return a.run(ctx, actor, cmd) })
 	}
-	return a.run(ctx, actor, cmd).response(), nil
+	return a.answer(i, a.run(ctx, actor, cmd))
 }
 
 // opts are a subcommand's options by name.
@@ -190,7 +249,11 @@ func buildCommand(name string, o opts) (core.Command, error) {
 		}
 		c.Limit, _ = o.int("limit")
 		c.Page, _ = o.int("page")
-		cmd = c
+		lc, err := check(c)
+		if err != nil {
+			return nil, err
+		}
+		return fitPage(lc.(core.ListOrders)), nil
 	case "ship":
 		c := core.ShipOrder{OrderID: o.str("order_id"), Carrier: core.Carrier(o.str("carrier")), CarrierName: o.str("carrier_name"), Tracking: o.str("tracking")}
 		var err error
@@ -388,12 +451,32 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 		return editModal(conv), nil
 	case "redraft":
 		return a.deferred(i, true, func(ctx context.Context) reply { return a.run(ctx, actor, core.Redraft{ConversationID: arg}) })
+	case fullVerb:
+		return a.fullMessage(ctx, i, actor, arg)
 	}
 	return reply{content: "This button is from an older version of sellerdesk; run the command again.", ephemeral: true}.response(), nil
 }
 
-// refused answers for core when someone who may not change anything opens
-// a form: the refusal comes before the form, in core's words.
+// fullMessage serves Full message: every word of the buyer text the card
+// shows, to the clicker only, in as many messages as it takes. Core decides
+// who may read the conversation.
+func (a *App) fullMessage(ctx context.Context, i *discordgo.Interaction, actor core.Actor, convID string) (*discordgo.InteractionResponse, func(context.Context)) {
+	res, err := a.engine.Do(ctx, core.Request{Actor: actor, Command: core.ShowConversation{ConversationID: convID}})
+	if err != nil {
+		return a.errReply(err, "show").response(), nil
+	}
+	if res.Conversation == nil {
+		return reply{content: "Nothing to show.", ephemeral: true}.response(), nil
+	}
+	parts := textMessages("Buyer message "+res.Conversation.ID+" in full", a.messageBlocks(shownMessages(res.Conversation)), true)
+	if len(parts) == 0 {
+		return reply{content: "The message has no text.", ephemeral: true}.response(), nil
+	}
+	first := parts[0]
+	first.more = parts[1:]
+	return a.answer(i, first)
+}
+
 // formIfAllowed opens a form only for someone core would let run its
 // command; anyone else gets core's refusal instead of a form to fill in.
 func (a *App) formIfAllowed(ctx context.Context, actor core.Actor, probe core.Command, form *discordgo.InteractionResponse) *discordgo.InteractionResponse {
@@ -403,6 +486,8 @@ func (a *App) formIfAllowed(ctx context.Context, actor core.Actor, probe core.Co
 	return form
 }
 
+// refused answers for core when someone who may not change anything opens
+// a form: the refusal comes before the form, in core's words.
 func (a *App) refused(ctx context.Context, actor core.Actor, cmd core.Command) (reply, bool) {
 	if actor.Role == core.Owner || actor.Role == core.Agent {
 		return reply{}, false
@@ -423,6 +508,24 @@ func pageCommand(arg string) core.Command {
 		c.Limit, _ = strconv.Atoi(parts[1])
 		c.Page, _ = strconv.Atoi(parts[2])
 	}
+	return fitPage(c)
+}
+
+// maxOrdersPerPage is the most orders one Discord message shows: a line
+// is at most orderLineChars, and 25 of them stay under the 6,000
+// characters a message's embeds may hold.
+const maxOrdersPerPage = 25
+
+// fitPage asks core for no more orders than one message shows, so that
+// what core pages is what Discord shows and Next continues at the first
+// order not shown. A larger page asked for starts at the page of this
+// size that holds its first order.
+func fitPage(c core.ListOrders) core.ListOrders {
+	if c.Limit <= maxOrdersPerPage {
+		return c
+	}
+	first := (max(c.Page, 1) - 1) * c.Limit // zero-based
+	c.Limit, c.Page = maxOrdersPerPage, first/maxOrdersPerPage+1
 	return c
 }
 
@@ -526,8 +629,7 @@ func formValues(rows []discordgo.MessageComponent) map[string]string {
 // autocomplete suggests order ids (open orders first) and the order's SKUs.
 // Suggestions are a convenience: anyone without a role gets none.
 func (a *App) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
-	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+	resp := noChoices()
 	data := i.ApplicationCommandData()
 	if len(data.Options) == 0 {
 		return resp

@@ -2,6 +2,8 @@ package discordapp
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +310,67 @@ func TestGatewayInteractionAnsweredByCallback(t *testing.T) {
 	}
 	if o := h.order(orderA); o.Status != core.Canceled {
 		t.Fatalf("order %s, want cancelled", o.Status)
+	}
+}
+
+// /desk orders limit 500 over 520 orders: every page fits one Discord
+// message, and following Next from the first shows every order exactly
+// once (the page size asked of core is what one message shows).
+func TestOrdersLimit500NextVisitsEveryOrderOnce(t *testing.T) {
+	h := newHarness(t)
+	const n = 520
+	var orders []core.Order
+	for k := range n {
+		orders = append(orders, order(fmt.Sprintf("111-%07d-%07d", k+1, k+1), time.Duration(k+26)*time.Hour))
+	}
+	h.importOrders(orders...)
+	idPattern := regexp.MustCompile(`\d{3}-\d{7}-\d{7}`)
+	seen := map[string]int{}
+	page := h.slash(agent, "orders", "filter", "all", "limit", 500)
+	for pages := 1; ; pages++ {
+		m := messageOf(answerData(page))
+		checkLimits(t, fmt.Sprintf("page %d", pages), m)
+		for _, e := range m.embeds {
+			d, _ := e["description"].(string)
+			for _, id := range idPattern.FindAllString(d, -1) {
+				seen[id]++
+			}
+		}
+		next := ""
+		rows, _ := answerData(page)["components"].([]any)
+		for _, r := range rows {
+			for _, c := range r.(map[string]any)["components"].([]any) {
+				b := c.(map[string]any)
+				if b["label"] == "Next" && b["disabled"] != true {
+					next = b["custom_id"].(string)
+				}
+			}
+		}
+		if next == "" {
+			break
+		}
+		if pages > n {
+			t.Fatalf("Next never ends")
+		}
+		page = h.click(agent, work, next)
+	}
+	if len(seen) != n {
+		t.Fatalf("Next showed %d different orders of %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Fatalf("order %s shown %d times", id, k)
+		}
+	}
+}
+
+// A large page asked for starts at the page that holds its first order.
+func TestOrdersLargePageStartsAtItsFirstOrder(t *testing.T) {
+	got := fitPage(core.ListOrders{Limit: 500, Page: 2})
+	if got.Limit != maxOrdersPerPage || (got.Page-1)*got.Limit > 500 || got.Page*got.Limit <= 500 {
+		t.Fatalf("limit 500 page 2 became %+v: its page must hold order 501", got)
+	}
+	if got := fitPage(core.ListOrders{Limit: 20, Page: 3}); got.Limit != 20 || got.Page != 3 {
+		t.Fatalf("a page that fits changed: %+v", got)
 	}
 }

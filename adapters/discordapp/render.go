@@ -59,7 +59,13 @@ func (a *App) render(res *core.Result) reply {
 	case name == "inbox":
 		r.embeds = []*discordgo.MessageEmbed{a.inboxEmbed(res.Conversations)}
 	case res.Conversation != nil:
-		r.embeds, r.components = a.conversationMessage(res.Conversation, res.Order)
+		var rest []string
+		r.embeds, r.components, rest = a.conversationCard(res.Conversation, res.Order)
+		if name == "show" {
+			// Showing a conversation shows all of it: what the card has no
+			// room for follows in messages of its own.
+			r.more = textMessages("Buyer message "+res.Conversation.ID+" (continued)", rest, false)
+		}
 	case res.Order != nil:
 		r.embeds = []*discordgo.MessageEmbed{a.orderEmbed(res.Order)}
 		r.components = orderButtons(res.Order, res.Actions)
@@ -97,7 +103,7 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 	e.Description = d.String()
 	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Purchased", Value: a.stamp(o.PurchaseDate), Inline: true})
 	if o.Buyer.Name != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: core.Clip(o.Buyer.Name, 100), Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: md(core.Clip(o.Buyer.Name, 100)), Inline: true})
 	}
 	paid := core.FormatAmount(o.Paid(), o.Currency)
 	if o.Refunded() > 0 {
@@ -227,7 +233,7 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 		}
 		total, _ := o.Units()
 		line += fmt.Sprintf(" · %d unit(s) · %s", total, core.FormatAmount(o.Paid(), o.Currency))
-		lines = append(lines, line)
+		lines = append(lines, core.Clip(line, orderLineChars))
 	}
 	filter := ""
 	if f := strings.Fields(res.Command); len(f) > 1 && !strings.ContainsAny(f[1], "0123456789") && f[1] != "limit" && f[1] != "page" {
@@ -237,13 +243,26 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 	if filter != "" {
 		title += ": " + filter
 	}
-	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: core.Clip(strings.Join(lines, "\n"), 4000)}
-	if len(lines) == 0 {
-		e.Description = "No orders in this list."
+	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: "No orders in this list."}
+	embeds := []*discordgo.MessageEmbed{e}
+	// A page is at most maxOrdersPerPage lines (fitPage): all of them fit,
+	// in a second embed past one description's limit.
+	descs, _ := pack(lines, maxEmbedsTotal-size(title)-100, maxEmbeds)
+	for k, d := range descs {
+		if k == 0 {
+			e.Description = d
+			continue
+		}
+		embeds = append(embeds, &discordgo.MessageEmbed{Color: colorInfo, Description: d})
 	}
 	var comps []discordgo.MessageComponent
 	if p := res.Page; p != nil {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "Page " + strconv.Itoa(p.Page)}
+		footer := "Page " + strconv.Itoa(p.Page)
+		if n := len(res.Orders); n > 0 {
+			from := (p.Page-1)*p.Limit + 1
+			footer += fmt.Sprintf(" · orders %d–%d", from, from+n-1)
+		}
+		embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
 		if p.Page > 1 || p.More {
 			prev := button("Previous", fmt.Sprintf("orders:%s:%d:%d", filter, p.Limit, max(p.Page-1, 1)), discordgo.SecondaryButton)
 			prev.Disabled = p.Page <= 1
@@ -252,8 +271,12 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 			comps = rows([]discordgo.MessageComponent{prev, next})
 		}
 	}
-	return []*discordgo.MessageEmbed{e}, comps
+	return embeds, comps
 }
+
+// orderLineChars bounds a line of an order list (an order id of any
+// length cannot push a page past Discord's limits).
+const orderLineChars = 200
 
 func (a *App) returnsEmbed(rs []core.Return) *discordgo.MessageEmbed {
 	var lines []string
@@ -345,7 +368,7 @@ func (a *App) inboxEmbed(list []core.Conversation) *discordgo.MessageEmbed {
 			}
 		}
 		if n := len(c.Messages); n > 0 {
-			line += " · " + core.Clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 60)
+			line += " · " + md(core.Clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 60))
 		}
 		lines = append(lines, line)
 	}
@@ -360,24 +383,23 @@ func (a *App) inboxEmbed(list []core.Conversation) *discordgo.MessageEmbed {
 // wrote, the order in a line, the deadline and the draft, with Send / Edit
 // / Redraft / No response needed while the buyer waits.
 func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	embeds, comps, _ := a.conversationCard(c, o)
+	return embeds, comps
+}
+
+// moreNote ends a card whose buyer text goes on past what one Discord
+// message holds.
+const moreNote = "*… the message goes on: press **Full message** to read all of it.*"
+
+// conversationCard is conversationMessage, and the blocks of buyer text
+// it had no room for. The buyer text fills what Discord's limits leave
+// after the rest of the card; when it is cut, the card says so and gets a
+// Full message button (fullMessage), so every word can be read.
+func (a *App) conversationCard(c *core.Conversation, o *core.Order) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent, []string) {
 	now := a.now()
 	e := &discordgo.MessageEmbed{Title: "Buyer message " + c.ID, Color: colorInfo}
-	var d strings.Builder
-	waiting := c.Waiting()
-	shown := waiting
-	if len(shown) == 0 && len(c.Messages) > 0 {
-		shown = c.Messages[len(c.Messages)-1:]
-	}
-	for _, m := range shown {
-		who := "Buyer"
-		if m.From == core.FromStaff {
-			who = "Reply by " + m.By
-		}
-		fmt.Fprintf(&d, "**%s** (%s):\n> %s\n", who, a.stamp(m.At), strings.ReplaceAll(core.Clip(m.Text, 1500), "\n", "\n> "))
-	}
-	e.Description = core.Clip(d.String(), 4000)
 	if c.BuyerName != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: core.Clip(c.BuyerName, 100), Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Buyer", Value: md(core.Clip(c.BuyerName, 100)), Inline: true})
 	}
 	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Channel", Value: c.Channel, Inline: true})
 	switch {
@@ -399,7 +421,12 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Answer by", Value: v, Inline: true})
 	}
-	embeds := []*discordgo.MessageEmbed{e}
+	waiting := c.Waiting()
+	blocks := a.messageBlocks(shownMessages(c))
+	var after []*discordgo.MessageEmbed // below the buyer text
+	var buttons []discordgo.MessageComponent
+	var draftText string
+	var de *discordgo.MessageEmbed
 	if len(waiting) == 0 {
 		e.Color = colorOK
 		note := "Answered."
@@ -407,39 +434,131 @@ func (a *App) conversationMessage(c *core.Conversation, o *core.Order) ([]*disco
 			note = "Marked no response needed."
 		}
 		e.Footer = &discordgo.MessageEmbedFooter{Text: note}
-		return embeds, nil
+	} else {
+		draft := c.Draft
+		current := draft != nil && !c.NeedsDraft()
+		switch {
+		case !current:
+			e.Footer = &discordgo.MessageEmbedFooter{Text: "A draft is being written."}
+		case !draft.NeedsResponse:
+			after = append(after, &discordgo.MessageEmbed{Title: "Draft: no response needed?", Color: colorNeutral,
+				Description: fmt.Sprintf("This looks like it needs no response (%s).", draft.Intent)})
+		default:
+			// The draft may echo the buyer's words (a model does): it is
+			// escaped like them, and shows staff the text as it will be sent.
+			de = &discordgo.MessageEmbed{Title: fmt.Sprintf("Draft (%s, %s)", draft.Intent, draft.Language), Color: colorNeutral}
+			draftText = draft.Text
+			var notes []string
+			if draft.Summary != "" {
+				notes = append(notes, "Summary: "+draft.Summary)
+			}
+			if draft.Note != "" {
+				notes = append(notes, "Note: "+draft.Note)
+			}
+			if len(notes) > 0 {
+				de.Fields = []*discordgo.MessageEmbedField{{Name: "For staff", Value: clipMD(strings.Join(notes, "\n"), maxFieldValue)}}
+			}
+			de.Footer = &discordgo.MessageEmbedFooter{Text: draft.Drafter + " drafter"}
+			after = append(after, de)
+		}
+		send := button("Send", "send:"+c.ID, discordgo.SuccessButton)
+		send.Disabled = !current || !draft.NeedsResponse
+		buttons = []discordgo.MessageComponent{send,
+			button("Edit", "edit:"+c.ID, discordgo.PrimaryButton),
+			button("Redraft", "redraft:"+c.ID, discordgo.SecondaryButton),
+			button("No response needed", "noreply:"+c.ID, discordgo.SecondaryButton)}
 	}
-	draft := c.Draft
-	current := draft != nil && !c.NeedsDraft()
-	switch {
-	case !current:
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "A draft is being written."}
-	case !draft.NeedsResponse:
-		embeds = append(embeds, &discordgo.MessageEmbed{Title: "Draft: no response needed?", Color: colorNeutral,
-			Description: fmt.Sprintf("This looks like it needs no response (%s).", draft.Intent)})
-	default:
-		de := &discordgo.MessageEmbed{Title: fmt.Sprintf("Draft (%s, %s)", draft.Intent, draft.Language), Color: colorNeutral,
-			Description: core.Clip(draft.Text, 4000)}
-		var notes []string
-		if draft.Summary != "" {
-			notes = append(notes, "Summary: "+draft.Summary)
-		}
-		if draft.Note != "" {
-			notes = append(notes, "Note: "+draft.Note)
-		}
-		if len(notes) > 0 {
-			de.Fields = []*discordgo.MessageEmbedField{{Name: "For staff", Value: core.Clip(strings.Join(notes, "\n"), 1024)}}
-		}
-		de.Footer = &discordgo.MessageEmbedFooter{Text: draft.Drafter + " drafter"}
-		embeds = append(embeds, de)
+
+	// Share Discord's 6,000 characters a message between the buyer's text
+	// and the draft: all of both when they fit, else the draft keeps at
+	// least half (Edit shows it whole) and the buyer text the rest.
+	room := maxEmbedsTotal - embedSize(e) - size(moreNote) - 1
+	for _, x := range after {
+		room -= embedSize(x)
 	}
-	send := button("Send", "send:"+c.ID, discordgo.SuccessButton)
-	send.Disabled = !current || !draft.NeedsResponse
-	comps := rows([]discordgo.MessageComponent{send,
-		button("Edit", "edit:"+c.ID, discordgo.PrimaryButton),
-		button("Redraft", "redraft:"+c.ID, discordgo.SecondaryButton),
-		button("No response needed", "noreply:"+c.ID, discordgo.SecondaryButton)})
-	return embeds, comps
+	if de != nil {
+		need := 0
+		for k, b := range blocks {
+			need += size(b) + min(k, 1)
+		}
+		draftRoom := min(size(md(draftText)), descriptionRoom)
+		if need+draftRoom > room {
+			draftRoom = min(draftRoom, max(room-need, room/2))
+		}
+		de.Description = clipMD(draftText, draftRoom)
+		room -= size(de.Description)
+	}
+	descs, used := pack(blocks, room, maxEmbeds-1-len(after))
+	rest := blocks[used:]
+	if len(rest) > 0 {
+		if len(descs) == 0 {
+			descs = []string{moreNote}
+		} else {
+			descs[len(descs)-1] += "\n" + moreNote
+		}
+		buttons = append(buttons, button("Full message", fullVerb+":"+c.ID, discordgo.SecondaryButton))
+	}
+	embeds := []*discordgo.MessageEmbed{e}
+	for k, d := range descs {
+		if k == 0 {
+			e.Description = d
+			continue
+		}
+		embeds = append(embeds, &discordgo.MessageEmbed{Color: e.Color, Description: d})
+	}
+	return append(embeds, after...), rows(buttons), rest
+}
+
+// fullVerb is the Full message button's: every word of the buyer text a
+// card shows, when the card had no room for all of it.
+const fullVerb = "full"
+
+// shownMessages are the messages a conversation's card shows: those
+// waiting for an answer, else the last one.
+func shownMessages(c *core.Conversation) []core.Message {
+	shown := c.Waiting()
+	if len(shown) == 0 && len(c.Messages) > 0 {
+		shown = c.Messages[len(c.Messages)-1:]
+	}
+	return shown
+}
+
+// messageBlocks renders messages for staff: a line saying who wrote and
+// when, then the text quoted and escaped, in pieces small enough to pack.
+func (a *App) messageBlocks(msgs []core.Message) []string {
+	var out []string
+	for _, m := range msgs {
+		who := "Buyer"
+		if m.From == core.FromStaff {
+			who = "Reply by " + md(m.By)
+		}
+		out = append(out, fmt.Sprintf("**%s** (%s):", who, a.stamp(m.At)))
+		out = append(out, pieces(m.Text, pieceChars, quoted)...)
+	}
+	return out
+}
+
+// textMessages lays blocks of buyer text out in as many messages as
+// Discord's limits need, each titled title.
+func textMessages(title string, blocks []string, ephemeral bool) []reply {
+	var out []reply
+	for len(blocks) > 0 {
+		descs, used := pack(blocks, maxEmbedsTotal-size(title), maxEmbeds)
+		if used == 0 {
+			break // cannot happen: a block is far smaller than a message
+		}
+		r := reply{ephemeral: ephemeral}
+		for k, d := range descs {
+			em := &discordgo.MessageEmbed{Color: colorInfo, Description: d}
+			if k == 0 {
+				em.Title = title
+			}
+			r.embeds = append(r.embeds, em)
+		}
+		out = append(out, r)
+		blocks = blocks[used:]
+	}
+	return out
 }
 
 // orderLine summarises an order for a conversation: no personal data.
