@@ -49,6 +49,7 @@ func (a *App) command(ctx context.Context, sc slack.SlashCommand, wait time.Dura
 		word, _, _ := strings.Cut(strings.TrimSpace(sc.Text), " ")
 		return a.errorMessage(err, strings.ToLower(word)).inline()
 	}
+	cmd = fitPage(cmd)
 	later := func() {
 		a.goBackground("command "+cmd.Name(), func(ctx context.Context) {
 			a.respond(ctx, sc.ResponseURL, a.run(ctx, actor, cmd), false)
@@ -221,6 +222,7 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 			fail(err, "orders")
 			return
 		}
+		cmd = fitPage(cmd)
 		a.respond(ctx, cb.ResponseURL, a.run(ctx, actor, cmd), true)
 	case actInboxPage:
 		filter, p, _ := strings.Cut(id, "|")

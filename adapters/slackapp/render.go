@@ -300,6 +300,22 @@ func orDash(s string) string {
 	return s
 }
 
+// maxListPage is the most orders one Slack message lists: each is a
+// section with its Open button, and with the header, the Previous/Next
+// buttons and a note the page stays under Slack's 50 blocks.
+const maxListPage = 40
+
+// fitPage asks core for pages no longer than one message can show, so a
+// page number counts the pages as shown and Next continues at the first
+// order not shown (orders limit 500 page 2 starts at the 41st order).
+func fitPage(cmd core.Command) core.Command {
+	if lo, ok := cmd.(core.ListOrders); ok && lo.Limit > maxListPage {
+		lo.Limit = maxListPage
+		return lo
+	}
+	return cmd
+}
+
 // orderList is a page of orders, each with a button to open its card.
 func (a *App) orderList(res *core.Result) []slack.Block {
 	var blocks []slack.Block
@@ -315,8 +331,6 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 		title += fmt.Sprintf(" (page %d)", res.Page.Page)
 	}
 	blocks = append(blocks, header(title))
-	withButtons := len(res.Orders) <= 40
-	var lines []string
 	for i := range res.Orders {
 		o := &res.Orders[i]
 		total, _ := o.Units()
@@ -328,13 +342,11 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 		if o.Status == core.Pending {
 			line = "_" + line + "_"
 		}
-		if withButtons {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actOrderOpen, o.ID, "Open", ""))))
-		} else {
-			lines = append(lines, line)
-		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actOrderOpen, o.ID, "Open", ""))))
 	}
-	blocks = append(blocks, sections(lines)...)
+	if res.Page != nil && res.Page.Limit == maxListPage && res.Page.More {
+		blocks = append(blocks, contextText(fmt.Sprintf("%d orders a page: one Slack message holds no more. Next shows the following ones.", maxListPage)))
+	}
 	if res.Page != nil {
 		var nav []*slack.ButtonBlockElement
 		if res.Page.Page > 1 {
