@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
 	"github.com/sellerdesk/sellerdesk/core"
 	"github.com/sellerdesk/sellerdesk/core/drafter"
@@ -56,29 +57,54 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	store := storetest.OpenSQLite(t)
+	return newHarnessOn(t, storetest.OpenSQLite(t))
+}
+
+// stores are the stores a test that depends on the store runs on; the
+// PostgreSQL one is skipped without TEST_DATABASE_URL.
+var stores = []struct {
+	name string
+	open func(testing.TB) *sqlstore.DB
+}{
+	{"sqlite", storetest.OpenSQLite},
+	{"postgres", storetest.OpenPostgres},
+}
+
+func newHarnessOn(t *testing.T, store core.Store) *harness {
+	t.Helper()
 	clock := enginetest.NewClock(start)
-	p := core.DefaultPolicy()
-	eng := core.NewEngine(store, core.Options{Clock: clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
-		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
 	fake := newFakeSlack(t)
 	logs := &syncBuffer{}
-	app, err := New(Config{
-		Log:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		BotToken: "xoxb-test", SigningSecret: testSecret, SupportChannel: support, AlertsChannel: alerts,
-		APIURL: fake.URL() + "/api", Engine: eng, Clock: clock, HTTPClient: fake.client(),
-		Roles: core.Roles{Owners: []string{"slack:" + owner}, Agents: []string{"slack:" + agent, "slack:group:SAGENTS"}, Viewers: []string{"slack:" + viewer}},
-	})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h := &harness{t: t, fake: fake, app: app, engine: eng, store: store, clock: clock, logs: logs}
+	h := &harness{t: t, fake: fake, store: store, clock: clock, logs: logs}
+	// Registered first, so it runs after every replica's Close (cleanups
+	// run last-in first-out) and sees what their background work posted.
 	t.Cleanup(func() {
-		app.Close()
 		h.assertNoBuyerPII()
 		lacks(t, "log", logs.String(), testSecret, "xoxb-test")
 	})
+	h.app = h.replica()
+	h.engine = h.app.engine
 	return h
+}
+
+// replica is one more app (one more bot serve) on the harness's store,
+// clock and fake Slack, with an engine of its own.
+func (h *harness) replica() *App {
+	h.t.Helper()
+	p := core.DefaultPolicy()
+	eng := core.NewEngine(h.store, core.Options{Clock: h.clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
+		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
+	app, err := New(Config{
+		Log:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		BotToken: "xoxb-test", SigningSecret: testSecret, SupportChannel: support, AlertsChannel: alerts,
+		APIURL: h.fake.URL() + "/api", Engine: eng, Clock: h.clock, HTTPClient: h.fake.client(),
+		Roles: core.Roles{Owners: []string{"slack:" + owner}, Agents: []string{"slack:" + agent, "slack:group:SAGENTS"}, Viewers: []string{"slack:" + viewer}},
+	})
+	if err != nil {
+		h.t.Fatalf("New: %v", err)
+	}
+	h.t.Cleanup(app.Close)
+	return app
 }
 
 // order is a merchant order bought ago before start: two mugs and a tee.

@@ -72,7 +72,17 @@ func (a *App) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) 
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, a.command(r.Context(), sc, inlineWait))
+	writeAck(w, a.command(r.Context(), sc, inlineWait, requestKey(sc.TriggerID, r)))
+}
+
+// requestKey names one request from Slack for the replay check: its
+// trigger_id (Slack makes one per command, click and submit), else its
+// signature, which a replay must carry unchanged.
+func requestKey(triggerID string, r *http.Request) string {
+	if triggerID != "" {
+		return triggerID
+	}
+	return r.Header.Get("X-Slack-Signature")
 }
 
 func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -86,7 +96,7 @@ func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request, body []by
 		http.Error(w, "bad interaction payload", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, a.interaction(r.Context(), cb))
+	writeAck(w, a.interaction(r.Context(), cb, requestKey(cb.TriggerID, r)))
 }
 
 func (a *App) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
