@@ -80,6 +80,7 @@ func newHarnessOn(t *testing.T, store core.Store) *harness {
 	// run last-in first-out) and sees what their background work posted.
 	t.Cleanup(func() {
 		h.assertNoBuyerPII()
+		h.assertMrkdwnEscaped()
 		lacks(t, "log", logs.String(), testSecret, "xoxb-test")
 	})
 	h.app = h.replica()
@@ -212,6 +213,7 @@ func (h *harness) interact(payload map[string]any) *httptest.ResponseRecorder {
 	if rec.Code != http.StatusOK {
 		h.t.Fatalf("interaction: HTTP %d %s", rec.Code, rec.Body)
 	}
+	h.acks = append(h.acks, rec.Body.String())
 	return rec
 }
 
@@ -327,6 +329,72 @@ func (h *harness) assertNoBuyerPII() {
 			}
 		}
 	}
+}
+
+// assertMrkdwnEscaped checks every text Slack reads as mrkdwn — in
+// posts, updates, ephemeral messages, response_url answers, HTTP answers
+// and modals — for an unescaped <, > or &: Slack would read <…> as a link
+// or mention (<!channel>) and &… as an entity.
+func (h *harness) assertMrkdwnEscaped() {
+	var check func(where string, v any)
+	check = func(where string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "mrkdwn" {
+				if s, _ := x["text"].(string); mrkdwnFault(s) != "" {
+					h.t.Errorf("%s: mrkdwn %s:\n%s", where, mrkdwnFault(s), s)
+				}
+			}
+			for _, y := range x {
+				check(where, y)
+			}
+		case []any:
+			for _, y := range x {
+				check(where, y)
+			}
+		}
+	}
+	message := func(where string, m map[string]any) {
+		if s, _ := m["text"].(string); mrkdwnFault(s) != "" { // the notification text is mrkdwn too
+			h.t.Errorf("%s: message text %s:\n%s", where, mrkdwnFault(s), s)
+		}
+		check(where, m["blocks"])
+		check(where, m["view"])
+	}
+	for _, ack := range h.acks {
+		var m map[string]any
+		if json.Unmarshal([]byte(ack), &m) == nil {
+			message("HTTP answer", m)
+		}
+	}
+	for _, c := range h.fake.Calls("") {
+		switch {
+		case c.JSON != nil:
+			message(c.Method, c.JSON)
+		case c.Form != nil && c.Form.Has("blocks"):
+			var blocks any
+			_ = json.Unmarshal([]byte(c.Form.Get("blocks")), &blocks)
+			message(c.Method, map[string]any{"text": c.Form.Get("text"), "blocks": blocks})
+		}
+	}
+}
+
+// mrkdwnFault says what is unescaped in mrkdwn text s, or "". A line may
+// start with "> ", the block quote.
+func mrkdwnFault(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimPrefix(line, "> ")
+		if strings.ContainsAny(line, "<>") {
+			return "has an unescaped < or >"
+		}
+		for i := strings.IndexByte(line, '&'); i >= 0; i = strings.IndexByte(line, '&') {
+			line = line[i+1:]
+			if !strings.HasPrefix(line, "amp;") && !strings.HasPrefix(line, "lt;") && !strings.HasPrefix(line, "gt;") {
+				return "has an unescaped &"
+			}
+		}
+	}
+	return ""
 }
 
 func (h *harness) deliver() (int, time.Duration) {

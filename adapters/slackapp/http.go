@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sellerdesk/sellerdesk/core"
 )
 
 // maxBody bounds a request from Slack; real ones are a few kilobytes.
@@ -157,15 +159,25 @@ func (a *App) event(ctx context.Context, env eventEnvelope) {
 	e := env.Event
 	// A person typing in a conversation's thread writes an internal note:
 	// it never reaches the buyer. Say so once per person and thread, so
-	// nobody believes a buyer was answered.
-	if e.Type != "message" || e.Subtype != "" || e.BotID != "" || e.User == "" || e.Channel != a.cfg.SupportChannel || e.ThreadTS == "" || e.ThreadTS == e.TS {
+	// nobody believes a buyer was answered. A reply also sent to the
+	// channel (thread_broadcast) is a note all the same.
+	if e.Type != "message" || e.Subtype != "" && e.Subtype != "thread_broadcast" || e.BotID != "" || e.User == "" ||
+		e.Channel != a.cfg.SupportChannel || e.ThreadTS == "" || e.ThreadTS == e.TS {
 		return
 	}
 	a.goBackground("thread note", func(ctx context.Context) {
+		// Only the thread of a buyer conversation: staff talking under an
+		// alert, or in a thread of their own, are answering nobody.
+		if _, err := a.engine.ChatRefAt(ctx, platform, e.Channel, e.ThreadTS); err != nil {
+			if core.ErrorCode(err) != core.NotFound {
+				a.log.Warn("slack thread lookup failed; no note hint", "err", err)
+			}
+			return
+		}
 		if !a.firstSeen(ctx, "note", e.Channel+":"+e.ThreadTS+":"+e.User) {
 			return
 		}
-		m := message{Text: noteHint, Blocks: []slack.Block{contextText(":memo: " + noteHint)}}
+		m := message{Text: noteHint, Blocks: []slack.Block{contextText(":memo: " + escape(noteHint))}}
 		opts := append(m.options(), slack.MsgOptionTS(e.ThreadTS))
 		if _, err := a.api.PostEphemeralContext(ctx, e.Channel, e.User, opts...); err != nil {
 			a.log.Warn("slack note hint failed", "err", err)

@@ -201,7 +201,7 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 		}
 		if err := core.SeeBuyerContact(actor.Role); err != nil {
 			msg := core.ErrorMessage(err)
-			a.respond(ctx, cb.ResponseURL, message{Text: msg, Blocks: []slack.Block{section(":lock: " + msg)}}, false)
+			a.respond(ctx, cb.ResponseURL, message{Text: msg, Blocks: []slack.Block{section(":lock: " + escape(msg))}}, false)
 			return
 		}
 		a.openView(ctx, cb.TriggerID, buyerView(res.Order))

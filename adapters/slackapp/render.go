@@ -147,11 +147,11 @@ func helpBlocks(h core.HelpText) []slack.Block {
 		}
 		return []slack.Block{section(text)}
 	}
-	lines := []string{"*sellerdesk commands* — type `/desk <command>`:"}
+	lines := []string{"*sellerdesk commands* — type `/desk " + escape("<command>") + "`:"}
 	for _, e := range h.All {
 		lines = append(lines, fmt.Sprintf("`%s` — %s", escape(e.Usage), escape(e.Summary)))
 	}
-	lines = append(lines, "`/desk help <command>` shows details and examples.")
+	lines = append(lines, "`/desk help "+escape("<command>")+"` shows details and examples.")
 	return sections(lines)
 }
 
@@ -204,7 +204,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		mrkdwn("*Purchased*\n" + a.stamp(o.PurchaseDate)),
 		mrkdwn("*Ship by*\n" + a.shipByText(o)),
 		mrkdwn("*Buyer*\n" + escape(orDash(o.Buyer.Name))),
-		mrkdwn("*Paid*\n" + paid),
+		mrkdwn("*Paid*\n" + escape(paid)),
 	}
 	blocks := []slack.Block{
 		header("Order " + o.ID),
@@ -240,7 +240,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		more = append(more, "• Delivered "+a.day(*o.DeliveredAt))
 	}
 	for _, r := range o.Returns {
-		line := fmt.Sprintf("• Return `%s` %s of %s: %s", r.ID, r.Status, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 200)))
+		line := fmt.Sprintf("• Return `%s` %s of %s: %s", escape(r.ID), r.Status, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 200)))
 		if r.RejectReason != "" {
 			line += " — rejected: " + escape(core.Clip(r.RejectReason, 200))
 		}
@@ -250,7 +250,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		more = append(more, line)
 	}
 	for _, f := range o.Refunds {
-		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", f.ID, core.FormatAmount(f.Amount, o.Currency), escape(core.Clip(f.Reason, 200))))
+		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", escape(f.ID), core.FormatAmount(f.Amount, o.Currency), escape(core.Clip(f.Reason, 200))))
 	}
 	blocks = append(blocks, sections(more)...)
 	if o.Status == core.Pending {
@@ -338,7 +338,7 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 		if o.Fulfillment == core.Marketplace {
 			status += " (FBA)"
 		}
-		line := fmt.Sprintf("*%s* · %s · ship by %s · %d unit(s) · %s", o.ID, status, a.shipByText(o), total, core.FormatAmount(o.Paid(), o.Currency))
+		line := fmt.Sprintf("*%s* · %s · ship by %s · %d unit(s) · %s", escape(o.ID), status, a.shipByText(o), total, core.FormatAmount(o.Paid(), o.Currency))
 		if o.Status == core.Pending {
 			line = "_" + line + "_"
 		}
@@ -387,9 +387,9 @@ func (a *App) inboxList(list []core.Conversation, filter string, page int) []sla
 	blocks := []slack.Block{header(title)}
 	now := a.now()
 	for _, c := range list[(page-1)*inboxPage : min(page*inboxPage, len(list))] {
-		line := fmt.Sprintf("*%s*", c.ID)
+		line := fmt.Sprintf("*%s*", escape(c.ID))
 		if c.OrderID != "" {
-			line += " · order " + c.OrderID
+			line += " · order " + escape(c.OrderID)
 		}
 		if c.Deadline != nil {
 			line += " · answer by " + a.stamp(*c.Deadline) + " (" + core.Until(*c.Deadline, now) + ")"
@@ -426,7 +426,7 @@ func (a *App) returnList(rs []core.Return) []slack.Block {
 	}
 	lines := []string{"*Returns*"}
 	for _, r := range rs {
-		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", r.ID, r.OrderID, r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 100)))
+		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", escape(r.ID), escape(r.OrderID), r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 100)))
 		if r.Status == core.ReturnReceived && r.RefundBy != nil {
 			line += " · refund by " + a.day(*r.RefundBy)
 		}
@@ -474,13 +474,13 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 	if c.BuyerName != "" {
 		from = "*" + escape(c.BuyerName) + "*"
 	}
-	ctx := fmt.Sprintf("From %s on %s · conversation `%s`", from, escape(c.Channel), c.ID)
+	ctx := fmt.Sprintf("From %s on %s · conversation `%s`", from, escape(c.Channel), escape(c.ID))
 	if c.OrderID != "" {
-		ctx += " · order " + c.OrderID
+		ctx += " · order " + escape(c.OrderID)
 	}
 	blocks = append(blocks, contextText(ctx))
 	if o != nil {
-		line := fmt.Sprintf("*Order %s* · %s · %s · ship by %s", o.ID, statusText(o), escape(core.DescribeItems(orderItems(o))), a.shipByText(o))
+		line := fmt.Sprintf("*Order %s* · %s · %s · ship by %s", escape(o.ID), statusText(o), escape(core.DescribeItems(orderItems(o))), a.shipByText(o))
 		for _, s := range o.Shipments {
 			line += fmt.Sprintf(" · shipped %s via %s `%s`", a.day(s.ShipDate), escape(carrierText(s)), escape(s.Tracking))
 		}
