@@ -360,6 +360,7 @@ func (h *harness) assertMrkdwnEscaped() {
 		}
 		check(where, m["blocks"])
 		check(where, m["view"])
+		h.checkLimits(where, m["blocks"])
 	}
 	for _, ack := range h.acks {
 		var m map[string]any
@@ -376,6 +377,40 @@ func (h *harness) assertMrkdwnEscaped() {
 			_ = json.Unmarshal([]byte(c.Form.Get("blocks")), &blocks)
 			message(c.Method, map[string]any{"text": c.Form.Get("text"), "blocks": blocks})
 		}
+	}
+}
+
+// checkLimits holds a message's blocks to what Slack takes: 50 blocks,
+// 3,000 characters of section text, and well under the ~13,000 characters
+// in all past which Slack answers msg_blocks_too_long.
+func (h *harness) checkLimits(where string, blocks any) {
+	list, _ := blocks.([]any)
+	if len(list) > maxBlocks {
+		h.t.Errorf("%s: %d blocks, Slack takes %d", where, len(list), maxBlocks)
+	}
+	total := 0
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if s, ok := x["text"].(string); ok && (x["type"] == "mrkdwn" || x["type"] == "plain_text") {
+				if slackLen(s) > maxSectionText {
+					h.t.Errorf("%s: a text of %d characters, Slack takes %d", where, slackLen(s), maxSectionText)
+				}
+				total += slackLen(s)
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(list)
+	if total > 12000 {
+		h.t.Errorf("%s: blocks hold %d characters in all; Slack refuses about 13,000", where, total)
 	}
 }
 

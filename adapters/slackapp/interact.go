@@ -246,6 +246,8 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 			return
 		}
 		a.openView(ctx, cb.TriggerID, a.editForm(res.Conversation, meta{Conv: id, URL: cb.ResponseURL}))
+	case actConvFull:
+		a.readInFull(ctx, actor, cb.ResponseURL, id)
 	case actConvShow:
 		a.respond(ctx, cb.ResponseURL, a.run(ctx, actor, core.ShowConversation{ConversationID: id}), false)
 	case actListPage:
@@ -273,6 +275,36 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 	default:
 		a.log.Debug("slack action not ours", "action_id", act.ActionID)
 	}
+}
+
+// readInFull posts a buyer message whole to the person who asked, in as
+// many ephemeral messages as its length takes. value is conversation id|
+// message id.
+func (a *App) readInFull(ctx context.Context, actor core.Actor, responseURL, value string) {
+	convID, msgID, _ := strings.Cut(value, "|")
+	res, err := a.engine.Do(ctx, core.Request{Actor: actor, Command: core.ShowConversation{ConversationID: convID}})
+	if err != nil {
+		a.logRefusal("show", actor, err)
+		a.respond(ctx, responseURL, a.errorMessage(err, "show"), false)
+		return
+	}
+	id, _ := strconv.ParseInt(msgID, 10, 64)
+	for _, m := range res.Conversation.Messages {
+		if m.ID != id || m.From != core.FromBuyer {
+			continue
+		}
+		msgs := a.fullMessage(res.Conversation, m)
+		if len(msgs) > fullPosts {
+			a.log.Warn("slack buyer message too long to post in full", "conversation", convID, "messages", len(msgs))
+			msgs = msgs[:fullPosts]
+		}
+		for _, msg := range msgs {
+			a.respond(ctx, responseURL, msg, false)
+		}
+		return
+	}
+	// A button from before the message was removed: show what there is.
+	a.respond(ctx, responseURL, a.render(res), false)
 }
 
 // openOrderForm opens the form behind an order button, if core still

@@ -233,7 +233,7 @@ func (a *App) rejectForm(r *core.Return, m meta) slack.ModalViewRequest {
 func (a *App) editForm(c *core.Conversation, m meta) slack.ModalViewRequest {
 	var blocks []slack.Block
 	for _, msg := range lastN(c.Waiting(), 2) {
-		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(msg.Text, 1500)))))
+		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(core.StaffText(msg.Text), 1500)))))
 	}
 	draft := ""
 	if c.Draft != nil && !c.NeedsDraft() && c.Draft.NeedsResponse {
@@ -293,7 +293,7 @@ func buyerView(o *core.Order) slack.ModalViewRequest {
 	b, s := o.Buyer, o.ShipTo
 	lines := []string{
 		fmt.Sprintf("*Order %s*", escape(o.ID)),
-		"*Buyer:* " + escape(orDash(b.Name)),
+		"*Buyer:* " + untrusted(orDash(b.Name)),
 		"*Email:* " + escape(orDash(b.Email)),
 		"*Phone:* " + escape(orDash(b.Phone)),
 		"*Ship to:*",
