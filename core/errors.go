@@ -127,3 +127,11 @@ func ErrorWait(err error) time.Duration {
 }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }
+
+// AlreadyDone is the answer to a request that arrives a second time (a
+// replayed signed request, a form submitted twice): each request is done
+// once, at its first arrival, so the repeat changes nothing. Meaning it
+// again takes a new request.
+func AlreadyDone() error {
+	return Errorf(Conflict, "Already done: this exact request arrived before and sellerdesk does each request once, so nothing changed now. To do it again, type the command (or open the form) again.")
+}

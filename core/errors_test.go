@@ -24,6 +24,7 @@ func TestErrorCode(t *testing.T) {
 		{"joined_core_error_found", errors.Join(errors.New("x"), Errorf(Unavailable, "down")), Unavailable},
 		{"wrap_internal_of_plain_error", WrapInternal(errors.New("pq: broken pipe"), "loading order"), Internal},
 		{"wrap_internal_keeps_core_code", WrapInternal(Errorf(NotFound, "No order"), "loading order"), NotFound},
+		{"already_done_is_a_conflict", AlreadyDone(), Conflict},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -117,6 +117,11 @@ type Tx interface {
 	ChatRef(ctx context.Context, platform, key string) (ChatRef, error)
 	// SaveChatRef inserts or replaces a ChatRef.
 	SaveChatRef(ctx context.Context, r ChatRef) error
+
+	// ChatRefAt returns the ChatRef of a platform message by where it is
+	// (a Slack channel and thread ts): what a message typed in a thread is
+	// about. NotFound when no ref points there.
+	ChatRefAt(ctx context.Context, platform, channel, messageID string) (ChatRef, error)
 }
 
 // OrderSort is the order a list comes back in.

@@ -20,7 +20,8 @@ const (
 )
 
 // message is a rendered answer: Blocks for Slack, Text for notifications
-// and clients that can't show blocks. Public marks a message that may be
+// and clients that can't show blocks (plain: it is escaped when sent, as
+// Slack reads it as mrkdwn too). Public marks a message that may be
 // shown to the whole channel: it carries no buyer contact data.
 type message struct {
 	Text   string
@@ -29,7 +30,7 @@ type message struct {
 }
 
 func (m message) webhook(replace bool) *slack.WebhookMessage {
-	w := &slack.WebhookMessage{Text: m.Text, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace}
+	w := &slack.WebhookMessage{Text: escape(m.Text), ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace}
 	if m.Public {
 		w.ResponseType = slack.ResponseTypeInChannel
 	}
@@ -42,7 +43,7 @@ func (m message) webhook(replace bool) *slack.WebhookMessage {
 // inline is m as the answer in a slash command's HTTP response (or its
 // Socket Mode ack).
 func (m message) inline() *inlineMessage {
-	w := &inlineMessage{Text: m.Text, Blocks: m.Blocks, ResponseType: slack.ResponseTypeEphemeral}
+	w := &inlineMessage{Text: escape(m.Text), Blocks: m.Blocks, ResponseType: slack.ResponseTypeEphemeral}
 	if m.Public {
 		w.ResponseType = slack.ResponseTypeInChannel
 	}
@@ -60,7 +61,7 @@ type inlineMessage struct {
 }
 
 func (m message) options() []slack.MsgOption {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionDisableLinkUnfurl()}
+	opts := []slack.MsgOption{slack.MsgOptionText(escape(m.Text), false), slack.MsgOptionDisableLinkUnfurl()}
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
 	"github.com/sellerdesk/sellerdesk/core"
 	"github.com/sellerdesk/sellerdesk/core/drafter"
@@ -56,29 +57,55 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	store := storetest.OpenSQLite(t)
+	return newHarnessOn(t, storetest.OpenSQLite(t))
+}
+
+// stores are the stores a test that depends on the store runs on; the
+// PostgreSQL one is skipped without TEST_DATABASE_URL.
+var stores = []struct {
+	name string
+	open func(testing.TB) *sqlstore.DB
+}{
+	{"sqlite", storetest.OpenSQLite},
+	{"postgres", storetest.OpenPostgres},
+}
+
+func newHarnessOn(t *testing.T, store core.Store) *harness {
+	t.Helper()
 	clock := enginetest.NewClock(start)
-	p := core.DefaultPolicy()
-	eng := core.NewEngine(store, core.Options{Clock: clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
-		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
 	fake := newFakeSlack(t)
 	logs := &syncBuffer{}
+	h := &harness{t: t, fake: fake, store: store, clock: clock, logs: logs}
+	// Registered first, so it runs after every replica's Close (cleanups
+	// run last-in first-out) and sees what their background work posted.
+	t.Cleanup(func() {
+		h.assertNoBuyerPII()
+		h.assertMrkdwnEscaped()
+		lacks(t, "log", logs.String(), testSecret, "xoxb-test")
+	})
+	h.app = h.replica()
+	h.engine = h.app.engine
+	return h
+}
+
+// replica is one more app (one more bot serve) on the harness's store,
+// clock and fake Slack, with an engine of its own.
+func (h *harness) replica() *App {
+	h.t.Helper()
+	p := core.DefaultPolicy()
+	eng := core.NewEngine(h.store, core.Options{Clock: h.clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
+		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
 	app, err := New(Config{
-		Log:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Log:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		BotToken: "xoxb-test", SigningSecret: testSecret, SupportChannel: support, AlertsChannel: alerts,
-		APIURL: fake.URL() + "/api", Engine: eng, Clock: clock, HTTPClient: fake.client(),
+		APIURL: h.fake.URL() + "/api", Engine: eng, Clock: h.clock, HTTPClient: h.fake.client(),
 		Roles: core.Roles{Owners: []string{"slack:" + owner}, Agents: []string{"slack:" + agent, "slack:group:SAGENTS"}, Viewers: []string{"slack:" + viewer}},
 	})
 	if err != nil {
-		t.Fatalf("New: %v", err)
+		h.t.Fatalf("New: %v", err)
 	}
-	h := &harness{t: t, fake: fake, app: app, engine: eng, store: store, clock: clock, logs: logs}
-	t.Cleanup(func() {
-		app.Close()
-		h.assertNoBuyerPII()
-		lacks(t, "log", logs.String(), testSecret, "xoxb-test")
-	})
-	return h
+	h.t.Cleanup(app.Close)
+	return app
 }
 
 // order is a merchant order bought ago before start: two mugs and a tee.
@@ -186,6 +213,7 @@ func (h *harness) interact(payload map[string]any) *httptest.ResponseRecorder {
 	if rec.Code != http.StatusOK {
 		h.t.Fatalf("interaction: HTTP %d %s", rec.Code, rec.Body)
 	}
+	h.acks = append(h.acks, rec.Body.String())
 	return rec
 }
 
@@ -301,6 +329,107 @@ func (h *harness) assertNoBuyerPII() {
 			}
 		}
 	}
+}
+
+// assertMrkdwnEscaped checks every text Slack reads as mrkdwn — in
+// posts, updates, ephemeral messages, response_url answers, HTTP answers
+// and modals — for an unescaped <, > or &: Slack would read <…> as a link
+// or mention (<!channel>) and &… as an entity.
+func (h *harness) assertMrkdwnEscaped() {
+	var check func(where string, v any)
+	check = func(where string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "mrkdwn" {
+				if s, _ := x["text"].(string); mrkdwnFault(s) != "" {
+					h.t.Errorf("%s: mrkdwn %s:\n%s", where, mrkdwnFault(s), s)
+				}
+			}
+			for _, y := range x {
+				check(where, y)
+			}
+		case []any:
+			for _, y := range x {
+				check(where, y)
+			}
+		}
+	}
+	message := func(where string, m map[string]any) {
+		if s, _ := m["text"].(string); mrkdwnFault(s) != "" { // the notification text is mrkdwn too
+			h.t.Errorf("%s: message text %s:\n%s", where, mrkdwnFault(s), s)
+		}
+		check(where, m["blocks"])
+		check(where, m["view"])
+		h.checkLimits(where, m["blocks"])
+	}
+	for _, ack := range h.acks {
+		var m map[string]any
+		if json.Unmarshal([]byte(ack), &m) == nil {
+			message("HTTP answer", m)
+		}
+	}
+	for _, c := range h.fake.Calls("") {
+		switch {
+		case c.JSON != nil:
+			message(c.Method, c.JSON)
+		case c.Form != nil && c.Form.Has("blocks"):
+			var blocks any
+			_ = json.Unmarshal([]byte(c.Form.Get("blocks")), &blocks)
+			message(c.Method, map[string]any{"text": c.Form.Get("text"), "blocks": blocks})
+		}
+	}
+}
+
+// checkLimits holds a message's blocks to what Slack takes: 50 blocks,
+// 3,000 characters of section text, and well under the ~13,000 characters
+// in all past which Slack answers msg_blocks_too_long.
+func (h *harness) checkLimits(where string, blocks any) {
+	list, _ := blocks.([]any)
+	if len(list) > maxBlocks {
+		h.t.Errorf("%s: %d blocks, Slack takes %d", where, len(list), maxBlocks)
+	}
+	total := 0
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if s, ok := x["text"].(string); ok && (x["type"] == "mrkdwn" || x["type"] == "plain_text") {
+				if slackLen(s) > maxSectionText {
+					h.t.Errorf("%s: a text of %d characters, Slack takes %d", where, slackLen(s), maxSectionText)
+				}
+				total += slackLen(s)
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(list)
+	if total > 12000 {
+		h.t.Errorf("%s: blocks hold %d characters in all; Slack refuses about 13,000", where, total)
+	}
+}
+
+// mrkdwnFault says what is unescaped in mrkdwn text s, or "". A line may
+// start with "> ", the block quote.
+func mrkdwnFault(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimPrefix(line, "> ")
+		if strings.ContainsAny(line, "<>") {
+			return "has an unescaped < or >"
+		}
+		for i := strings.IndexByte(line, '&'); i >= 0; i = strings.IndexByte(line, '&') {
+			line = line[i+1:]
+			if !strings.HasPrefix(line, "amp;") && !strings.HasPrefix(line, "lt;") && !strings.HasPrefix(line, "gt;") {
+				return "has an unescaped &"
+			}
+		}
+	}
+	return ""
 }
 
 func (h *harness) deliver() (int, time.Duration) {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sellerdesk/sellerdesk/core"
 )
 
 // maxBody bounds a request from Slack; real ones are a few kilobytes.
@@ -72,7 +74,17 @@ func (a *App) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) 
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, a.command(r.Context(), sc, inlineWait))
+	writeAck(w, a.command(r.Context(), sc, inlineWait, requestKey(sc.TriggerID, r)))
+}
+
+// requestKey names one request from Slack for the replay check: its
+// trigger_id (Slack makes one per command, click and submit), else its
+// signature, which a replay must carry unchanged.
+func requestKey(triggerID string, r *http.Request) string {
+	if triggerID != "" {
+		return triggerID
+	}
+	return r.Header.Get("X-Slack-Signature")
 }
 
 func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -86,7 +98,7 @@ func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request, body []by
 		http.Error(w, "bad interaction payload", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, a.interaction(r.Context(), cb))
+	writeAck(w, a.interaction(r.Context(), cb, requestKey(cb.TriggerID, r)))
 }
 
 func (a *App) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -147,15 +159,25 @@ func (a *App) event(ctx context.Context, env eventEnvelope) {
 	e := env.Event
 	// A person typing in a conversation's thread writes an internal note:
 	// it never reaches the buyer. Say so once per person and thread, so
-	// nobody believes a buyer was answered.
-	if e.Type != "message" || e.Subtype != "" || e.BotID != "" || e.User == "" || e.Channel != a.cfg.SupportChannel || e.ThreadTS == "" || e.ThreadTS == e.TS {
+	// nobody believes a buyer was answered. A reply also sent to the
+	// channel (thread_broadcast) is a note all the same.
+	if e.Type != "message" || e.Subtype != "" && e.Subtype != "thread_broadcast" || e.BotID != "" || e.User == "" ||
+		e.Channel != a.cfg.SupportChannel || e.ThreadTS == "" || e.ThreadTS == e.TS {
 		return
 	}
 	a.goBackground("thread note", func(ctx context.Context) {
+		// Only the thread of a buyer conversation: staff talking under an
+		// alert, or in a thread of their own, are answering nobody.
+		if _, err := a.engine.ChatRefAt(ctx, platform, e.Channel, e.ThreadTS); err != nil {
+			if core.ErrorCode(err) != core.NotFound {
+				a.log.Warn("slack thread lookup failed; no note hint", "err", err)
+			}
+			return
+		}
 		if !a.firstSeen(ctx, "note", e.Channel+":"+e.ThreadTS+":"+e.User) {
 			return
 		}
-		m := message{Text: noteHint, Blocks: []slack.Block{contextText(":memo: " + noteHint)}}
+		m := message{Text: noteHint, Blocks: []slack.Block{contextText(":memo: " + escape(noteHint))}}
 		opts := append(m.options(), slack.MsgOptionTS(e.ThreadTS))
 		if _, err := a.api.PostEphemeralContext(ctx, e.Channel, e.User, opts...); err != nil {
 			a.log.Warn("slack note hint failed", "err", err)

@@ -29,6 +29,26 @@ func (a *App) firstSeen(ctx context.Context, kind, id string) bool {
 	return first
 }
 
+// once records a request that changes something (a slash command, a
+// modal's submit) and refuses it with core's AlreadyDone when any replica
+// saw it before: a signed request replayed within Slack's 5-minute window
+// is done once. Unlike firstSeen it fails closed — a store that can't
+// tell must not get a refund done twice.
+func (a *App) once(ctx context.Context, kind, request string, actor core.Actor) error {
+	if request == "" {
+		return nil // Slack always sends a trigger_id; over HTTP the signature stands in
+	}
+	first, err := a.engine.FirstSeen(ctx, platform, kind+":"+request)
+	switch {
+	case err != nil:
+		return err
+	case !first:
+		a.log.Warn("slack request arrived again; not done again", "kind", kind, "actor", actor.ID)
+		return core.AlreadyDone()
+	}
+	return nil
+}
+
 // inlineWait is how long a slash command that changes nothing may take to
 // answer in the HTTP response or the Socket Mode ack itself: Slack drops a response body
 // that comes later than 3 seconds. A read not done by then answers through
@@ -38,21 +58,31 @@ const inlineWait = 2500 * time.Millisecond
 // command answers /desk. A command core counts as a read (order, orders,
 // inbox, health, help…) is answered in the acknowledgement when it is done
 // within wait; the rest (changes, which may confirm or take long) answer
-// through response_url after an empty acknowledgement.
-func (a *App) command(ctx context.Context, sc slack.SlashCommand, wait time.Duration) any {
-	// Slack never retries a slash command, and each typed command is meant:
-	// unlike events and button clicks it needs no dedupe write, which keeps
-	// the most common path to one read transaction.
+// through response_url after an empty acknowledgement. request names this
+// arrival of the command (its trigger_id): a change is done once per request.
+func (a *App) command(ctx context.Context, sc slack.SlashCommand, wait time.Duration, request string) any {
+	// Slack never retries a slash command, but a signed request captured on
+	// the way can be sent again within the replay window: a change is
+	// recorded by its request and a repeat answered "already done". A read
+	// is safe to repeat and needs no dedupe write, which keeps the most
+	// common path to one read transaction.
 	actor := a.actor(ctx, sc.UserID, sc.UserName)
 	cmd, err := core.Parse(sc.Text)
 	if err != nil {
 		word, _, _ := strings.Cut(strings.TrimSpace(sc.Text), " ")
 		return a.errorMessage(err, strings.ToLower(word)).inline()
 	}
+	cmd = fitPage(cmd)
 	later := func() {
 		a.goBackground("command "+cmd.Name(), func(ctx context.Context) {
 			a.respond(ctx, sc.ResponseURL, a.run(ctx, actor, cmd), false)
 		})
+	}
+	if core.IsWrite(cmd) {
+		if err := a.once(ctx, "command", request, actor); err != nil {
+			a.logRefusal(cmd.Name(), actor, err)
+			return a.errorMessage(err, "").inline() // no usage help: the command was right
+		}
 	}
 	if wait <= 0 || core.IsWrite(cmd) {
 		later()
@@ -123,10 +153,11 @@ func userName(u slack.User) string {
 
 // interaction answers a button press or a modal submission. For a modal
 // submission the answer is the view response (errors, update, clear).
-func (a *App) interaction(ctx context.Context, cb slack.InteractionCallback) any {
+// request names this arrival of the interaction (its trigger_id).
+func (a *App) interaction(ctx context.Context, cb slack.InteractionCallback, request string) any {
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		if len(cb.ActionCallback.BlockActions) == 0 || !a.firstSeen(ctx, "interaction", cb.TriggerID) {
+		if len(cb.ActionCallback.BlockActions) == 0 || !a.firstSeen(ctx, "interaction", request) {
 			return nil
 		}
 		act := *cb.ActionCallback.BlockActions[0]
@@ -134,10 +165,12 @@ func (a *App) interaction(ctx context.Context, cb slack.InteractionCallback) any
 		a.goBackground("action "+act.ActionID, func(ctx context.Context) { a.blockAction(ctx, actor, cb, act) })
 		return nil
 	case slack.InteractionTypeViewSubmission:
-		if !a.firstSeen(ctx, "interaction", cb.TriggerID) {
-			return nil
-		}
+		// A submit may be the one that confirms a refund: done once.
 		actor := a.actor(ctx, cb.User.ID, userName(cb.User))
+		if err := a.once(ctx, "interaction", request, actor); err != nil {
+			v := errorView(err)
+			return slack.NewUpdateViewSubmissionResponse(&v)
+		}
 		if resp := a.viewSubmission(ctx, actor, cb); resp != nil {
 			return resp
 		}
@@ -168,7 +201,7 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 		}
 		if err := core.SeeBuyerContact(actor.Role); err != nil {
 			msg := core.ErrorMessage(err)
-			a.respond(ctx, cb.ResponseURL, message{Text: msg, Blocks: []slack.Block{section(":lock: " + msg)}}, false)
+			a.respond(ctx, cb.ResponseURL, message{Text: msg, Blocks: []slack.Block{section(":lock: " + escape(msg))}}, false)
 			return
 		}
 		a.openView(ctx, cb.TriggerID, buyerView(res.Order))
@@ -213,6 +246,8 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 			return
 		}
 		a.openView(ctx, cb.TriggerID, a.editForm(res.Conversation, meta{Conv: id, URL: cb.ResponseURL}))
+	case actConvFull:
+		a.readInFull(ctx, actor, cb.ResponseURL, id)
 	case actConvShow:
 		a.respond(ctx, cb.ResponseURL, a.run(ctx, actor, core.ShowConversation{ConversationID: id}), false)
 	case actListPage:
@@ -221,6 +256,7 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 			fail(err, "orders")
 			return
 		}
+		cmd = fitPage(cmd)
 		a.respond(ctx, cb.ResponseURL, a.run(ctx, actor, cmd), true)
 	case actInboxPage:
 		filter, p, _ := strings.Cut(id, "|")
@@ -239,6 +275,36 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 	default:
 		a.log.Debug("slack action not ours", "action_id", act.ActionID)
 	}
+}
+
+// readInFull posts a buyer message whole to the person who asked, in as
+// many ephemeral messages as its length takes. value is conversation id|
+// message id.
+func (a *App) readInFull(ctx context.Context, actor core.Actor, responseURL, value string) {
+	convID, msgID, _ := strings.Cut(value, "|")
+	res, err := a.engine.Do(ctx, core.Request{Actor: actor, Command: core.ShowConversation{ConversationID: convID}})
+	if err != nil {
+		a.logRefusal("show", actor, err)
+		a.respond(ctx, responseURL, a.errorMessage(err, "show"), false)
+		return
+	}
+	id, _ := strconv.ParseInt(msgID, 10, 64)
+	for _, m := range res.Conversation.Messages {
+		if m.ID != id || m.From != core.FromBuyer {
+			continue
+		}
+		msgs := a.fullMessage(res.Conversation, m)
+		if len(msgs) > fullPosts {
+			a.log.Warn("slack buyer message too long to post in full", "conversation", convID, "messages", len(msgs))
+			msgs = msgs[:fullPosts]
+		}
+		for _, msg := range msgs {
+			a.respond(ctx, responseURL, msg, false)
+		}
+		return
+	}
+	// A button from before the message was removed: show what there is.
+	a.respond(ctx, responseURL, a.render(res), false)
 }
 
 // openOrderForm opens the form behind an order button, if core still

@@ -167,7 +167,7 @@ func (a *App) shipForm(o *core.Order, m meta) slack.ModalViewRequest {
 		opts = append(opts, option(string(c), text))
 	}
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Order %s* · ship by %s\nTo ship: %s", o.ID, a.shipByText(o), escape(core.DescribeItems(parts)))),
+		section(fmt.Sprintf("*Order %s* · ship by %s\nTo ship: %s", escape(o.ID), a.shipByText(o), escape(core.DescribeItems(parts)))),
 		input(blkCarrier, "Carrier", slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a carrier", 150), actValue, opts...), false, ""),
 		input(blkCarrierName, "Carrier name", textInput(false, ""), true, "Only for Other, e.g. Royal Mail"),
 		input(blkTracking, "Tracking number", textInput(false, ""), false, ""),
@@ -185,7 +185,7 @@ func (a *App) cancelForm(o *core.Order, m meta) slack.ModalViewRequest {
 		opts = append(opts, option(string(r), strings.ReplaceAll(string(r), "_", " ")))
 	}
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Order %s* · %s · %s", o.ID, statusText(o), escape(core.DescribeItems(orderItems(o))))),
+		section(fmt.Sprintf("*Order %s* · %s · %s", escape(o.ID), statusText(o), escape(core.DescribeItems(orderItems(o))))),
 		input(blkReason, "Reason", slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a reason", 150), actValue, opts...), false, ""),
 		input(blkNote, "Note", textInput(false, ""), true, "For the audit log."),
 	}
@@ -196,7 +196,7 @@ func (a *App) refundForm(o *core.Order, m meta) slack.ModalViewRequest {
 	left := core.FormatAmount(o.Refundable(), o.Currency)
 	full := slack.NewCheckboxGroupsBlockElement(actValue, option("full", "Refund everything still refundable ("+left+")"))
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Order %s* · paid %s · refunded %s · refundable %s", o.ID, core.FormatAmount(o.Paid(), o.Currency), core.FormatAmount(o.Refunded(), o.Currency), left)),
+		section(escape(fmt.Sprintf("*Order %s* · paid %s · refunded %s · refundable %s", o.ID, core.FormatAmount(o.Paid(), o.Currency), core.FormatAmount(o.Refunded(), o.Currency), left))),
 		input(blkAmount, "Amount ("+o.Currency+")", textInput(false, ""), true, "e.g. 12.50 — or tick full refund below."),
 		input(blkFull, "Full refund", full, true, ""),
 		input(blkReason, "Reason", textInput(false, ""), false, ""),
@@ -206,7 +206,7 @@ func (a *App) refundForm(o *core.Order, m meta) slack.ModalViewRequest {
 
 func (a *App) deliveredForm(o *core.Order, m meta) slack.ModalViewRequest {
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Order %s* · %s", o.ID, statusText(o))),
+		section(fmt.Sprintf("*Order %s* · %s", escape(o.ID), statusText(o))),
 		input(blkDate, "Delivered on", datePicker(a.now().In(a.loc())), true, "Starts the return window."),
 	}
 	return modal(cbFormPrefix+"delivered", "Mark delivered", "Review", m, blocks)
@@ -214,7 +214,7 @@ func (a *App) deliveredForm(o *core.Order, m meta) slack.ModalViewRequest {
 
 func (a *App) returnForm(o *core.Order, m meta) slack.ModalViewRequest {
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Order %s* · %s", o.ID, statusText(o))),
+		section(fmt.Sprintf("*Order %s* · %s", escape(o.ID), statusText(o))),
 		input(blkReason, "The buyer's reason", textInput(false, ""), false, ""),
 	}
 	blocks = append(blocks, qtyInputs(shippedBySKU(o), "return", "Lower a number when only some units come back; 0 leaves that SKU out.")...)
@@ -223,7 +223,7 @@ func (a *App) returnForm(o *core.Order, m meta) slack.ModalViewRequest {
 
 func (a *App) rejectForm(r *core.Return, m meta) slack.ModalViewRequest {
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*Return %s* of order %s · %s: %s", r.ID, r.OrderID, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 500)))),
+		section(fmt.Sprintf("*Return %s* of order %s · %s: %s", escape(r.ID), escape(r.OrderID), escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 500)))),
 		input(blkReason, "Reason (the buyer will see it)", textInput(true, ""), false, ""),
 	}
 	return modal(cbFormPrefix+"reject", "Reject return", "Review", m, blocks)
@@ -233,7 +233,7 @@ func (a *App) rejectForm(r *core.Return, m meta) slack.ModalViewRequest {
 func (a *App) editForm(c *core.Conversation, m meta) slack.ModalViewRequest {
 	var blocks []slack.Block
 	for _, msg := range lastN(c.Waiting(), 2) {
-		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(msg.Text, 1500)))))
+		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(core.StaffText(msg.Text), 1500)))))
 	}
 	draft := ""
 	if c.Draft != nil && !c.NeedsDraft() && c.Draft.NeedsResponse {
@@ -292,8 +292,8 @@ func errorView(err error) slack.ModalViewRequest {
 func buyerView(o *core.Order) slack.ModalViewRequest {
 	b, s := o.Buyer, o.ShipTo
 	lines := []string{
-		fmt.Sprintf("*Order %s*", o.ID),
-		"*Buyer:* " + escape(orDash(b.Name)),
+		fmt.Sprintf("*Order %s*", escape(o.ID)),
+		"*Buyer:* " + untrusted(orDash(b.Name)),
 		"*Email:* " + escape(orDash(b.Email)),
 		"*Phone:* " + escape(orDash(b.Phone)),
 		"*Ship to:*",

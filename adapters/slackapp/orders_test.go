@@ -87,7 +87,7 @@ func TestSlowReadAnswersThroughResponseURL(t *testing.T) {
 	}
 	resp := h.fake.URL() + "/response/slow"
 	sc := slack.SlashCommand{UserID: agent, UserName: "agent", Command: "/desk", Text: "order " + orderID, ResponseURL: resp}
-	if ack := app.command(context.Background(), sc, time.Millisecond); ack != nil {
+	if ack := app.command(context.Background(), sc, time.Millisecond, ""); ack != nil {
 		t.Errorf("acknowledgement %v while the read is held, want none", ack)
 	}
 	close(gate)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -29,6 +31,7 @@ const (
 	actConvRedraft    = "conv.redraft"
 	actConvNoReply    = "conv.noreply"
 	actConvShow       = "conv.show"
+	actConvFull       = "conv.full"  // value: conversation id|message id
 	actListPage       = "list.page"  // value: the orders command for that page
 	actInboxPage      = "inbox.page" // value: filter|page
 )
@@ -147,11 +150,11 @@ func helpBlocks(h core.HelpText) []slack.Block {
 		}
 		return []slack.Block{section(text)}
 	}
-	lines := []string{"*sellerdesk commands* — type `/desk <command>`:"}
+	lines := []string{"*sellerdesk commands* — type `/desk " + escape("<command>") + "`:"}
 	for _, e := range h.All {
 		lines = append(lines, fmt.Sprintf("`%s` — %s", escape(e.Usage), escape(e.Summary)))
 	}
-	lines = append(lines, "`/desk help <command>` shows details and examples.")
+	lines = append(lines, "`/desk help "+escape("<command>")+"` shows details and examples.")
 	return sections(lines)
 }
 
@@ -203,8 +206,8 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		mrkdwn("*Fulfilment*\n" + fulfil),
 		mrkdwn("*Purchased*\n" + a.stamp(o.PurchaseDate)),
 		mrkdwn("*Ship by*\n" + a.shipByText(o)),
-		mrkdwn("*Buyer*\n" + escape(orDash(o.Buyer.Name))),
-		mrkdwn("*Paid*\n" + paid),
+		mrkdwn("*Buyer*\n" + untrusted(orDash(o.Buyer.Name))),
+		mrkdwn("*Paid*\n" + escape(paid)),
 	}
 	blocks := []slack.Block{
 		header("Order " + o.ID),
@@ -240,7 +243,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		more = append(more, "• Delivered "+a.day(*o.DeliveredAt))
 	}
 	for _, r := range o.Returns {
-		line := fmt.Sprintf("• Return `%s` %s of %s: %s", r.ID, r.Status, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 200)))
+		line := fmt.Sprintf("• Return `%s` %s of %s: %s", escape(r.ID), r.Status, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 200)))
 		if r.RejectReason != "" {
 			line += " — rejected: " + escape(core.Clip(r.RejectReason, 200))
 		}
@@ -250,7 +253,7 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		more = append(more, line)
 	}
 	for _, f := range o.Refunds {
-		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", f.ID, core.FormatAmount(f.Amount, o.Currency), escape(core.Clip(f.Reason, 200))))
+		more = append(more, fmt.Sprintf("• Refund `%s` %s: %s", escape(f.ID), core.FormatAmount(f.Amount, o.Currency), escape(core.Clip(f.Reason, 200))))
 	}
 	blocks = append(blocks, sections(more)...)
 	if o.Status == core.Pending {
@@ -300,6 +303,22 @@ func orDash(s string) string {
 	return s
 }
 
+// maxListPage is the most orders one Slack message lists: each is a
+// section with its Open button, and with the header, the Previous/Next
+// buttons and a note the page stays under Slack's 50 blocks.
+const maxListPage = 40
+
+// fitPage asks core for pages no longer than one message can show, so a
+// page number counts the pages as shown and Next continues at the first
+// order not shown (orders limit 500 page 2 starts at the 41st order).
+func fitPage(cmd core.Command) core.Command {
+	if lo, ok := cmd.(core.ListOrders); ok && lo.Limit > maxListPage {
+		lo.Limit = maxListPage
+		return lo
+	}
+	return cmd
+}
+
 // orderList is a page of orders, each with a button to open its card.
 func (a *App) orderList(res *core.Result) []slack.Block {
 	var blocks []slack.Block
@@ -315,8 +334,6 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 		title += fmt.Sprintf(" (page %d)", res.Page.Page)
 	}
 	blocks = append(blocks, header(title))
-	withButtons := len(res.Orders) <= 40
-	var lines []string
 	for i := range res.Orders {
 		o := &res.Orders[i]
 		total, _ := o.Units()
@@ -324,17 +341,15 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 		if o.Fulfillment == core.Marketplace {
 			status += " (FBA)"
 		}
-		line := fmt.Sprintf("*%s* · %s · ship by %s · %d unit(s) · %s", o.ID, status, a.shipByText(o), total, core.FormatAmount(o.Paid(), o.Currency))
+		line := fmt.Sprintf("*%s* · %s · ship by %s · %d unit(s) · %s", escape(o.ID), status, a.shipByText(o), total, core.FormatAmount(o.Paid(), o.Currency))
 		if o.Status == core.Pending {
 			line = "_" + line + "_"
 		}
-		if withButtons {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actOrderOpen, o.ID, "Open", ""))))
-		} else {
-			lines = append(lines, line)
-		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actOrderOpen, o.ID, "Open", ""))))
 	}
-	blocks = append(blocks, sections(lines)...)
+	if res.Page != nil && res.Page.Limit == maxListPage && res.Page.More {
+		blocks = append(blocks, contextText(fmt.Sprintf("%d orders a page: one Slack message holds no more. Next shows the following ones.", maxListPage)))
+	}
 	if res.Page != nil {
 		var nav []*slack.ButtonBlockElement
 		if res.Page.Page > 1 {
@@ -375,9 +390,9 @@ func (a *App) inboxList(list []core.Conversation, filter string, page int) []sla
 	blocks := []slack.Block{header(title)}
 	now := a.now()
 	for _, c := range list[(page-1)*inboxPage : min(page*inboxPage, len(list))] {
-		line := fmt.Sprintf("*%s*", c.ID)
+		line := fmt.Sprintf("*%s*", escape(c.ID))
 		if c.OrderID != "" {
-			line += " · order " + c.OrderID
+			line += " · order " + escape(c.OrderID)
 		}
 		if c.Deadline != nil {
 			line += " · answer by " + a.stamp(*c.Deadline) + " (" + core.Until(*c.Deadline, now) + ")"
@@ -394,7 +409,7 @@ func (a *App) inboxList(list []core.Conversation, filter string, page int) []sla
 			line += " · drafting…"
 		}
 		if n := len(c.Messages); n > 0 {
-			line += "\n" + quote(core.Clip(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " "), 150))
+			line += "\n" + quote(core.Clip(core.StaffText(strings.ReplaceAll(c.Messages[n-1].Text, "\n", " ")), 150))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actConvShow, c.ID, "Show", ""))))
 	}
@@ -414,7 +429,7 @@ func (a *App) returnList(rs []core.Return) []slack.Block {
 	}
 	lines := []string{"*Returns*"}
 	for _, r := range rs {
-		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", r.ID, r.OrderID, r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 100)))
+		line := fmt.Sprintf("• `%s` · order %s · %s · requested %s · %s: %s", escape(r.ID), escape(r.OrderID), r.Status, a.day(r.RequestedAt), escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 100)))
 		if r.Status == core.ReturnReceived && r.RefundBy != nil {
 			line += " · refund by " + a.day(*r.RefundBy)
 		}
@@ -460,15 +475,15 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 	blocks := []slack.Block{header("Buyer message · " + c.ID)}
 	from := "a buyer"
 	if c.BuyerName != "" {
-		from = "*" + escape(c.BuyerName) + "*"
+		from = "*" + untrusted(c.BuyerName) + "*"
 	}
-	ctx := fmt.Sprintf("From %s on %s · conversation `%s`", from, escape(c.Channel), c.ID)
+	ctx := fmt.Sprintf("From %s on %s · conversation `%s`", from, escape(c.Channel), escape(c.ID))
 	if c.OrderID != "" {
-		ctx += " · order " + c.OrderID
+		ctx += " · order " + escape(c.OrderID)
 	}
 	blocks = append(blocks, contextText(ctx))
 	if o != nil {
-		line := fmt.Sprintf("*Order %s* · %s · %s · ship by %s", o.ID, statusText(o), escape(core.DescribeItems(orderItems(o))), a.shipByText(o))
+		line := fmt.Sprintf("*Order %s* · %s · %s · ship by %s", escape(o.ID), statusText(o), escape(core.DescribeItems(orderItems(o))), a.shipByText(o))
 		for _, s := range o.Shipments {
 			line += fmt.Sprintf(" · shipped %s via %s `%s`", a.day(s.ShipDate), escape(carrierText(s)), escape(s.Tracking))
 		}
@@ -488,8 +503,13 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 		blocks = append(blocks, contextText(fmt.Sprintf("%d earlier messages are in the thread.", len(shown)-3)))
 		shown = shown[len(shown)-3:]
 	}
-	for _, m := range shown {
-		blocks = append(blocks, section(fmt.Sprintf("*Buyer wrote* (%s):\n%s", a.stamp(m.At), quote(core.Clip(m.Text, 2800)))))
+	left := convWords
+	for i, m := range shown {
+		// A fair share of what is left: a short message leaves more
+		// for the ones after it.
+		words, used := buyerWords(c.ID, m, fmt.Sprintf("*Buyer wrote* (%s):", a.stamp(m.At)), left/(len(shown)-i))
+		blocks = append(blocks, words...)
+		left -= used
 	}
 	if len(waiting) == 0 {
 		return append(blocks, a.answeredBlocks(c)...)
@@ -538,6 +558,106 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 	}
 	blocks = append(blocks, contextText("Messages typed in this thread are internal notes; only Send (or `/desk reply`) reaches the buyer."))
 	return capBlocks(blocks)
+}
+
+// Buyer words on staff screens. Besides its documented limits (3,000
+// characters a section, 50 blocks) Slack refuses a message whose blocks
+// hold more than about 13,000 characters in all (msg_blocks_too_long), so
+// a buyer's words are split over sections, and past a budget per message
+// the rest is a click away (Read in full), never cut off.
+const (
+	wordsChunk  = maxSectionText - 200 // one section of words, with room for its heading
+	convWords   = 7000                 // words in a conversation message, which also holds the order and the draft
+	threadWords = 10000                // words in a thread reply, or in one message of Read in full
+	// fullPosts is how many messages Read in full may post: a response_url
+	// takes five. A 4 KB buyer message needs at most three.
+	fullPosts = 5
+)
+
+// untrusted is text from outside (a buyer's name or words) for mrkdwn:
+// bidirectional controls neutralised (core.StaffText), then escaped.
+func untrusted(s string) string { return escape(core.StaffText(s)) }
+
+// slackLen counts characters as Slack does, in UTF-16 code units: an emoji
+// outside the Basic Multilingual Plane counts twice.
+func slackLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// wordPiece is a piece of a buyer's words: as written and as shown.
+type wordPiece struct{ raw, shown string }
+
+// quotePieces splits words (already through core.StaffText) into block
+// quotes of at most n characters each. Escaping lengthens a piece (& is
+// &amp;), so a piece that grows past n is split again; no character is
+// lost (core.Chunks).
+func quotePieces(words string, n int) []wordPiece {
+	var out []wordPiece
+	for _, raw := range core.Chunks(words, n) {
+		if q := quote(raw); slackLen(q) <= n || n <= 16 {
+			out = append(out, wordPiece{raw, q})
+			continue
+		}
+		out = append(out, quotePieces(raw, n/2)...)
+	}
+	return out
+}
+
+// buyerWords shows buyer message m under heading in at most budget
+// characters: all of it when it fits, else its beginning and a Read in
+// full button for the rest. It returns the characters used.
+func buyerWords(convID string, m core.Message, heading string, budget int) ([]slack.Block, int) {
+	pieces := quotePieces(core.StaffText(m.Text), max(min(wordsChunk, budget), 500))
+	var blocks []slack.Block
+	used := 0
+	for i, p := range pieces {
+		n := slackLen(p.shown)
+		if i > 0 && used+n > budget {
+			left := 0
+			for _, rest := range pieces[i:] {
+				left += utf8.RuneCountInString(rest.raw)
+			}
+			more := fmt.Sprintf("_The message goes on: %d more characters._", left)
+			full := button(actConvFull, convID+"|"+strconv.FormatInt(m.ID, 10), "Read in full", "")
+			return append(blocks, slack.NewSectionBlock(mrkdwn(more), nil, slack.NewAccessory(full))), used
+		}
+		text := p.shown
+		if i == 0 {
+			text = heading + "\n" + text
+		}
+		blocks = append(blocks, section(text))
+		used += n
+	}
+	return blocks, used
+}
+
+// fullMessage is buyer message m in full, in as many messages as its
+// length takes, for the person who asked (Read in full). Each starts with
+// a heading saying whose words they are and which part.
+func (a *App) fullMessage(c *core.Conversation, m core.Message) []message {
+	var parts [][]string
+	used := 0
+	for _, p := range quotePieces(core.StaffText(m.Text), wordsChunk) {
+		n := slackLen(p.shown)
+		if k := len(parts); k == 0 || used+n > threadWords || len(parts[k-1]) == maxBlocks {
+			parts, used = append(parts, nil), 0
+		}
+		parts[len(parts)-1] = append(parts[len(parts)-1], p.shown)
+		used += n
+	}
+	out := make([]message, len(parts))
+	for i, part := range parts {
+		part[0] = fmt.Sprintf("*Buyer wrote* (%s) in conversation `%s`, in full (%d of %d):\n%s", a.stamp(m.At), escape(c.ID), i+1, len(parts), part[0])
+		out[i].Text = fmt.Sprintf("Buyer message in %s, in full (%d of %d)", c.ID, i+1, len(parts))
+		for _, text := range part {
+			out[i].Blocks = append(out[i].Blocks, section(text))
+		}
+	}
+	return out
 }
 
 // answeredBlocks says who answered and when, for a conversation with

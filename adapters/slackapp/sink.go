@@ -95,8 +95,8 @@ func (a *App) deliverBuyerMessage(ctx context.Context, ev core.Event) error {
 	}
 	// A message older than the thread was shown when the thread was posted.
 	if msg != nil && msg.At.After(ref.At) {
-		text := fmt.Sprintf("*Buyer wrote again* (%s):\n%s", a.stamp(msg.At), quote(core.Clip(msg.Text, 2800)))
-		m := message{Text: "New buyer message in " + conv.ID, Blocks: []slack.Block{section(text)}}
+		words, _ := buyerWords(conv.ID, *msg, fmt.Sprintf("*Buyer wrote again* (%s):", a.stamp(msg.At)), threadWords)
+		m := message{Text: "New buyer message in " + conv.ID, Blocks: words}
 		if _, _, err := a.post(ctx, ev, ref.Channel, ref.MessageID, m.options()...); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -245,8 +246,10 @@ func TestAlertsGoToAlertsChannel(t *testing.T) {
 // app acts on each event_id once.
 func TestEventRetriesHandledOnce(t *testing.T) {
 	h := newHarness(t)
+	thread := h.conversationThread()
+	posts := len(h.fake.Calls("chat.postMessage"))
 	event := func(id, ts string) string {
-		return `{"type":"event_callback","event_id":"` + id + `","event":{"type":"message","user":"` + agent + `","channel":"` + support + `","text":"called the buyer","ts":"` + ts + `","thread_ts":"1795014000.000001"}}`
+		return noteEvent(id, "", agent, support, ts, thread)
 	}
 	if rec := h.post("/slack/events", "application/json", event("Ev1", "1795014100.000001")); rec.Code != http.StatusOK {
 		t.Fatalf("HTTP %d", rec.Code)
@@ -260,7 +263,7 @@ func TestEventRetriesHandledOnce(t *testing.T) {
 		t.Fatalf("%d hints for one event sent twice, want 1", len(hints))
 	}
 	contains(t, "hint", hints[0].Text, "internal notes", "doesn't see them")
-	if hints[0].Form.Get("user") != agent || hints[0].Form.Get("thread_ts") != "1795014000.000001" {
+	if hints[0].Form.Get("user") != agent || hints[0].Form.Get("thread_ts") != thread {
 		t.Errorf("hint to %s in %s", hints[0].Form.Get("user"), hints[0].Form.Get("thread_ts"))
 	}
 	// A second note in the same thread: no second hint.
@@ -269,8 +272,65 @@ func TestEventRetriesHandledOnce(t *testing.T) {
 	if n := len(h.fake.Calls("chat.postEphemeral")); n != 1 {
 		t.Errorf("%d hints, want 1 per person and thread", n)
 	}
-	if n := len(h.fake.Calls("chat.postMessage")); n != 0 {
-		t.Errorf("a thread note was posted on (%d posts)", n)
+	if n := len(h.fake.Calls("chat.postMessage")); n != posts {
+		t.Errorf("a thread note was posted on (%d posts, want %d)", n, posts)
+	}
+}
+
+// conversationThread posts a buyer conversation to the support channel and
+// returns its thread's ts.
+func (h *harness) conversationThread() string {
+	h.t.Helper()
+	h.importOrders(order(orderID, time.Hour))
+	h.prime()
+	conv := h.buyerSays("Where is my order?")
+	h.deliver()
+	return h.mustRef(conv.ID).MessageID
+}
+
+// noteEvent is a message event: someone typing in a thread of channel.
+func noteEvent(id, subtype, user, channel, ts, thread string) string {
+	ev := map[string]any{"type": "message", "user": user, "channel": channel, "text": "called the buyer", "ts": ts, "thread_ts": thread}
+	if subtype != "" {
+		ev["subtype"] = subtype
+	}
+	b, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": id, "event": ev})
+	return string(b)
+}
+
+// The internal-note hint is for the thread of a buyer conversation only —
+// also for a reply sent to the channel too (thread_broadcast) — and its
+// placeholders are escaped for mrkdwn.
+func TestNoteHintOnlyInConversationThreads(t *testing.T) {
+	h := newHarness(t)
+	thread := h.conversationThread()
+	// An alert's thread in the support channel (the alerts channel by
+	// default), and a thread staff started themselves.
+	alertTS := "1795014500.000001"
+	for i, tc := range []struct{ subtype, user, thread string }{
+		{"", agent, alertTS},
+		{"thread_broadcast", agent, alertTS},
+		{"", owner, "1795014600.000001"},
+	} {
+		h.post("/slack/events", "application/json", noteEvent(fmt.Sprintf("EvOther%d", i), tc.subtype, tc.user, support, fmt.Sprintf("17950147%02d.000001", i), tc.thread))
+	}
+	h.settle()
+	if hints := h.fake.Calls("chat.postEphemeral"); len(hints) != 0 {
+		t.Fatalf("%d note hints in threads that are no buyer conversation, want none: %v", len(hints), hints[0].Text)
+	}
+
+	h.post("/slack/events", "application/json", noteEvent("EvBroadcast", "thread_broadcast", agent, support, "1795014800.000001", thread))
+	h.post("/slack/events", "application/json", noteEvent("EvNote", "", owner, support, "1795014900.000001", thread))
+	h.settle()
+	hints := h.fake.Calls("chat.postEphemeral")
+	if len(hints) != 2 {
+		t.Fatalf("%d hints in the conversation's thread, want one for the broadcast reply and one for the note", len(hints))
+	}
+	for _, hint := range hints {
+		if hint.Form.Get("thread_ts") != thread {
+			t.Errorf("hint in thread %q, want %q", hint.Form.Get("thread_ts"), thread)
+		}
+		contains(t, "hint", hint.Form.Get("blocks"), `/desk reply \u0026lt;conversation-id\u0026gt; \u0026lt;text\u0026gt;`)
 	}
 }
 

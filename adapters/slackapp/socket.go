@@ -70,14 +70,14 @@ func (a *App) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		// Answered in the ack like over HTTP (a read inline, within
 		// inlineWait), on a goroutine of its own: envelopes arrive one at
 		// a time, and one slow read must not hold up the next.
-		a.goBackground("slash command", func(ctx context.Context) { ack(a.command(ctx, sc, inlineWait)) })
+		a.goBackground("slash command", func(ctx context.Context) { ack(a.command(ctx, sc, inlineWait, sc.TriggerID)) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
 			ack(nil)
 			return
 		}
-		ack(a.interaction(ctx, cb))
+		ack(a.interaction(ctx, cb, cb.TriggerID))
 	case socketmode.EventTypeEventsAPI:
 		ack(nil) // events need no answer but the ack; work follows
 		if evt.Request == nil {

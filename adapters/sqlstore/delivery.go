@@ -316,6 +316,25 @@ func (t *Tx) SaveChatRef(ctx context.Context, r core.ChatRef) error {
 	return nil
 }
 
+// Several refs could name one message only by mistake; the newest wins.
+var sqlChatRefAt = prepared(`SELECT platform, key, channel, message_id, at FROM chat_refs
+	WHERE platform = ? AND channel = ? AND message_id = ? ORDER BY at DESC, key LIMIT 1`)
+
+// ChatRefAt returns the ref that points at a platform message; NotFound
+// when none does. chat_refs_message (migration 00007) keeps it a lookup.
+func (t *Tx) ChatRefAt(ctx context.Context, platform, channel, messageID string) (core.ChatRef, error) {
+	var r core.ChatRef
+	err := t.stmt(ctx, sqlChatRefAt).QueryRowContext(ctx, platform, channel, messageID).
+		Scan(&r.Platform, &r.Key, &r.Channel, &r.MessageID, timeDest{&r.At})
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.ChatRef{}, core.Errorf(core.NotFound, "No %s reference points at message %s in %s", platform, messageID, channel)
+	}
+	if err != nil {
+		return core.ChatRef{}, t.fail(err, "read a chat reference")
+	}
+	return r, nil
+}
+
 // checkRef refuses an empty platform identifier, or one the database would
 // refuse less clearly (see storable).
 func checkRef(field, s string) error {

@@ -545,6 +545,35 @@ func testChatRefs(t *testing.T, open func(t *testing.T) core.Store) {
 	_, err = get("slack", "C-OTHER")
 	wantCode(t, err, core.NotFound)
 
+	// By the message a ref points at: the thread a message is typed in.
+	getAt := func(platform, channel, messageID string) (core.ChatRef, error) {
+		var r core.ChatRef
+		err := e.s.View(e.ctx, func(tx core.Tx) (err error) {
+			r, err = tx.ChatRefAt(e.ctx, platform, channel, messageID)
+			return err
+		})
+		return r, err
+	}
+	got, err = getAt("slack", "C0NEWCHAN", "1712349999.000100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mustEqual("chat ref by its message", moved, got)
+	got, err = getAt("discord", "1100000000000000001", "1200000000000000002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mustEqual("the other platform's ref by its message", other, got)
+	for _, miss := range [][3]string{
+		{"slack", "C024BE91L", "1712345678.000200"},   // where the ref was before it moved
+		{"discord", "C0NEWCHAN", "1712349999.000100"}, // another platform's message
+		{"slack", "C0NEWCHAN", "1712349999.000101"},   // another message in the channel
+		{"slack", "C0OTHERCHAN", "1712349999.000100"}, // the same ts in another channel
+	} {
+		_, err = getAt(miss[0], miss[1], miss[2])
+		wantCode(t, err, core.NotFound)
+	}
+
 	for _, bad := range []core.ChatRef{
 		{Key: "C-1", Channel: "C1", MessageID: "1.2"},
 		{Platform: "slack", Channel: "C1", MessageID: "1.2"},
