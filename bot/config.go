@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
@@ -334,7 +335,7 @@ func (c *Config) validate() error {
 	}
 	u := c.Database.URL
 	if !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return bad("database.url", "%q is neither sqlite:PATH nor postgres://…", redactURL(u))
+		return bad("database.url", "%q is neither sqlite:PATH nor postgres://…", sqlstore.Redact(u))
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return bad("http.addr", "%q is not host:port, e.g. 127.0.0.1:8080", c.HTTP.Addr)
@@ -490,20 +491,6 @@ func (c *Config) Policy() core.Policy {
 	p.ResponseDays, p.MinResponseRate = c.Messages.ResponseDays, c.Messages.MinResponseRate
 	p.VerifyTries, p.VerifyWindow = c.Messages.VerifyTries, c.Messages.VerifyWindow.Duration
 	return p
-}
-
-// redactURL hides a password in a database URL before it is shown.
-func redactURL(u string) string {
-	at := strings.LastIndex(u, "@")
-	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return u
-	}
-	creds := u[scheme+3 : at]
-	if user, _, ok := strings.Cut(creds, ":"); ok {
-		return u[:scheme+3] + user + ":xxxxx" + u[at:]
-	}
-	return u
 }
 
 // openConfig finds the config file: --config, else ./config.yaml when it
