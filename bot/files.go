@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -20,13 +22,14 @@ import (
 // there were any, so scripts notice.
 func (m *Main) runImport(ctx context.Context, args []string) int {
 	if len(args) == 0 || args[0] != "orders" {
-		fmt.Fprintln(m.Stderr, "Usage: bot import orders FILE [--encoding utf-8|windows-1252|shift_jis] [--as ROLE]")
+		fmt.Fprintln(m.Stderr, "Usage: bot import orders FILE [--encoding utf-8|windows-1252|shift_jis] [--as ROLE] [--demo]")
 		return 2
 	}
 	fs := flag.NewFlagSet("import orders", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	enc := fs.String("encoding", "", "file encoding when not UTF-8 or UTF-16: windows-1252 or shift_jis")
 	as := fs.String("as", "owner", "role: owner or agent")
+	fs.Bool("demo", false, "import into the demo database when there is no config file (run checks it)")
 	file, rest := "", args[1:]
 	if len(rest) > 0 && (rest[0] == "-" || rest[0] != "" && rest[0][0] != '-') {
 		file, rest = rest[0], rest[1:]
@@ -54,15 +57,13 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 	var in io.Reader = m.Stdin
 	size := int64(-1)
 	if file != "-" {
-		f, err := os.Open(file)
+		f, st, err := openReport(file)
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "bot import orders: can't open %s: %v\n", file, err)
+			fmt.Fprintf(m.Stderr, "bot import orders: %s\n", core.ErrorMessage(err))
 			return 1
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			size = st.Size()
-		}
+		size = st.Size()
 		in = f
 	}
 	opt := amazon.Options{Encoding: *enc, Location: m.Engine.Policy().Location}
@@ -83,7 +84,7 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "%s:%d: %s\n", file, b.Line, b.Reason)
 	}
 	if more := report.BadLines - len(report.Bad); more > 0 {
-		fmt.Fprintf(m.Stderr, "%s: … and %d more bad lines not listed.\n", file, more)
+		fmt.Fprintf(m.Stderr, "%s: … and %s more not listed.\n", file, count(more, "bad line", "bad lines"))
 	}
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "bot import orders: %s\n", core.ErrorMessage(err))
@@ -95,12 +96,55 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 	if err := m.Engine.RecordImport(ctx, actor, filepath.Base(file), stats, report.BadLines); err != nil {
 		m.Log.Warn("audit import", "err", err)
 	}
-	fmt.Fprintf(m.Stdout, "Imported %s: %d lines, %d orders — %d new, %d updated, %d unchanged; %d bad lines (%s).\n",
-		filepath.Base(file), report.Lines, stats.New+stats.Updated+stats.Unchanged, stats.New, stats.Updated, stats.Unchanged, report.BadLines, time.Since(start).Round(time.Millisecond))
+	into := ""
+	if m.Demo {
+		into = " into the demo database " + demoDB
+	}
+	fmt.Fprintf(m.Stdout, "Imported %s%s: %s, %s — %d new, %d updated, %d unchanged; %s (%s).\n",
+		filepath.Base(file), into, count(report.Lines, "line", "lines"), count(stats.New+stats.Updated+stats.Unchanged, "order", "orders"),
+		stats.New, stats.Updated, stats.Unchanged, count(report.BadLines, "bad line", "bad lines"), time.Since(start).Round(time.Millisecond))
 	if report.BadLines > 0 {
 		return 1
 	}
 	return 0
+}
+
+// openReport opens the report to import. The ways it can fail are the
+// user's to fix (a typo, a folder, a file they may not read), so each is
+// said once with the path, not as Go's "open x: open x: …".
+func openReport(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, nil, core.FieldErrorf(core.NotFound, "file", "%s does not exist. Give the path of the order report you downloaded from Seller Central.", path)
+		case errors.Is(err, fs.ErrPermission):
+			return nil, nil, core.FieldErrorf(core.Forbidden, "file", "%s can't be read: permission denied.", path)
+		case errors.As(err, &pe):
+			return nil, nil, core.FieldErrorf(core.Invalid, "file", "%s can't be opened: %v.", path, pe.Err)
+		}
+		return nil, nil, core.FieldErrorf(core.Invalid, "file", "%s can't be opened: %v.", path, err)
+	}
+	st, err := f.Stat()
+	if err == nil && st.IsDir() {
+		err = core.FieldErrorf(core.Invalid, "file", "%s is a folder, not a file. Give the path of the order report inside it.", path)
+	} else if err != nil {
+		err = core.FieldErrorf(core.Invalid, "file", "%s can't be read: %v.", path, errors.Unwrap(err))
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// count says "1 line" or "3 lines".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // importOrders streams a report into the engine batch by batch.

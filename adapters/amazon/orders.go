@@ -180,6 +180,12 @@ func (rd *reader) run(ctx context.Context) error {
 	if rd.h == nil {
 		return core.FieldErrorf(core.Invalid, "header", "The order report is empty: it has no header line.")
 	}
+	if rd.rep.Lines == 0 {
+		// Seller Central gives a header-only file for a date range without
+		// orders; importing "nothing" without a word would look like success.
+		return core.FieldErrorf(core.Invalid, "header",
+			"The order report has a header but no order lines: nothing was imported. Check the report's date range in Seller Central.")
+	}
 	if err := rd.finish(); err != nil {
 		return err
 	}

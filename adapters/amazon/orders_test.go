@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -124,20 +125,18 @@ func badLines(bad []LineError) string {
 	return strings.Join(parts, " ")
 }
 
-func sharedSample(t *testing.T, name string) []byte {
+// sample reads a flat file kept in testdata/flatfiles (see SOURCE.txt there).
+func sample(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "reference", "amazon-flatfiles", name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("shared sample %s not present", name)
-	}
+	b, err := os.ReadFile(filepath.Join("testdata", "flatfiles", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func TestReadOrders_sharedAllOrdersSample(t *testing.T) {
-	res := read(t, sharedSample(t, "all_orders_synthetic_sample.tsv"), Options{})
+func TestReadOrders_allOrdersSample(t *testing.T) {
+	res := read(t, sample(t, "all_orders_synthetic_sample.tsv"), Options{})
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
@@ -194,13 +193,22 @@ func TestReadOrders_sharedAllOrdersSample(t *testing.T) {
 	}
 }
 
-func TestReadOrders_sharedHeaderOnly(t *testing.T) {
-	res := read(t, sharedSample(t, "all_orders_header.tsv"), Options{})
-	if res.err != nil {
-		t.Fatal(res.err)
-	}
-	if res.rep.Lines != 0 || len(res.orders) != 0 || len(res.batches) != 0 {
-		t.Fatalf("header only: report %+v, %d orders, %d sink calls", res.rep, len(res.orders), len(res.batches))
+// A header without lines imports nothing and says so: a seller who picked
+// the wrong date range must not read it as a successful import.
+func TestReadOrders_headerOnlyIsAnError(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"all_orders_header":      sample(t, "all_orders_header.tsv"),
+		"header_and_blank_lines": []byte(OrderReportHeader + "\n\n \t\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := read(t, in, Options{})
+			if core.ErrorCode(res.err) != core.Invalid || !strings.Contains(core.ErrorMessage(res.err), "no order lines") {
+				t.Fatalf("err = %v", res.err)
+			}
+			if res.rep.Lines != 0 || len(res.orders) != 0 || len(res.batches) != 0 {
+				t.Fatalf("header only: report %+v, %d orders, %d sink calls", res.rep, len(res.orders), len(res.batches))
+			}
+		})
 	}
 }
 
@@ -535,8 +543,24 @@ func TestReadOrders_missingRequiredColumnIsFatal(t *testing.T) {
 		{"comma_separated", "order-id,purchase-date,sku,quantity\n", "no tabs"},
 		{"utf16_without_bom", string(encode(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), report(orderCols, goodRow()))),
 			"UTF-16 without a byte order mark"},
+		{"utf16_big_endian_without_bom", string(encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), report(orderCols, goodRow()))),
+			"UTF-16 without a byte order mark"},
 		{"empty_file", "", "empty"},
 		{"only_blank_lines", "\n\r\n\n", "empty"},
+	}
+	// Random bytes are not "UTF-16 without a byte order mark", whatever
+	// NULs they happen to hold: they are not a report at all.
+	rnd := rand.New(rand.NewPCG(11, 27))
+	for i := range 20 {
+		b := make([]byte, 64+rnd.IntN(4096))
+		for j := range b {
+			b[j] = byte(rnd.UintN(256))
+		}
+		tests = append(tests, struct {
+			name  string
+			input string
+			want  string
+		}{fmt.Sprintf("random_bytes_%d", i), string(b), "not an order report"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -548,6 +572,9 @@ func TestReadOrders_missingRequiredColumnIsFatal(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %q, want it to name %q", err, tt.want)
+			}
+			if strings.HasPrefix(tt.name, "random") && strings.Contains(err.Error(), "UTF-16") {
+				t.Errorf("random bytes called UTF-16: %q", err)
 			}
 			if called || rep.Orders != 0 {
 				t.Errorf("nothing may be imported from a file with a bad header")
