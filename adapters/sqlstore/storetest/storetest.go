@@ -74,6 +74,8 @@ func fullOrder(id string) *core.Order {
 			// Not in order-item-id order: the order given is the order kept.
 			{OrderItemID: "11111111111111", SKU: "MUG-RED", Title: "Red mug", Quantity: 2, Shipped: 1, Price: 2598, Tax: 208, Shipping: 499, Discount: 250},
 			{OrderItemID: "00000000000002", SKU: "MUG-BLUE", Title: `Blue mug — « ünïcödé » "14oz" {set}, C:\\mugs\`, Quantity: 1, Price: 1299, Tax: 104},
+			// A line the marketplace cancelled: no units left, none paid.
+			{OrderItemID: "22222222222222", SKU: "MUG-GREEN", Title: "Green mug", Canceled: 2},
 		},
 		Shipments: []core.Shipment{
 			// Same ship date: the earlier created comes first, though its id sorts last.
