@@ -103,6 +103,12 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 	fmt.Fprintf(m.Stdout, "Imported %s%s: %s, %s — %d new, %d updated, %d unchanged; %s (%s).\n",
 		filepath.Base(file), into, count(report.Lines, "line", "lines"), count(stats.New+stats.Updated+stats.Unchanged, "order", "orders"),
 		stats.New, stats.Updated, stats.Unchanged, count(report.BadLines, "bad line", "bad lines"), time.Since(start).Round(time.Millisecond))
+	if report.NoPrices && report.Orders > 0 {
+		// Once, after everything else: it is about the whole file.
+		fmt.Fprintln(m.Stdout, "This report has no prices (Amazon's Unshipped Orders report leaves them out), so its orders were imported "+
+			"without amounts; prices already known were kept. To add them, import the Order Report or the All Orders report "+
+			"for the same dates (Seller Central → Reports → Order Reports).")
+	}
 	if report.BadLines > 0 {
 		return 1
 	}

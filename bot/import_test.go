@@ -107,3 +107,32 @@ func writeReport(t *testing.T, name string, orders int) {
 		t.Fatal(err)
 	}
 }
+
+// An Unshipped Orders report has no prices: the import says so once, at
+// the end, with where to get them.
+func TestImportUnshippedReportSaysPricesAreMissingOnce(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("config.yaml", []byte("database:\n  url: sqlite:shop.db\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	report := "order-id\torder-item-id\tpurchase-date\tpayments-date\tpromise-date\tsku\tquantity-purchased\n" +
+		"113-0000001-0000001\t10000000000001\t2024-05-01T10:00:00Z\t2024-05-01T10:05:00Z\t2024-05-03T06:59:59Z\tMUG\t1\n" +
+		"113-0000001-0000001\t10000000000002\t2024-05-01T10:00:00Z\t2024-05-01T10:05:00Z\t2024-05-03T06:59:59Z\tTEE\t2\n" +
+		"113-0000001-0000002\t10000000000003\t2024-05-01T11:00:00Z\t2024-05-01T11:05:00Z\t2024-05-03T06:59:59Z\tMUG\t1\n"
+	if err := os.WriteFile("unshipped.txt", []byte(report), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runBot(t, dir, "", "import", "orders", "unshipped.txt")
+	if code != 0 || strings.Count(out+errOut, "no prices") != 1 || !strings.Contains(out, "Order Report") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	if i, j := strings.Index(out, "Imported"), strings.Index(out, "no prices"); i < 0 || j < i {
+		t.Fatalf("the note is not at the end: %q", out)
+	}
+	// A priced report says nothing of the kind.
+	writeReport(t, "orders.txt", 2)
+	if _, out, errOut := runBot(t, dir, "", "import", "orders", "orders.txt"); strings.Contains(out+errOut, "no prices") {
+		t.Fatalf("priced report: %q %q", out, errOut)
+	}
+}

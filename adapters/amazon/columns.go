@@ -45,6 +45,7 @@ const (
 	colPostalCode
 	colCountry
 	colShipPhone
+	colShipBy
 	numColumns
 )
 
@@ -85,6 +86,11 @@ var columnNames = map[string]column{
 	"ship-postal-code":        colPostalCode,
 	"ship-country":            colCountry,
 	"ship-phone-number":       colShipPhone,
+	// The Unshipped Orders report's ship-by: promise-date (older form) or
+	// latest-ship-date. The marketplace computed it from the seller's
+	// shipping settings, so it is taken as it is, not recomputed.
+	"promise-date":     colShipBy,
+	"latest-ship-date": colShipBy,
 }
 
 // requiredColumns are the columns without which no order can be built, with
@@ -154,6 +160,33 @@ func parseHeader(fields []string) (*header, error) {
 }
 
 func (h *header) has(c column) bool { return h.index[c] >= 0 }
+
+// priced reports whether the report has prices at all: the Unshipped Orders
+// report has neither a currency nor any amount column.
+func (h *header) priced() bool {
+	for _, c := range []column{colCurrency, colItemPrice, colItemTax, colShippingPrice, colShippingTax, colItemDiscount, colShipDiscount} {
+		if h.has(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// validOrderID reports whether id is an Amazon order id: three, seven and
+// seven digits joined by hyphens (058-3563777-5518068), the form Seller
+// Central's own templates require. A value in any other form is a shifted
+// column, a spreadsheet's rounding of the id, or another marketplace's file.
+func validOrderID(id string) bool {
+	if len(id) != 19 || id[3] != '-' || id[11] != '-' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if i != 3 && i != 11 && (id[i] < '0' || id[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // looksUTF16 reports whether a header line read as bytes is UTF-16 without a
 // byte order mark: column names are ASCII, so in UTF-16 every other byte is
