@@ -452,11 +452,11 @@ func (m *Main) banner(addr string) {
 	w := m.Stdout
 	fmt.Fprintf(w, "\n*** DEMO MODE *** sellerdesk is running on %s with made-up orders.\n", demoDB)
 	fmt.Fprintln(w, "    Delete that file to start the demo afresh; create config.yaml (see config.example.yaml) for a real shop.")
-	if info := m.demoInfo; info != nil && info.ShipCommand != "" {
-		fmt.Fprintf(w, "    Staff, try here:  orders due    order %s    %s\n", info.ShipOrderID, info.ShipCommand)
-	} else {
-		fmt.Fprintln(w, "    Staff, try here:  orders unshipped    health    help ship")
+	var info DemoInfo
+	if m.demoInfo != nil {
+		info = *m.demoInfo
 	}
+	fmt.Fprintf(w, "    Staff, try here:  %s\n", strings.Join(info.StaffTries(), "    "))
 	if addr != "" {
 		fmt.Fprintf(w, "    Buyers write at   http://%s/\n", addr)
 		if order, email := m.demoBuyer(); order != "" {
