@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -169,7 +170,7 @@ func (m *Main) importOrders(ctx context.Context, in io.Reader, opt amazon.Option
 // runExport writes the shipping confirmation flat file for a date range.
 func (m *Main) runExport(ctx context.Context, args []string) int {
 	if len(args) == 0 || args[0] != "shipments" {
-		fmt.Fprintln(m.Stderr, "Usage: bot export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]")
+		fmt.Fprintln(m.Stderr, "Usage: bot export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE] [--marketplace JP|US]")
 		return 2
 	}
 	p := m.Engine.Policy()
@@ -179,7 +180,21 @@ func (m *Main) runExport(ctx context.Context, args []string) int {
 	since := fs.String("since", today.AddDate(0, 0, -7).Format(time.DateOnly), "first ship date to include")
 	until := fs.String("until", today.Format(time.DateOnly), "last ship date to include")
 	out := fs.String("out", "-", "file to write (- for stdout)")
+	market := fs.String("marketplace", "", "upload template: JP (Amazon.co.jp) or US (Amazon.com and every other marketplace); default: the orders' own")
 	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	var tmpl *amazon.ShipmentTemplate
+	switch strings.ToLower(*market) {
+	case "":
+	case "jp", "japan", "amazon.co.jp":
+		t := amazon.JapanShipmentTemplate()
+		tmpl = &t
+	case "us", "other", "amazon.com":
+		t := amazon.DefaultShipmentTemplate()
+		tmpl = &t
+	default:
+		fmt.Fprintf(m.Stderr, "--marketplace %q is not known: use JP for Amazon.co.jp, or US for Amazon.com and every other marketplace (they share one template).\n", *market)
 		return 2
 	}
 	from, err := time.ParseInLocation(time.DateOnly, *since, p.Location)
@@ -197,6 +212,11 @@ func (m *Main) runExport(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, "bot export shipments:", core.ErrorMessage(err))
 		return 1
 	}
+	rows, t, msg := shipmentsForTemplate(rows, tmpl)
+	if msg != "" {
+		fmt.Fprintln(m.Stderr, "bot export shipments:", msg)
+		return 2
+	}
 	var w io.Writer = m.Stdout
 	if *out != "-" {
 		f, err := os.Create(*out)
@@ -207,12 +227,41 @@ func (m *Main) runExport(ctx context.Context, args []string) int {
 		defer f.Close()
 		w = f
 	}
-	if err := amazon.WriteShipments(w, rows, p.Location); err != nil {
+	if err := amazon.WriteTemplateShipments(w, rows, p.Location, t); err != nil {
 		fmt.Fprintln(m.Stderr, "bot export shipments:", err)
 		return 1
 	}
 	if *out != "-" {
-		fmt.Fprintf(m.Stderr, "Wrote %d shipments (%s to %s) to %s.\n", len(rows), *since, *until, *out)
+		fmt.Fprintf(m.Stderr, "Wrote %s (%s to %s) to %s.\n", count(len(rows), "shipment", "shipments"), *since, *until, *out)
 	}
 	return 0
+}
+
+// shipmentsForTemplate picks the upload template for the shipments: the
+// one named (keeping only its marketplace's shipments), else the one their
+// orders' marketplace uses. Seller Central takes one template per file, so
+// shipments needing two are refused with what to run instead.
+func shipmentsForTemplate(rows []core.OrderShipment, named *amazon.ShipmentTemplate) ([]core.OrderShipment, amazon.ShipmentTemplate, string) {
+	if named != nil {
+		kept := rows[:0:0]
+		for _, r := range rows {
+			if amazon.ShipmentTemplateFor(r.SalesChannel).Marketplace == named.Marketplace {
+				kept = append(kept, r)
+			}
+		}
+		return kept, *named, ""
+	}
+	byTemplate := map[string]int{}
+	for _, r := range rows {
+		byTemplate[amazon.ShipmentTemplateFor(r.SalesChannel).Marketplace]++
+	}
+	if len(byTemplate) > 1 {
+		return nil, amazon.ShipmentTemplate{}, fmt.Sprintf("%s are for Amazon.co.jp and %s for other marketplaces, whose upload templates differ; "+
+			"Seller Central takes one per file. Export each: --marketplace JP, then --marketplace US.",
+			count(byTemplate["JP"], "shipment", "shipments"), count(byTemplate[""], "shipment", "shipments"))
+	}
+	if len(rows) > 0 {
+		return rows, amazon.ShipmentTemplateFor(rows[0].SalesChannel), ""
+	}
+	return rows, amazon.DefaultShipmentTemplate(), ""
 }

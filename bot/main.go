@@ -61,7 +61,7 @@ Commands:
   import orders FILE [--encoding E] [--as ROLE] [--demo]
                              import an Amazon order report (tab-separated; FILE - reads stdin);
                              without a config file only with --demo, into the demo database
-  export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]
+  export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE] [--marketplace JP|US]
                              write the shipping confirmation file for Seller Central
   draft [--order ID] [--json]
                              draft an answer to a buyer message read from stdin; stores nothing

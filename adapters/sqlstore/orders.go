@@ -574,14 +574,15 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 	return rows.Err()
 }
 
-func scanShipment(rows *sql.Rows) (string, core.Shipment, error) {
+// scanShipment reads a row of shipmentCols, then any extra columns into extra.
+func scanShipment(rows *sql.Rows, extra ...any) (string, core.Shipment, error) {
 	var (
 		oid   string
 		s     core.Shipment
 		lines sql.RawBytes
 	)
-	err := rows.Scan(&s.ID, &oid, (*string)(&s.Carrier), &s.CarrierName, &s.Tracking, timeDest{&s.ShipDate}, &s.Method,
-		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines)
+	err := rows.Scan(append([]any{&s.ID, &oid, (*string)(&s.Carrier), &s.CarrierName, &s.Tracking, timeDest{&s.ShipDate}, &s.Method,
+		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines}, extra...)...)
 	if err != nil {
 		return "", s, err
 	}

@@ -749,6 +749,7 @@ func testShipments(t *testing.T, open func(t *testing.T) core.Store) {
 	}
 	a.Shipments = []core.Shipment{sh("S-1", day), sh("S-3", 3*day)}
 	b.Shipments = []core.Shipment{sh("S-2", 2*day), sh("S-4", 4*day)}
+	a.SalesChannel, b.SalesChannel = "Amazon.com", "Amazon.co.jp" // the upload template follows it
 	e.save(a, b)
 	cases := []struct {
 		name         string
@@ -769,6 +770,9 @@ func testShipments(t *testing.T, open func(t *testing.T) core.Store) {
 					ids = append(ids, s.Shipment.ID)
 					if wantOrder := map[string]string{"S-1": "A", "S-3": "A", "S-2": "B", "S-4": "B"}[s.Shipment.ID]; s.OrderID != wantOrder {
 						t.Errorf("%s belongs to %s, want %s", s.Shipment.ID, s.OrderID, wantOrder)
+					}
+					if want := map[string]string{"A": "Amazon.com", "B": "Amazon.co.jp"}[s.OrderID]; s.SalesChannel != want {
+						t.Errorf("%s: sales channel %q, want %q", s.Shipment.ID, s.SalesChannel, want)
 					}
 				}
 				if err == nil && !slices.Equal(ids, c.want) {
