@@ -85,7 +85,7 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "%s:%d: %s\n", file, b.Line, b.Reason)
 	}
 	if more := report.BadLines - len(report.Bad); more > 0 {
-		fmt.Fprintf(m.Stderr, "%s: … and %s more not listed.\n", file, count(more, "bad line", "bad lines"))
+		fmt.Fprintf(m.Stderr, "%s: … and %s more not listed.\n", file, counted(more, "bad line", "bad lines"))
 	}
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "bot import orders: %s\n", core.ErrorMessage(err))
@@ -102,8 +102,8 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 		into = " into the demo database " + demoDB
 	}
 	fmt.Fprintf(m.Stdout, "Imported %s%s: %s, %s — %d new, %d updated, %d unchanged; %s (%s).\n",
-		filepath.Base(file), into, count(report.Lines, "line", "lines"), count(stats.New+stats.Updated+stats.Unchanged, "order", "orders"),
-		stats.New, stats.Updated, stats.Unchanged, count(report.BadLines, "bad line", "bad lines"), time.Since(start).Round(time.Millisecond))
+		filepath.Base(file), into, counted(report.Lines, "line", "lines"), counted(stats.New+stats.Updated+stats.Unchanged, "order", "orders"),
+		stats.New, stats.Updated, stats.Unchanged, counted(report.BadLines, "bad line", "bad lines"), time.Since(start).Round(time.Millisecond))
 	if report.NoPrices && report.Orders > 0 {
 		// Once, after everything else: it is about the whole file.
 		fmt.Fprintln(m.Stdout, "This report has no prices (Amazon's Unshipped Orders report leaves them out), so its orders were imported "+
@@ -146,8 +146,8 @@ func openReport(path string) (*os.File, os.FileInfo, error) {
 	return f, st, nil
 }
 
-// count says "1 line" or "3 lines".
-func count(n int, one, many string) string {
+// counted says "1 line" or "3 lines".
+func counted(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
@@ -232,7 +232,7 @@ func (m *Main) runExport(ctx context.Context, args []string) int {
 		return 1
 	}
 	if *out != "-" {
-		fmt.Fprintf(m.Stderr, "Wrote %s (%s to %s) to %s.\n", count(len(rows), "shipment", "shipments"), *since, *until, *out)
+		fmt.Fprintf(m.Stderr, "Wrote %s (%s to %s) to %s.\n", counted(len(rows), "shipment", "shipments"), *since, *until, *out)
 	}
 	return 0
 }
@@ -258,7 +258,7 @@ func shipmentsForTemplate(rows []core.OrderShipment, named *amazon.ShipmentTempl
 	if len(byTemplate) > 1 {
 		return nil, amazon.ShipmentTemplate{}, fmt.Sprintf("%s are for Amazon.co.jp and %s for other marketplaces, whose upload templates differ; "+
 			"Seller Central takes one per file. Export each: --marketplace JP, then --marketplace US.",
-			count(byTemplate["JP"], "shipment", "shipments"), count(byTemplate[""], "shipment", "shipments"))
+			counted(byTemplate["JP"], "shipment", "shipments"), counted(byTemplate[""], "shipment", "shipments"))
 	}
 	if len(rows) > 0 {
 		return rows, amazon.ShipmentTemplateFor(rows[0].SalesChannel), ""
