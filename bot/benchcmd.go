@@ -36,6 +36,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
@@ -393,7 +394,7 @@ func benchSchema(ctx context.Context, base string) (string, func(), error) {
 	}
 	admin, err := sql.Open("postgres", base)
 	if err != nil {
-		return "", nil, fmt.Errorf("--database: %s", redactURL(err.Error()))
+		return "", nil, fmt.Errorf("--database: %s", sqlstore.Redact(err.Error()))
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
@@ -150,7 +151,7 @@ type Duration struct{ time.Duration }
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("%q is not a duration like 30s or 5m", n.Value)
+		return fmt.Errorf("%q is not a duration (e.g. 5m)", n.Value)
 	}
 	d.Duration = v
 	return nil
@@ -189,10 +190,12 @@ func LoadConfig(r io.Reader, environ []string) (Config, error) {
 		if err != nil {
 			return cfg, err
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-			return cfg, configError(err)
+		var root yaml.Node
+		if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil && !errors.Is(err, io.EOF) {
+			return cfg, configError(err) // not YAML at all: its own line numbers say where
+		}
+		if err := decodeNode(&root, reflect.ValueOf(&cfg).Elem(), ""); err != nil {
+			return cfg, err
 		}
 	}
 	if err := applyEnv(&cfg, environ); err != nil {
@@ -212,6 +215,105 @@ func configError(err error) error {
 		return fmt.Errorf("config: %s: unknown setting %q — config.example.yaml lists every setting", head, msg[j+6:i])
 	}
 	return fmt.Errorf("config: %s", msg)
+}
+
+// decodeNode reads a YAML node into v, one setting at a time, so that a bad
+// value is reported with its key, as the environment's are
+// (`config: orders.sweep_interval: "5 minutes" is not a duration (e.g. 5m), line 3`),
+// rather than as yaml's "cannot unmarshal !!str into main.Duration". Values
+// are parsed by setValue, the environment's parser, so the file and the
+// environment accept the same spellings. All bad keys are reported at once.
+func decodeNode(n *yaml.Node, v reflect.Value, key string) error {
+	for n.Kind == yaml.DocumentNode || n.Kind == yaml.AliasNode {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		} else if len(n.Content) == 0 {
+			return nil
+		} else {
+			n = n.Content[0]
+		}
+	}
+	bad := func(format string, args ...any) error {
+		name := key
+		if name == "" {
+			name = "the file"
+		}
+		return fmt.Errorf("config: %s: %s, line %d", name, fmt.Sprintf(format, args...), n.Line)
+	}
+	if n.Kind == 0 {
+		return nil // an empty file
+	}
+	if n.Tag == "!!null" {
+		v.Set(reflect.Zero(v.Type())) // "key:" with nothing after it, as yaml reads it
+		return nil
+	}
+	switch {
+	case v.Kind() == reflect.Struct && v.Type() != reflect.TypeFor[Duration]():
+		if n.Kind != yaml.MappingNode {
+			return bad("expected a section of settings (key: value lines), found %s", describeNode(n))
+		}
+		fields := map[string]reflect.Value{}
+		for i := range v.NumField() {
+			if tag := strings.Split(v.Type().Field(i).Tag.Get("yaml"), ",")[0]; tag != "" && tag != "-" {
+				fields[tag] = v.Field(i)
+			}
+		}
+		var errs []error
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			path := k.Value
+			if key != "" {
+				path = key + "." + k.Value
+			}
+			f, ok := fields[k.Value]
+			if !ok {
+				where := "the file"
+				if key != "" {
+					where = key
+				}
+				errs = append(errs, fmt.Errorf("config: %s: unknown setting %q, line %d — config.example.yaml lists every setting", where, k.Value, k.Line))
+				continue
+			}
+			if err := decodeNode(val, f, path); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	case v.Kind() == reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return bad("%s is not a list (e.g. [a, b], or one item per line starting with -)", describeNode(n))
+		}
+		list := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		var errs []error
+		for i, item := range n.Content {
+			if err := decodeNode(item, list.Index(i), fmt.Sprintf("%s[%d]", key, i)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if len(errs) > 0 {
+			return errors.Join(errs...)
+		}
+		v.Set(list)
+		return nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return bad("expected a single value, found %s", describeNode(n))
+	}
+	if err := setValue(v, n.Value); err != nil {
+		return bad("%v", err)
+	}
+	return nil
+}
+
+// describeNode names what a YAML node is, for an error.
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a section"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return strconv.Quote(n.Value)
 }
 
 // envKeys walks the config struct and returns the environment name of every
@@ -271,9 +373,9 @@ func applyEnv(cfg *Config, environ []string) error {
 func setValue(v reflect.Value, s string) error {
 	switch v.Interface().(type) {
 	case Duration:
-		d, err := time.ParseDuration(s)
+		d, err := time.ParseDuration(strings.TrimSpace(s))
 		if err != nil {
-			return fmt.Errorf("%q is not a duration like 30s or 5m", s)
+			return fmt.Errorf("%q is not a duration (e.g. 5m)", s)
 		}
 		v.Set(reflect.ValueOf(Duration{d}))
 		return nil
@@ -286,7 +388,7 @@ func setValue(v reflect.Value, s string) error {
 			}
 			d, err := time.ParseDuration(x)
 			if err != nil {
-				return fmt.Errorf("%q is not a list of durations like 12h,4h,1h", s)
+				return fmt.Errorf("%q is not a list of durations (e.g. 12h,4h,1h)", s)
 			}
 			list = append(list, Duration{d})
 		}
@@ -305,13 +407,13 @@ func setValue(v reflect.Value, s string) error {
 	case reflect.Int:
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return fmt.Errorf("%q is not a whole number", s)
+			return fmt.Errorf("%q is not a whole number (e.g. 3)", s)
 		}
 		v.SetInt(int64(n))
 	case reflect.Float64:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return fmt.Errorf("%q is not a number", s)
+			return fmt.Errorf("%q is not a number (e.g. 0.04)", s)
 		}
 		v.SetFloat(f)
 	case reflect.Slice:
@@ -334,7 +436,7 @@ func (c *Config) validate() error {
 	}
 	u := c.Database.URL
 	if !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return bad("database.url", "%q is neither sqlite:PATH nor postgres://…", redactURL(u))
+		return bad("database.url", "%q is neither sqlite:PATH nor postgres://…", sqlstore.Redact(u))
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return bad("http.addr", "%q is not host:port, e.g. 127.0.0.1:8080", c.HTTP.Addr)
@@ -490,20 +592,6 @@ func (c *Config) Policy() core.Policy {
 	p.ResponseDays, p.MinResponseRate = c.Messages.ResponseDays, c.Messages.MinResponseRate
 	p.VerifyTries, p.VerifyWindow = c.Messages.VerifyTries, c.Messages.VerifyWindow.Duration
 	return p
-}
-
-// redactURL hides a password in a database URL before it is shown.
-func redactURL(u string) string {
-	at := strings.LastIndex(u, "@")
-	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return u
-	}
-	creds := u[scheme+3 : at]
-	if user, _, ok := strings.Cut(creds, ":"); ok {
-		return u[:scheme+3] + user + ":xxxxx" + u[at:]
-	}
-	return u
 }
 
 // openConfig finds the config file: --config, else ./config.yaml when it

@@ -55,6 +55,15 @@ type DemoInfo struct {
 	Orders                   int
 }
 
+// StaffTries are the commands the demo banner suggests to staff, in order.
+// Each shows something on any day (TestDemoSuggestionsShowRowsEveryDay).
+func (info DemoInfo) StaffTries() []string {
+	if info.ShipCommand == "" {
+		return []string{"orders unshipped", "health", "help ship"}
+	}
+	return []string{"orders due", "order " + info.ShipOrderID, info.ShipCommand}
+}
+
 // upsTracking makes a UPS 1Z number with a correct check digit.
 func upsTracking(r *rand.Rand) string {
 	const alnum = "0123456789ABCDEFGHJKLMNPRSTVWXY"
@@ -137,6 +146,8 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 		plans = append(plans, p)
 	}
 	orders := make([]core.Order, 0, len(plans))
+	policy := e.Policy()
+	dueSet := false
 	for i, p := range plans {
 		b := buyers[i%len(buyers)]
 		id := fmt.Sprintf("113-%07d-%07d", 1000000+r.IntN(8999999), 1000000+r.IntN(8999999))
@@ -159,6 +170,18 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 			paid := purchased.Add(10 * time.Minute)
 			o.PaymentsDate = &paid
 		}
+		if !dueSet && !p.pending && !p.fba {
+			// "orders due" is the banner's first suggestion, so one fresh
+			// order must be due whatever the day: computed ship-bys skip
+			// weekends, and on a Saturday none falls in the next 24 hours.
+			// This one carries the marketplace's own ship-by, as a report's
+			// latest-ship-date does for a seller who ships on weekends: the
+			// end of today.
+			dueSet = true
+			if sb := policy.ShipBy(purchased); sb.Before(policy.Day(now)) || !sb.Before(now.Add(24*time.Hour)) {
+				o.ShipBy = policy.Day(now).AddDate(0, 0, 1).Add(-time.Second)
+			}
+		}
 		n := 1 + r.IntN(3)/2 // mostly one line, sometimes two
 		for j := range n {
 			pr := products[(i*3+j*5)%len(products)]
@@ -172,7 +195,7 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 		return DemoInfo{}, fmt.Errorf("demo seed import: %w", err)
 	}
 	info := DemoInfo{Orders: len(orders)}
-	p := e.Policy()
+	p := policy
 	// Work the older merchant orders as a busy week would have.
 	partial := false
 	for i, o := range orders {
@@ -195,7 +218,7 @@ func SeedDemo(ctx context.Context, e *core.Engine) (DemoInfo, error) {
 		var cmds []string
 		switch {
 		case age < 30*time.Hour:
-			// Fresh: left for the user to ship.
+			// Fresh: left for the user to ship; the first is the due one.
 			if info.ShipOrderID == "" {
 				info.ShipOrderID = o.ID
 				info.ShipCommand = fmt.Sprintf("ship %s ups %s", o.ID, upsTracking(r))

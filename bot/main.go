@@ -58,9 +58,10 @@ Commands:
   serve                      run the service (the default): /healthz, /metrics, timed order rules
   console [--json] [--as ROLE] [--dry-run]
                              a desk in the terminal speaking the command language
-  import orders FILE [--encoding E] [--as ROLE]
-                             import an Amazon order report (tab-separated; FILE - reads stdin)
-  export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]
+  import orders FILE [--encoding E] [--as ROLE] [--demo]
+                             import an Amazon order report (tab-separated; FILE - reads stdin);
+                             without a config file only with --demo, into the demo database
+  export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE] [--marketplace JP|US]
                              write the shipping confirmation file for Seller Central
   draft [--order ID] [--json]
                              draft an answer to a buyer message read from stdin; stores nothing
@@ -135,6 +136,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	m.Stdin, m.Stdout, m.Stderr = stdin, stdout, stderr
 	m.Interactive = isTerminal(stdin) && isTerminal(stdout)
+	if cmd == "import" && m.Demo && !slices.Contains(args, "--demo") {
+		// Before Open, which would seed the demo's made-up orders: a seller
+		// who forgot --config must not find their orders mixed in with them.
+		fmt.Fprintf(stderr, "bot import: there is no config file (./config.yaml or --config) and no SELLERDESK_DATABASE_URL, "+
+			"so this would import into the demo database %s, among made-up orders. Nothing was imported.\n"+
+			"Point to your shop's database with --config FILE, or add --demo to import into the demo anyway.\n", demoDB)
+		return 2
+	}
 	if cmd == "serve" && m.Demo && m.Interactive && m.Config.Log.Level == "info" {
 		m.Config.Log.Level = "warn" // info lines would break into the demo's prompt
 	}
@@ -443,11 +452,11 @@ func (m *Main) banner(addr string) {
 	w := m.Stdout
 	fmt.Fprintf(w, "\n*** DEMO MODE *** sellerdesk is running on %s with made-up orders.\n", demoDB)
 	fmt.Fprintln(w, "    Delete that file to start the demo afresh; create config.yaml (see config.example.yaml) for a real shop.")
-	if info := m.demoInfo; info != nil && info.ShipCommand != "" {
-		fmt.Fprintf(w, "    Staff, try here:  orders due    order %s    %s\n", info.ShipOrderID, info.ShipCommand)
-	} else {
-		fmt.Fprintln(w, "    Staff, try here:  orders unshipped    health    help ship")
+	var info DemoInfo
+	if m.demoInfo != nil {
+		info = *m.demoInfo
 	}
+	fmt.Fprintf(w, "    Staff, try here:  %s\n", strings.Join(info.StaffTries(), "    "))
 	if addr != "" {
 		fmt.Fprintf(w, "    Buyers write at   http://%s/\n", addr)
 		if order, email := m.demoBuyer(); order != "" {

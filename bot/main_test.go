@@ -205,8 +205,9 @@ func TestImportThenExport(t *testing.T) {
 	}
 	got, _ := os.ReadFile("confirm.txt")
 	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
-	if lines[0] != "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method" || len(lines) < 2 ||
-		!strings.HasPrefix(lines[1], id+"\t") || !strings.Contains(lines[1], "\tUPS\t\t1Z999AA10123456784\t") {
+	if len(lines) < 3 || lines[0] != "TemplateType=OrderFulfillment\tVersion=2011.1102\t\t\t\t\t\t" ||
+		lines[1] != "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method" ||
+		!strings.HasPrefix(lines[2], id+"\t") || !strings.Contains(lines[2], "\tUPS\t\t1Z999AA10123456784\t") {
 		t.Fatalf("export:\n%s", got)
 	}
 	if code, _, errOut := runBot(t, dir, "", "export", "shipments", "--since", "yesterday"); code != 2 || !strings.Contains(errOut, "yesterday") {

@@ -109,7 +109,12 @@ func (e *Engine) place(o *Order, now time.Time) {
 			o.Status = Pending
 		}
 	}
-	o.ShipBy = e.policy.ShipBy(o.PurchaseDate)
+	if o.ShipBy.IsZero() {
+		// The report's own ship-by (promise-date, latest-ship-date) wins:
+		// the marketplace computed it from the seller's shipping settings,
+		// which may differ from this shop's handling days.
+		o.ShipBy = e.policy.ShipBy(o.PurchaseDate)
+	}
 	settleItems(o)
 	if o.Status == Canceled && o.CanceledAt == nil {
 		t := o.ReportUpdated
@@ -153,15 +158,29 @@ func (e *Engine) refresh(o, in *Order, now time.Time) bool {
 	if in.Fulfillment != "" {
 		o.Fulfillment = in.Fulfillment
 	}
+	if !in.ShipBy.IsZero() {
+		o.ShipBy = in.ShipBy
+	}
 	for _, it := range in.Items {
 		found := false
 		for i := range o.Items {
-			if o.Items[i].OrderItemID == it.OrderItemID {
-				found = true
-				shipped := o.Items[i].Shipped
-				o.Items[i] = it
-				o.Items[i].Shipped = max(shipped, min(it.Shipped, it.Quantity))
+			if o.Items[i].OrderItemID != it.OrderItemID {
+				continue
 			}
+			found = true
+			old := o.Items[i]
+			if it.Canceled > 0 && old.Shipped > 0 {
+				// Units shipped here are never undone by a report: the
+				// line stays as staff left it.
+				continue
+			}
+			if in.Currency == "" && !it.priced() {
+				// A report without prices (the Unshipped Orders report)
+				// never erases the prices another report gave.
+				it.Price, it.Tax, it.Shipping, it.Discount = old.Price, old.Tax, old.Shipping, old.Discount
+			}
+			o.Items[i] = it
+			o.Items[i].Shipped = max(old.Shipped, min(it.Shipped, it.Quantity))
 		}
 		if !found {
 			o.Items = append(o.Items, it)
@@ -196,6 +215,11 @@ func (e *Engine) refresh(o, in *Order, now time.Time) bool {
 	return true
 }
 
+// priced reports whether a line carries any amount.
+func (it Item) priced() bool {
+	return it.Price != 0 || it.Tax != 0 || it.Shipping != 0 || it.Discount != 0
+}
+
 // pick keeps the stored value when the report leaves a value out (the All
 // Orders report has no buyer or street columns).
 func pick[T comparable](in, old T) T {
@@ -219,6 +243,9 @@ func mergeReport(into, more *Order) {
 		if !replaced {
 			into.Items = append(into.Items, it)
 		}
+	}
+	if into.ShipBy.IsZero() {
+		into.ShipBy = more.ShipBy
 	}
 	if more.ReportUpdated.After(into.ReportUpdated) {
 		into.ReportUpdated = more.ReportUpdated
@@ -251,5 +278,8 @@ func normalizeTimes(o *Order) {
 		return &x
 	}
 	o.PurchaseDate, o.ReportUpdated = fix(o.PurchaseDate), fix(o.ReportUpdated)
+	if !o.ShipBy.IsZero() {
+		o.ShipBy = fix(o.ShipBy)
+	}
 	o.PaymentsDate, o.CanceledAt, o.DeliveredAt = fixp(o.PaymentsDate), fixp(o.CanceledAt), fixp(o.DeliveredAt)
 }

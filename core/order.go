@@ -97,6 +97,11 @@ type Item struct {
 	// Discount is the line's promotion discounts (item and shipping) as a
 	// positive amount: the buyer paid that much less.
 	Discount int64 `json:"discount,omitempty"`
+	// Canceled is how many units of the line the marketplace cancelled
+	// before shipping (a report's item-status Cancelled). They are not in
+	// Quantity and not paid for, so nothing ships, reserves or refunds them;
+	// the line stays so staff see what the buyer ordered.
+	Canceled int `json:"canceled,omitempty"`
 }
 
 // Paid is what the buyer paid for the line, in minor units.

@@ -161,6 +161,9 @@ type ShipmentQuery struct {
 type OrderShipment struct {
 	OrderID  string
 	Shipment Shipment
+	// SalesChannel is the order's marketplace ("Amazon.co.jp"), whose
+	// upload template the file must follow.
+	SalesChannel string
 }
 
 // AuditQuery selects audit entries.

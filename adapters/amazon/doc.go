@@ -37,4 +37,13 @@
 //     engine decides from PaymentsDate.
 //   - fulfillment-channel: Merchant/MFN is core.Merchant, Amazon/AFN is
 //     core.Marketplace; no column or an empty value means Merchant.
+//   - item-status Cancelled (or Canceled) on a line makes that line
+//     cancelled (core.Item.Canceled holds its units, Quantity and the
+//     amounts are 0), whatever the order's status: a shipped order may have
+//     a cancelled line, which is neither shipped nor paid.
+//   - order-id must be Amazon's 3-7-7 digits; any other value is a bad line.
+//   - promise-date or latest-ship-date (the Unshipped Orders report) is the
+//     order's ship-by as the marketplace computed it; without one the
+//     engine computes it. A report with no price or currency columns sets
+//     Report.NoPrices.
 package amazon

@@ -10,7 +10,8 @@ import (
 
 // FuzzReadOrders feeds arbitrary bytes to the reader. Whatever the input, it
 // must not panic, must point every line error at a data line (line 2 or
-// later, never past the end), and must only hand over orders that stand.
+// later, never past the end), and must only hand over orders that stand
+// (a valid order id, a purchase date, items with units or cancelled).
 // Seeds are in testdata/fuzz/FuzzReadOrders.
 func FuzzReadOrders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -18,11 +19,15 @@ func FuzzReadOrders(f *testing.F) {
 		rep, err := ReadOrders(context.Background(), bytes.NewReader(data), Options{BatchSize: 3},
 			func(orders []core.Order) error {
 				for _, o := range orders {
-					if o.ID == "" || o.PurchaseDate.IsZero() {
+					if !validOrderID(o.ID) || o.PurchaseDate.IsZero() {
 						t.Fatalf("order without id or purchase date: %+v", o)
 					}
 					for _, it := range o.Items {
-						if it.SKU == "" || it.OrderItemID == "" || it.Quantity < 1 {
+						// A live line has units; a cancelled one has none
+						// left and nothing paid.
+						live := it.Quantity >= 1 && it.Canceled == 0
+						canceled := it.Quantity == 0 && it.Canceled >= 1 && it.Paid() == 0
+						if it.SKU == "" || it.OrderItemID == "" || !live && !canceled {
 							t.Fatalf("bad item in order %q: %+v", o.ID, it)
 						}
 					}

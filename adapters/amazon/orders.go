@@ -75,6 +75,10 @@ type Report struct {
 	Bad []LineError
 	// BadLines counts every line not imported, including those past MaxBad.
 	BadLines int
+	// NoPrices is true when the report has no price or currency columns
+	// (the Unshipped Orders report): its orders were imported without
+	// amounts, and prices must come from another report.
+	NoPrices bool
 }
 
 // ReadOrders streams an Amazon order report (the Order Report or the All
@@ -128,8 +132,8 @@ type reader struct {
 	curSKUs []string
 	batch   []core.Order
 
-	purchase, payments, updated dateCache
-	problems                    []string
+	purchase, payments, updated, shipBy dateCache
+	problems                            []string
 }
 
 func (rd *reader) run(ctx context.Context) error {
@@ -155,6 +159,7 @@ func (rd *reader) run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			rd.rep.NoPrices = !rd.h.priced()
 			continue
 		}
 		rd.rep.Lines++
@@ -179,6 +184,12 @@ func (rd *reader) run(ctx context.Context) error {
 	}
 	if rd.h == nil {
 		return core.FieldErrorf(core.Invalid, "header", "The order report is empty: it has no header line.")
+	}
+	if rd.rep.Lines == 0 {
+		// Seller Central gives a header-only file for a date range without
+		// orders; importing "nothing" without a word would look like success.
+		return core.FieldErrorf(core.Invalid, "header",
+			"The order report has a header but no order lines: nothing was imported. Check the report's date range in Seller Central.")
 	}
 	if err := rd.finish(); err != nil {
 		return err
@@ -228,6 +239,8 @@ func (rd *reader) row() error {
 	}
 	if id == "" {
 		rd.problem(colOrderID, "is empty")
+	} else if !validOrderID(id) {
+		rd.problem(colOrderID, "%q is not an Amazon order id (3-7-7 digits, e.g. 058-3563777-5518068)", id)
 	}
 	sku := rd.field(colSKU)
 	if sku == "" {
@@ -244,6 +257,7 @@ func (rd *reader) row() error {
 	if paid.After(updated) {
 		updated = paid
 	}
+	shipBy := rd.shipByDate()
 
 	var status core.Status
 	if s := rd.field(colOrderStatus); s != "" {
@@ -256,7 +270,10 @@ func (rd *reader) row() error {
 	if !ok {
 		rd.problem(colFulfillment, "%q is neither Merchant (MFN) nor Amazon (AFN)", rd.field(colFulfillment))
 	}
-	canceled := status == core.Canceled || canceledItem(rd.field(colItemStatus))
+	// A line's own item-status Cancelled cancels that line only, inside an
+	// order that may have shipped its other lines.
+	lineCanceled := canceledItem(rd.field(colItemStatus))
+	canceled := status == core.Canceled || lineCanceled
 
 	qty, ok := parseQuantity(rd.field(colQuantity))
 	switch {
@@ -287,6 +304,9 @@ func (rd *reader) row() error {
 	}
 	if o.PurchaseDate.IsZero() {
 		o.PurchaseDate = purchased
+	}
+	if o.ShipBy.IsZero() {
+		o.ShipBy = shipBy
 	}
 	if o.PaymentsDate == nil && !paid.IsZero() {
 		p := paid
@@ -345,8 +365,36 @@ func (rd *reader) row() error {
 	item.SKU = sku
 	item.Title = rd.field(colProductName)
 	item.Quantity = qty
+	if lineCanceled {
+		// The buyer is not charged for a cancelled line, whatever price
+		// the report still shows: it must not count as paid or shipped.
+		item = core.Item{OrderItemID: item.OrderItemID, SKU: sku, Title: item.Title, Canceled: qty}
+	}
 	o.Items = append(o.Items, item)
 	return nil
+}
+
+// shipByDate reads the report's ship-by column (promise-date or
+// latest-ship-date), zero when there is none. Some reports write the
+// window as "earliest - latest"; the end of it is the ship-by.
+func (rd *reader) shipByDate() time.Time {
+	s := rd.field(colShipBy)
+	if i := strings.LastIndex(s, " - "); i >= 0 {
+		s = strings.TrimSpace(s[i+3:])
+	}
+	if s == "" {
+		return time.Time{}
+	}
+	t, ok := rd.shipBy.parse(s, rd.opt.Location)
+	if !ok {
+		rd.problem(colShipBy, "%q is not a date (expected e.g. 2009-01-03T07:59:59+00:00)", rd.field(colShipBy))
+		return time.Time{}
+	}
+	if y := t.Year(); y < minYear || y > maxYear {
+		rd.problem(colShipBy, "%q is not a plausible date (years %d to %d)", s, minYear, maxYear)
+		return time.Time{}
+	}
+	return t
 }
 
 // date reads a date column; a missing or empty optional one is zero.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -103,6 +104,17 @@ func mustRead(t testing.TB, input string, opt Options) readResult {
 	return res
 }
 
+// oid is the valid order id a test's one-letter name stands for (A is
+// 100-0000000-0000001, B …0002); short turns it back, for compact pictures.
+func oid(name string) string { return fmt.Sprintf("100-0000000-%07d", name[0]-'A'+1) }
+
+func short(id string) string {
+	if n, ok := strings.CutPrefix(id, "100-0000000-000000"); ok && len(n) == 1 && n[0] >= '1' && n[0] <= '9' {
+		return string(rune('A' + n[0] - '1'))
+	}
+	return id
+}
+
 // shape is a compact picture of orders: "ID[SKU×qty SKU×qty]" each.
 func shape(orders []core.Order) string {
 	var parts []string
@@ -111,7 +123,7 @@ func shape(orders []core.Order) string {
 		for _, it := range o.Items {
 			items = append(items, fmt.Sprintf("%s×%d", it.SKU, it.Quantity))
 		}
-		parts = append(parts, o.ID+"["+strings.Join(items, " ")+"]")
+		parts = append(parts, short(o.ID)+"["+strings.Join(items, " ")+"]")
 	}
 	return strings.Join(parts, " ")
 }
@@ -119,25 +131,23 @@ func shape(orders []core.Order) string {
 func badLines(bad []LineError) string {
 	var parts []string
 	for _, b := range bad {
-		parts = append(parts, fmt.Sprintf("%d:%s", b.Line, b.OrderID))
+		parts = append(parts, fmt.Sprintf("%d:%s", b.Line, short(b.OrderID)))
 	}
 	return strings.Join(parts, " ")
 }
 
-func sharedSample(t *testing.T, name string) []byte {
+// sample reads a flat file kept in testdata/flatfiles (see SOURCE.txt there).
+func sample(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "reference", "amazon-flatfiles", name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("shared sample %s not present", name)
-	}
+	b, err := os.ReadFile(filepath.Join("testdata", "flatfiles", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func TestReadOrders_sharedAllOrdersSample(t *testing.T) {
-	res := read(t, sharedSample(t, "all_orders_synthetic_sample.tsv"), Options{})
+func TestReadOrders_allOrdersSample(t *testing.T) {
+	res := read(t, sample(t, "all_orders_synthetic_sample.tsv"), Options{})
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
@@ -179,8 +189,10 @@ func TestReadOrders_sharedAllOrdersSample(t *testing.T) {
 			SalesChannel: "Amazon.com", PurchaseDate: at("2024-05-04T20:45:30Z"), ShipServiceLevel: "Standard",
 			Currency: "USD",
 			ShipTo:   core.Address{City: "Austin", State: "TX", PostalCode: "73301", Country: "US"},
+			// item-status Cancelled: the line is recorded as cancelled, its
+			// unit neither to ship nor paid for.
 			Items: []core.Item{{OrderItemID: "902-0000000-0000003-SKU-WIDGET-RED-1", SKU: "SKU-WIDGET-RED",
-				Title: "Example Widget (Red)", Quantity: 1, Price: 1999, Tax: 160, Shipping: 499}},
+				Title: "Example Widget (Red)", Canceled: 1}},
 			ReportUpdated: at("2024-05-05T08:00:00Z"),
 		},
 	}
@@ -194,13 +206,22 @@ func TestReadOrders_sharedAllOrdersSample(t *testing.T) {
 	}
 }
 
-func TestReadOrders_sharedHeaderOnly(t *testing.T) {
-	res := read(t, sharedSample(t, "all_orders_header.tsv"), Options{})
-	if res.err != nil {
-		t.Fatal(res.err)
-	}
-	if res.rep.Lines != 0 || len(res.orders) != 0 || len(res.batches) != 0 {
-		t.Fatalf("header only: report %+v, %d orders, %d sink calls", res.rep, len(res.orders), len(res.batches))
+// A header without lines imports nothing and says so: a seller who picked
+// the wrong date range must not read it as a successful import.
+func TestReadOrders_headerOnlyIsAnError(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"all_orders_header":      sample(t, "all_orders_header.tsv"),
+		"header_and_blank_lines": []byte(OrderReportHeader + "\n\n \t\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := read(t, in, Options{})
+			if core.ErrorCode(res.err) != core.Invalid || !strings.Contains(core.ErrorMessage(res.err), "no order lines") {
+				t.Fatalf("err = %v", res.err)
+			}
+			if res.rep.Lines != 0 || len(res.orders) != 0 || len(res.batches) != 0 {
+				t.Fatalf("header only: report %+v, %d orders, %d sink calls", res.rep, len(res.orders), len(res.batches))
+			}
+		})
 	}
 }
 
@@ -301,11 +322,11 @@ func TestReadOrders_allOrdersReportColumns(t *testing.T) {
 	cols := []string{"amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date", "order-status",
 		"fulfillment-channel", "sales-channel", "sku", "item-status", "quantity", "currency", "item-price"}
 	in := report(cols,
-		map[string]string{"amazon-order-id": "A1", "purchase-date": "2024-05-01T10:00:00Z",
+		map[string]string{"amazon-order-id": oid("A"), "purchase-date": "2024-05-01T10:00:00Z",
 			"last-updated-date": "2024-05-02T10:00:00Z", "order-status": "Unshipped", "fulfillment-channel": "Merchant",
 			"sales-channel": "Amazon.de", "sku": "S1", "item-status": "Unshipped", "quantity": "3", "currency": "EUR",
 			"item-price": "19,99"},
-		map[string]string{"amazon-order-id": "A1", "purchase-date": "2024-05-01T10:00:00Z",
+		map[string]string{"amazon-order-id": oid("A"), "purchase-date": "2024-05-01T10:00:00Z",
 			"last-updated-date": "2024-05-02T10:00:00Z", "order-status": "Unshipped", "fulfillment-channel": "Merchant",
 			"sales-channel": "Amazon.de", "sku": "S1", "item-status": "Unshipped", "quantity": "1", "currency": "EUR",
 			"item-price": "5.00"},
@@ -319,7 +340,7 @@ func TestReadOrders_allOrdersReportColumns(t *testing.T) {
 		t.Fatalf("order = %+v", o)
 	}
 	// No order-item-id column: ids come from order, SKU and occurrence.
-	if o.Items[0].OrderItemID != "A1-S1-1" || o.Items[1].OrderItemID != "A1-S1-2" {
+	if o.Items[0].OrderItemID != oid("A")+"-S1-1" || o.Items[1].OrderItemID != oid("A")+"-S1-2" {
 		t.Errorf("derived ids = %q, %q", o.Items[0].OrderItemID, o.Items[1].OrderItemID)
 	}
 	if o.Items[0].Price != 1999 || o.Items[0].Quantity != 3 {
@@ -333,7 +354,7 @@ func TestReadOrders_allOrdersReportColumns(t *testing.T) {
 func TestReadOrders_derivedItemIDsStayTheSameWhenItemsMove(t *testing.T) {
 	cols := []string{"amazon-order-id", "purchase-date", "sku", "quantity"}
 	row := func(sku string) map[string]string {
-		return map[string]string{"amazon-order-id": "A1", "purchase-date": "2024-05-01", "sku": sku, "quantity": "1"}
+		return map[string]string{"amazon-order-id": oid("A"), "purchase-date": "2024-05-01", "sku": sku, "quantity": "1"}
 	}
 	ids := func(in string) map[string]bool {
 		m := map[string]bool{}
@@ -361,16 +382,16 @@ func TestReadOrders_grouping(t *testing.T) {
 		sizes []int
 	}{
 		{"multi_item_order_is_one_order",
-			[]map[string]string{row("A", "1"), row("A", "2"), row("A", "3"), row("B", "1")}, 0,
+			[]map[string]string{row(oid("A"), "1"), row(oid("A"), "2"), row(oid("A"), "3"), row(oid("B"), "1")}, 0,
 			"A[1×1 2×1 3×1] B[1×1]", []int{2}},
 		{"non_adjacent_repeat_is_another_order_value",
-			[]map[string]string{row("A", "1"), row("B", "1"), row("A", "2")}, 0,
+			[]map[string]string{row(oid("A"), "1"), row(oid("B"), "1"), row(oid("A"), "2")}, 0,
 			"A[1×1] B[1×1] A[2×1]", []int{3}},
 		{"batches_hold_batch_size_orders",
-			[]map[string]string{row("A", "1"), row("A", "2"), row("B", "1"), row("C", "1"), row("D", "1"), row("E", "1")}, 2,
+			[]map[string]string{row(oid("A"), "1"), row(oid("A"), "2"), row(oid("B"), "1"), row(oid("C"), "1"), row(oid("D"), "1"), row(oid("E"), "1")}, 2,
 			"A[1×1 2×1] B[1×1] C[1×1] D[1×1] E[1×1]", []int{2, 2, 1}},
 		{"blank_line_does_not_split_an_order",
-			[]map[string]string{row("A", "1"), nil, row("A", "2")}, 0,
+			[]map[string]string{row(oid("A"), "1"), nil, row(oid("A"), "2")}, 0,
 			"A[1×1 2×1]", []int{1}},
 	}
 	for _, tt := range tests {
@@ -461,15 +482,15 @@ func flatten(m map[string]string) []string {
 func TestReadOrders_badLineNumbersArePhysicalLines(t *testing.T) {
 	// Blank lines and CRLF count as the lines they are; the header is line 1.
 	rows := []string{
-		strings.Join(orderCols, "\t"),  // 1
-		"",                             // 2
-		line(goodRow("order-id", "A")), // 3
-		line(goodRow("order-id", "A", "quantity-purchased", "two")), // 4
+		strings.Join(orderCols, "\t"),       // 1
+		"",                                  // 2
+		line(goodRow("order-id", oid("A"))), // 3
+		line(goodRow("order-id", oid("A"), "quantity-purchased", "two")), // 4
 		"", // 5
-		line(goodRow("order-id", "", "sku", "S")),                          // 6
-		line(goodRow("order-id", "B", "purchase-date", "yesterday")),       // 7
-		line(goodRow("order-id", "B", "order-item-id", "2")),               // 8
-		line(goodRow("order-id", "C", "item-price", "12,3456", "sku", "")), // 9
+		line(goodRow("order-id", "", "sku", "S")),                               // 6
+		line(goodRow("order-id", oid("B"), "purchase-date", "yesterday")),       // 7
+		line(goodRow("order-id", oid("B"), "order-item-id", "2")),               // 8
+		line(goodRow("order-id", oid("C"), "item-price", "12,3456", "sku", "")), // 9
 	}
 	res := mustRead(t, strings.Join(rows, "\r\n")+"\r\n", Options{})
 	if got, want := badLines(res.rep.Bad), "4:A 6: 7:B 9:C"; got != want {
@@ -492,7 +513,7 @@ func line(v map[string]string) string {
 }
 
 func TestReadOrders_tabInsideAValueIsALineError(t *testing.T) {
-	in := report(orderCols, goodRow("product-name", "Mug\tBlue"), goodRow("order-id", "B"))
+	in := report(orderCols, goodRow("product-name", "Mug\tBlue"), goodRow("order-id", oid("B")))
 	res := mustRead(t, in, Options{})
 	if badLines(res.rep.Bad) != "2:111-0000000-0000001" || !strings.Contains(res.rep.Bad[0].Reason, "30 fields but the header has 29") {
 		t.Fatalf("bad = %v", res.rep.Bad)
@@ -535,8 +556,24 @@ func TestReadOrders_missingRequiredColumnIsFatal(t *testing.T) {
 		{"comma_separated", "order-id,purchase-date,sku,quantity\n", "no tabs"},
 		{"utf16_without_bom", string(encode(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), report(orderCols, goodRow()))),
 			"UTF-16 without a byte order mark"},
+		{"utf16_big_endian_without_bom", string(encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), report(orderCols, goodRow()))),
+			"UTF-16 without a byte order mark"},
 		{"empty_file", "", "empty"},
 		{"only_blank_lines", "\n\r\n\n", "empty"},
+	}
+	// Random bytes are not "UTF-16 without a byte order mark", whatever
+	// NULs they happen to hold: they are not a report at all.
+	rnd := rand.New(rand.NewPCG(11, 27))
+	for i := range 20 {
+		b := make([]byte, 64+rnd.IntN(4096))
+		for j := range b {
+			b[j] = byte(rnd.UintN(256))
+		}
+		tests = append(tests, struct {
+			name  string
+			input string
+			want  string
+		}{fmt.Sprintf("random_bytes_%d", i), string(b), "not an order report"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -548,6 +585,9 @@ func TestReadOrders_missingRequiredColumnIsFatal(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %q, want it to name %q", err, tt.want)
+			}
+			if strings.HasPrefix(tt.name, "random") && strings.Contains(err.Error(), "UTF-16") {
+				t.Errorf("random bytes called UTF-16: %q", err)
 			}
 			if called || rep.Orders != 0 {
 				t.Errorf("nothing may be imported from a file with a bad header")
@@ -629,10 +669,10 @@ func TestReadOrders_cancelledLineWithoutUnitsKeepsTheOrder(t *testing.T) {
 			"sku": sku, "item-status": itemStatus, "quantity": qty, "currency": "USD", "item-price": ""}
 	}
 	in := report(cols,
-		row("A", "Cancelled", "S1", "Cancelled", "0"),
-		row("B", "Shipped", "S1", "Shipped", "1"),
-		row("B", "Shipped", "S2", "Cancelled", "0"),
-		row("C", "Shipped", "S1", "Shipped", "0"),
+		row(oid("A"), "Cancelled", "S1", "Cancelled", "0"),
+		row(oid("B"), "Shipped", "S1", "Shipped", "1"),
+		row(oid("B"), "Shipped", "S2", "Cancelled", "0"),
+		row(oid("C"), "Shipped", "S1", "Shipped", "0"),
 	)
 	res := mustRead(t, in, Options{})
 	if got, want := shape(res.orders), "A[] B[S1×1]"; got != want {
@@ -718,9 +758,9 @@ func TestReadOrders_datesWithoutOffsetUseLocation(t *testing.T) {
 func TestReadOrders_reportUpdatedIsTheNewestDateOfTheOrder(t *testing.T) {
 	cols := []string{"amazon-order-id", "purchase-date", "last-updated-date", "sku", "quantity"}
 	in := report(cols,
-		map[string]string{"amazon-order-id": "A", "purchase-date": "2024-05-01T00:00:00Z", "last-updated-date": "2024-05-03T00:00:00Z", "sku": "S1", "quantity": "1"},
-		map[string]string{"amazon-order-id": "A", "purchase-date": "2024-05-01T00:00:00Z", "last-updated-date": "2024-05-04T00:00:00Z", "sku": "S2", "quantity": "1"},
-		map[string]string{"amazon-order-id": "B", "purchase-date": "2024-05-01T00:00:00Z", "last-updated-date": "", "sku": "S1", "quantity": "1"},
+		map[string]string{"amazon-order-id": oid("A"), "purchase-date": "2024-05-01T00:00:00Z", "last-updated-date": "2024-05-03T00:00:00Z", "sku": "S1", "quantity": "1"},
+		map[string]string{"amazon-order-id": oid("A"), "purchase-date": "2024-05-01T00:00:00Z", "last-updated-date": "2024-05-04T00:00:00Z", "sku": "S2", "quantity": "1"},
+		map[string]string{"amazon-order-id": oid("B"), "purchase-date": "2024-05-01T00:00:00Z", "last-updated-date": "", "sku": "S1", "quantity": "1"},
 	)
 	res := mustRead(t, in, Options{})
 	if !res.orders[0].ReportUpdated.Equal(time.Date(2024, 5, 4, 0, 0, 0, 0, time.UTC)) ||
@@ -778,8 +818,8 @@ func TestReadOrders_encodings(t *testing.T) {
 }
 
 func TestReadOrders_invalidUTF8SuggestsAnEncoding(t *testing.T) {
-	in := []byte(report(orderCols, goodRow("order-id", "A")))
-	in = append(in, encode(t, charmap.Windows1252, line(goodRow("order-id", "B", "buyer-name", "Müller"))+"\n")...)
+	in := []byte(report(orderCols, goodRow("order-id", oid("A"))))
+	in = append(in, encode(t, charmap.Windows1252, line(goodRow("order-id", oid("B"), "buyer-name", "Müller"))+"\n")...)
 	res := read(t, in, Options{})
 	if res.err != nil {
 		t.Fatal(res.err)
@@ -868,7 +908,7 @@ func TestReadOrders_progressReachesFileSize(t *testing.T) {
 }
 
 func TestReadOrders_overlongLineIsALineError(t *testing.T) {
-	in := report(orderCols, goodRow("product-name", strings.Repeat("x", maxLineBytes+10)), goodRow("order-id", "B"))
+	in := report(orderCols, goodRow("product-name", strings.Repeat("x", maxLineBytes+10)), goodRow("order-id", oid("B")))
 	res := mustRead(t, in, Options{})
 	if badLines(res.rep.Bad) != "2:" || shape(res.orders) != "B[SKU-A×1]" {
 		t.Fatalf("bad %v orders %s", res.rep.Bad, shape(res.orders))

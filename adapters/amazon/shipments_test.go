@@ -8,8 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/japanese"
+
 	"github.com/sellerdesk/sellerdesk/core"
 )
+
+// defaultTop is how the default template's file starts: the template line
+// (padded to the eight columns, as a spreadsheet saves it), then the
+// column names.
+const defaultTop = "TemplateType=OrderFulfillment\tVersion=2011.1102\t\t\t\t\t\t\n" +
+	"order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\n"
 
 func TestWriteShipments(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
@@ -68,7 +76,7 @@ func TestWriteShipments(t *testing.T) {
 			if err := WriteShipments(&buf, tt.rows, tt.loc); err != nil {
 				t.Fatal(err)
 			}
-			want := ShipmentHeader + "\n"
+			want := defaultTop
 			for _, l := range tt.want {
 				want += l + "\n"
 			}
@@ -137,14 +145,14 @@ func TestWriteShipments_roundTripFromImportedOrders(t *testing.T) {
 	}
 
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if lines[0] != ShipmentHeader {
-		t.Fatalf("header = %q", lines[0])
+	if lines[0]+"\n"+lines[1]+"\n" != defaultTop {
+		t.Fatalf("header = %q", lines[:2])
 	}
 	got := map[unit]int{}
-	for i, l := range lines[1:] {
+	for i, l := range lines[2:] {
 		f := strings.Split(l, "\t")
 		if len(f) != 8 {
-			t.Fatalf("line %d has %d fields: %q", i+2, len(f), l)
+			t.Fatalf("line %d has %d fields: %q", i+3, len(f), l)
 		}
 		q, err := strconv.Atoi(f[2])
 		if err != nil || f[3] != "2024-05-10" {
@@ -162,6 +170,52 @@ func TestWriteShipments_roundTripFromImportedOrders(t *testing.T) {
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%v: exported %d units, want %d", k, got[k], v)
+		}
+	}
+}
+
+// Amazon.co.jp's template: the template line with its notice, a row of
+// Japanese labels, nine columns ending in cod-collection-method, in
+// Shift_JIS; a character Shift_JIS lacks becomes "?", never a control byte.
+func TestWriteShipments_japanTemplate(t *testing.T) {
+	day := time.Date(2024, 5, 1, 20, 30, 0, 0, time.UTC) // 2024-05-02 in Tokyo
+	tokyo := time.FixedZone("JST", 9*3600)
+	rows := []core.OrderShipment{{OrderID: "250-1234567-1234567", Shipment: core.Shipment{Carrier: core.Other, CarrierName: "ヤマト運輸 😀",
+		Tracking: "4444-5555-6666", ShipDate: day, Method: "宅急便", Lines: []core.ShipmentLine{{OrderItemID: "12345678901234", Quantity: 2}}}}}
+	var buf bytes.Buffer
+	if err := WriteTemplateShipments(&buf, rows, tokyo, ShipmentTemplateFor("Amazon.co.jp")); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte{0x1a}) || bytes.Contains(buf.Bytes(), []byte("\r")) {
+		t.Fatalf("control bytes in %q", buf.Bytes())
+	}
+	text, err := japanese.ShiftJIS.NewDecoder().String(buf.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "TemplateType=OrderFulfillment\tVersion=2011.1102\tこの行はAmazonが使用しますので変更や削除しないでください。\t\t\t\t\t\t\n" +
+		"注文番号\t注文商品番号\t出荷数\t出荷日\t配送業者コード\t配送業者名\tお問い合わせ伝票番号\t配送方法\t代金引換\n" +
+		"order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\tcod-collection-method\n" +
+		"250-1234567-1234567\t12345678901234\t2\t2024-05-02\tOther\tヤマト運輸 ?\t4444-5555-6666\t宅急便\t\n"
+	if text != want {
+		t.Fatalf("file:\n%q\nwant:\n%q", text, want)
+	}
+}
+
+// The template follows the marketplace: Japan has its own, every other
+// marketplace the eight-column form; the --marketplace names agree.
+func TestShipmentTemplateFor(t *testing.T) {
+	for channel, jp := range map[string]bool{"Amazon.co.jp": true, "amazon.co.jp": true, "JP": true, "Amazon.com": false,
+		"Amazon.de": false, "Amazon.co.uk": false, "": false, "Non-Amazon": false, "US": false} {
+		got := ShipmentTemplateNamed(channel)
+		if (got.Marketplace == "JP") != jp {
+			t.Errorf("%q: template %q", channel, got.Marketplace)
+		}
+		if jp && (len(got.Columns) != 9 || got.Columns[8] != "cod-collection-method" || !got.ShiftJIS) {
+			t.Errorf("%q: %+v", channel, got)
+		}
+		if !jp && (strings.Join(got.Columns, "\t") != ShipmentHeader || got.ShiftJIS) {
+			t.Errorf("%q: %+v", channel, got)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -108,7 +109,11 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  SKU\tQty\tShipped\tPaid\tProduct")
 	for _, it := range o.Items {
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", it.SKU, it.Quantity, it.Shipped, core.FormatAmount(it.Paid(), o.Currency), core.Clip(it.Title, 40))
+		qty := strconv.Itoa(it.Quantity)
+		if it.Canceled > 0 {
+			qty += fmt.Sprintf(" (%d cancelled)", it.Canceled)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", it.SKU, qty, it.Shipped, core.FormatAmount(it.Paid(), o.Currency), core.Clip(it.Title, 40))
 	}
 	tw.Flush()
 	for _, s := range o.Shipments {

@@ -79,8 +79,10 @@ func (db *DB) fail(err error, what string) error {
 
 // scrub removes the password from text that may quote a connection string.
 func (db *DB) scrub(s string) string {
-	if db.secret == "" {
-		return s
+	for _, p := range db.secrets {
+		if p != "" {
+			s = strings.ReplaceAll(s, p, "xxxxx")
+		}
 	}
-	return strings.ReplaceAll(s, db.secret, "xxxxx")
+	return s
 }

@@ -50,9 +50,9 @@ var (
 
 	sqlItems   = prepared(`SELECT ` + itemCols + ` FROM order_items WHERE order_id = ? ORDER BY line_no, order_item_id`)
 	sqlItemsOf = prepared(`SELECT ` + itemCols + ` FROM order_items WHERE order_id = ANY(?) ORDER BY order_id, line_no, order_item_id`)
-	saveItems  = newBulk(`INSERT INTO order_items (order_id, order_item_id, line_no, sku, title, quantity, shipped, price, tax, shipping, discount)`,
-		[]string{"text", "text", "integer", "text", "text", "integer", "integer", "bigint", "bigint", "bigint", "bigint"},
-		` ON CONFLICT (order_id, order_item_id) DO UPDATE SET `+assign("line_no, sku, title, quantity, shipped, price, tax, shipping, discount", "excluded"))
+	saveItems  = newBulk(`INSERT INTO order_items (order_id, order_item_id, line_no, sku, title, quantity, shipped, price, tax, shipping, discount, canceled)`,
+		[]string{"text", "text", "integer", "text", "text", "integer", "integer", "bigint", "bigint", "bigint", "bigint", "integer"},
+		` ON CONFLICT (order_id, order_item_id) DO UPDATE SET `+assign("line_no, sku, title, quantity, shipped, price, tax, shipping, discount, canceled", "excluded"))
 
 	sqlShipments   = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ? ORDER BY ship_date, created_at, id`)
 	sqlShipmentsOf = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ANY(?) ORDER BY ship_date, created_at, id`)
@@ -74,7 +74,7 @@ var (
 )
 
 const (
-	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping, discount`
+	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping, discount, canceled`
 	shipmentCols = `id, order_id, carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines`
 	returnCols   = `id, order_id, status, items, reason, reject_reason, requested_at, decided_at, received_at, refund_by`
 	refundCols   = `id, order_id, return_id, amount, reason, created_at, created_by`
@@ -198,7 +198,7 @@ func orderWithChildren(d dialect, lock bool) string {
 	` + seen + `,
 	` + child("order_items", "line_no, order_item_id",
 		`'i', order_item_id`, `'s', sku`, `'t', title`, `'q', quantity`, `'sh', shipped`,
-		`'p', price`, `'tx', tax`, `'sp', shipping`, `'d', discount`) + `,
+		`'p', price`, `'tx', tax`, `'sp', shipping`, `'d', discount`, `'c', canceled`) + `,
 	` + child("shipments", "ship_date, created_at, id",
 		`'i', id`, `'c', carrier`, `'cn', carrier_name`, `'tr', tracking`, `'sd', `+t("ship_date"), `'m', method`,
 		`'l', late`, `'v', valid_tracking`, `'ca', `+t("created_at"), `'cb', created_by`, `'ln', lines`) + `,
@@ -230,6 +230,7 @@ type (
 		Tax      int64  `json:"tx"`
 		Shipping int64  `json:"sp"`
 		Discount int64  `json:"d"`
+		Canceled int    `json:"c"`
 	}
 	shipmentJSON struct {
 		ID            string   `json:"i"`
@@ -318,7 +319,7 @@ func decodeChildren(o *core.Order, items, ships, rets, refs []byte) error {
 		o.Items = make([]core.Item, len(is))
 		for i, x := range is {
 			o.Items[i] = core.Item{OrderItemID: x.ID, SKU: x.SKU, Title: x.Title, Quantity: x.Quantity, Shipped: x.Shipped,
-				Price: x.Price, Tax: x.Tax, Shipping: x.Shipping, Discount: x.Discount}
+				Price: x.Price, Tax: x.Tax, Shipping: x.Shipping, Discount: x.Discount, Canceled: x.Canceled}
 		}
 	}
 	if len(ss) > 0 {
@@ -495,7 +496,7 @@ func (t *Tx) children(ctx context.Context, orders []*core.Order) error {
 	err = eachRow(rows, func() error {
 		var oid string
 		var it core.Item
-		if err := rows.Scan(&oid, &it.OrderItemID, &it.SKU, &it.Title, &it.Quantity, &it.Shipped, &it.Price, &it.Tax, &it.Shipping, &it.Discount); err != nil {
+		if err := rows.Scan(&oid, &it.OrderItemID, &it.SKU, &it.Title, &it.Quantity, &it.Shipped, &it.Price, &it.Tax, &it.Shipping, &it.Discount, &it.Canceled); err != nil {
 			return err
 		}
 		if o := find(oid); o != nil {
@@ -573,14 +574,15 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 	return rows.Err()
 }
 
-func scanShipment(rows *sql.Rows) (string, core.Shipment, error) {
+// scanShipment reads a row of shipmentCols, then any extra columns into extra.
+func scanShipment(rows *sql.Rows, extra ...any) (string, core.Shipment, error) {
 	var (
 		oid   string
 		s     core.Shipment
 		lines sql.RawBytes
 	)
-	err := rows.Scan(&s.ID, &oid, (*string)(&s.Carrier), &s.CarrierName, &s.Tracking, timeDest{&s.ShipDate}, &s.Method,
-		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines)
+	err := rows.Scan(append([]any{&s.ID, &oid, (*string)(&s.Carrier), &s.CarrierName, &s.Tracking, timeDest{&s.ShipDate}, &s.Method,
+		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines}, extra...)...)
 	if err != nil {
 		return "", s, err
 	}
@@ -708,7 +710,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 				continue
 			}
 			items[k] = append(items[k], o.ID, it.OrderItemID, int64(i), it.SKU, it.Title, int64(it.Quantity), int64(it.Shipped),
-				it.Price, it.Tax, it.Shipping, it.Discount)
+				it.Price, it.Tax, it.Shipping, it.Discount, int64(it.Canceled))
 		}
 		for i := range o.Shipments {
 			s := &o.Shipments[i]

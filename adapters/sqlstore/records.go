@@ -67,8 +67,18 @@ func (t *Tx) Returns(ctx context.Context, q core.ReturnQuery) ([]core.Return, er
 	return out, nil
 }
 
-var sqlShipmentsBetween = prepared(`SELECT ` + shipmentCols + ` FROM shipments
-	WHERE ship_date >= ? AND ship_date < ? ORDER BY ship_date, created_at, id`)
+var sqlShipmentsBetween = prepared(`SELECT ` + qualified("s", shipmentCols) + `, o.sales_channel
+	FROM shipments s JOIN orders o ON o.id = s.order_id
+	WHERE s.ship_date >= ? AND s.ship_date < ? ORDER BY s.ship_date, s.created_at, s.id`)
+
+// qualified prefixes each of a column list's names with a table alias.
+func qualified(alias, cols string) string {
+	names := strings.Split(cols, ",")
+	for i, n := range names {
+		names[i] = alias + "." + strings.TrimSpace(n)
+	}
+	return strings.Join(names, ", ")
+}
 
 // farFuture stands in for a zero ShipmentQuery.Until: no upper bound.
 var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -86,8 +96,9 @@ func (t *Tx) Shipments(ctx context.Context, q core.ShipmentQuery) ([]core.OrderS
 	}
 	var out []core.OrderShipment
 	err = eachRow(rows, func() error {
-		oid, s, err := scanShipment(rows)
-		out = append(out, core.OrderShipment{OrderID: oid, Shipment: s})
+		var channel string
+		oid, s, err := scanShipment(rows, &channel)
+		out = append(out, core.OrderShipment{OrderID: oid, Shipment: s, SalesChannel: channel})
 		return err
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ type DB struct {
 	// Statements of the registry, prepared once per pool (see stmt.go).
 	wstmts, rstmts []*sqlx.Stmt
 	viewOpts       *sql.TxOptions
-	secret         string // the URL's password, scrubbed from any error text
+	secrets        []string // the URL's passwords (see passwords), scrubbed from any error text
 	log            *slog.Logger
 	// PostgreSQL: the URL Listen connects with, and the notification
 	// channel of this schema's outbox (see listen.go).
@@ -136,6 +137,9 @@ func openSQLite(path string, o options) (*DB, error) {
 		db.write, db.read = w, w
 		return db, nil
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	// synchronous=FULL: WAL with NORMAL may lose the last commits on power
 	// loss, and a confirmed shipment or refund must not be lost.
 	// The writer's larger page cache and rarer checkpoints (every 32 MB of
@@ -172,8 +176,9 @@ func openPostgres(dsn string, o options) (*DB, error) {
 		// A consistent snapshot: an order and its items read in one View
 		// belong together even while someone saves that order.
 		viewOpts: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}}
+	db.secrets = passwords(dsn)
 	if p, ok := u.User.Password(); ok {
-		db.secret = p
+		db.secrets = append(db.secrets, p)
 	}
 	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
@@ -350,4 +355,28 @@ func openWriter(dsn string) (*sqlx.DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	return w, nil
+}
+
+// createPrivate creates a new database file readable by its owner only
+// (0600, whatever the umask): it holds buyer names, emails and addresses.
+// SQLite gives the -wal and -shm files it creates next to it the database
+// file's mode, so they are private too. An existing file keeps the mode its
+// owner gave it.
+func createPrivate(path string) error {
+	if strings.HasPrefix(path, "file:") {
+		return nil // a URI names options of its own; SQLite creates it
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return core.FieldErrorf(core.Unavailable, "database.url", "The database file %s cannot be created: %v", path, errors.Unwrap(err))
+	}
+	// The umask may have taken bits from 0600 (never added any): set it exactly.
+	err = errors.Join(f.Chmod(0o600), f.Close())
+	if err != nil {
+		return core.WrapInternal(err, "create the SQLite database file")
+	}
+	return nil
 }

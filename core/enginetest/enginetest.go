@@ -220,6 +220,8 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"backlog_and_inbox_counts_for_metrics", testBacklogAndInboxCounts},
 		{"buyer_cancel_within_the_window_only", testBuyerCancel},
 		{"buyer_cancel_double_submit_cancels_once", testBuyerCancelConcurrent},
+		{"import_records_cancelled_lines", testImportCancelledLines},
+		{"import_keeps_the_reports_ship_by_and_prices", testImportReportShipBy},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

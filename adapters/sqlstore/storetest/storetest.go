@@ -74,6 +74,8 @@ func fullOrder(id string) *core.Order {
 			// Not in order-item-id order: the order given is the order kept.
 			{OrderItemID: "11111111111111", SKU: "MUG-RED", Title: "Red mug", Quantity: 2, Shipped: 1, Price: 2598, Tax: 208, Shipping: 499, Discount: 250},
 			{OrderItemID: "00000000000002", SKU: "MUG-BLUE", Title: `Blue mug — « ünïcödé » "14oz" {set}, C:\\mugs\`, Quantity: 1, Price: 1299, Tax: 104},
+			// A line the marketplace cancelled: no units left, none paid.
+			{OrderItemID: "22222222222222", SKU: "MUG-GREEN", Title: "Green mug", Canceled: 2},
 		},
 		Shipments: []core.Shipment{
 			// Same ship date: the earlier created comes first, though its id sorts last.
@@ -747,6 +749,7 @@ func testShipments(t *testing.T, open func(t *testing.T) core.Store) {
 	}
 	a.Shipments = []core.Shipment{sh("S-1", day), sh("S-3", 3*day)}
 	b.Shipments = []core.Shipment{sh("S-2", 2*day), sh("S-4", 4*day)}
+	a.SalesChannel, b.SalesChannel = "Amazon.com", "Amazon.co.jp" // the upload template follows it
 	e.save(a, b)
 	cases := []struct {
 		name         string
@@ -767,6 +770,9 @@ func testShipments(t *testing.T, open func(t *testing.T) core.Store) {
 					ids = append(ids, s.Shipment.ID)
 					if wantOrder := map[string]string{"S-1": "A", "S-3": "A", "S-2": "B", "S-4": "B"}[s.Shipment.ID]; s.OrderID != wantOrder {
 						t.Errorf("%s belongs to %s, want %s", s.Shipment.ID, s.OrderID, wantOrder)
+					}
+					if want := map[string]string{"A": "Amazon.com", "B": "Amazon.co.jp"}[s.OrderID]; s.SalesChannel != want {
+						t.Errorf("%s: sales channel %q, want %q", s.Shipment.ID, s.SalesChannel, want)
 					}
 				}
 				if err == nil && !slices.Equal(ids, c.want) {
