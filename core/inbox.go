@@ -123,8 +123,8 @@ func (p Policy) buyerPace(c *Conversation, now time.Time) error {
 	}
 	wait := recent[len(recent)-limit].Add(window).Sub(now)
 	return &Error{Code: RateLimited, Wait: wait,
-		Message: fmt.Sprintf("You have sent %d messages in the last %s, the most we take at once; your earlier messages have all reached us. Please wait %s, then send this one again.",
-			len(recent), spanText(window), waitText(wait))}
+		Message: fmt.Sprintf("You have sent %d %s in the last %s, the most we take in that time; your earlier messages have all reached us. Please wait %s, then send this one again.",
+			len(recent), plural(len(recent), "message", "messages"), spanText(window), waitText(wait))}
 }
 
 // spanText names a window in words ("minute", "5 minutes", "2 hours").

@@ -101,6 +101,18 @@ func TestVerifyLimitPerOrder(t *testing.T) {
 	})
 }
 
+// messageLimit lets a conversation take n buyer messages within window.
+func messageLimit(n int, window time.Duration) option {
+	return func(_ *web.Config, o *core.Options) {
+		p := core.DefaultPolicy()
+		if o.Policy != nil {
+			p = *o.Policy
+		}
+		p.BuyerMessageLimit, p.BuyerMessageWindow = n, window
+		o.Policy = &p
+	}
+}
+
 func TestMessageLimit(t *testing.T) {
 	for _, accept := range []string{"", "application/json"} {
 		t.Run("eleventh_message_in_a_minute_refused_"+map[string]string{"": "page", "application/json": "json"}[accept], func(t *testing.T) {

@@ -112,7 +112,7 @@ func testBuyerMessageLimit(f *Fixture) {
 	}
 	before := f.snapshot()
 	_, err := f.buyerWrites("order:A", "web", "one too many")
-	const want = "You have sent 10 messages in the last minute, the most we take at once; your earlier messages have all reached us. Please wait 50 seconds, then send this one again."
+	const want = "You have sent 10 messages in the last minute, the most we take in that time; your earlier messages have all reached us. Please wait 50 seconds, then send this one again."
 	if core.ErrorCode(err) != core.RateLimited || core.ErrorWait(err) != 50*time.Second || core.ErrorMessage(err) != want {
 		f.T.Fatalf("11th message: %v (code %s, wait %s)", err, core.ErrorCode(err), core.ErrorWait(err))
 	}
