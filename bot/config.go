@@ -182,7 +182,7 @@ func DefaultConfig() Config {
 	p := core.DefaultPolicy()
 	return Config{
 		Database: DatabaseConfig{URL: "sqlite:sellerdesk.db"},
-		HTTP:     HTTPConfig{Addr: "127.0.0.1:8080", MetricsAddr: "127.0.0.1:9090", TrustedProxies: []string{}, ReadTimeout: Duration{30 * time.Second}, WriteTimeout: Duration{60 * time.Second}, IdleTimeout: Duration{2 * time.Minute}},
+		HTTP:     HTTPConfig{Addr: "127.0.0.1:8080", MetricsAddr: "127.0.0.1:8081", TrustedProxies: []string{}, ReadTimeout: Duration{30 * time.Second}, WriteTimeout: Duration{60 * time.Second}, IdleTimeout: Duration{2 * time.Minute}},
 		Shop:     ShopConfig{Name: "Our shop", Timezone: "UTC", HandlingDays: p.HandlingDays, ReturnWindowDays: p.ReturnWindowDays, LowStockThreshold: p.LowStockThreshold},
 		Orders: OrdersConfig{AutoCancelDays: p.AutoCancelDays, WarnDaysBefore: p.WarnDaysBefore, PendingDays: p.PendingDays,
 			BuyerCancelMinutes: p.BuyerCancelMinutes, SweepInterval: Duration{5 * time.Minute}},
@@ -364,7 +364,7 @@ func (c *Config) validate() error {
 	}
 	if a := c.HTTP.MetricsAddr; a != "" {
 		if _, _, err := net.SplitHostPort(a); err != nil {
-			return bad("http.metrics_addr", "%q is not host:port, e.g. 127.0.0.1:9090 (or empty for no metrics)", a)
+			return bad("http.metrics_addr", "%q is not host:port, e.g. 127.0.0.1:8081 (or empty for no metrics)", a)
 		}
 	}
 	if _, err := c.HTTP.Proxies(); err != nil {

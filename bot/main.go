@@ -56,7 +56,7 @@ Usage: bot [--config FILE] [command]
 
 Commands:
   serve                      run the service (the default): /healthz, the help page, timed order rules;
-                             /metrics on http.metrics_addr (127.0.0.1:9090)
+                             /metrics on http.metrics_addr (127.0.0.1:8081)
   console [--json] [--as ROLE] [--dry-run]
                              a desk in the terminal speaking the command language
   import orders FILE [--encoding E] [--as ROLE]
