@@ -150,6 +150,10 @@ func (s *Server) Publish(ev core.Event) {
 // separate bot console, another replica) arrive too.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	se, ok := s.session(r)
+	if err := s.sessionErr(r); err != nil {
+		http.Error(w, s.buyerMessage(r, "read a buyer session", err), statusFor(err))
+		return
+	}
 	if !ok {
 		http.Error(w, "Verify your order first.", http.StatusUnauthorized)
 		return

@@ -57,6 +57,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d pa
 		d.CancelError = d.CancelError && d.Cancel != nil
 	} else {
 		d.CSRF = s.csrfToken(preBinding(s.preSession(w, r)))
+		if err := s.sessionErr(r); err != nil {
+			// The store can't say whether the buyer is signed in.
+			if d.Error == "" {
+				d.Error = s.buyerMessage(r, "read a buyer session", err)
+			}
+			if status < 400 {
+				status = statusFor(err)
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if err := s.page.Execute(&buf, d); err != nil {
@@ -248,7 +257,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	se, ok := s.session(r)
 	if !ok {
-		s.refuse(w, r, http.StatusUnauthorized, "", msgNoSession, pageData{})
+		s.refuseNoSession(w, r)
 		return
 	}
 	if err := parseForm(w, r, maxMessageBody); err != nil {
@@ -293,7 +302,9 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if !s.smallForm(w, r) {
 		return
 	}
-	if se, ok := s.session(r); ok && !s.checkCSRF(r, sessionBinding(se)) {
+	// The token is checked against the cookie itself, so a sign-out is
+	// never done unasked, whatever the store says of the session.
+	if se, ok := s.cookieSession(r); ok && !s.checkCSRF(r, sessionBinding(se)) {
 		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
 		return
 	}
@@ -325,6 +336,10 @@ func (s *Server) handleConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	se, ok := s.session(r)
+	if err := s.sessionErr(r); err != nil {
+		writeJSON(w, statusFor(err), jsonError{Error: s.buyerMessage(r, "read a buyer session", err)})
+		return
+	}
 	if !ok {
 		writeJSON(w, http.StatusUnauthorized, jsonError{Error: "Verify your order first: post your order id and email or postal code to /verify from the help page."})
 		return

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -241,5 +242,27 @@ func TestLiveStreamOutlastsServerTimeouts(t *testing.T) {
 		t.Fatal("the server's timeouts ended the live stream")
 	case <-time.After(10 * time.Second):
 		t.Fatal("no reply on the live stream")
+	}
+}
+
+// With the database unreachable the page can't tell whether a buyer is
+// signed in: it says something went wrong, not that the session ended.
+func TestSessionStoreDown(t *testing.T) {
+	f := newFixture(t, newClock())
+	b := f.browser()
+	b.mustVerify(orderA, emailA)
+	token := b.csrf()
+	if err := f.store.(io.Closer).Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, body := b.post("/messages", url.Values{"csrf": {token}, "text": {"hello"}})
+	if res.StatusCode < 500 || !strings.Contains(html.UnescapeString(body), "Sorry, something went wrong on our side") || strings.Contains(body, "Your session has ended") {
+		t.Fatalf("message with the store down: %d\n%.500s", res.StatusCode, body)
+	}
+	if res, _ := b.get("/conversation", "Accept", "application/json"); res.StatusCode < 500 {
+		t.Fatalf("JSON with the store down: %d", res.StatusCode)
+	}
+	if res, _ := b.get("/events"); res.StatusCode < 500 {
+		t.Fatalf("events with the store down: %d", res.StatusCode)
 	}
 }

@@ -62,11 +62,31 @@ func (s *Server) session(r *http.Request) (session, bool) {
 	if memo != nil && memo.done {
 		return memo.se, memo.ok
 	}
-	se, ok := s.lookupSession(r)
+	se, ok, err := s.lookupSession(r)
 	if memo != nil {
-		memo.done, memo.se, memo.ok = true, se, ok
+		memo.done, memo.se, memo.ok, memo.err = true, se, ok, err
 	}
 	return se, ok
+}
+
+// sessionErr is why the request's session could not be read (the store is
+// unreachable), nil when there simply is none. Call it after session.
+func (s *Server) sessionErr(r *http.Request) error {
+	if memo, _ := r.Context().Value(sessionMemoKey{}).(*sessionMemo); memo != nil {
+		return memo.err
+	}
+	return nil
+}
+
+// refuseNoSession answers a request that needs a session and has none:
+// the sign-in is needed again, or, when the store can't be read, a
+// plain "try again later" rather than a false "your session has ended".
+func (s *Server) refuseNoSession(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessionErr(r); err != nil {
+		s.refuseErr(w, r, "read a buyer session", err, pageData{})
+		return
+	}
+	s.refuse(w, r, http.StatusUnauthorized, "", msgNoSession, pageData{})
 }
 
 // sessionMemoKey holds a request's *sessionMemo (see Handler), so the
@@ -77,6 +97,7 @@ type sessionMemo struct {
 	done bool
 	se   session
 	ok   bool
+	err  error
 }
 
 // cookieSession returns the session the cookie names if its signature and
@@ -104,24 +125,24 @@ func (s *Server) cookieSession(r *http.Request) (session, bool) {
 	return se, true
 }
 
-func (s *Server) lookupSession(r *http.Request) (session, bool) {
+// lookupSession checks the cookie, then the store; err is set only when
+// the store could not say.
+func (s *Server) lookupSession(r *http.Request) (session, bool, error) {
 	se, ok := s.cookieSession(r)
 	if !ok {
-		return session{}, false
+		return session{}, false, nil
 	}
 	stored, err := s.engine.BuyerSession(r.Context(), se.ID)
+	if core.ErrorCode(err) == core.NotFound {
+		return session{}, false, nil
+	}
 	if err != nil {
-		if core.ErrorCode(err) != core.NotFound && r.Context().Err() == nil {
-			// The store is down: the buyer is treated as signed out until
-			// it is back (whatever they do next needs it too).
-			s.log.Warn("help page: read a buyer session", "err", err)
-		}
-		return session{}, false
+		return session{}, false, err
 	}
 	if stored.OrderID != se.OrderID || stored.Channel != Channel {
-		return session{}, false
+		return session{}, false, nil
 	}
-	return se, true
+	return se, true, nil
 }
 
 func (s *Server) cookie(r *http.Request, name, value string, maxAge time.Duration) *http.Cookie {
