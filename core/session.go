@@ -29,7 +29,7 @@ const (
 func (e *Engine) StartBuyerSession(ctx context.Context, s BuyerSession) error {
 	now := e.now()
 	switch {
-	case len(s.ID) < MinSessionIDBytes || len(s.ID) > MaxSessionIDBytes || !plainText(s.ID):
+	case len(s.ID) < MinSessionIDBytes || len(s.ID) > MaxSessionIDBytes || !isToken(s.ID):
 		return FieldErrorf(Invalid, "session_id", "A session id must be %d to %d bytes of plain text (got %d bytes).", MinSessionIDBytes, MaxSessionIDBytes, len(s.ID))
 	case s.Channel == "" || s.OrderID == "":
 		return Errorf(Internal, "a buyer session without a channel or an order")
@@ -67,9 +67,9 @@ func (e *Engine) EndBuyerSession(ctx context.Context, id string) error {
 	})
 }
 
-// plainText reports whether s is printable ASCII without spaces, as random
+// isToken reports whether s is printable ASCII without spaces, as random
 // tokens are.
-func plainText(s string) bool {
+func isToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] > '~' {
 			return false
