@@ -249,6 +249,7 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 	cfg := DefaultConfig()
 	cfg.Database.URL = storeURL
 	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.HTTP.MetricsAddr = "" // nothing here reads them; two benches may run at once
 	cfg.Roles = core.Roles{Owners: []string{"slack:" + benchUser}}
 	cfg.Slack = SlackConfig{BotToken: "xoxb-bench", SigningSecret: e.secret, SupportChannel: "CBENCH", APIURL: fake.URL + "/api/"}
 	session := make([]byte, 32)
@@ -267,7 +268,7 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 	if err != nil {
 		return nil, fmt.Errorf("listen on 127.0.0.1: %w", err)
 	}
-	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := m.httpServer(m.Handler()) // with the service's timeouts
 	go func() { _ = srv.Serve(ln) }()
 	cleanup = append(cleanup, func() {
 		shut, done := context.WithTimeout(context.Background(), 5*time.Second)

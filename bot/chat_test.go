@@ -62,7 +62,7 @@ func openMain(t *testing.T, env ...string) *Main {
 func openWithSink(t *testing.T, env []string, endpoint, body string) *Main {
 	t.Helper()
 	t.Chdir(t.TempDir())
-	m := openMain(t, append(env, "SELLERDESK_DATABASE_URL=sqlite:shop.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0")...)
+	m := openMain(t, append(env, "SELLERDESK_DATABASE_URL=sqlite:shop.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0")...)
 	if len(m.sinks) != 1 {
 		t.Fatalf("%d sinks wired, want 1", len(m.sinks))
 	}

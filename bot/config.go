@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"reflect"
 	"slices"
@@ -79,6 +80,12 @@ type MessagesConfig struct {
 	StaffLanguage   string     `yaml:"staff_language"`
 	VerifyTries     int        `yaml:"verify_tries"`
 	VerifyWindow    Duration   `yaml:"verify_window"`
+	// Failed verifications of one order from everyone together.
+	VerifyOrderTries  int      `yaml:"verify_order_tries"`
+	VerifyOrderWindow Duration `yaml:"verify_order_window"`
+	// Buyer messages one conversation takes within the window.
+	BuyerMessageLimit  int      `yaml:"buyer_message_limit"`
+	BuyerMessageWindow Duration `yaml:"buyer_message_window"`
 }
 
 // WebConfig is the buyer help page.
@@ -108,6 +115,20 @@ type DatabaseConfig struct {
 
 type HTTPConfig struct {
 	Addr string `yaml:"addr"`
+	// MetricsAddr serves /metrics on a listener of its own, loopback by
+	// default, so the public one (the buyer help page) doesn't show
+	// Prometheus series. Empty: no metrics; the same as Addr: on it.
+	MetricsAddr string `yaml:"metrics_addr"`
+	// TrustedProxies are the CIDRs (or single addresses) of the reverse
+	// proxies in front of sellerdesk; only they may name the client in
+	// X-Forwarded-For.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Timeouts of every request (a live stream of the help page keeps
+	// its own): reading it whole, writing the answer, and an idle
+	// keep-alive connection.
+	ReadTimeout  Duration `yaml:"read_timeout"`
+	WriteTimeout Duration `yaml:"write_timeout"`
+	IdleTimeout  Duration `yaml:"idle_timeout"`
 }
 
 type ShopConfig struct {
@@ -162,7 +183,7 @@ func DefaultConfig() Config {
 	p := core.DefaultPolicy()
 	return Config{
 		Database: DatabaseConfig{URL: "sqlite:sellerdesk.db"},
-		HTTP:     HTTPConfig{Addr: "127.0.0.1:8080"},
+		HTTP:     HTTPConfig{Addr: "127.0.0.1:8080", MetricsAddr: "127.0.0.1:8081", TrustedProxies: []string{}, ReadTimeout: Duration{30 * time.Second}, WriteTimeout: Duration{60 * time.Second}, IdleTimeout: Duration{2 * time.Minute}},
 		Shop:     ShopConfig{Name: "Our shop", Timezone: "UTC", HandlingDays: p.HandlingDays, ReturnWindowDays: p.ReturnWindowDays, LowStockThreshold: p.LowStockThreshold},
 		Orders: OrdersConfig{AutoCancelDays: p.AutoCancelDays, WarnDaysBefore: p.WarnDaysBefore, PendingDays: p.PendingDays,
 			BuyerCancelMinutes: p.BuyerCancelMinutes, SweepInterval: Duration{5 * time.Minute}},
@@ -171,7 +192,9 @@ func DefaultConfig() Config {
 			MaxLateShipment: p.MaxLateShipment, MaxCancelRate: p.MaxCancelRate, MinValidTracking: p.MinValidTracking},
 		Roles: core.Roles{Owners: []string{}, Agents: []string{}, Viewers: []string{}},
 		Messages: MessagesConfig{Reminders: []Duration{{12 * time.Hour}, {4 * time.Hour}, {time.Hour}}, ResponseDays: p.ResponseDays,
-			MinResponseRate: p.MinResponseRate, StaffLanguage: "en", VerifyTries: p.VerifyTries, VerifyWindow: Duration{p.VerifyWindow}},
+			MinResponseRate: p.MinResponseRate, StaffLanguage: "en", VerifyTries: p.VerifyTries, VerifyWindow: Duration{p.VerifyWindow},
+			VerifyOrderTries: p.VerifyOrderTries, VerifyOrderWindow: Duration{p.VerifyOrderWindow},
+			BuyerMessageLimit: p.BuyerMessageLimit, BuyerMessageWindow: Duration{p.BuyerMessageWindow}},
 		LLM: LLMConfig{Timeout: Duration{10 * time.Second}},
 		Jobs: JobsConfig{ReminderInterval: Duration{time.Minute}, OutboxCheck: Duration{5 * time.Second}, DraftWorkers: 4,
 			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
@@ -441,6 +464,19 @@ func (c *Config) validate() error {
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return bad("http.addr", "%q is not host:port, e.g. 127.0.0.1:8080", c.HTTP.Addr)
 	}
+	if a := c.HTTP.MetricsAddr; a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return bad("http.metrics_addr", "%q is not host:port, e.g. 127.0.0.1:8081 (or empty for no metrics)", a)
+		}
+	}
+	if _, err := c.HTTP.Proxies(); err != nil {
+		return bad("http.trusted_proxies", "%v", err)
+	}
+	for key, d := range map[string]Duration{"http.read_timeout": c.HTTP.ReadTimeout, "http.write_timeout": c.HTTP.WriteTimeout, "http.idle_timeout": c.HTTP.IdleTimeout} {
+		if d.Duration < time.Second || d.Duration > time.Hour {
+			return bad(key, "%s is out of range; use 1s to 1h", d.Duration)
+		}
+	}
 	if _, err := time.LoadLocation(c.Shop.Timezone); err != nil {
 		return bad("shop.timezone", "%q is not a time zone name like Europe/Berlin or America/New_York", c.Shop.Timezone)
 	}
@@ -550,6 +586,20 @@ func (c *Config) validate() error {
 	if c.Messages.VerifyWindow.Duration < time.Minute || c.Messages.VerifyWindow.Duration > 24*time.Hour {
 		return bad("messages.verify_window", "%s is out of range; use 1m to 24h", c.Messages.VerifyWindow.Duration)
 	}
+	// Anyone can use up an order's tries and keep its buyer waiting: below
+	// one client's limit, a buyer's own typos would lock their order.
+	if n := c.Messages.VerifyOrderTries; n < c.Messages.VerifyTries || n > 1000 {
+		return bad("messages.verify_order_tries", "%d is out of range; use messages.verify_tries (%d) to 1000", n, c.Messages.VerifyTries)
+	}
+	if d := c.Messages.VerifyOrderWindow.Duration; d < time.Minute || d > 24*time.Hour {
+		return bad("messages.verify_order_window", "%s is out of range; use 1m to 24h (it is also how long an order can be kept locked)", d)
+	}
+	if n := c.Messages.BuyerMessageLimit; n < 1 || n > 1000 {
+		return bad("messages.buyer_message_limit", "%d is out of range; use 1 to 1000", n)
+	}
+	if d := c.Messages.BuyerMessageWindow.Duration; d < time.Second || d > 24*time.Hour {
+		return bad("messages.buyer_message_window", "%s is out of range; use 1s to 24h", d)
+	}
 	// Above 2m a takeover could outlast Discord's nonce check (a few minutes).
 	if c.Jobs.DeliveryLease.Duration < 5*time.Second || c.Jobs.DeliveryLease.Duration > 2*time.Minute {
 		return bad("jobs.delivery_lease", "%s is out of range; use 5s to 2m (longer than one post to Slack or Discord takes)", c.Jobs.DeliveryLease.Duration)
@@ -591,7 +641,27 @@ func (c *Config) Policy() core.Policy {
 	}
 	p.ResponseDays, p.MinResponseRate = c.Messages.ResponseDays, c.Messages.MinResponseRate
 	p.VerifyTries, p.VerifyWindow = c.Messages.VerifyTries, c.Messages.VerifyWindow.Duration
+	p.VerifyOrderTries, p.VerifyOrderWindow = c.Messages.VerifyOrderTries, c.Messages.VerifyOrderWindow.Duration
+	p.BuyerMessageLimit, p.BuyerMessageWindow = c.Messages.BuyerMessageLimit, c.Messages.BuyerMessageWindow.Duration
 	return p
+}
+
+// Proxies parses http.trusted_proxies: CIDRs, or single addresses.
+func (h HTTPConfig) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range h.TrustedProxies {
+		s = strings.TrimSpace(s)
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR like 10.0.0.0/8 or an address like 192.0.2.10", s)
+		}
+		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // openConfig finds the config file: --config, else ./config.yaml when it

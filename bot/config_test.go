@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -65,6 +66,13 @@ func TestConfigRefusals(t *testing.T) {
 		{"unknown_env_refused", "", []string{"SELLERDESK_DATABSE_URL=sqlite:x"}, []string{"SELLERDESK_DATABSE_URL"}},
 		{"bad_env_value_refused", "", []string{"SELLERDESK_SHOP_HANDLING_DAYS=abc"}, []string{"SELLERDESK_SHOP_HANDLING_DAYS", "abc"}},
 		{"bad_addr_refused", "http:\n  addr: localhost\n", nil, []string{"http.addr"}},
+		{"bad_metrics_addr_refused", "http:\n  metrics_addr: 9090\n", nil, []string{"http.metrics_addr"}},
+		{"bad_trusted_proxy_refused", "", []string{"SELLERDESK_HTTP_TRUSTED_PROXIES=10.0.0.0/8, proxy.internal"}, []string{"http.trusted_proxies", "proxy.internal"}},
+		{"read_timeout_out_of_range_refused", "http:\n  read_timeout: 0s\n", nil, []string{"http.read_timeout"}},
+		{"order_tries_below_client_tries_refused", "messages:\n  verify_order_tries: 3\n", nil, []string{"messages.verify_order_tries", "messages.verify_tries (5)"}},
+		{"order_window_out_of_range_refused", "messages:\n  verify_order_window: 48h\n", nil, []string{"messages.verify_order_window"}},
+		{"message_limit_out_of_range_refused", "messages:\n  buyer_message_limit: 0\n", nil, []string{"messages.buyer_message_limit"}},
+		{"message_window_out_of_range_refused", "messages:\n  buyer_message_window: 100ms\n", nil, []string{"messages.buyer_message_window"}},
 		{"bad_role_id_refused", "roles:\n  owners: [\"a b\"]\n", nil, []string{"roles"}},
 		{"slack_user_token_refused", "slack:\n  bot_token: xoxp-1\n  signing_secret: s\n  support_channel: C1\n", nil, []string{"slack.bot_token", "xoxb-"}},
 		{"slack_without_secret_or_socket_refused", "slack:\n  bot_token: xoxb-1\n  support_channel: C1\n", nil, []string{"slack.signing_secret"}},
@@ -107,6 +115,25 @@ func TestConfigEnvironmentOverridesFile(t *testing.T) {
 	}
 	if p := cfg.Policy(); p.HandlingDays != 3 || p.MaxCancelRate != 0.02 {
 		t.Fatalf("policy %+v", p)
+	}
+}
+
+// The new settings reach the help page and the engine.
+func TestHTTPAndBuyerLimitSettings(t *testing.T) {
+	cfg, err := LoadConfig(strings.NewReader("http:\n  trusted_proxies: [10.0.0.0/8, 192.0.2.10, \"2001:db8::/32\"]\nmessages:\n  verify_order_tries: 20\n  verify_order_window: 30m\n  buyer_message_limit: 5\n  buyer_message_window: 2m\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxies, err := cfg.HTTP.Proxies()
+	if err != nil || fmt.Sprint(proxies) != "[10.0.0.0/8 192.0.2.10/32 2001:db8::/32]" {
+		t.Fatalf("proxies %v, %v", proxies, err)
+	}
+	p := cfg.Policy()
+	if p.VerifyOrderTries != 20 || p.VerifyOrderWindow != 30*time.Minute || p.BuyerMessageLimit != 5 || p.BuyerMessageWindow != 2*time.Minute {
+		t.Fatalf("policy %+v", p)
+	}
+	if d := DefaultConfig(); len(d.HTTP.TrustedProxies) != 0 {
+		t.Fatalf("proxies trusted by default: %v", d.HTTP.TrustedProxies)
 	}
 }
 

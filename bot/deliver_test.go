@@ -56,7 +56,7 @@ func (w *syncBuf) String() string              { w.mu.Lock(); defer w.mu.Unlock(
 
 func TestDeliverLoopRetriesAndStops(t *testing.T) {
 	t.Chdir(t.TempDir())
-	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0"})
+	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,7 @@ func (h *hungModel) awaitRequest(t *testing.T) {
 // model; extra is more of the environment.
 func openWithModel(t *testing.T, model *hungModel, extra ...string) *Main {
 	t.Helper()
-	return openMain(t, append([]string{"SELLERDESK_DATABASE_URL=sqlite:shop.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0",
+	return openMain(t, append([]string{"SELLERDESK_DATABASE_URL=sqlite:shop.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0",
 		"SELLERDESK_LLM_BASE_URL=" + model.URL + "/v1", "SELLERDESK_LLM_MODEL=fake-model", "SELLERDESK_LLM_API_KEY=sk-fault-test"}, extra...)...)
 }
 
@@ -376,7 +376,7 @@ func (f *faultyChat) recordedTries() []chatTry {
 // asked to be left alone.
 func testChatFaults(t *testing.T, p chatPlatform, faults map[int]chatFault) {
 	chat := newFaultyChat(t, p, faults)
-	m := openWithSink(t, append(p.env(chat.URL), "SELLERDESK_HTTP_ADDR=127.0.0.1:0"), p.endpoint, p.body)
+	m := openWithSink(t, append(p.env(chat.URL), "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"), p.endpoint, p.body)
 	skus := []string{"FAULTY-A", "FAULTY-B", "FAULTY-C"}
 	for _, sku := range skus {
 		runLine(t, m, "stock "+sku+" set 10")

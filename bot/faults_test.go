@@ -308,6 +308,8 @@ type botProc struct {
 	done   chan struct{} // closed when the process has exited
 	err    error
 	exited time.Time
+
+	metricsAddr string // replicas: http.metrics_addr (replicas on one host each need their own)
 }
 
 func startServe(t *testing.T, bin, dir, addr string, env []string) *botProc {
@@ -588,12 +590,12 @@ func newReplicas(t *testing.T, db faultDB, chat chatFake, settings ...string) *r
 func (r *replicas) start(i int) *botProc {
 	r.t.Helper()
 	if i == len(r.procs) {
-		r.procs = append(r.procs, &botProc{addr: freeAddr(r.t)})
+		r.procs = append(r.procs, &botProc{addr: freeAddr(r.t), metricsAddr: freeAddr(r.t)})
 	}
-	addr := r.procs[i].addr
+	addr, metrics := r.procs[i].addr, r.procs[i].metricsAddr
 	token, chatEnv := r.chat.replicaEnv(i)
-	p := startServe(r.t, r.bin, r.dir, addr, slices.Concat(r.env, chatEnv, []string{"SELLERDESK_HTTP_ADDR=" + addr}))
-	p.token = token
+	p := startServe(r.t, r.bin, r.dir, addr, slices.Concat(r.env, chatEnv, []string{"SELLERDESK_HTTP_ADDR=" + addr, "SELLERDESK_HTTP_METRICS_ADDR=" + metrics}))
+	p.token, p.metricsAddr = token, metrics
 	r.procs[i] = p
 	r.all = append(r.all, p)
 	return p
@@ -654,7 +656,7 @@ func jobsCompleted(kind string, procs ...*botProc) float64 {
 	prefix := `sellerdesk_jobs_total{kind="` + kind + `",outcome="completed"} `
 	var sum float64
 	for _, p := range procs {
-		res, err := healthClient.Get("http://" + p.addr + "/metrics")
+		res, err := healthClient.Get("http://" + p.metricsAddr + "/metrics")
 		if err != nil {
 			continue
 		}
@@ -795,8 +797,11 @@ func TestFaultPostgresRestart(t *testing.T) {
 	// a round of delivery is under way when PostgreSQL stops.
 	slack := newFakeSlack(t, 40*time.Millisecond, false)
 	// Short cadences: the periodic jobs must be seen running again after the outage.
+	// Each load buyer writes twice a second, more than the limit per
+	// conversation lets a person: lifted here, the load is the point.
 	set := newReplicas(t, db, slack, "SELLERDESK_LOG_LEVEL=info", "SELLERDESK_ORDERS_SWEEP_INTERVAL=1s",
-		"SELLERDESK_JOBS_REMINDER_INTERVAL=1s", "SELLERDESK_JOBS_OUTBOX_CHECK=1s", "SELLERDESK_JOBS_DELIVERY_LEASE=5s")
+		"SELLERDESK_JOBS_REMINDER_INTERVAL=1s", "SELLERDESK_JOBS_OUTBOX_CHECK=1s", "SELLERDESK_JOBS_DELIVERY_LEASE=5s",
+		"SELLERDESK_MESSAGES_BUYER_MESSAGE_LIMIT=1000")
 	// Whatever happens, leave PostgreSQL running for whoever comes next.
 	t.Cleanup(func() {
 		if !pgReady() {

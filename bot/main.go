@@ -55,7 +55,8 @@ const usage = `sellerdesk — a chat-ops desk for online sellers
 Usage: bot [--config FILE] [command]
 
 Commands:
-  serve                      run the service (the default): /healthz, /metrics, timed order rules
+  serve                      run the service (the default): /healthz, the help page, timed order rules;
+                             /metrics on http.metrics_addr (127.0.0.1:8081)
   console [--json] [--as ROLE] [--dry-run]
                              a desk in the terminal speaking the command language
   import orders FILE [--encoding E] [--as ROLE] [--demo]
@@ -361,7 +362,12 @@ func (m *Main) openHelpPage() error {
 			m.Log.Warn("web.session_secret is not set: buyers are signed out of the help page when sellerdesk restarts")
 		}
 	}
-	h, err := web.New(web.Config{Engine: m.Engine, ShopName: m.Config.Shop.Name, SessionSecret: secret, Log: m.Log, SecureCookies: m.Config.Web.SecureCookies})
+	proxies, err := m.Config.HTTP.Proxies() // checked by LoadConfig
+	if err != nil {
+		return err
+	}
+	h, err := web.New(web.Config{Engine: m.Engine, ShopName: m.Config.Shop.Name, SessionSecret: secret, Log: m.Log,
+		SecureCookies: m.Config.Web.SecureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -490,23 +496,41 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return core.Errorf(core.Unavailable, "Can't listen on %s (http.addr): %v. Is another sellerdesk running? Set SELLERDESK_HTTP_ADDR to another port.", m.Config.HTTP.Addr, err)
 	}
-	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := m.httpServer(m.Handler())
 	if m.help != nil {
 		srv.RegisterOnShutdown(m.help.Close) // ends the help page's live streams
 	}
+	servers := []*http.Server{srv}
+	listeners := []net.Listener{ln}
+	if a := m.Config.HTTP.MetricsAddr; a != "" && a != m.Config.HTTP.Addr {
+		mln, err := net.Listen("tcp", a)
+		if err != nil {
+			_ = ln.Close()
+			return core.Errorf(core.Unavailable, "Can't listen on %s (http.metrics_addr): %v. Set SELLERDESK_HTTP_METRICS_ADDR to another port, or empty for no metrics.", a, err)
+		}
+		servers, listeners = append(servers, m.httpServer(m.MetricsHandler())), append(listeners, mln)
+		m.Log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	m.Log.Info("serving", "addr", ln.Addr().String(), "demo", m.Demo)
 	var wg sync.WaitGroup
-	errc := make(chan error, 1)
-	wg.Go(func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- err
-			cancel()
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		wg.Go(func() {
+			if err := srv.Serve(listeners[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+				cancel()
+			}
+		})
+	}
+	closeAll := func() {
+		for _, srv := range servers {
+			_ = srv.Close()
 		}
-	})
+	}
 	jobs, err := m.startJobs(ctx)
 	if err != nil {
 		cancel()
-		_ = srv.Close()
+		closeAll()
 		wg.Wait()
 		return err
 	}
@@ -562,7 +586,9 @@ func (m *Main) Run(ctx context.Context) error {
 	// One grace for both.
 	shutdown, done := context.WithTimeout(context.Background(), m.Config.Jobs.ShutdownGrace.Duration)
 	defer done()
-	_ = srv.Shutdown(shutdown)
+	for _, srv := range servers {
+		_ = srv.Shutdown(shutdown)
+	}
 	if err := jobs.Stop(shutdown); err != nil {
 		m.Log.Warn("jobs stopped before they finished; they run again at next start", "err", err)
 	}
@@ -575,8 +601,24 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 }
 
-// Handler serves /healthz, /metrics and the configured endpoints, each
-// request with an id (X-Request-Id).
+// httpServer serves h with the configured timeouts. A slow body or an
+// idle connection is cut off; the help page's live streams set deadlines
+// of their own.
+func (m *Main) httpServer(h http.Handler) *http.Server {
+	c := m.Config.HTTP
+	return &http.Server{Handler: h, ReadHeaderTimeout: min(10*time.Second, c.ReadTimeout.Duration),
+		ReadTimeout: c.ReadTimeout.Duration, WriteTimeout: c.WriteTimeout.Duration, IdleTimeout: c.IdleTimeout.Duration}
+}
+
+// MetricsHandler serves /metrics (Prometheus) for http.metrics_addr.
+func (m *Main) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// Handler serves /healthz and the configured endpoints, each request with
+// an id (X-Request-Id); /metrics only when http.metrics_addr is http.addr.
 func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -595,7 +637,9 @@ func (m *Main) Handler() http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	if m.Config.HTTP.MetricsAddr == m.Config.HTTP.Addr {
+		mux.Handle("GET /metrics", m.MetricsHandler())
+	}
 	if m.help != nil {
 		mux.Handle("/", m.help.Handler())
 	}

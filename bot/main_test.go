@@ -217,7 +217,7 @@ func TestImportThenExport(t *testing.T) {
 
 func TestServeAnswersHealthAndMetricsAndStops(t *testing.T) {
 	t.Chdir(t.TempDir())
-	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0"})
+	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestServeAnswersHealthAndMetricsAndStops(t *testing.T) {
 		t.Fatalf("healthz %d %q", rec.code, rec.body)
 	}
 	m.Engine.RunLine(context.Background(), core.Actor{Role: core.Owner, ID: "t"}, "health", false)
-	rec = httpGet(t, h, "/metrics")
+	rec = httpGet(t, m.MetricsHandler(), "/metrics")
 	if rec.code != 200 || !strings.Contains(rec.body, `sellerdesk_commands_total{command="health",outcome="ok"} 1`) {
 		t.Fatalf("metrics %d %q", rec.code, rec.body)
 	}

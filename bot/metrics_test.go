@@ -22,7 +22,7 @@ import (
 func openServeMain(t *testing.T, logs *syncBuf) *Main {
 	t.Helper()
 	t.Chdir(t.TempDir())
-	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0"})
+	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestMetricsShowOutboxInboxAndDrafts(t *testing.T) {
 	}
 	m.Engine.RunLine(ctx, core.Actor{Role: core.Owner, ID: "t"}, "health", false)
 
-	rec := httpGet(t, m.Handler(), "/metrics")
+	rec := httpGet(t, m.MetricsHandler(), "/metrics")
 	if rec.code != http.StatusOK {
 		t.Fatalf("metrics %d %q", rec.code, rec.body)
 	}

@@ -62,6 +62,9 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 		if err != nil {
 			return err
 		}
+		if err := e.policy.buyerPace(c, now); err != nil {
+			return err
+		}
 		if in.OrderID != "" && c.OrderID == "" {
 			c.OrderID = in.OrderID
 		}
@@ -100,6 +103,54 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 		return e.draftNow(ctx, tx, c, order)
 	})
 	return conv, err
+}
+
+// buyerPace refuses a buyer message when the conversation already has
+// Policy.BuyerMessageLimit buyer messages within BuyerMessageWindow. The
+// rule is here, not in an adapter, so it holds on every buyer channel; a
+// refused message is not stored and tells staff nothing.
+func (p Policy) buyerPace(c *Conversation, now time.Time) error {
+	limit, window := p.buyerMessageLimit()
+	since := now.Add(-window)
+	var recent []time.Time // buyer messages in the window, oldest first
+	for _, m := range c.Messages {
+		if m.From == FromBuyer && m.At.After(since) {
+			recent = append(recent, m.At)
+		}
+	}
+	if len(recent) < limit {
+		return nil
+	}
+	wait := recent[len(recent)-limit].Add(window).Sub(now)
+	return &Error{Code: RateLimited, Wait: wait,
+		Message: fmt.Sprintf("You have sent %d %s in the last %s, the most we take in that time; your earlier messages have all reached us. Please wait %s, then send this one again.",
+			len(recent), plural(len(recent), "message", "messages"), spanText(window), waitText(wait))}
+}
+
+// spanText names a window in words ("minute", "5 minutes", "2 hours").
+func spanText(d time.Duration) string {
+	switch {
+	case d == time.Minute:
+		return "minute"
+	case d == time.Hour:
+		return "hour"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.String()
+}
+
+// waitText says how long to wait, rounded up so nobody comes back too
+// early: seconds under a minute, else minutes.
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		s := max(1, int((d+time.Second-1)/time.Second))
+		return fmt.Sprintf("%d %s", s, plural(s, "second", "seconds"))
+	}
+	m := minutesUp(d)
+	return fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes"))
 }
 
 // draftNow drafts a conversation inside the transaction that stored its
@@ -161,6 +212,11 @@ func (e *Engine) BuyerConversations(ctx context.Context, channel, buyerKey strin
 // ("web:<address>", "discord:<user id>").
 const MaxVerifyKeyBytes = 128
 
+// verifyOrderPrefix starts the key an order's failed verifications are
+// counted under, in the same store as the clients' ("order:<order id>").
+// No client key may start with it.
+const verifyOrderPrefix = "order:"
+
 // VerifyBuyer checks that someone knows an order's buyer email or shipping
 // postal code and returns the order. A miss says nothing about which part
 // was wrong, so the check can't be used to probe orders.
@@ -171,16 +227,29 @@ const MaxVerifyKeyBytes = 128
 // tries are refused (RateLimited, with the wait) without being checked.
 // A success doesn't count, nor clear earlier failures: otherwise one's own
 // order would reset the count between guesses at others.
+//
+// Failures are also counted per order id, from every client together
+// (Policy.VerifyOrderTries within VerifyOrderWindow), so many addresses
+// can't share out the guessing of one order. Any well-formed id counts,
+// known or not, so the lock tells nobody whether an order exists.
 func (e *Engine) VerifyBuyer(ctx context.Context, client, orderID, secret string) (*Order, error) {
-	if client == "" {
-		return nil, Errorf(Internal, "buyer verification without a client")
+	if client == "" || strings.HasPrefix(client, verifyOrderPrefix) {
+		return nil, Errorf(Internal, "buyer verification without a client key of its channel (got %q)", client)
 	}
 	tries, window := e.policy.verifyLimit()
+	orderTries, orderWindow := e.policy.verifyOrderLimit()
+	orderKey := ""
+	if id := strings.TrimSpace(orderID); checkID(id, "order_id") == nil {
+		orderKey = verifyOrderPrefix + id
+	}
 	now := e.now()
 	var o *Order
-	var failed int // failures in the window, this one included; 0 on success
+	var left int // failures left before a wait, after this one
+	var wait time.Duration
 	err := e.update(ctx, func(tx Tx) error {
-		o, failed = nil, 0 // a store may retry fn
+		o = nil // a store may retry fn
+		// The client's key is locked before the order's, always in that
+		// order, so two tries never wait for each other's locks.
 		n, oldest, err := tx.VerifyFailures(ctx, client, now.Add(-window))
 		if err != nil {
 			return err
@@ -188,19 +257,34 @@ func (e *Engine) VerifyBuyer(ctx context.Context, client, orderID, secret string
 		if n >= tries {
 			return tooManyTries(oldest.Add(window).Sub(now))
 		}
+		left, wait = tries-n-1, window
+		if orderKey != "" {
+			n, oldest, err := tx.VerifyFailures(ctx, orderKey, now.Add(-orderWindow))
+			if err != nil {
+				return err
+			}
+			if n >= orderTries {
+				return orderLocked(strings.TrimSpace(orderID), oldest.Add(orderWindow).Sub(now))
+			}
+			if orderTries-n-1 < left {
+				left, wait = orderTries-n-1, orderWindow
+			}
+		}
 		found, err := verifyOrder(ctx, tx, orderID, secret)
 		if err != nil || found != nil {
 			o = found
 			return err
 		}
-		failed = n + 1
-		return tx.AddVerifyFailure(ctx, client, now)
+		if err := tx.AddVerifyFailure(ctx, client, now); err != nil || orderKey == "" {
+			return err
+		}
+		return tx.AddVerifyFailure(ctx, orderKey, now)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if o == nil {
-		return nil, verifyMiss(tries-failed, window)
+		return nil, verifyMiss(left, wait)
 	}
 	return o, nil
 }
@@ -226,6 +310,15 @@ func verifyMiss(left int, window time.Duration) error {
 		msg += fmt.Sprintf(" You can try %d more %s before a %d-minute wait.", left, plural(left, "time", "times"), minutesUp(window))
 	}
 	return FieldErrorf(NotFound, "order_id", "%s", msg)
+}
+
+// orderLocked refuses a try at an order that has had too many wrong ones
+// from anywhere. The buyer may be the victim, not the cause: the answer
+// says it is for the order's safety and exactly when to come back.
+func orderLocked(orderID string, wait time.Duration) error {
+	m := minutesUp(wait)
+	return &Error{Code: RateLimited, Wait: wait,
+		Message: fmt.Sprintf("Order %s has had too many wrong tries, so to keep it safe it can't be verified for now. Please try again in %d %s.", orderID, m, plural(m, "minute", "minutes"))}
 }
 
 func tooManyTries(wait time.Duration) error {

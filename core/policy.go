@@ -1,6 +1,9 @@
 package core
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Policy holds the shop's rules that are numbers. Every field has a default
 // from the seller order flow (DefaultPolicy); config may change them.
@@ -46,6 +49,19 @@ type Policy struct {
 	// typos, too few to guess order ids and postal codes.
 	VerifyTries  int
 	VerifyWindow time.Duration
+	// VerifyOrderTries is how many failed verifications one order may get
+	// within VerifyOrderWindow from all clients together; past that even
+	// the right answer waits. The client limit alone lets someone with
+	// many addresses keep guessing one order's postal code. Anyone can
+	// trip this limit and so keep a buyer out for a while: it sits well
+	// above a buyer's typos, and the wait is short and announced.
+	VerifyOrderTries  int
+	VerifyOrderWindow time.Duration
+	// BuyerMessageLimit is how many messages a buyer may add to one
+	// conversation within BuyerMessageWindow: plenty for a person typing,
+	// too few for a script to flood staff channels.
+	BuyerMessageLimit  int
+	BuyerMessageWindow time.Duration
 	// Location is the shop's time zone: business days and ship dates are
 	// calendar days there.
 	Location *time.Location
@@ -74,6 +90,10 @@ func DefaultPolicy() Policy {
 		MinResponseRate:    0.9,
 		VerifyTries:        5,
 		VerifyWindow:       15 * time.Minute,
+		VerifyOrderTries:   10,
+		VerifyOrderWindow:  time.Hour,
+		BuyerMessageLimit:  10,
+		BuyerMessageWindow: time.Minute,
 		Location:           time.UTC,
 	}
 }
@@ -102,6 +122,20 @@ func (p Policy) verifyLimit() (int, time.Duration) {
 		window = d.VerifyWindow
 	}
 	return tries, window
+}
+
+// verifyOrderLimit is the per-order verification limit; like verifyLimit,
+// an unset part is the default's.
+func (p Policy) verifyOrderLimit() (int, time.Duration) {
+	d := DefaultPolicy()
+	return cmp.Or(max(p.VerifyOrderTries, 0), d.VerifyOrderTries), cmp.Or(max(p.VerifyOrderWindow, 0), d.VerifyOrderWindow)
+}
+
+// buyerMessageLimit is the limit on buyer messages per conversation; an
+// unset part is the default's.
+func (p Policy) buyerMessageLimit() (int, time.Duration) {
+	d := DefaultPolicy()
+	return cmp.Or(max(p.BuyerMessageLimit, 0), d.BuyerMessageLimit), cmp.Or(max(p.BuyerMessageWindow, 0), d.BuyerMessageWindow)
 }
 
 func (p Policy) loc() *time.Location {

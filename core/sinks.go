@@ -24,21 +24,28 @@ const InboundRetention = 7 * 24 * time.Hour
 type Forgotten struct {
 	InboundEvents  int `json:"inbound_events"`
 	VerifyFailures int `json:"verify_failures"`
+	BuyerSessions  int `json:"buyer_sessions"`
 }
 
 // ForgetOld deletes what is kept only for a while: inbound event ids older
-// than InboundRetention, and failed verification tries that no longer
-// count. A job runs it daily; the tables would otherwise only grow.
+// than InboundRetention, failed verification tries that no longer count
+// (per client or per order, whichever window is longer), and expired buyer
+// sessions. A job runs it daily; the tables would otherwise only grow.
 func (e *Engine) ForgetOld(ctx context.Context) (Forgotten, error) {
 	now := e.now()
 	_, window := e.policy.verifyLimit()
+	_, orderWindow := e.policy.verifyOrderLimit()
+	window = max(window, orderWindow)
 	var f Forgotten
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if f.InboundEvents, err = tx.ForgetInbound(ctx, now.Add(-InboundRetention)); err != nil {
 			return err
 		}
-		f.VerifyFailures, err = tx.ForgetVerifyFailures(ctx, now.Add(-window))
+		if f.VerifyFailures, err = tx.ForgetVerifyFailures(ctx, now.Add(-window)); err != nil {
+			return err
+		}
+		f.BuyerSessions, err = tx.ForgetBuyerSessions(ctx, now)
 		return err
 	})
 	return f, err

@@ -122,6 +122,19 @@ type Tx interface {
 	// (a Slack channel and thread ts): what a message typed in a thread is
 	// about. NotFound when no ref points there.
 	ChatRefAt(ctx context.Context, platform, channel, messageID string) (ChatRef, error)
+
+	// SaveBuyerSession inserts a buyer session; an id already taken is
+	// Conflict. Ids are at most MaxSessionIDBytes of plain text.
+	SaveBuyerSession(ctx context.Context, s BuyerSession) error
+	// BuyerSession returns a session by id, NotFound when there is none
+	// (an expired one is returned until it is forgotten; the engine
+	// checks ExpiresAt).
+	BuyerSession(ctx context.Context, id string) (*BuyerSession, error)
+	// DeleteBuyerSession deletes a session and reports whether there was one.
+	DeleteBuyerSession(ctx context.Context, id string) (bool, error)
+	// ForgetBuyerSessions deletes sessions that expired before a time and
+	// says how many went.
+	ForgetBuyerSessions(ctx context.Context, before time.Time) (int, error)
 }
 
 // OrderSort is the order a list comes back in.

@@ -457,8 +457,8 @@ func (q *Queue) remind(ctx context.Context, _ *river.Job[remindArgs]) error {
 
 func (q *Queue) forget(ctx context.Context, _ *river.Job[forgetArgs]) error {
 	f, err := q.engine.ForgetOld(ctx)
-	if f.InboundEvents+f.VerifyFailures > 0 {
-		q.log.Info("forgot old records", "inbound_events", f.InboundEvents, "verify_failures", f.VerifyFailures)
+	if f.InboundEvents+f.VerifyFailures+f.BuyerSessions > 0 {
+		q.log.Info("forgot old records", "inbound_events", f.InboundEvents, "verify_failures", f.VerifyFailures, "buyer_sessions", f.BuyerSessions)
 	}
 	return err
 }

@@ -36,6 +36,7 @@ func TestQueue(t *testing.T) {
 			t.Run("retries_after_platform_failure", func(t *testing.T) { testDeliveryRetry(t, st.open(t)) })
 			t.Run("breach_alert_once", func(t *testing.T) { testBreach(t, st.open(t), st.replicas) })
 			t.Run("stop_drains_a_running_delivery", func(t *testing.T) { testStopDrains(t, st.open(t)) })
+			t.Run("daily_clean_up_ends_expired_sessions", func(t *testing.T) { testForgetSessions(t, st.open(t)) })
 		})
 	}
 }
@@ -335,4 +336,30 @@ func (c *stepClock) advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// The daily clean-up (run at start too) removes expired buyer sessions and
+// keeps current ones.
+func testForgetSessions(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	clock := &stepClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	e := core.NewEngine(db, core.Options{Clock: clock})
+	for id, ttl := range map[string]time.Duration{"expired-session-000001": time.Hour, "current-session-000001": 7 * 24 * time.Hour} {
+		if err := e.StartBuyerSession(ctx, core.BuyerSession{ID: id, Channel: "web", OrderID: "111-1111111-1111111", ExpiresAt: clock.Now().Add(ttl)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.advance(2 * time.Hour)
+	stored := func(id string) bool {
+		err := db.View(ctx, func(tx core.Tx) error { _, err := tx.BuyerSession(ctx, id); return err })
+		if err != nil && core.ErrorCode(err) != core.NotFound {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	start(t, db, 1, clock, nil, nil)
+	eventually(t, "the expired session removed", func() bool { return !stored("expired-session-000001") })
+	if !stored("current-session-000001") {
+		t.Fatal("the clean-up removed a current session")
+	}
 }

@@ -41,7 +41,8 @@ func TestBrowserLiveReply(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	exe := chromium(t)
-	f := newFixture(t, core.SystemClock{}, pollEvery(2*time.Second))
+	// One message an hour, so the second is refused however slow the machine.
+	f := newFixture(t, core.SystemClock{}, pollEvery(2*time.Second), messageLimit(1, time.Hour))
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -156,6 +157,28 @@ func TestBrowserLiveReply(t *testing.T) {
 	// New messages fade in; the screenshot waits until they have.
 	step("let the animations end", chromedp.Poll[chromedp.Void](`document.getAnimations().length === 0`, chromedp.WithPollingTimeout(60*time.Second)))
 	shot("help-page-live-reply.png")
+
+	// One message too many: the page says why and when, keeps the text,
+	// and adds nothing to the thread.
+	const second = "are you there?"
+	step("send one message too many",
+		chromedp.SendKeys(chromedp.CSS("#text"), second),
+		chromedp.Click(chromedp.CSS("#send")),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+	)
+	if msg := value("read the refusal", `document.querySelector("#error").textContent`); !strings.Contains(msg, "You have sent 1 message in the last hour") || !strings.Contains(msg, "then send this one again") {
+		t.Fatalf("refusal on the page: %q", msg)
+	}
+	if left := value("read the textarea after the refusal", `document.querySelector("#text").value`); left != second {
+		t.Errorf("the refused text is gone from the textarea: %q", left)
+	}
+	if n := value("count the buyer's messages", `String(document.querySelectorAll("#thread li.buyer").length)`); n != "1" {
+		t.Errorf("%s buyer messages on the page after a refusal, want 1", n)
+	}
+	if n := f.messageCount(orderA); n != 2 { // the question and the reply
+		t.Fatalf("%d messages stored after the refusal, want 2", n)
+	}
+	shot("help-page-too-many-messages.png")
 
 	// The buyer's own cancel, on an order placed a minute ago: sign out,
 	// verify that order, confirm and cancel with plain form posts.

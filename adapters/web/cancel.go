@@ -63,7 +63,7 @@ func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	se, ok := s.session(r)
 	if !ok {
-		s.refuse(w, r, http.StatusUnauthorized, "", msgNoSession, pageData{})
+		s.refuseNoSession(w, r)
 		return
 	}
 	if !s.checkCSRF(r, sessionBinding(se)) {

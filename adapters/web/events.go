@@ -12,6 +12,10 @@ import (
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
+// streamWriteTimeout is how long one write to a live stream may take
+// before the client counts as gone.
+const streamWriteTimeout = 30 * time.Second
+
 // hub wakes the live connections of a buyer when something new is in their
 // conversations. A wake-up carries nothing: the connection re-reads the
 // conversation and sends the buyer only their messages, so no event text
@@ -146,6 +150,10 @@ func (s *Server) Publish(ev core.Event) {
 // separate bot console, another replica) arrive too.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	se, ok := s.session(r)
+	if err := s.sessionErr(r); err != nil {
+		http.Error(w, s.buyerMessage(r, "read a buyer session", err), statusFor(err))
+		return
+	}
 	if !ok {
 		http.Error(w, "Verify your order first.", http.StatusUnauthorized)
 		return
@@ -169,6 +177,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: don't buffer the stream
 	rc := http.NewResponseController(w)
+	// The server's read and write timeouts are for requests that end; a
+	// stream lives for hours. It reads nothing (a closed connection still
+	// ends it), and each write gets its own deadline, so a client that
+	// stops reading is let go while one that reads stays.
+	_ = rc.SetReadDeadline(time.Time{})
+	writeBy := func() { _ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout)) } // network time, not the shop's clock
+	writeBy()
 	w.WriteHeader(http.StatusOK)
 	if _, err := fmt.Fprint(w, "retry: 3000\n\n"); err != nil {
 		return
@@ -184,6 +199,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	sent := map[int64]bool{}
 	first := true
 	send := func() error {
+		writeBy()
 		gen := s.hub.generation()
 		convs, err := s.engine.BuyerConversations(ctx, Channel, key)
 		if err != nil {
@@ -231,7 +247,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-sub.wake:
 		case <-poll.C:
+			// Signed out (here or on another replica): the stream ends
+			// with the session.
+			if _, err := s.engine.BuyerSession(ctx, se.ID); core.ErrorCode(err) == core.NotFound {
+				return
+			}
 		case <-keepalive.C:
+			writeBy()
 			if _, err := fmt.Fprint(w, ": keepalive\n\n"); err != nil || rc.Flush() != nil {
 				return
 			}

@@ -57,6 +57,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d pa
 		d.CancelError = d.CancelError && d.Cancel != nil
 	} else {
 		d.CSRF = s.csrfToken(preBinding(s.preSession(w, r)))
+		if err := s.sessionErr(r); err != nil {
+			// The store can't say whether the buyer is signed in.
+			if d.Error == "" {
+				d.Error = s.buyerMessage(r, "read a buyer session", err)
+			}
+			if status < 400 {
+				status = statusFor(err)
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if err := s.page.Execute(&buf, d); err != nil {
@@ -137,35 +146,108 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusBadRequest, field, msgNeedFields, d)
 		return
 	}
-	// The engine limits failed tries per client, in the store, so every
-	// replica counts the same tries for an address.
-	o, err := s.engine.VerifyBuyer(r.Context(), "web:"+clientAddr(r), orderID, secret)
+	// The engine limits failed tries per client and per order, in the
+	// store, so every replica counts the same tries.
+	o, err := s.engine.VerifyBuyer(r.Context(), "web:"+clientAddr(r, s.proxies), orderID, secret)
 	if err != nil {
-		if wait := core.ErrorWait(err); wait > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		}
-		s.refuse(w, r, statusFor(err), core.ErrorField(err), s.buyerMessage(r, "verify buyer", err), d)
+		s.refuseErr(w, r, "verify buyer", err, d)
 		return
 	}
-	s.startSession(w, r, o.ID)
+	// Switching to another order ends the session of the one before.
+	if err := s.dropSession(r); err != nil {
+		s.refuseErr(w, r, "end the previous buyer session", err, d)
+		return
+	}
+	if err := s.startSession(w, r, o.ID); err != nil {
+		s.refuseErr(w, r, "start a buyer session", err, d)
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// clientAddr is the connection's address. Behind a reverse proxy every
-// buyer shares the proxy's address; trusting X-Forwarded-For would let
-// anyone pick a fresh address per try, so it is not read.
-func clientAddr(r *http.Request) string {
+// refuseErr answers an engine refusal: its status, the wait it asks for
+// (Retry-After), and its message by the form field it names.
+func (s *Server) refuseErr(w http.ResponseWriter, r *http.Request, what string, err error, d pageData) {
+	if wait := core.ErrorWait(err); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	}
+	s.refuse(w, r, statusFor(err), core.ErrorField(err), s.buyerMessage(r, what, err), d)
+}
+
+// clientAddr is who a request comes from, for counting verification
+// tries. Without trusted proxies it is the connection's address and
+// X-Forwarded-For is ignored: anyone can write that header, and trusting it
+// would let a client pick a fresh address for every try.
+//
+// When the connection comes from a trusted proxy, the header's addresses
+// are read from the right, the nearest hop first (written by our own
+// proxies), and the first one that is not a trusted proxy is the client;
+// whatever is further left was written by the client and could be
+// anything. Without a usable header the nearest proxy known stands for the
+// client, and every buyer behind it shares its count.
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	// An IPv6 client usually holds a whole /64: count the network, or a
-	// buyer could walk through its addresses, a fresh limit for each.
-	if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() && !ip.Is4In6() {
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	if !isTrusted(ip, trusted) {
+		return addrKey(ip)
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, ok := parseHop(hops[i])
+		if !ok {
+			break // not written by a proxy of ours: stop at the last good hop
+		}
+		ip = hop
+		if !isTrusted(ip, trusted) {
+			break
+		}
+	}
+	return addrKey(ip)
+}
+
+func isTrusted(ip netip.Addr, trusted []netip.Prefix) bool {
+	ip = ip.Unmap().WithZone("")
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, maybe with a port
+// ("203.0.113.7:51234", "[2001:db8::1]:443") or in brackets.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {
+		return ip, true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr(), true
+	}
+	return netip.Addr{}, false
+}
+
+// addrKey is the key tries are counted under for an address. An IPv6
+// client usually holds a whole /64: count the network, or a buyer could
+// walk through its addresses, a fresh limit for each. An IPv4 address
+// written as IPv6 (::ffff:a.b.c.d) is the IPv4 address.
+func addrKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
 		p, _ := ip.Prefix(64)
 		return p.String()
 	}
-	return host
+	return ip.String()
 }
 
 func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
@@ -175,7 +257,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	se, ok := s.session(r)
 	if !ok {
-		s.refuse(w, r, http.StatusUnauthorized, "", msgNoSession, pageData{})
+		s.refuseNoSession(w, r)
 		return
 	}
 	if err := parseForm(w, r, maxMessageBody); err != nil {
@@ -194,7 +276,9 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 	key := buyerKey(se.OrderID)
 	conv, err := s.engine.BuyerMessage(r.Context(), core.BuyerMessageIn{Channel: Channel, BuyerKey: key, OrderID: se.OrderID, Text: text})
 	if err != nil {
-		s.refuse(w, r, statusFor(err), core.ErrorField(err), s.buyerMessage(r, "store buyer message", err), pageData{Text: text})
+		// The text stays in the form, so a buyer told to wait (too many
+		// messages at once) can send it again as it is.
+		s.refuseErr(w, r, "store buyer message", err, pageData{Text: text})
 		return
 	}
 	// The buyer's other tabs and devices show the message too. Drafting
@@ -218,11 +302,17 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if !s.smallForm(w, r) {
 		return
 	}
-	if se, ok := s.session(r); ok && !s.checkCSRF(r, sessionBinding(se)) {
+	// The token is checked against the cookie itself, so a sign-out is
+	// never done unasked, whatever the store says of the session.
+	if se, ok := s.cookieSession(r); ok && !s.checkCSRF(r, sessionBinding(se)) {
 		s.refuse(w, r, http.StatusForbidden, "", msgCSRF, pageData{})
 		return
 	}
-	s.endSession(w, r)
+	if err := s.endSession(w, r); err != nil {
+		// The session still works: say so rather than seem signed out.
+		s.refuseErr(w, r, "end a buyer session", err, pageData{})
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -246,6 +336,10 @@ func (s *Server) handleConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	se, ok := s.session(r)
+	if err := s.sessionErr(r); err != nil {
+		writeJSON(w, statusFor(err), jsonError{Error: s.buyerMessage(r, "read a buyer session", err)})
+		return
+	}
 	if !ok {
 		writeJSON(w, http.StatusUnauthorized, jsonError{Error: "Verify your order first: post your order id and email or postal code to /verify from the help page."})
 		return

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -46,6 +47,9 @@ type Engine interface {
 	BuyerConversations(ctx context.Context, channel, buyerKey string) ([]core.Conversation, error)
 	BuyerCancelOffer(ctx context.Context, orderID string) (core.BuyerCancelOffer, error)
 	BuyerCancel(ctx context.Context, a core.Actor, orderID string) (core.BuyerCancelResult, error)
+	StartBuyerSession(ctx context.Context, s core.BuyerSession) error
+	BuyerSession(ctx context.Context, id string) (*core.BuyerSession, error)
+	EndBuyerSession(ctx context.Context, id string) error
 }
 
 // Config configures a Server. Engine and SessionSecret are required.
@@ -63,6 +67,11 @@ type Config struct {
 	// when a TLS-terminating proxy sits in front. Requests that arrive over
 	// TLS always get Secure cookies.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies in front of the page. Only a
+	// request from one of them may name its client in X-Forwarded-For;
+	// without any, the header is ignored and the connection's address is
+	// the client (see clientAddr).
+	TrustedProxies []netip.Prefix
 }
 
 const (
@@ -83,6 +92,7 @@ type Server struct {
 	log     *slog.Logger
 	poll    time.Duration
 	secure  bool
+	proxies []netip.Prefix
 	sessKey []byte
 	csrfKey []byte
 	hub     *hub
@@ -110,7 +120,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		engine: cfg.Engine, shop: strings.TrimSpace(cfg.ShopName), clock: cfg.Clock, log: cfg.Log,
-		poll: cfg.PollInterval, secure: cfg.SecureCookies, hub: newHub(), done: make(chan struct{}),
+		poll: cfg.PollInterval, secure: cfg.SecureCookies, proxies: slices.Clone(cfg.TrustedProxies), hub: newHub(), done: make(chan struct{}),
 	}
 	if s.shop == "" {
 		s.shop = "Customer help"
@@ -161,7 +171,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /conversation", s.handleConversation)
 	mux.HandleFunc("GET /events", s.handleEvents)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
-	return securityHeaders(mux)
+	return securityHeaders(withSessionMemo(mux))
+}
+
+// withSessionMemo gives each request a place to keep its session once
+// looked up (see Server.session).
+func withSessionMemo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionMemoKey{}, &sessionMemo{})))
+	})
 }
 
 // securityHeaders: the page loads only its own script and style, can't be

@@ -3,6 +3,7 @@ package enginetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -146,8 +147,9 @@ func testDeliverInOrderOnce(f *Fixture) {
 
 	// More than one round's batch: the first round asks to be called
 	// again at once, and nothing is sent twice or left out.
-	for range 25 {
-		want = append(want, f.buyerMessage("buyer-2"))
+	// (25 buyers: one buyer's conversation takes 10 messages a minute.)
+	for i := range 25 {
+		want = append(want, f.buyerMessage(fmt.Sprintf("buyer-%d", 2+i)))
 	}
 	sent, wait := f.deliver(s)
 	if sent == 0 || sent >= 25 || wait != 0 {

@@ -167,13 +167,15 @@ func testVerifyPolicyAndForget(f *Fixture) {
 	}
 	f.verifyBlocked(loose, discordClient, 15*time.Minute, "Please wait 15 minutes")
 
-	// Forgetting drops what no longer counts (the default 15 minutes).
-	f.Clock.Advance(15*time.Minute + time.Second)
-	f.verifyMiss(f.Engine, webClient, verifyOrderID, "someone@example.com", "")
+	// Forgetting drops what no longer counts: older than the longer
+	// window, the order's hour (7 client failures, 7 for the order).
+	f.Clock.Advance(45*time.Minute + time.Second)
+	f.verifyMiss(f.Engine, webClient, verifyOrderID, "someone@example.com", "You can try 2 more times before a 60-minute wait.")
+	f.Clock.Advance(15 * time.Minute)
 	got, err := f.Engine.ForgetOld(ctx)
 	n := got.VerifyFailures
-	if err != nil || n != 7 {
-		f.T.Fatalf("ForgetOld: %d verify failures, %v; want the 7 older than 15 minutes", n, err)
+	if err != nil || n != 14 {
+		f.T.Fatalf("ForgetOld: %d verify failures, %v; want the 14 older than an hour", n, err)
 	}
 	if a, b := f.verifyFailures(webClient), f.verifyFailures(discordClient); a != 1 || b != 0 {
 		f.T.Fatalf("kept %d and %d failures, want the new one only", a, b)

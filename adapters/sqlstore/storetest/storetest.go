@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("sink_state_concurrency", func(t *testing.T) { testSinkStateConcurrency(t, open) })
 	t.Run("first_seen", func(t *testing.T) { testFirstSeen(t, open) })
 	t.Run("verify_failures", func(t *testing.T) { testVerifyFailures(t, open) })
+	t.Run("buyer_sessions", func(t *testing.T) { testBuyerSessions(t, open) })
 	t.Run("chat_refs", func(t *testing.T) { testChatRefs(t, open) })
 	t.Run("concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("order_read_after_lock_wait", func(t *testing.T) { testOrderAfterLockWait(t, open) })
