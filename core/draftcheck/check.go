@@ -1,0 +1,123 @@
+// Package draftcheck decides what a draft reply may say about an order. It
+// checks a draft against the order's facts, not against a list of
+// forbidden phrases: every amount must be a payment or refund of the order;
+// a claim that money was refunded, the order cancelled, shipped, or a return
+// received must be true of the order; the only order id it may name is the
+// conversation's own, however it is written; and links only to hosts the
+// shop allows.
+//
+// It is a pure function of the draft text, the DraftRequest (conversation and
+// order) and a Policy, so any drafter's output can be checked the same way.
+// The model drafter (adapters/llm) uses it before staff see a model's
+// answer; the offline drafter's own replies pass it (a test holds it to that).
+//
+// Claims are recognised in English, German, French, Spanish, Italian,
+// Japanese and Chinese (and simple Korean). A sentence with a negation or a
+// future, conditional or offer in front of the verb ("we have not
+// cancelled", "we can refund once the return arrives", "sera remboursé") is
+// not a claim. Recognising those is narrow on purpose: only a negation or
+// modal joined to the verb through auxiliaries, pronouns and adverbs softens
+// it, so "no worries, we've refunded you" is still a claim. When unsure the
+// check fails, which costs only the model's draft: the offline draft is used
+// and staff are told why.
+package draftcheck
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// Rule names the check a draft failed.
+type Rule string
+
+const (
+	RefundClaim Rule = "refund_claim" // says money went back; the order has no such refund
+	CancelClaim Rule = "cancel_claim" // says the order was cancelled; it is not
+	ShipClaim   Rule = "ship_claim"   // says the order shipped; it has no shipment
+	ReturnClaim Rule = "return_claim" // says a return was received or approved; none was
+	Amount      Rule = "amount"       // an amount that is not a payment or refund of the order
+	OrderID     Rule = "order_id"     // an order id other than the conversation's own
+	Link        Rule = "link"         // a link to a host not on the allowed list
+	Email       Rule = "email"        // an email address
+)
+
+// Problem is one reason a draft may not be offered to staff. Reason is
+// written for staff; it quotes only what the check recognised (a trigger
+// word, an amount, a host with its dots defanged), never free model text.
+type Problem struct {
+	Rule   Rule
+	Reason string
+}
+
+func (p Problem) String() string { return p.Reason }
+
+// Policy is what a draft may contain beyond the order's facts.
+type Policy struct {
+	// AllowedLinks are host names a draft may link to (a subdomain of one
+	// is allowed too). Empty allows no link at all.
+	AllowedLinks []string
+}
+
+// Check returns the problems that keep text from being offered as a draft
+// for req's conversation, or nil when it may be. req.Order is the
+// conversation's own order, nil while the buyer is not verified.
+func Check(text string, req core.DraftRequest, p Policy) []Problem {
+	t := normalize(text)
+	var out []Problem
+	out = append(out, checkOrderIDs(t, ownIDs(req), trackingNumbers(req.Order))...)
+	out = append(out, checkLinks(t, p.AllowedLinks)...)
+	if emailLike.MatchString(t) {
+		out = append(out, Problem{Email, "contains an email address"})
+	}
+	out = append(out, checkClaims(t, req.Order)...)
+	return dedupe(out)
+}
+
+// Reasons joins the problems' reasons for a staff note.
+func Reasons(ps []Problem) string {
+	var rs []string
+	for _, p := range ps {
+		rs = append(rs, p.Reason)
+	}
+	return strings.Join(rs, "; ")
+}
+
+func ownIDs(req core.DraftRequest) []string {
+	var ids []string
+	if req.Order != nil && req.Order.ID != "" {
+		ids = append(ids, req.Order.ID)
+	}
+	if req.Conversation != nil && req.Conversation.OrderID != "" {
+		ids = append(ids, req.Conversation.OrderID)
+	}
+	return ids
+}
+
+func trackingNumbers(o *core.Order) []string {
+	if o == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range o.Shipments {
+		out = append(out, s.Tracking)
+	}
+	return out
+}
+
+func dedupe(ps []Problem) []Problem {
+	seen := map[string]bool{}
+	var out []Problem
+	for _, p := range ps {
+		if !seen[p.Reason] {
+			seen[p.Reason] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func problemf(r Rule, format string, args ...any) Problem {
+	return Problem{Rule: r, Reason: fmt.Sprintf(format, args...)}
+}

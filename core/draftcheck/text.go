@@ -1,0 +1,168 @@
+package draftcheck
+
+import (
+	"strings"
+	"unicode"
+)
+
+// normalize makes text read the way a buyer reads it, so a check cannot be
+// slipped past with characters that look the same: full-width forms become
+// ASCII, look-alike Cyrillic and Greek letters become Latin, every dash is
+// "-" and every space " ", invisible characters (zero-width, soft hyphen,
+// bidirectional controls) are dropped, Latin accents are taken off
+// ("remboursé" is matched as "rembourse") and the text is lower-cased.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+			r -= 0xFEE0
+		case r == 0xFFE5: // full-width yen sign
+			r = '¥'
+		case r == 0x3000 || r == 0x00A0 || (r >= 0x2000 && r <= 0x200A) || r == 0x202F || r == 0x205F:
+			r = ' '
+		case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xFE58, r == 0xFE63:
+			r = '-'
+		case r == 0x2018 || r == 0x2019 || r == 0x02BC || r == 0x2032:
+			r = '\''
+		case r == 0x00AD, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
+			r >= 0x2060 && r <= 0x2069, r == 0xFEFF, r == 0x180E, r == 0x034F:
+			continue
+		case unicode.Is(unicode.Mn, r) && r < 0x0370: // combining accents on Latin letters
+			continue
+		}
+		if f, ok := fold[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// fold maps accented Latin letters to their base letter and letters that
+// look Latin (Cyrillic, Greek) to the Latin one they imitate.
+var fold = func() map[rune]string {
+	m := map[rune]string{}
+	add := func(to string, from string) {
+		for _, r := range from {
+			m[r] = to
+			if u := unicode.ToUpper(r); u != r {
+				m[u] = to
+			}
+		}
+	}
+	// German umlauts fold as Germans write them without: "würde" (would)
+	// must not become "wurde" (was).
+	add("ae", "ä")
+	add("oe", "ö")
+	add("ue", "ü")
+	add("ss", "ß")
+	add("a", "àáâãåāăą")
+	add("c", "çćĉċč")
+	add("e", "èéêëēĕėęě")
+	add("i", "ìíîïĩīĭįı")
+	add("n", "ñńņň")
+	add("o", "òóôõøōŏő")
+	add("u", "ùúûũūŭůűų")
+	add("y", "ýÿŷ")
+	add("s", "śŝşš")
+	add("z", "źżž")
+	// Cyrillic and Greek look-alikes.
+	add("a", "аα")
+	add("c", "с")
+	add("e", "еε")
+	add("i", "іι")
+	add("j", "ј")
+	add("k", "кκ")
+	add("o", "оο")
+	add("p", "рρ")
+	add("s", "ѕ")
+	add("x", "хχ")
+	add("y", "у")
+	add("v", "ν")
+	add("t", "τ")
+	return m
+}()
+
+// sentence is one sentence of a draft and where it starts.
+type sentence struct {
+	text string
+	at   int
+}
+
+// sentences splits normalised text at sentence ends, including the
+// Chinese and Japanese ones. A full stop between digits (28.75) or inside
+// a word (example.com) does not end a sentence.
+func sentences(t string) []sentence {
+	var out []sentence
+	start := 0
+	rs := []rune(t)
+	pos := 0 // byte offset of rs[i]
+	for i, r := range rs {
+		size := len(string(r))
+		end := false
+		switch r {
+		case '!', '?', ';', '\n', '…', '。', '！', '？', '；':
+			end = true
+		case '.', ':':
+			// Only a stop followed by a space or the end ends a sentence.
+			end = i+1 == len(rs) || unicode.IsSpace(rs[i+1])
+		}
+		if end {
+			if s := t[start : pos+size]; strings.TrimSpace(s) != "" {
+				out = append(out, sentence{text: s, at: start})
+			}
+			start = pos + size
+		}
+		pos += size
+	}
+	if s := t[start:]; strings.TrimSpace(s) != "" {
+		out = append(out, sentence{text: s, at: start})
+	}
+	return out
+}
+
+// wordsBefore returns the words of s before byte offset at, back to the
+// nearest clause break (a comma, a colon, a spaced dash, brackets or
+// quotes), nearest first. Numbers and currency signs are not words:
+// "28,75 € erstattet" reads as "erstattet" with nothing in front.
+func wordsBefore(s string, at int) []string {
+	head := s[:at]
+	for i := len(head) - 1; i >= 0; i-- {
+		if clauseBreak(head, i) {
+			head = head[i+1:]
+			break
+		}
+	}
+	fields := strings.FieldsFunc(head, func(r rune) bool {
+		return !(unicode.IsLetter(r) || r == '\'')
+	})
+	for i, j := 0, len(fields)-1; i < j; i, j = i+1, j-1 {
+		fields[i], fields[j] = fields[j], fields[i]
+	}
+	return fields
+}
+
+// clauseBreak reports whether the byte at i of s ends a clause. A comma
+// between digits groups thousands and a hyphen inside a word joins it; the
+// Chinese and Japanese commas are multi-byte, so their last byte is matched.
+func clauseBreak(s string, i int) bool {
+	switch s[i] {
+	case ',':
+		return !(i > 0 && isDigit(s[i-1]) && i+1 < len(s) && isDigit(s[i+1]))
+	case '-':
+		return (i > 0 && s[i-1] == ' ') || (i+1 < len(s) && s[i+1] == ' ')
+	case ':', '(', ')', '"', '[', ']':
+		return true
+	}
+	for _, b := range []string{"，", "、", "：", "（", "）", "“", "”", "«", "»", "「", "」"} {
+		if i+1 >= len(b) && s[i+1-len(b):i+1] == b {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
