@@ -12,9 +12,12 @@
 // conversation's own order (req.Order), without the buyer's email, phone or
 // address; the order id a model passes is ignored. Buyer messages reach the
 // model fenced inside <buyer_message> tags, marked as data and with any tags
-// of their own neutralised, and the answer is checked before anyone sees it:
-// no other order's id, no refund or cancellation the order does not show,
-// no links or email addresses, not empty, not too long.
+// of their own neutralised, and the answer is checked against the order's
+// facts before anyone sees it (core/draftcheck): every amount a payment or
+// refund of the order, no refund, cancellation, shipment or return the order
+// does not show, no other order's id, links only to llm.allowed_links, no
+// email addresses; and not empty, not too long. A failed check gives staff
+// the offline draft and a note saying why.
 package llm
 
 import (
@@ -24,6 +27,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,10 +72,14 @@ type Config struct {
 	// Translate asks the model for a one-line summary of the buyer's
 	// messages in StaffLanguage when the buyer writes in another language
 	// (llm.translate). The offline summary is kept when it fails.
-	Translate  bool
-	Clock      core.Clock   // nil means the wall clock
-	Log        *slog.Logger // nil discards
-	HTTPClient *http.Client // nil means a client without its own timeout (Timeout applies)
+	Translate bool
+	// AllowedLinks are the host names a model's answer may link to
+	// (llm.allowed_links), e.g. a carrier's tracking site; a subdomain of
+	// one is allowed too. Empty allows no link.
+	AllowedLinks []string
+	Clock        core.Clock   // nil means the wall clock
+	Log          *slog.Logger // nil discards
+	HTTPClient   *http.Client // nil means a client without its own timeout (Timeout applies)
 }
 
 // String hides the API key when a Config is printed.
@@ -112,6 +120,7 @@ type Drafter struct {
 	policy    core.Policy
 	staffLang string
 	translate bool
+	links     []string
 	clock     core.Clock
 	log       *slog.Logger
 	offline   core.Drafter
@@ -174,6 +183,7 @@ func New(cfg Config, offline core.Drafter) (*Drafter, error) {
 		policy:    cfg.Policy,
 		staffLang: cfg.StaffLanguage,
 		translate: cfg.Translate,
+		links:     slices.Clone(cfg.AllowedLinks),
 		clock:     cfg.Clock,
 		log:       cfg.Log,
 		offline:   offline,
@@ -286,7 +296,7 @@ func (d *Drafter) reply(ctx context.Context, req core.DraftRequest, off core.Dra
 				return "", round, checkFailed("answer cut off")
 			}
 			text := strings.TrimSpace(msg.Content)
-			if reason := checkReply(text, req.Order); reason != "" {
+			if reason := checkReply(text, req, d.links); reason != "" {
 				return "", round, checkFailed(reason)
 			}
 			return text, round, nil

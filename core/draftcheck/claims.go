@@ -38,7 +38,7 @@ type claimWords struct {
 // gap is up to six words or numbers between a noun and the word that says
 // it was done: "refund of 26.00 USD was issued". Negations and modals in
 // the gap are looked for separately (spanSoftened).
-const gap = `(?: (?:\d[\d.,]*\d|[\w$€£¥'-]+)){0,6}? `
+const gap = `(?: (?:[^\s,;:!?]|,\d)+){0,6}? `
 
 // done is a noun followed, within a gap, by one of the words that say it
 // was done.
@@ -108,10 +108,10 @@ var claimTable = []claimWords{
 		`취소\s?(?:이|가|을|를)?\s?(?:되었|됐|완료|했|처리되었|처리했)`,
 	),
 	latin(shipped,
-		`shipped`, `dispatched`, `sent out`, `mailed`, `posted`, `in transit`, `on (?:its|their) way`, `out for delivery`,
+		`shipped`, `dispatched`, `sent out`, `mailed`, `in transit`, `on (?:its|their) way`, `out for delivery`,
 		`handed (?:\w+ ){0,2}?(?:to|over to) (?:the )?(?:carrier|courier|ups|usps|fedex|dhl|post office)`,
 		`sent (?:you )?(?:your|the) (?:order|package|parcel|item|items|goods)`,
-		`(?:order|package|parcel|item|items|shipment)(?: \w+){0,3}? sent`,
+		`(?:order|package|parcel|item|items|shipment)(?: \w+){0,3}? (?:sent|posted)`,
 		`versandt`, `versendet`, `verschickt`, `abgeschickt`, `unterwegs`, `auf dem weg`,
 		`expedie(?:e|s|es)?`, `en (?:cours de )?(?:route|livraison|acheminement)`, `en transit`,
 		`(?:commande|colis|article|articles|paquet)(?: \w+){0,3}? envoye(?:e|s|es)?`, `envoye(?:e|s|es)? (?:votre|la|le|vos|les) (?:commande|colis|article|articles|paquet)`,
@@ -186,7 +186,7 @@ var (
 	fillers = wordSet(`be been being is are was were am has have had do does did get gets got gotten it its they them their
 		this that these those the a an your you we us our i he she order orders item items package parcel amount money
 		payment full fully already also just now then still all both successfully partially partly entirely completely
-		automatically officially to ever today yesterday recently indeed actually yet
+		automatically officially to ever today yesterday recently indeed actually yet longer
 		wir sie ihnen ihr ihre ihren ihrer ihrem die der das den dem des ein eine einen einem bestellung betrag geld artikel
 		paket wurde wurden worden ist sind war waren hat haben habe hatte hatten bereits schon jetzt nun vollstaendig komplett
 		auch mehr es er heute gestern erfolgreich noch uns
@@ -195,7 +195,7 @@ var (
 		hemos he ha han has habia sido fue fueron es esta estan son su sus el los las le les lo pedido importe dinero
 		paquete articulo ya todavia aun completamente totalmente tambien se nos usted ustedes hoy ayer correctamente te me mi
 		abbiamo ho hanno e stato stata stati state sono era il lo gli suo sua suoi vostro vostra tuo tua ordine importo
-		pacco articolo gia ancora anche vi ti ci ora oggi ieri correttamente interamente`)
+		pacco articolo gia ancora anche vi ti ci ora oggi ieri correttamente interamente viene vengono`)
 )
 
 func wordSet(s string) map[string]bool {
@@ -210,20 +210,44 @@ func wordSet(s string) map[string]bool {
 // negate it or make it a future, a condition or an offer. Only a softening
 // word joined to the claim by fillers counts: "we have not cancelled" and
 // "it can no longer be cancelled" are softened, "no worries we've refunded
-// you" is not.
+// you" is not. A sentence that opens with a condition ("if it can't be
+// verified, the order is cancelled") also softens a present passive after
+// its comma, but not a past or perfect one: "if you wondered, we have
+// refunded you" is a claim.
 func wordSoftened(s string, at int) bool {
-	for _, w := range wordsBefore(s, at) {
-		switch kind := wordKind(w); kind {
+	words := wordsBefore(s, at)
+	// "once we receive the returned item": a participle used as an
+	// adjective in a clause that opens with a condition.
+	if len(words) > 1 && articles[words[0]] && conditions[words[len(words)-1]] {
+		return true
+	}
+	present := false
+	for _, w := range words {
+		switch wordKind(w) {
 		case 'n', 'h':
 			return true
 		case 'f':
+			present = present || presentPassive[w]
 			continue
-		default:
-			return false
 		}
+		break
 	}
-	return false
+	if !present {
+		return false
+	}
+	first := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
+	return len(first) > 0 && conditions[first[0]]
 }
+
+var (
+	// presentPassive are the auxiliaries of a present passive ("is
+	// cancelled", "wird storniert", "est annulée", "viene annullato").
+	presentPassive = wordSet(`is are be gets get ist sind est sont es son esta estan e viene vengono`)
+	// articles make the participle after them an adjective.
+	articles = wordSet(`the a an your its their our der die das den dem ihre ihren le la les votre vos el la los las su sus il lo gli suo sua`)
+	// conditions open a conditional sentence.
+	conditions = wordSet(`if once when whenever unless falls wenn sobald si lorsque quand cuando se quando appena`)
+)
 
 // wordKind sorts a word: 'n' negation, 'h' hypothetical, 'f' filler, 0
 // anything else. Contractions count by their ending: "hasn't" negates,
