@@ -60,7 +60,11 @@ func orderStages() map[string]*core.Order {
 	add("partially_shipped", func(o *core.Order) { ship(o, 1); o.Status = core.PartiallyShipped })
 	add("partially_shipped_marketplace", func(o *core.Order) { ship(o, 1); o.Status = core.PartiallyShipped; o.Fulfillment = core.Marketplace })
 	add("shipped", func(o *core.Order) { ship(o, 2) })
-	add("delivered", func(o *core.Order) { ship(o, 2); o.Status = core.Delivered; o.DeliveredAt = ptr(now.Add(-48 * time.Hour)) })
+	add("delivered", func(o *core.Order) {
+		ship(o, 2)
+		o.Status = core.Delivered
+		o.DeliveredAt = ptr(now.Add(-48 * time.Hour))
+	})
 	add("delivered_long_ago", func(o *core.Order) {
 		ship(o, 2)
 		o.Status = core.Delivered
