@@ -11,10 +11,10 @@ import (
 
 // amount is a sum of money written in a draft.
 type amount struct {
-	text   string   // as written (normalised)
-	at     int      // byte offset in the text
-	number string   // the digits and separators
-	cur    []string // currencies the sign or code may mean; nil when none was written
+	text       string   // as written, sign included
+	start, end int      // of text, in the normalised sentence
+	number     string   // the digits and separators
+	cur        []string // currencies the sign or code may mean; nil when none was written
 }
 
 // A number as amounts are written: 28.75, 28,75, 1,234.56, 3.000,50,
@@ -69,25 +69,27 @@ func currencyOf(s string) []string {
 func findAmounts(t string) []amount {
 	var out []amount
 	taken := make([]bool, len(t)+1)
-	add := func(a amount, end int) {
-		if !standsAlone(t, a.at, end) || taken[a.at] {
+	// add takes the number at t[at:end] with its sign or code.
+	add := func(a amount, at, end int) {
+		if !standsAlone(t, at, end) || taken[at] {
 			return
 		}
-		for i := a.at; i < end; i++ {
+		for i := at; i < end; i++ {
 			taken[i] = true
 		}
+		a.number, a.text = t[at:end], t[a.start:a.end]
 		out = append(out, a)
 	}
 	for _, m := range prefixAmount.FindAllStringSubmatchIndex(t, -1) {
-		add(amount{text: t[m[2]:m[5]], at: m[4], number: t[m[4]:m[5]], cur: currencyOf(t[m[2]:m[3]])}, m[5])
+		add(amount{start: m[2], end: m[5], cur: currencyOf(t[m[2]:m[3]])}, m[4], m[5])
 	}
 	for _, m := range suffixAmount.FindAllStringSubmatchIndex(t, -1) {
-		add(amount{text: t[m[2]:m[5]], at: m[2], number: t[m[2]:m[3]], cur: currencyOf(t[m[4]:m[5]])}, m[3])
+		add(amount{start: m[2], end: m[5], cur: currencyOf(t[m[4]:m[5]])}, m[2], m[3])
 	}
 	for _, m := range bareDecimal.FindAllStringIndex(t, -1) {
-		add(amount{text: t[m[0]:m[1]], at: m[0], number: t[m[0]:m[1]]}, m[1])
+		add(amount{start: m[0], end: m[1]}, m[0], m[1])
 	}
-	slices.SortFunc(out, func(a, b amount) int { return a.at - b.at })
+	slices.SortFunc(out, func(a, b amount) int { return a.start - b.start })
 	return out
 }
 

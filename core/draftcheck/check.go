@@ -64,14 +64,14 @@ type Policy struct {
 // for req's conversation, or nil when it may be. req.Order is the
 // conversation's own order, nil while the buyer is not verified.
 func Check(text string, req core.DraftRequest, p Policy) []Problem {
-	t := normalize(text)
+	n := normalizeText(text)
 	var out []Problem
-	out = append(out, checkOrderIDs(t, ownIDs(req), trackingNumbers(req.Order))...)
-	out = append(out, checkLinks(t, p.AllowedLinks)...)
-	if emailLike.MatchString(t) {
+	out = append(out, checkOrderIDs(n.text, ownIDs(req), trackingNumbers(req.Order))...)
+	out = append(out, checkLinks(n.text, p.AllowedLinks)...)
+	if emailLike.MatchString(n.text) {
 		out = append(out, Problem{Email, "contains an email address"})
 	}
-	out = append(out, checkClaims(t, req.Order)...)
+	out = append(out, checkClaims(n, req.Order)...)
 	return dedupe(out)
 }
 

@@ -108,8 +108,10 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.CancelClaim}, "the order is shipped, not cancelled"},
 		{"en_invisible_characters", "We ref\u200bunded 31.97 USD to your card.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
+		{"en_bidi_control_hidden_in_word", "We refun\u202eded 31.97 USD.", unshippedOrder(),
+			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded", but the order has no refund`},
 		{"en_cyrillic_lookalike", "Your order was cancеlled today.", unshippedOrder(),
-			[]draftcheck.Rule{draftcheck.CancelClaim}, `says "cancelled"`},
+			[]draftcheck.Rule{draftcheck.CancelClaim}, "the order is unshipped, not cancelled"},
 		{"amount_not_of_the_order", "Your order total is 45.00 USD.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.Amount}, "names 45.00 USD, which is not a payment or refund of this order"},
 		{"amount_other_currency", "We sent 28,75 € back to your account.", unshippedOrder(),
@@ -147,11 +149,11 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.ShipClaim}, `says "versandt"`},
 		// French
 		{"fr_rembourse", "Nous vous avons remboursé 3 000,50 € sur votre carte.", euroOrder(),
-			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "rembourse"`},
+			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "remboursé", but the order has no refund`},
 		{"fr_annulee", "Votre commande a été annulée.", euroOrder(),
-			[]draftcheck.Rule{draftcheck.CancelClaim}, `says "annulee"`},
+			[]draftcheck.Rule{draftcheck.CancelClaim}, `says "annulée", but the order is unshipped, not cancelled`},
 		{"fr_expedie", "Votre colis a été expédié hier.", euroOrder(),
-			[]draftcheck.Rule{draftcheck.ShipClaim}, `says "expedie"`},
+			[]draftcheck.Rule{draftcheck.ShipClaim}, `says "expédié", but the order has not shipped`},
 		// Spanish
 		{"es_cancelado_reembolsado", "Su pedido ha sido cancelado y el importe reembolsado.", euroOrder(),
 			[]draftcheck.Rule{draftcheck.CancelClaim, draftcheck.RefundClaim}, `says "cancelado"`},
@@ -200,6 +202,9 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 				if !slices.Contains(rules, r) {
 					t.Errorf("Check(%q) = %q; want a %s problem", tc.text, draftcheck.Reasons(ps), r)
 				}
+			}
+			if strings.ContainsAny(draftcheck.Reasons(ps), "\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+				t.Errorf("the staff note carries invisible characters: %q", draftcheck.Reasons(ps))
 			}
 			if !strings.Contains(draftcheck.Reasons(ps), tc.reason) {
 				t.Errorf("Check(%q) = %q; want it to say %q", tc.text, draftcheck.Reasons(ps), tc.reason)

@@ -285,10 +285,10 @@ func charSoftened(s string, start, end int) bool {
 	return cjkBefore.MatchString(strings.TrimRight(s[:start], " ")) || cjkAfter.MatchString(strings.TrimLeft(s[end:], " "))
 }
 
-// claim is one thing a sentence says was done.
+// claim is one thing a sentence says was done, at s[start:end].
 type claim struct {
-	fam  family
-	word string
+	fam        family
+	start, end int
 }
 
 // sentenceClaims returns what s says was done, leaving out negated and
@@ -311,7 +311,7 @@ func sentenceClaims(s string) []claim {
 			if cw.fam == refunded {
 				refundSpans = append(refundSpans, loc)
 			}
-			out = append(out, claim{fam: cw.fam, word: clip(strings.TrimSpace(s[loc[0]:loc[1]]), 40)})
+			out = append(out, claim{fam: cw.fam, start: loc[0], end: loc[1]})
 		}
 	}
 	return out
@@ -356,16 +356,17 @@ var fullRefund = regexp.MustCompile(`\b(?:full|fully|in full|entire|entirely|who
 var inTotal = regexp.MustCompile(`\b(?:in|en|au) totale?\b|\binsgesamt\b`)
 
 // checkClaims checks each sentence's claims and amounts against the order.
-func checkClaims(t string, o *core.Order) []Problem {
+func checkClaims(n normalized, o *core.Order) []Problem {
 	var out []Problem
-	for _, s := range sentences(t) {
+	for _, s := range sentences(n.text) {
 		claims := sentenceClaims(s.text)
 		refund := false
 		for _, c := range claims {
 			if c.fam == refunded {
 				refund = true
 			}
-			if p := unbacked(c, o); p != nil {
+			word := clip(strings.TrimSpace(n.original(s.at+c.start, s.at+c.end)), 40)
+			if p := unbacked(c.fam, word, o); p != nil {
 				out = append(out, *p)
 			}
 		}
@@ -374,6 +375,7 @@ func checkClaims(t string, o *core.Order) []Problem {
 				core.FormatAmount(o.Refunded(), o.Currency), core.FormatAmount(o.Paid(), o.Currency)))
 		}
 		for _, a := range findAmounts(s.text) {
+			a.text = n.original(s.at+a.start, s.at+a.end)
 			if p := checkAmount(a, o, refund); p != nil {
 				out = append(out, *p)
 			}
@@ -383,45 +385,45 @@ func checkClaims(t string, o *core.Order) []Problem {
 }
 
 // unbacked returns the problem with a claim the order does not back, or nil.
-func unbacked(c claim, o *core.Order) *Problem {
+func unbacked(fam family, word string, o *core.Order) *Problem {
 	if o == nil {
 		r := map[family]Rule{refunded: RefundClaim, cancelled: CancelClaim, shipped: ShipClaim, delivered: ShipClaim,
-			returnReceived: ReturnClaim, returnApproved: ReturnClaim}[c.fam]
-		p := problemf(r, "says %q, but the buyer has not verified an order", c.word)
+			returnReceived: ReturnClaim, returnApproved: ReturnClaim}[fam]
+		p := problemf(r, "says %q, but the buyer has not verified an order", word)
 		return &p
 	}
 	var p Problem
-	switch c.fam {
+	switch fam {
 	case refunded:
 		if len(o.Refunds) > 0 {
 			return nil
 		}
-		p = problemf(RefundClaim, "says %q, but the order has no refund", c.word)
+		p = problemf(RefundClaim, "says %q, but the order has no refund", word)
 	case cancelled:
 		if o.Status == core.Canceled {
 			return nil
 		}
-		p = problemf(CancelClaim, "says %q, but the order is %s, not cancelled", c.word, strings.ReplaceAll(string(o.Status), "_", " "))
+		p = problemf(CancelClaim, "says %q, but the order is %s, not cancelled", word, strings.ReplaceAll(string(o.Status), "_", " "))
 	case shipped:
 		if len(o.Shipments) > 0 || o.Status == core.Shipped || o.Status == core.PartiallyShipped || o.Status == core.Delivered || o.Status == core.Completed {
 			return nil
 		}
-		p = problemf(ShipClaim, "says %q, but the order has not shipped", c.word)
+		p = problemf(ShipClaim, "says %q, but the order has not shipped", word)
 	case delivered:
 		if o.DeliveredAt != nil || o.Status == core.Delivered || o.Status == core.Completed {
 			return nil
 		}
-		p = problemf(ShipClaim, "says %q, but the order is not delivered", c.word)
+		p = problemf(ShipClaim, "says %q, but the order is not delivered", word)
 	case returnReceived:
 		if hasReturn(o, core.ReturnReceived, core.ReturnRefunded) {
 			return nil
 		}
-		p = problemf(ReturnClaim, "says %q, but no return of the order was received", c.word)
+		p = problemf(ReturnClaim, "says %q, but no return of the order was received", word)
 	case returnApproved:
 		if hasReturn(o, core.ReturnApproved, core.ReturnReceived, core.ReturnRefunded) {
 			return nil
 		}
-		p = problemf(ReturnClaim, "says %q, but no return of the order was approved", c.word)
+		p = problemf(ReturnClaim, "says %q, but no return of the order was approved", word)
 	}
 	return &p
 }

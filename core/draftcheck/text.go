@@ -5,16 +5,40 @@ import (
 	"unicode"
 )
 
+// normalized is a draft as the checks read it, with the way back to what
+// was written so a staff note can quote it.
+type normalized struct {
+	text string
+	orig string
+	from []int // from[i] is the byte of orig that text[i] came from; from[len(text)] is len(orig)
+}
+
+// original returns what was written for text[i:j], without the invisible
+// characters normalize drops, so a quote in a staff note cannot hide or
+// reorder anything.
+func (n normalized) original(i, j int) string {
+	return strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, n.orig[n.from[i]:n.from[j]])
+}
+
 // normalize makes text read the way a buyer reads it, so a check cannot be
 // slipped past with characters that look the same: full-width forms become
 // ASCII, look-alike Cyrillic and Greek letters become Latin, every dash is
 // "-" and every space " ", invisible characters (zero-width, soft hyphen,
 // bidirectional controls) are dropped, Latin accents are taken off
-// ("remboursé" is matched as "rembourse") and the text is lower-cased.
-func normalize(s string) string {
+// ("remboursé" is matched as "rembourse", "zurück" as "zurueck") and the
+// text is lower-cased.
+func normalize(s string) string { return normalizeText(s).text }
+
+func normalizeText(s string) normalized {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	from := make([]int, 0, len(s)+1)
+	for at, r := range s {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 			r -= 0xFEE0
@@ -26,19 +50,28 @@ func normalize(s string) string {
 			r = '-'
 		case r == 0x2018 || r == 0x2019 || r == 0x02BC || r == 0x2032:
 			r = '\''
-		case r == 0x00AD, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
-			r >= 0x2060 && r <= 0x2069, r == 0xFEFF, r == 0x180E, r == 0x034F:
-			continue
-		case unicode.Is(unicode.Mn, r) && r < 0x0370: // combining accents on Latin letters
+		case invisible(r):
 			continue
 		}
+		out := string(unicode.ToLower(r))
 		if f, ok := fold[r]; ok {
-			b.WriteString(f)
-			continue
+			out = f
 		}
-		b.WriteRune(unicode.ToLower(r))
+		for range len(out) {
+			from = append(from, at)
+		}
+		b.WriteString(out)
 	}
-	return b.String()
+	return normalized{text: b.String(), orig: s, from: append(from, len(s))}
+}
+
+// invisible reports characters a reader does not see: zero-width ones, the
+// soft hyphen, bidirectional controls and combining accents on Latin
+// letters (which normalize takes off with the accent-folding).
+func invisible(r rune) bool {
+	return r == 0x00AD || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) ||
+		(r >= 0x2060 && r <= 0x2069) || r == 0xFEFF || r == 0x180E || r == 0x034F ||
+		(r >= 0x0300 && r <= 0x036F)
 }
 
 // fold maps accented Latin letters to their base letter and letters that
