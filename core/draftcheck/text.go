@@ -139,8 +139,9 @@ func sentences(t string) []sentence {
 		switch r {
 		case '!', '?', ';', '\n', '…', '。', '！', '？', '；':
 			end = true
-		case '.', ':':
-			// Only a stop followed by a space or the end ends a sentence.
+		case '.':
+			// Only a stop followed by a space or the end ends a sentence; a
+			// colon only breaks a clause ("Refund status: done" is one).
 			end = i+1 == len(rs) || unicode.IsSpace(rs[i+1])
 		}
 		if end {
