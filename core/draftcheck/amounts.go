@@ -193,6 +193,12 @@ func checkAmount(a amount, o *core.Order, refunded bool) *Problem {
 		return &p
 	}
 	cur := strings.ToUpper(o.Currency)
+	if cur == "" {
+		// An order imported from a report without prices (Unshipped
+		// Orders) has none a draft could name.
+		p := problemf(Amount, "names %s, but the order has no prices recorded", a.text)
+		return &p
+	}
 	if a.cur != nil && !slices.Contains(a.cur, cur) {
 		p := problemf(Amount, "names %s, but the order is paid in %s", a.text, cur)
 		return &p

@@ -92,6 +92,12 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
 		{"en_if_wondering", "If you were wondering, we have refunded your order.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
+		{"en_after_that", "After that we refunded you.", unshippedOrder(),
+			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
+		{"en_about_your_order", "About your order it was cancelled.", unshippedOrder(),
+			[]draftcheck.Rule{draftcheck.CancelClaim}, `says "cancelled"`},
+		{"de_nachdem", "Nachdem wir Ihre Bestellung storniert haben, erhalten Sie eine E-Mail.", euroOrder(),
+			[]draftcheck.Rule{draftcheck.CancelClaim}, `says "storniert"`},
 		{"en_not_only", "We have not only cancelled your order but also refunded it.", shippedOrder(),
 			[]draftcheck.Rule{draftcheck.CancelClaim, draftcheck.RefundClaim}, `says "cancelled"`},
 		{"en_refund_noun_on_its_way", "Your refund of 31.97 USD is on its way.", unshippedOrder(),
@@ -122,6 +128,11 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.Amount}, "names 45.00 USD, which is not a payment or refund of this order"},
 		{"amount_other_currency", "We sent 28,75 € back to your account.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.Amount}, "names 28,75 €, but the order is paid in USD"},
+		{"amount_when_order_has_no_prices", "Your order total is 31.97 USD.", func() *core.Order {
+			o := unshippedOrder()
+			o.Currency, o.Items[0].Price, o.Items[0].Tax, o.Items[0].Shipping = "", 0, 0, 0
+			return o
+		}(), []draftcheck.Rule{draftcheck.Amount}, "names 31.97 USD, but the order has no prices recorded"},
 		{"amount_bare_decimal", "We put 12.34 back on your card.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.Amount}, "names 12.34 USD"},
 		// Order ids however they are written.

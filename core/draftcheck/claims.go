@@ -171,25 +171,29 @@ var claimTable = []claimWords{
 }
 
 // Words in front of a claim that make it not a claim: a negation, or a
-// modal, future, condition or offer. Checked before fillers.
+// modal, future, condition or offer. Checked before fillers. "After"
+// (nachdem, après, después, dopo) is left out on purpose: "after we
+// refunded you" says the refund happened. "About" is left out too ("about
+// your order it was cancelled"), and "this" and "that" are not fillers, so
+// "before that it was cancelled" reaches no softening word.
 var (
 	negations = wordSet(`not no never nor cannot cant without nicht kein keine keinen keiner keinem keines nie niemals
 		ne pas jamais aucun aucune ni non nunca ningun ninguna tampoco mai nessun nessuna nessuno neanche`)
-	hypotheticals = wordSet(`can could will would may might shall should must if once when whenever after before until unless
-		whether soon able going want wants like need needs hope expect expected due scheduled about ready eligible pending
-		planned ask asked request requested please
-		kann koennen koennte koennten wird werden wuerde wuerden sobald wenn falls nachdem muss muessen soll sollen sollte
+	hypotheticals = wordSet(`can could will would may might shall should must if once when whenever before until unless
+		whether soon able going want wants like need needs hope expect expected due scheduled ready eligible pending
+		planned please
+		kann koennen koennte koennten wird werden wuerde wuerden sobald wenn falls muss muessen soll sollen sollte
 		moechten moechte bitte bevor
 		peut peuvent pouvons pouvez pourra pourrons pourrez pourrait pourraient sera seront serait seraient si lorsque quand
-		apres fois doit doivent devra souhaitez voulez voudriez afin pour avant
-		puede pueden podemos podra podran podria sera seran seria cuando despues tras vez debe deben debera quiere quieres
+		fois doit doivent devra souhaitez voulez voudriez afin pour avant
+		puede pueden podemos podra podran podria sera seran seria cuando vez debe deben debera quiere quieres
 		desea para antes cuanto va vamos van pendiente
-		puo possono possiamo potra potrebbe sara saranno sarebbe verra verranno quando dopo appena volta deve devono dovra
+		puo possono possiamo potra potrebbe sara saranno sarebbe verra verranno quando appena volta deve devono dovra
 		vuole desidera per prima`)
 	// fillers may stand between the softening word and the claim:
 	// auxiliaries, pronouns, articles, adverbs and the order's nouns.
 	fillers = wordSet(`be been being is are was were am has have had do does did get gets got gotten it its they them their
-		this that these those the a an your you we us our i he she order orders item items package parcel amount money
+		the a an your you we us our i he she order orders item items package parcel amount money
 		payment full fully already also just now then still all both successfully partially partly entirely completely
 		automatically officially to ever today yesterday recently indeed actually yet longer
 		wir sie ihnen ihr ihre ihren ihrer ihrem die der das den dem des ein eine einen einem bestellung betrag geld artikel
