@@ -94,6 +94,12 @@ func orderStages() map[string]*core.Order {
 		o.CanceledAt = ptr(now.Add(-24 * time.Hour))
 	})
 	add("shipped_partly_refunded", func(o *core.Order) { ship(o, 2); refund(o, 1) })
+	add("yen_partly_refunded", func(o *core.Order) {
+		o.Currency = "JPY"
+		o.Items[0].Price, o.Items[0].Tax, o.Items[0].Shipping = 3000, 300, 0
+		ship(o, 2)
+		refund(o, 2)
+	})
 	return stages
 }
 
