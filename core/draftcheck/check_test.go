@@ -122,6 +122,8 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
 		{"en_bidi_control_hidden_in_word", "We refun\u202eded 31.97 USD.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded", but the order has no refund`},
+		{"en_markup_in_quote", "Your refund *<@U024BE7LH>* was [issued](https://evil.example).", unshippedOrder(),
+			[]draftcheck.Rule{draftcheck.RefundClaim, draftcheck.Link}, `says "refund U024BE7LH was issued", but the order has no refund`},
 		{"en_cyrillic_lookalike", "Your order was cancеlled today.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.CancelClaim}, "the order is unshipped, not cancelled"},
 		{"amount_not_of_the_order", "Your order total is 45.00 USD.", unshippedOrder(),

@@ -111,8 +111,6 @@ func hostAllowed(host string, allowed []string) bool {
 // defang writes a host so chat clients do not turn it back into a link in
 // the note staff read.
 func defang(host string) string {
-	if len(host) > 80 {
-		host = host[:80] + "…"
-	}
+	host = clip(quotable(host), 80)
 	return strings.ReplaceAll(host, ".", "[.]")
 }

@@ -13,26 +13,41 @@ type normalized struct {
 	from []int // from[i] is the byte of orig that text[i] came from; from[len(text)] is len(orig)
 }
 
-// original returns what was written for text[i:j], without the invisible
-// characters normalize drops, so a quote in a staff note cannot hide or
-// reorder anything.
-func (n normalized) original(i, j int) string {
+// original returns what was written for text[i:j] as a staff note may
+// quote it (quotable).
+func (n normalized) original(i, j int) string { return quotable(n.orig[n.from[i]:n.from[j]]) }
+
+// quotable keeps of model text only what a quote in a staff note needs:
+// letters, digits, spaces and the marks of amounts and words. Invisible
+// characters go, so a quote cannot hide or reorder anything, and so do
+// markup and mention characters (*, _, [, ], <, >, @, …), so a quote renders
+// as plain text on every desk, whatever escaping the desk does.
+func quotable(s string) string {
 	return strings.Map(func(r rune) rune {
-		if invisible(r) {
+		switch {
+		case invisible(r):
 			return -1
+		case unicode.IsLetter(r), unicode.IsDigit(r), unicode.Is(unicode.Mn, r), r == ' ':
+			return r
+		case strings.ContainsRune("'’.,-/%€$£¥₩…", r):
+			return r
 		}
-		return r
-	}, n.orig[n.from[i]:n.from[j]])
+		return -1
+	}, s)
 }
 
 // normalize makes text read the way a buyer reads it, so a check cannot be
 // slipped past with characters that look the same: full-width forms become
 // ASCII, look-alike Cyrillic and Greek letters become Latin, every dash is
 // "-" and every space " ", invisible characters (zero-width, soft hyphen,
-// bidirectional controls) are dropped, Latin accents are taken off
+// bidirectional controls) and markup are dropped, Latin accents are taken off
 // ("remboursé" is matched as "rembourse", "zurück" as "zurueck") and the
 // text is lower-cased.
 func normalize(s string) string { return normalizeText(s).text }
+
+// markup is Markdown and mrkdwn emphasis and link brackets: a desk renders
+// "re*fund*ed" and "[issued](…)" as the words, so the checks read the words.
+const markup = "*_~`[]"
 
 func normalizeText(s string) normalized {
 	var b strings.Builder
@@ -50,7 +65,7 @@ func normalizeText(s string) normalized {
 			r = '-'
 		case r == 0x2018 || r == 0x2019 || r == 0x02BC || r == 0x2032:
 			r = '\''
-		case invisible(r):
+		case invisible(r), strings.ContainsRune(markup, r):
 			continue
 		}
 		out := string(unicode.ToLower(r))
