@@ -92,6 +92,10 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
 		{"en_if_wondering", "If you were wondering, we have refunded your order.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
+		{"en_return_request_when_none", "We have received your return request.", shippedOrder(),
+			[]draftcheck.Rule{draftcheck.ReturnClaim}, "the order has no return request"},
+		{"en_perfect_with_time_frame", "Your refund has been processed within the hour.", shippedOrder(),
+			[]draftcheck.Rule{draftcheck.RefundClaim}, "has no refund"},
 		{"en_after_that", "After that we refunded you.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
 		{"en_about_your_order", "About your order it was cancelled.", unshippedOrder(),
@@ -164,6 +168,8 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.RefundClaim, draftcheck.Amount}, `says "erstattet", but the order has no refund`},
 		{"de_storniert_zurueckueberwiesen", "Ihre Bestellung wurde storniert und das Geld zurücküberwiesen.", euroOrder(),
 			[]draftcheck.Rule{draftcheck.CancelClaim, draftcheck.RefundClaim}, `says "storniert"`},
+		{"de_modal_far_ahead_of_past", "Das wird Sie freuen Ihr Geld wurde erstattet.", euroOrder(),
+			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "erstattet"`},
 		{"de_versandt", "Ihr Paket wurde gestern versandt.", euroOrder(),
 			[]draftcheck.Rule{draftcheck.ShipClaim}, `says "versandt"`},
 		// French
@@ -259,9 +265,22 @@ func TestCheck_good_answers_pass(t *testing.T) {
 		{"en_prices", "The mugs were 24.00 USD (12.00 USD each) plus 5.97 USD shipping and 2.00 USD tax.", shippedOrder()},
 		{"en_dates_and_phone", "It ships by 2026-03-04 (04.03.2026); call 415-555-0100.", unshippedOrder()},
 		{"en_unverified_general", "We ship orders within 2 business days. Please verify your order on the help page so we can look it up.", nil},
+		{"en_return_request_received", "We have received your return request and our team is reviewing it.", func() *core.Order {
+			o := shippedOrder()
+			o.Returns = []core.Return{{ID: "R1", OrderID: ownID, Status: core.ReturnRequested, RequestedAt: now}}
+			return o
+		}()},
+		{"zh_return_request_received", "我们已收到您的退货申请，会尽快处理。", func() *core.Order {
+			o := shippedOrder()
+			o.Returns = []core.Return{{ID: "R1", OrderID: ownID, Status: core.ReturnRequested, RequestedAt: now}}
+			return o
+		}()},
+		{"en_policy_present_passive", "Refunds are processed within 2 business days of receiving the return.", shippedOrder()},
+		{"de_policy_present_passive", "Der Betrag wird innerhalb von 2 Werktagen erstattet, sobald die Rücksendung da ist.", euroOrder()},
 		{"en_refund_status_not_started", "Refund status: not started yet; the team will review your request.", shippedOrder()},
 		{"en_return_future", "You can return it within 30 days of delivery; once we receive the returned item, the refund is due within 2 business days.", shippedOrder()},
 		{"de_not_yet", "Ihre Bestellung wurde noch nicht versandt. Wir können sie stornieren, wenn Sie möchten.", euroOrder()},
+		{"de_modal_far_ahead", "Ihre Bestellung kann noch bis morgen storniert werden.", euroOrder()},
 		{"de_total", "Der Gesamtbetrag Ihrer Bestellung beträgt 3.000,50 €.", euroOrder()},
 		{"fr_not_yet", "Votre commande n'a pas encore été expédiée. Elle sera expédiée avant le 4 mars.", euroOrder()},
 		{"fr_total", "Le montant total est de EUR 3000,50.", euroOrder()},

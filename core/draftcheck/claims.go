@@ -17,6 +17,7 @@ const (
 	cancelled
 	shipped
 	delivered
+	returnRequested
 	returnReceived
 	returnApproved
 )
@@ -32,7 +33,11 @@ const (
 type claimWords struct {
 	fam   family
 	latin bool
-	re    *regexp.Regexp
+	// verbFinal marks German, where a modal or auxiliary stands far ahead of
+	// the participle that ends the clause ("wird innerhalb von 2 Tagen
+	// erstattet"); see clauseSoftened.
+	verbFinal bool
+	re        *regexp.Regexp
 }
 
 // gap is up to six words or numbers between a noun and the word that says
@@ -48,13 +53,19 @@ func latin(fam family, patterns ...string) claimWords {
 	return claimWords{fam: fam, latin: true, re: regexp.MustCompile(`\b(?:` + strings.Join(patterns, "|") + `)\b`)}
 }
 
+func german(fam family, patterns ...string) claimWords {
+	cw := latin(fam, patterns...)
+	cw.verbFinal = true
+	return cw
+}
+
 func cjk(fam family, patterns ...string) claimWords {
 	return claimWords{fam: fam, re: regexp.MustCompile(strings.Join(patterns, "|"))}
 }
 
 var claimTable = []claimWords{
 	// Money went back. Listed first: "your money was returned" is a refund,
-	// and a return claim inside a refund claim is not counted again.
+	// and a later family does not read a refund claim's words again.
 	latin(refunded,
 		// en
 		`refunded`, `reimbursed`, `repaid`, `credited(?: back)?`, `charge(?:back)? (?:was |has been )?reversed`,
@@ -64,9 +75,6 @@ var claimTable = []claimWords{
 		`(?:refund|reimbursement)(?: status)? ?[:=-] ?(?:done|completed?|processed|issued|sent|approved|confirmed|successful|yes|ok)`,
 		done(`refunds?|reimbursement`, `issued|processed|completed?|approved|sent|made|done|initiated|credited|paid|finali[sz]ed|confirmed|successful|on its way|went through|gone through|through|granted|given|arranged|authori[sz]ed`),
 		`(?:issued|processed|completed|approved|sent|made|initiated|given|granted|arranged|organi[sz]ed|triggered|started|put through) (?:you )?(?:a |an |the |your )?(?:full |partial |complete )?refund`,
-		// de
-		`(?:zurueck|rueck)?erstattet`, `gutgeschrieben`, `zurueckgezahlt`, `zurueckueberwiesen`, `zurueckerhalten`, `zurueckgebucht`,
-		done(`(?:rueck)?erstattung`, `veranlasst|ausgefuehrt|bearbeitet|durchgefuehrt|erfolgt|abgeschlossen|angewiesen|ueberwiesen`),
 		// fr
 		`rembourse(?:e|s|es)?`, `procede (?:au|a votre|a un) remboursement`, `(?:effectue|emis|fait) (?:le |votre |un )?remboursement`, `(?:re)?credite(?:e|s|es)?`,
 		done(`remboursement`, `effectue|emis|traite|envoye|fait|valide|realise|vire`),
@@ -79,6 +87,10 @@ var claimTable = []claimWords{
 		`rimborsat[oaie]`, `provveduto (?:al|a) rimborso`, `riaccreditat[oaie]`, `accreditat[oaie]`,
 		`(?:importo|denaro|soldi|pagamento)(?: \w+){0,3}? (?:restituit[oaie]|resi?|rest?ituito)`,
 		done(`rimborso`, `emesso|elaborato|effettuato|completato|inviato|eseguito|approvato|andato a buon fine`),
+	),
+	german(refunded,
+		`(?:zurueck|rueck)?erstattet`, `gutgeschrieben`, `zurueckgezahlt`, `zurueckueberwiesen`, `zurueckerhalten`, `zurueckgebucht`,
+		done(`(?:rueck)?erstattung`, `veranlasst|ausgefuehrt|bearbeitet|durchgefuehrt|erfolgt|abgeschlossen|angewiesen|ueberwiesen`),
 	),
 	cjk(refunded,
 		// zh: 已 … 退款, 退款 … 成功/完成/到账, 退了/退款了
@@ -98,11 +110,12 @@ var claimTable = []claimWords{
 		`cancell?ation(?: status)? ?[:=-] ?(?:done|completed?|processed|confirmed|successful|yes|ok)`,
 		done(`cancell?ation`, `processed|completed?|confirmed|done|approved|went through|successful|finali[sz]ed|accepted`),
 		`(?:processed|completed|confirmed|approved|accepted) (?:the |your )?cancell?ation`,
-		`storniert`, `annulliert`,
-		done(`stornierung`, `durchgefuehrt|bestaetigt|abgeschlossen|erfolgt|bearbeitet`),
 		`annule(?:e|s|es)?`, `procede a (?:l'|votre )?annulation`, done(`annulation`, `effectuee|confirmee|traitee|prise en compte|validee`),
 		`cancelad[oa]s?`, `anulad[oa]s?`, done(`cancelacion`, `procesada|confirmada|completada|realizada|efectuada`),
 		`annullat[oaie]`, `provveduto (?:all'|al )?annullamento`, `cancellat[oaie]`, `stornat[oaie]`,
+	),
+	german(cancelled,
+		`storniert`, `annulliert`, done(`stornierung`, `durchgefuehrt|bestaetigt|abgeschlossen|erfolgt|bearbeitet`),
 	),
 	cjk(cancelled,
 		`已经?(?:为您|给您|給您|帮您|替您|被|将|把)?[^，。！？；,.!?;]{0,10}?(?:取消|撤销|撤銷|作废|作廢|撤单)`,
@@ -117,7 +130,6 @@ var claimTable = []claimWords{
 		`left (?:our|the) (?:warehouse|facility|store|premises)`,
 		`sent (?:you )?(?:your|the) (?:order|package|parcel|item|items|goods)`,
 		`(?:order|package|parcel|item|items|shipment)(?: \w+){0,3}? (?:sent|posted)`,
-		`versandt`, `versendet`, `verschickt`, `abgeschickt`, `unterwegs`, `auf dem weg`,
 		`expedie(?:e|s|es)?`, `en (?:cours de )?(?:route|livraison|acheminement)`, `en transit`,
 		`(?:commande|colis|article|articles|paquet)(?: \w+){0,3}? envoye(?:e|s|es)?`, `envoye(?:e|s|es)? (?:votre|la|le|vos|les) (?:commande|colis|article|articles|paquet)`,
 		`despachad[oa]s?`, `expedid[oa]s?`, `en camino`, `en transito`,
@@ -125,6 +137,7 @@ var claimTable = []claimWords{
 		`spedit[oaie]`, `in transito`, `in viaggio`, `in consegna`,
 		`(?:ordine|pacco|articolo|articoli)(?: \w+){0,3}? inviat[oaie]`, `inviat[oaie] (?:il|suo|tuo|l'|i) ?(?:ordine|pacco|articolo|articoli)`,
 	),
+	german(shipped, `versandt`, `versendet`, `verschickt`, `abgeschickt`, `unterwegs`, `auf dem weg`),
 	cjk(shipped,
 		`已经?(?:为您|给您|給您|帮您|被|将|把)?[^，。！？；,.!?;]{0,10}?(?:发货|發貨|寄出|发出|發出|出库|出庫|发走|寄走|交给快递|交給快遞)`,
 		`(?:发货|發貨|寄出|发出|出库)了`, `(?:正在|已在)(?:运输|配送|派送)(?:途中|中)`,
@@ -133,21 +146,35 @@ var claimTable = []claimWords{
 		`(?:발송|배송|출고)\s?(?:이|가|을|를)?\s?(?:되었|됐|완료|했|처리되었)`,
 	),
 	latin(delivered,
-		`delivered`, `zugestellt`, `ausgeliefert`, `livree?s?`, `entregad[oa]s?`, `consegnat[oaie]`,
+		`delivered`, `livree?s?`, `entregad[oa]s?`, `consegnat[oaie]`,
 	),
+	german(delivered, `zugestellt`, `ausgeliefert`),
 	cjk(delivered,
 		`已经?(?:被)?(?:签收|簽收|送达|送達|妥投)`, `(?:签收|送达|妥投)了`,
 		`(?:配達|お届け)(?:が|は)?(?:完了|済み?)`, `(?:配達|お届け)(?:いたし|致し|され|し)ました`,
 		`배달\s?(?:이|가)?\s?(?:되었|됐|완료)`,
 	),
+	// A return request received is not a return received; listed before
+	// the returns so "we received your return request" is only this.
+	latin(returnRequested,
+		`return request(?: \w+){0,3}? (?:received|submitted|registered|logged|recorded|noted)`,
+		`(?:received|registered|logged|noted) (?:\w+ ){0,2}?return request`,
+		`demande de retour(?: \w+){0,3}? (?:recue|enregistree)`,
+		`solicitud de devolucion(?: \w+){0,3}? (?:recibida|registrada)`, `richiesta di reso(?: \w+){0,3}? (?:ricevuta|registrata)`,
+	),
+	german(returnRequested, `(?:retouren?|ruecksende)anfrage(?: \w+){0,3}? (?:erhalten|eingegangen)`),
+	cjk(returnRequested,
+		`(?:已经?)?(?:收到|受理)[^，。！？；,.!?;]{0,6}?退货(?:申请|请求)`, `退货(?:申请|请求)(?:已经?)(?:收到|提交|受理)`,
+		`返品(?:の|を|が|は)?(?:ご?依頼|ご?申請|リクエスト)?(?:を|が|は)?受け付け(?:いたし|致し|し)?ました`,
+	),
 	latin(returnApproved,
 		done(`return`, `approved|accepted|authori[sz]ed`),
 		`(?:approved|accepted|authori[sz]ed) (?:your |the )?return`,
-		done(`retoure|ruecksendung`, `genehmigt|akzeptiert|freigegeben`),
 		done(`retour`, `accepte|approuve|valide|autorise`),
 		done(`devolucion`, `aprobada|aceptada|autorizada`),
 		done(`reso`, `approvato|accettato|autorizzato`),
 	),
+	german(returnApproved, done(`retoure|ruecksendung`, `genehmigt|akzeptiert|freigegeben`)),
 	cjk(returnApproved,
 		`退货(?:申请)?(?:已经?)(?:批准|通过|同意|受理)`, `已经?(?:批准|同意|通过)[^，。！？；,.!?;]{0,6}?退货`,
 		`返品(?:の|を|が|は)?(?:ご?申請|リクエスト)?(?:を|が|は)?(?:承認|受理)(?:いたし|致し|され|し)ました`,
@@ -156,15 +183,17 @@ var claimTable = []claimWords{
 		`returned`,
 		done(`return`, `received|arrived|processed|completed?|done|finali[sz]ed`),
 		`received (?:\w+ ){0,3}?(?:return|returned (?:item|items|parcel|package)|(?:item|items|parcel|package) back)`,
-		`zurueckgeschickt`, `zurueckgesendet`, `zurueckgegeben`, `retourniert`,
-		done(`retoure|ruecksendung`, `eingegangen|erhalten|angekommen|bearbeitet`),
 		`retourne(?:e|s|es)?`, done(`retour`, `recu|receptionne|traite|arrive`), `recu (?:votre|le|l'|vos) ?(?:retour|colis retourne|article retourne)`,
 		`devuelt[oa]s?`, done(`devolucion`, `recibida|procesada|completada`), `recibido (?:su |la )?devolucion`,
 		`restituit[oaie]`, done(`reso`, `ricevuto|elaborato|arrivato`), `ricevuto (?:il )?(?:suo |tuo )?reso`,
 	),
+	german(returnReceived,
+		`zurueckgeschickt`, `zurueckgesendet`, `zurueckgegeben`, `retourniert`,
+		done(`retoure|ruecksendung`, `eingegangen|erhalten|angekommen|bearbeitet`),
+	),
 	cjk(returnReceived,
 		`已经?(?:收到|签收|簽收)[^，。！？；,.!?;]{0,6}?(?:退货|退貨|退回的)`, `退货(?:已经?)(?:收到|签收|完成|入库)`, `已退货`,
-		`返品(?:の|を|が|は)?(?:お?品物|商品)?(?:を|が|は)?(?:受け取り|受領|確認|到着|受け付け)(?:いたし|致し|され|し)?ました`,
+		`返品(?:の|を|が|は)?(?:お?品物|商品)?(?:を|が|は)?(?:受け取り|受領|確認|到着)(?:いたし|致し|され|し)?ました`,
 		`返品(?:が|は)?(?:完了|済み?)`,
 		`반품\s?(?:이|가|을|를)?\s?(?:수령|완료|접수되었|처리되었)`,
 	),
@@ -301,24 +330,24 @@ type claim struct {
 }
 
 // sentenceClaims returns what s says was done, leaving out negated and
-// hypothetical mentions. Money said to be returned is a refund, not also a
-// return or a shipment ("your refund is on its way").
+// hypothetical mentions. Words taken by a claim of a family earlier in the
+// table are not read again for a later one: money said to be returned is a
+// refund, not also a return or a shipment ("your refund is on its way"), and
+// a return request received is not a return received.
 func sentenceClaims(s string) []claim {
 	var out []claim
-	var refundSpans [][]int
 	for _, cw := range claimTable {
 		for _, loc := range cw.re.FindAllStringIndex(s, -1) {
-			if cw.fam != refunded && inside(loc, refundSpans) {
+			if takenByEarlier(loc, cw.fam, out) {
 				continue
 			}
-			if cw.latin && (wordSoftened(s, loc[0]) || spanSoftened(s[loc[0]:loc[1]])) || !cw.latin && charSoftened(s, loc[0], loc[1]) {
+			if cw.latin && (wordSoftened(s, loc[0]) || spanSoftened(s[loc[0]:loc[1]]) || generic(s, loc)) ||
+				cw.verbFinal && clauseSoftened(s, loc[0]) ||
+				!cw.latin && charSoftened(s, loc[0], loc[1]) {
 				continue
 			}
 			if cw.fam == shipped && shippedByOthers.MatchString(s[loc[1]:]) {
 				continue
-			}
-			if cw.fam == refunded {
-				refundSpans = append(refundSpans, loc)
 			}
 			out = append(out, claim{fam: cw.fam, start: loc[0], end: loc[1]})
 		}
@@ -341,14 +370,65 @@ func spanSoftened(span string) bool {
 	return false
 }
 
-func inside(loc []int, spans [][]int) bool {
-	for _, sp := range spans {
-		if loc[0] < sp[1] && sp[0] < loc[1] {
+// clauseSoftened reads a German clause back from its final participle to
+// the first auxiliary: a modal, future or negation there softens it ("die
+// Bestellung kann noch bis morgen storniert werden"), a past or perfect one
+// does not ("das wird Sie freuen, Ihr Geld wurde erstattet").
+func clauseSoftened(s string, at int) bool {
+	for _, w := range wordsBefore(s, at) {
+		switch {
+		case perfect[w] || w == "ist" || w == "sind" || w == "hat" || w == "haben" || w == "habe":
+			return false
+		case wordKind(w) == 'n' || wordKind(w) == 'h':
 			return true
 		}
 	}
 	return false
 }
+
+// takenByEarlier reports whether loc overlaps a claim of another family;
+// the table is grouped by family, so those families came earlier.
+func takenByEarlier(loc []int, fam family, found []claim) bool {
+	for _, c := range found {
+		if c.fam != fam && loc[0] < c.end && c.start < loc[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// generic reports whether a claim at s[loc[0]:loc[1]] is a present-tense
+// statement of policy, not of this order: a present passive followed by a
+// time frame ("refunds are processed within 2 business days", "wird
+// innerhalb von 2 Tagen erstattet"). A perfect or past one is still a claim
+// ("has been refunded within the hour").
+func generic(s string, loc []int) bool {
+	if !timeFrame.MatchString(s[loc[1]:]) {
+		return false
+	}
+	words := strings.FieldsFunc(s[loc[0]:loc[1]], func(r rune) bool { return !(unicode.IsLetter(r) || r == '\'') })
+	for _, w := range wordsBefore(s, loc[0]) {
+		if wordKind(w) != 'f' {
+			break
+		}
+		words = append(words, w)
+	}
+	present := false
+	for _, w := range words {
+		if perfect[w] {
+			return false
+		}
+		present = present || presentPassive[w] || w == "wird" || w == "werden"
+	}
+	return present
+}
+
+var (
+	// timeFrame opens a policy's time frame.
+	timeFrame = regexp.MustCompile(`^ (?:\w+ )?(?:within|in \d|once|after|when|as soon as|innerhalb|binnen|nach|sobald|dans|sous|apres|des|en \d|dentro|tras|despues|en cuanto|entro|dopo|appena)\b`)
+	// perfect are the auxiliaries of a perfect or past tense.
+	perfect = wordSet(`has have had was were been wurde wurden worden war waren avons avez ont ai ete ha han hemos sido fue fueron stato stata stati state abbiamo hanno`)
+)
 
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -397,7 +477,7 @@ func checkClaims(n normalized, o *core.Order) []Problem {
 func unbacked(fam family, word string, o *core.Order) *Problem {
 	if o == nil {
 		r := map[family]Rule{refunded: RefundClaim, cancelled: CancelClaim, shipped: ShipClaim, delivered: ShipClaim,
-			returnReceived: ReturnClaim, returnApproved: ReturnClaim}[fam]
+			returnRequested: ReturnClaim, returnReceived: ReturnClaim, returnApproved: ReturnClaim}[fam]
 		p := problemf(r, "says %q, but the buyer has not verified an order", word)
 		return &p
 	}
@@ -423,6 +503,11 @@ func unbacked(fam family, word string, o *core.Order) *Problem {
 			return nil
 		}
 		p = problemf(ShipClaim, "says %q, but the order is not delivered", word)
+	case returnRequested:
+		if len(o.Returns) > 0 {
+			return nil
+		}
+		p = problemf(ReturnClaim, "says %q, but the order has no return request", word)
 	case returnReceived:
 		if hasReturn(o, core.ReturnReceived, core.ReturnRefunded) {
 			return nil
