@@ -12,14 +12,24 @@
 // answer; the offline drafter's own replies pass it (a test holds it to that).
 //
 // Claims are recognised in English, German, French, Spanish, Italian,
-// Japanese and Chinese (and simple Korean). A sentence with a negation or a
-// future, conditional or offer in front of the verb ("we have not
-// cancelled", "we can refund once the return arrives", "sera remboursé") is
-// not a claim. Recognising those is narrow on purpose: only a negation or
-// modal joined to the verb through auxiliaries, pronouns and adverbs softens
-// it, so "no worries, we've refunded you" is still a claim. When unsure the
-// check fails, which costs only the model's draft: the offline draft is used
-// and staff are told why.
+// Japanese and Chinese (and simple Korean), in the forms that say a thing
+// is done: a participle or past tense ("reimbursed", "storniert",
+// "annulée"), a noun with a word of completion ("refund of 26.00 USD was
+// issued", "退款成功", "返金処理が完了"). An infinitive or a future ("we
+// can refund", "sera remboursé", "返金いたします") says nothing was done.
+// A negation or a modal joined to the verb ("we have not cancelled", "it
+// can no longer be cancelled", "尚未发货", "完了していません") makes it no
+// claim, and so does a present-tense policy with a time frame ("refunds are
+// processed within 2 business days").
+//
+// The trade-off: that reading is narrow on purpose. A softening word counts
+// only when it is joined to the verb by auxiliaries, pronouns and adverbs,
+// so "no worries, we've refunded you", "after that we refunded you" and
+// "if you were wondering, we have refunded" stay claims. When unsure the
+// check fails, which costs only the model's draft: the offline draft is
+// used and staff are told why. Claims it cannot see: amounts written in
+// words or without a currency and decimals ("we refunded 28"), and
+// wordings outside its lists; the model's prompt forbids them as well.
 package draftcheck
 
 import (
@@ -44,8 +54,9 @@ const (
 )
 
 // Problem is one reason a draft may not be offered to staff. Reason is
-// written for staff; it quotes only what the check recognised (a trigger
-// word, an amount, a host with its dots defanged), never free model text.
+// written for staff; it quotes only what the check matched (the claim's
+// words without markup or invisible characters, an amount, a host with its
+// dots defanged so no desk makes it a link again).
 type Problem struct {
 	Rule   Rule
 	Reason string
