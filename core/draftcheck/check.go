@@ -78,7 +78,7 @@ func Check(text string, req core.DraftRequest, p Policy) []Problem {
 	n := normalizeText(text)
 	var out []Problem
 	out = append(out, checkOrderIDs(n.text, ownIDs(req), trackingNumbers(req.Order))...)
-	out = append(out, checkLinks(n.text, p.AllowedLinks)...)
+	out = append(out, checkLinks(n, p.AllowedLinks)...)
 	if emailLike.MatchString(n.text) {
 		out = append(out, Problem{Email, "contains an email address"})
 	}

@@ -159,6 +159,12 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.Link}, "links to evil[.]example"},
 		{"link_lookalike_subdomain", "Track it at https://www.ups.com.evil.example/track", shippedOrder(),
 			[]draftcheck.Rule{draftcheck.Link}, "links to www[.]ups[.]com[.]evil[.]example"},
+		{"link_homograph_of_allowed_host", "Track it at https://ups.cоm/track", shippedOrder(),
+			[]draftcheck.Rule{draftcheck.Link}, "links to ups[.]com, which is not an allowed link"},
+		{"link_defanged_by_model", "Claim it at acme-refunds[.]example/claim", shippedOrder(),
+			[]draftcheck.Rule{draftcheck.Link}, "links to acme-refunds[.]example"},
+		{"order_id_across_a_line_break", "Your order is 114 -- 7654321 --\n1234567.", shippedOrder(),
+			[]draftcheck.Rule{draftcheck.OrderID}, "names order 114-7654321-1234567"},
 		{"link_ideographic_dots", "请访问 acme-refund。com 领取退款。", shippedOrder(),
 			[]draftcheck.Rule{draftcheck.Link}, "links to acme-refund[.]com"},
 		{"email", "Write to refunds@acme-help.net for your money.", shippedOrder(),
@@ -277,6 +283,19 @@ func TestCheck_good_answers_pass(t *testing.T) {
 		}()},
 		{"en_policy_present_passive", "Refunds are processed within 2 business days of receiving the return.", shippedOrder()},
 		{"de_policy_present_passive", "Der Betrag wird innerhalb von 2 Werktagen erstattet, sobald die Rücksendung da ist.", euroOrder()},
+		{"fr_shipped_true", "Bonjour, votre commande 113-1234567-7654321 a été expédiée le 1er mars avec UPS (suivi " + tracking + "). Cordialement, Acme Goods", shippedOrder()},
+		{"es_shipped_true", "Hola, su pedido fue enviado el 1 de marzo con UPS.", shippedOrder()},
+		{"it_shipped_true", "Il suo ordine è stato spedito il 1° marzo.", shippedOrder()},
+		{"de_shipped_true_date_with_stop", "Ihre Bestellung wurde am 1. März mit UPS versandt.", shippedOrder()},
+		{"de_refund_true", "Wir haben Ihnen 10,00 € erstattet.", func() *core.Order {
+			o := euroOrder()
+			o.Refunds = []core.Refund{{ID: "F1", OrderID: ownID, Amount: 1000, CreatedAt: now}}
+			return o
+		}()},
+		{"it_not_yet_leaves_by", "Il suo ordine non è ancora stato spedito, partirà entro il 4 marzo.", unshippedOrder()},
+		{"zh_not_yet_leaves_by", "您的订单还未发货，预计3月4日前发出。", unshippedOrder()},
+		{"ja_not_yet_ships_by", "ご注文の商品はまだ発送されておりません。3月4日までに発送いたします。", unshippedOrder()},
+		{"en_partial_refund_rest_on_its_way", "We refunded 10.00 USD on March 1; the rest of your order is on its way.", partlyRefunded()},
 		{"en_refund_status_not_started", "Refund status: not started yet; the team will review your request.", shippedOrder()},
 		{"en_return_future", "You can return it within 30 days of delivery; once we receive the returned item, the refund is due within 2 business days.", shippedOrder()},
 		{"de_not_yet", "Ihre Bestellung wurde noch nicht versandt. Wir können sie stornieren, wenn Sie möchten.", euroOrder()},

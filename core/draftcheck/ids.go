@@ -11,8 +11,8 @@ import (
 const orderIDDigits = 17
 
 // maxSeparator is the longest run of non-alphanumeric characters that may
-// join two digit groups of one id ("113 - 1234567").
-const maxSeparator = 3
+// join two digit groups of one id ("113 -- 1234567", a line break).
+const maxSeparator = 5
 
 // checkOrderIDs finds order-id shapes however they are written — dashes,
 // dots, spaces, slashes or nothing between the groups, full-width digits
@@ -110,7 +110,7 @@ func digitGroups(t string) []digitGroup {
 			cur.Reset()
 			gap = 0
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\n' {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			gap = -1
 		} else if gap >= 0 {
 			gap++

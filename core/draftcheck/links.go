@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 var (
@@ -31,10 +32,11 @@ const knownTLDs = ` com net org info biz io co me ly to app dev page site online
 // checkLinks refuses every link whose host is not on the allowed list: a
 // URL with any scheme, a "www." host, a bare host with a path or a known
 // top-level domain, and an IP address. A link that hides its host behind
-// user info ("https://ups.com@evil.example") is refused whatever it names.
-func checkLinks(t string, allowed []string) []Problem {
-	// Browsers read the ideographic full stop in a host name as a dot.
-	t = strings.NewReplacer("。", ".", "｡", ".").Replace(t)
+// user info ("https://ups.com@evil.example") is refused whatever it names,
+// and so is one written with anything but ASCII: the checks read look-alike
+// letters as Latin, but "ups.cоm" with a Cyrillic о is another site.
+func checkLinks(n normalized, allowed []string) []Problem {
+	t := n.text
 	var out []Problem
 	seen := map[string]bool{}
 	report := func(host string) {
@@ -59,11 +61,20 @@ func checkLinks(t string, allowed []string) []Problem {
 	for _, loc := range emailLike.FindAllStringIndex(t, -1) {
 		mark(loc)
 	}
+	// ascii reports whether the link at t[a:b] was written in ASCII.
+	ascii := func(a, b int) bool {
+		for _, r := range n.orig[n.from[a]:n.from[b]] {
+			if r > unicode.MaxASCII {
+				return false
+			}
+		}
+		return true
+	}
 	for _, loc := range schemeLink.FindAllStringIndex(t, -1) {
 		mark(loc)
 		raw := t[loc[0]:loc[1]]
 		u, err := url.Parse(raw)
-		if err != nil || u.User != nil || strings.ContainsAny(raw, `\@`) || !hostAllowed(u.Hostname(), allowed) {
+		if err != nil || u.User != nil || strings.ContainsAny(raw, `\@`) || !hostAllowed(u.Hostname(), allowed) || !ascii(loc[0], loc[1]) {
 			host := raw
 			if err == nil && u.Hostname() != "" {
 				host = u.Hostname()
@@ -86,7 +97,7 @@ func checkLinks(t string, allowed []string) []Problem {
 		tld := t[m[2]:m[3]]
 		linky := strings.HasPrefix(host, "www.") || m[6] >= 0 || m[4] >= 0 ||
 			strings.Contains(knownTLDs, " "+tld+" ") || strings.HasPrefix(tld, "xn--")
-		if linky && !hostAllowed(host, allowed) {
+		if linky && (!hostAllowed(host, allowed) || !ascii(m[0], m[1])) {
 			report(host)
 		}
 	}

@@ -3,6 +3,7 @@ package draftcheck
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // normalized is a draft as the checks read it, with the way back to what
@@ -55,6 +56,11 @@ func normalizeText(s string) normalized {
 	from := make([]int, 0, len(s)+1)
 	for at, r := range s {
 		switch {
+		case (r == '。' || r == '｡') && hostDot(b.String(), s[at+len(string(r)):]):
+			// Browsers read an ideographic full stop inside a host name
+			// as a dot: "acme-refund。com" is acme-refund.com.
+			r = '.'
+
 		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 			r -= 0xFEE0
 		case r == 0xFFE5: // full-width yen sign
@@ -78,6 +84,22 @@ func normalizeText(s string) normalized {
 		b.WriteString(out)
 	}
 	return normalized{text: b.String(), orig: s, from: append(from, len(s))}
+}
+
+// hostDot reports whether a full stop between before and after joins two
+// labels of a host name: ASCII letters or digits (full-width too) on both
+// sides.
+func hostDot(before, after string) bool {
+	if before == "" || after == "" {
+		return false
+	}
+	p := before[len(before)-1]
+	next, _ := utf8.DecodeRuneInString(after)
+	if next >= 0xFF01 && next <= 0xFF5E {
+		next -= 0xFEE0
+	}
+	alnum := func(c rune) bool { return c < utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c)) }
+	return alnum(rune(p)) && alnum(next)
 }
 
 // invisible reports characters a reader does not see: zero-width ones, the
