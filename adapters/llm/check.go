@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -23,34 +24,41 @@ var leakMarkers = []string{"buyer_message", "staff_reply", "get_order", "rules f
 // counted.
 const maxReasons = 3
 
-// checkReply returns why text may not be offered to staff as a draft, or ""
+// checkReply returns why text may not be offered to staff as a draft, or nil
 // when it may. What a model's answer may say about the order — amounts,
 // claims that something was refunded, cancelled, shipped or returned, order
 // ids, links — is core's rule (core/draftcheck), judged against req's order;
 // this adds what only a model gets wrong: an empty or overlong answer, or
-// one that repeats its prompt.
-func checkReply(text string, req core.DraftRequest, allowedLinks []string) string {
+// one that repeats its prompt. The staff note quotes what the answer got
+// wrong; the log names only the rules, as it holds no model or buyer text.
+func checkReply(text string, req core.DraftRequest, allowedLinks []string) *failure {
 	if strings.TrimSpace(text) == "" {
-		return "empty answer"
+		return checkFailed("empty answer")
 	}
 	if n := utf8.RuneCountInString(text); n > maxReplyRunes {
-		return fmt.Sprintf("too long: %d characters, limit %d", n, maxReplyRunes)
+		return checkFailed(fmt.Sprintf("too long: %d characters, limit %d", n, maxReplyRunes))
 	}
 	lower := strings.ToLower(text)
 	for _, m := range leakMarkers {
 		if strings.Contains(lower, m) {
-			return "repeats its instructions"
+			return checkFailed("repeats its instructions")
 		}
 	}
 	ps := draftcheck.Check(text, req, draftcheck.Policy{AllowedLinks: allowedLinks})
 	if len(ps) == 0 {
-		return ""
+		return nil
 	}
 	reason := draftcheck.Reasons(ps[:min(len(ps), maxReasons)])
 	if n := len(ps) - maxReasons; n > 0 {
 		reason += fmt.Sprintf("; and %d more", n)
 	}
-	return reason
+	var rules []string
+	for _, p := range ps {
+		if !slices.Contains(rules, string(p.Rule)) {
+			rules = append(rules, string(p.Rule))
+		}
+	}
+	return &failure{reason: reason, logReason: "failed checks: " + strings.Join(rules, ", ")}
 }
 
 // checkSummary cleans the staff summary to one line; reason is set when

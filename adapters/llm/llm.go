@@ -226,7 +226,7 @@ func (d *Drafter) Draft(ctx context.Context, req core.DraftRequest) (core.Draft,
 	out := off
 	if fail != nil {
 		log.Warn("llm draft not used; offline draft used",
-			"reason", fail.reason, "detail", d.redact(fail.detail), "rounds", rounds, "elapsed", time.Since(started).Round(time.Millisecond))
+			"reason", fail.logged(), "detail", d.redact(fail.detail), "rounds", rounds, "elapsed", time.Since(started).Round(time.Millisecond))
 		out.Note = joinNotes(fail.note(), off.Note)
 	} else {
 		log.Debug("llm draft made", "rounds", rounds, "elapsed", time.Since(started).Round(time.Millisecond))
@@ -256,6 +256,14 @@ type failure struct {
 	unavailable bool // the model could not be used, as opposed to a failed check
 	reason      string
 	detail      string
+	logReason   string // what the log says instead of reason, when reason quotes the answer
+}
+
+func (f *failure) logged() string {
+	if f.logReason != "" {
+		return f.logReason
+	}
+	return f.reason
 }
 
 func (f *failure) note() string {
@@ -296,8 +304,8 @@ func (d *Drafter) reply(ctx context.Context, req core.DraftRequest, off core.Dra
 				return "", round, checkFailed("answer cut off")
 			}
 			text := strings.TrimSpace(msg.Content)
-			if reason := checkReply(text, req, d.links); reason != "" {
-				return "", round, checkFailed(reason)
+			if f := checkReply(text, req, d.links); f != nil {
+				return "", round, f
 			}
 			return text, round, nil
 		}

@@ -656,7 +656,11 @@ func TestCheckReply(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := checkReply(tc.text, req(tc.order), tc.links); got != tc.want {
+			got := ""
+			if f := checkReply(tc.text, req(tc.order), tc.links); f != nil {
+				got = f.reason
+			}
+			if got != tc.want {
 				t.Errorf("checkReply(%q) = %q, want %q", tc.text, got, tc.want)
 			}
 		})
