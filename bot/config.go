@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,9 @@ type LLMConfig struct {
 	APIKey    string   `yaml:"api_key"`
 	Timeout   Duration `yaml:"timeout"`
 	Translate bool     `yaml:"translate"`
+	// AllowedLinks are the hosts a model's draft may link to (and their
+	// subdomains); empty allows no link.
+	AllowedLinks []string `yaml:"allowed_links"`
 }
 
 type DatabaseConfig struct {
@@ -195,7 +199,7 @@ func DefaultConfig() Config {
 			MinResponseRate: p.MinResponseRate, StaffLanguage: "en", VerifyTries: p.VerifyTries, VerifyWindow: Duration{p.VerifyWindow},
 			VerifyOrderTries: p.VerifyOrderTries, VerifyOrderWindow: Duration{p.VerifyOrderWindow},
 			BuyerMessageLimit: p.BuyerMessageLimit, BuyerMessageWindow: Duration{p.BuyerMessageWindow}},
-		LLM: LLMConfig{Timeout: Duration{10 * time.Second}},
+		LLM: LLMConfig{Timeout: Duration{10 * time.Second}, AllowedLinks: []string{}},
 		Jobs: JobsConfig{ReminderInterval: Duration{time.Minute}, OutboxCheck: Duration{5 * time.Second}, DraftWorkers: 4,
 			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
 		Log: LogConfig{Level: "info", Format: "text"},
@@ -453,6 +457,9 @@ func setValue(v reflect.Value, s string) error {
 	return nil
 }
 
+// hostName is a lower-case DNS name with at least two labels.
+var hostName = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$`)
+
 func (c *Config) validate() error {
 	bad := func(key, format string, args ...any) error {
 		return fmt.Errorf("config: %s (env %s): %s", key, EnvName(key), fmt.Sprintf(format, args...))
@@ -538,6 +545,11 @@ func (c *Config) validate() error {
 	}
 	if c.LLM.Timeout.Duration < 100*time.Millisecond || c.LLM.Timeout.Duration > 5*time.Minute {
 		return bad("llm.timeout", "%s is out of range; use 100ms to 5m", c.LLM.Timeout.Duration)
+	}
+	for _, h := range c.LLM.AllowedLinks {
+		if !hostName.MatchString(h) {
+			return bad("llm.allowed_links", "%q is not a host name; list hosts like ups.com, without https:// or a path", h)
+		}
 	}
 	if s := c.Slack; s.BotToken != "" || s.AppToken != "" || s.SigningSecret != "" {
 		switch {

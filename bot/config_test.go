@@ -79,6 +79,8 @@ func TestConfigRefusals(t *testing.T) {
 		{"slack_without_channel_refused", "", []string{"SELLERDESK_SLACK_BOT_TOKEN=xoxb-1", "SELLERDESK_SLACK_APP_TOKEN=xapp-1"}, []string{"slack.support_channel"}},
 		{"slack_token_not_shown", "slack:\n  bot_token: xoxb-secret-token\n  app_token: nope\n", nil, []string{"slack.app_token"}},
 		{"discord_bad_public_key_refused", "discord:\n  bot_token: t\n  application_id: \"1\"\n  public_key: abc\n  staff_channel: \"2\"\n", nil, []string{"discord.public_key"}},
+		{"llm_link_with_scheme_refused", "llm:\n  allowed_links: [ups.com, \"https://usps.com/track\"]\n", nil, []string{"llm.allowed_links", "https://usps.com/track", "SELLERDESK_LLM_ALLOWED_LINKS"}},
+		{"llm_link_not_a_host_refused", "", []string{"SELLERDESK_LLM_ALLOWED_LINKS=ups.com,localhost"}, []string{"llm.allowed_links", `"localhost"`}},
 		{"discord_without_staff_channel_refused", "discord:\n  bot_token: t\n  application_id: \"1\"\n", nil, []string{"discord.staff_channel"}},
 	}
 	for _, tt := range tests {
@@ -103,6 +105,7 @@ func TestConfigEnvironmentOverridesFile(t *testing.T) {
 	cfg, err := LoadConfig(strings.NewReader("shop:\n  handling_days: 3\ndatabase:\n  url: sqlite:a.db\n"), []string{
 		"SELLERDESK_DATABASE_URL=postgres://u@h/db", "SELLERDESK_ROLES_OWNERS=slack:U1, console:alice",
 		"SELLERDESK_ORDERS_SWEEP_INTERVAL=30s", "SELLERDESK_HEALTH_MAX_CANCEL_RATE=0.02", "PATH=/bin",
+		"SELLERDESK_LLM_ALLOWED_LINKS=ups.com, usps.com",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +115,9 @@ func TestConfigEnvironmentOverridesFile(t *testing.T) {
 	}
 	if !reflect.DeepEqual(cfg.Roles.Owners, []string{"slack:U1", "console:alice"}) {
 		t.Fatalf("owners %q", cfg.Roles.Owners)
+	}
+	if !reflect.DeepEqual(cfg.LLM.AllowedLinks, []string{"ups.com", "usps.com"}) {
+		t.Fatalf("llm.allowed_links %q", cfg.LLM.AllowedLinks)
 	}
 	if p := cfg.Policy(); p.HandlingDays != 3 || p.MaxCancelRate != 0.02 {
 		t.Fatalf("policy %+v", p)

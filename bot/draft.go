@@ -27,7 +27,7 @@ func (m *Main) newDrafter(policy core.Policy) (core.Drafter, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return llm.New(llm.Config{BaseURL: c.BaseURL, Model: c.Model, APIKey: c.APIKey, Timeout: c.Timeout.Duration, Translate: c.Translate,
-		ShopName: m.Config.Shop.Name, Policy: policy, StaffLanguage: m.Config.Messages.StaffLanguage, Log: log}, offline)
+		AllowedLinks: c.AllowedLinks, ShopName: m.Config.Shop.Name, Policy: policy, StaffLanguage: m.Config.Messages.StaffLanguage, Log: log}, offline)
 }
 
 // runDraft drafts an answer to one buyer message from stdin and stores

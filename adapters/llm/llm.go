@@ -12,9 +12,12 @@
 // conversation's own order (req.Order), without the buyer's email, phone or
 // address; the order id a model passes is ignored. Buyer messages reach the
 // model fenced inside <buyer_message> tags, marked as data and with any tags
-// of their own neutralised, and the answer is checked before anyone sees it:
-// no other order's id, no refund or cancellation the order does not show,
-// no links or email addresses, not empty, not too long.
+// of their own neutralised, and the answer is checked against the order's
+// facts before anyone sees it (core/draftcheck): every amount a payment or
+// refund of the order, no refund, cancellation, shipment or return the order
+// does not show, no other order's id, links only to llm.allowed_links, no
+// email addresses; and not empty, not too long. A failed check gives staff
+// the offline draft and a note saying why.
 package llm
 
 import (
@@ -24,6 +27,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,10 +72,14 @@ type Config struct {
 	// Translate asks the model for a one-line summary of the buyer's
 	// messages in StaffLanguage when the buyer writes in another language
 	// (llm.translate). The offline summary is kept when it fails.
-	Translate  bool
-	Clock      core.Clock   // nil means the wall clock
-	Log        *slog.Logger // nil discards
-	HTTPClient *http.Client // nil means a client without its own timeout (Timeout applies)
+	Translate bool
+	// AllowedLinks are the host names a model's answer may link to
+	// (llm.allowed_links), e.g. a carrier's tracking site; a subdomain of
+	// one is allowed too. Empty allows no link.
+	AllowedLinks []string
+	Clock        core.Clock   // nil means the wall clock
+	Log          *slog.Logger // nil discards
+	HTTPClient   *http.Client // nil means a client without its own timeout (Timeout applies)
 }
 
 // String hides the API key when a Config is printed.
@@ -112,6 +120,7 @@ type Drafter struct {
 	policy    core.Policy
 	staffLang string
 	translate bool
+	links     []string
 	clock     core.Clock
 	log       *slog.Logger
 	offline   core.Drafter
@@ -174,6 +183,7 @@ func New(cfg Config, offline core.Drafter) (*Drafter, error) {
 		policy:    cfg.Policy,
 		staffLang: cfg.StaffLanguage,
 		translate: cfg.Translate,
+		links:     slices.Clone(cfg.AllowedLinks),
 		clock:     cfg.Clock,
 		log:       cfg.Log,
 		offline:   offline,
@@ -216,7 +226,7 @@ func (d *Drafter) Draft(ctx context.Context, req core.DraftRequest) (core.Draft,
 	out := off
 	if fail != nil {
 		log.Warn("llm draft not used; offline draft used",
-			"reason", fail.reason, "detail", d.redact(fail.detail), "rounds", rounds, "elapsed", time.Since(started).Round(time.Millisecond))
+			"reason", fail.logged(), "detail", d.redact(fail.detail), "rounds", rounds, "elapsed", time.Since(started).Round(time.Millisecond))
 		out.Note = joinNotes(fail.note(), off.Note)
 	} else {
 		log.Debug("llm draft made", "rounds", rounds, "elapsed", time.Since(started).Round(time.Millisecond))
@@ -246,6 +256,14 @@ type failure struct {
 	unavailable bool // the model could not be used, as opposed to a failed check
 	reason      string
 	detail      string
+	logReason   string // what the log says instead of reason, when reason quotes the answer
+}
+
+func (f *failure) logged() string {
+	if f.logReason != "" {
+		return f.logReason
+	}
+	return f.reason
 }
 
 func (f *failure) note() string {
@@ -286,8 +304,8 @@ func (d *Drafter) reply(ctx context.Context, req core.DraftRequest, off core.Dra
 				return "", round, checkFailed("answer cut off")
 			}
 			text := strings.TrimSpace(msg.Content)
-			if reason := checkReply(text, req.Order); reason != "" {
-				return "", round, checkFailed(reason)
+			if f := checkReply(text, req, d.links); f != nil {
+				return "", round, f
 			}
 			return text, round, nil
 		}
