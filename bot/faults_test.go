@@ -24,7 +24,6 @@ import (
 	"html"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -257,16 +256,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(botBin))
 	}
 	os.Exit(code)
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // botEnv is the process environment without any SELLERDESK_ setting of the
@@ -590,7 +579,7 @@ func newReplicas(t *testing.T, db faultDB, chat chatFake, settings ...string) *r
 func (r *replicas) start(i int) *botProc {
 	r.t.Helper()
 	if i == len(r.procs) {
-		r.procs = append(r.procs, &botProc{addr: freeAddr(r.t), metricsAddr: freeAddr(r.t)})
+		r.procs = append(r.procs, &botProc{addr: unusedAddr(r.t), metricsAddr: unusedAddr(r.t)})
 	}
 	addr, metrics := r.procs[i].addr, r.procs[i].metricsAddr
 	token, chatEnv := r.chat.replicaEnv(i)

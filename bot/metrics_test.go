@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -139,22 +138,7 @@ func TestHelpPageStreamsThroughRequestLogger(t *testing.T) {
 	}
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	csrf := func() string {
-		t.Helper()
-		res, err := c.Get(srv.URL + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		mm := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
-		if mm == nil {
-			t.Fatalf("no CSRF token on the page")
-		}
-		return string(mm[1])
-	}
+	c, csrf := pageClient(t, srv.URL)
 	post := func(path string, form url.Values) {
 		t.Helper()
 		res, err := c.PostForm(srv.URL+path, form)

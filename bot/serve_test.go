@@ -113,22 +113,7 @@ func TestServeTimeouts(t *testing.T) {
 	}
 	runServe(t, m, addr)
 	base := "http://" + addr
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	csrf := func() string {
-		t.Helper()
-		res, err := c.Get(base + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		mm := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
-		if mm == nil {
-			t.Fatal("no CSRF token on the page")
-		}
-		return string(mm[1])
-	}
+	c, csrf := pageClient(t, base)
 	res, err := c.PostForm(base+"/verify", url.Values{"csrf": {csrf()}, "order_id": {order}, "secret": {email}})
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +133,7 @@ func TestServeTimeouts(t *testing.T) {
 		body := url.Values{"csrf": {token}, "text": {"sent one byte at a time"}}.Encode()
 		u, _ := url.Parse(base)
 		var cookies []string
-		for _, ck := range jar.Cookies(u) {
+		for _, ck := range c.Jar.Cookies(u) {
 			cookies = append(cookies, ck.Name+"="+ck.Value)
 		}
 		fmt.Fprintf(conn, "POST /messages HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nCookie: %s\r\n\r\n",
@@ -239,4 +224,25 @@ func demoConversations(t *testing.T, m *Main, order string) []core.Conversation 
 		t.Fatal(err)
 	}
 	return list
+}
+
+// pageClient is a buyer's browser on the help page at base: it keeps
+// cookies, does not follow redirects, and csrf reads a fresh form token.
+func pageClient(t *testing.T, base string) (c *http.Client, csrf func() string) {
+	jar, _ := cookiejar.New(nil)
+	c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return c, func() string {
+		t.Helper()
+		res, err := c.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		mm := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
+		if mm == nil {
+			t.Fatal("no CSRF token on the page")
+		}
+		return string(mm[1])
+	}
 }
