@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
@@ -163,35 +162,7 @@ func TestHelpPageStreamsThroughRequestLogger(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/event-stream" || res.Header.Get("X-Request-Id") == "" {
 		t.Fatalf("events: %d %q, request id %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("X-Request-Id"))
 	}
-	lines := make(chan string, 100)
-	go func() {
-		defer close(lines)
-		r := bufio.NewReader(res.Body)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			lines <- strings.TrimRight(line, "\n")
-		}
-	}()
-	waitFor := func(want string) {
-		t.Helper()
-		timeout := time.After(10 * time.Second)
-		for {
-			select {
-			case line, ok := <-lines:
-				if !ok {
-					t.Fatalf("the stream ended before %q", want)
-				}
-				if strings.Contains(line, want) {
-					return
-				}
-			case <-timeout:
-				t.Fatalf("%q did not arrive on the open stream: flushing is lost", want)
-			}
-		}
-	}
+	waitFor := sseStream(t, res.Body)
 	waitFor("retry: 3000")
 	post("/messages", url.Values{"csrf": {csrf()}, "text": {"is it shipped yet?"}})
 	waitFor("is it shipped yet?")

@@ -181,18 +181,7 @@ func TestServeTimeouts(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("events: %d", res.StatusCode)
 		}
-		lines := make(chan string, 100)
-		go func() {
-			defer close(lines)
-			r := bufio.NewReader(res.Body)
-			for {
-				line, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				lines <- line
-			}
-		}()
+		waitFor := sseStream(t, res.Body)
 		time.Sleep(2500 * time.Millisecond) // past the 1 s read and write timeouts
 		const text = "A reply after the timeouts"
 		res2, err := c.PostForm(base+"/messages", url.Values{"csrf": {token}, "text": {text}})
@@ -200,20 +189,7 @@ func TestServeTimeouts(t *testing.T) {
 			t.Fatal(err)
 		}
 		res2.Body.Close()
-		timeout := time.After(10 * time.Second)
-		for {
-			select {
-			case line, ok := <-lines:
-				if !ok {
-					t.Fatal("the live stream ended at the server's timeouts")
-				}
-				if strings.Contains(line, text) {
-					return
-				}
-			case <-timeout:
-				t.Fatal("the new message did not arrive on the live stream")
-			}
-		}
+		waitFor(text) // the stream outlived the server's timeouts
 	})
 }
 
@@ -244,5 +220,39 @@ func pageClient(t *testing.T, base string) (c *http.Client, csrf func() string) 
 			t.Fatal("no CSRF token on the page")
 		}
 		return string(mm[1])
+	}
+}
+
+// sseStream reads a live-updates stream line by line; wait returns once a
+// line holds want, and fails the test if the stream ends or 10 s pass.
+func sseStream(t *testing.T, body io.Reader) (wait func(want string)) {
+	lines := make(chan string, 100)
+	go func() {
+		defer close(lines)
+		r := bufio.NewReader(body)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			lines <- strings.TrimRight(line, "\n")
+		}
+	}()
+	return func(want string) {
+		t.Helper()
+		timeout := time.After(10 * time.Second)
+		for {
+			select {
+			case line, ok := <-lines:
+				if !ok {
+					t.Fatalf("the live stream ended before %q arrived", want)
+				}
+				if strings.Contains(line, want) {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("%q did not arrive on the live stream", want)
+			}
+		}
 	}
 }
