@@ -196,15 +196,8 @@ func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
 // secret, and ending it on one ends it on all.
 func TestSessionAcrossReplicas(t *testing.T) {
 	f := newFixture(t, newClock())
-	other, err := web.New(web.Config{Engine: core.NewEngine(f.store, core.Options{Clock: f.clock}),
-		SessionSecret: []byte(strings.Repeat("k", 32)), Clock: f.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(other.Handler())
-	t.Cleanup(ts.Close)
 	b := f.browser()
-	b2 := &browser{t: t, c: b.c, base: ts.URL}
+	b2 := f.onReplica(b)
 	b.mustVerify(orderA, emailA)
 	if _, page := b2.get("/"); !verifiedPage(page) {
 		t.Fatal("the session is not good on the other replica")

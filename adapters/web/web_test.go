@@ -170,6 +170,22 @@ func (f *fixture) browser() *browser {
 	}}
 }
 
+// onReplica is the same browser talking to a second replica: another web
+// server on the fixture's store, with the same session secret.
+func (f *fixture) onReplica(b *browser) *browser {
+	f.t.Helper()
+	other, err := web.New(web.Config{
+		Engine:        core.NewEngine(f.store, core.Options{Clock: f.clock}),
+		SessionSecret: []byte(strings.Repeat("k", 32)), Clock: f.clock, Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	ts := httptest.NewServer(other.Handler())
+	f.t.Cleanup(ts.Close)
+	return &browser{t: b.t, c: b.c, base: ts.URL}
+}
+
 func (b *browser) do(req *http.Request) (*http.Response, string) {
 	b.t.Helper()
 	res, err := b.c.Do(req)
@@ -361,17 +377,8 @@ func TestVerifyRateLimit(t *testing.T) {
 		// same session secret. The browser's cookies go to both (cookies
 		// ignore the port).
 		f := newFixture(t, newClock())
-		other, err := web.New(web.Config{
-			Engine:        core.NewEngine(f.store, core.Options{Clock: f.clock}),
-			SessionSecret: []byte(strings.Repeat("k", 32)), Clock: f.clock, Log: slog.New(slog.DiscardHandler),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(other.Handler())
-		t.Cleanup(ts.Close)
 		b := f.browser()
-		b2 := &browser{t: t, c: b.c, base: ts.URL}
+		b2 := f.onReplica(b)
 		for range 3 {
 			b.verify(orderA, "wrong@example.com")
 		}
