@@ -195,6 +195,10 @@ type Refund struct {
 	Reason    string    `json:"reason"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by,omitempty"`
+	// Role is the role of whoever gave it: refunds by non-owners add up
+	// toward the owner limit. Empty for refunds saved before roles were
+	// kept, which count as a non-owner's.
+	Role Role `json:"role,omitempty"`
 }
 
 // Order is one marketplace order with everything that happened to it.
@@ -271,6 +275,19 @@ func (o *Order) Refunded() int64 {
 	var n int64
 	for _, r := range o.Refunds {
 		n += r.Amount
+	}
+	return n
+}
+
+// RefundedBelowOwner is the sum of the refunds given by anyone but an
+// owner: the owner limit applies to it, so a refund split in parts cannot
+// pass the limit.
+func (o *Order) RefundedBelowOwner() int64 {
+	var n int64
+	for _, r := range o.Refunds {
+		if r.Role != Owner {
+			n += r.Amount
+		}
 	}
 	return n
 }

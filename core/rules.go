@@ -411,8 +411,9 @@ func returnValue(o *Order, r *Return) int64 {
 }
 
 // Refund gives money back for an order or one of its returns (r may be nil).
-// It never refunds more than was paid less earlier refunds; above the
-// policy's limit only an owner may refund.
+// It never refunds more than was paid less earlier refunds; past the
+// policy's limit, counting what non-owners refunded on the order before,
+// only an owner may refund.
 func (p Policy) Refund(o *Order, r *Return, c IssueRefund, role Role, ownerAbove int64, now time.Time, id, by string) (*Refund, error) {
 	if o.Status == Pending {
 		return nil, FieldErrorf(Conflict, "order_id", "Order %s is pending: no payment has been taken, so there is nothing to refund.", o.ID)
@@ -447,10 +448,18 @@ func (p Policy) Refund(o *Order, r *Return, c IssueRefund, role Role, ownerAbove
 		return nil, FieldErrorf(Invalid, "amount", "%s is more than can be refunded on order %s: paid %s, refunded so far %s, at most %s left.",
 			FormatAmount(amount, o.Currency), o.ID, FormatAmount(o.Paid(), o.Currency), FormatAmount(o.Refunded(), o.Currency), FormatAmount(left, o.Currency))
 	}
-	if amount > ownerAbove && role != Owner {
-		return nil, FieldErrorf(Forbidden, "amount", "Refunds above %s need an owner; ask one to run this refund.", FormatAmount(ownerAbove, o.Currency))
+	if role != Owner {
+		// The limit is on the order's total given by non-owners, so two
+		// refunds under it cannot add up past it.
+		if before := o.RefundedBelowOwner(); before+amount > ownerAbove {
+			if before == 0 {
+				return nil, FieldErrorf(Forbidden, "amount", "Refunds above %s need an owner; ask one to run this refund.", FormatAmount(ownerAbove, o.Currency))
+			}
+			return nil, FieldErrorf(Forbidden, "amount", "Refunds on one order above %s in total need an owner: %s was refunded already, so %s more makes %s. Ask an owner to run this refund.",
+				FormatAmount(ownerAbove, o.Currency), FormatAmount(before, o.Currency), FormatAmount(amount, o.Currency), FormatAmount(before+amount, o.Currency))
+		}
 	}
-	ref := Refund{ID: id, OrderID: o.ID, Amount: amount, Reason: c.Reason, CreatedAt: now, CreatedBy: by}
+	ref := Refund{ID: id, OrderID: o.ID, Amount: amount, Reason: c.Reason, CreatedAt: now, CreatedBy: by, Role: role}
 	if r != nil {
 		ref.ReturnID = r.ID
 		r.Status = ReturnRefunded

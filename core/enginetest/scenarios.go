@@ -3,6 +3,7 @@ package enginetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -155,6 +156,18 @@ func testReturnsRefunds(f *Fixture) {
 	f.MustRun(f.Agent, "ship "+big.ID+" ups "+upsOK)
 	f.refused(f.Agent, "refund "+big.ID+" 150.00 damaged", core.Forbidden, "owner")
 	f.MustRun(f.Owner, "refund "+big.ID+" 150.00 damaged")
+	// The limit is on what non-owners refunded in total: the owner's 150.00
+	// does not count, 100.00 by an agent is within it, and 12.96 more is not.
+	f.MustRun(f.Agent, "refund "+big.ID+" 100.00 goodwill")
+	f.refused(f.Agent, "refund "+big.ID+" 12.96 goodwill", core.Forbidden, "makes 112.96 USD")
+	f.MustRun(f.Owner, "refund "+big.ID+" 12.96 goodwill")
+	var roles []core.Role
+	for _, r := range f.order(big.ID).Refunds {
+		roles = append(roles, r.Role)
+	}
+	if want := []core.Role{core.Owner, core.Agent, core.Owner}; !reflect.DeepEqual(roles, want) {
+		f.T.Fatalf("refund roles read back = %v, want %v", roles, want)
+	}
 	// The return window closes 30 days after delivery.
 	f.Clock.Advance(32 * 24 * time.Hour)
 	f.refused(f.Agent, "return "+a.ID+" TEE:1 late", core.Conflict, "return window")
