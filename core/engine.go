@@ -148,6 +148,22 @@ func (e *Engine) Do(ctx context.Context, req Request) (*Result, error) {
 }
 
 func (e *Engine) do(ctx context.Context, req Request) (*Result, error) {
+	res, err := e.run(ctx, req)
+	if res != nil {
+		res.forRole(req.Actor.Role)
+	}
+	return res, err
+}
+
+// forRole leaves out of a result what the actor's role may not see.
+func (r *Result) forRole(role Role) {
+	r.Order = r.Order.ForRole(role)
+	for i := range r.Orders {
+		r.Orders[i] = *r.Orders[i].ForRole(role)
+	}
+}
+
+func (e *Engine) run(ctx context.Context, req Request) (*Result, error) {
 	if err := authorize(req.Actor, req.Command.Name(), IsWrite(req.Command)); err != nil {
 		return nil, err
 	}

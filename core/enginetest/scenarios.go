@@ -188,6 +188,20 @@ func testPermissions(f *Fixture) {
 	if res := f.MustRun(f.Agent, "order "+a.ID); !strings.Contains(strings.Join(res.Actions, ","), "ship") {
 		f.T.Fatalf("agent actions %v", res.Actions)
 	}
+	// Buyer contact details: agents see them, viewers only the name, in a
+	// card and in a list alike.
+	if o := f.MustRun(f.Agent, "order "+a.ID).Order; o.Buyer != a.Buyer || o.ShipTo != a.ShipTo {
+		f.T.Fatalf("agent sees buyer %+v ship to %+v", o.Buyer, o.ShipTo)
+	}
+	hidden := func(o core.Order) bool {
+		return o.Buyer == core.Buyer{Name: a.Buyer.Name} && o.ShipTo == core.Address{}
+	}
+	if o := f.MustRun(f.Viewer, "order "+a.ID).Order; !hidden(*o) {
+		f.T.Fatalf("viewer sees buyer %+v ship to %+v", o.Buyer, o.ShipTo)
+	}
+	if l := f.MustRun(f.Viewer, "orders").Orders; len(l) != 1 || !hidden(l[0]) {
+		f.T.Fatalf("viewer's list shows %+v", l)
+	}
 }
 
 func testDryRun(f *Fixture) {
