@@ -22,6 +22,8 @@ type Engine struct {
 	observe func(command string, code Code, d time.Duration)
 	notify  func(Event)
 	lease   time.Duration // Options.DeliveryLease
+	// digestWindow is Options.DigestWindow.
+	digestWindow time.Duration
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -45,6 +47,11 @@ type Options struct {
 	// that died mid-post. Keep it well under Discord's few-minute nonce
 	// window, or a takeover could post a message twice there.
 	DeliveryLease time.Duration
+	// DigestWindow gathers alerts of one kind raised within it into one
+	// digest post for a sink that takes groups (GroupSink): an import or
+	// sweep that raises hundreds makes one message per chat. An alert
+	// waits for its window to close before it is posted. 0: no digests.
+	DigestWindow time.Duration
 }
 
 // NewEngine returns an engine on store.
@@ -59,6 +66,7 @@ func NewEngine(store Store, opt Options) *Engine {
 	if opt.Policy != nil {
 		e.policy = *opt.Policy
 	}
+	e.digestWindow = max(opt.DigestWindow, 0)
 	e.lease = opt.DeliveryLease
 	if e.lease <= 0 {
 		e.lease = defaultDeliveryLease
