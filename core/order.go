@@ -226,8 +226,11 @@ type Order struct {
 	// ReportUpdated is the report's last-updated-date (or purchase date) of the
 	// newest import, so an older report never overwrites a newer one.
 	ReportUpdated time.Time `json:"-"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	// CreatedAt is when sellerdesk first saw the order (its first import);
+	// a re-import never moves it. An order first seen past a deadline is
+	// not cancelled by sellerdesk for it (Policy.FirstSeenPastLimit).
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Version increases with every save; a store refuses a save whose version
 	// is stale, which is how two agents racing on one order end in one winner.
 	Version int64 `json:"version"`

@@ -483,15 +483,44 @@ func (p Policy) AutoCancelAt(o *Order) time.Time {
 	return o.PurchaseDate.AddDate(0, 0, p.AutoCancelDays)
 }
 
-// AutoCancelDue reports whether the 30-day rule cancels o now.
+// AutoCancelDue reports whether the 30-day rule cancels o now. An order
+// sellerdesk first saw already past the limit is never cancelled by it
+// (FirstSeenPastLimit): the marketplace has its own view of it.
 func (p Policy) AutoCancelDue(o *Order, now time.Time) bool {
-	return o.Fulfillment == Merchant && o.Open() && !now.Before(p.AutoCancelAt(o))
+	return o.Fulfillment == Merchant && o.Open() && !now.Before(p.AutoCancelAt(o)) && !seenFrom(o, p.AutoCancelAt(o))
+}
+
+// PendingLimitAt is when a pending order's payment verification runs out.
+func (p Policy) PendingLimitAt(o *Order) time.Time {
+	return o.PurchaseDate.AddDate(0, 0, p.PendingDays)
 }
 
 // PendingExpired reports whether a pending order's payment verification ran
-// past its limit, so the order is cancelled.
+// past its limit, so the order is cancelled; as for AutoCancelDue, not
+// for an order first seen past it.
 func (p Policy) PendingExpired(o *Order, now time.Time) bool {
-	return o.Status == Pending && !now.Before(o.PurchaseDate.AddDate(0, 0, p.PendingDays))
+	return o.Status == Pending && !now.Before(p.PendingLimitAt(o)) && !seenFrom(o, p.PendingLimitAt(o))
+}
+
+// FirstSeenPastLimit reports whether sellerdesk first saw o (its
+// CreatedAt) when o was already past the limit that would have it cancel
+// o for the marketplace: the 30-day rule for an open merchant order, the
+// verification limit for a pending one. An import of old orders must not
+// cancel hundreds at the next sweep: the marketplace decides those, and
+// staff may cancel them here by hand.
+func (p Policy) FirstSeenPastLimit(o *Order) bool {
+	switch {
+	case o.Status == Pending:
+		return seenFrom(o, p.PendingLimitAt(o))
+	case o.Fulfillment == Merchant && o.Open():
+		return seenFrom(o, p.AutoCancelAt(o))
+	}
+	return false
+}
+
+// seenFrom reports whether o was first seen at or after t.
+func seenFrom(o *Order, t time.Time) bool {
+	return !o.CreatedAt.IsZero() && !o.CreatedAt.Before(t)
 }
 
 // CompleteDue reports whether a delivered order is past its return window

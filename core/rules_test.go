@@ -1005,6 +1005,13 @@ func TestTimedRules(t *testing.T) {
 		}
 	}
 	unshipped := func() *Order { return fxOrder(Unshipped) }
+	seenAt := func(st Status, at time.Time) func() *Order {
+		return func() *Order {
+			o := fxOrder(st)
+			o.CreatedAt = at
+			return o
+		}
+	}
 	tests := []struct {
 		name  string
 		rule  func(*Order, time.Time) bool
@@ -1031,6 +1038,11 @@ func TestTimedRules(t *testing.T) {
 		{"pending_not_expired_before_day_21", p.PendingExpired, func() *Order { return fxOrder(Pending) }, day21.Add(-time.Nanosecond), false},
 		{"pending_expired_at_day_21", p.PendingExpired, func() *Order { return fxOrder(Pending) }, day21, true},
 		{"pending_expired_only_when_pending", p.PendingExpired, unshipped, day21, false},
+		// Orders sellerdesk first saw already past a limit are the marketplace's to decide.
+		{"auto_cancel_not_for_order_first_seen_past_day_30", p.AutoCancelDue, seenAt(Unshipped, day30), day30.AddDate(1, 0, 0), false},
+		{"auto_cancel_due_for_order_first_seen_just_before_day_30", p.AutoCancelDue, seenAt(Unshipped, day30.Add(-time.Nanosecond)), day30, true},
+		{"pending_not_expired_for_order_first_seen_past_day_21", p.PendingExpired, seenAt(Pending, day21.Add(time.Hour)), day21.AddDate(0, 2, 0), false},
+		{"pending_expired_for_order_first_seen_before_day_21", p.PendingExpired, seenAt(Pending, day21.Add(-time.Hour)), day21, true},
 		{"complete_not_before_window_end", p.CompleteDue, delivered(), windowEnd.Add(-time.Nanosecond), false},
 		{"complete_due_at_window_end", p.CompleteDue, delivered(), windowEnd, true},
 		{"complete_due_with_closed_returns", p.CompleteDue, delivered(ReturnRejected, ReturnRefunded), windowEnd, true},

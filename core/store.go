@@ -215,6 +215,10 @@ const (
 	// the help page, so nobody ships it.
 	EventBuyerCanceled EventKind = "buyer_canceled"
 	EventRefundDue     EventKind = "refund_due"
+	// EventPastLimit tells staff an import brought orders already past the
+	// limit that would have sellerdesk cancel them: the marketplace decides
+	// those, and sellerdesk leaves them be.
+	EventPastLimit EventKind = "past_limit"
 	// Buyer conversations: a new buyer message, a draft ready for staff, a
 	// reminder before the 24-hour deadline, the breach, and a staff reply
 	// to deliver to the buyer's channel.
@@ -238,7 +242,7 @@ func (k EventKind) ForConversation() bool {
 // IsAlert reports whether a message is a stock or order alert for staff.
 func (k EventKind) IsAlert() bool {
 	switch k {
-	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue:
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit:
 		return true
 	}
 	return false

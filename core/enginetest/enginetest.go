@@ -220,6 +220,10 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"backlog_and_inbox_counts_for_metrics", testBacklogAndInboxCounts},
 		{"buyer_cancel_within_the_window_only", testBuyerCancel},
 		{"buyer_cancel_double_submit_cancels_once", testBuyerCancelConcurrent},
+		{"historic_import_not_cancelled_one_alert", testHistoricImportNotCancelled},
+		{"alert_burst_one_digest_per_chat", testAlertBurstOneDigest},
+		{"digest_retried_as_the_same_group", testDigestRetriedAsTheSameGroup},
+		{"conversation_news_coalesced", testConversationNewsCoalesced},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}
