@@ -208,6 +208,7 @@ type harness struct {
 	fake    *fakeDiscord
 	app     *App
 	engine  *core.Engine
+	store   core.Store
 	clock   *enginetest.Clock
 	priv    ed25519.PrivateKey
 	seq     atomic.Int64
@@ -232,7 +233,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatalf("New: %v", err)
 	}
 	seed, _ := hex.DecodeString(testSeed)
-	h := &harness{t: t, fake: fake, app: app, engine: eng, clock: clock, priv: ed25519.NewKeyFromSeed(seed)}
+	h := &harness{t: t, fake: fake, app: app, engine: eng, store: store, clock: clock, priv: ed25519.NewKeyFromSeed(seed)}
 	t.Cleanup(func() {
 		app.Close()
 		h.assertNoBuyerPII()
