@@ -46,7 +46,11 @@ const (
 	// maxGroup bounds how many outbox messages one post stands for (and so
 	// how many a round reads for a GroupSink): a burst larger than that
 	// becomes several digests.
-	maxGroup         = 500
+	maxGroup = 500
+	// digestQuiet is how long after the latest alert of a burst its digest
+	// waits for more: a sweep or import raises its alerts far faster, and
+	// a lone alert is posted this soon.
+	digestQuiet      = 2 * time.Second
 	maxBackoff       = 5 * time.Minute
 	giveUpAttempts   = 5 // for messages that can never be delivered (Invalid)
 	deliveryAttempts = 1000
@@ -279,7 +283,8 @@ func (e *Engine) fetchSize(s Sink) int {
 // and so is a single message then: a takeover must look for the very post
 // that may have gone out. An alert group that the window may still add to
 // (nothing after it yet, and the read was not cut short) is held back
-// until gatherUntil, so a burst of alerts makes one digest.
+// until gatherUntil, so a burst of alerts makes one digest: until no alert
+// of its kind has come for digestQuiet, and at most the window.
 func (e *Engine) plan(s Sink, events []Event, st SinkState, maybeSent, full bool) (units []unit, gatherUntil time.Time) {
 	groups := takesGroups(s)
 	inDoubt := maybeSent || st.GroupTo > st.AfterID
@@ -320,7 +325,12 @@ func (e *Engine) plan(s Sink, events []Event, st SinkState, maybeSent, full bool
 		}
 		inDoubt = false
 		if open && ev.Kind.IsAlert() && !full {
-			if until := ev.At.Add(e.digestWindow); e.now().Before(until) {
+			// Gather while alerts keep coming, up to the window.
+			until := events[lastIdx].At.Add(min(digestQuiet, e.digestWindow))
+			if end := ev.At.Add(e.digestWindow); end.Before(until) {
+				until = end
+			}
+			if e.now().Before(until) {
 				return units, until
 			}
 		}

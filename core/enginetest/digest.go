@@ -166,12 +166,12 @@ func testAlertBurstOneDigest(f *Fixture) {
 		warnings = append(warnings, ev.ID)
 	}
 	for _, s := range []groupSink{slack, discord} {
-		// Within the window the burst may still grow: nothing is posted yet.
-		if r := f.round(e, s); r.Sent != 0 || r.Left != core.Gathering || r.Wait != digestWindow {
-			f.T.Fatalf("%s within the window: %+v", s.Name(), r)
+		// Right after the burst it may still grow: nothing is posted yet.
+		if r := f.round(e, s); r.Sent != 0 || r.Left != core.Gathering || r.Wait != 2*time.Second {
+			f.T.Fatalf("%s right after the burst: %+v", s.Name(), r)
 		}
 	}
-	f.Clock.Advance(digestWindow)
+	f.Clock.Advance(2 * time.Second) // quiet: the burst is over
 	for _, s := range []groupSink{slack, discord} {
 		if r := f.round(e, s); r.Sent != 1 || r.Left != core.CaughtUp {
 			f.T.Fatalf("%s after the window: %+v", s.Name(), r)
@@ -248,5 +248,33 @@ func testConversationNewsCoalesced(f *Fixture) {
 	}
 	if posts := s.posts(); len(posts) != 4 || !slices.Equal(posts[2], []int64{low}) || !slices.Equal(posts[3], out) {
 		f.T.Fatalf("posts %v", posts)
+	}
+}
+
+// Alerts that keep coming are gathered for the window at most: a digest
+// holds the alerts raised within it of its first, and the next digest
+// starts with the first alert past it.
+func testDigestWindowCapsAStream(f *Fixture) {
+	e := f.digestEngine()
+	s := groupSink{newSink("slack")}
+	f.round(e, s)
+	var ids []int64
+	for i := range 13 { // one every 10 s for two minutes
+		if i > 0 {
+			f.Clock.Advance(10 * time.Second)
+		}
+		ids = append(ids, f.lowStock(fmt.Sprintf("SKU-%d", i)))
+		r := f.round(e, s)
+		switch {
+		case i < 6 && (r.Sent != 0 || r.Left != core.Gathering):
+			f.T.Fatalf("alert %d within the first window: %+v", i, r)
+		case i == 6 && r.Sent != 1:
+			f.T.Fatalf("alert %d, past the first window: %+v", i, r)
+		}
+	}
+	f.Clock.Advance(time.Minute)
+	f.round(e, s)
+	if posts := s.posts(); len(posts) != 3 || !slices.Equal(posts[0], ids[:6]) || !slices.Equal(posts[1], ids[6:12]) || !slices.Equal(posts[2], ids[12:]) {
+		f.T.Fatalf("posts %v, want %v, %v and %v", posts, ids[:6], ids[6:12], ids[12:])
 	}
 }
