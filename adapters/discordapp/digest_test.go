@@ -12,29 +12,6 @@ import (
 	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
-const digestWindow = time.Minute
-
-// digestEngine is the harness's engine with alert digests on (as bot
-// configures it), over the same store and clock.
-func (h *harness) digestEngine() *core.Engine {
-	p := core.DefaultPolicy()
-	return core.NewEngine(h.store, core.Options{Clock: h.clock, IDs: &enginetest.SeqIDs{}, Policy: &p, DigestWindow: digestWindow})
-}
-
-func deliverAll(t *testing.T, e *core.Engine, s core.Sink) {
-	t.Helper()
-	for range 100 {
-		r, err := e.DeliverRound(context.Background(), s)
-		if err != nil {
-			t.Fatalf("deliver: %v", err)
-		}
-		if r.Left != core.More {
-			return
-		}
-	}
-	t.Fatal("delivery never caught up")
-}
-
 func oldOrders(n int, batch string, ago time.Duration) []core.Order {
 	out := make([]core.Order, n)
 	for i := range out {
@@ -49,18 +26,18 @@ func oldOrders(n int, batch string, ago time.Duration) []core.Order {
 // within Discord's embed limits.
 func TestHistoricImportOneDigest(t *testing.T) {
 	h := newHarness(t)
-	e := h.digestEngine()
+	e := enginetest.DigestEngine(h.store, h.clock)
 	h.deliver() // the sink starts here
 	h.importOrders(append(oldOrders(497, "0000041", 40*24*time.Hour), oldOrders(497, "0000042", 24*24*time.Hour)...)...)
 	res, err := h.engine.Sweep(context.Background())
 	if err != nil || len(res.AutoCanceled) != 0 || len(res.Warned) != 497 {
 		t.Fatalf("sweep: %d cancelled, %d warned, %v", len(res.AutoCanceled), len(res.Warned), err)
 	}
-	deliverAll(t, e, h.app)
-	h.clock.Advance(digestWindow)
-	deliverAll(t, e, h.app)
+	enginetest.DeliverAll(t, e, h.app)
+	h.clock.Advance(enginetest.DigestWindow)
+	enginetest.DeliverAll(t, e, h.app)
 	h.clock.Advance(time.Hour)
-	deliverAll(t, e, h.app)
+	enginetest.DeliverAll(t, e, h.app)
 	posts := h.fake.calls("POST /channels/" + staff + "/messages")
 	if len(posts) != 2 {
 		t.Fatalf("%d posts, want the past-limit alert and one digest", len(posts))

@@ -14,29 +14,6 @@ import (
 	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
-const digestWindow = time.Minute
-
-// digestEngine is the harness's engine with alert digests on (as bot
-// configures it), over the same store and clock.
-func (h *harness) digestEngine() *core.Engine {
-	p := core.DefaultPolicy()
-	return core.NewEngine(h.store, core.Options{Clock: h.clock, IDs: &enginetest.SeqIDs{}, Policy: &p, DigestWindow: digestWindow})
-}
-
-func deliverAll(t *testing.T, e *core.Engine, s core.Sink) {
-	t.Helper()
-	for range 100 {
-		r, err := e.DeliverRound(context.Background(), s)
-		if err != nil {
-			t.Fatalf("deliver: %v", err)
-		}
-		if r.Left != core.More {
-			return
-		}
-	}
-	t.Fatal("delivery never caught up")
-}
-
 // checkLimits fails when a posted message breaks Block Kit's limits.
 func checkLimits(t *testing.T, c call) {
 	t.Helper()
@@ -71,16 +48,16 @@ func oldOrders(n int, batch string, ago time.Duration) []core.Order {
 func TestHistoricImportOneDigest(t *testing.T) {
 	h := newHarness(t)
 	h.fake.now = h.clock.Now
-	e := h.digestEngine()
+	e := enginetest.DigestEngine(h.store, h.clock)
 	h.prime()
 	h.importOrders(append(oldOrders(497, "0000031", 40*24*time.Hour), oldOrders(497, "0000032", 24*24*time.Hour)...)...)
 	res, err := h.engine.Sweep(context.Background())
 	if err != nil || len(res.AutoCanceled) != 0 || len(res.Warned) != 497 {
 		t.Fatalf("sweep: %d cancelled, %d warned, %v", len(res.AutoCanceled), len(res.Warned), err)
 	}
-	deliverAll(t, e, h.app)
-	h.clock.Advance(digestWindow)
-	deliverAll(t, e, h.app)
+	enginetest.DeliverAll(t, e, h.app)
+	h.clock.Advance(enginetest.DigestWindow)
+	enginetest.DeliverAll(t, e, h.app)
 	posts := h.fake.Calls("chat.postMessage")
 	if len(posts) != 2 {
 		t.Fatalf("%d posts, want the past-limit alert and one digest", len(posts))
@@ -99,7 +76,7 @@ func TestHistoricImportOneDigest(t *testing.T) {
 	}
 	// Nothing more to post.
 	h.clock.Advance(time.Hour)
-	deliverAll(t, e, h.app)
+	enginetest.DeliverAll(t, e, h.app)
 	if n := len(h.fake.Calls("chat.postMessage")); n != 2 {
 		t.Fatalf("%d posts after catching up", n)
 	}
@@ -110,17 +87,17 @@ func TestHistoricImportOneDigest(t *testing.T) {
 func TestDigestLostAnswerNotPostedTwice(t *testing.T) {
 	h := newHarness(t)
 	h.fake.now = h.clock.Now
-	e := h.digestEngine()
+	e := enginetest.DigestEngine(h.store, h.clock)
 	h.prime()
 	h.importOrders(oldOrders(5, "0000033", 24*24*time.Hour)...)
 	if _, err := h.engine.Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	h.clock.Advance(digestWindow)
+	h.clock.Advance(enginetest.DigestWindow)
 	h.fake.failNext("chat.postMessage", failure{status: http.StatusBadGateway, posted: true})
-	deliverAll(t, e, h.app)
+	enginetest.DeliverAll(t, e, h.app)
 	h.clock.Advance(time.Minute)
-	deliverAll(t, e, h.app)
+	enginetest.DeliverAll(t, e, h.app)
 	if posts := h.fake.Posts(alerts); len(posts) != 1 || !strings.Contains(posts[0].Text, "5 ship warning alerts") {
 		t.Fatalf("posts %+v, want the digest once", posts)
 	}
