@@ -116,31 +116,23 @@ func (e *Engine) pastLimitAlerts(changes []*change) (out []Event, n int) {
 	}
 	p := e.policy
 	if len(open) > 0 {
-		out = append(out, Event{Kind: EventPastLimit, Text: fmt.Sprintf("%s past the marketplace's %d-day limit to ship when sellerdesk first saw %s: %s. "+
-			"The marketplace decides %s (check Seller Central); sellerdesk will not cancel %s by itself. To cancel one here: cancel <order-id> <reason>.",
-			countOrders(len(open), "not shipped"), p.AutoCancelDays, them(len(open)), listIDs(open), them(len(open)), them(len(open)))})
+		out = append(out, Event{Kind: EventPastLimit, Text: pastLimitText(open, "", fmt.Sprintf("the marketplace's %d-day limit to ship", p.AutoCancelDays)) +
+			" To cancel one here: cancel <order-id> <reason>."})
 	}
 	if len(pending) > 0 {
-		out = append(out, Event{Kind: EventPastLimit, Text: fmt.Sprintf("%s past the %d-day payment verification limit when sellerdesk first saw %s: %s. "+
-			"The marketplace decides %s (check Seller Central); sellerdesk will not cancel %s by itself.",
-			countOrders(len(pending), "pending"), p.PendingDays, them(len(pending)), listIDs(pending), them(len(pending)), them(len(pending)))})
+		out = append(out, Event{Kind: EventPastLimit, Text: pastLimitText(pending, "pending ", fmt.Sprintf("the %d-day payment verification limit", p.PendingDays))})
 	}
 	return out, len(open) + len(pending)
 }
 
-// countOrders is "1 imported pending order was" or "3 imported … were".
-func countOrders(n int, what string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 imported %s order was", what)
+// pastLimitText says that imported orders were past a limit when first seen.
+func pastLimitText(ids []string, what, limit string) string {
+	count, them := fmt.Sprintf("%d imported %sorders were", len(ids), what), "them"
+	if len(ids) == 1 {
+		count, them = fmt.Sprintf("1 imported %sorder was", what), "it"
 	}
-	return fmt.Sprintf("%d imported %s orders were", n, what)
-}
-
-func them(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
+	return fmt.Sprintf("%s already past %s when sellerdesk first saw %s: %s. The marketplace decides %s (check Seller Central); sellerdesk will not cancel %s by itself.",
+		count, limit, them, listIDs(ids), them, them)
 }
 
 // listIDs names up to ten orders, and how many more there are.

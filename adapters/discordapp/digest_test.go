@@ -42,7 +42,7 @@ func TestHistoricImportOneDigest(t *testing.T) {
 	if len(posts) != 2 {
 		t.Fatalf("%d posts, want the past-limit alert and one digest", len(posts))
 	}
-	if c := posts[0].JSON()["content"].(string); !strings.Contains(c, "497 imported not shipped orders were past the marketplace") {
+	if c := posts[0].JSON()["content"].(string); !strings.Contains(c, "497 imported orders were already past the marketplace") {
 		t.Fatalf("first post: %s", c)
 	}
 	digest := posts[1].JSON()

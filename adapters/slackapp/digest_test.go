@@ -68,7 +68,7 @@ func TestHistoricImportOneDigest(t *testing.T) {
 		}
 		checkLimits(t, p)
 	}
-	contains(t, "past-limit alert", posts[0].Text, "497 imported not shipped orders were past the marketplace", "Seller Central", "and 487 more")
+	contains(t, "past-limit alert", posts[0].Text, "497 imported orders were already past the marketplace", "Seller Central", "and 487 more")
 	contains(t, "digest", posts[1].Text, "497 ship warning alerts", "111-0000032-0000496", "more.")
 	// The last post is tagged with the first warning's outbox id, for a takeover's lookup.
 	if tag := outboxTag(h.fake.Posts(alerts)[1]); tag == 0 {

@@ -114,9 +114,9 @@ func testHistoricImportNotCancelled(f *Fixture) {
 		alerts = append(alerts, ev)
 	}
 	if len(alerts) != 2 ||
-		!strings.Contains(alerts[0].Text, "497 imported not shipped orders were past the marketplace's 30-day limit") ||
+		!strings.Contains(alerts[0].Text, "497 imported orders were already past the marketplace's 30-day limit to ship") ||
 		!strings.Contains(alerts[0].Text, "and 487 more") || !strings.Contains(alerts[0].Text, "cancel <order-id> <reason>") ||
-		!strings.Contains(alerts[1].Text, "3 imported pending orders were past the 21-day payment verification limit") {
+		!strings.Contains(alerts[1].Text, "3 imported pending orders were already past the 21-day payment verification limit") {
 		f.T.Fatalf("alerts: %+v", alerts)
 	}
 	seen := f.order(old[0].ID).CreatedAt
