@@ -254,6 +254,7 @@ func testConversationNewsCoalesced(f *Fixture) {
 	f.round(e, s)
 	var burst []int64
 	for i := range 30 {
+		f.Clock.Advance(7 * time.Second) // a buyer typing fast, within any per-minute limit
 		burst = append(burst, f.newMessages(func() { f.buyerSays("buyer-1", fmt.Sprintf("message %d", i)) })...)
 	}
 	other := f.buyerMessage("buyer-2")
