@@ -99,7 +99,7 @@ func TestSlackWiredFromConfig(t *testing.T) {
 	if _, err := m.Engine.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: "b1", Text: "where is my package?"}); err != nil {
 		t.Fatal(err)
 	}
-	deliver(t, m, 2) // the message, and its draft made with it by the offline drafter
+	deliver(t, m, 1) // the message, and its draft made with it by the offline drafter, in one post
 	calls := fake.recorded()
 	posted := false
 	for _, c := range calls {
@@ -119,7 +119,7 @@ func TestSlackWiredFromConfig(t *testing.T) {
 // verified, and alerts reach the fake Discord REST API through the sink.
 func TestDiscordWiredFromConfig(t *testing.T) {
 	fake := newFakeChat(t, map[string]any{"id": "1100000000000000001", "channel_id": "1200000000000000002"})
-	m := openWithSink(t, []string{"SELLERDESK_DISCORD_BOT_TOKEN=test-token",
+	m := openWithSink(t, []string{"SELLERDESK_DISCORD_BOT_TOKEN=test-token", "SELLERDESK_ALERTS_DIGEST_WINDOW=0s", // the alert at once
 		"SELLERDESK_DISCORD_APPLICATION_ID=1000000000000000000", "SELLERDESK_DISCORD_STAFF_CHANNEL=1200000000000000002",
 		"SELLERDESK_DISCORD_PUBLIC_KEY=" + strings.Repeat("ab", 32), "SELLERDESK_DISCORD_API_URL=" + fake.URL}, "/discord/interactions", `{"type":1}`)
 	if m.discord == nil {

@@ -38,6 +38,7 @@ type Config struct {
 	Discord  DiscordConfig  `yaml:"discord"`
 	Jobs     JobsConfig     `yaml:"jobs"`
 	Log      LogConfig      `yaml:"log"`
+	Alerts   AlertsConfig   `yaml:"alerts"`
 }
 
 // JobsConfig paces the job queue (adapters/jobqueue) that runs drafts,
@@ -170,6 +171,14 @@ type LogConfig struct {
 	Format string `yaml:"format"`
 }
 
+// AlertsConfig is how staff alerts are posted.
+type AlertsConfig struct {
+	// DigestWindow gathers alerts of one kind raised within it (an import
+	// or a sweep raising hundreds) into one message per chat; an alert
+	// waits up to this long to be posted. 0 posts each alert on its own.
+	DigestWindow Duration `yaml:"digest_window"`
+}
+
 // Duration reads "10s", "5m" in YAML and the environment.
 type Duration struct{ time.Duration }
 
@@ -202,7 +211,8 @@ func DefaultConfig() Config {
 		LLM: LLMConfig{Timeout: Duration{10 * time.Second}, AllowedLinks: []string{}},
 		Jobs: JobsConfig{ReminderInterval: Duration{time.Minute}, OutboxCheck: Duration{5 * time.Second}, DraftWorkers: 4,
 			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Log:    LogConfig{Level: "info", Format: "text"},
+		Alerts: AlertsConfig{DigestWindow: Duration{time.Minute}},
 	}
 }
 
@@ -615,6 +625,9 @@ func (c *Config) validate() error {
 	// Above 2m a takeover could outlast Discord's nonce check (a few minutes).
 	if c.Jobs.DeliveryLease.Duration < 5*time.Second || c.Jobs.DeliveryLease.Duration > 2*time.Minute {
 		return bad("jobs.delivery_lease", "%s is out of range; use 5s to 2m (longer than one post to Slack or Discord takes)", c.Jobs.DeliveryLease.Duration)
+	}
+	if c.Alerts.DigestWindow.Duration < 0 || c.Alerts.DigestWindow.Duration > 30*time.Minute {
+		return bad("alerts.digest_window", "%s is out of range; use 0s (no digests) to 30m", c.Alerts.DigestWindow.Duration)
 	}
 	if c.Jobs.DraftWorkers < 1 || c.Jobs.DraftWorkers > 64 {
 		return bad("jobs.draft_workers", "%d is out of range; use 1 to 64", c.Jobs.DraftWorkers)

@@ -57,6 +57,7 @@ func TestConfigRefusals(t *testing.T) {
 		{"unknown_section_refused", "slak:\n  token: x\n", nil, []string{"slak"}},
 		{"bad_int_refused", "shop:\n  handling_days: two\n", nil, []string{"two"}},
 		{"out_of_range_refused", "shop:\n  handling_days: 90\n", nil, []string{"shop.handling_days", "SELLERDESK_SHOP_HANDLING_DAYS"}},
+		{"digest_window_out_of_range_refused", "alerts:\n  digest_window: 2h\n", nil, []string{"alerts.digest_window", "SELLERDESK_ALERTS_DIGEST_WINDOW", "0s (no digests) to 30m"}},
 		{"bad_database_url_refused", "database:\n  url: mysql://x\n", nil, []string{"database.url", "sqlite:PATH"}},
 		{"password_not_shown", "database:\n  url: mysql://bob:hunter2@db/x\n", nil, []string{"database.url"}},
 		{"bad_timezone_refused", "shop:\n  timezone: Mars/Olympus\n", nil, []string{"shop.timezone"}},

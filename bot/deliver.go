@@ -22,3 +22,11 @@ func (l loggingSink) Deliver(ctx context.Context, ev core.Event) error {
 	}
 	return err
 }
+
+// TakesGroups passes on the sink's answer (core.GroupSink): wrapped, a
+// Slack or Discord sink must still be handed digests and conversation
+// updates.
+func (l loggingSink) TakesGroups() bool {
+	g, ok := l.Sink.(core.GroupSink)
+	return ok && g.TakesGroups()
+}

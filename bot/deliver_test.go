@@ -114,3 +114,20 @@ func TestDeliverLoopRetriesAndStops(t *testing.T) {
 		t.Fatal("logs")
 	}
 }
+
+// groupingSink is a chanSink that takes groups, as Slack and Discord do.
+type groupingSink struct{ chanSink }
+
+func (*groupingSink) TakesGroups() bool { return true }
+
+// Wrapped for logging, a Slack or Discord sink is still handed digests and
+// conversation updates; a plain sink still is not.
+func TestLoggingSinkKeepsGroups(t *testing.T) {
+	var s core.Sink = loggingSink{Sink: &groupingSink{}}
+	if g, ok := s.(core.GroupSink); !ok || !g.TakesGroups() {
+		t.Fatal("a wrapped group sink no longer takes groups")
+	}
+	if (loggingSink{Sink: &chanSink{}}).TakesGroups() {
+		t.Fatal("a wrapped plain sink takes groups")
+	}
+}

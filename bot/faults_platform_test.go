@@ -376,7 +376,8 @@ func (f *faultyChat) recordedTries() []chatTry {
 // asked to be left alone.
 func testChatFaults(t *testing.T, p chatPlatform, faults map[int]chatFault) {
 	chat := newFaultyChat(t, p, faults)
-	m := openWithSink(t, append(p.env(chat.URL), "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"), p.endpoint, p.body)
+	// Alerts one by one (no digest): each post is counted.
+	m := openWithSink(t, append(p.env(chat.URL), "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0", "SELLERDESK_ALERTS_DIGEST_WINDOW=0s"), p.endpoint, p.body)
 	skus := []string{"FAULTY-A", "FAULTY-B", "FAULTY-C"}
 	for _, sku := range skus {
 		runLine(t, m, "stock "+sku+" set 10")
@@ -388,10 +389,11 @@ func testChatFaults(t *testing.T, p chatPlatform, faults map[int]chatFault) {
 	}
 	want := append(skus, conv.ID)
 	stop := serve(t, m)
-	// The draft's redraw is the last outbox message: all before it are done.
-	waitFor(t, "the conversation redrawn with its draft", func() bool {
-		_, updates := chat.delivered()
-		return len(updates) > 0
+	// The conversation is the last post (its message and its draft, made
+	// with it, are drawn together): all before it are done.
+	waitFor(t, "every post through", func() bool {
+		posts, _ := chat.delivered()
+		return len(posts) >= len(want)
 	})
 	stop() // any repeat still to come is made before Run returns
 

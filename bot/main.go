@@ -293,7 +293,8 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		m.events.publish(ev)
 	}
 	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Drafter: m.drafter, Notify: notify,
-		DeliveryLease: m.Config.Jobs.DeliveryLease.Duration, Observe: func(cmd string, code core.Code, d time.Duration) {
+		DeliveryLease: m.Config.Jobs.DeliveryLease.Duration, DigestWindow: m.Config.Alerts.DigestWindow.Duration,
+		Observe: func(cmd string, code core.Code, d time.Duration) {
 			outcome := "ok"
 			if code != "" {
 				outcome = string(code)

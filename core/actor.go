@@ -112,3 +112,18 @@ func SeeBuyerContact(r Role) error {
 	}
 	return Errorf(Forbidden, "Buyer details are shown to agents and owners only.")
 }
+
+// ForRole returns o as role r may see it: for a role that may not see
+// buyer contact details (SeeBuyerContact), a copy without the buyer's
+// email and phone and the ship-to address; else o itself. The engine puts
+// every result through it, so each desk (Slack, Discord, the console and
+// its JSON) shows a viewer the same.
+func (o *Order) ForRole(r Role) *Order {
+	if o == nil || SeeBuyerContact(r) == nil {
+		return o
+	}
+	c := *o
+	c.Buyer = Buyer{Name: o.Buyer.Name}
+	c.ShipTo = Address{}
+	return &c
+}

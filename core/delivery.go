@@ -21,6 +21,17 @@ type Sink interface {
 	Deliver(ctx context.Context, ev Event) error
 }
 
+// GroupSink is a Sink that takes a burst of outbox messages as one post
+// (Event.Group): alerts of one kind raised within the digest window
+// become one digest, and messages about one buyer conversation waiting
+// together become one update of it. A plain Sink gets one message at a
+// time. The grouping is core's; how a group looks is the sink's.
+type GroupSink interface {
+	Sink
+	// TakesGroups reports whether the sink is handed groups.
+	TakesGroups() bool
+}
+
 // RetryAfter is a delivery failure that says when to try again.
 type RetryAfter struct {
 	Wait time.Duration
@@ -31,7 +42,15 @@ func (e *RetryAfter) Error() string { return fmt.Sprintf("retry after %s: %v", e
 func (e *RetryAfter) Unwrap() error { return e.Err }
 
 const (
-	deliveryBatch    = 20
+	deliveryBatch = 20 // posts per round
+	// maxGroup bounds how many outbox messages one post stands for (and so
+	// how many a round reads for a GroupSink): a burst larger than that
+	// becomes several digests.
+	maxGroup = 500
+	// digestQuiet is how long after the latest alert of a burst its digest
+	// waits for more: a sweep or import raises its alerts far faster, and
+	// a lone alert is posted this soon.
+	digestQuiet      = 2 * time.Second
 	maxBackoff       = 5 * time.Minute
 	giveUpAttempts   = 5 // for messages that can never be delivered (Invalid)
 	deliveryAttempts = 1000
@@ -75,6 +94,9 @@ const (
 	Leased                   // another replica is posting to the sink
 	Waiting                  // an earlier failure's retry is due in Wait
 	Failed                   // this round's post failed: retry in Wait
+	// Gathering: alerts of one kind are being gathered into one digest
+	// (Options.DigestWindow); call again in Wait to post it.
+	Gathering
 )
 
 // DeliverRound is Deliver, saying why the round ended, so a caller can
@@ -110,7 +132,7 @@ func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
 			}
 			return nil
 		}
-		if events, err = tx.Outbox(ctx, st.AfterID, deliveryBatch); err != nil || len(events) == 0 {
+		if events, err = tx.Outbox(ctx, st.AfterID, e.fetchSize(s)); err != nil || len(events) == 0 {
 			return err
 		}
 		lease := st
@@ -132,11 +154,30 @@ func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
 	// last post failed, perhaps after reaching the platform.
 	maybeSent := !st.NextAttempt.IsZero()
 	st.NextAttempt = time.Time{}
+	full := len(events) == e.fetchSize(s)
+	units, gatherUntil := e.plan(s, events, st, maybeSent, full)
 	finished := true
-	for _, ev := range events {
-		if !s.Wants(ev) {
-			st.AfterID = ev.ID
+	posts := 0
+	for _, u := range units {
+		if u.skip {
+			st.AfterID = u.last
 			continue
+		}
+		if posts == deliveryBatch {
+			finished = false // a full batch went: the rest next round
+			break
+		}
+		posts++
+		ev := u.ev
+		if ev.Group != nil && st.GroupTo != u.last {
+			// Record what the group is before posting it, so a takeover
+			// posts (or finds) exactly this group, not one grown since.
+			st.GroupTo = u.last
+			var stop bool
+			if leaseEnd, stop = e.saveProgress(ctx, s.Name(), st, leaseEnd); stop {
+				finished = false
+				break
+			}
 		}
 		// A post must be over before the lease is: after it another
 		// replica may post this message. The fifth kept back covers a
@@ -152,7 +193,7 @@ func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
 		derr := s.Deliver(pctx, ev)
 		cancel()
 		if derr == nil {
-			st.AfterID, st.Attempts, st.LastError = ev.ID, 0, ""
+			st.AfterID, st.GroupTo, st.Attempts, st.LastError = u.last, 0, 0, ""
 			sent++
 			// Record each post as it goes out, so a crash leaves at most the
 			// one message in flight in doubt.
@@ -173,7 +214,7 @@ func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
 		st.LastError = clipText(derr.Error(), 500)
 		if ErrorCode(derr) == Invalid && st.Attempts >= giveUpAttempts || st.Attempts >= deliveryAttempts {
 			// It will never go through; skip it rather than block every later message.
-			st.AfterID, st.Attempts = ev.ID, 0
+			st.AfterID, st.GroupTo, st.Attempts = u.last, 0, 0
 			continue
 		}
 		wait = backoff(st.Attempts)
@@ -187,7 +228,11 @@ func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
 	left := Failed
 	switch {
 	case wait > 0:
-	case finished && len(events) < deliveryBatch:
+	case !finished:
+		left = More
+	case !gatherUntil.IsZero():
+		left, wait = Gathering, max(gatherUntil.Sub(e.now()), time.Millisecond)
+	case !full:
 		left = CaughtUp
 	default:
 		left = More
@@ -207,6 +252,108 @@ func (e *Engine) deliver(ctx context.Context, s Sink) (r Round, err error) {
 		return tx.SaveSinkState(save, st)
 	})
 	return Round{Sent: sent, Wait: wait, Left: left}, err
+}
+
+// unit is one post of a delivery round: one outbox message or a group,
+// or a message the sink does not want (skip).
+type unit struct {
+	ev   Event
+	last int64 // the id of the last outbox message it stands for
+	skip bool
+}
+
+func takesGroups(s Sink) bool {
+	g, ok := s.(GroupSink)
+	return ok && g.TakesGroups()
+}
+
+// fetchSize is how many outbox messages a round reads for s.
+func (e *Engine) fetchSize(s Sink) int {
+	if takesGroups(s) {
+		return maxGroup
+	}
+	return deliveryBatch
+}
+
+// plan cuts a round's messages into posts. For a GroupSink, consecutive
+// messages it wants (skipping those it doesn't) form one group when they
+// are alerts of one kind raised within the digest window of the first, or
+// are about one buyer conversation. A group recorded in st.GroupTo (posted
+// by a round that did not record the outcome) is formed again exactly,
+// and so is a single message then: a takeover must look for the very post
+// that may have gone out. An alert group that the window may still add to
+// (nothing after it yet, and the read was not cut short) is held back
+// until gatherUntil, so a burst of alerts makes one digest: until no alert
+// of its kind has come for digestQuiet, and at most the window.
+func (e *Engine) plan(s Sink, events []Event, st SinkState, maybeSent, full bool) (units []unit, gatherUntil time.Time) {
+	groups := takesGroups(s)
+	inDoubt := maybeSent || st.GroupTo > st.AfterID
+	for i := 0; i < len(events); i++ {
+		ev := events[i]
+		if !s.Wants(ev) {
+			units = append(units, unit{ev: ev, last: ev.ID, skip: true})
+			continue
+		}
+		if !groups {
+			units = append(units, unit{ev: ev, last: ev.ID})
+			continue
+		}
+		members, lastIdx := []Event{ev}, i
+		open := false // the group could still grow
+		switch {
+		case inDoubt && st.GroupTo > st.AfterID:
+			for j := i + 1; j < len(events) && events[j].ID <= st.GroupTo; j++ {
+				if s.Wants(events[j]) {
+					members, lastIdx = append(members, events[j]), j
+				}
+			}
+		case inDoubt:
+			// The single message in flight.
+		default:
+			open = true
+			for j := i + 1; j < len(events); j++ {
+				nx := events[j]
+				if !s.Wants(nx) {
+					continue
+				}
+				if !e.sameBurst(ev, nx) {
+					open = false
+					break
+				}
+				members, lastIdx = append(members, nx), j
+			}
+		}
+		inDoubt = false
+		if open && ev.Kind.IsAlert() && !full {
+			// Gather while alerts keep coming, up to the window.
+			until := events[lastIdx].At.Add(min(digestQuiet, e.digestWindow))
+			if end := ev.At.Add(e.digestWindow); end.Before(until) {
+				until = end
+			}
+			if e.now().Before(until) {
+				return units, until
+			}
+		}
+		u := unit{ev: ev, last: events[lastIdx].ID}
+		if len(members) > 1 {
+			u.ev.Group = &EventGroup{Events: members}
+		}
+		units = append(units, u)
+		i = lastIdx
+	}
+	return units, time.Time{}
+}
+
+// sameBurst reports whether next goes in one post with first: alerts of
+// first's kind within the digest window, or news of first's conversation.
+func (e *Engine) sameBurst(first, next Event) bool {
+	switch {
+	case first.Kind.IsAlert():
+		return e.digestWindow > 0 && next.Kind == first.Kind && next.At.Sub(first.At) < e.digestWindow
+	case first.Kind.ForConversation():
+		return first.ConversationID != "" && next.Kind.ForConversation() && next.ConversationID == first.ConversationID
+	}
+	return false
 }
 
 // leaseEnd is when a lease taken at now runs out, at the stores' precision

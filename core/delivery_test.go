@@ -342,3 +342,87 @@ func TestDeliverRoundSaysWhyItEnded(t *testing.T) {
 		t.Errorf("after the wait = %+v, %v; want the other 2 sent and CaughtUp", r, err)
 	}
 }
+
+// groupMarkSink is a markSink that takes groups, as Slack and Discord do.
+type groupMarkSink struct{ markSink }
+
+func (*groupMarkSink) TakesGroups() bool { return true }
+
+// posts lists the outbox ids of each post, and whether it was MaybeSent.
+func (s *groupMarkSink) posts() (ids [][]int64, maybe []bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ev := range s.got {
+		one := []int64{ev.ID}
+		if ev.Group != nil {
+			one = nil
+			for _, m := range ev.Group.Events {
+				one = append(one, m.ID)
+			}
+		}
+		ids, maybe = append(ids, one), append(maybe, ev.MaybeSent)
+	}
+	return ids, maybe
+}
+
+// A replica dies while posting a digest (or a lone alert), and more alerts
+// of its kind arrive before another takes over. The new holder posts the
+// very post that was in flight again, MaybeSent so the sink looks for it
+// first, and the newcomers in a post of their own: had they joined it, a
+// sink finding the first post would skip them, and had the lone alert
+// become a digest, it would be posted twice.
+func TestDeliverTakeoverKeepsTheGroupInFlight(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		before, after int // alerts waiting when the dead replica posted, and arriving later
+	}{
+		{"digest", 3, 2},
+		{"lone_alert", 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := newDeliveryStore(tc.before)
+			clock := enginetest.NewClock(deliveryStart)
+			opts := core.Options{Clock: clock, DeliveryLease: 10 * time.Second, DigestWindow: time.Minute}
+			dead := core.NewEngine(store, opts)
+			held, release := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			first := &groupMarkSink{markSink{during: func(ctx context.Context, ev core.Event) error {
+				once.Do(func() { close(held) })
+				<-release
+				return nil
+			}}}
+			done := make(chan error)
+			go func() {
+				_, _, err := dead.Deliver(context.Background(), first)
+				done <- err
+			}()
+			<-held
+			store.mu.Lock()
+			for range tc.after {
+				store.outbox = append(store.outbox, core.Event{ID: int64(len(store.outbox) + 1), Kind: core.EventLowStock, Text: "MUG is low"})
+			}
+			store.mu.Unlock()
+			clock.Advance(10 * time.Second)
+
+			second := &groupMarkSink{}
+			if sent, _, err := core.NewEngine(store, opts).Deliver(context.Background(), second); err != nil || sent != 2 {
+				t.Fatalf("takeover: sent %d, %v; want the post in flight and the newcomers", sent, err)
+			}
+			ids, maybe := second.posts()
+			var inFlight, later []int64
+			for i := range tc.before {
+				inFlight = append(inFlight, int64(i+1))
+			}
+			for i := range tc.after {
+				later = append(later, int64(tc.before+i+1))
+			}
+			if len(ids) != 2 || !slices.Equal(ids[0], inFlight) || !slices.Equal(ids[1], later) || !maybe[0] || maybe[1] {
+				t.Fatalf("posts %v (MaybeSent %v), want %v looked for first, then %v", ids, maybe, inFlight, later)
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -22,6 +22,8 @@ type Engine struct {
 	observe func(command string, code Code, d time.Duration)
 	notify  func(Event)
 	lease   time.Duration // Options.DeliveryLease
+	// digestWindow is Options.DigestWindow.
+	digestWindow time.Duration
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -45,6 +47,11 @@ type Options struct {
 	// that died mid-post. Keep it well under Discord's few-minute nonce
 	// window, or a takeover could post a message twice there.
 	DeliveryLease time.Duration
+	// DigestWindow gathers alerts of one kind raised within it into one
+	// digest post for a sink that takes groups (GroupSink): an import or
+	// sweep that raises hundreds makes one message per chat. An alert
+	// waits for its window to close before it is posted. 0: no digests.
+	DigestWindow time.Duration
 }
 
 // NewEngine returns an engine on store.
@@ -59,6 +66,7 @@ func NewEngine(store Store, opt Options) *Engine {
 	if opt.Policy != nil {
 		e.policy = *opt.Policy
 	}
+	e.digestWindow = max(opt.DigestWindow, 0)
 	e.lease = opt.DeliveryLease
 	if e.lease <= 0 {
 		e.lease = defaultDeliveryLease
@@ -148,6 +156,22 @@ func (e *Engine) Do(ctx context.Context, req Request) (*Result, error) {
 }
 
 func (e *Engine) do(ctx context.Context, req Request) (*Result, error) {
+	res, err := e.run(ctx, req)
+	if res != nil {
+		res.forRole(req.Actor.Role)
+	}
+	return res, err
+}
+
+// forRole leaves out of a result what the actor's role may not see.
+func (r *Result) forRole(role Role) {
+	r.Order = r.Order.ForRole(role)
+	for i := range r.Orders {
+		r.Orders[i] = *r.Orders[i].ForRole(role)
+	}
+}
+
+func (e *Engine) run(ctx context.Context, req Request) (*Result, error) {
 	if err := authorize(req.Actor, req.Command.Name(), IsWrite(req.Command)); err != nil {
 		return nil, err
 	}

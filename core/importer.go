@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -12,6 +13,10 @@ type ImportStats struct {
 	New       int `json:"new"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	// PastLimit counts the new orders already past the limit that would
+	// have sellerdesk cancel them (Policy.FirstSeenPastLimit): staff get
+	// one alert about them, and sellerdesk leaves them to the marketplace.
+	PastLimit int `json:"past_limit,omitempty"`
 }
 
 // Import merges orders read from a marketplace report into the store, in
@@ -71,19 +76,72 @@ func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error)
 		if len(changes) == 0 {
 			return nil
 		}
-		return e.saveImported(ctx, tx, changes, now)
+		var late int
+		late, err = e.saveImported(ctx, tx, changes, now)
+		stats.PastLimit = late
+		return err
 	})
 	return stats, err
 }
 
-// saveImported writes imported orders with their stock movement and alerts.
-// Health previews don't apply: nobody confirms an import line by line.
-func (e *Engine) saveImported(ctx context.Context, tx Tx, changes []*change, now time.Time) error {
+// saveImported writes imported orders with their stock movement and alerts,
+// and says how many new ones were past their limit. Health previews don't
+// apply: nobody confirms an import line by line.
+func (e *Engine) saveImported(ctx context.Context, tx Tx, changes []*change, now time.Time) (int, error) {
 	stock, events, err := stockMoves(ctx, tx, changes)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return persist(ctx, tx, changes, stock, events, now)
+	alerts, late := e.pastLimitAlerts(changes)
+	return late, persist(ctx, tx, changes, stock, append(events, alerts...), now)
+}
+
+// pastLimitAlerts tells staff, in one alert per limit, about new orders
+// sellerdesk first sees already past the limit that would have it cancel
+// them: they are left to the marketplace and to staff, so an old report
+// imported never cancels hundreds of orders at the next sweep. n is how
+// many orders the alerts name.
+func (e *Engine) pastLimitAlerts(changes []*change) (out []Event, n int) {
+	var open, pending []string
+	for _, ch := range changes {
+		o := ch.after
+		if ch.before != nil || !e.policy.FirstSeenPastLimit(o) {
+			continue
+		}
+		if o.Status == Pending {
+			pending = append(pending, o.ID)
+		} else {
+			open = append(open, o.ID)
+		}
+	}
+	p := e.policy
+	if len(open) > 0 {
+		out = append(out, Event{Kind: EventPastLimit, Text: pastLimitText(open, "", fmt.Sprintf("the marketplace's %d-day limit to ship", p.AutoCancelDays)) +
+			" To cancel one here: cancel <order-id> <reason>."})
+	}
+	if len(pending) > 0 {
+		out = append(out, Event{Kind: EventPastLimit, Text: pastLimitText(pending, "pending ", fmt.Sprintf("the %d-day payment verification limit", p.PendingDays))})
+	}
+	return out, len(open) + len(pending)
+}
+
+// pastLimitText says that imported orders were past a limit when first seen.
+func pastLimitText(ids []string, what, limit string) string {
+	count, them := fmt.Sprintf("%d imported %sorders were", len(ids), what), "them"
+	if len(ids) == 1 {
+		count, them = fmt.Sprintf("1 imported %sorder was", what), "it"
+	}
+	return fmt.Sprintf("%s already past %s when sellerdesk first saw %s: %s. The marketplace decides %s (check Seller Central); sellerdesk will not cancel %s by itself.",
+		count, limit, them, listIDs(ids), them, them)
+}
+
+// listIDs names up to ten orders, and how many more there are.
+func listIDs(ids []string) string {
+	const shown = 10
+	if len(ids) <= shown {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:shown], ", "), len(ids)-shown)
 }
 
 func dedupe(s []string) []string {

@@ -200,6 +200,10 @@ type Refund struct {
 	Reason    string    `json:"reason"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by,omitempty"`
+	// Role is the role of whoever gave it: refunds by non-owners add up
+	// toward the owner limit. Empty for refunds saved before roles were
+	// kept, which count as a non-owner's.
+	Role Role `json:"role,omitempty"`
 }
 
 // Order is one marketplace order with everything that happened to it.
@@ -227,8 +231,11 @@ type Order struct {
 	// ReportUpdated is the report's last-updated-date (or purchase date) of the
 	// newest import, so an older report never overwrites a newer one.
 	ReportUpdated time.Time `json:"-"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	// CreatedAt is when sellerdesk first saw the order (its first import);
+	// a re-import never moves it. An order first seen past a deadline is
+	// not cancelled by sellerdesk for it (Policy.FirstSeenPastLimit).
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Version increases with every save; a store refuses a save whose version
 	// is stale, which is how two agents racing on one order end in one winner.
 	Version int64 `json:"version"`
@@ -276,6 +283,19 @@ func (o *Order) Refunded() int64 {
 	var n int64
 	for _, r := range o.Refunds {
 		n += r.Amount
+	}
+	return n
+}
+
+// RefundedBelowOwner is the sum of the refunds given by anyone but an
+// owner: the owner limit applies to it, so a refund split in parts cannot
+// pass the limit.
+func (o *Order) RefundedBelowOwner() int64 {
+	var n int64
+	for _, r := range o.Refunds {
+		if r.Role != Owner {
+			n += r.Amount
+		}
 	}
 	return n
 }

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests use real zones whatever the machine has installed
@@ -175,5 +177,20 @@ func TestLateOn(t *testing.T) {
 				t.Errorf("LateOn(%s, ship-by %s) = %v, want %v", tt.day, shipBy, got, tt.late)
 			}
 		})
+	}
+}
+
+func TestPastLimitText(t *testing.T) {
+	one := pastLimitText([]string{"111-0000001-0000001"}, "pending ", "the 21-day payment verification limit")
+	if want := "1 imported pending order was already past the 21-day payment verification limit when sellerdesk first saw it: 111-0000001-0000001. The marketplace decides it (check Seller Central); sellerdesk will not cancel it by itself."; one != want {
+		t.Errorf("one order:\n got %s\nwant %s", one, want)
+	}
+	var ids []string
+	for i := range 12 {
+		ids = append(ids, fmt.Sprintf("111-0000001-%07d", i))
+	}
+	if many := pastLimitText(ids, "", "the limit"); !strings.HasPrefix(many, "12 imported orders were already past the limit when sellerdesk first saw them: 111-0000001-0000000,") ||
+		!strings.Contains(many, "111-0000001-0000009 and 2 more. The marketplace decides them") {
+		t.Errorf("twelve orders: %s", many)
 	}
 }

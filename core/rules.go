@@ -411,8 +411,9 @@ func returnValue(o *Order, r *Return) int64 {
 }
 
 // Refund gives money back for an order or one of its returns (r may be nil).
-// It never refunds more than was paid less earlier refunds; above the
-// policy's limit only an owner may refund.
+// It never refunds more than was paid less earlier refunds; past the
+// policy's limit, counting what non-owners refunded on the order before,
+// only an owner may refund.
 func (p Policy) Refund(o *Order, r *Return, c IssueRefund, role Role, ownerAbove int64, now time.Time, id, by string) (*Refund, error) {
 	if o.Status == Pending {
 		return nil, FieldErrorf(Conflict, "order_id", "Order %s is pending: no payment has been taken, so there is nothing to refund.", o.ID)
@@ -447,10 +448,18 @@ func (p Policy) Refund(o *Order, r *Return, c IssueRefund, role Role, ownerAbove
 		return nil, FieldErrorf(Invalid, "amount", "%s is more than can be refunded on order %s: paid %s, refunded so far %s, at most %s left.",
 			FormatAmount(amount, o.Currency), o.ID, FormatAmount(o.Paid(), o.Currency), FormatAmount(o.Refunded(), o.Currency), FormatAmount(left, o.Currency))
 	}
-	if amount > ownerAbove && role != Owner {
-		return nil, FieldErrorf(Forbidden, "amount", "Refunds above %s need an owner; ask one to run this refund.", FormatAmount(ownerAbove, o.Currency))
+	if role != Owner {
+		// The limit is on the order's total given by non-owners, so two
+		// refunds under it cannot add up past it.
+		if before := o.RefundedBelowOwner(); before+amount > ownerAbove {
+			if before == 0 {
+				return nil, FieldErrorf(Forbidden, "amount", "Refunds above %s need an owner; ask one to run this refund.", FormatAmount(ownerAbove, o.Currency))
+			}
+			return nil, FieldErrorf(Forbidden, "amount", "Refunds on one order above %s in total need an owner: %s was refunded already, so %s more makes %s. Ask an owner to run this refund.",
+				FormatAmount(ownerAbove, o.Currency), FormatAmount(before, o.Currency), FormatAmount(amount, o.Currency), FormatAmount(before+amount, o.Currency))
+		}
 	}
-	ref := Refund{ID: id, OrderID: o.ID, Amount: amount, Reason: c.Reason, CreatedAt: now, CreatedBy: by}
+	ref := Refund{ID: id, OrderID: o.ID, Amount: amount, Reason: c.Reason, CreatedAt: now, CreatedBy: by, Role: role}
 	if r != nil {
 		ref.ReturnID = r.ID
 		r.Status = ReturnRefunded
@@ -474,15 +483,44 @@ func (p Policy) AutoCancelAt(o *Order) time.Time {
 	return o.PurchaseDate.AddDate(0, 0, p.AutoCancelDays)
 }
 
-// AutoCancelDue reports whether the 30-day rule cancels o now.
+// AutoCancelDue reports whether the 30-day rule cancels o now. An order
+// sellerdesk first saw already past the limit is never cancelled by it
+// (FirstSeenPastLimit): the marketplace has its own view of it.
 func (p Policy) AutoCancelDue(o *Order, now time.Time) bool {
-	return o.Fulfillment == Merchant && o.Open() && !now.Before(p.AutoCancelAt(o))
+	return o.Fulfillment == Merchant && o.Open() && !now.Before(p.AutoCancelAt(o)) && !seenFrom(o, p.AutoCancelAt(o))
+}
+
+// PendingLimitAt is when a pending order's payment verification runs out.
+func (p Policy) PendingLimitAt(o *Order) time.Time {
+	return o.PurchaseDate.AddDate(0, 0, p.PendingDays)
 }
 
 // PendingExpired reports whether a pending order's payment verification ran
-// past its limit, so the order is cancelled.
+// past its limit, so the order is cancelled; as for AutoCancelDue, not
+// for an order first seen past it.
 func (p Policy) PendingExpired(o *Order, now time.Time) bool {
-	return o.Status == Pending && !now.Before(o.PurchaseDate.AddDate(0, 0, p.PendingDays))
+	return o.Status == Pending && !now.Before(p.PendingLimitAt(o)) && !seenFrom(o, p.PendingLimitAt(o))
+}
+
+// FirstSeenPastLimit reports whether sellerdesk first saw o (its
+// CreatedAt) when o was already past the limit that would have it cancel
+// o for the marketplace: the 30-day rule for an open merchant order, the
+// verification limit for a pending one. An import of old orders must not
+// cancel hundreds at the next sweep: the marketplace decides those, and
+// staff may cancel them here by hand.
+func (p Policy) FirstSeenPastLimit(o *Order) bool {
+	switch {
+	case o.Status == Pending:
+		return seenFrom(o, p.PendingLimitAt(o))
+	case o.Fulfillment == Merchant && o.Open():
+		return seenFrom(o, p.AutoCancelAt(o))
+	}
+	return false
+}
+
+// seenFrom reports whether o was first seen at or after t.
+func seenFrom(o *Order, t time.Time) bool {
+	return !o.CreatedAt.IsZero() && !o.CreatedAt.Before(t)
 }
 
 // CompleteDue reports whether a delivered order is past its return window

@@ -841,6 +841,21 @@ func TestRefund(t *testing.T) {
 		o.Currency = "JPY"
 		return o
 	}
+	// expensiveRefunded has earlier refunds, each given by a role ("" for a
+	// refund saved before roles were kept).
+	type given struct {
+		amount int64
+		role   Role
+	}
+	expensiveRefunded := func(gs ...given) func() *Order {
+		return func() *Order {
+			o := expensive()
+			for i, g := range gs {
+				o.Refunds = append(o.Refunds, Refund{ID: "F-" + string(rune('1'+i)), OrderID: fxID, Amount: g.amount, Role: g.role})
+			}
+			return o
+		}
+	}
 	ok := []struct {
 		name      string
 		order     func() *Order
@@ -870,6 +885,10 @@ func TestRefund(t *testing.T) {
 		{"refund_full_above_owner_limit_by_owner", expensive, "", IssueRefund{Full: true, Reason: "x"}, Owner, 32180, ""},
 		{"refund_jpy_whole_units", jpy, "", IssueRefund{Amount: "1,250", Reason: "x"}, Agent, 1250, ""},
 		{"refund_unshipped_order", func() *Order { return fxOrder(Unshipped) }, "", IssueRefund{Amount: "1", Reason: "x"}, Agent, 100, ""},
+		{"refund_split_up_to_owner_limit_by_agents", expensiveRefunded(given{6000, Agent}), "", IssueRefund{Amount: "40.00", Reason: "x"}, Agent, 4000, ""},
+		{"refund_split_past_owner_limit_by_owner", expensiveRefunded(given{10000, Agent}), "", IssueRefund{Amount: "12.96", Reason: "x"}, Owner, 1296, ""},
+		// What an owner gave does not use up the agents' part.
+		{"refund_by_agent_after_owner_refund", expensiveRefunded(given{15000, Owner}), "", IssueRefund{Amount: "100.00", Reason: "x"}, Agent, 10000, ""},
 	}
 	for _, tt := range ok {
 		t.Run(tt.name, func(t *testing.T) {
@@ -883,7 +902,7 @@ func TestRefund(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Refund: %v", err)
 			}
-			want := Refund{ID: "F-9", OrderID: fxID, ReturnID: tt.returnID, Amount: tt.amount, Reason: tt.cmd.Reason, CreatedAt: now, CreatedBy: "ann"}
+			want := Refund{ID: "F-9", OrderID: fxID, ReturnID: tt.returnID, Amount: tt.amount, Reason: tt.cmd.Reason, CreatedAt: now, CreatedBy: "ann", Role: tt.role}
 			if !reflect.DeepEqual(*ref, want) {
 				t.Errorf("refund = %+v, want %+v", *ref, want)
 			}
@@ -916,6 +935,11 @@ func TestRefund(t *testing.T) {
 		{"refund_above_owner_limit_by_agent_forbidden", expensive, "", IssueRefund{Amount: "100.01", Reason: "x"}, Agent, Forbidden, "amount", []string{"above 100.00 USD need an owner"}},
 		{"refund_full_above_owner_limit_by_agent_forbidden", expensive, "", IssueRefund{Full: true, Reason: "x"}, Agent, Forbidden, "amount", []string{"need an owner"}},
 		{"refund_above_owner_limit_by_viewer_forbidden", expensive, "", IssueRefund{Amount: "150", Reason: "x"}, Viewer, Forbidden, "amount", nil},
+		// 100.00 then 12.96 on one order: the second part takes what agents
+		// refunded past the limit.
+		{"refund_split_past_owner_limit_by_agent_forbidden", expensiveRefunded(given{10000, Agent}), "", IssueRefund{Amount: "12.96", Reason: "x"}, Agent, Forbidden, "amount", []string{"above 100.00 USD in total need an owner", "100.00 USD was refunded already", "makes 112.96 USD"}},
+		{"refund_split_full_rest_by_agent_forbidden", expensiveRefunded(given{5000, Agent}, given{5000, Agent}), "", IssueRefund{Full: true, Reason: "x"}, Agent, Forbidden, "amount", []string{"need an owner"}},
+		{"refund_split_counts_refunds_without_role", expensiveRefunded(given{10000, ""}), "", IssueRefund{Amount: "0.01", Reason: "x"}, Agent, Forbidden, "amount", []string{"need an owner"}},
 		{"refund_pending_order_refused", func() *Order { return fxOrder(Pending) }, "", IssueRefund{Full: true, Reason: "x"}, Owner, Conflict, "order_id", []string{"pending", "nothing to refund"}},
 		{"refund_already_in_full_refused", withRefunds(4000, 180), "", IssueRefund{Amount: "1", Reason: "x"}, Owner, Conflict, "amount", []string{"already refunded in full (41.80 USD)"}},
 		{"refund_requested_return_refused", withReturn(ReturnRequested, ItemQty{"MUG-01", 1}), "R-1", IssueRefund{Full: true, Reason: "x"}, Owner, Conflict, "return_id", []string{"R-1 is requested"}},
@@ -981,6 +1005,13 @@ func TestTimedRules(t *testing.T) {
 		}
 	}
 	unshipped := func() *Order { return fxOrder(Unshipped) }
+	seenAt := func(st Status, at time.Time) func() *Order {
+		return func() *Order {
+			o := fxOrder(st)
+			o.CreatedAt = at
+			return o
+		}
+	}
 	tests := []struct {
 		name  string
 		rule  func(*Order, time.Time) bool
@@ -1007,6 +1038,11 @@ func TestTimedRules(t *testing.T) {
 		{"pending_not_expired_before_day_21", p.PendingExpired, func() *Order { return fxOrder(Pending) }, day21.Add(-time.Nanosecond), false},
 		{"pending_expired_at_day_21", p.PendingExpired, func() *Order { return fxOrder(Pending) }, day21, true},
 		{"pending_expired_only_when_pending", p.PendingExpired, unshipped, day21, false},
+		// Orders sellerdesk first saw already past a limit are the marketplace's to decide.
+		{"auto_cancel_not_for_order_first_seen_past_day_30", p.AutoCancelDue, seenAt(Unshipped, day30), day30.AddDate(1, 0, 0), false},
+		{"auto_cancel_due_for_order_first_seen_just_before_day_30", p.AutoCancelDue, seenAt(Unshipped, day30.Add(-time.Nanosecond)), day30, true},
+		{"pending_not_expired_for_order_first_seen_past_day_21", p.PendingExpired, seenAt(Pending, day21.Add(time.Hour)), day21.AddDate(0, 2, 0), false},
+		{"pending_expired_for_order_first_seen_before_day_21", p.PendingExpired, seenAt(Pending, day21.Add(-time.Hour)), day21, true},
 		{"complete_not_before_window_end", p.CompleteDue, delivered(), windowEnd.Add(-time.Nanosecond), false},
 		{"complete_due_at_window_end", p.CompleteDue, delivered(), windowEnd, true},
 		{"complete_due_with_closed_returns", p.CompleteDue, delivered(ReturnRejected, ReturnRefunded), windowEnd, true},

@@ -236,6 +236,10 @@ const (
 	// the help page, so nobody ships it.
 	EventBuyerCanceled EventKind = "buyer_canceled"
 	EventRefundDue     EventKind = "refund_due"
+	// EventPastLimit tells staff an import brought orders already past the
+	// limit that would have sellerdesk cancel them: the marketplace decides
+	// those, and sellerdesk leaves them be.
+	EventPastLimit EventKind = "past_limit"
 	// Buyer conversations: a new buyer message, a draft ready for staff, a
 	// reminder before the 24-hour deadline, the breach, and a staff reply
 	// to deliver to the buyer's channel.
@@ -259,7 +263,7 @@ func (k EventKind) ForConversation() bool {
 // IsAlert reports whether a message is a stock or order alert for staff.
 func (k EventKind) IsAlert() bool {
 	switch k {
-	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue:
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit:
 		return true
 	}
 	return false
@@ -278,12 +282,23 @@ type Event struct {
 	Channel        string    `json:"channel,omitempty"`
 	Text           string    `json:"text"`
 	At             time.Time `json:"at"`
+	// Group, when set, holds the outbox messages this one stands for: a
+	// digest of alerts of one kind, or the news of one conversation, handed
+	// to a GroupSink as one post. Set by Engine.Deliver, never stored. (A
+	// pointer, so that Events stay comparable.)
+	Group *EventGroup `json:"-"`
 	// MaybeSent marks the first message of a delivery round whose previous
 	// try has no clean record: a replica died while posting it, or the post
 	// failed in a way that may still have reached the platform. The sink
 	// should look for it there before posting again. Set by Engine.Deliver,
 	// never stored.
 	MaybeSent bool `json:"-"`
+}
+
+// EventGroup is the outbox messages one post stands for, oldest first;
+// the Event carrying it is the first of them.
+type EventGroup struct {
+	Events []Event
 }
 
 // SinkState is a sink's place in the outbox: every message up to AfterID
@@ -295,6 +310,10 @@ type SinkState struct {
 	Attempts    int       `json:"attempts"`
 	NextAttempt time.Time `json:"next_attempt"`
 	LastError   string    `json:"last_error,omitempty"`
+	// GroupTo, when after AfterID, is the id of the last outbox message of
+	// the group (Event.Group) being posted as one: recorded before the post,
+	// so a takeover forms the same group again, never a grown one.
+	GroupTo int64 `json:"group_to,omitempty"`
 }
 
 // ChatRef ties something of ours (a conversation id) to a message on a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,8 +22,9 @@ func newConsole(t *testing.T, in string) (*console.Console, *bytes.Buffer) {
 	paid := clock.Now().Add(-50 * time.Minute)
 	orders := []core.Order{
 		{ID: "111-0000001-0000001", Fulfillment: core.Merchant, PurchaseDate: clock.Now().Add(-time.Hour), PaymentsDate: &paid, Currency: "USD",
-			ReportUpdated: clock.Now(), Buyer: core.Buyer{Name: "Emma"},
-			Items: []core.Item{{OrderItemID: "1", SKU: "MUG", Title: "Mug", Quantity: 2, Price: 3000}}},
+			ReportUpdated: clock.Now(), Buyer: core.Buyer{Name: "Emma", Email: "emma@example.com", Phone: "+1 503 555 0100"},
+			ShipTo: core.Address{Name: "Emma Johnson", Line1: "1 Oak St", City: "Portland", State: "OR", PostalCode: "97201", Country: "US"},
+			Items:  []core.Item{{OrderItemID: "1", SKU: "MUG", Title: "Mug", Quantity: 2, Price: 3000}}},
 		{ID: "111-0000001-0000002", Fulfillment: core.Merchant, PurchaseDate: clock.Now().Add(-10 * time.Minute), Currency: "USD",
 			ReportUpdated: clock.Now(), Items: []core.Item{{OrderItemID: "1", SKU: "TEE", Quantity: 1, Price: 2000}}},
 	}
@@ -107,6 +109,68 @@ func TestListsMarkPendingApart(t *testing.T) {
 	c.Run(context.Background())
 	text := out.String()
 	for _, want := range []string{"(pending)", "Late shipment rate over the last 10 days: no data yet.", "No SKU is under its low-stock threshold.", "No returns in this list."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// contactWords are the buyer contact details of the first order, none of
+// which a viewer may see.
+var contactWords = []string{"emma@example.com", "555 0100", "1 Oak St", "Portland", "97201", "Emma Johnson"}
+
+func TestViewerSeesNoBuyerContact(t *testing.T) {
+	address := []string{"Emma Johnson", "1 Oak St", "Portland", "97201"}
+	for _, tt := range []struct {
+		name string
+		role core.Role
+		json bool
+		sees []string // contact details that must show; the rest of contactWords must not
+	}{
+		{"viewer_text", core.Viewer, false, nil},
+		{"viewer_json", core.Viewer, true, nil},
+		{"agent_text", core.Agent, false, address},
+		{"agent_json", core.Agent, true, contactWords},
+		{"owner_json", core.Owner, true, contactWords},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, out := newConsole(t, "order 111-0000001-0000001\norders\n")
+			c.Actor.Role, c.JSON = tt.role, tt.json
+			if failed, err := c.Run(context.Background()); failed != 0 || err != nil {
+				t.Fatalf("failed %d, err %v:\n%s", failed, err, out)
+			}
+			text := out.String()
+			if !strings.Contains(text, "Emma") || !strings.Contains(text, "111-0000001-0000001") {
+				t.Fatalf("the order and the buyer's name should show:\n%s", text)
+			}
+			for _, w := range contactWords {
+				want := slices.Contains(tt.sees, w)
+				if got := strings.Contains(text, w); got != want {
+					t.Errorf("%s sees %q: %v, want %v\n%s", tt.role, w, got, want, text)
+				}
+			}
+		})
+	}
+}
+
+func TestBuyerTextShownWithBidiControlsNeutralised(t *testing.T) {
+	c, out := newConsole(t, "")
+	e := c.Engine.(*core.Engine)
+	// "txt.exe" written with a right-to-left override reads as "exe.txt".
+	conv, err := e.BuyerMessage(context.Background(), core.BuyerMessageIn{Channel: "web", BuyerKey: "b1",
+		BuyerName: "Ann\u202Enosaj", Text: "open invoice\u202Etxt.exe please\nsecond \u2066line\u2069"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.In = strings.NewReader("show " + conv.ID + "\ninbox\n")
+	if failed, err := c.Run(context.Background()); failed != 0 || err != nil {
+		t.Fatalf("failed %d, err %v:\n%s", failed, err, out)
+	}
+	text := out.String()
+	if strings.ContainsAny(text, "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069") {
+		t.Fatalf("a bidirectional control reached the screen:\n%q", text)
+	}
+	for _, want := range []string{"buyer Ann\uFFFDnosaj", "open invoice\uFFFDtxt.exe please", "second \uFFFDline\uFFFD"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}

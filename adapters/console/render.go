@@ -103,8 +103,14 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 	if o.Status == core.Pending {
 		fmt.Fprintln(w, "  Payment not verified yet: nothing can be shipped or cancelled.")
 	}
-	if o.Buyer.Name != "" || o.ShipTo.City != "" {
-		fmt.Fprintf(w, "  Buyer %s   Ship to %s\n", orDash(o.Buyer.Name), joinNonEmpty(", ", o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.City, o.ShipTo.State, o.ShipTo.PostalCode, o.ShipTo.Country))
+	// The engine has left the address out for a role that may not see it
+	// (core.Order.ForRole): what is there may be shown.
+	shipTo := joinNonEmpty(", ", o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.City, o.ShipTo.State, o.ShipTo.PostalCode, o.ShipTo.Country)
+	switch {
+	case shipTo != "":
+		fmt.Fprintf(w, "  Buyer %s   Ship to %s\n", orDash(core.StaffText(o.Buyer.Name)), core.StaffText(shipTo))
+	case o.Buyer.Name != "":
+		fmt.Fprintf(w, "  Buyer %s\n", core.StaffText(o.Buyer.Name))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  SKU\tQty\tShipped\tPaid\tProduct")
@@ -289,7 +295,7 @@ func (r Renderer) Inbox(w io.Writer, list []core.Conversation) {
 		}
 		last := ""
 		if n := len(c.Messages); n > 0 {
-			last = strings.ReplaceAll(c.Messages[n-1].Text, "\n", " ")
+			last = strings.ReplaceAll(core.StaffText(c.Messages[n-1].Text), "\n", " ")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, orDash(c.OrderID), by, draft, core.Clip(last, 50))
 	}
@@ -308,7 +314,7 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(w, "Conversation %s  [%s]  buyer %s", c.ID, c.Channel, orDash(c.BuyerName))
+	fmt.Fprintf(w, "Conversation %s  [%s]  buyer %s", c.ID, c.Channel, orDash(core.StaffText(c.BuyerName)))
 	if c.OrderID != "" {
 		fmt.Fprintf(w, "  order %s", c.OrderID)
 		if o != nil {
@@ -329,7 +335,7 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 			note = "  [no response needed]"
 		}
 		fmt.Fprintf(w, "  %s  %s:%s\n", r.stamp(m.At), who, note)
-		for _, l := range strings.Split(m.Text, "\n") {
+		for _, l := range strings.Split(core.StaffText(m.Text), "\n") {
 			fmt.Fprintln(w, "      "+l)
 		}
 	}
@@ -344,7 +350,7 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 	}
 	fmt.Fprintf(w, "  Draft (%s, %s, %s drafter):\n", d.Intent, d.Language, d.Drafter)
 	if d.Summary != "" {
-		fmt.Fprintln(w, "    Summary: "+d.Summary)
+		fmt.Fprintln(w, "    Summary: "+core.StaffText(d.Summary))
 	}
 	if d.Note != "" {
 		fmt.Fprintln(w, "    Note: "+d.Note)
@@ -353,7 +359,8 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 		fmt.Fprintf(w, "    This looks like it needs no response. Confirm with: noreply %s\n", c.ID)
 		return
 	}
-	for _, l := range strings.Split(d.Text, "\n") {
+	// A draft may quote the buyer.
+	for _, l := range strings.Split(core.StaffText(d.Text), "\n") {
 		fmt.Fprintln(w, "    | "+l)
 	}
 	fmt.Fprintf(w, "  Send it: reply %s   Write your own: reply %s <text>   Redraft: draft %s   No response needed: noreply %s\n", c.ID, c.ID, c.ID, c.ID)

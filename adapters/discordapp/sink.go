@@ -32,21 +32,64 @@ func (a *App) Wants(ev core.Event) bool {
 	return false
 }
 
-// Deliver posts one outbox message. Each conversation is one message in
-// the staff channel, kept up to date; reminders and the breach reply to it.
+// Deliver posts one outbox message, or a group of them as one (see
+// TakesGroups). Each conversation is one message in the staff channel,
+// kept up to date; reminders and the breach reply to it.
 func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	var err error
-	switch ev.Kind {
-	case core.EventBuyerMessage, core.EventDraftReady:
-		err = a.showConversation(ctx, ev)
-	case core.EventReminder, core.EventBreach:
-		err = a.postAlert(ctx, ev, ev.ConversationID)
-	case core.EventReply:
-		err = a.deliverReply(ctx, ev)
+	switch {
+	case ev.Kind.ForConversation():
+		err = a.deliverConversation(ctx, ev, members(ev))
+	case ev.Group != nil:
+		err = a.postDigest(ctx, ev)
 	default:
 		err = a.postAlert(ctx, ev, "")
 	}
 	return deliveryError(err)
+}
+
+// deliverConversation brings a conversation up to date with news (ev, or
+// the group ev stands for): each staff reply goes to a Discord buyer, each
+// reminder or breach replies to the conversation's message, and the
+// message is drawn once for all the buyer messages and drafts.
+func (a *App) deliverConversation(ctx context.Context, ev core.Event, news []core.Event) error {
+	show, replied := false, false
+	for _, m := range news {
+		switch m.Kind {
+		case core.EventBuyerMessage, core.EventDraftReady:
+			show = true
+		case core.EventReminder, core.EventBreach:
+			if show { // the reminder replies to the message: draw it first
+				if err := a.showConversation(ctx, ev); err != nil {
+					return err
+				}
+				show = false
+			}
+			if err := a.postAlert(ctx, m, m.ConversationID); err != nil {
+				return err
+			}
+		case core.EventReply:
+			if err := a.replyToBuyer(ctx, m); err != nil {
+				return err
+			}
+			replied = true
+		}
+	}
+	switch {
+	case show:
+		return a.showConversation(ctx, ev)
+	case replied:
+		a.redrawAnswered(ctx, ev)
+	}
+	return nil
+}
+
+// members are the outbox messages ev stands for.
+func members(ev core.Event) []core.Event {
+	if ev.Group == nil {
+		return []core.Event{ev}
+	}
+	return ev.Group.Events
 }
 
 // showConversation posts the message of ev's conversation to the staff
@@ -153,9 +196,10 @@ func alertIcon(k core.EventKind) string {
 	return "ℹ️"
 }
 
-// deliverReply posts a staff reply to a Discord buyer where they last
-// wrote (a reply to their message), then redraws the staff message.
-func (a *App) deliverReply(ctx context.Context, ev core.Event) error {
+// replyToBuyer posts a staff reply to a Discord buyer where they last
+// wrote (a reply to their message); replies to buyers elsewhere go
+// through their own channel.
+func (a *App) replyToBuyer(ctx context.Context, ev core.Event) error {
 	if ev.Channel == platform {
 		where, err := a.chatRef(ctx, buyerWhereKey(ev.ConversationID))
 		if err != nil {
@@ -171,17 +215,22 @@ func (a *App) deliverReply(ctx context.Context, ev core.Event) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// redrawAnswered redraws the staff message of a conversation staff
+// replied to, if it is shown in Discord. The reply is out; a failed
+// redraw must not send it again, so it is only logged.
+func (a *App) redrawAnswered(ctx context.Context, ev core.Event) {
 	if a.cfg.StaffChannel == "" {
-		return nil
+		return
 	}
 	if _, err := a.chatRef(ctx, ev.ConversationID); err != nil {
-		return nil // never shown in Discord: nothing to redraw
+		return // never shown in Discord: nothing to redraw
 	}
-	// The reply is out; a failed redraw must not send it again.
 	if err := a.showConversation(ctx, ev); err != nil {
 		a.log.Warn("discord conversation redraw failed", "conversation", ev.ConversationID, "err", err)
 	}
-	return nil
 }
 
 func unknownMessage(err error) bool {

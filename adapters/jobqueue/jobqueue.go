@@ -499,7 +499,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 			// it waits for then (or, if its replica died, the periodic job
 			// finds the sink due). Nothing to do now.
 			return nil
-		default: // Failed: the platform failed or asked to wait
+		default:
+			// Failed: the platform failed or asked to wait. Gathering:
+			// alerts wait for their digest's window to close.
 			return river.JobSnooze(r.Wait)
 		}
 	}

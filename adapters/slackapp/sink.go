@@ -32,41 +32,17 @@ func (a *App) Wants(ev core.Event) bool {
 	return false
 }
 
-// Deliver posts one outbox message. Each conversation is one message in
-// the support channel, kept up to date, with later buyer messages,
-// reminders and the breach alert in its thread.
+// Deliver posts one outbox message, or a group of them as one (see
+// TakesGroups). Each conversation is one message in the support channel,
+// kept up to date, with later buyer messages, reminders and the breach
+// alert in its thread.
 func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	var err error
-	switch ev.Kind {
-	case core.EventBuyerMessage:
-		err = a.deliverBuyerMessage(ctx, ev)
-	case core.EventDraftReady:
-		var ref core.ChatRef
-		var created bool
-		if ref, created, err = a.ensureThread(ctx, ev); err == nil && !created {
-			err = a.updateParent(ctx, ref, ev.ConversationID)
-		}
-	case core.EventReminder, core.EventBreach:
-		var ref core.ChatRef
-		if ref, _, err = a.ensureThread(ctx, ev); err == nil {
-			m := message{Text: ev.Text, Blocks: []slack.Block{section(alertEmoji(ev.Kind) + " " + escape(ev.Text))}}
-			opts := m.options()
-			if ev.Kind == core.EventBreach {
-				opts = append(opts, slack.MsgOptionBroadcast()) // a breach is everyone's business
-			}
-			_, _, err = a.post(ctx, ev, ref.Channel, ref.MessageID, opts...)
-		}
-	case core.EventReply:
-		// The reply reaches the buyer through their own channel's sink;
-		// here the message only shows it was answered.
-		ref, lerr := a.chatRef(ctx, ev.ConversationID)
-		switch {
-		case core.ErrorCode(lerr) == core.NotFound:
-			return nil
-		case lerr != nil:
-			return lerr
-		}
-		err = a.updateParent(ctx, ref, ev.ConversationID)
+	switch {
+	case ev.Kind.ForConversation():
+		err = a.deliverConversation(ctx, ev, members(ev))
+	case ev.Group != nil:
+		_, _, err = a.post(ctx, ev, a.cfg.AlertsChannel, "", digestMessage(ev.Group.Events).options()...)
 	default:
 		_, _, err = a.post(ctx, ev, a.cfg.AlertsChannel, "", alertMessage(ev).options()...)
 	}
@@ -76,32 +52,78 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	return nil
 }
 
-// deliverBuyerMessage posts a new conversation, or a later buyer message
-// in its thread.
-func (a *App) deliverBuyerMessage(ctx context.Context, ev core.Event) error {
-	ref, created, err := a.ensureThread(ctx, ev)
-	if err != nil || created {
+// deliverConversation brings a conversation's message up to date with
+// news (ev, or the group ev stands for): new buyer messages go into its
+// thread together, a reminder or the breach as a reply of its own, and
+// the message itself is redrawn once.
+func (a *App) deliverConversation(ctx context.Context, ev core.Event, news []core.Event) error {
+	redraw, opens := false, false
+	for _, m := range news {
+		// A reply reaches the buyer through their own channel's sink;
+		// here it only redraws the message, and never opens a thread.
+		opens = opens || m.Kind != core.EventReply
+		redraw = redraw || m.Kind != core.EventReminder && m.Kind != core.EventBreach
+	}
+	var ref core.ChatRef
+	var created bool
+	var err error
+	if opens {
+		ref, created, err = a.ensureThread(ctx, ev)
+	} else if ref, err = a.chatRef(ctx, ev.ConversationID); core.ErrorCode(err) == core.NotFound {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	conv, _, err := a.engine.Conversation(ctx, ev.ConversationID)
 	if err != nil {
 		return err
 	}
-	var msg *core.Message
-	for i := range conv.Messages {
-		if m := &conv.Messages[i]; m.From == core.FromBuyer && m.At.Equal(ev.At) {
-			msg = m
-		}
-	}
-	// A message older than the thread was shown when the thread was posted.
-	if msg != nil && msg.At.After(ref.At) {
-		words, _ := buyerWords(conv.ID, *msg, fmt.Sprintf("*Buyer wrote again* (%s):", a.stamp(msg.At)), threadWords)
-		m := message{Text: "New buyer message in " + conv.ID, Blocks: words}
-		if _, _, err := a.post(ctx, ev, ref.Channel, ref.MessageID, m.options()...); err != nil {
+	var wrote []core.Event // buyer messages not posted yet, in news
+	flush := func() error {
+		if err := a.postBuyerMessages(ctx, ev.MaybeSent, ref, conv, wrote); err != nil {
 			return err
 		}
+		wrote = nil
+		return nil
+	}
+	for _, m := range news {
+		switch m.Kind {
+		case core.EventBuyerMessage:
+			// A new thread shows every message so far.
+			if !created {
+				wrote = append(wrote, m)
+			}
+		case core.EventReminder, core.EventBreach:
+			if err := flush(); err != nil {
+				return err
+			}
+			msg := message{Text: m.Text, Blocks: []slack.Block{section(alertEmoji(m.Kind) + " " + escape(m.Text))}}
+			opts := msg.options()
+			if m.Kind == core.EventBreach {
+				opts = append(opts, slack.MsgOptionBroadcast()) // a breach is everyone's business
+			}
+			m.MaybeSent = ev.MaybeSent
+			if _, _, err := a.post(ctx, m, ref.Channel, ref.MessageID, opts...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if created || !redraw {
+		return nil
 	}
 	return a.updateParent(ctx, ref, ev.ConversationID)
+}
+
+// members are the outbox messages ev stands for.
+func members(ev core.Event) []core.Event {
+	if ev.Group == nil {
+		return []core.Event{ev}
+	}
+	return ev.Group.Events
 }
 
 // ensureThread finds the message of ev's conversation in the support

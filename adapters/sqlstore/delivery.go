@@ -117,7 +117,7 @@ func (t *Tx) Outbox(ctx context.Context, afterID int64, limit int) ([]core.Event
 	return out, nil
 }
 
-const sinkCols = `sink, after_id, attempts, next_attempt, last_error`
+const sinkCols = `sink, after_id, attempts, next_attempt, last_error, group_to`
 
 var (
 	sqlSinkState     = prepared(`SELECT ` + sinkCols + ` FROM sink_state WHERE sink = ?`)
@@ -129,8 +129,8 @@ var (
 	// reading ON CONFLICT as a join's ON.
 	sqlAddSink = prepared(`INSERT INTO sink_state (sink, after_id, attempts, last_error)
 		SELECT ?, COALESCE(MAX(id), 0), 0, '' FROM outbox WHERE TRUE ON CONFLICT (sink) DO NOTHING`)
-	sqlSaveSinkState = prepared(`INSERT INTO sink_state (` + sinkCols + `) VALUES ` + placeholders(5) +
-		` ON CONFLICT (sink) DO UPDATE SET ` + assign("after_id, attempts, next_attempt, last_error", "excluded"))
+	sqlSaveSinkState = prepared(`INSERT INTO sink_state (` + sinkCols + `) VALUES ` + placeholders(6) +
+		` ON CONFLICT (sink) DO UPDATE SET ` + assign("after_id, attempts, next_attempt, last_error, group_to", "excluded"))
 )
 
 // SinkState returns where a sink's delivery stands. Inside Update its row
@@ -176,7 +176,7 @@ func (t *Tx) SinkState(ctx context.Context, sink string) (core.SinkState, error)
 
 func (t *Tx) sinkState(ctx context.Context, s *stmtDef, sink string) (st core.SinkState, found bool, err error) {
 	err = t.stmt(ctx, s).QueryRowContext(ctx, sink).
-		Scan(&st.Sink, &st.AfterID, &st.Attempts, timeDest{&st.NextAttempt}, &st.LastError)
+		Scan(&st.Sink, &st.AfterID, &st.Attempts, timeDest{&st.NextAttempt}, &st.LastError, &st.GroupTo)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return core.SinkState{}, false, nil
@@ -195,14 +195,14 @@ func (t *Tx) SaveSinkState(ctx context.Context, s core.SinkState) error {
 	if err := checkSink(s.Sink); err != nil {
 		return err
 	}
-	if s.AfterID < 0 || s.Attempts < 0 {
+	if s.AfterID < 0 || s.Attempts < 0 || s.GroupTo < 0 {
 		return core.Errorf(core.Invalid, "Delivery state of %s has a negative message id or attempt count", s.Sink)
 	}
 	var next any // NULL
 	if !s.NextAttempt.IsZero() {
 		next = t.db.tv(s.NextAttempt)
 	}
-	_, err := t.exec(ctx, sqlSaveSinkState, s.Sink, s.AfterID, int64(s.Attempts), next, storableText(s.LastError))
+	_, err := t.exec(ctx, sqlSaveSinkState, s.Sink, s.AfterID, int64(s.Attempts), next, storableText(s.LastError), s.GroupTo)
 	if err != nil {
 		return t.fail(err, "save delivery state")
 	}

@@ -69,15 +69,15 @@ var (
 	sqlRefunds   = prepared(`SELECT ` + refundCols + ` FROM refunds WHERE order_id = ? ORDER BY created_at, id`)
 	sqlRefundsOf = prepared(`SELECT ` + refundCols + ` FROM refunds WHERE order_id = ANY(?) ORDER BY created_at, id`)
 	saveRefunds  = newBulk(`INSERT INTO refunds (`+refundCols+`)`,
-		[]string{"text", "text", "text", "bigint", "text", "timestamptz", "text"},
-		` ON CONFLICT (id) DO UPDATE SET `+assign("return_id, amount, reason, created_at, created_by", "excluded"))
+		[]string{"text", "text", "text", "bigint", "text", "timestamptz", "text", "text"},
+		` ON CONFLICT (id) DO UPDATE SET `+assign("return_id, amount, reason, created_at, created_by, created_role", "excluded"))
 )
 
 const (
 	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping, discount, canceled`
 	shipmentCols = `id, order_id, carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines`
 	returnCols   = `id, order_id, status, items, reason, reject_reason, requested_at, decided_at, received_at, refund_by`
-	refundCols   = `id, order_id, return_id, amount, reason, created_at, created_by`
+	refundCols   = `id, order_id, return_id, amount, reason, created_at, created_by, created_role`
 )
 
 func (db *DB) orderArgs(a []any, o *core.Order, version int64) []any {
@@ -206,7 +206,7 @@ func orderWithChildren(d dialect, lock bool) string {
 		`'i', id`, `'s', status`, `'it', items`, `'r', reason`, `'rr', reject_reason`, `'ra', `+t("requested_at"),
 		`'da', `+t("decided_at"), `'rc', `+t("received_at"), `'rb', `+t("refund_by")) + `,
 	` + child("refunds", "created_at, id",
-		`'i', id`, `'rt', return_id`, `'a', amount`, `'r', reason`, `'ca', `+t("created_at"), `'cb', created_by`) + `
+		`'i', id`, `'rt', return_id`, `'a', amount`, `'r', reason`, `'ca', `+t("created_at"), `'cb', created_by`, `'cr', created_role`) + `
 	FROM orders o WHERE o.id = ?` + lockClause
 }
 
@@ -263,6 +263,7 @@ type (
 		Reason    string `json:"r"`
 		CreatedAt int64  `json:"ca"`
 		CreatedBy string `json:"cb"`
+		Role      string `json:"cr"`
 	}
 )
 
@@ -356,7 +357,7 @@ func decodeChildren(o *core.Order, items, ships, rets, refs []byte) error {
 		o.Refunds = make([]core.Refund, len(fs))
 		for i, x := range fs {
 			o.Refunds[i] = core.Refund{ID: x.ID, OrderID: o.ID, ReturnID: x.ReturnID, Amount: x.Amount, Reason: x.Reason,
-				CreatedAt: usTime(x.CreatedAt), CreatedBy: x.CreatedBy}
+				CreatedAt: usTime(x.CreatedAt), CreatedBy: x.CreatedBy, Role: core.Role(x.Role)}
 		}
 	}
 	return nil
@@ -550,7 +551,7 @@ func (t *Tx) children(ctx context.Context, orders []*core.Order) error {
 	}
 	err = eachRow(rows, func() error {
 		var r core.Refund
-		if err := rows.Scan(&r.ID, &r.OrderID, &r.ReturnID, &r.Amount, &r.Reason, timeDest{&r.CreatedAt}, &r.CreatedBy); err != nil {
+		if err := rows.Scan(&r.ID, &r.OrderID, &r.ReturnID, &r.Amount, &r.Reason, timeDest{&r.CreatedAt}, &r.CreatedBy, (*string)(&r.Role)); err != nil {
 			return err
 		}
 		if o := find(r.OrderID); o != nil {
@@ -735,7 +736,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 			if prev != nil && slices.ContainsFunc(prev.Refunds, func(p core.Refund) bool { return sameRefund(&p, r) }) {
 				continue
 			}
-			refs[k] = append(refs[k], r.ID, o.ID, r.ReturnID, r.Amount, r.Reason, db.tv(r.CreatedAt), r.CreatedBy)
+			refs[k] = append(refs[k], r.ID, o.ID, r.ReturnID, r.Amount, r.Reason, db.tv(r.CreatedAt), r.CreatedBy, string(r.Role))
 		}
 	}
 	for _, w := range []struct {
@@ -882,5 +883,5 @@ func sameReturn(a, b *core.Return) bool {
 
 func sameRefund(a, b *core.Refund) bool {
 	return a.ID == b.ID && a.ReturnID == b.ReturnID && a.Amount == b.Amount &&
-		a.Reason == b.Reason && a.CreatedAt.Equal(b.CreatedAt) && a.CreatedBy == b.CreatedBy
+		a.Reason == b.Reason && a.CreatedAt.Equal(b.CreatedAt) && a.CreatedBy == b.CreatedBy && a.Role == b.Role
 }

@@ -226,6 +226,11 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"buyer_cancel_double_submit_cancels_once", testBuyerCancelConcurrent},
 		{"import_records_cancelled_lines", testImportCancelledLines},
 		{"import_keeps_the_reports_ship_by_and_prices", testImportReportShipBy},
+		{"historic_import_not_cancelled_one_alert", testHistoricImportNotCancelled},
+		{"alert_burst_one_digest_per_chat", testAlertBurstOneDigest},
+		{"digest_retried_as_the_same_group", testDigestRetriedAsTheSameGroup},
+		{"digest_window_caps_a_stream", testDigestWindowCapsAStream},
+		{"conversation_news_coalesced", testConversationNewsCoalesced},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

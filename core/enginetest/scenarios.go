@@ -3,6 +3,7 @@ package enginetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -155,6 +156,18 @@ func testReturnsRefunds(f *Fixture) {
 	f.MustRun(f.Agent, "ship "+big.ID+" ups "+upsOK)
 	f.refused(f.Agent, "refund "+big.ID+" 150.00 damaged", core.Forbidden, "owner")
 	f.MustRun(f.Owner, "refund "+big.ID+" 150.00 damaged")
+	// The limit is on what non-owners refunded in total: the owner's 150.00
+	// does not count, 100.00 by an agent is within it, and 12.96 more is not.
+	f.MustRun(f.Agent, "refund "+big.ID+" 100.00 goodwill")
+	f.refused(f.Agent, "refund "+big.ID+" 12.96 goodwill", core.Forbidden, "makes 112.96 USD")
+	f.MustRun(f.Owner, "refund "+big.ID+" 12.96 goodwill")
+	var roles []core.Role
+	for _, r := range f.order(big.ID).Refunds {
+		roles = append(roles, r.Role)
+	}
+	if want := []core.Role{core.Owner, core.Agent, core.Owner}; !reflect.DeepEqual(roles, want) {
+		f.T.Fatalf("refund roles read back = %v, want %v", roles, want)
+	}
 	// The return window closes 30 days after delivery.
 	f.Clock.Advance(32 * 24 * time.Hour)
 	f.refused(f.Agent, "return "+a.ID+" TEE:1 late", core.Conflict, "return window")
@@ -174,6 +187,20 @@ func testPermissions(f *Fixture) {
 	}
 	if res := f.MustRun(f.Agent, "order "+a.ID); !strings.Contains(strings.Join(res.Actions, ","), "ship") {
 		f.T.Fatalf("agent actions %v", res.Actions)
+	}
+	// Buyer contact details: agents see them, viewers only the name, in a
+	// card and in a list alike.
+	if o := f.MustRun(f.Agent, "order "+a.ID).Order; o.Buyer != a.Buyer || o.ShipTo != a.ShipTo {
+		f.T.Fatalf("agent sees buyer %+v ship to %+v", o.Buyer, o.ShipTo)
+	}
+	hidden := func(o core.Order) bool {
+		return o.Buyer == core.Buyer{Name: a.Buyer.Name} && o.ShipTo == core.Address{}
+	}
+	if o := f.MustRun(f.Viewer, "order "+a.ID).Order; !hidden(*o) {
+		f.T.Fatalf("viewer sees buyer %+v ship to %+v", o.Buyer, o.ShipTo)
+	}
+	if l := f.MustRun(f.Viewer, "orders").Orders; len(l) != 1 || !hidden(l[0]) {
+		f.T.Fatalf("viewer's list shows %+v", l)
 	}
 }
 

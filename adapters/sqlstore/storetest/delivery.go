@@ -286,7 +286,7 @@ func testSinkState(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("saved_state_round_trips", func(t *testing.T) {
 		e := newEnv(t, open)
 		full := core.SinkState{Sink: "slack", AfterID: 41, Attempts: 3, NextAttempt: t0.Add(time.Minute),
-			LastError: "slack: 429 Too Many Requests — « retry » 好"}
+			LastError: "slack: 429 Too Many Requests — « retry » 好", GroupTo: 57}
 		save(e, full)
 		e.mustEqual("in View", full, state(e, "slack"))
 		e.mustEqual("in Update", full, lock(e, "slack"))
@@ -317,6 +317,8 @@ func testSinkState(t *testing.T, open func(t *testing.T) core.Store) {
 		err = e.update(func(tx core.Tx) error { return tx.SaveSinkState(e.ctx, core.SinkState{AfterID: 1}) })
 		wantCode(t, err, core.Invalid)
 		err = e.update(func(tx core.Tx) error { return tx.SaveSinkState(e.ctx, core.SinkState{Sink: "slack", AfterID: -1}) })
+		wantCode(t, err, core.Invalid)
+		err = e.update(func(tx core.Tx) error { return tx.SaveSinkState(e.ctx, core.SinkState{Sink: "slack", GroupTo: -1}) })
 		wantCode(t, err, core.Invalid)
 		err = e.s.View(e.ctx, func(tx core.Tx) error { return tx.SaveSinkState(e.ctx, core.SinkState{Sink: "slack"}) })
 		wantCode(t, err, core.Internal)

@@ -96,7 +96,7 @@ func fullOrder(id string) *core.Order {
 				DecidedAt: at(t0.Add(6*day + time.Minute))},
 		},
 		Refunds: []core.Refund{
-			{ID: id + "-F1", OrderID: id, ReturnID: id + "-R2", Amount: 1500, Reason: "broken mug", CreatedAt: t0.Add(9 * day), CreatedBy: "discord:42"},
+			{ID: id + "-F1", OrderID: id, ReturnID: id + "-R2", Amount: 1500, Reason: "broken mug", CreatedAt: t0.Add(9 * day), CreatedBy: "discord:42", Role: core.Owner},
 			{ID: id + "-F2", OrderID: id, Amount: 499, Reason: "shipping refund", CreatedAt: t0.Add(9*day + time.Second)},
 		},
 		CancelReason:  core.NoInventory,
