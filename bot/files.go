@@ -110,6 +110,13 @@ func (m *Main) runImport(ctx context.Context, args []string) int {
 			"without amounts; prices already known were kept. To add them, import the Order Report or the All Orders report "+
 			"for the same dates (Seller Central → Reports → Order Reports).")
 	}
+	if stats.PastLimit > 0 {
+		// An old report must not become a wave of cancellations: say why
+		// these orders are left alone, and where they are decided.
+		fmt.Fprintf(m.Stdout, "%s already past the marketplace's limit when first seen (unshipped 30 days after purchase, or pending 21 days): "+
+			"sellerdesk will not cancel them by itself, since the marketplace decides them; check them in Seller Central, or cancel one here with "+
+			"`cancel <order-id> <reason>`. Staff got one alert listing them.\n", counted(stats.PastLimit, "order was", "orders were"))
+	}
 	if report.BadLines > 0 {
 		return 1
 	}
@@ -162,6 +169,7 @@ func (m *Main) importOrders(ctx context.Context, in io.Reader, opt amazon.Option
 		stats.New += s.New
 		stats.Updated += s.Updated
 		stats.Unchanged += s.Unchanged
+		stats.PastLimit += s.PastLimit
 		return err
 	})
 	return report, stats, err

@@ -130,6 +130,11 @@ func TestImportUnshippedReportSaysPricesAreMissingOnce(t *testing.T) {
 	if i, j := strings.Index(out, "Imported"), strings.Index(out, "no prices"); i < 0 || j < i {
 		t.Fatalf("the note is not at the end: %q", out)
 	}
+	// Its orders are from 2024, long past the 30-day limit: the import says
+	// sellerdesk leaves them to the marketplace instead of cancelling them.
+	if !strings.Contains(out, "2 orders were already past the marketplace's limit when first seen") || !strings.Contains(out, "will not cancel them") {
+		t.Fatalf("no word of the orders past the limit: %q", out)
+	}
 	// A priced report says nothing of the kind.
 	writeReport(t, "orders.txt", 2)
 	if _, out, errOut := runBot(t, dir, "", "import", "orders", "orders.txt"); strings.Contains(out+errOut, "no prices") {
