@@ -11,12 +11,13 @@
 #     (river_job, sellerdesk_jobs_total).
 #   TestFaultKillDuringDelivery  the replica posting to Slack killed with
 #     SIGKILL mid-post; the other takes over after the delivery lease (30 s)
-#     and finds the post by the outbox id in its metadata: posted once.
+#     and finds the post by the outbox id in its metadata: posted once, and a
+#     later reply updates that post.
 #   TestFaultKillDuringDiscordDelivery  the same with Discord: the replica
 #     whose message create Discord holds (made there) killed with SIGKILL;
 #     the other's create after the lease carries the same enforced nonce,
 #     and Discord answers with the message made first: one message per
-#     outbox id, in order, and the draft's edit goes to it.
+#     outbox id, in order, and a later reply's edit goes to it.
 #   TestFaultGracefulDrain  SIGTERM to the replica delivering a backlog to a
 #     slow Slack with requests under way: they are answered, it exits 0 within
 #     jobs.shutdown_grace and a margin, the other finishes the backlog, once
