@@ -179,9 +179,13 @@ func statusReason(status string) string {
 // IsAutoReply recognises out-of-office and other automatic answers, which
 // must not open a conversation or count as a buyer message. Relay mail
 // from Amazon is judged by its subject only: Amazon's relay may add its own
-// automation headers to a real buyer's words.
+// automation headers to a real buyer's words. A bounce carries the same
+// headers but is a bounce (DetectBounce), not an auto-reply.
 func IsAutoReply(m *Mail) bool {
 	if m == nil {
+		return false
+	}
+	if _, bounce := DetectBounce(m); bounce {
 		return false
 	}
 	if autoSubjectRe.MatchString(m.Subject) {
