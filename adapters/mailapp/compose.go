@@ -8,8 +8,8 @@ package mailapp
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
-	"mime"
 	"mime/quotedprintable"
 	"net/mail"
 	"regexp"
@@ -82,7 +82,14 @@ func Compose(o Outgoing) ([]byte, error) {
 	}
 	h.Add("Message-Id", "<"+o.MessageID+">")
 	h.Add("Date", o.Date.Format(time.RFC1123Z))
-	h.Add("Subject", encodeHeaderText(ReplySubject(o.Subject)))
+	// A subject read from a broken mail may hold line breaks; they must
+	// not start a new header field.
+	subject := ReplySubject(strings.NewReplacer("\r", " ", "\n", " ").Replace(o.Subject))
+	if raw := subjectField(subject); raw != nil {
+		h.AddRaw(raw)
+	} else {
+		h.Add("Subject", subject)
+	}
 	h.Add("To", formatAddress(o.To))
 	h.Add("From", formatAddress(o.From))
 
@@ -152,22 +159,43 @@ func ReplySubject(subject string) string {
 	return "RE: " + s
 }
 
-// encodeHeaderText encodes non-ASCII text as RFC 2047 words: Q for mostly
-// Latin text (readable in raw form), B for CJK and other scripts.
-func encodeHeaderText(s string) string {
-	non := 0
-	for _, r := range s {
-		if r >= 0x80 {
-			non++
+// subjectField is the raw Subject field. Non-ASCII text becomes RFC 2047
+// B-encoded words of at most 42 bytes each, one per folded line, so every
+// line stays under 78 characters (textproto cannot fold inside a word).
+// Words end on rune boundaries: a reader decodes each word on its own.
+func subjectField(s string) []byte {
+	if isASCII(s) {
+		return nil
+	}
+	var words []string
+	var chunk []byte
+	flush := func() {
+		if len(chunk) > 0 {
+			words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString(chunk)+"?=")
+			chunk = chunk[:0]
 		}
 	}
-	if non == 0 {
-		return s
+	for _, r := range s {
+		n := utf8.RuneLen(r)
+		if n < 0 { // not reachable for valid UTF-8, which Compose checks
+			continue
+		}
+		if len(chunk)+n > 42 {
+			flush()
+		}
+		chunk = utf8.AppendRune(chunk, r)
 	}
-	if non*5 > utf8.RuneCountInString(s) {
-		return mime.BEncoding.Encode("utf-8", s)
+	flush()
+	return []byte("Subject: " + strings.Join(words, "\r\n ") + "\r\n")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
 	}
-	return mime.QEncoding.Encode("utf-8", s)
+	return true
 }
 
 func formatAddress(a Address) string {
