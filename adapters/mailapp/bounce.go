@@ -32,7 +32,9 @@ func DetectBounce(m *Mail) (Bounce, bool) {
 		return Bounce{}, false
 	}
 	local, domain, _ := strings.Cut(m.From.Addr, "@")
-	if amazonDomainRe.MatchString(domain) && (amazonFailRe.MatchString(m.Subject) || amazonFailRe.MatchString(m.Text)) {
+	// Relay addresses carry buyers' words ("my parcel was not delivered");
+	// Amazon's own notices come from its other addresses.
+	if amazonDomainRe.MatchString(domain) && !relayDomainRe.MatchString(domain) && (amazonFailRe.MatchString(m.Subject) || amazonFailRe.MatchString(m.Text)) {
 		return amazonNotice(m), true
 	}
 	daemon := daemonRe.MatchString(local) || daemonRe.MatchString(m.From.Name)

@@ -81,7 +81,7 @@ func findOrderID(s string) string {
 // buyerSuffixRe is Amazon's addition to the buyer's name in the display
 // name ("Jonas - Amazon Marketplace", "山田 - Amazon マーケットプレイス",
 // "Jonas über Amazon").
-var buyerSuffixRe = regexp.MustCompile(`(?i)\s*(?:[-–—|]\s*|\b(?:via|über|par|por|tramite|através de|通过|経由)\s+)(?:amazon|アマゾン|亚马逊)\b.*$`)
+var buyerSuffixRe = regexp.MustCompile(`(?i)\s*(?:[-–—|]\s*|\s+(?:via|über|par|por|tramite|através de|通过|経由)\s+)(?:marketplace\s+)?(?:amazon|アマゾン|亚马逊)(?:[^a-z].*)?$`)
 
 func buyerName(display string) string {
 	n := strings.TrimSpace(buyerSuffixRe.ReplaceAllString(display, ""))
