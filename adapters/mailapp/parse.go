@@ -922,16 +922,20 @@ func htmlToText(s string) string {
 	quote := 0     // blockquote depth
 	atLine := true // at the start of an output line
 	space := false // a collapsed space is pending
+	nl := 0        // line breaks at the end of the output so far
+	lineBreak := func() {
+		b.WriteByte('\n')
+		nl++
+		atLine, space = true, false
+	}
 	newline := func(n int) {
 		// End the current line and make sure n line breaks separate it
 		// from what follows, without piling up blank lines.
-		out := b.String()
-		have := len(out) - len(strings.TrimRight(out, "\n"))
-		if len(out) == 0 {
+		if b.Len() == 0 {
 			return
 		}
-		for ; have < n; have++ {
-			b.WriteByte('\n')
+		for nl < n {
+			lineBreak()
 		}
 		atLine, space = true, false
 	}
@@ -940,13 +944,13 @@ func htmlToText(s string) string {
 			return
 		}
 		if atLine && quote > 0 {
-			b.WriteString(strings.Repeat("> ", quote))
+			b.WriteString(strings.Repeat("> ", min(quote, 8)))
 		}
 		if space && !atLine {
 			b.WriteByte(' ')
 		}
 		b.WriteString(t)
-		atLine, space = false, false
+		atLine, space, nl = false, false, 0
 	}
 	for {
 		tt := z.Next()
@@ -967,8 +971,7 @@ func htmlToText(s string) string {
 				lines := strings.Split(t, "\n")
 				for i, l := range lines {
 					if i > 0 {
-						b.WriteByte('\n')
-						atLine = true
+						lineBreak()
 					}
 					write(l)
 				}
@@ -996,8 +999,9 @@ func htmlToText(s string) string {
 					skip--
 				}
 			case "br":
-				b.WriteByte('\n')
-				atLine, space = true, false
+				lineBreak()
+			case "body":
+				skip = 0 // an unclosed <head> must not hide the body
 			case "p", "h1", "h2", "h3", "h4", "h5", "h6", "table":
 				newline(2)
 			case "div", "tr", "ul", "ol", "hr", "center", "section", "article", "header", "footer", "dl", "dt", "dd":

@@ -424,6 +424,14 @@ func TestParseLimits(t *testing.T) {
 			t.Errorf("Truncated %v len %d", m.Truncated, len(m.Text))
 		}
 	})
+	t.Run("giant_html_with_many_blocks", func(t *testing.T) {
+		// A megabyte of tiny blocks: the converter must stay linear.
+		big := strings.Repeat("<div>x</div><p>y<br></p>", maxTextBytes/24)
+		m := parseRaw(t, "From: a@example.com", "Content-Type: text/html", "", big)
+		if !strings.HasPrefix(m.Text, "x\n\ny\n\nx\n\ny") || !m.FromHTML {
+			t.Errorf("Text starts %q", m.Text[:min(len(m.Text), 40)])
+		}
+	})
 	t.Run("giant_attachment_sized", func(t *testing.T) {
 		// 3 MB of base64 zeros, streamed: sized without being held.
 		b64 := strings.Repeat(strings.Repeat("A", 76)+"\r\n", 3<<20/57)

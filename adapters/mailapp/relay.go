@@ -213,7 +213,7 @@ func cutHere(lines []string, i int) bool {
 }
 
 func nextQuoted(lines []string, i int) bool {
-	for j := i + 1; j < len(lines); j++ {
+	for j := i + 1; j < len(lines) && j <= i+3; j++ {
 		if t := strings.TrimSpace(lines[j]); t != "" {
 			return strings.HasPrefix(t, ">")
 		}
