@@ -69,7 +69,7 @@ func DetectBounce(m *Mail) (Bounce, bool) {
 	}
 	b.OriginalMessageID, b.OrderID = originalOf(m)
 	if b.Recipient == "" && m.report.hasOriginal {
-		if to := addressList(m.report.original.Get("To")); len(to) > 0 {
+		if to := addressList(m.report.original.Get("To"), ""); len(to) > 0 {
 			b.Recipient = to[0].Addr
 		}
 	}
@@ -129,7 +129,7 @@ func originalOf(m *Mail) (id, order string) {
 	if m.report.hasOriginal {
 		h := m.report.original
 		id = firstMsgID(h.Get("Message-Id"))
-		order = findOrderID(decodeHeader(h.Get("Subject")))
+		order = findOrderID(decodeHeader(h.Get("Subject"), ""))
 	}
 	if id == "" {
 		if mm := msgIDLineRe.FindStringSubmatch(m.Text); mm != nil {

@@ -41,10 +41,10 @@ const maxReferences = 20
 
 // Compose renders the reply as an RFC 5322 message with CRLF line ends.
 func Compose(o Outgoing) ([]byte, error) {
-	if err := checkAddr("from", o.From.Addr); err != nil {
+	if err := checkReplyAddr("from", o.From.Addr); err != nil {
 		return nil, err
 	}
-	if err := checkAddr("to", o.To.Addr); err != nil {
+	if err := checkReplyAddr("to", o.To.Addr); err != nil {
 		return nil, err
 	}
 	if !validMsgID(o.MessageID) {
@@ -90,8 +90,8 @@ func Compose(o Outgoing) ([]byte, error) {
 	} else {
 		h.Add("Subject", subject)
 	}
-	h.Add("To", formatAddress(o.To))
-	h.Add("From", formatAddress(o.From))
+	h.Add("To", formatReplyAddress(o.To))
+	h.Add("From", formatReplyAddress(o.From))
 
 	var b bytes.Buffer
 	if err := textproto.WriteHeader(&b, h); err != nil {
@@ -111,7 +111,7 @@ func Compose(o Outgoing) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func checkAddr(field, addr string) error {
+func checkReplyAddr(field, addr string) error {
 	a, err := mail.ParseAddress(addr)
 	if addr == "" || err != nil || a.Address != addr {
 		return core.FieldErrorf(core.Invalid, field, "%q is not an e-mail address: give a bare address such as seller@shop.example", addr)
@@ -164,7 +164,7 @@ func ReplySubject(subject string) string {
 // line stays under 78 characters (textproto cannot fold inside a word).
 // Words end on rune boundaries: a reader decodes each word on its own.
 func subjectField(s string) []byte {
-	if isASCII(s) {
+	if plainASCII(s) {
 		return nil
 	}
 	var words []string
@@ -189,7 +189,7 @@ func subjectField(s string) []byte {
 	return []byte("Subject: " + strings.Join(words, "\r\n ") + "\r\n")
 }
 
-func isASCII(s string) bool {
+func plainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
@@ -198,7 +198,7 @@ func isASCII(s string) bool {
 	return true
 }
 
-func formatAddress(a Address) string {
+func formatReplyAddress(a Address) string {
 	return (&mail.Address{Name: a.Name, Address: a.Addr}).String()
 }
 
@@ -223,13 +223,13 @@ func ReplyID(convID string, msgID int64, domain string) string {
 	b.WriteByte('.')
 	b.WriteString(strconv.FormatInt(msgID, 10))
 	b.WriteByte('@')
-	b.WriteString(cleanDomain(domain))
+	b.WriteString(replyDomain(domain))
 	return b.String()
 }
 
-// cleanDomain keeps a domain usable in a Message-ID; a from address may be
+// replyDomain keeps a domain usable in a Message-ID; a from address may be
 // passed whole.
-func cleanDomain(d string) string {
+func replyDomain(d string) string {
 	if i := strings.LastIndex(d, "@"); i >= 0 {
 		d = d[i+1:]
 	}
@@ -270,10 +270,10 @@ func ParseReplyID(id string) (convID string, msgID int64, ok bool) {
 	for i := 0; i < len(enc); i++ {
 		c := enc[i]
 		if c == '_' {
-			if i+2 >= len(enc) || !isHex(enc[i+1]) || !isHex(enc[i+2]) {
+			if i+2 >= len(enc) || !hexDigit(enc[i+1]) || !hexDigit(enc[i+2]) {
 				return "", 0, false
 			}
-			b.WriteByte(unhex(enc[i+1])<<4 | unhex(enc[i+2]))
+			b.WriteByte(hexValue(enc[i+1])<<4 | hexValue(enc[i+2]))
 			i += 2
 			continue
 		}

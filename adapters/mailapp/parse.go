@@ -88,6 +88,9 @@ type Mail struct {
 	Problems []string
 
 	header textproto.Header
+	// charset is the top-level Content-Type's charset, the best guess for
+	// raw 8-bit header bytes.
+	charset string
 	// report is what a delivery report (RFC 3464) or a notice quoting the
 	// original mail carried; see bounce.go.
 	report report
@@ -95,7 +98,7 @@ type Mail struct {
 
 // Header returns the value of a header field of the mail, decoded.
 func (m *Mail) Header(key string) string {
-	return decodeHeader(m.header.Get(key))
+	return decodeHeader(m.header.Get(key), m.charset)
 }
 
 // report gathers the machine-readable parts of a delivery report.
@@ -165,13 +168,15 @@ func (m *Mail) readHeader() {
 	m.MessageID = firstMsgID(h.Get("Message-Id"))
 	m.InReplyTo = firstMsgID(h.Get("In-Reply-To"))
 	m.References = msgIDs(h.Get("References"))
-	m.Subject = strings.TrimSpace(decodeHeader(h.Get("Subject")))
-	if from := addressList(h.Get("From")); len(from) > 0 {
+	_, params := partContentType(h, "")
+	m.charset = params["charset"]
+	m.Subject = strings.TrimSpace(decodeHeader(h.Get("Subject"), m.charset))
+	if from := addressList(h.Get("From"), m.charset); len(from) > 0 {
 		m.From = from[0]
 	}
-	m.To = addressList(h.Get("To"))
+	m.To = addressList(h.Get("To"), m.charset)
 	if d := strings.TrimSpace(h.Get("Date")); d != "" {
-		t, err := parseDate(d)
+		t, err := parseMailDate(d)
 		if err != nil {
 			m.Problems = append(m.Problems, fmt.Sprintf("Date header %q unreadable", d))
 		} else {
@@ -207,7 +212,7 @@ func firstMsgID(v string) string {
 	return ""
 }
 
-func parseDate(v string) (time.Time, error) {
+func parseMailDate(v string) (time.Time, error) {
 	if t, err := mail.ParseDate(v); err == nil {
 		return t, nil
 	}
@@ -229,8 +234,8 @@ var addrRe = regexp.MustCompile(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+`)
 // addressList reads an address header leniently: net/mail first, then a
 // plain scan for something@something so a malformed From still names the
 // sender.
-func addressList(v string) []Address {
-	v = decode8bit(v)
+func addressList(v, hint string) []Address {
+	v = decode8bit(v, hint)
 	if strings.TrimSpace(v) == "" {
 		return nil
 	}
@@ -265,15 +270,15 @@ func cleanName(n string) string {
 	if strings.Contains(n, "=?") {
 		// net/mail leaves encoded words inside quotes alone; mailers put
 		// them there anyway.
-		n = decodeHeader(n)
+		n = decodeHeader(n, "")
 	}
 	return strings.TrimSpace(n)
 }
 
 // decodeHeader decodes RFC 2047 encoded words in any charset we know and
 // raw 8-bit bytes some mailers put in headers.
-func decodeHeader(v string) string {
-	v = decode8bit(v)
+func decodeHeader(v, hint string) string {
+	v = decode8bit(v, hint)
 	if !strings.Contains(v, "=?") {
 		return v
 	}
@@ -294,12 +299,14 @@ func decodeHeader(v string) string {
 var encodedWordRe = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
 
 // decode8bit turns raw non-UTF-8 header bytes into text: ISO-2022-JP by its
-// escape sequences, else Windows-1252 (the usual culprit).
-func decode8bit(v string) string {
+// escape sequences, else the charset the mail's body declares (old Japanese
+// and Chinese mailers write headers raw in it), else Windows-1252 (the
+// usual culprit).
+func decode8bit(v, hint string) string {
 	if !strings.Contains(v, "\x1b") && utf8.ValidString(v) {
 		return v
 	}
-	s, _ := decodeText([]byte(v), "")
+	s, _ := decodeText([]byte(v), hint)
 	return s
 }
 
@@ -432,12 +439,12 @@ func (p *parser) problem(where, format string, args ...any) {
 // entity reads one MIME entity; parent is the enclosing multipart subtype.
 func (p *parser) entity(h textproto.Header, body io.Reader, depth int, parent string) content {
 	p.parts++
-	mediaType, params := contentType(h, parent)
+	mediaType, params := partContentType(h, parent)
 	where := mediaType
 	if p.parts > 1 {
 		where = fmt.Sprintf("part %d (%s)", p.parts, mediaType)
 	}
-	disp, dparams := disposition(h)
+	disp, dparams := partDisposition(h)
 	name := partName(h, params, dparams)
 
 	if strings.HasPrefix(mediaType, "multipart/") {
@@ -693,7 +700,7 @@ func tidy(s string) string {
 // original reads the returned mail's header (for bounces) and counts the
 // rest; it returns the returned mail's subject and the part's size.
 func (p *parser) original(r io.Reader, where string) (string, int64) {
-	cr := &countReader{r: r}
+	cr := &byteCounter{r: r}
 	br := bufio.NewReader(io.LimitReader(cr, maxHeaderBytes))
 	h, err := textproto.ReadHeader(br)
 	if err != nil && h.Len() == 0 {
@@ -705,15 +712,15 @@ func (p *parser) original(r io.Reader, where string) (string, int64) {
 	}
 	io.Copy(io.Discard, br)
 	io.Copy(io.Discard, cr)
-	return decodeHeader(h.Get("Subject")), cr.n
+	return decodeHeader(h.Get("Subject"), ""), cr.n
 }
 
-type countReader struct {
+type byteCounter struct {
 	r io.Reader
 	n int64
 }
 
-func (c *countReader) Read(p []byte) (int, error) {
+func (c *byteCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
@@ -737,10 +744,10 @@ func (p *parser) deliveryStatus(r io.Reader, where string) {
 	}
 }
 
-// contentType reads Content-Type leniently; a missing or broken one is
+// partContentType reads Content-Type leniently; a missing or broken one is
 // text/plain (RFC 2045), or message/rfc822 inside a digest.
-func contentType(h textproto.Header, parent string) (string, map[string]string) {
-	v := decode8bit(h.Get("Content-Type"))
+func partContentType(h textproto.Header, parent string) (string, map[string]string) {
+	v := decode8bit(h.Get("Content-Type"), "")
 	if strings.TrimSpace(v) == "" {
 		if parent == "digest" {
 			return "message/rfc822", map[string]string{}
@@ -779,8 +786,8 @@ func looseParams(v string) map[string]string {
 	return out
 }
 
-func disposition(h textproto.Header) (string, map[string]string) {
-	v := decode8bit(h.Get("Content-Disposition"))
+func partDisposition(h textproto.Header) (string, map[string]string) {
+	v := decode8bit(h.Get("Content-Disposition"), "")
 	if strings.TrimSpace(v) == "" {
 		return "", map[string]string{}
 	}
@@ -808,7 +815,7 @@ func partName(h textproto.Header, ctParams, dParams map[string]string) string {
 	if name == "" {
 		name = rfc2231(h.Get("Content-Type"), "name")
 	}
-	name = decodeHeader(name)
+	name = decodeHeader(name, "")
 	// A name is shown to staff; keep it on one line and without a path.
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
@@ -884,8 +891,8 @@ func rfc2231(v, key string) string {
 func percentDecode(s string) []byte {
 	var out []byte
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+		if s[i] == '%' && i+2 < len(s) && hexDigit(s[i+1]) && hexDigit(s[i+2]) {
+			out = append(out, hexValue(s[i+1])<<4|hexValue(s[i+2]))
 			i += 2
 			continue
 		}
@@ -894,11 +901,11 @@ func percentDecode(s string) []byte {
 	return out
 }
 
-func isHex(c byte) bool {
+func hexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-func unhex(c byte) byte {
+func hexValue(c byte) byte {
 	switch {
 	case c >= '0' && c <= '9':
 		return c - '0'

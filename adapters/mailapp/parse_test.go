@@ -313,6 +313,12 @@ func TestParseMalformed(t *testing.T) {
 			t.Errorf("From %+v Subject %q", m.From, m.Subject)
 		}
 	})
+	t.Run("raw_shift_jis_headers_in_body_charset", func(t *testing.T) {
+		m := parseRaw(t, "From: \x8eR\x93c <y@example.jp>", "Subject: \x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd", "Content-Type: text/plain; charset=Shift_JIS", "", "x")
+		if m.From.Name != "山田" || m.Subject != "こんにちは" {
+			t.Errorf("From %+v Subject %q", m.From, m.Subject)
+		}
+	})
 	t.Run("raw_utf8_headers", func(t *testing.T) {
 		m := parseRaw(t, "From: 王芳 <wf@example.cn>", "Subject: 你好", "", "x")
 		if m.From.Name != "王芳" || m.Subject != "你好" {

@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// relayMail builds a relay mail around a body.
-func relayMail(from, name, subject, body string) *Mail {
+// parseRelayMail builds a relay mail around a body.
+func parseRelayMail(from, name, subject, body string) *Mail {
 	return &Mail{From: Address{Name: name, Addr: from}, Subject: subject, Text: body}
 }
 
@@ -27,13 +27,13 @@ func TestAmazonRelaySenderDomains(t *testing.T) {
 		"marketplace.amazon.pl":     "amazon.pl",
 		"marketplace.amazon.ie":     "amazon.ie", // not in any list today
 	} {
-		r, ok := AmazonRelay(relayMail("abc@"+domain, "", "Question (Order: 102-5239268-9612243)", ""))
+		r, ok := AmazonRelay(parseRelayMail("abc@"+domain, "", "Question (Order: 102-5239268-9612243)", ""))
 		if !ok || r.Marketplace != want {
 			t.Errorf("%s: relay %v marketplace %q, want %q", domain, ok, r.Marketplace, want)
 		}
 	}
 	for _, domain := range []string{"amazon.com", "marketplace.amazon.com.evil.example", "marketplace-amazon.com", "marketplace.amazon.example", "evilmarketplace.amazon.com", "shop.example"} {
-		if _, ok := AmazonRelay(relayMail("abc@"+domain, "", "Question (Order: 102-5239268-9612243)", "")); ok {
+		if _, ok := AmazonRelay(parseRelayMail("abc@"+domain, "", "Question (Order: 102-5239268-9612243)", "")); ok {
 			t.Errorf("%s recognised as relay", domain)
 		}
 	}
@@ -57,7 +57,7 @@ func TestAmazonRelayOrderID(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			r, ok := AmazonRelay(relayMail("x@marketplace.amazon.com", "", c.subject, c.body))
+			r, ok := AmazonRelay(parseRelayMail("x@marketplace.amazon.com", "", c.subject, c.body))
 			if ok != (c.want != "") || r.OrderID != c.want {
 				t.Errorf("OrderID %q ok %v, want %q", r.OrderID, ok, c.want)
 			}
@@ -76,7 +76,7 @@ func TestAmazonRelayBuyerName(t *testing.T) {
 		"Priya":                             "Priya",
 		"":                                  "",
 	} {
-		r, _ := AmazonRelay(relayMail("x@marketplace.amazon.com", display, "Q (Order: 102-5239268-9612243)", ""))
+		r, _ := AmazonRelay(parseRelayMail("x@marketplace.amazon.com", display, "Q (Order: 102-5239268-9612243)", ""))
 		if r.BuyerName != want {
 			t.Errorf("BuyerName(%q) = %q, want %q", display, r.BuyerName, want)
 		}
@@ -100,7 +100,7 @@ func TestAmazonRelayWordsMarkers(t *testing.T) {
 	}
 	for lang, mk := range markers {
 		t.Run(lang, func(t *testing.T) {
-			r, _ := AmazonRelay(relayMail("x@marketplace.amazon.com", "", "Q (Order: 102-5239268-9612243)", wrap(mk[0], mk[1], "Where is my parcel?")))
+			r, _ := AmazonRelay(parseRelayMail("x@marketplace.amazon.com", "", "Q (Order: 102-5239268-9612243)", wrap(mk[0], mk[1], "Where is my parcel?")))
 			if r.Words != "Where is my parcel?" {
 				t.Errorf("Words %q", r.Words)
 			}
@@ -134,7 +134,7 @@ func TestAmazonRelayWordsQuoted(t *testing.T) {
 				t.Errorf("Words = %q", got)
 			}
 			text := "Order ID 102-5239268-9612243:\n------------- Begin message -------------\n" + body + "\n------------- End message -------------\nFooter"
-			r, _ := AmazonRelay(relayMail("x@marketplace.amazon.de", "", "Q", text))
+			r, _ := AmazonRelay(parseRelayMail("x@marketplace.amazon.de", "", "Q", text))
 			if r.Words != "Thanks, that works." {
 				t.Errorf("relay Words = %q", r.Words)
 			}
@@ -144,7 +144,7 @@ func TestAmazonRelayWordsQuoted(t *testing.T) {
 
 func TestAmazonRelayWordsWithoutMarkers(t *testing.T) {
 	text := "Order ID 102-5239268-9612243:\n1 of Hose [ASIN: B01FCAWEYM]\n\nThe hose is too short.\n\nFor Your Information: To help arbitrate disputes we retain all messages."
-	r, ok := AmazonRelay(relayMail("x@marketplace.amazon.com", "", "Q", text))
+	r, ok := AmazonRelay(parseRelayMail("x@marketplace.amazon.com", "", "Q", text))
 	if !ok || r.Words != "The hose is too short." {
 		t.Errorf("Words %q ok %v", r.Words, ok)
 	}
@@ -158,12 +158,12 @@ func TestAmazonRelaySellerCopyLocalised(t *testing.T) {
 		"japanese": "山田様に送信したEメールのコピーです。",
 		"chinese":  "这是您发送给王喆的电子邮件副本。",
 	} {
-		r, ok := AmazonRelay(relayMail("x@marketplace.amazon.com", "Shop", "Q (Order: 102-5239268-9612243)", line+"\n------------- Begin message -------------\nHi\n------------- End message -------------"))
+		r, ok := AmazonRelay(parseRelayMail("x@marketplace.amazon.com", "Shop", "Q (Order: 102-5239268-9612243)", line+"\n------------- Begin message -------------\nHi\n------------- End message -------------"))
 		if !ok || !r.SellerCopy || r.Words != "Hi" {
 			t.Errorf("%s: SellerCopy %v Words %q", lang, r.SellerCopy, r.Words)
 		}
 	}
-	r, _ := AmazonRelay(relayMail("x@marketplace.amazon.com", "Jonas - Amazon Marketplace", "Q (Order: 102-5239268-9612243)", "I sent you a copy of the invoice."))
+	r, _ := AmazonRelay(parseRelayMail("x@marketplace.amazon.com", "Jonas - Amazon Marketplace", "Q (Order: 102-5239268-9612243)", "I sent you a copy of the invoice."))
 	if r.SellerCopy {
 		t.Error("a buyer mentioning a copy is not a seller copy")
 	}
@@ -194,7 +194,7 @@ func TestDetectBounceVariants(t *testing.T) {
 		}
 	})
 	t.Run("buyer_saying_not_delivered_is_not_a_bounce", func(t *testing.T) {
-		m := relayMail("x@marketplace.amazon.com", "Jonas - Amazon Marketplace", "Package was not delivered (Order: 102-5239268-9612243)", "My package was not delivered.")
+		m := parseRelayMail("x@marketplace.amazon.com", "Jonas - Amazon Marketplace", "Package was not delivered (Order: 102-5239268-9612243)", "My package was not delivered.")
 		if _, ok := DetectBounce(m); !ok {
 			return
 		}
