@@ -22,6 +22,9 @@ type Bounce struct {
 	// diagnostic, or a plain description of the status code.
 	Reason  string
 	OrderID string // the Amazon order id the failed mail was about, if any
+	// OriginalSubject is the failed mail's subject where the notice gives
+	// it: a fallback for matching when the Message-ID is missing.
+	OriginalSubject string
 }
 
 // DetectBounce recognises RFC 3464 delivery reports (and older bounces from
@@ -67,7 +70,7 @@ func DetectBounce(m *Mail) (Bounce, bool) {
 	if b.Reason == "" {
 		b.Reason = statusReason(b.Status)
 	}
-	b.OriginalMessageID, b.OrderID = originalOf(m)
+	b.OriginalMessageID, b.OrderID, b.OriginalSubject = originalOf(m)
 	if b.Recipient == "" && m.report.hasOriginal {
 		if to := addressList(m.report.original.Get("To"), ""); len(to) > 0 {
 			b.Recipient = to[0].Addr
@@ -102,7 +105,15 @@ func amazonNotice(m *Mail) Bounce {
 	if mm := amazonToRe.FindString(m.Text); mm != "" {
 		b.Recipient = strings.ToLower(mm)
 	}
-	b.OriginalMessageID, b.OrderID = originalOf(m)
+	b.OriginalMessageID, b.OrderID, b.OriginalSubject = originalOf(m)
+	if b.OriginalSubject == "" {
+		// "Message not delivered: RE: Question (Order: …)"
+		if loc := amazonFailRe.FindStringIndex(m.Subject); loc != nil {
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(m.Subject[loc[1]:]), ":"); ok {
+				b.OriginalSubject = strings.TrimSpace(rest)
+			}
+		}
+	}
 	if b.OrderID == "" {
 		b.OrderID = findOrderID(m.Subject)
 	}
@@ -125,11 +136,12 @@ func failParagraph(text string) string {
 
 // originalOf finds the failed mail's Message-ID and order: from the
 // returned header if the notice carried one, else from the text.
-func originalOf(m *Mail) (id, order string) {
+func originalOf(m *Mail) (id, order, subject string) {
 	if m.report.hasOriginal {
 		h := m.report.original
 		id = firstMsgID(h.Get("Message-Id"))
-		order = findOrderID(decodeHeader(h.Get("Subject"), ""))
+		subject = strings.TrimSpace(decodeHeader(h.Get("Subject"), ""))
+		order = findOrderID(subject)
 	}
 	if id == "" {
 		if mm := msgIDLineRe.FindStringSubmatch(m.Text); mm != nil {
@@ -139,7 +151,7 @@ func originalOf(m *Mail) (id, order string) {
 	if id == "" {
 		id = ourIDRe.FindString(m.Text)
 	}
-	return id, order
+	return id, order, subject
 }
 
 // addrField reads "rfc822; buyer@example.com" from a DSN field.

@@ -121,7 +121,7 @@ func TestParseTestdata(t *testing.T) {
 			},
 			bounce: &Bounce{OriginalMessageID: "sd-reply.C-7KQ2M9XH.42@shop.example", Recipient: "3kx9v2lq7m8w4tz@marketplace.amazon.com",
 				Reason:  "Your message contains a link to a website that is not needed to complete the order. Remove the link and send your message again.",
-				OrderID: "102-5239268-9612243"},
+				OrderID: "102-5239268-9612243", OriginalSubject: "RE: Exchange request for order (Order: 102-5239268-9612243)"},
 			words: "Dear Seller,\n\nYour e-mail to 3kx9v2lq7m8w4tz@marketplace.amazon.com could not be delivered.\n\nReason: Your message contains a link to a website that is not needed to complete the order. Remove the link and send your message again.\n\nYour original message is attached.\n\nSincerely,\nAmazon Seller Support",
 		},
 		"dsn-bounce.eml": {
@@ -130,7 +130,7 @@ func TestParseTestdata(t *testing.T) {
 			subject:   "Undelivered Mail Returned to Sender",
 			date:      "Sat, 05 Dec 2026 14:02:33 +0100",
 			bounce: &Bounce{OriginalMessageID: "sd-reply.C-4HW8T2PL.7@shop.example", Recipient: "anna.berg@example.net", Status: "5.1.1",
-				Reason: "550 5.1.1 <anna.berg@example.net>: Recipient address rejected: User unknown"},
+				Reason: "550 5.1.1 <anna.berg@example.net>: Recipient address rejected: User unknown", OriginalSubject: "RE: Frage zu meiner Bestellung"},
 			words: "This is the mail system at host mx.shop.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n<anna.berg@example.net>: host mx.example.net[192.0.2.25] said: 550 5.1.1\n    <anna.berg@example.net>: Recipient address rejected: User unknown",
 		},
 		"thread-1.eml": {

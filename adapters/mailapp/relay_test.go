@@ -189,7 +189,7 @@ func TestDetectBounceVariants(t *testing.T) {
 		m := parseRaw(t, "From: Amazon <donotreply@amazon.de>", "Subject: Nachricht nicht zugestellt (Bestellung: 302-1234567-7654321)", "Content-Type: text/plain; charset=utf-8", "",
 			"Hallo,", "", "Ihre Nachricht an den Käufer konnte nicht zugestellt werden, weil sie eine E-Mail-Adresse enthält.", "", "Ihr Amazon-Team")
 		b, ok := DetectBounce(m)
-		if !ok || b.OrderID != "302-1234567-7654321" || b.Reason != "Ihre Nachricht an den Käufer konnte nicht zugestellt werden, weil sie eine E-Mail-Adresse enthält." {
+		if !ok || b.OrderID != "302-1234567-7654321" || b.OriginalSubject != "" || b.Reason != "Ihre Nachricht an den Käufer konnte nicht zugestellt werden, weil sie eine E-Mail-Adresse enthält." {
 			t.Errorf("bounce %+v ok %v", b, ok)
 		}
 	})
