@@ -1,12 +1,12 @@
 // Package mailapp is the email channel: Amazon Buyer-Seller Messaging relay
 // mail and ordinary customer mail in, staff replies out.
-//
+package mailapp
+
 // This file turns one raw RFC 5322 message into a Mail: the few headers the
 // channel needs and the readable text, whatever MIME shape, transfer
 // encoding or charset the sender's mailer chose. Real mail is messy, so one
 // bad part never fails the whole mail: it is noted in Mail.Problems and the
 // rest is kept.
-package mailapp
 
 import (
 	"bufio"
