@@ -386,3 +386,21 @@ func (e *Engine) MailBounced(ctx context.Context, in BounceIn) error {
 		return tx.AddAudit(ctx, auditOf(SystemActor(), now, "reply undelivered", c.OrderID, detail))
 	})
 }
+
+// Notes are the lines staff see under a message besides its text: the
+// attachments of a buyer mail by name and size, and why a staff reply was
+// not delivered. Desks show them with the message (StaffText applies).
+func (m Message) Notes() []string {
+	var out []string
+	if len(m.Attachments) > 0 {
+		names := make([]string, len(m.Attachments))
+		for i, a := range m.Attachments {
+			names[i] = fmt.Sprintf("%s (%s)", StaffText(a.Name), ByteSize(a.Size))
+		}
+		out = append(out, "Attachments, in the mailbox: "+strings.Join(names, ", "))
+	}
+	if m.Undelivered != "" {
+		out = append(out, "Not delivered: "+StaffText(m.Undelivered))
+	}
+	return out
+}

@@ -154,4 +154,6 @@ func Fold(s string) string {
 	return b.String()
 }
 
-func isHostRune(r rune) bool { return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+func isHostRune(r rune) bool {
+	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
