@@ -130,8 +130,8 @@ func HostAllowed(host string, allowed []string) bool {
 // Fold reads text the way a buyer does, for the checks above: full-width
 // and half-width forms become their usual ones (ｈｔｔｐｓ, ０９０ → https, 090),
 // an ideographic full stop between letters is a dot (browsers read
-// "shop。com" as shop.com), invisible characters go, and the text is
-// lower-cased.
+// "shop。com" as shop.com), every dash is "-", invisible characters go,
+// and the text is lower-cased.
 func Fold(s string) string {
 	s = width.Fold.String(s)
 	var b strings.Builder
@@ -148,6 +148,10 @@ func Fold(s string) string {
 			continue
 		case unicode.IsSpace(r) && r != '\n':
 			r = ' '
+		case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xFE58, r == 0xFE63:
+			r = '-'
+		case r == 'ー' && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]):
+			r = '-' // Japanese writes "03ー1234ー5678" with the long-vowel mark
 		}
 		b.WriteRune(unicode.ToLower(r))
 	}
