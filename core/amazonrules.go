@@ -144,15 +144,16 @@ var (
 	// written with (spaces, dots, dashes, slashes, brackets), maybe after a
 	// "+". isPhone decides.
 	phoneLike = regexp.MustCompile(`\+?\(?\d[\d .\-/()]{5,}\d`)
-	// amazonOrderID is an Amazon order id: never a phone number.
-	amazonOrderID = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
+	// notPhone are digit runs with the shape of something else: an Amazon
+	// order id, a US ZIP+4.
+	notPhone = regexp.MustCompile(`^(\d{3}-\d{7}-\d{7}|\d{5}-\d{4})$`)
 )
 
 // isPhone decides whether a digit run is a phone number: 7 to 15 digits
 // (E.164's most) written as a phone number is — international ("+49 …",
 // "0049 …") or with an area code in brackets with at least 7 digits, else
 // at least 9 — standing alone (no letter or digit joined on), and not an
-// Amazon order id. Dates (8 digits), amounts and postcodes stay below that,
+// Amazon order id or a ZIP+4. Dates (8 digits), amounts and postcodes stay below that,
 // and long tracking numbers above 15 digits or joined to letters.
 func isPhone(t string, a, b int, p string) bool {
 	if a > 0 {
@@ -172,7 +173,7 @@ func isPhone(t string, a, b int, p string) bool {
 			digits++
 		}
 	}
-	if digits < 7 || digits > 15 || amazonOrderID.MatchString(p) {
+	if digits < 7 || digits > 15 || notPhone.MatchString(p) {
 		return false
 	}
 	intl := strings.HasPrefix(p, "+") || strings.HasPrefix(p, "00") || strings.HasPrefix(p, "(")
