@@ -473,6 +473,16 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 // tells staff it is ready.
 func (e *Engine) saveDraft(ctx context.Context, tx Tx, c *Conversation, d Draft) error {
 	now := e.now()
+	if c.Channel == ChannelAmazon && d.Text != "" {
+		// A draft (a model's, say) that Send would refuse says so at once.
+		o, err := orderOrNil(ctx, tx, c.OrderID)
+		if err != nil {
+			return err
+		}
+		if err := CheckAmazonReply(d.Text, o); err != nil {
+			d.Note = strings.TrimSpace(d.Note + " Edit before sending: " + ErrorMessage(err))
+		}
+	}
 	d.ForMessage, d.MadeAt = c.LastBuyerMessage(), now
 	c.Draft, c.UpdatedAt = &d, now
 	if d.Language != "" {

@@ -238,6 +238,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"mail_without_words_long_and_flood", testMailWithoutWordsAndLong},
 		{"amazon_reply_rules_refuse_and_change_nothing", testAmazonReplyRules},
 		{"mail_bounce_reopens_once", testMailBounce},
+		{"amazon_draft_breaking_rules_noted", testAmazonDraftBreakingRulesNoted},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

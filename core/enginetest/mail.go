@@ -332,3 +332,33 @@ func testMailBounce(f *Fixture) {
 		f.T.Fatal("a refused bounce changed the store")
 	}
 }
+
+// ruleBreaker is a drafter (a model, say) whose drafts break Amazon's
+// rules.
+type ruleBreaker struct{}
+
+func (ruleBreaker) Draft(context.Context, core.DraftRequest) (core.Draft, error) {
+	return core.Draft{Text: "Call us on +1 555 123 4567!", Language: "en", Intent: "other", NeedsResponse: true, Drafter: "llm"}, nil
+}
+
+// A draft for an Amazon buyer that Send would refuse tells staff so when
+// it is made, not only when they press Send.
+func testAmazonDraftBreakingRulesNoted(f *Fixture) {
+	ctx := context.Background()
+	p := core.DefaultPolicy()
+	e := core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p, Drafter: ruleBreaker{}})
+	c := f.mail(e, relayMail("d1", "111-0000029-0000001", "Hi"))
+	plain := f.mail(e, core.MailIn{MessageID: "<d2@x>", From: "b@example.com", Text: "Hi"})
+	if n, err := e.DraftPending(ctx); err != nil || n != 2 {
+
+		f.T.Fatalf("DraftPending = %d, %v", n, err)
+	}
+	got := f.MustRun(f.Viewer, "show "+c.ID).Conversation
+	if got.Draft == nil || !strings.Contains(got.Draft.Note, "Edit before sending: Amazon's rules for buyer messages forbid phone numbers") {
+		f.T.Fatalf("draft %+v", got.Draft)
+	}
+	if d := f.MustRun(f.Viewer, "show "+plain.ID).Conversation.Draft; d == nil || d.Note != "" {
+		f.T.Fatalf("an email conversation's draft got Amazon's note: %+v", d)
+	}
+	f.refused(f.Agent, "reply "+c.ID, core.Invalid, "phone numbers")
+}
