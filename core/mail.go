@@ -51,7 +51,8 @@ type MailIn struct {
 	Text        string
 	Attachments []Attachment
 	// Relay marks Amazon Buyer-Seller Messaging relay mail (recognised by
-	// the adapter); OrderID and Marketplace come from it.
+	// the adapter); OrderID and Marketplace come from it and are ignored
+	// on other mail.
 	Relay       bool
 	OrderID     string
 	Marketplace string // e.g. "amazon.de", for staff
@@ -63,7 +64,8 @@ type MailIn struct {
 // MailMessage stores a buyer mail as a buyer message and returns its
 // conversation. A mail already stored (by Message-ID, from any replica,
 // checked in the transaction that stores it) changes nothing and comes
-// back with dup true.
+// back with dup true and the conversation holding it (nil in the rare
+// case it was stored once but that conversation is gone).
 //
 // Relay mail joins the amazon conversation of its order (opened if new):
 // the draft is grounded in that order when the store has it; when it
