@@ -158,6 +158,14 @@ func (e *Engine) mailConversation(ctx context.Context, tx Tx, in MailIn, from st
 	now := e.now()
 	if in.Relay {
 		orderID := strings.TrimSpace(in.OrderID)
+		if orderID != "" {
+			// Recording the order as seen holds back another replica
+			// opening a conversation for the same new order with another
+			// mail until this one commits; it then finds this one's.
+			if _, err := tx.FirstSeen(ctx, mailPlatform, "order:"+orderID, now); err != nil {
+				return nil, err
+			}
+		}
 		q := ConversationQuery{Channel: ChannelAmazon, OrderID: orderID, Limit: 1}
 		if orderID == "" {
 			q.BuyerKey = from // relay mail about no order: the relay address's thread

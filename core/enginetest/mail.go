@@ -17,11 +17,16 @@ import (
 const relayAddr = "x7k2m9abc3@marketplace.amazon.com"
 
 // mailEngine is an engine on the fixture's store with the offline drafter,
-// as the bot runs it.
-func (f *Fixture) mailEngine() *core.Engine {
+// as the bot runs it. Engines made with the same ids are replicas: they
+// never hand out the same id.
+func (f *Fixture) mailEngine(ids ...*SeqIDs) *core.Engine {
 	p := core.DefaultPolicy()
 	offline := drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})}
-	return core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p, Drafter: offline})
+	id := &SeqIDs{}
+	if len(ids) > 0 {
+		id = ids[0]
+	}
+	return core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: id, Policy: &p, Drafter: offline})
 }
 
 func relayMail(id, orderID, text string) core.MailIn {
@@ -96,7 +101,8 @@ func testRelayMailJoinsOrder(f *Fixture) {
 // says): read again, or by two replicas at once.
 func testMailDuplicateStoredOnce(f *Fixture) {
 	ctx := context.Background()
-	e := f.mailEngine()
+	ids := &SeqIDs{}
+	e := f.mailEngine(ids)
 	in := relayMail("dup", "111-0000022-0000001", "Where is it?")
 	first := f.mail(e, in)
 	before := f.snapshot()
@@ -124,7 +130,7 @@ func testMailDuplicateStoredOnce(f *Fixture) {
 	}
 
 	// Two replicas read the same new mail at the same moment.
-	e2 := f.mailEngine()
+	e2 := f.mailEngine(ids)
 	var wg sync.WaitGroup
 	dups := make([]bool, 8)
 	errs := make([]error, 8)
@@ -154,6 +160,27 @@ func testMailDuplicateStoredOnce(f *Fixture) {
 	}
 	if stored != 1 || n != 1 {
 		f.T.Fatalf("the same mail from two replicas: stored %d times, %d messages", stored, n)
+	}
+
+	// Different mails about one new order, at once: one conversation.
+	convIDs := make([]string, 8)
+	for i := range convIDs {
+		eng := e
+		if i%2 == 1 {
+			eng = e2
+		}
+		wg.Go(func() {
+			c, _, err := eng.MailMessage(ctx, relayMail(fmt.Sprintf("new-%d", i), "111-0000030-0000001", "Hello?"))
+			if errs[i] = err; err == nil {
+				convIDs[i] = c.ID
+			}
+		})
+	}
+	wg.Wait()
+	for i := range convIDs {
+		if errs[i] != nil || convIDs[i] != convIDs[0] {
+			f.T.Fatalf("mails about one new order from two replicas: conversations %v, errors %v", convIDs, errs)
+		}
 	}
 }
 
