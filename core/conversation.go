@@ -32,6 +32,24 @@ type Message struct {
 	AnsweredAt *time.Time `json:"answered_at,omitempty"`
 	// NoReply marks the staff decision that a buyer message needs no answer.
 	NoReply bool `json:"no_reply,omitempty"`
+	// ExtID is a buyer mail's Message-ID (or a synthetic key for a mail
+	// without one, see MailIn): the key that stores a mail once, and what
+	// a later mail's In-Reply-To or References finds the thread by. Never
+	// shown.
+	ExtID string `json:"-"`
+	// Attachments lists what came with a buyer mail, by name and size; the
+	// files themselves stay in the mailbox.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Undelivered is why a staff reply did not reach the buyer (a bounce,
+	// Amazon's "message not delivered"); empty while nothing says so.
+	Undelivered string `json:"undelivered,omitempty"`
+}
+
+// Attachment is a file that came with a buyer mail, as staff see it.
+type Attachment struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"` // bytes
+	Type string `json:"type,omitempty"`
 }
 
 // Draft is a proposed answer staff check and send. Intent names are the
@@ -52,14 +70,17 @@ type Draft struct {
 
 // Conversation is a buyer's thread with the shop on one channel.
 type Conversation struct {
-	ID        string    `json:"conversation_id"`
-	Channel   string    `json:"channel"` // web, discord, …
-	BuyerKey  string    `json:"-"`       // the buyer's identity on the channel; never shown
-	BuyerName string    `json:"buyer_name,omitempty"`
-	OrderID   string    `json:"order_id,omitempty"` // set once the buyer is verified
-	Language  string    `json:"language,omitempty"`
-	Messages  []Message `json:"messages"`
-	Draft     *Draft    `json:"draft,omitempty"`
+	ID        string `json:"conversation_id"`
+	Channel   string `json:"channel"` // web, discord, amazon, email
+	BuyerKey  string `json:"-"`       // the buyer's identity on the channel; never shown
+	BuyerName string `json:"buyer_name,omitempty"`
+	OrderID   string `json:"order_id,omitempty"` // set once the buyer is verified
+	Language  string `json:"language,omitempty"`
+	// Subject is a mail conversation's subject line (empty on chat
+	// channels).
+	Subject  string    `json:"subject,omitempty"`
+	Messages []Message `json:"messages"`
+	Draft    *Draft    `json:"draft,omitempty"`
 	// Deadline is the oldest unanswered buyer message + 24 h; nil when no
 	// buyer message waits.
 	Deadline *time.Time `json:"deadline,omitempty"`

@@ -25,14 +25,7 @@ type BuyerMessageIn struct {
 // cleanText checks a message: not empty, valid UTF-8, at most 4 KB. Control
 // characters other than line breaks and tabs are dropped.
 func cleanText(s, field string) (string, error) {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	s = sanitizeText(s)
 	if s == "" {
 		return "", FieldErrorf(Invalid, field, "The message is empty — write something first.")
 	}
@@ -40,6 +33,19 @@ func cleanText(s, field string) (string, error) {
 		return "", FieldErrorf(Invalid, field, "The message is too long: %d bytes, at most %d (about %d characters).", len(s), MaxMessageBytes, MaxMessageBytes/3)
 	}
 	return s, nil
+}
+
+// sanitizeText makes text storable and plain: valid UTF-8, no control
+// characters but line breaks and tabs, Unix line ends, trimmed.
+func sanitizeText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 // BuyerMessage stores a buyer's message at once — opening or continuing a
@@ -73,36 +79,57 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 		}
 		var order *Order // the verified order, read once for the name and the draft
 		if c.OrderID != "" && (c.BuyerName == "" || e.DraftsInline()) {
-			if order, err = tx.Order(ctx, c.OrderID); ErrorCode(err) == NotFound {
-				order = nil
-			} else if err != nil {
+			if order, err = orderOrNil(ctx, tx, c.OrderID); err != nil {
 				return err
 			}
 		}
-		if c.BuyerName == "" && order != nil {
-			c.BuyerName = order.Buyer.Name // staff address the buyer by name
-		}
-		c.Messages = append(c.Messages, Message{From: FromBuyer, Text: text, At: now})
-		if c.Deadline == nil {
-			d := now.Add(ResponseWindow)
-			c.Deadline, c.RemindersSent, c.Breached = &d, 0, false
-		}
-		c.UpdatedAt = now
-		if err := tx.SaveConversation(ctx, c); err != nil {
-			return err
-		}
-		about := ""
-		if c.OrderID != "" {
-			about = " about order " + c.OrderID
-		}
 		conv = c
-		if err := tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
-			Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))}); err != nil {
-			return err
-		}
-		return e.draftNow(ctx, tx, c, order)
+		return e.takeBuyerMessage(ctx, tx, c, Message{From: FromBuyer, Text: text, At: now}, order, "")
 	})
 	return conv, err
+}
+
+// takeBuyerMessage adds a buyer message to a conversation (opened or
+// locked by the caller) on any channel: it starts the 24-hour clock if
+// nobody waited yet, saves, tells staff through the outbox, and drafts at
+// once with a quick drafter. The clock runs from m.At, when the buyer
+// wrote. order is the conversation's order if the caller read it (for the
+// buyer's name and the draft); about is said of the conversation in the
+// staff notice ("" for "about order <id>" when there is an order).
+func (e *Engine) takeBuyerMessage(ctx context.Context, tx Tx, c *Conversation, m Message, order *Order, about string) error {
+	now := e.now()
+	if c.BuyerName == "" && order != nil {
+		c.BuyerName = order.Buyer.Name // staff address the buyer by name
+	}
+	c.Messages = append(c.Messages, m)
+	if c.Deadline == nil {
+		d := m.At.Add(ResponseWindow)
+		c.Deadline, c.RemindersSent, c.Breached = &d, 0, false
+	}
+	c.UpdatedAt = now
+	if err := tx.SaveConversation(ctx, c); err != nil {
+		return err
+	}
+	if about == "" && c.OrderID != "" {
+		about = " about order " + c.OrderID
+	}
+	if err := tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
+		Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))}); err != nil {
+		return err
+	}
+	return e.draftNow(ctx, tx, c, order)
+}
+
+// orderOrNil reads an order, nil when the store has none by that id.
+func orderOrNil(ctx context.Context, tx Tx, id string) (*Order, error) {
+	if id == "" {
+		return nil, nil
+	}
+	o, err := tx.Order(ctx, id)
+	if ErrorCode(err) == NotFound {
+		return nil, nil
+	}
+	return o, err
 }
 
 // buyerPace refuses a buyer message when the conversation already has
@@ -446,6 +473,16 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 // tells staff it is ready.
 func (e *Engine) saveDraft(ctx context.Context, tx Tx, c *Conversation, d Draft) error {
 	now := e.now()
+	if c.Channel == ChannelAmazon && d.Text != "" {
+		// A draft (a model's, say) that Send would refuse says so at once.
+		o, err := orderOrNil(ctx, tx, c.OrderID)
+		if err != nil {
+			return err
+		}
+		if err := CheckAmazonReply(d.Text, o); err != nil {
+			d.Note = strings.TrimSpace(d.Note + " Edit before sending: " + ErrorMessage(err))
+		}
+	}
 	d.ForMessage, d.MadeAt = c.LastBuyerMessage(), now
 	c.Draft, c.UpdatedAt = &d, now
 	if d.Language != "" {
@@ -534,6 +571,17 @@ func (e *Engine) writeConversation(ctx context.Context, tx Tx, req Request, res 
 		if reply, err = cleanText(reply, "text"); err != nil {
 			return err
 		}
+		if conv.Channel == ChannelAmazon {
+			// Amazon's rules, checked here so that every desk's Send is
+			// held to them and a refused reply is never queued.
+			o, err := orderOrNil(ctx, tx, conv.OrderID)
+			if err != nil {
+				return err
+			}
+			if err := CheckAmazonReply(reply, o); err != nil {
+				return err
+			}
+		}
 		p.Changes = append(p.Changes, fmt.Sprintf("Send to the buyer in %s: %q", conv.ID, clipText(reply, 200)))
 		res.Message = fmt.Sprintf("Reply sent in %s.", conv.ID)
 	case MarkNoReply:
@@ -565,8 +613,11 @@ func (e *Engine) writeConversation(ctx context.Context, tx Tx, req Request, res 
 		return err
 	}
 	if !noReply {
-		// The reply itself goes to the buyer's channel through the outbox.
-		if err := tx.Enqueue(ctx, Event{Kind: EventReply, ConversationID: conv.ID, Channel: conv.Channel, OrderID: conv.OrderID, Text: reply, At: now}); err != nil {
+		// The reply itself goes to the buyer's channel through the outbox,
+		// with the staff message's id: a mail's stable Message-ID is made
+		// from it.
+		msgID := conv.Messages[len(conv.Messages)-1].ID
+		if err := tx.Enqueue(ctx, Event{Kind: EventReply, ConversationID: conv.ID, Channel: conv.Channel, OrderID: conv.OrderID, MessageID: msgID, Text: reply, At: now}); err != nil {
 			return err
 		}
 	}

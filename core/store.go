@@ -135,6 +135,17 @@ type Tx interface {
 	// ForgetBuyerSessions deletes sessions that expired before a time and
 	// says how many went.
 	ForgetBuyerSessions(ctx context.Context, before time.Time) (int, error)
+
+	// ConversationByMessageExtID returns the id of the conversation on
+	// channel ("" for any channel) holding a message whose ExtID is one of
+	// ids (a mail's In-Reply-To and References); when several match, that
+	// of the newest stored message. NotFound when none does.
+	ConversationByMessageExtID(ctx context.Context, channel string, ids []string) (string, error)
+	// Cursor returns where a message source has read up to (an IMAP
+	// mailbox's "uidvalidity:lastuid"), NotFound when it has not saved one.
+	Cursor(ctx context.Context, name string) (string, error)
+	// SaveCursor inserts or replaces a source's cursor.
+	SaveCursor(ctx context.Context, name, value string) error
 }
 
 // OrderSort is the order a list comes back in.
@@ -248,13 +259,16 @@ const (
 	EventReminder     EventKind = "reminder"
 	EventBreach       EventKind = "breach"
 	EventReply        EventKind = "reply"
+	// EventUndelivered tells staff a reply did not reach the buyer (a
+	// bounce, Amazon's "message not delivered") and the buyer waits again.
+	EventUndelivered EventKind = "reply_undelivered"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
 // (chat adapters keep those together, e.g. in one thread).
 func (k EventKind) ForConversation() bool {
 	switch k {
-	case EventBuyerMessage, EventDraftReady, EventReminder, EventBreach, EventReply:
+	case EventBuyerMessage, EventDraftReady, EventReminder, EventBreach, EventReply, EventUndelivered:
 		return true
 	}
 	return false
@@ -278,10 +292,14 @@ type Event struct {
 	SKU     string    `json:"sku,omitempty"`
 	// ConversationID and Channel route conversation events (a reply goes
 	// back to the buyer's channel).
-	ConversationID string    `json:"conversation_id,omitempty"`
-	Channel        string    `json:"channel,omitempty"`
-	Text           string    `json:"text"`
-	At             time.Time `json:"at"`
+	ConversationID string `json:"conversation_id,omitempty"`
+	Channel        string `json:"channel,omitempty"`
+	// MessageID is the staff message an EventReply delivers: the mail sink
+	// makes the reply's stable Message-ID from it (conversation id and
+	// message id), so a retried send is recognised.
+	MessageID int64     `json:"message_id,omitempty"`
+	Text      string    `json:"text"`
+	At        time.Time `json:"at"`
 	// Group, when set, holds the outbox messages this one stands for: a
 	// digest of alerts of one kind, or the news of one conversation, handed
 	// to a GroupSink as one post. Set by Engine.Deliver, never stored. (A

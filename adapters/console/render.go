@@ -319,9 +319,14 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 		fmt.Fprintf(w, "  order %s", c.OrderID)
 		if o != nil {
 			fmt.Fprintf(w, " (%s)", strings.ReplaceAll(string(o.Status), "_", " "))
+		} else {
+			fmt.Fprint(w, " (not in sellerdesk)")
 		}
 	}
 	fmt.Fprintln(w)
+	if c.Subject != "" {
+		fmt.Fprintf(w, "  Subject: %s\n", core.StaffText(c.Subject))
+	}
 	if c.Deadline != nil {
 		fmt.Fprintf(w, "  Answer by %s (%s)\n", r.stamp(*c.Deadline), core.Until(*c.Deadline, r.now()))
 	}
@@ -337,6 +342,9 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 		fmt.Fprintf(w, "  %s  %s:%s\n", r.stamp(m.At), who, note)
 		for _, l := range strings.Split(core.StaffText(m.Text), "\n") {
 			fmt.Fprintln(w, "      "+l)
+		}
+		for _, l := range m.Notes() {
+			fmt.Fprintln(w, "      ["+l+"]")
 		}
 	}
 	d := c.Draft

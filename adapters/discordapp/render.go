@@ -534,6 +534,9 @@ func (a *App) messageBlocks(msgs []core.Message) []string {
 		}
 		out = append(out, fmt.Sprintf("**%s** (%s):", who, a.stamp(m.At)))
 		out = append(out, pieces(m.Text, pieceChars, quoted)...)
+		for _, l := range m.Notes() {
+			out = append(out, "_"+md(l)+"_")
+		}
 	}
 	return out
 }

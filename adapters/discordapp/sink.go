@@ -58,7 +58,7 @@ func (a *App) deliverConversation(ctx context.Context, ev core.Event, news []cor
 		switch m.Kind {
 		case core.EventBuyerMessage, core.EventDraftReady:
 			show = true
-		case core.EventReminder, core.EventBreach:
+		case core.EventReminder, core.EventBreach, core.EventUndelivered:
 			if show { // the reminder replies to the message: draw it first
 				if err := a.showConversation(ctx, ev); err != nil {
 					return err
@@ -68,6 +68,9 @@ func (a *App) deliverConversation(ctx context.Context, ev core.Event, news []cor
 			if err := a.postAlert(ctx, m, m.ConversationID); err != nil {
 				return err
 			}
+			// An undelivered reply changes the conversation (the buyer
+			// waits again): its message is drawn anew after the alert.
+			show = show || m.Kind == core.EventUndelivered
 		case core.EventReply:
 			if err := a.replyToBuyer(ctx, m); err != nil {
 				return err
@@ -188,7 +191,7 @@ func (a *App) send(ctx context.Context, channel, nonce string, data *discordgo.M
 
 func alertIcon(k core.EventKind) string {
 	switch k {
-	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled:
+	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled, core.EventUndelivered:
 		return "🚨"
 	case core.EventReminder, core.EventLowStock, core.EventShipWarning, core.EventRefundDue:
 		return "⏰"

@@ -627,6 +627,9 @@ func buyerWords(convID string, m core.Message, heading string, budget int) ([]sl
 		}
 		text := p.shown
 		if i == 0 {
+			for _, l := range m.Notes() {
+				heading += "\n_" + escape(l) + "_"
+			}
 			text = heading + "\n" + text
 		}
 		blocks = append(blocks, section(text))
@@ -666,6 +669,9 @@ func (a *App) answeredBlocks(c *core.Conversation) []slack.Block {
 	for i := len(c.Messages) - 1; i >= 0; i-- {
 		m := c.Messages[i]
 		if m.From == core.FromStaff {
+			if m.Undelivered != "" {
+				return []slack.Block{section(fmt.Sprintf(":warning: The reply by *%s* at %s was not delivered: %s", escape(orDash(m.By)), a.stamp(m.At), escape(core.Clip(core.StaffText(m.Undelivered), 500))))}
+			}
 			return []slack.Block{section(fmt.Sprintf(":white_check_mark: Answered by *%s* at %s:\n%s", escape(orDash(m.By)), a.stamp(m.At), quote(core.Clip(m.Text, 2600))))}
 		}
 		if m.From == core.FromBuyer && m.NoReply && m.AnsweredAt != nil {
@@ -697,6 +703,8 @@ func alertEmoji(k core.EventKind) string {
 		return ":moneybag:"
 	case core.EventBreach:
 		return ":rotating_light:"
+	case core.EventUndelivered:
+		return ":warning:"
 	case core.EventReminder:
 		return ":alarm_clock:"
 	}

@@ -94,14 +94,16 @@ func (a *App) deliverConversation(ctx context.Context, ev core.Event, news []cor
 			if !created {
 				wrote = append(wrote, m)
 			}
-		case core.EventReminder, core.EventBreach:
+		case core.EventReminder, core.EventBreach, core.EventUndelivered:
 			if err := flush(); err != nil {
 				return err
 			}
 			msg := message{Text: m.Text, Blocks: []slack.Block{section(alertEmoji(m.Kind) + " " + escape(m.Text))}}
 			opts := msg.options()
-			if m.Kind == core.EventBreach {
-				opts = append(opts, slack.MsgOptionBroadcast()) // a breach is everyone's business
+			if m.Kind == core.EventBreach || m.Kind == core.EventUndelivered {
+				// A breach is everyone's business; so is a reply the
+				// buyer never got: the buyer waits again.
+				opts = append(opts, slack.MsgOptionBroadcast())
 			}
 			m.MaybeSent = ev.MaybeSent
 			if _, _, err := a.post(ctx, m, ref.Channel, ref.MessageID, opts...); err != nil {

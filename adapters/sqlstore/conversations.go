@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,13 +20,13 @@ import (
 // draft_for_message are written, never read: they exist so that
 // Conversations can tell "needs a draft" from the row alone.
 const convSet = `channel, buyer_key, buyer_name, order_id, language, deadline, reminders_sent, breached,
-	last_buyer_message_id, draft_for_message, draft, created_at, updated_at`
+	last_buyer_message_id, draft_for_message, draft, created_at, updated_at, subject`
 
 const (
 	convCols     = `id, ` + convSet + `, version`
 	convReadCols = `id, channel, buyer_key, buyer_name, order_id, language, deadline, reminders_sent, breached,
-	draft, created_at, updated_at, version`
-	messageCols = `id, conversation_id, sender, by_name, text, at, answered_at, no_reply`
+	draft, created_at, updated_at, version, subject`
+	messageCols = `id, conversation_id, sender, by_name, text, at, answered_at, no_reply, ext_id, attachments, undelivered`
 )
 
 // needsDraft is core.Conversation.NeedsDraft on the row: a buyer waits and
@@ -48,15 +49,21 @@ var (
 	sqlMessagesOf = prepared(`SELECT ` + messageCols + ` FROM messages WHERE conversation_id = ANY(?) ORDER BY conversation_id, id`)
 	// One row per statement, also on PostgreSQL: the generated id must go
 	// back to the right message, and a save rarely adds more than one.
-	sqlInsertMessage = prepared(`INSERT INTO messages (conversation_id, sender, by_name, text, at, answered_at, no_reply)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-	// Only the answer changes once a message is stored. The conversation id
-	// keeps a save from touching another conversation's messages.
-	sqlAnswerMessage = prepared(`UPDATE messages SET answered_at = ?, no_reply = ?
+	sqlInsertMessage = prepared(`INSERT INTO messages (conversation_id, sender, by_name, text, at, answered_at, no_reply,
+		ext_id, attachments, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	// Only the answer (and a reply's delivery) changes once a message is
+	// stored. The conversation id keeps a save from touching another
+	// conversation's messages.
+	sqlAnswerMessage = prepared(`UPDATE messages SET answered_at = ?, no_reply = ?, undelivered = ?
 		WHERE id = ? AND conversation_id = ? RETURNING id`)
-	sqlAnswerMessages = preparedPG(`UPDATE messages AS m SET answered_at = v.answered_at, no_reply = v.no_reply
-		FROM unnest(?::bigint[], ?::timestamptz[], ?::boolean[]) AS v (id, answered_at, no_reply)
+	sqlAnswerMessages = preparedPG(`UPDATE messages AS m SET answered_at = v.answered_at, no_reply = v.no_reply, undelivered = v.undelivered
+		FROM unnest(?::bigint[], ?::timestamptz[], ?::boolean[], ?::text[]) AS v (id, answered_at, no_reply, undelivered)
 		WHERE m.id = v.id AND m.conversation_id = ? RETURNING m.id`)
+
+	// The thread a mail belongs to: the conversation of the newest message
+	// it names. An empty channel matches every channel.
+	sqlConversationByExtID = prepared(`SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.ext_id = ANY(?) AND m.ext_id <> '' AND (? = '' OR c.channel = ?) ORDER BY m.id DESC LIMIT 1`)
 
 	// sender = 'buyer' is spelled as in the messages_buyer_at index's
 	// predicate, so that both databases use that index. A message is due
@@ -84,7 +91,7 @@ func scanConversations(rows *sql.Rows) ([]core.Conversation, error) {
 		)
 		err := rows.Scan(&c.ID, &c.Channel, &c.BuyerKey, &c.BuyerName, &c.OrderID, &c.Language,
 			nullTimeDest{&c.Deadline}, &c.RemindersSent, &c.Breached, &draft,
-			timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt}, &c.Version)
+			timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt}, &c.Version, &c.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -203,11 +210,17 @@ func (t *Tx) messages(ctx context.Context, convs []*core.Conversation) error {
 	}
 	err = eachRow(rows, func() error {
 		var (
-			cid string
-			m   core.Message
+			cid, attachments string
+			m                core.Message
 		)
-		if err := rows.Scan(&m.ID, &cid, (*string)(&m.From), &m.By, &m.Text, timeDest{&m.At}, nullTimeDest{&m.AnsweredAt}, &m.NoReply); err != nil {
+		if err := rows.Scan(&m.ID, &cid, (*string)(&m.From), &m.By, &m.Text, timeDest{&m.At}, nullTimeDest{&m.AnsweredAt}, &m.NoReply,
+			&m.ExtID, &attachments, &m.Undelivered); err != nil {
 			return err
+		}
+		if attachments != "" {
+			if err := json.Unmarshal([]byte(attachments), &m.Attachments); err != nil {
+				return fmt.Errorf("message %d: attachments: %w", m.ID, err)
+			}
 		}
 		if c := byID[cid]; c != nil {
 			c.Messages = append(c.Messages, m)
@@ -258,7 +271,7 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	}
 	lastBuyer := c.LastBuyerMessage() // 0 if the newest buyer message is new: fixed below
 	set := []any{c.Channel, c.BuyerKey, c.BuyerName, c.OrderID, c.Language, db.ntv(c.Deadline),
-		int64(c.RemindersSent), c.Breached, lastBuyer, draftFor, draft, db.tv(c.CreatedAt), db.tv(c.UpdatedAt)}
+		int64(c.RemindersSent), c.Breached, lastBuyer, draftFor, draft, db.tv(c.CreatedAt), db.tv(c.UpdatedAt), c.Subject}
 
 	// The conversation's row first: once this transaction has written (so
 	// locked) it, nobody else can be writing its messages.
@@ -303,18 +316,26 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 		}
 	}
 	ids := make([]int64, len(c.Messages)) // given to c only once everything is written
-	var answers []any                     // id, answered_at, no_reply
+	var answers []any                     // id, answered_at, no_reply, undelivered
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		if m.ID != 0 {
-			if p := read[m.ID]; p == nil || p.NoReply != m.NoReply || !sameTime(p.AnsweredAt, m.AnsweredAt) {
-				answers = append(answers, m.ID, db.ntv(m.AnsweredAt), m.NoReply)
+			if p := read[m.ID]; p == nil || p.NoReply != m.NoReply || !sameTime(p.AnsweredAt, m.AnsweredAt) || p.Undelivered != m.Undelivered {
+				answers = append(answers, m.ID, db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered)
 			}
 			ids[i] = m.ID
 			continue
 		}
+		attachments := ""
+		if len(m.Attachments) > 0 {
+			b, err := json.Marshal(m.Attachments)
+			if err != nil {
+				return core.WrapInternal(err, "save a message's attachments")
+			}
+			attachments = string(b)
+		}
 		err := t.stmt(ctx, sqlInsertMessage).QueryRowContext(ctx, c.ID, string(m.From), m.By, m.Text,
-			db.tv(m.At), db.ntv(m.AnsweredAt), m.NoReply).Scan(&ids[i])
+			db.tv(m.At), db.ntv(m.AnsweredAt), m.NoReply, m.ExtID, attachments, m.Undelivered).Scan(&ids[i])
 		if err != nil {
 			return t.fail(err, "save a conversation's messages")
 		}
@@ -342,11 +363,12 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	return nil
 }
 
-// answerMessages writes answered_at and no_reply of known messages (args:
-// id, answered_at, no_reply for each), all of which must be the
-// conversation's own.
+// answerMessages writes answered_at, no_reply and undelivered of known
+// messages (args: id, answered_at, no_reply, undelivered for each), all of
+// which must be the conversation's own.
 func (t *Tx) answerMessages(ctx context.Context, convID string, args []any) error {
-	n := len(args) / 3
+	const k = 4 // args per message
+	n := len(args) / k
 	if n == 0 {
 		return nil
 	}
@@ -355,13 +377,13 @@ func (t *Tx) answerMessages(ctx context.Context, convID string, args []any) erro
 	if n == 1 || t.db.dialect == sqliteDialect {
 		st := t.stmt(ctx, sqlAnswerMessage)
 		for i := range n {
-			id, answeredAt, noReply := args[i*3], args[i*3+1], args[i*3+2]
-			if err := run(ctx, st, []any{answeredAt, noReply, id, convID}, got); err != nil {
+			id, answeredAt, noReply, undelivered := args[i*k], args[i*k+1], args[i*k+2], args[i*k+3]
+			if err := run(ctx, st, []any{answeredAt, noReply, undelivered, id, convID}, got); err != nil {
 				return t.fail(err, "save a conversation's messages")
 			}
 		}
 	} else {
-		arrays, err := pgArrays(args, 3)
+		arrays, err := pgArrays(args, k)
 		if err == nil {
 			err = run(ctx, t.stmt(ctx, sqlAnswerMessages), append(arrays, convID), got)
 		}
@@ -370,7 +392,7 @@ func (t *Tx) answerMessages(ctx context.Context, convID string, args []any) erro
 		}
 	}
 	for i := range n {
-		id := args[i*3].(int64)
+		id := args[i*k].(int64)
 		if !done[strconv.FormatInt(id, 10)] {
 			// Core never moves a message between conversations: a bug, not
 			// something to tell a seller.
@@ -407,7 +429,7 @@ func checkConversation(c *core.Conversation) error {
 		return core.Errorf(core.Invalid, "Conversation %s has a negative version", c.ID)
 	}
 	for _, f := range []struct{ name, s string }{{"conversation id", c.ID}, {"channel", c.Channel},
-		{"buyer", c.BuyerKey}, {"buyer name", c.BuyerName}, {"order id", c.OrderID}, {"language", c.Language}} {
+		{"buyer", c.BuyerKey}, {"buyer name", c.BuyerName}, {"order id", c.OrderID}, {"language", c.Language}, {"subject", c.Subject}} {
 		if !storable(f.s) {
 			return core.Errorf(core.Invalid, "Conversation %s: the %s is not valid UTF-8 text (or holds a NUL character)", c.ID, f.name)
 		}
@@ -417,7 +439,7 @@ func checkConversation(c *core.Conversation) error {
 		switch {
 		case m.From != core.FromBuyer && m.From != core.FromStaff:
 			return core.Errorf(core.Invalid, "Conversation %s: message %d is from %q; a message is from %q or %q", c.ID, i+1, m.From, core.FromBuyer, core.FromStaff)
-		case !storable(m.Text) || !storable(m.By):
+		case !storable(m.Text) || !storable(m.By) || !storable(m.ExtID) || !storable(m.Undelivered):
 			return core.Errorf(core.Invalid, "Conversation %s: message %d is not valid UTF-8 text (or holds a NUL character)", c.ID, i+1)
 		case m.ID < 0 || m.ID != 0 && seen[m.ID]:
 			return core.Errorf(core.Invalid, "Conversation %s lists message id %d twice (or a negative one)", c.ID, m.ID)
@@ -434,6 +456,7 @@ func cloneConversation(c *core.Conversation) *core.Conversation {
 	cp.Messages = slices.Clone(c.Messages)
 	for i := range cp.Messages {
 		cp.Messages[i].AnsweredAt = cloneTime(cp.Messages[i].AnsweredAt)
+		cp.Messages[i].Attachments = slices.Clone(cp.Messages[i].Attachments)
 	}
 	if c.Draft != nil {
 		d := *c.Draft
@@ -456,4 +479,27 @@ func (t *Tx) ResponseCounts(ctx context.Context, since, now time.Time) (core.Res
 		return r, t.fail(err, "count answered buyer messages")
 	}
 	return r, nil
+}
+
+// ConversationByMessageExtID returns the conversation on channel ("" for
+// any) holding the newest message whose ext_id is one of ids; see core.Tx.
+func (t *Tx) ConversationByMessageExtID(ctx context.Context, channel string, ids []string) (string, error) {
+	var keys []string
+	for _, id := range ids {
+		if id != "" && storable(id) {
+			keys = append(keys, id)
+		}
+	}
+	if len(keys) == 0 {
+		return "", core.Errorf(core.NotFound, "No conversation holds any of those messages.")
+	}
+	var id string
+	err := t.stmt(ctx, sqlConversationByExtID).QueryRowContext(ctx, t.db.list(keys), channel, channel).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", core.Errorf(core.NotFound, "No conversation holds any of those messages.")
+	}
+	if err != nil {
+		return "", t.fail(err, "find a mail's conversation")
+	}
+	return id, nil
 }

@@ -31,26 +31,27 @@ import (
 // to the schema, and also holds back any insert that does not take it.
 var (
 	sqlLockOutbox = preparedPG(`LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE`)
-	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	// On PostgreSQL the insert also announces the message to other
 	// replicas (see listen.go): a notification is sent when its
 	// transaction commits, and dropped with it when it rolls back.
 	// PostgreSQL refuses payloads of 8000 bytes or more; a longer message
 	// is announced by id and kind, and the listener reads the row.
 	sqlEnqueueNotify = preparedPG(`WITH ins AS (
-		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at
+		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id
 	), msg AS (
 		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
-			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at)::text AS payload
+			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at,
+			'message_id', message_id)::text AS payload
 		FROM ins
 	)
 	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
 		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
 	FROM msg`)
-	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at FROM outbox
+	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id FROM outbox
 		WHERE id > ? ORDER BY id LIMIT ?`)
 	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
 )
@@ -82,9 +83,9 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	for _, ev := range t.outbox {
 		var err error
 		if t.db.dialect == postgresDialect {
-			_, err = t.exec(ctx, sqlEnqueueNotify, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), t.db.channel)
+			_, err = t.exec(ctx, sqlEnqueueNotify, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, t.db.channel)
 		} else {
-			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At))
+			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID)
 		}
 		if err != nil {
 			return t.fail(err, "write to the outbox")
@@ -107,7 +108,7 @@ func (t *Tx) Outbox(ctx context.Context, afterID int64, limit int) ([]core.Event
 	var out []core.Event
 	err = eachRow(rows, func() error {
 		var e core.Event
-		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At})
+		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At}, &e.MessageID)
 		out = append(out, e)
 		return err
 	})
@@ -340,6 +341,40 @@ func (t *Tx) ChatRefAt(ctx context.Context, platform, channel, messageID string)
 func checkRef(field, s string) error {
 	if s == "" || !storable(s) {
 		return core.FieldErrorf(core.Invalid, field, "The chat %s must be plain, non-empty text (got %q)", strings.ReplaceAll(field, "_", " "), s)
+	}
+	return nil
+}
+
+var (
+	sqlCursor     = prepared(`SELECT value FROM cursors WHERE name = ?`)
+	sqlSaveCursor = prepared(`INSERT INTO cursors (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`)
+)
+
+// Cursor returns where a message source has read up to, NotFound when it
+// has saved nothing yet.
+func (t *Tx) Cursor(ctx context.Context, name string) (string, error) {
+	var v string
+	err := t.stmt(ctx, sqlCursor).QueryRowContext(ctx, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", core.Errorf(core.NotFound, "No cursor %q saved yet.", name)
+	}
+	if err != nil {
+		return "", t.fail(err, "read a source's cursor")
+	}
+	return v, nil
+}
+
+// SaveCursor inserts or replaces a source's cursor.
+func (t *Tx) SaveCursor(ctx context.Context, name, value string) error {
+	if err := t.writable("SaveCursor"); err != nil {
+		return err
+	}
+	if name == "" || !storable(name) || !storable(value) {
+		return core.FieldErrorf(core.Invalid, "cursor", "A cursor needs a name and plain text (got %q = %q)", name, value)
+	}
+	if _, err := t.exec(ctx, sqlSaveCursor, name, value); err != nil {
+		return t.fail(err, "save a source's cursor")
 	}
 	return nil
 }

@@ -120,9 +120,9 @@ func TestListenPostgres(t *testing.T) {
 	}
 
 	enqueue(core.Event{Kind: core.EventReply, ConversationID: "C-1", Channel: "web", Text: "rolled back", At: at}, false)
-	enqueue(core.Event{Kind: core.EventReply, ConversationID: "C-1", Channel: "web", OrderID: "111-2222222-3333333", Text: "committed", At: at}, true)
+	enqueue(core.Event{Kind: core.EventReply, ConversationID: "C-1", Channel: "web", MessageID: 41, OrderID: "111-2222222-3333333", Text: "committed", At: at}, true)
 	ev := wait("committed", "rolled back")
-	want := core.Event{ID: ev.ID, Kind: core.EventReply, ConversationID: "C-1", Channel: "web", OrderID: "111-2222222-3333333", Text: "committed", At: at}
+	want := core.Event{ID: ev.ID, Kind: core.EventReply, ConversationID: "C-1", Channel: "web", MessageID: 41, OrderID: "111-2222222-3333333", Text: "committed", At: at}
 	if ev.ID <= 0 || ev != want {
 		t.Errorf("heard %+v\nwant %+v", ev, want)
 	}

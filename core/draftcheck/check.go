@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/textscan"
 )
 
 // Rule names the check a draft failed.
@@ -79,7 +80,7 @@ func Check(text string, req core.DraftRequest, p Policy) []Problem {
 	var out []Problem
 	out = append(out, checkOrderIDs(n.text, ownIDs(req), trackingNumbers(req.Order))...)
 	out = append(out, checkLinks(n, p.AllowedLinks)...)
-	if emailLike.MatchString(n.text) {
+	if len(textscan.Emails(n.text)) > 0 {
 		out = append(out, Problem{Email, "contains an email address"})
 	}
 	out = append(out, checkClaims(n, req.Order)...)

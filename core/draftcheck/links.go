@@ -1,33 +1,11 @@
 package draftcheck
 
 import (
-	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
-)
 
-var (
-	// schemeLink is anything with a scheme: http, https, ftp, and
-	// look-alikes a buyer's client may still open.
-	schemeLink = regexp.MustCompile(`\b[a-z][a-z0-9+.-]{1,15}://[^\s<>"'，。、）)\]]+`)
-	// bareLink is a host name without a scheme, "www.foo.de" or
-	// "example.com/path": labels of letters, digits and hyphens, a
-	// top-level domain of letters (or punycode), an optional port or path.
-	bareLink = regexp.MustCompile(`\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}|xn--[a-z0-9-]{2,59})\b(:\d{1,5})?(/[^\s<>"'，。、）)\]]*)?`)
-	// ipLink is a dotted IPv4 address with a port or path, a host a link
-	// may use; a bare dotted number is left to the amount check.
-	ipLink    = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5}|/)[^\s<>"']*`)
-	emailLike = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`)
+	"github.com/sellerdesk/sellerdesk/core/textscan"
 )
-
-// knownTLDs are the top-level domains a bare host name is recognised by
-// when it has neither "www." nor a path: the common generic ones, the
-// countries the shop's marketplaces are in, and the ones phishing favours.
-// A sentence run together ("shipped.thanks") ends in none of them.
-const knownTLDs = ` com net org info biz io co me ly to app dev page site online shop store link click help
- support top xyz zip mov live life world pro club vip icu cc tv ws gl gd su ru cn jp kr tw hk sg in au nz ca us uk
- de fr es it nl be at ch pl se no dk fi ie pt br mx ar cl eu tk ml ga cf gq `
 
 // checkLinks refuses every link whose host is not on the allowed list: a
 // URL with any scheme, a "www." host, a bare host with a path or a known
@@ -36,31 +14,6 @@ const knownTLDs = ` com net org info biz io co me ly to app dev page site online
 // and so is one written with anything but ASCII: the checks read look-alike
 // letters as Latin, but "ups.cоm" with a Cyrillic о is another site.
 func checkLinks(n normalized, allowed []string) []Problem {
-	t := n.text
-	var out []Problem
-	seen := map[string]bool{}
-	report := func(host string) {
-		if !seen[host] {
-			seen[host] = true
-			out = append(out, problemf(Link, "links to %s, which is not an allowed link", defang(host)))
-		}
-	}
-	taken := make([]bool, len(t))
-	mark := func(loc []int) bool {
-		for i := loc[0]; i < loc[1]; i++ {
-			if taken[i] {
-				return false
-			}
-		}
-		for i := loc[0]; i < loc[1]; i++ {
-			taken[i] = true
-		}
-		return true
-	}
-	// An email address is its own problem, not a link to its domain.
-	for _, loc := range emailLike.FindAllStringIndex(t, -1) {
-		mark(loc)
-	}
 	// ascii reports whether the link at t[a:b] was written in ASCII.
 	ascii := func(a, b int) bool {
 		for _, r := range n.orig[n.from[a]:n.from[b]] {
@@ -70,53 +23,11 @@ func checkLinks(n normalized, allowed []string) []Problem {
 		}
 		return true
 	}
-	for _, loc := range schemeLink.FindAllStringIndex(t, -1) {
-		mark(loc)
-		raw := t[loc[0]:loc[1]]
-		u, err := url.Parse(raw)
-		if err != nil || u.User != nil || strings.ContainsAny(raw, `\@`) || !hostAllowed(u.Hostname(), allowed) || !ascii(loc[0], loc[1]) {
-			host := raw
-			if err == nil && u.Hostname() != "" {
-				host = u.Hostname()
-			}
-			report(host)
-		}
-	}
-	for _, loc := range ipLink.FindAllStringIndex(t, -1) {
-		if mark(loc) {
-			report(strings.FieldsFunc(t[loc[0]:loc[1]], func(r rune) bool { return r == ':' || r == '/' })[0])
-		}
-	}
-	for _, m := range bareLink.FindAllStringSubmatchIndex(t, -1) {
-		if !mark(m[:2]) {
-			continue
-		}
-		raw := t[m[0]:m[1]]
-		host, _, _ := strings.Cut(raw, "/")
-		host, _, _ = strings.Cut(host, ":")
-		tld := t[m[2]:m[3]]
-		linky := strings.HasPrefix(host, "www.") || m[6] >= 0 || m[4] >= 0 ||
-			strings.Contains(knownTLDs, " "+tld+" ") || strings.HasPrefix(tld, "xn--")
-		if linky && (!hostAllowed(host, allowed) || !ascii(m[0], m[1])) {
-			report(host)
-		}
+	var out []Problem
+	for _, host := range textscan.BadLinks(n.text, allowed, ascii) {
+		out = append(out, problemf(Link, "links to %s, which is not an allowed link", defang(host)))
 	}
 	return out
-}
-
-// hostAllowed reports whether host is an allowed host or under one.
-func hostAllowed(host string, allowed []string) bool {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if host == "" {
-		return false
-	}
-	for _, a := range allowed {
-		a = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a)), ".")
-		if a != "" && (host == a || strings.HasSuffix(host, "."+a)) {
-			return true
-		}
-	}
-	return false
 }
 
 // defang writes a host so chat clients do not turn it back into a link in

@@ -231,6 +231,14 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"digest_retried_as_the_same_group", testDigestRetriedAsTheSameGroup},
 		{"digest_window_caps_a_stream", testDigestWindowCapsAStream},
 		{"conversation_news_coalesced", testConversationNewsCoalesced},
+		{"mail_relay_joins_the_orders_conversation", testRelayMailJoinsOrder},
+		{"mail_duplicate_stored_once", testMailDuplicateStoredOnce},
+		{"mail_thread_by_references", testMailThreadByReferences},
+		{"mail_order_id_not_trusted", testMailOrderIDNotTrusted},
+		{"mail_without_words_long_and_flood", testMailWithoutWordsAndLong},
+		{"amazon_reply_rules_refuse_and_change_nothing", testAmazonReplyRules},
+		{"mail_bounce_reopens_once", testMailBounce},
+		{"amazon_draft_breaking_rules_noted", testAmazonDraftBreakingRulesNoted},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("response_counts", func(t *testing.T) { testResponseCounts(t, open) })
 	t.Run("conversation_outbox", func(t *testing.T) { testConversationOutbox(t, open) })
 	t.Run("conversation_concurrency", func(t *testing.T) { testConversationConcurrency(t, open) })
+	t.Run("mail", func(t *testing.T) { testMail(t, open) })
 }
 
 var (
