@@ -15,7 +15,9 @@
 # Users (passwd-file): seller@shop.test and buyers@shop.test, password below.
 # Mail to any address at marketplace.amazon.<tld> (the relay addresses) and at
 # buyer.test lands in buyers@shop.test's INBOX. Mail to any other outside
-# domain bounces back to the sender at once (a real bounce for the tests).
+# domain (e.g. x@bounce.test) is accepted and bounces back to the sender at
+# once (a real DSN in the seller's INBOX). RCPT to any @tempfail.test gets
+# 450, to any @refused.test 550, and to an unknown @shop.test user 550.
 set -euo pipefail
 
 base=${MAILSERVERS_DIR:-/run/sellerdesk-mail}
@@ -97,6 +99,9 @@ ssl_key = <$base/key.pem
 $( [ -f $dh ] && echo "ssl_dh = <$dh" )
 ssl_min_protocol = TLSv1.2
 auth_mechanisms = plain login
+# Tests try wrong passwords on purpose: no delay for them, and no
+# brute-force penalty slowing every later login from 127.0.0.1 (anvil below).
+auth_failure_delay = 0
 passdb {
   driver = passwd-file
   args = username_format=%u $base/users
@@ -132,6 +137,11 @@ service imap-login {
 service lmtp {
   unix_listener $base/run/lmtp {
     mode = 0666
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 service auth {
@@ -178,11 +188,14 @@ smtpd_tls_cert_file = $base/cert.pem
 smtpd_tls_key_file = $base/key.pem
 smtpd_tls_auth_only = yes
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
-smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+smtpd_recipient_restrictions = check_recipient_access regexp:$pf/recipient-access, permit_sasl_authenticated, reject
 lmtp_destination_recipient_limit = 1
 EOF
 printf '%s\n' '/^marketplace\.amazon\.[a-z.]+$/ OK' '/^buyer\.test$/ OK' >"$pf/alias-domains"
 printf '%s\n' '/@marketplace\.amazon\.[a-z.]+$/ buyers@shop.test' '/@buyer\.test$/ buyers@shop.test' >"$pf/aliases"
+# Fixed answers for the error-handling tests.
+printf '%s\n' '/@tempfail\.test$/ 450 4.2.0 Mailbox busy, try again later (test server)' \
+  '/@refused\.test$/ 550 5.7.1 Recipient refused (test server)' >"$pf/recipient-access"
 sub="-o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject"
 cat >"$pf/master.cf" <<EOF
 $submission_port inet n - n - - smtpd -o smtpd_tls_security_level=encrypt $sub
