@@ -29,11 +29,11 @@ type IMAPOptions struct {
 	PollInterval time.Duration
 	// BatchSize is how many messages one FETCH asks for (default 100).
 	BatchSize int
+	// IdleRestart is how long one IDLE lasts before it is re-issued
+	// (default 25 minutes): RFC 2177 lets a server log out a client
+	// after 30 minutes of IDLE.
+	IdleRestart time.Duration
 }
-
-// idleRestart is how long one IDLE lasts before it is re-issued: RFC 2177
-// lets a server log a client out after 30 minutes of IDLE.
-const idleRestart = 25 * time.Minute
 
 // Mailbox is a logged-in IMAP connection with one folder selected. It is
 // not safe for concurrent use: one reader loop owns it. After any error
@@ -76,6 +76,9 @@ func DialIMAP(ctx context.Context, srv Server, opt IMAPOptions) (*Mailbox, error
 	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 100
+	}
+	if opt.IdleRestart <= 0 {
+		opt.IdleRestart = 25 * time.Minute
 	}
 	m := &Mailbox{srv: srv, opt: opt,
 		updates: make(chan client.Update, 4096)}
@@ -344,7 +347,7 @@ func (m *Mailbox) Wait(ctx context.Context, d time.Duration) (bool, error) {
 		stop := make(chan struct{})
 		errc := make(chan error, 1)
 		go func() { errc <- m.c.Idle(stop, &client.IdleOptions{LogoutTimeout: -1}) }()
-		restart := time.NewTimer(idleRestart)
+		restart := time.NewTimer(m.opt.IdleRestart)
 		var news, timeout, cancelled bool
 	idling:
 		for {

@@ -1,6 +1,7 @@
 package mailapp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -167,13 +168,17 @@ func TestIMAPIdleWakesOnNewMail(t *testing.T) {
 		}
 	}
 	id := netToken() + "@shop.test"
+	sent := make(chan error, 1)
 	go func() {
 		time.Sleep(300 * time.Millisecond) // after IDLE has started, most likely; either way it must wake
-		NewSender(env.SMTP, SMTPOptions{}).Send(context.Background(), "seller@shop.test",
+		sent <- NewSender(env.SMTP, SMTPOptions{}).Send(context.Background(), "seller@shop.test",
 			[]string{"abc" + netToken() + "@marketplace.amazon.de"}, netMessage(id, "seller@shop.test", "buyer@marketplace.amazon.de", "idle", "hi"))
 	}()
 	start := time.Now()
 	woke, err := m.Wait(netCtx(t), time.Minute)
+	if serr := <-sent; serr != nil {
+		t.Fatal(serr)
+	}
 	if err != nil || !woke {
 		t.Fatalf("Wait under IDLE: woke=%v err=%v", woke, err)
 	}
@@ -260,5 +265,29 @@ func TestIMAPAppendToSentAndHasMessageID(t *testing.T) {
 	uids, err := c.UidSearch(crit)
 	if err != nil || len(uids) != 1 {
 		t.Fatalf("\\Seen copy of %s in Sent: %v %v", id, uids, err)
+	}
+}
+
+// IDLE is re-issued (DONE, IDLE) before the server's 30-minute limit;
+// across restarts Wait still ends at its deadline and still wakes.
+func TestIMAPIdleReissued(t *testing.T) {
+	env := netEnv(t)
+	srv := netFolder(t, env.IMAPS, "t-reidle")
+	m := netDial(t, srv, IMAPOptions{IdleRestart: 50 * time.Millisecond})
+	if woke, err := m.Wait(netCtx(t), 400*time.Millisecond); err != nil || woke {
+		t.Fatalf("quiet folder across several IDLEs: woke=%v err=%v", woke, err)
+	}
+	admin := netAdmin(t, srv)
+	appended := make(chan error, 1)
+	time.AfterFunc(300*time.Millisecond, func() {
+		raw := netMessage(netToken()+"@buyer.test", "a@buyer.test", "seller@shop.test", "re-idle", "hi")
+		appended <- admin.Append(srv.Folder, nil, time.Now(), bytes.NewReader(raw))
+	})
+	woke, err := m.Wait(netCtx(t), time.Minute)
+	if aerr := <-appended; aerr != nil {
+		t.Fatal(aerr)
+	}
+	if err != nil || !woke {
+		t.Fatalf("new mail across several IDLEs: woke=%v err=%v", woke, err)
 	}
 }
