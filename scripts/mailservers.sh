@@ -31,7 +31,13 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+case "$base" in
+  /?*/*|/run/?*|/tmp/?*) ;;
+  *) log "MAILSERVERS_DIR=$base: give a directory of its own (it is wiped on every run)"; exit 1 ;;
+esac
+
 if ! command -v dovecot >/dev/null 2>&1 || ! command -v postfix >/dev/null 2>&1 ||
+  ! command -v openssl >/dev/null 2>&1 ||
   [ ! -x /usr/lib/dovecot/lmtp ] || [ ! -x /usr/lib/dovecot/imap ]; then
   log "installing dovecot-imapd, dovecot-lmtpd and postfix"
   export DEBIAN_FRONTEND=noninteractive
