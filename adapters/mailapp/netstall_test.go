@@ -18,15 +18,18 @@ import (
 type netStallServer struct {
 	addr   string
 	logins atomic.Int32
+	// dropOn, when set, is a command ("UID", "IDLE") on which the server
+	// closes the connection instead, as a server restarting would.
+	dropOn string
 }
 
-func netStall(t *testing.T) *netStallServer {
+func netStall(t *testing.T, dropOn string) *netStallServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &netStallServer{addr: ln.Addr().String()}
+	s := &netStallServer{addr: ln.Addr().String(), dropOn: dropOn}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -51,7 +54,15 @@ func (s *netStallServer) serve(conn net.Conn) {
 			return
 		}
 		tag, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
-		switch cmd, _, _ := strings.Cut(strings.ToUpper(rest), " "); cmd {
+		cmd, _, _ := strings.Cut(strings.ToUpper(rest), " ")
+		if cmd == s.dropOn {
+			if cmd == "IDLE" {
+				w("+ idling")
+				time.Sleep(50 * time.Millisecond)
+			}
+			return
+		}
+		switch cmd {
 		case "CAPABILITY":
 			w("* CAPABILITY IMAP4rev1 IDLE", tag+" OK done")
 		case "LOGIN":
@@ -80,7 +91,7 @@ func netStallURL(t *testing.T, s *netStallServer, query string) Server {
 // Cancelling the context interrupts a command the server never answers,
 // and the command timeout ends one on its own.
 func TestIMAPFetchInterruptedWhenServerHangs(t *testing.T) {
-	s := netStall(t)
+	s := netStall(t, "")
 	m := netDial(t, netStallURL(t, s, "?tls=none"), IMAPOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -98,12 +109,30 @@ func TestIMAPFetchInterruptedWhenServerHangs(t *testing.T) {
 // imap:// requires STARTTLS: a server that does not offer it is refused
 // before the password is sent.
 func TestIMAPWithoutSTARTTLSRefusedBeforeLogin(t *testing.T) {
-	s := netStall(t)
+	s := netStall(t, "")
 	_, err := DialIMAP(context.Background(), netStallURL(t, s, ""), IMAPOptions{})
 	if err == nil || !strings.Contains(err.Error(), "does not offer STARTTLS") {
 		t.Fatalf("no STARTTLS: %v", err)
 	}
 	if n := s.logins.Load(); n != 0 {
 		t.Fatalf("the password was sent %d times without TLS", n)
+	}
+}
+
+// A connection the server drops, mid-command or mid-IDLE, is a temporary
+// error: the reader closes the Mailbox and dials again.
+func TestIMAPDroppedConnectionIsTemporary(t *testing.T) {
+	for _, on := range []string{"UID", "IDLE"} {
+		s := netStall(t, on)
+		m := netDial(t, netStallURL(t, s, "?tls=none"), IMAPOptions{})
+		var err error
+		if on == "UID" {
+			_, err = m.Fetch(context.Background(), 0, 10)
+		} else {
+			_, err = m.Wait(context.Background(), time.Minute)
+		}
+		if !Temporary(err) || !strings.Contains(err.Error(), "broke") {
+			t.Fatalf("dropped on %s: %v", on, err)
+		}
 	}
 }
