@@ -157,8 +157,11 @@ func (m *Mailbox) connect(ctx context.Context) error {
 }
 
 func (m *Mailbox) loginError(err error) error {
-	if m.gone() || errors.Is(err, client.ErrLoginDisabled) {
+	if m.gone() {
 		return err
+	}
+	if errors.Is(err, client.ErrLoginDisabled) {
+		return m.srv.errorf(core.Invalid, err, "the IMAP server takes no password without TLS (LOGINDISABLED); leave out tls=none")
 	}
 	text := scrub(err, m.srv.Password).Error()
 	// Dovecot and others say [UNAVAILABLE] "Temporary authentication
@@ -474,7 +477,7 @@ func (m *Mailbox) HasMessageID(ctx context.Context, folder, messageID string) (b
 			// Rebuilt meanwhile: the caller must dial again and see the
 			// new UIDVALIDITY rather than fetch with a stale cursor.
 			m.c.Terminate()
-			return m.srv.errorf(core.Unavailable, nil, "the folder %q was rebuilt on the server (new UIDVALIDITY); reconnecting", m.srv.Folder)
+			return m.srv.errorf(core.Unavailable, nil, "the folder %q was rebuilt on the server (new UIDVALIDITY): connect again and read it afresh", m.srv.Folder)
 		}
 		return err
 	})
