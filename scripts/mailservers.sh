@@ -230,9 +230,15 @@ postlog   unix-dgram n - n - 1 postlogd
 EOF
 
 log "starting Dovecot"
-dovecot -c "$base/dovecot.conf"
+# The daemons must not inherit this script's stdout or stderr: a caller
+# reading them ($(...), a CI log pipe) would wait for them forever.
+if ! dovecot -c "$base/dovecot.conf" </dev/null >"$base/dovecot-start.log" 2>&1; then
+  cat "$base/dovecot-start.log" >&2
+  exit 1
+fi
 log "starting Postfix"
-if ! postfix -c "$pf" start >&2; then
+if ! postfix -c "$pf" start </dev/null >"$base/postfix-start.log" 2>&1; then
+  cat "$base/postfix-start.log" >&2
   # Postfix reports a bad setting only to syslog or a terminal.
   script -qc "postfix -c $pf check" /dev/null >&2 || true
   cat "$base/postfix.log" >&2 2>/dev/null || true
