@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	netmail "net/mail"
 	"net/netip"
 	"os"
 	"reflect"
@@ -39,6 +40,33 @@ type Config struct {
 	Jobs     JobsConfig     `yaml:"jobs"`
 	Log      LogConfig      `yaml:"log"`
 	Alerts   AlertsConfig   `yaml:"alerts"`
+	Mail     MailConfig     `yaml:"mail"`
+}
+
+// MailConfig connects the seller's mailbox: Amazon buyer messages (and any
+// other mail to the shop) come in over IMAP, replies go out over SMTP.
+// Without imap_url there is no mail channel.
+type MailConfig struct {
+	// IMAPURL is imaps://user@host:993/INBOX (TLS) or imap://…:143/INBOX
+	// (STARTTLS required); the user is the mailbox's login.
+	IMAPURL string `yaml:"imap_url"`
+	// SMTPURL is smtps://user@host:465 (TLS) or smtp://…:587 (STARTTLS
+	// required).
+	SMTPURL string `yaml:"smtp_url"`
+	// Password logs in to both (an app password); prefer the environment.
+	Password string `yaml:"password"`
+	// From is the address replies are sent from: the one registered with
+	// Amazon, or the relay drops them.
+	From string `yaml:"from"`
+	// SentFolder is where a copy of each reply is kept, and where a
+	// replica taking over looks before sending a reply again.
+	SentFolder string `yaml:"sent_folder"`
+	// PollInterval is how often the mailbox is read when the server has
+	// no IDLE (with IDLE, mail is read as it arrives).
+	PollInterval Duration `yaml:"poll_interval"`
+	// CAFile trusts a private certificate authority (PEM) for both
+	// servers, besides the system's.
+	CAFile string `yaml:"ca_file"`
 }
 
 // JobsConfig paces the job queue (adapters/jobqueue) that runs drafts,
@@ -213,6 +241,7 @@ func DefaultConfig() Config {
 			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
 		Log:    LogConfig{Level: "info", Format: "text"},
 		Alerts: AlertsConfig{DigestWindow: Duration{time.Minute}},
+		Mail:   MailConfig{SentFolder: "Sent", PollInterval: Duration{time.Minute}},
 	}
 }
 
@@ -470,10 +499,12 @@ func setValue(v reflect.Value, s string) error {
 // hostName is a lower-case DNS name with at least two labels.
 var hostName = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$`)
 
+// bad is a refused setting, naming its key and environment variable.
+func bad(key, format string, args ...any) error {
+	return fmt.Errorf("config: %s (env %s): %s", key, EnvName(key), fmt.Sprintf(format, args...))
+}
+
 func (c *Config) validate() error {
-	bad := func(key, format string, args ...any) error {
-		return fmt.Errorf("config: %s (env %s): %s", key, EnvName(key), fmt.Sprintf(format, args...))
-	}
 	u := c.Database.URL
 	if !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		return bad("database.url", "%q is neither sqlite:PATH nor postgres://…", sqlstore.Redact(u))
@@ -629,6 +660,9 @@ func (c *Config) validate() error {
 	if c.Alerts.DigestWindow.Duration < 0 || c.Alerts.DigestWindow.Duration > 30*time.Minute {
 		return bad("alerts.digest_window", "%s is out of range; use 0s (no digests) to 30m", c.Alerts.DigestWindow.Duration)
 	}
+	if err := c.Mail.validate(); err != nil {
+		return err
+	}
 	if c.Jobs.DraftWorkers < 1 || c.Jobs.DraftWorkers > 64 {
 		return bad("jobs.draft_workers", "%d is out of range; use 1 to 64", c.Jobs.DraftWorkers)
 	}
@@ -646,6 +680,33 @@ func (c *Config) validate() error {
 			if strings.TrimSpace(id) == "" || strings.ContainsAny(id, " \t") {
 				return bad("roles", "%q is not an identity like slack:U024BE7LH, discord:role:987654321098765432 or console:alice", id)
 			}
+		}
+	}
+	return nil
+}
+
+// validate checks the mail settings that don't need a server: the rest
+// (URLs, credentials, reaching the servers) is checked when the mail
+// channel starts, and reported in /healthz without stopping the desk.
+func (m MailConfig) validate() error {
+	if m.IMAPURL == "" && m.SMTPURL == "" {
+		return nil
+	}
+	if m.IMAPURL == "" || m.SMTPURL == "" {
+		return bad("mail.imap_url", "mail needs both mail.imap_url (to read) and mail.smtp_url (to reply); set both, or neither")
+	}
+	if a, err := netmail.ParseAddress(m.From); err != nil || a.Name != "" || m.From == "" {
+		return bad("mail.from", "%q is not an address like seller@shop.example; set the address registered with Amazon for sending", m.From)
+	}
+	if strings.TrimSpace(m.SentFolder) == "" {
+		return bad("mail.sent_folder", "is empty; name the folder sent mail is kept in (Sent, or [Gmail]/Sent Mail)")
+	}
+	if d := m.PollInterval.Duration; d < 5*time.Second || d > time.Hour {
+		return bad("mail.poll_interval", "%s is out of range; use 5s to 1h", d)
+	}
+	if m.CAFile != "" {
+		if _, err := os.Stat(m.CAFile); err != nil {
+			return bad("mail.ca_file", "%s can't be read: %v", m.CAFile, errors.Unwrap(err))
 		}
 	}
 	return nil
