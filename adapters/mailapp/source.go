@@ -38,8 +38,11 @@ type SourceOptions struct {
 	// (default 100): a crash repeats at most this many, and a repeat
 	// changes nothing (mail is stored once by Message-ID).
 	Batch int
-	Log   *slog.Logger
-	Now   func() time.Time // the clock for the first-read window
+	// Self is the shop's own address (mail.from): mail from it in the
+	// mailbox (a copy of a reply, a Bcc) is the shop's, not a buyer's.
+	Self string
+	Log  *slog.Logger
+	Now  func() time.Time // the clock for the first-read window
 }
 
 // Source reads one mailbox into the engine. Pass and Watch may run on
@@ -280,6 +283,11 @@ func (s *Source) take(ctx context.Context, f Fetched, res *PassResult) error {
 			res.Bounces++
 		}
 		return s.refused(err, f, m, res)
+	}
+	if s.opt.Self != "" && strings.EqualFold(m.From.Addr, s.opt.Self) {
+		s.log.Debug("the shop's own mail skipped", "uid", f.UID, "message_id", m.MessageID)
+		res.Skipped++
+		return nil
 	}
 	if IsAutoReply(m) {
 		s.log.Info("auto-reply skipped", "uid", f.UID, "message_id", m.MessageID)
