@@ -154,10 +154,10 @@ type (
 	mailWatchArgs struct{}
 )
 
-func (sweepArgs) Kind() string   { return kindSweep }
-func (remindArgs) Kind() string  { return kindRemind }
-func (catchUpArgs) Kind() string { return kindCatchUp }
-func (forgetArgs) Kind() string  { return kindForget }
+func (sweepArgs) Kind() string     { return kindSweep }
+func (remindArgs) Kind() string    { return kindRemind }
+func (catchUpArgs) Kind() string   { return kindCatchUp }
+func (forgetArgs) Kind() string    { return kindForget }
 func (mailWatchArgs) Kind() string { return kindMailWatch }
 
 // Migrate brings the queue's tables up to date and says how many of River's
