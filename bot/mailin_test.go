@@ -182,3 +182,28 @@ func TestMailServeReadsTheMailbox(t *testing.T) {
 		t.Error("the mailbox password is in the log")
 	}
 }
+
+// A mail setting that does not make a server (no TLS scheme) leaves the
+// desk serving, with the reason in /healthz and the log, and no password.
+func TestMailBadURLInHealthz(t *testing.T) {
+	var logs syncBuf
+	m := openServeMain(t, &logs)
+	m.Config.Mail = MailConfig{IMAPURL: "ftp://seller%40shop.example:pw-in-url-secret@imap.example.com/INBOX",
+		SMTPURL: "smtps://seller%40shop.example@smtp.example.com", Password: "app-pw-secret", From: "seller@shop.example", FirstReadDays: 3}
+	m.openMailSource(context.Background())
+	if m.mailWatch() != nil {
+		t.Error("a watcher job without a mailbox")
+	}
+	rec := httpGet(t, m.Handler(), "/healthz")
+	if rec.code != http.StatusOK || !strings.HasPrefix(rec.body, "ok\nmail: not read: ") || !strings.Contains(rec.body, "mail.imap_url") {
+		t.Errorf("/healthz %d %q", rec.code, rec.body)
+	}
+	for _, s := range []string{rec.body, logs.String()} {
+		if strings.Contains(s, "pw-in-url-secret") || strings.Contains(s, "app-pw-secret") {
+			t.Errorf("a password leaked: %q", s)
+		}
+	}
+	if !strings.Contains(logs.String(), "the mailbox can't be read") {
+		t.Errorf("not logged:\n%s", logs.String())
+	}
+}
