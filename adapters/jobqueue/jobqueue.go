@@ -88,6 +88,10 @@ type Queue struct {
 	drafts chan draftArgs
 	wg     sync.WaitGroup
 	cancel context.CancelFunc
+	// stopping closes when Stop begins: the mail watch, which would
+	// otherwise wait out its period, ends then and lets Stop drain.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
 
 // Job kinds and queues. Names are stored with the jobs: don't rename them.
@@ -221,7 +225,7 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	q := &Queue{engine: e, cfg: cfg, log: cfg.Log, sinks: map[string]core.Sink{}, kicks: map[string]chan struct{}{},
-		drafts: make(chan draftArgs, 1024)}
+		drafts: make(chan draftArgs, 1024), stopping: make(chan struct{})}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &draftWorker{q: q})
@@ -356,6 +360,7 @@ func outcome(k river.EventKind) string {
 // Stop drains: no new jobs start, and running ones get until ctx ends to
 // finish (a delivery records what it posted), then are cancelled.
 func (q *Queue) Stop(ctx context.Context) error {
+	q.stopOnce.Do(func() { close(q.stopping) })
 	err := q.client.Stop(ctx)
 	if ctx.Err() != nil {
 		// Out of time: cancel what still runs, and say so (they run again
@@ -511,6 +516,15 @@ func (w *mailWatchWorker) Work(ctx context.Context, job *river.Job[mailWatchArgs
 	// holds on past the next period's job.
 	period := w.q.cfg.MailInterval
 	until := job.ScheduledAt.Add(period - period/6)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.q.stopping: // shutting down: end the watch now, not at until
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	if err := w.q.cfg.MailWatch(ctx, until); err != nil {
 		if ctx.Err() != nil {
 			return nil // shutting down: the next period's job carries on

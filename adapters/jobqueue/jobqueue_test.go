@@ -449,3 +449,36 @@ func TestMailWatchJob(t *testing.T) {
 		})
 	}
 }
+
+// Stopping the queue ends a running mail watch at once, instead of the
+// shutdown waiting out the watch's period (an hour here) and cancelling
+// it at the end of its grace.
+func TestMailWatchEndsOnStop(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	qdb, pg := db.QueueDB()
+	d := jobqueue.Database{DB: qdb, Postgres: pg}
+	if _, err := jobqueue.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	w := &watchLog{}
+	q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), jobqueue.Config{MailWatch: w.watch, MailInterval: time.Hour,
+		Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the watch started", func() bool { return w.count() == 1 })
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("stop: %v (the watch held the shutdown)", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running != 0 {
+		t.Errorf("%d watches still running after Stop", w.running)
+	}
+}
