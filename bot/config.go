@@ -67,6 +67,9 @@ type MailConfig struct {
 	// CAFile trusts a private certificate authority (PEM) for both
 	// servers, besides the system's.
 	CAFile string `yaml:"ca_file"`
+	// FirstReadDays is how far back the first read of a mailbox goes:
+	// older mail is left alone, not opened as overdue conversations.
+	FirstReadDays int `yaml:"first_read_days"`
 }
 
 // JobsConfig paces the job queue (adapters/jobqueue) that runs drafts,
@@ -241,7 +244,7 @@ func DefaultConfig() Config {
 			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
 		Log:    LogConfig{Level: "info", Format: "text"},
 		Alerts: AlertsConfig{DigestWindow: Duration{time.Minute}},
-		Mail:   MailConfig{SentFolder: "Sent", PollInterval: Duration{time.Minute}},
+		Mail:   MailConfig{SentFolder: "Sent", PollInterval: Duration{time.Minute}, FirstReadDays: 3},
 	}
 }
 
@@ -703,6 +706,9 @@ func (m MailConfig) validate() error {
 	}
 	if d := m.PollInterval.Duration; d < 5*time.Second || d > time.Hour {
 		return bad("mail.poll_interval", "%s is out of range; use 5s to 1h", d)
+	}
+	if m.FirstReadDays < 1 || m.FirstReadDays > 90 {
+		return bad("mail.first_read_days", "%d is out of range; use 1 to 90 (days of mail the first read takes)", m.FirstReadDays)
 	}
 	if m.CAFile != "" {
 		if _, err := os.Stat(m.CAFile); err != nil {

@@ -77,6 +77,7 @@ func TestConfigRefusals(t *testing.T) {
 		{"mail_half_set_refused", "mail:\n  imap_url: imaps://s@imap.example.com/INBOX\n", nil, []string{"mail.imap_url", "mail.smtp_url"}},
 		{"mail_bad_from_refused", "mail:\n  imap_url: imaps://s@imap.example.com/INBOX\n  smtp_url: smtps://s@smtp.example.com\n  from: Seller <s@shop.example>\n", nil, []string{"mail.from", "registered with Amazon"}},
 		{"mail_poll_out_of_range_refused", "", []string{"SELLERDESK_MAIL_IMAP_URL=imaps://s@i.example.com", "SELLERDESK_MAIL_SMTP_URL=smtps://s@m.example.com", "SELLERDESK_MAIL_FROM=s@shop.example", "SELLERDESK_MAIL_POLL_INTERVAL=1s"}, []string{"mail.poll_interval", "5s to 1h"}},
+		{"mail_first_read_days_out_of_range_refused", "", []string{"SELLERDESK_MAIL_IMAP_URL=imaps://s@i.example.com", "SELLERDESK_MAIL_SMTP_URL=smtps://s@m.example.com", "SELLERDESK_MAIL_FROM=s@shop.example", "SELLERDESK_MAIL_FIRST_READ_DAYS=0"}, []string{"mail.first_read_days", "1 to 90"}},
 		{"mail_missing_ca_file_refused", "", []string{"SELLERDESK_MAIL_IMAP_URL=imaps://s@i.example.com", "SELLERDESK_MAIL_SMTP_URL=smtps://s@m.example.com", "SELLERDESK_MAIL_FROM=s@shop.example", "SELLERDESK_MAIL_CA_FILE=/nonexistent/ca.pem"}, []string{"mail.ca_file", "/nonexistent/ca.pem"}},
 		{"bad_role_id_refused", "roles:\n  owners: [\"a b\"]\n", nil, []string{"roles"}},
 		{"slack_user_token_refused", "slack:\n  bot_token: xoxp-1\n  signing_secret: s\n  support_channel: C1\n", nil, []string{"slack.bot_token", "xoxb-"}},

@@ -101,6 +101,7 @@ type Main struct {
 	slack        *slackapp.App
 	discord      *discordapp.App
 	sinks        []core.Sink // where the outbox goes (chat adapters); Run delivers to each
+	mailIn       *mailIn     // the mailbox reader (mailin.go); nil without mail
 }
 
 // run is main without the process: it returns the exit status.
@@ -311,6 +312,7 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	if err := m.openDiscord(); err != nil {
 		return err
 	}
+	m.openMailSource(ctx)
 	if m.Demo {
 		return m.seedDemo(ctx)
 	}
@@ -395,6 +397,7 @@ func (m *Main) seedDemo(ctx context.Context) error {
 
 // Close releases the store.
 func (m *Main) Close() error {
+	m.closeMail()
 	if m.Store == nil {
 		return nil
 	}
@@ -637,6 +640,9 @@ func (m *Main) Handler() http.Handler {
 			return
 		}
 		fmt.Fprintln(w, "ok")
+		if line := m.mailHealth(); line != "" {
+			fmt.Fprintln(w, line) // still 200: mail down leaves every other channel serving
+		}
 	})
 	if m.Config.HTTP.MetricsAddr == m.Config.HTTP.Addr {
 		mux.Handle("GET /metrics", m.MetricsHandler())

@@ -414,3 +414,38 @@ func (m Message) Notes() []string {
 	}
 	return out
 }
+
+// Cursor returns where a message source has read up to ("" before its
+// first read). The mail reader keeps "uidvalidity:lastuid" per folder.
+func (e *Engine) Cursor(ctx context.Context, name string) (string, error) {
+	var v string
+	err := e.store.View(ctx, func(tx Tx) (err error) {
+		v, err = tx.Cursor(ctx, name)
+		return err
+	})
+	if ErrorCode(err) == NotFound {
+		return "", nil
+	}
+	return v, err
+}
+
+// SaveCursor moves a source's cursor to next(the stored value), in one
+// transaction: two readers of the same mailbox (an overlap of replicas)
+// each keep the further of the two places rather than the later write.
+// next returning the old value leaves it as it is.
+func (e *Engine) SaveCursor(ctx context.Context, name string, next func(old string) string) error {
+	if name == "" {
+		return FieldErrorf(Invalid, "cursor", "A cursor needs a name.")
+	}
+	return e.update(ctx, func(tx Tx) error {
+		old, err := tx.Cursor(ctx, name)
+		if err != nil && ErrorCode(err) != NotFound {
+			return err
+		}
+		v := next(old)
+		if v == old {
+			return nil
+		}
+		return tx.SaveCursor(ctx, name, v)
+	})
+}

@@ -62,6 +62,16 @@ type Config struct {
 	DraftTimeout     time.Duration // one draft, model included (default 1m)
 	Sinks            []core.Sink   // where outbox messages go from this process
 	Log              *slog.Logger
+	// MailWatch reads the shop's mailbox and then watches it for new
+	// mail until the time given (mailapp.Source.Watch); nil when mail is
+	// not configured. It runs as a periodic job, so one replica at a time
+	// normally holds the IMAP connection, and a dead replica's watch is
+	// taken over by the next period's job on another.
+	MailWatch func(ctx context.Context, until time.Time) error
+	// MailInterval is the watcher job's period (default 1m); each job
+	// watches until a sixth of the period before it ends (50s of 1m), so
+	// the next one takes over with no gap and little overlap.
+	MailInterval time.Duration
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
@@ -78,18 +88,24 @@ type Queue struct {
 	drafts chan draftArgs
 	wg     sync.WaitGroup
 	cancel context.CancelFunc
+	// stopping closes when Stop begins: the mail watch, which would
+	// otherwise wait out its period, ends then and lets Stop drain.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
 
 // Job kinds and queues. Names are stored with the jobs: don't rename them.
 const (
 	queueDefault   = river.QueueDefault
 	deliverQueue   = "deliver_" // + sink name: a replica works only its own sinks
+	mailQueue      = "mail_watch"
 	kindDraft      = "sellerdesk_draft"
 	kindCatchUp    = "sellerdesk_draft_pending"
 	kindSweep      = "sellerdesk_sweep"
 	kindRemind     = "sellerdesk_remind"
 	kindDeliver    = "sellerdesk_deliver"
 	kindForget     = "sellerdesk_forget_old"
+	kindMailWatch  = "sellerdesk_mail_watch"
 	deliverTimeout = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
@@ -138,12 +154,15 @@ type (
 	remindArgs  struct{}
 	catchUpArgs struct{}
 	forgetArgs  struct{}
+	// mailWatchArgs reads and watches the mailbox for one period.
+	mailWatchArgs struct{}
 )
 
-func (sweepArgs) Kind() string   { return kindSweep }
-func (remindArgs) Kind() string  { return kindRemind }
-func (catchUpArgs) Kind() string { return kindCatchUp }
-func (forgetArgs) Kind() string  { return kindForget }
+func (sweepArgs) Kind() string     { return kindSweep }
+func (remindArgs) Kind() string    { return kindRemind }
+func (catchUpArgs) Kind() string   { return kindCatchUp }
+func (forgetArgs) Kind() string    { return kindForget }
+func (mailWatchArgs) Kind() string { return kindMailWatch }
 
 // Migrate brings the queue's tables up to date and says how many of River's
 // migrations it applied. Replicas starting together on PostgreSQL take
@@ -197,6 +216,7 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 	cfg.ReminderInterval = orDefault(cfg.ReminderInterval, time.Minute)
 	cfg.DraftInterval = orDefault(cfg.DraftInterval, 30*time.Second)
 	cfg.KickInterval = orDefault(cfg.KickInterval, 5*time.Second)
+	cfg.MailInterval = orDefault(cfg.MailInterval, time.Minute)
 	cfg.DraftTimeout = orDefault(cfg.DraftTimeout, time.Minute)
 	if cfg.DraftWorkers <= 0 {
 		cfg.DraftWorkers = 4
@@ -205,7 +225,7 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	q := &Queue{engine: e, cfg: cfg, log: cfg.Log, sinks: map[string]core.Sink{}, kicks: map[string]chan struct{}{},
-		drafts: make(chan draftArgs, 1024)}
+		drafts: make(chan draftArgs, 1024), stopping: make(chan struct{})}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &draftWorker{q: q})
@@ -220,6 +240,19 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		every(cfg.ReminderInterval, remindArgs{}),
 		every(cfg.DraftInterval, catchUpArgs{}),
 		every(24*time.Hour, forgetArgs{}),
+	}
+	if cfg.MailWatch != nil {
+		river.AddWorker(workers, &mailWatchWorker{q: q})
+		// Its own queue: a watch holds a worker for its whole period and
+		// must not hold up drafts or sweeps.
+		queues[mailQueue] = river.QueueConfig{MaxWorkers: 1}
+		// One attempt: a failed watch is retried by the next period's job,
+		// not by a retry that would overlap it.
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.MailInterval),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return mailWatchArgs{}, &river.InsertOpts{Queue: mailQueue, MaxAttempts: 1,
+					UniqueOpts: river.UniqueOpts{ByPeriod: cfg.MailInterval}}
+			}, &river.PeriodicJobOpts{ID: kindMailWatch, RunOnStart: true}))
 	}
 	for _, s := range cfg.Sinks {
 		name := s.Name()
@@ -327,6 +360,7 @@ func outcome(k river.EventKind) string {
 // Stop drains: no new jobs start, and running ones get until ctx ends to
 // finish (a delivery records what it posted), then are cancelled.
 func (q *Queue) Stop(ctx context.Context) error {
+	q.stopOnce.Do(func() { close(q.stopping) })
 	err := q.client.Stop(ctx)
 	if ctx.Err() != nil {
 		// Out of time: cancel what still runs, and say so (they run again
@@ -461,6 +495,43 @@ func (q *Queue) forget(ctx context.Context, _ *river.Job[forgetArgs]) error {
 		q.log.Info("forgot old records", "inbound_events", f.InboundEvents, "verify_failures", f.VerifyFailures, "buyer_sessions", f.BuyerSessions)
 	}
 	return err
+}
+
+// mailWatchWorker reads the mailbox and watches it until shortly before
+// its period ends. Two watches overlapping (a slow handover, a replica
+// that comes back) are harmless: a mail is stored once, and the cursor
+// only moves forward.
+type mailWatchWorker struct {
+	river.WorkerDefaults[mailWatchArgs]
+	q *Queue
+}
+
+func (w *mailWatchWorker) Timeout(*river.Job[mailWatchArgs]) time.Duration {
+	return w.q.cfg.MailInterval + time.Minute // the watch, then a last pass
+}
+
+func (w *mailWatchWorker) Work(ctx context.Context, job *river.Job[mailWatchArgs]) error {
+	// Until shortly before the end of the job's own period, counted from
+	// when it was due: a job that starts late watches less, so it never
+	// holds on past the next period's job.
+	period := w.q.cfg.MailInterval
+	until := job.ScheduledAt.Add(period - period/6)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.q.stopping: // shutting down: end the watch now, not at until
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := w.q.cfg.MailWatch(ctx, until); err != nil {
+		if ctx.Err() != nil {
+			return nil // shutting down: the next period's job carries on
+		}
+		return err
+	}
+	return nil
 }
 
 // deliverWorker posts a sink's outbox through core.Engine.Deliver, which

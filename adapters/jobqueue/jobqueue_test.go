@@ -363,3 +363,122 @@ func testForgetSessions(t *testing.T, db *sqlstore.DB) {
 		t.Fatal("the clean-up removed a current session")
 	}
 }
+
+// watchLog records the mail watches the queue ran.
+type watchLog struct {
+	mu      sync.Mutex
+	running int
+	most    int // the most watches running at once
+	runs    []time.Time
+	fail    bool // the next watch fails
+}
+
+func (w *watchLog) watch(ctx context.Context, until time.Time) error {
+	w.mu.Lock()
+	w.running++
+	w.most = max(w.most, w.running)
+	w.runs = append(w.runs, time.Now())
+	fail := w.fail
+	w.fail = false
+	w.mu.Unlock()
+	defer func() { w.mu.Lock(); w.running--; w.mu.Unlock() }()
+	if fail {
+		return errors.New("mail.imap_url (127.0.0.1:1 as seller): cannot reach the IMAP server")
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Until(until)):
+	}
+	return nil
+}
+
+func (w *watchLog) count() int { w.mu.Lock(); defer w.mu.Unlock(); return len(w.runs) }
+
+// The mail watcher is a periodic job: each period one replica reads and
+// watches the mailbox, the watches of two replicas never overlap, a failed
+// watch is run again by the next period's job, and every outcome is
+// counted for sellerdesk_jobs_total.
+func TestMailWatchJob(t *testing.T) {
+	for _, st := range []struct {
+		name     string
+		open     func(testing.TB) *sqlstore.DB
+		replicas int
+	}{{"sqlite", storetest.OpenSQLite, 1}, {"postgres", storetest.OpenPostgres, 2}} {
+		t.Run(st.name, func(t *testing.T) {
+			db := st.open(t)
+			ctx := context.Background()
+			qdb, pg := db.QueueDB()
+			d := jobqueue.Database{DB: qdb, Postgres: pg}
+			if _, err := jobqueue.Migrate(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			w := &watchLog{fail: true}
+			var mu sync.Mutex
+			outcomes := map[string]int{}
+			for range st.replicas {
+				e := core.NewEngine(db, core.Options{})
+				q, err := jobqueue.New(d, e, jobqueue.Config{MailWatch: w.watch, MailInterval: 2 * time.Second,
+					Log: slog.New(slog.DiscardHandler), Observe: func(kind, outcome string) {
+						mu.Lock()
+						defer mu.Unlock()
+						outcomes[kind+" "+outcome]++
+					}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := q.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() {
+					sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+					defer cancel()
+					q.Stop(sctx)
+				})
+			}
+			eventually(t, "three watches ran", func() bool { return w.count() >= 3 })
+			eventually(t, "their outcomes were counted", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return outcomes["sellerdesk_mail_watch failed"] == 1 && outcomes["sellerdesk_mail_watch completed"] >= 1
+			})
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.most != 1 {
+				t.Errorf("%d watches ran at once, want one at a time", w.most)
+			}
+		})
+	}
+}
+
+// Stopping the queue ends a running mail watch at once, instead of the
+// shutdown waiting out the watch's period (an hour here) and cancelling
+// it at the end of its grace.
+func TestMailWatchEndsOnStop(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	qdb, pg := db.QueueDB()
+	d := jobqueue.Database{DB: qdb, Postgres: pg}
+	if _, err := jobqueue.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	w := &watchLog{}
+	q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), jobqueue.Config{MailWatch: w.watch, MailInterval: time.Hour,
+		Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the watch started", func() bool { return w.count() == 1 })
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("stop: %v (the watch held the shutdown)", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running != 0 {
+		t.Errorf("%d watches still running after Stop", w.running)
+	}
+}

@@ -326,6 +326,31 @@ func (m *Mailbox) Fetch(ctx context.Context, afterUID uint32, max int) ([]Fetche
 	return out, nil
 }
 
+// StartSince returns the UID to read after so that a first read takes
+// only the mail that arrived from since on (IMAP SEARCH SINCE, which
+// compares dates, not times: the whole day of since is included). With
+// no such mail it is the folder's newest UID: nothing old is read.
+func (m *Mailbox) StartSince(ctx context.Context, since time.Time) (uint32, error) {
+	var uids []uint32
+	err := m.do(ctx, "search for recent mail", func() error {
+		crit := imap.NewSearchCriteria()
+		crit.Since = since
+		var err error
+		uids, err = m.c.UidSearch(crit)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if len(uids) > 0 {
+		return slices.Min(uids) - 1, nil
+	}
+	if m.uidNext > 0 {
+		return m.uidNext - 1, nil
+	}
+	return 0, nil
+}
+
 // Wait returns when new mail may have arrived (true), when d has passed
 // (false), or when ctx ends (an error; the connection is kept when IDLE
 // could be ended cleanly). It uses IDLE when the server offers it,

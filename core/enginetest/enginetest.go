@@ -239,6 +239,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"amazon_reply_rules_refuse_and_change_nothing", testAmazonReplyRules},
 		{"mail_bounce_reopens_once", testMailBounce},
 		{"amazon_draft_breaking_rules_noted", testAmazonDraftBreakingRulesNoted},
+		{"mail_cursor_moves_as_the_reader_says", testMailCursor},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

@@ -389,3 +389,33 @@ func testAmazonDraftBreakingRulesNoted(f *Fixture) {
 	}
 	f.refused(f.Agent, "reply "+c.ID, core.Invalid, "phone numbers")
 }
+
+// testMailCursor: a cursor reads "" before its first save, and SaveCursor
+// hands the stored value to the reader's choice in one transaction, so a
+// reader behind another keeps the further place; no name is refused.
+func testMailCursor(f *Fixture) {
+	ctx := context.Background()
+	const name = "imap:seller@imap.example.com/INBOX"
+	if v, err := f.Engine.Cursor(ctx, name); err != nil || v != "" {
+		f.T.Fatalf("fresh cursor %q, %v", v, err)
+	}
+	further := func(v string) func(string) string {
+		return func(old string) string {
+			if old > v { // the same UIDVALIDITY and width in this test
+				return old
+			}
+			return v
+		}
+	}
+	for _, v := range []string{"7:0005", "7:0009", "7:0006"} {
+		if err := f.Engine.SaveCursor(ctx, name, further(v)); err != nil {
+			f.T.Fatal(err)
+		}
+	}
+	if v, err := f.Engine.Cursor(ctx, name); err != nil || v != "7:0009" {
+		f.T.Fatalf("cursor %q, %v; want the further place 7:0009", v, err)
+	}
+	if err := f.Engine.SaveCursor(ctx, "", further("1:1")); core.ErrorCode(err) != core.Invalid {
+		f.T.Fatalf("a cursor without a name: %v", err)
+	}
+}
