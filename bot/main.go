@@ -311,6 +311,9 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	if err := m.openDiscord(); err != nil {
 		return err
 	}
+	if err := m.openMailSink(); err != nil {
+		return err
+	}
 	if m.Demo {
 		return m.seedDemo(ctx)
 	}
