@@ -115,9 +115,12 @@ func (s *Sink) Deliver(ctx context.Context, ev core.Event) error {
 			s.cfg.Log.Info("mail reply found in the Sent folder; not sending it again", "outbox_id", ev.ID,
 				"conversation", conv.ID, "folder", s.cfg.SentFolder)
 			return nil
-		case err != nil && Temporary(err):
+		case err == nil:
+			s.cfg.Log.Info("mail reply that may have been sent is not in the Sent folder; sending it", "outbox_id", ev.ID,
+				"conversation", conv.ID, "folder", s.cfg.SentFolder)
+		case Temporary(err):
 			return err
-		case err != nil:
+		default:
 			// A lookup the server refuses (no such folder) must not hold
 			// replies up for good: send, at the risk of sending twice.
 			s.cfg.Log.Warn("mail lookup of a reply that may be sent failed; sending it", "outbox_id", ev.ID,
