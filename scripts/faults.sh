@@ -52,11 +52,4 @@ if [[ -z "${TEST_SMTP_URL:-}" && -r /run/sellerdesk-mail/env ]]; then
   source /run/sellerdesk-mail/env
 fi
 
-# The mail servers' variables, when scripts/mailservers.sh has started them
-# (CI starts them first); without them the mail test fails under CI.
-if [[ -z "${TEST_SMTP_URL:-}" && -r /run/sellerdesk-mail/env ]]; then
-  # shellcheck disable=SC1091
-  source /run/sellerdesk-mail/env
-fi
-
 go test -tags faults -run Fault -v -count=1 "$@" ./bot/
