@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/textscan"
 )
 
 // SinkConfig sets up a Sink.
@@ -189,14 +190,22 @@ func (s *Sink) undelivered(ctx context.Context, ev core.Event, cause error) erro
 	err := s.cfg.Engine.MailBounced(ctx, core.BounceIn{ConversationID: ev.ConversationID, MessageID: ev.MessageID, Reason: reason})
 	switch core.ErrorCode(err) {
 	case "":
+		// The reason quotes the buyer's address; logs get none.
 		s.cfg.Log.Warn("mail reply refused for good; marked not delivered", "outbox_id", ev.ID,
-			"conversation", ev.ConversationID, "err", cause)
+			"conversation", ev.ConversationID, "reason", withoutAddresses(reason))
 		return nil
 	case core.NotFound, core.Invalid:
 		// The reply is gone from the store: nothing to mark, nothing to send.
 		return &core.Error{Code: core.Invalid, Message: "The reply cannot be sent and its conversation no longer holds it: " + reason, Err: cause}
 	}
 	return fmt.Errorf("mail reply refused (%v), and marking it not delivered failed: %w", cause, err)
+}
+
+func withoutAddresses(s string) string {
+	for _, addr := range textscan.Emails(s) {
+		s = strings.ReplaceAll(s, addr, "[address]")
+	}
+	return s
 }
 
 // inSent reports whether the Sent folder holds the mail with this

@@ -299,6 +299,9 @@ func TestSinkRefusedRecipientMarksUndelivered(t *testing.T) {
 			if !strings.Contains(m.Undelivered, "550") || strings.Contains(m.Undelivered, "@refused.test") {
 				t.Fatalf("undelivered reason %q: want the server's 550 without the address", m.Undelivered)
 			}
+			if strings.Contains(r.logs.String(), "@refused.test") {
+				t.Errorf("the buyer's address reached the log:\n%s", r.logs)
+			}
 			if got.Deadline == nil || len(got.Waiting()) != 1 {
 				t.Fatalf("deadline %v, %d waiting: the buyer should wait again", got.Deadline, len(got.Waiting()))
 			}
