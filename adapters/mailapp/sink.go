@@ -53,6 +53,7 @@ type Sink struct {
 	mu    sync.Mutex
 	box   *Mailbox // the Sent folder; nil when closed
 	timer *time.Timer
+	gen   uint64 // counts uses, so a stale idle timer closes nothing
 }
 
 // NewSink returns the mail sink; nothing is dialed until a reply goes.
@@ -241,35 +242,46 @@ func (s *Sink) keepCopy(ctx context.Context, ev core.Event, messageID string, ra
 func (s *Sink) withSent(ctx context.Context, fn func(*Mailbox) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	if s.timer != nil {
 		s.timer.Stop()
 		s.timer = nil
 	}
-	if s.box == nil {
-		box, err := DialIMAP(ctx, s.cfg.IMAP, s.cfg.IMAPOptions)
-		if err != nil {
-			return err
+	reused := s.box != nil
+	var err error
+	for {
+		if s.box == nil {
+			box, err := DialIMAP(ctx, s.cfg.IMAP, s.cfg.IMAPOptions)
+			if err != nil {
+				return err
+			}
+			s.box = box
 		}
-		s.box = box
-	}
-	err := fn(s.box)
-	if err != nil && Temporary(err) {
+		err = fn(s.box)
+		if err == nil || !Temporary(err) {
+			break
+		}
 		s.box.Close()
 		s.box = nil
-		return err
+		if !reused || ctx.Err() != nil {
+			return err
+		}
+		// A connection kept from an earlier reply may have been dropped
+		// by the server meanwhile: one more try on a fresh one.
+		reused = false
 	}
-	var t *time.Timer
-	t = time.AfterFunc(s.cfg.IdleClose, func() { s.closeIdle(t) })
-	s.timer = t
-	return err
+	s.gen++
+	gen := s.gen
+	s.timer = time.AfterFunc(s.cfg.IdleClose, func() { s.closeIdle(gen) })
+	return err // a refusal (no such folder): the connection stays good
 }
 
-// closeIdle closes the connection when timer t is still the latest: a
-// use since it fired has set another.
-func (s *Sink) closeIdle(t *time.Timer) {
+// closeIdle closes the connection when no use has come since the timer
+// of use gen was set (a timer that fired as a use began is stale).
+func (s *Sink) closeIdle(gen uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.box != nil && s.timer == t {
+	if s.box != nil && s.gen == gen {
 		s.box.Close()
 		s.box, s.timer = nil, nil
 	}

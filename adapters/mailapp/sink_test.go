@@ -339,3 +339,31 @@ func TestSinkDeferredRecipientIsRetried(t *testing.T) {
 		t.Fatalf("deferred reply marked %q", m.Undelivered)
 	}
 }
+
+// The Sent folder's connection is closed after IdleClose unused, and one
+// the server dropped is replaced without failing the lookup.
+func TestSinkSentConnectionIdleCloseAndRedial(t *testing.T) {
+	r := newSinkRig(t, storetest.OpenSQLite(t))
+	ctx := netCtx(t)
+	r.sink.cfg.IdleClose = time.Millisecond
+	if _, err := r.sink.inSent(ctx, "none@shop.test"); err != nil {
+		t.Fatal(err)
+	}
+	open := func() bool { r.sink.mu.Lock(); defer r.sink.mu.Unlock(); return r.sink.box != nil }
+	for deadline := time.Now().Add(time.Minute); open(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle connection was never closed")
+		}
+	}
+	// A kept connection that the server has dropped.
+	r.sink.cfg.IdleClose = time.Hour
+	if _, err := r.sink.inSent(ctx, "none@shop.test"); err != nil {
+		t.Fatal(err)
+	}
+	r.sink.mu.Lock()
+	r.sink.box.c.Terminate()
+	r.sink.mu.Unlock()
+	if found, err := r.sink.inSent(ctx, "none@shop.test"); err != nil || found {
+		t.Fatalf("lookup on a dropped connection: %v, %v; want a fresh connection's answer", found, err)
+	}
+}
