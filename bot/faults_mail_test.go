@@ -10,9 +10,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/hex"
 	"io"
 	"net"
 	"net/url"
@@ -22,105 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap"
-	"github.com/emersion/go-imap/client"
-
 	"github.com/sellerdesk/sellerdesk/adapters/mailapp"
+	"github.com/sellerdesk/sellerdesk/adapters/mailapp/mailtest"
 	"github.com/sellerdesk/sellerdesk/core"
 )
-
-// faultMail is the test mail servers, read from scripts/mailservers.sh's
-// variables (scripts/faults.sh sources /run/sellerdesk-mail/env).
-type faultMail struct {
-	seller, buyers mailapp.Server // IMAPS
-	smtpAddr       string         // the submission server (STARTTLS)
-	smtpUser       string
-	caFile         string
-}
-
-func newFaultMail(t *testing.T) faultMail {
-	t.Helper()
-	if os.Getenv("TEST_SMTP_URL") == "" || os.Getenv("TEST_IMAPS_URL") == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TEST_SMTP_URL / TEST_IMAPS_URL are not set: start the mail servers (scripts/mailservers.sh) and source /run/sellerdesk-mail/env")
-		}
-		t.Skip("mail fault test skipped: the mail servers are not configured (scripts/mailservers.sh)")
-	}
-	ca := os.Getenv("TEST_MAIL_CA")
-	pem, err := os.ReadFile(ca)
-	if err != nil {
-		t.Fatalf("TEST_MAIL_CA: %v", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	parse := func(env string) mailapp.Server {
-		s, err := mailapp.ParseIMAPURL(env, os.Getenv(env), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.RootCAs = pool
-		return s
-	}
-	smtp, err := mailapp.ParseSMTPURL("TEST_SMTP_URL", os.Getenv("TEST_SMTP_URL"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return faultMail{seller: parse("TEST_IMAPS_URL"), buyers: parse("TEST_IMAP_BUYERS_URL"),
-		smtpAddr: smtp.Addr, smtpUser: smtp.User, caFile: ca}
-}
-
-// imap is a go-imap client logged in to srv, for set-up and checks.
-func (f faultMail) imap(t *testing.T, srv mailapp.Server) *client.Client {
-	t.Helper()
-	c, err := client.DialTLS(srv.Addr, srv.TLSConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Login(srv.User, srv.Password); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Logout() })
-	return c
-}
-
-// folder creates a folder of the test's own on the seller's account.
-func (f faultMail) folder(t *testing.T, prefix string) string {
-	t.Helper()
-	name := prefix + "-" + faultToken()
-	if err := f.imap(t, f.seller).Create(name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := client.DialTLS(f.seller.Addr, f.seller.TLSConfig())
-		if err == nil && c.Login(f.seller.User, f.seller.Password) == nil {
-			c.Delete(name)
-			c.Logout()
-		}
-	})
-	return name
-}
-
-// count is how many mails in srv's folder have this Message-ID.
-func (f faultMail) count(t *testing.T, srv mailapp.Server, folder, messageID string) int {
-	t.Helper()
-	c := f.imap(t, srv)
-	if _, err := c.Select(folder, true); err != nil {
-		t.Fatal(err)
-	}
-	crit := imap.NewSearchCriteria()
-	crit.Header.Add("Message-Id", "<"+messageID+">")
-	uids, err := c.UidSearch(crit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(uids)
-}
-
-func faultToken() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 // smtpHold is a TCP proxy in front of the SMTP server, one listener per
 // replica (so it knows who sent what). The first connection whose client
@@ -252,15 +154,15 @@ const faultMailUser = "seller@shop.test"
 // the delivery lease, finds nothing in Sent, and sends: the buyer's
 // mailbox and Sent have the reply exactly once.
 func TestFaultKillDuringMailSend(t *testing.T) {
-	mail := newFaultMail(t)
+	mail := mailtest.Open(t)
 	db := newFaultDB(t)
-	inbox, sent := mail.folder(t, "Inbox-fault"), mail.folder(t, "Sent-fault")
-	imapURL := url.URL{Scheme: "imaps", User: url.User(mail.seller.User), Host: mail.seller.Addr, Path: "/" + inbox}
+	inbox, sent := mail.Folder(t, "Inbox-fault"), mail.Folder(t, "Sent-fault")
+	imapURL := url.URL{Scheme: "imaps", User: url.User(mail.Seller.User), Host: mail.Seller.Addr, Path: "/" + inbox}
 	// A reply of about 3.9 KB: its DATA is well past holdAfter, which is
 	// well past what a login check or the commands before DATA send.
-	hold := newSMTPHold(t, mail.smtpAddr, 2, 2500)
-	set := newReplicas(t, db, hold, "SELLERDESK_MAIL_IMAP_URL="+imapURL.String(), "SELLERDESK_MAIL_PASSWORD="+mail.seller.Password,
-		"SELLERDESK_MAIL_FROM="+faultMailUser, "SELLERDESK_MAIL_SENT_FOLDER="+sent, "SELLERDESK_MAIL_CA_FILE="+mail.caFile)
+	hold := newSMTPHold(t, mail.SMTP.Addr, 2, 2500)
+	set := newReplicas(t, db, hold, "SELLERDESK_MAIL_IMAP_URL="+imapURL.String(), "SELLERDESK_MAIL_PASSWORD="+mail.Seller.Password,
+		"SELLERDESK_MAIL_FROM="+faultMailUser, "SELLERDESK_MAIL_SENT_FOLDER="+sent, "SELLERDESK_MAIL_CA_FILE="+os.Getenv("TEST_MAIL_CA"))
 	for i := range 2 {
 		set.start(i)
 	}
@@ -271,7 +173,7 @@ func TestFaultKillDuringMailSend(t *testing.T) {
 
 	engine := db.engine(t)
 	ctx := context.Background()
-	tok := faultToken()
+	tok := mailtest.Token()
 	relay := "faultkill-" + tok + "@marketplace.amazon.com"
 	buyerID := "buyer-" + tok + "@marketplace.amazon.com"
 	conv, _, err := engine.MailMessage(ctx, core.MailIn{MessageID: "<" + buyerID + ">", From: relay, Relay: true,
@@ -306,24 +208,16 @@ func TestFaultKillDuringMailSend(t *testing.T) {
 	}
 
 	db.awaitDelivered(t, "mail", 90*time.Second, survivor)
-	if !await(60*time.Second, func() bool { return mail.count(t, mail.buyers, mail.buyers.Folder, replyID) > 0 }) {
-		t.Fatalf("the reply %s never reached the buyers' mailbox", replyID)
+	got := mail.AwaitTo(t, relay) // waits for a probe sent after the reply arrived too
+	delivered := 0
+	for _, m := range got {
+		if m.Header.Get("Message-Id") == "<"+replyID+">" {
+			delivered++
+		}
 	}
-	// A probe sent after it has arrived: delivery in order, so a second
-	// copy of the reply would be there by now.
-	probe := "probe-" + tok + "@shop.test"
-	probeMail := "Message-ID: <" + probe + ">\r\nFrom: " + faultMailUser + "\r\nTo: " + relay + "\r\nSubject: probe\r\n\r\nprobe\r\n"
-	smtpSrv, _ := mailapp.ParseSMTPURL("TEST_SMTP_URL", os.Getenv("TEST_SMTP_URL"), "")
-	smtpSrv.RootCAs = mail.seller.RootCAs
-	if err := mailapp.NewSender(smtpSrv, mailapp.SMTPOptions{}).Send(ctx, faultMailUser, []string{relay}, []byte(probeMail)); err != nil {
-		t.Fatal(err)
-	}
-	if !await(60*time.Second, func() bool { return mail.count(t, mail.buyers, mail.buyers.Folder, probe) > 0 }) {
-		t.Fatal("the probe never arrived")
-	}
-	delivered, inSent := mail.count(t, mail.buyers, mail.buyers.Folder, replyID), mail.count(t, mail.seller, sent, replyID)
-	t.Logf("copies of %s: %d in the buyers' mailbox, %d in %s", replyID, delivered, inSent, sent)
-	if delivered != 1 || inSent != 1 {
+	inSent := len(mail.InFolder(t, sent, replyID))
+	t.Logf("copies of %s: %d in the buyers' mailbox (%d mails to the relay address), %d in %s", replyID, delivered, len(got), inSent, sent)
+	if delivered != 1 || len(got) != 1 || inSent != 1 {
 		t.Errorf("the reply reached the buyer %d times and Sent %d times, want exactly once each", delivered, inSent)
 	}
 	if !strings.Contains(survivor.stderr.String(), "is not in the Sent folder; sending it") {
@@ -331,7 +225,7 @@ func TestFaultKillDuringMailSend(t *testing.T) {
 	}
 	checkNoSecrets(t, set.all)
 	for _, p := range set.all {
-		if strings.Contains(p.stderr.String(), mail.seller.Password) {
+		if strings.Contains(p.stderr.String(), mail.Seller.Password) {
 			t.Errorf("the mail password reached a replica's log")
 		}
 	}
