@@ -313,6 +313,9 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 		return err
 	}
 	m.openMailSource(ctx)
+	if err := m.openMailSink(); err != nil {
+		return err
+	}
 	if m.Demo {
 		return m.seedDemo(ctx)
 	}

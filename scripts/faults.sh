@@ -22,6 +22,13 @@
 #     slow Slack with requests under way: they are answered, it exits 0 within
 #     jobs.shutdown_grace and a margin, the other finishes the backlog, once
 #     and in order, also after the drained replica is started again.
+#   TestFaultKillDuringMailSend  the replica sending a staff reply by SMTP
+#     killed with SIGKILL mid-DATA (a proxy in the test holds its connection
+#     after part of the message, then closes it: the server drops it); the
+#     other takes the mail sink over after the lease, looks in Sent, sends
+#     once: one copy with the reply's Message-ID in the buyers' mailbox and
+#     one in Sent. Needs the mail servers (scripts/mailservers.sh); their
+#     variables are read from /run/sellerdesk-mail/env when unset.
 # -run Fault also runs bot/faults_platform_test.go (no PostgreSQL: a hanging
 # model endpoint; Slack and Discord answering 500 and 429).
 # The PostgreSQL tests stop and start the machine's cluster (pg_ctlcluster,
@@ -36,6 +43,13 @@ export CI="${CI:-true}" # a missing database or pg_ctlcluster fails instead of s
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+
+# The mail servers' variables, when scripts/mailservers.sh has started them
+# (CI starts them first); without them the mail test fails under CI.
+if [[ -z "${TEST_SMTP_URL:-}" && -r /run/sellerdesk-mail/env ]]; then
+  # shellcheck disable=SC1091
+  source /run/sellerdesk-mail/env
 fi
 
 go test -tags faults -run Fault -v -count=1 "$@" ./bot/
