@@ -133,7 +133,13 @@ func (s *Sink) Deliver(ctx context.Context, ev core.Event) error {
 		if core.ErrorCode(err) == core.Invalid {
 			return s.undelivered(ctx, ev, err)
 		}
-		return err // temporary, or a login refused: retried, and logged for the operator
+		// Temporary, or a login refused: retried, and logged for the
+		// operator — without the recipient, whose address the server's
+		// text often quotes (a buyer's own address on the email channel).
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return core.Errorf(core.ErrorCode(err), "%s", withoutAddresses(err.Error()))
 	}
 	// The server has the mail. Keep the Sent copy now, before the outbox
 	// records progress: it is what a takeover looks for (see the file
