@@ -2,11 +2,9 @@ package discordapp
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/sellerdesk/sellerdesk/adapters/mailapp"
 	"github.com/sellerdesk/sellerdesk/adapters/mailapp/mailtest"
 	"github.com/sellerdesk/sellerdesk/core"
 )
@@ -26,45 +24,11 @@ func TestDiscordSendReachesAmazonBuyerByMail(t *testing.T) {
 	}
 	h.deliver()
 	sink, sent := mail.Sink(t, h.engine)
-	relay := mailtest.RelayAddress("discordsend")
-	buyerID := "buyer-" + mailtest.Token() + "@marketplace.amazon.com"
-	conv, _, err := h.engine.MailMessage(ctx, core.MailIn{MessageID: "<" + buyerID + ">", From: relay, Relay: true, OrderID: orderA,
-		Subject: "Where is my order?", Text: "Hello, where is my package?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.engine.Draft(ctx, conv.ID); err != nil {
-		t.Fatal(err)
-	}
+	r := mailtest.OpenRelay(t, h.engine, "discordsend", orderA)
 	h.deliver()
-	h.click(agent, staff, "send:"+conv.ID)
-	got, _, err := h.engine.Conversation(ctx, conv.ID)
-	if err != nil {
-		t.Fatal(err)
+	h.click(agent, staff, "send:"+r.Conv.ID)
+	if n := mailtest.DeliverAll(t, h.engine, sink); n != 1 {
+		t.Fatalf("mail sink sent %d, want 1", n)
 	}
-	if got.Deadline != nil || len(got.Messages) != 2 {
-		t.Fatalf("after Send: deadline %v, %d messages", got.Deadline, len(got.Messages))
-	}
-	for {
-		r, err := h.engine.DeliverRound(ctx, sink)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Left != core.More {
-			break
-		}
-	}
-	mails := mail.AwaitTo(t, relay)
-	if len(mails) != 1 {
-		t.Fatalf("%d mails reached %s, want 1", len(mails), relay)
-	}
-	m := mails[0]
-	replyID := mailapp.ReplyID(conv.ID, got.Messages[1].ID, "shop.test")
-	if m.Header.Get("Message-Id") != "<"+replyID+">" || m.Header.Get("In-Reply-To") != "<"+buyerID+">" ||
-		!strings.HasPrefix(m.Header.Get("Content-Type"), "text/plain") || !strings.Contains(m.Body, "1Z999AA10123456784") {
-		t.Errorf("mail %v\n%s", m.Header, m.Body)
-	}
-	if n := len(mail.InFolder(t, sent, replyID)); n != 1 {
-		t.Errorf("%d copies in Sent, want 1", n)
-	}
+	mail.CheckAnswered(t, h.engine, r, sent, "1Z999AA10123456784")
 }

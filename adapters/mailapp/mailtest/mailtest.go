@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,5 +218,77 @@ func (e Env) await(t testing.TB, addr string, n int) []Mail {
 			}
 			return got
 		}
+	}
+}
+
+// Relay is an Amazon relay conversation a test opened, as the mail reader
+// would: the buyer's relay address and the Message-ID of their mail.
+type Relay struct {
+	Conv    *core.Conversation
+	Address string
+	BuyerID string // Message-ID of the buyer's mail, without <>
+}
+
+// OpenRelay opens a relay conversation about orderID (a buyer asking where
+// the package is) with a draft, from a relay address no other test uses.
+func OpenRelay(t testing.TB, engine *core.Engine, prefix, orderID string) Relay {
+	t.Helper()
+	ctx := t.Context()
+	r := Relay{Address: RelayAddress(prefix), BuyerID: "buyer-" + Token() + "@marketplace.amazon.com"}
+	conv, _, err := engine.MailMessage(ctx, core.MailIn{MessageID: "<" + r.BuyerID + ">", From: r.Address, Relay: true, OrderID: orderID,
+		Subject: "Where is my order?", Text: "Hello, where is my package?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.Draft(ctx, conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.Conv = conv
+	return r
+}
+
+// DeliverAll runs a sink's delivery rounds until it is caught up and
+// returns how many messages it sent.
+func DeliverAll(t testing.TB, engine *core.Engine, s core.Sink) int {
+	t.Helper()
+	total := 0
+	for {
+		r, err := engine.DeliverRound(t.Context(), s)
+		total += r.Sent
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Left != core.More {
+			return total
+		}
+	}
+}
+
+// CheckAnswered checks that staff answered the relay conversation with one
+// reply (its second message) that reached the buyer's relay address once:
+// plain text, threaded on the buyer's mail, holding want, with one copy
+// in the sink's Sent folder.
+func (e Env) CheckAnswered(t testing.TB, engine *core.Engine, r Relay, sent, want string) {
+	t.Helper()
+	got, _, err := engine.Conversation(t.Context(), r.Conv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Deadline != nil || len(got.Messages) != 2 {
+		t.Fatalf("after Send: deadline %v, %d messages", got.Deadline, len(got.Messages))
+	}
+	mails := e.AwaitTo(t, r.Address)
+	if len(mails) != 1 {
+		t.Fatalf("%d mails reached %s, want 1", len(mails), r.Address)
+	}
+	m := mails[0]
+	replyID := mailapp.ReplyID(r.Conv.ID, got.Messages[1].ID, "shop.test")
+	if m.Header.Get("Message-Id") != "<"+replyID+">" || m.Header.Get("In-Reply-To") != "<"+r.BuyerID+">" ||
+		m.Header.Get("References") != "<"+r.BuyerID+">" || !strings.HasPrefix(m.Header.Get("Content-Type"), "text/plain") ||
+		!strings.Contains(m.Body, want) {
+		t.Errorf("mail %v\n%s", m.Header, m.Body)
+	}
+	if n := len(e.InFolder(t, sent, replyID)); n != 1 {
+		t.Errorf("%d copies in Sent, want 1", n)
 	}
 }
