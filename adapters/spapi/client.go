@@ -306,7 +306,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 				attempt-- // a refreshed token is not a retry of an overload
 				continue
 			}
-			return core.Errorf(core.Forbidden, "Amazon refused %s (%d): %s. Check the app's roles and spapi credentials.", k.op, status, orUnknown(msgs))
+			return core.Errorf(core.Forbidden, "Amazon refused %s (%d): %s (check the app's roles and the spapi credentials)", k.op, status, orUnknown(msgs))
 		case err != nil || status == http.StatusTooManyRequests || status == http.StatusInternalServerError ||
 			status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
 			what := fmt.Sprintf("answered %d", status)
@@ -357,6 +357,9 @@ func amazonMessages(body []byte) string {
 	for _, e := range el.Errors {
 		if m := strings.TrimSpace(e.Message); m != "" {
 			msgs = append(msgs, m)
+		}
+		if d := strings.TrimSpace(e.Details); d != "" {
+			msgs = append(msgs, d)
 		}
 	}
 	return strings.Join(msgs, "; ")

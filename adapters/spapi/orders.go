@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,11 +52,12 @@ func (q SearchOrdersQuery) values() (url.Values, error) {
 	setTime("createdAfter", q.CreatedAfter)
 	setTime("lastUpdatedAfter", q.LastUpdatedAfter)
 	setTime("lastUpdatedBefore", q.LastUpdatedBefore)
-	for _, m := range q.MarketplaceIDs {
-		v.Add("marketplaceIds", m)
+	// Swagger 2's default collectionFormat, which the models keep: csv.
+	if len(q.MarketplaceIDs) > 0 {
+		v.Set("marketplaceIds", strings.Join(q.MarketplaceIDs, ","))
 	}
-	for _, d := range q.IncludedData {
-		v.Add("includedData", d)
+	if len(q.IncludedData) > 0 {
+		v.Set("includedData", strings.Join(q.IncludedData, ","))
 	}
 	if q.MaxResultsPerPage > 0 {
 		v.Set("maxResultsPerPage", strconv.Itoa(q.MaxResultsPerPage))
@@ -153,8 +155,8 @@ func (c *Client) GetOrder(ctx context.Context, orderID string, included []string
 	}
 	path := searchOrdersPath + "/" + url.PathEscape(orderID)
 	v := url.Values{}
-	for _, d := range included {
-		v.Add("includedData", d)
+	if len(included) > 0 {
+		v.Set("includedData", strings.Join(included, ","))
 	}
 	var out GetOrderResponse
 	err := c.do(ctx, call{op: OpGetOrder, method: http.MethodGet, path: path, query: v, rdt: c.rdtFor(http.MethodGet, path, included)}, &out)
