@@ -491,4 +491,3 @@ func wantErr(t *testing.T, err error, code core.Code, mention string) {
 		t.Fatalf("got %v (code %q), want %q mentioning %q", err, core.ErrorCode(err), code, mention)
 	}
 }
-
