@@ -62,18 +62,18 @@ type Recipient struct {
 
 // CustomerAddress is a delivery address.
 type CustomerAddress struct {
-	Name            string `json:"name,omitempty"`
-	CompanyName     string `json:"companyName,omitempty"`
-	AddressLine1    string `json:"addressLine1,omitempty"`
-	AddressLine2    string `json:"addressLine2,omitempty"`
-	AddressLine3    string `json:"addressLine3,omitempty"`
-	City            string `json:"city,omitempty"`
-	DistrictOrCount string `json:"districtOrCounty,omitempty"`
-	StateOrRegion   string `json:"stateOrRegion,omitempty"`
-	PostalCode      string `json:"postalCode,omitempty"`
-	CountryCode     string `json:"countryCode,omitempty"`
-	Phone           string `json:"phone,omitempty"`
-	AddressType     string `json:"addressType,omitempty"`
+	Name             string `json:"name,omitempty"`
+	CompanyName      string `json:"companyName,omitempty"`
+	AddressLine1     string `json:"addressLine1,omitempty"`
+	AddressLine2     string `json:"addressLine2,omitempty"`
+	AddressLine3     string `json:"addressLine3,omitempty"`
+	City             string `json:"city,omitempty"`
+	DistrictOrCounty string `json:"districtOrCounty,omitempty"`
+	StateOrRegion    string `json:"stateOrRegion,omitempty"`
+	PostalCode       string `json:"postalCode,omitempty"`
+	CountryCode      string `json:"countryCode,omitempty"`
+	Phone            string `json:"phone,omitempty"`
+	AddressType      string `json:"addressType,omitempty"`
 }
 
 // OrderProceeds is what the order brings in.
