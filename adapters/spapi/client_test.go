@@ -18,6 +18,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/adapters/spapi/spapitest"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 var t0 = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
@@ -287,6 +288,14 @@ func TestRateLimitedCallsRetryAndAdoptTheRate(t *testing.T) {
 	if p := h.client.Plan(spapi.OpSearchOrders); p.Rate != 0.0056 || p.Burst != 20 {
 		t.Fatalf("searchOrders plan %+v", p)
 	}
+	// A successful answer's header is adopted too.
+	h.fake.SetRateLimit(spapi.OpGetOrder, "1.5")
+	if _, err := h.client.GetOrder(ctx, id, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p := h.client.Plan(spapi.OpGetOrder); p.Rate != 1.5 {
+		t.Fatalf("plan after a 200 with x-amzn-RateLimit-Limit: 1.5: %+v", p)
+	}
 }
 
 func TestServerErrorsRetriedThenUnavailable(t *testing.T) {
@@ -489,5 +498,32 @@ func wantErr(t *testing.T, err error, code core.Code, mention string) {
 	t.Helper()
 	if core.ErrorCode(err) != code || !strings.Contains(err.Error(), mention) {
 		t.Fatalf("got %v (code %q), want %q mentioning %q", err, core.ErrorCode(err), code, mention)
+	}
+}
+
+// TestAccessTokenRefreshedBeforeItExpires: the cached token is used until
+// shortly before its expires_in, then exchanged again.
+func TestAccessTokenRefreshedBeforeItExpires(t *testing.T) {
+	clock := enginetest.NewClock(t0)
+	h := newHarness(t, func(c *spapi.Config) { c.Clock = clock })
+	h.fake.AddOrders(order(1, t0))
+	ctx := context.Background()
+	get := func() {
+		t.Helper()
+		if _, err := h.client.GetOrder(ctx, order(1, t0).OrderID, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	clock.Advance(58 * time.Minute)
+	get()
+	if n := len(h.fake.Calls("token")); n != 1 {
+		t.Fatalf("%d token requests within the hour, want 1", n)
+	}
+	clock.Advance(90 * time.Second) // 30s before expires_in (3600s)
+	get()
+	calls := h.fake.Calls(spapi.OpGetOrder)
+	if n := len(h.fake.Calls("token")); n != 2 || calls[2].Token == calls[1].Token {
+		t.Fatalf("%d token requests near expiry (tokens %q, %q), want a new one", n, calls[1].Token, calls[2].Token)
 	}
 }

@@ -66,6 +66,7 @@ type Server struct {
 	rdts     map[string]string
 	issued   int
 	expireIn int
+	limits   map[string]string // x-amzn-RateLimit-Limit on an operation's answers
 }
 
 type spapitestOp struct {
@@ -77,7 +78,7 @@ type spapitestOp struct {
 // adapters/spapi/testdata/models) and closes it when the test ends.
 func New(t testing.TB, dir string) *Server {
 	t.Helper()
-	s := &Server{faults: map[string][]Fault{}, access: map[string]bool{}, rdts: map[string]string{}, expireIn: 3600}
+	s := &Server{faults: map[string][]Fault{}, access: map[string]bool{}, rdts: map[string]string{}, limits: map[string]string{}, expireIn: 3600}
 	for _, m := range []struct{ file, op string }{
 		{"orders_2026-01-01.json", spapi.OpSearchOrders},
 		{"orders_2026-01-01.json", spapi.OpGetOrder},
@@ -117,6 +118,14 @@ func (s *Server) Fail(op string, faults ...Fault) {
 	s.faults[op] = append(s.faults[op], faults...)
 }
 
+// SetRateLimit makes every later answer of an operation (a scripted
+// Fault's header aside) carry x-amzn-RateLimit-Limit: rate.
+func (s *Server) SetRateLimit(op, rate string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits[op] = rate
+}
+
 // ExpireTokens makes every access token issued so far expired.
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
@@ -152,6 +161,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	c.Status = status
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
+	if v, ok := s.limits[c.Op]; ok && header["x-amzn-RateLimit-Limit"] == "" {
+		w.Header().Set("x-amzn-RateLimit-Limit", v)
+	}
 	s.mu.Unlock()
 	for k, v := range header {
 		w.Header().Set(k, v)
