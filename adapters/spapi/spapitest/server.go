@@ -253,7 +253,9 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		return 204, nil, ""
 	default:
 		var req spapi.CreateRestrictedDataTokenRequest
-		_ = json.Unmarshal(c.Body, &req)
+		if json.Unmarshal(c.Body, &req) != nil || len(req.RestrictedResources) == 0 {
+			return 400, nil, ErrorBody("InvalidInput", "restrictedResources must list at least one resource.", "")
+		}
 		s.issued++
 		rdt := fmt.Sprintf("Atz.sprdt|FAKE-RDT-%d", s.issued)
 		s.rdts[rdt] = req.RestrictedResources[0].Path
