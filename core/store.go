@@ -146,6 +146,12 @@ type Tx interface {
 	Cursor(ctx context.Context, name string) (string, error)
 	// SaveCursor inserts or replaces a source's cursor.
 	SaveCursor(ctx context.Context, name, value string) error
+	// TakeRateToken refills the token bucket named key (rate tokens a
+	// second up to burst, full when new) to now and takes one token,
+	// returning 0; with less than one token it takes nothing and returns
+	// how long until one is there. Replicas share one bucket per key: the
+	// read, refill and take happen under the key's row lock.
+	TakeRateToken(ctx context.Context, key string, rate float64, burst int, now time.Time) (wait time.Duration, err error)
 }
 
 // OrderSort is the order a list comes back in.
