@@ -11,9 +11,9 @@ import (
 )
 
 // TestCheckoutStandsAlone: no Go file, CI script or script of the
-// repository reads the developers' sibling ../shared folder, which a clone
-// does not have. Data a test needs lives in the repository's testdata with
-// its licence and source.
+// repository reads the developers' sibling folder "shared" (one level up),
+// which a clone does not have. Data a test needs lives in the repository's
+// testdata with its licence and source.
 func TestCheckoutStandsAlone(t *testing.T) {
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -23,7 +23,7 @@ func TestCheckoutStandsAlone(t *testing.T) {
 		t.Fatalf("module root not found above bot/: %v", err)
 	}
 	// A path into the sibling folder, in any spelling a program would use:
-	// "../shared/…", "../../shared", or filepath.Join(…, "shared", "data").
+	// a relative path up into "shared", or filepath.Join(…, "shared", "data").
 	outside := regexp.MustCompile(`\.\./shared\b|"shared",\s*"(data|reference)"`)
 	var hits []string
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -59,6 +59,6 @@ func TestCheckoutStandsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, h := range hits {
-		t.Errorf("reads ../shared, which a clone does not have (copy the data into testdata with its licence): %s", h)
+		t.Errorf("reads the sibling shared folder, which a clone does not have (copy the data into testdata with its licence): %s", h)
 	}
 }
