@@ -110,6 +110,20 @@ func (s *Server) AddOrders(orders ...spapi.Order) {
 	s.orders = append(s.orders, orders...)
 }
 
+// ChangeOrder replaces the order with o's id (an order Amazon updated);
+// it is added when unknown.
+func (s *Server) ChangeOrder(o spapi.Order) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.orders {
+		if s.orders[i].OrderID == o.OrderID {
+			s.orders[i] = o
+			return
+		}
+	}
+	s.orders = append(s.orders, o)
+}
+
 // Fail queues answers for an operation's next calls (after the request
 // passed the model's checks), one per call.
 func (s *Server) Fail(op string, faults ...Fault) {
@@ -126,12 +140,17 @@ func (s *Server) SetRateLimit(op, rate string) {
 	s.limits[op] = rate
 }
 
-// ExpireTokens makes every access token issued so far expired.
+// ExpireTokens makes every access token and Restricted Data Token issued
+// so far expired.
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k := range s.access {
 		s.access[k] = false
+	}
+	for k := range s.rdts {
+		s.access[k] = false // known, so refused as expired rather than invalid
+		delete(s.rdts, k)
 	}
 }
 
