@@ -8,6 +8,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"net/netip"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -41,6 +42,55 @@ type Config struct {
 	Log      LogConfig      `yaml:"log"`
 	Alerts   AlertsConfig   `yaml:"alerts"`
 	Mail     MailConfig     `yaml:"mail"`
+	SPAPI    SPAPIConfig    `yaml:"spapi"`
+}
+
+// SPAPIConfig connects Amazon's Selling Partner API (adapters/spapi).
+// Without client_id there is no Amazon connection.
+type SPAPIConfig struct {
+	// Endpoint is the region's SP-API endpoint (North America by default).
+	Endpoint string `yaml:"endpoint"`
+	// TokenURL is Login with Amazon's token endpoint.
+	TokenURL     string `yaml:"token_url"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
+	// RefreshToken is the seller's authorization of the app; prefer the
+	// environment for it and for the secret.
+	RefreshToken   string   `yaml:"refresh_token"`
+	MarketplaceIDs []string `yaml:"marketplace_ids"`
+	// SyncInterval is how often orders are read from Amazon.
+	SyncInterval Duration `yaml:"sync_interval"`
+}
+
+// Enabled says whether the Amazon connection is configured.
+func (s SPAPIConfig) Enabled() bool {
+	return s.ClientID != "" || s.ClientSecret != "" || s.RefreshToken != ""
+}
+
+// validate checks the settings without calling Amazon: bad credentials
+// are found on the first call.
+func (s SPAPIConfig) validate() error {
+	for _, f := range []struct{ key, v string }{{"spapi.endpoint", s.Endpoint}, {"spapi.token_url", s.TokenURL}} {
+		u, err := url.Parse(f.v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return bad(f.key, "%q is not an http(s) URL, e.g. https://sellingpartnerapi-na.amazon.com", f.v)
+		}
+	}
+	if d := s.SyncInterval.Duration; d < 30*time.Second || d > 24*time.Hour {
+		return bad("spapi.sync_interval", "%s is out of range; use 30s to 24h", d)
+	}
+	if !s.Enabled() {
+		return nil
+	}
+	for _, f := range []struct{ key, v string }{{"spapi.client_id", s.ClientID}, {"spapi.client_secret", s.ClientSecret}, {"spapi.refresh_token", s.RefreshToken}} {
+		if strings.TrimSpace(f.v) == "" {
+			return bad(f.key, "is empty; the Amazon connection needs spapi.client_id, spapi.client_secret and spapi.refresh_token (set all three, or none)")
+		}
+	}
+	if len(s.MarketplaceIDs) == 0 {
+		return bad("spapi.marketplace_ids", "is empty; list the marketplaces to read orders from, e.g. ATVPDKIKX0DER (Amazon.com)")
+	}
+	return nil
 }
 
 // MailConfig connects the seller's mailbox: Amazon buyer messages (and any
@@ -245,6 +295,8 @@ func DefaultConfig() Config {
 		Log:    LogConfig{Level: "info", Format: "text"},
 		Alerts: AlertsConfig{DigestWindow: Duration{time.Minute}},
 		Mail:   MailConfig{SentFolder: "Sent", PollInterval: Duration{time.Minute}, FirstReadDays: 3},
+		SPAPI: SPAPIConfig{Endpoint: "https://sellingpartnerapi-na.amazon.com", TokenURL: "https://api.amazon.com/auth/o2/token",
+			MarketplaceIDs: []string{}, SyncInterval: Duration{2 * time.Minute}},
 	}
 }
 
@@ -664,6 +716,9 @@ func (c *Config) validate() error {
 		return bad("alerts.digest_window", "%s is out of range; use 0s (no digests) to 30m", c.Alerts.DigestWindow.Duration)
 	}
 	if err := c.Mail.validate(); err != nil {
+		return err
+	}
+	if err := c.SPAPI.validate(); err != nil {
 		return err
 	}
 	if c.Jobs.DraftWorkers < 1 || c.Jobs.DraftWorkers > 64 {

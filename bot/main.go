@@ -64,6 +64,8 @@ Commands:
                              without a config file only with --demo, into the demo database
   export shipments [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE] [--marketplace JP|US]
                              write the shipping confirmation file for Seller Central
+  sync orders [--since YYYY-MM-DD]
+                             read the orders updated on Amazon (SP-API, spapi.* settings) once
   draft [--order ID] [--json]
                              draft an answer to a buyer message read from stdin; stores nothing
   sweep                      apply the timed order rules once (30-day rule, pending limit)
@@ -172,6 +174,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return m.runImport(ctx, args)
 	case "export":
 		return m.runExport(ctx, args)
+	case "sync":
+		return m.runSync(ctx, args)
 	case "draft":
 		return m.runDraft(ctx, args)
 	case "sweep":
@@ -184,7 +188,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "Schema is up to date.")
 	default:
 		fmt.Fprintf(stderr, "There is no command %q.", cmd)
-		if s := core.DidYouMean(cmd, []string{"serve", "console", "import", "export", "draft", "sweep", "migrate", "version"}); s != "" {
+		if s := core.DidYouMean(cmd, []string{"serve", "console", "import", "export", "sync", "draft", "sweep", "migrate", "version"}); s != "" {
 			fmt.Fprintf(stderr, " Did you mean %q?", s)
 		}
 		fmt.Fprintln(stderr, " Run bot help for the list.")
