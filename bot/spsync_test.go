@@ -47,7 +47,7 @@ func fakeAmazonOrders(n int) []spapi.Order {
 	return out
 }
 
-// `bot sync orders` brings Amazon's orders in and says what it did; run
+// `bot sync orders` brings Amazon's orders in and says what it did; read
 // again it finds them unchanged.
 func TestSyncOrdersCommandPrintsTheSummary(t *testing.T) {
 	fake := spapitest.New(t, "../adapters/spapi/testdata/models") // before the Chdir
@@ -56,11 +56,12 @@ func TestSyncOrdersCommandPrintsTheSummary(t *testing.T) {
 	fake.AddOrders(fakeAmazonOrders(3)...)
 	syncConfig(t, fake, spapitest.RefreshToken)
 
-	code, out, errOut := runBot(t, dir, "", "sync", "orders", "--since", time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly))
+	since := time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly)
+	code, out, errOut := runBot(t, dir, "", "sync", "orders", "--since", since)
 	if code != 0 || !strings.Contains(out, "3 new, 0 updated, 0 unchanged, 0 failed") || !strings.Contains(errOut, "page 1:") {
 		t.Fatalf("sync orders: %d %q %q", code, out, errOut)
 	}
-	code, out, errOut = runBot(t, dir, "", "sync", "orders")
+	code, out, errOut = runBot(t, dir, "", "sync", "orders", "--since", since)
 	if code != 0 || !strings.Contains(out, "0 new, 0 updated, 3 unchanged, 0 failed") {
 		t.Fatalf("second sync: %d %q %q", code, out, errOut)
 	}

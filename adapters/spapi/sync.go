@@ -2,6 +2,7 @@ package spapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -45,11 +46,46 @@ type SyncStats struct {
 // CursorName is the store cursor of a seller's order sync.
 func CursorName(seller string) string { return "spapi:orders:" + seller }
 
-// Sync reads the orders updated on Amazon since the cursor (minus an
+// syncCursor is where a seller's sync stands. Between passes only Done is
+// set: every order updated before it is saved. Within a pass, after each
+// page saved, it holds the pass's window and the next page's token, so a
+// pass stopped midway resumes at the next page whatever order Amazon
+// returns orders in (the model does not say).
+type syncCursor struct {
+	Done   time.Time `json:"done,omitzero"`
+	After  time.Time `json:"after,omitzero"`
+	Before time.Time `json:"before,omitzero"`
+	Next   string    `json:"next,omitempty"`
+}
+
+func (c *Client) readCursor(ctx context.Context, name string) (syncCursor, error) {
+	var cur syncCursor
+	v, err := c.cfg.Engine.Cursor(ctx, name)
+	if err != nil || v == "" {
+		return cur, err
+	}
+	if err := json.Unmarshal([]byte(v), &cur); err != nil {
+		// Not ours to fix by hand: start over from the default window.
+		c.cfg.Log.Warn("spapi sync: unreadable cursor ignored", "cursor", name)
+		return syncCursor{}, nil
+	}
+	return cur, nil
+}
+
+func (c *Client) saveCursor(ctx context.Context, name string, cur syncCursor) error {
+	b, err := json.Marshal(cur)
+	if err != nil {
+		return core.Errorf(core.Internal, "Could not write the sync cursor: %v", err)
+	}
+	return c.cfg.Engine.SaveCursor(ctx, name, func(string) string { return string(b) })
+}
+
+// Sync reads the orders updated on Amazon since the last pass (minus an
 // overlap) and saves each page through core's idempotent import, the one
 // the flat-file import uses: an order seen before and unchanged is not
-// rewritten. The cursor moves after each page is saved, to the newest
-// lastUpdatedTime saved, so a pass stopped midway repeats at most a page.
+// rewritten. Each pass reads a fixed window, up to two minutes ago (the
+// newest Amazon allows); the cursor moves after each page is saved, so a
+// pass stopped midway resumes at the page after the last one saved.
 func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 	var stats SyncStats
 	e := c.cfg.Engine
@@ -58,22 +94,29 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 	if overlap <= 0 {
 		overlap = DefaultSyncOverlap
 	}
-	after := opt.Since
-	if after.IsZero() {
-		cur, err := e.Cursor(ctx, name)
-		if err != nil {
-			return stats, err
-		}
-		if t, err := time.Parse(time.RFC3339Nano, cur); cur != "" && err == nil {
-			after = t.Add(-overlap)
-		} else {
-			after = e.Now().Add(-DefaultSyncSince)
+	cur, err := c.readCursor(ctx, name)
+	if err != nil {
+		return stats, err
+	}
+	q := SearchOrdersQuery{MarketplaceIDs: opt.MarketplaceIDs, IncludedData: syncIncluded, MaxResultsPerPage: opt.PageSize}
+	switch {
+	case !opt.Since.IsZero():
+		q.LastUpdatedAfter = opt.Since
+	case cur.Next != "":
+		q.LastUpdatedAfter, q.LastUpdatedBefore, q.PaginationToken = cur.After, cur.Before, cur.Next
+	case !cur.Done.IsZero():
+		q.LastUpdatedAfter = cur.Done.Add(-overlap)
+	default:
+		q.LastUpdatedAfter = e.Now().Add(-DefaultSyncSince)
+	}
+	if q.LastUpdatedBefore.IsZero() {
+		q.LastUpdatedBefore = e.Now().Add(-2 * time.Minute).Truncate(time.Second)
+		if q.LastUpdatedBefore.Before(q.LastUpdatedAfter) {
+			return stats, nil // the last pass ended under two minutes ago
 		}
 	}
-	q := SearchOrdersQuery{LastUpdatedAfter: after, MarketplaceIDs: opt.MarketplaceIDs, IncludedData: syncIncluded, MaxResultsPerPage: opt.PageSize}
-	err := c.EachOrderPage(ctx, q, func(page *SearchOrdersResponse) error {
+	save := func(page *SearchOrdersResponse) error {
 		batch := make([]core.Order, 0, len(page.Orders))
-		var newest time.Time
 		for _, ao := range page.Orders {
 			o, err := ToCoreOrder(ao)
 			if err != nil {
@@ -82,9 +125,6 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 				continue
 			}
 			batch = append(batch, o)
-			if o.ReportUpdated.After(newest) {
-				newest = o.ReportUpdated
-			}
 		}
 		s, err := e.Import(ctx, batch)
 		if err != nil {
@@ -95,22 +135,29 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 		stats.Updated += s.Updated
 		stats.Unchanged += s.Unchanged
 		stats.PastLimit += s.PastLimit
-		if !newest.IsZero() {
-			// Forward only: a page of older orders never moves it back.
-			if err := e.SaveCursor(ctx, name, func(old string) string {
-				if t, err := time.Parse(time.RFC3339Nano, old); err == nil && !newest.After(t) {
-					return old
-				}
-				return newest.UTC().Format(time.RFC3339Nano)
-			}); err != nil {
-				return err
-			}
+		next := syncCursor{Done: cur.Done, After: q.LastUpdatedAfter, Before: q.LastUpdatedBefore}
+		if page.Pagination != nil && page.Pagination.NextToken != "" {
+			next.Next = page.Pagination.NextToken
+		} else {
+			next = syncCursor{Done: q.LastUpdatedBefore}
+		}
+		if err := c.saveCursor(ctx, name, next); err != nil {
+			return err
 		}
 		if opt.Progress != nil {
 			opt.Progress(stats)
 		}
 		return nil
-	})
+	}
+	err = c.EachOrderPage(ctx, q, save)
+	if err != nil && stats.Pages == 0 && q.PaginationToken != "" && core.ErrorCode(err) == core.Invalid {
+		// The saved page token was refused (they last 24 hours): read the
+		// stopped pass's window again from its start; saved orders come
+		// back unchanged.
+		c.cfg.Log.Info("spapi sync: page token refused, reading the window again", "err", core.ErrorMessage(err))
+		q.PaginationToken = ""
+		err = c.EachOrderPage(ctx, q, save)
+	}
 	return stats, err
 }
 

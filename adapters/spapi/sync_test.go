@@ -2,6 +2,7 @@ package spapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -79,13 +80,33 @@ func (e *syncEnv) allOrders() []core.Order {
 	return got
 }
 
-func (e *syncEnv) cursor() string {
+// cursor is the stored sync cursor, decoded.
+type cursor struct {
+	Done, After, Before time.Time
+	Next                string
+}
+
+func (e *syncEnv) cursor() cursor {
 	e.t.Helper()
-	c, err := e.engine.Cursor(context.Background(), spapi.CursorName("A1SELLER"))
+	v, err := e.engine.Cursor(context.Background(), spapi.CursorName("A1SELLER"))
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	var c cursor
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		e.t.Fatalf("cursor %q: %v", v, err)
+	}
 	return c
+}
+
+// checkDone checks that a finished pass's cursor covers every order.
+func (e *syncEnv) checkDone(newest string) {
+	e.t.Helper()
+	c := e.cursor()
+	t, _ := time.Parse(time.RFC3339, newest)
+	if c.Next != "" || c.Done.Before(t) || c.Done.After(time.Now()) {
+		e.t.Fatalf("cursor %+v after a full pass, want done at or after %s", c, newest)
+	}
 }
 
 func TestSyncBringsInEveryOrderOfEveryPage(t *testing.T) {
@@ -131,9 +152,7 @@ func TestSyncBringsInEveryOrderOfEveryPage(t *testing.T) {
 					t.Errorf("%s: purchase date %s, want %s", o.ID, o.PurchaseDate, created)
 				}
 			}
-			if want := e.orders[4].LastUpdatedTime; e.cursor() != want {
-				t.Fatalf("cursor %q, want the newest order's %q", e.cursor(), want)
-			}
+			e.checkDone(e.orders[4].LastUpdatedTime)
 		})
 	}
 }
@@ -147,7 +166,7 @@ func TestSyncAgainUpdatesOnlyTheChangedOrder(t *testing.T) {
 			}
 			before := e.stored()
 			changed := e.orders[2]
-			changed.LastUpdatedTime = time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Second).Format(time.RFC3339)
+			changed.LastUpdatedTime = time.Now().UTC().Add(-5 * time.Minute).Truncate(time.Second).Format(time.RFC3339)
 			changed.Fulfillment = &spapi.OrderFulfillment{FulfillmentStatus: spapi.FulfillmentShipped, FulfilledBy: "MERCHANT"}
 			e.fake.ChangeOrder(changed)
 
@@ -155,9 +174,16 @@ func TestSyncAgainUpdatesOnlyTheChangedOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The overlap reads the four others again: they stay as they were.
-			if s.New != 0 || s.Updated != 1 || s.Unchanged != 4 || s.Failed != 0 {
-				t.Fatalf("stats %+v, want 1 updated and 4 unchanged", s)
+			if s.New != 0 || s.Updated != 1 || s.Failed != 0 {
+				t.Fatalf("stats %+v, want the changed order updated", s)
+			}
+			// Read again from the start: all five, none rewritten.
+			s, err = e.sync(spapi.SyncOptions{Since: time.Now().AddDate(0, 0, -2)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.New != 0 || s.Updated != 0 || s.Unchanged != 5 {
+				t.Fatalf("re-read stats %+v, want 5 unchanged", s)
 			}
 			after := e.stored()
 			for id, o := range after {
@@ -171,9 +197,7 @@ func TestSyncAgainUpdatesOnlyTheChangedOrder(t *testing.T) {
 					t.Errorf("%s rewritten (version %d → %d) though unchanged", id, before[id].Version, o.Version)
 				}
 			}
-			if e.cursor() != changed.LastUpdatedTime {
-				t.Fatalf("cursor %q, want %q", e.cursor(), changed.LastUpdatedTime)
-			}
+			e.checkDone(changed.LastUpdatedTime)
 		})
 	}
 }
@@ -218,22 +242,47 @@ func TestSyncStoppedBetweenPagesResumesWithoutDuplicates(t *testing.T) {
 			if s.New != 2 || s.Pages != 1 {
 				t.Fatalf("stats %+v, want page 1's 2 orders", s)
 			}
-			if want := e.orders[1].LastUpdatedTime; e.cursor() != want {
-				t.Fatalf("cursor %q, want page 1's newest %q", e.cursor(), want)
+			if c := e.cursor(); c.Next != "page-2" || c.After.IsZero() || c.Before.IsZero() {
+				t.Fatalf("cursor %+v, want the pass's window and page 2's token", c)
 			}
 
 			s, err = e.sync(spapi.SyncOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.New != 3 || s.Unchanged != 2 || s.Updated != 0 {
-				t.Fatalf("re-run stats %+v, want 3 new and page 1's 2 unchanged", s)
+			// The re-run starts at page 2: nothing read twice.
+			if s.New != 3 || s.Unchanged != 0 || s.Updated != 0 || s.Pages != 2 {
+				t.Fatalf("re-run stats %+v, want pages 2 and 3's 3 new orders", s)
 			}
+			calls := e.fake.Calls(spapi.OpSearchOrders)
+			if q := calls[len(calls)-2].Query; q.Get("paginationToken") != "page-2" || q.Get("lastUpdatedBefore") == "" {
+				t.Fatalf("re-run's first search %v, want it to resume at page 2 of the same window", q)
+			}
+			e.checkDone(e.orders[4].LastUpdatedTime)
 			if n := len(e.allOrders()); n != 5 {
 				t.Fatalf("%d orders stored, want 5", n)
 			}
 		})
 	}
+}
+
+// A saved page token Amazon no longer takes (they last a day): the
+// stopped pass's window is read again from its start.
+func TestSyncWithARefusedPageTokenReadsTheWindowAgain(t *testing.T) {
+	e := newSyncEnv(t, storetest.OpenSQLite(t), 3)
+	stale := fmt.Sprintf(`{"after":%q,"before":%q,"next":"expired-token"}`,
+		time.Now().UTC().Add(-24*time.Hour).Format(time.RFC3339), time.Now().UTC().Add(-10*time.Minute).Format(time.RFC3339))
+	if err := e.engine.SaveCursor(context.Background(), spapi.CursorName("A1SELLER"), func(string) string { return stale }); err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.sync(spapi.SyncOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.New != 3 {
+		t.Fatalf("stats %+v, want the 3 orders of the window", s)
+	}
+	e.checkDone(e.orders[2].LastUpdatedTime)
 }
 
 func TestToCoreOrderMapsStatusesAndFulfillment(t *testing.T) {
