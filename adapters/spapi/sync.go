@@ -9,8 +9,10 @@ import (
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
-// SyncIncluded is the data a sync asks for: what sellerdesk shows.
-var syncIncluded = []string{IncludeBuyer, IncludeRecipient, IncludeFulfillment, IncludeCancellation, IncludePackages, IncludeProceeds}
+// syncIncluded is the data a sync asks for: what sellerdesk shows.
+func syncIncluded() []string {
+	return []string{IncludeBuyer, IncludeRecipient, IncludeFulfillment, IncludeCancellation, IncludePackages, IncludeProceeds}
+}
 
 // DefaultSyncOverlap is how far before the cursor a sync starts reading:
 // Amazon may show an order updated just before the last pass only later.
@@ -98,7 +100,7 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 	if err != nil {
 		return stats, err
 	}
-	q := SearchOrdersQuery{MarketplaceIDs: opt.MarketplaceIDs, IncludedData: syncIncluded, MaxResultsPerPage: opt.PageSize}
+	q := SearchOrdersQuery{MarketplaceIDs: opt.MarketplaceIDs, IncludedData: syncIncluded(), MaxResultsPerPage: opt.PageSize}
 	switch {
 	case !opt.Since.IsZero():
 		q.LastUpdatedAfter = opt.Since
