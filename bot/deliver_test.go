@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 type chanSink struct {
@@ -46,14 +46,6 @@ func (s *chanSink) Deliver(ctx context.Context, ev core.Event) error {
 }
 func (s *chanSink) n() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.got) }
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncBuf) Write(p []byte) (int, error) { w.mu.Lock(); defer w.mu.Unlock(); return w.b.Write(p) }
-func (w *syncBuf) String() string              { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
-
 func TestDeliverLoopRetriesAndStops(t *testing.T) {
 	t.Chdir(t.TempDir())
 	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"})
@@ -61,7 +53,7 @@ func TestDeliverLoopRetriesAndStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Stdout, m.Stderr = io.Discard, io.Discard
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if err := m.Open(context.Background(), false); err != nil {
 		t.Fatal(err)

@@ -47,6 +47,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/core"
 	"github.com/sellerdesk/sellerdesk/core/drafter"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 // faultPassword is put in the URL the bot gets (trust auth ignores it), so
@@ -270,30 +271,12 @@ func botEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // botProc is a running `bot serve`.
 type botProc struct {
 	cmd    *exec.Cmd
 	addr   string
 	token  string // replicas: what the fake chat platform knows it by (its Slack bot token, its Discord API path)
-	stderr *lockedBuffer
+	stderr *enginetest.LogBuffer
 	done   chan struct{} // closed when the process has exited
 	err    error
 	exited time.Time
@@ -303,7 +286,7 @@ type botProc struct {
 
 func startServe(t *testing.T, bin, dir, addr string, env []string) *botProc {
 	t.Helper()
-	p := &botProc{addr: addr, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	p := &botProc{addr: addr, stderr: &enginetest.LogBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve")
 	p.cmd.Dir, p.cmd.Env = dir, env
 	p.cmd.Stdout, p.cmd.Stderr = p.stderr, p.stderr
@@ -448,7 +431,7 @@ func startConsole(t *testing.T, bin, dir string, env []string) *liveConsole {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stderr := &lockedBuffer{}
+	stderr := &enginetest.LogBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

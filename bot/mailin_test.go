@@ -19,6 +19,7 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/adapters/mailapp"
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 // mailinServer is the real seller mailbox of scripts/mailservers.sh with a
@@ -77,7 +78,7 @@ func mailinAdmin(t *testing.T, srv mailapp.Server) *client.Client {
 
 // mailinServe opens a non-demo Main with env on a fresh SQLite file,
 // logging into logs, and runs it until the test ends.
-func mailinServe(t *testing.T, logs *syncBuf, env ...string) *Main {
+func mailinServe(t *testing.T, logs *enginetest.LogBuffer, env ...string) *Main {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	m, err := NewMain("", append(env, "SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"))
@@ -120,7 +121,7 @@ func TestMailWrongPasswordInHealthz(t *testing.T) {
 			env[i] = "SELLERDESK_MAIL_PASSWORD=" + wrong
 		}
 	}
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m := mailinServe(t, &logs, env...)
 	var body string
 	mailinEventually(t, "/healthz shows the mail failure", func() bool {
@@ -150,7 +151,7 @@ func TestMailServeReadsTheMailbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m := mailinServe(t, &logs, env...)
 	if err := mailinAdmin(t, srv).Append(srv.Folder, nil, time.Now(), strings.NewReader(string(raw))); err != nil {
 		t.Fatal(err)
@@ -192,7 +193,7 @@ func TestMailServeReadsTheMailbox(t *testing.T) {
 // A mail setting that does not make a server (no TLS scheme) leaves the
 // desk serving, with the reason in /healthz and the log, and no password.
 func TestMailBadURLInHealthz(t *testing.T) {
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m := openServeMain(t, &logs)
 	m.Config.Mail = MailConfig{IMAPURL: "ftp://seller%40shop.example:pw-in-url-secret@imap.example.com/INBOX",
 		SMTPURL: "smtps://seller%40shop.example@smtp.example.com", Password: "app-pw-secret", From: "seller@shop.example", FirstReadDays: 3}

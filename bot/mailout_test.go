@@ -7,18 +7,18 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/adapters/mailapp"
 	"github.com/sellerdesk/sellerdesk/adapters/mailapp/mailtest"
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 // openMailBot opens the bot with mail configured against the test
 // servers (password as given) and returns it with its log.
-func openMailBot(t *testing.T, mail mailtest.Env, password string) (*Main, *lockedLog) {
+func openMailBot(t *testing.T, mail mailtest.Env, password string) (*Main, *enginetest.LogBuffer) {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	imapURL := url.URL{Scheme: "imaps", User: url.User(mail.Seller.User), Host: mail.Seller.Addr, Path: "/" + mail.Folder(t, "Inbox")}
@@ -29,7 +29,7 @@ func openMailBot(t *testing.T, mail mailtest.Env, password string) (*Main, *lock
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedLog{}
+	logs := &enginetest.LogBuffer{}
 	m.Log = slog.New(slog.NewTextHandler(logs, nil))
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	if err := m.Open(context.Background(), false); err != nil {
@@ -37,34 +37,6 @@ func openMailBot(t *testing.T, mail mailtest.Env, password string) (*Main, *lock
 	}
 	t.Cleanup(func() { m.Close() })
 	return m, logs
-}
-
-// lockedLog collects log lines written from several goroutines.
-type lockedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// await waits (a minute at most) for a log line holding s.
-func (l *lockedLog) await(t *testing.T, s string) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !strings.Contains(l.String(), s); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no log line %q in:\n%s", s, l.String())
-		}
-	}
 }
 
 func mailSink(t *testing.T, m *Main) core.Sink {
@@ -83,7 +55,7 @@ func mailSink(t *testing.T, m *Main) core.Sink {
 func TestMailSinkWiredFromConfig(t *testing.T) {
 	mail := mailtest.Open(t)
 	m, logs := openMailBot(t, mail, mail.SMTP.Password)
-	logs.await(t, "SMTP login checked")
+	logs.Await(t, "SMTP login checked", time.Minute)
 	sink := mailSink(t, m)
 	ctx := context.Background()
 	if err := m.Engine.StartSink(ctx, sink.Name()); err != nil { // as the job queue does in Run
@@ -115,7 +87,7 @@ func TestMailSMTPLoginFailureLoggedAndBotServes(t *testing.T) {
 	mail := mailtest.Open(t)
 	const wrong = "Wr0ng-mail-pa55"
 	m, logs := openMailBot(t, mail, wrong)
-	logs.await(t, "SMTP login failed")
+	logs.Await(t, "SMTP login failed", time.Minute)
 	if s := logs.String(); strings.Contains(s, wrong) || !strings.Contains(s, "535") {
 		t.Fatalf("log shows the password or lacks the server's answer:\n%s", s)
 	}

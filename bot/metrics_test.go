@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 // openServeMain opens a non-demo Main on a fresh SQLite file, logging at
 // debug level into logs.
-func openServeMain(t *testing.T, logs *syncBuf) *Main {
+func openServeMain(t *testing.T, logs *enginetest.LogBuffer) *Main {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	m, err := NewMain("", []string{"SELLERDESK_DATABASE_URL=sqlite:serve.db", "SELLERDESK_HTTP_ADDR=127.0.0.1:0", "SELLERDESK_HTTP_METRICS_ADDR=127.0.0.1:0"})
@@ -34,7 +35,7 @@ func openServeMain(t *testing.T, logs *syncBuf) *Main {
 }
 
 func TestMetricsShowOutboxInboxAndDrafts(t *testing.T) {
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m := openServeMain(t, &logs)
 	ctx := context.Background()
 	sink := &chanSink{fails: 1}
@@ -80,7 +81,7 @@ func TestMetricsShowOutboxInboxAndDrafts(t *testing.T) {
 }
 
 func TestRequestIDsAndDebugLogs(t *testing.T) {
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m := openServeMain(t, &logs)
 	h := m.Handler()
 
@@ -124,7 +125,7 @@ func TestHelpPageStreamsThroughRequestLogger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuf
+	var logs enginetest.LogBuffer
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	m.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if err := m.Open(context.Background(), false); err != nil {

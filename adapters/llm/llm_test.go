@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 const (
@@ -78,32 +79,12 @@ type setup struct {
 	fake    *fakeModel
 	offline *stubOffline
 	drafter *Drafter
-	logs    *syncBuffer
-}
-
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer struct {
-	mu  chan struct{}
-	buf bytes.Buffer
-}
-
-func newSyncBuffer() *syncBuffer { return &syncBuffer{mu: make(chan struct{}, 1)} }
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu <- struct{}{}
-	defer func() { <-b.mu }()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu <- struct{}{}
-	defer func() { <-b.mu }()
-	return b.buf.String()
+	logs    *enginetest.LogBuffer
 }
 
 func newSetup(t *testing.T, answer func(w http.ResponseWriter, r *http.Request, req wireRequest), edit ...func(*Config)) *setup {
 	t.Helper()
-	s := &setup{fake: newFakeModel(t, answer), offline: newOffline("en"), logs: newSyncBuffer()}
+	s := &setup{fake: newFakeModel(t, answer), offline: newOffline("en"), logs: &enginetest.LogBuffer{}}
 	cfg := Config{
 		BaseURL: s.fake.baseURL(), Model: "fake-model", APIKey: testKey, Timeout: 5 * time.Second,
 		ShopName: "Acme Goods", Policy: core.DefaultPolicy(), StaffLanguage: "en",

@@ -16,6 +16,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
 	"github.com/sellerdesk/sellerdesk/core"
 	"github.com/sellerdesk/sellerdesk/core/drafter"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 // srcStores are the stores the reader's tests run on; PostgreSQL is
@@ -26,24 +27,6 @@ var srcStores = []struct {
 }{
 	{"sqlite", storetest.OpenSQLite},
 	{"postgres", storetest.OpenPostgres},
-}
-
-// srcLogs collects a test's log lines, safe for concurrent writers.
-type srcLogs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *srcLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *srcLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
 
 // srcEngine is an engine on store with the offline drafter (drafts in
@@ -58,7 +41,7 @@ func srcEngine(store core.Store) *core.Engine {
 
 // srcSource is a reader of srv's folder into e, logging into logs, and
 // checks when the test ends that the password never reached the log.
-func srcSource(t testing.TB, e MailEngine, srv Server, logs *srcLogs) *Source {
+func srcSource(t testing.TB, e MailEngine, srv Server, logs *enginetest.LogBuffer) *Source {
 	t.Helper()
 	t.Cleanup(func() {
 		if srv.Password != "" && strings.Contains(logs.String(), srv.Password) {
@@ -166,7 +149,7 @@ func TestSourceRelayMailInFourLanguages(t *testing.T) {
 		netAppend(t, srv, srcTestdata(t, c.file))
 	}
 	netAppend(t, srv, srcTestdata(t, "amazon-attachment.eml"))
-	logs := &srcLogs{}
+	logs := &enginetest.LogBuffer{}
 	s := srcSource(t, e, srv, logs)
 	if res := srcPass(t, s); res.Stored != 5 || res.Read != 5 {
 		t.Fatalf("pass: %+v", res)
@@ -221,7 +204,7 @@ func TestSourceThreadOfThreeIsOneConversation(t *testing.T) {
 	for _, f := range []string{"thread-1.eml", "thread-2.eml", "thread-3.eml"} {
 		netAppend(t, srv, srcTestdata(t, f))
 	}
-	res := srcPass(t, srcSource(t, e, srv, &srcLogs{}))
+	res := srcPass(t, srcSource(t, e, srv, &enginetest.LogBuffer{}))
 	if res.Stored != 2 || res.Skipped != 1 {
 		t.Errorf("pass %+v: want the two buyer mails stored and the shop's own reply skipped", res)
 	}
@@ -244,7 +227,7 @@ func TestSourceSellerCopyAndAutoReplyOpenNothing(t *testing.T) {
 	netAppend(t, srv, srcTestdata(t, "seller-copy.eml"))
 	netAppend(t, srv, srcTestdata(t, "auto-reply.eml"))
 	netAppend(t, srv, srcTestdata(t, "dsn-bounce.eml")) // a bounce of a reply this store never sent
-	logs := &srcLogs{}
+	logs := &enginetest.LogBuffer{}
 	res := srcPass(t, srcSource(t, e, srv, logs))
 	if res.Read != 3 || res.Skipped != 3 || res.Stored != 0 {
 		t.Errorf("pass %+v", res)
@@ -269,7 +252,7 @@ func TestSourceRefusedMailDoesNotBlock(t *testing.T) {
 	netAppend(t, srv, netMessage("nofrom."+netToken()+"@x.test", "undisclosed-recipients:;", "seller@shop.test", "no sender", "who am I"))
 	good := "ok." + netToken() + "@buyer.test"
 	netAppend(t, srv, netMessage(good, "Kim <kim@buyer.test>", "seller@shop.test", "Hello", "Is the shop open on Sunday?"))
-	logs := &srcLogs{}
+	logs := &enginetest.LogBuffer{}
 	res := srcPass(t, srcSource(t, e, srv, logs))
 	if res.Stored != 1 || res.Skipped != 1 {
 		t.Fatalf("pass %+v\n%s", res, logs)
@@ -292,7 +275,7 @@ func TestSourceBounceReopensDeadline(t *testing.T) {
 	srcImport(t, e, srcOrder("102-5239268-9612243", "Solar Garden Lights (8-pack)"))
 	srv := netFolder(t, env.IMAP, "src-bounce")
 	netAppend(t, srv, srcTestdata(t, "amazon-en.eml"))
-	s := srcSource(t, e, srv, &srcLogs{})
+	s := srcSource(t, e, srv, &enginetest.LogBuffer{})
 	srcPass(t, s)
 	conv := srcByOrder(t, store, "102-5239268-9612243")
 	agent := core.Actor{ID: "test:alex", Name: "alex", Role: core.Agent, Source: "test"}
@@ -339,7 +322,7 @@ func TestSourceRebuiltFolderReadAgainWithoutDuplicates(t *testing.T) {
 	mailA := netMessage("a."+a+"@buyer.test", "A <a"+a+"@buyer.test>", "seller@shop.test", "first", "Mail A")
 	mailB := netMessage("b."+b+"@buyer.test", "B <b"+b+"@buyer.test>", "seller@shop.test", "second", "Mail B")
 	netAppend(t, srv, mailA)
-	s := srcSource(t, e, srv, &srcLogs{})
+	s := srcSource(t, e, srv, &enginetest.LogBuffer{})
 	srcPass(t, s)
 	old, _ := e.Cursor(context.Background(), s.CursorName())
 
@@ -426,7 +409,7 @@ func TestSourceFirstReadSkipsOldMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	netAppend(t, srv, netMessage("new."+tok+"@buyer.test", "New <new@buyer.test>", "seller@shop.test", "new", "From today"))
-	res := srcPass(t, srcSource(t, e, srv, &srcLogs{}))
+	res := srcPass(t, srcSource(t, e, srv, &enginetest.LogBuffer{}))
 	all := srcConversations(t, store)
 	if res.Stored != 1 || len(all) != 1 || all[0].Messages[0].Text != "From today" {
 		t.Fatalf("pass %+v, conversations %+v", res, all)
@@ -441,7 +424,7 @@ func TestSourceWatchWakesOnNewMail(t *testing.T) {
 	e := srcEngine(store)
 	srcImport(t, e, srcOrder("250-1234567-1234567", "剪定ばさみ"))
 	srv := netFolder(t, env.IMAP, "src-watch")
-	s := srcSource(t, e, srv, &srcLogs{})
+	s := srcSource(t, e, srv, &enginetest.LogBuffer{})
 	ctx, cancel := context.WithCancel(netCtx(t))
 	defer cancel()
 	done := make(chan error, 1)
@@ -480,7 +463,7 @@ func TestSourceCheckWrongPassword(t *testing.T) {
 	env := netEnv(t)
 	srv := env.IMAP
 	srv.Password = "wrong-" + netToken()
-	logs := &srcLogs{}
+	logs := &enginetest.LogBuffer{}
 	s := srcSource(t, srcEngine(storetest.OpenSQLite(t)), srv, logs)
 	err := s.Check(netCtx(t))
 	if core.ErrorCode(err) != core.Forbidden || !strings.Contains(err.Error(), srv.User) || strings.Contains(err.Error(), srv.Password) {

@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,7 +44,7 @@ var start = time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)
 
 type harness struct {
 	t      *testing.T
-	logs   *syncBuffer
+	logs   *enginetest.LogBuffer
 	fake   *fakeSlack
 	app    *App
 	engine *core.Engine
@@ -74,7 +73,7 @@ func newHarnessOn(t *testing.T, store core.Store) *harness {
 	t.Helper()
 	clock := enginetest.NewClock(start)
 	fake := newFakeSlack(t)
-	logs := &syncBuffer{}
+	logs := &enginetest.LogBuffer{}
 	h := &harness{t: t, fake: fake, store: store, clock: clock, logs: logs}
 	// Registered first, so it runs after every replica's Close (cleanups
 	// run last-in first-out) and sees what their background work posted.
@@ -458,22 +457,4 @@ func lacks(t *testing.T, what, s string, bad ...string) {
 			t.Errorf("%s has %q:\n%s", what, b, s)
 		}
 	}
-}
-
-// syncBuffer is a log sink safe for the app's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

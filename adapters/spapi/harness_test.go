@@ -1,7 +1,6 @@
 package spapi_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/adapters/spapi/spapitest"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 const modelsDir = "testdata/models"
@@ -23,20 +23,20 @@ type harness struct {
 	t      *testing.T
 	fake   *spapitest.Server
 	client *spapi.Client
-	log    *bytes.Buffer
+	log    *enginetest.LogBuffer
 	mu     sync.Mutex
 	slept  []time.Duration
 }
 
 func newHarness(t *testing.T, edit ...func(*spapi.Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: spapitest.New(t, modelsDir), log: &bytes.Buffer{}}
+	h := &harness{t: t, fake: spapitest.New(t, modelsDir), log: &enginetest.LogBuffer{}}
 	cfg := spapi.Config{
 		Endpoint: h.fake.URL, TokenURL: h.fake.TokenURL(),
 		ClientID: spapitest.ClientID, ClientSecret: spapitest.ClientSecret, RefreshToken: spapitest.RefreshToken,
 		Seller: "A1SELLER",
 		Engine: core.NewEngine(storetest.OpenSQLite(t), core.Options{}),
-		Log:    slog.New(slog.NewTextHandler(&lockedWriter{w: h.log}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Log:    slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
@@ -59,17 +59,6 @@ func (h *harness) sleeps() []time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]time.Duration(nil), h.slept...)
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // order is a merchant-fulfilled order with two lines, buyer and address.
