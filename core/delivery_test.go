@@ -147,19 +147,7 @@ func status(t *testing.T, e *core.Engine) core.SinkState {
 func TestDeliverTakeoverAfterDeadHolderMarksMaybeSent(t *testing.T) {
 	store := newDeliveryStore(3)
 	dead, clock := newDeliveryEngine(store, 10*time.Second)
-	held, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	first := &markSink{during: func(ctx context.Context, ev core.Event) error {
-		once.Do(func() { close(held) })
-		<-release
-		return nil
-	}}
-	done := make(chan error)
-	go func() {
-		_, _, err := dead.Deliver(context.Background(), first)
-		done <- err
-	}()
-	<-held
+	release, done := deliverHeld(dead, func(during func(context.Context, core.Event) error) core.Sink { return &markSink{during: during} })
 	if st := status(t, dead); !st.NextAttempt.Equal(deliveryStart.Add(10*time.Second)) || st.AfterID != 0 {
 		t.Fatalf("while posting: %+v, want the sink leased for DeliveryLease (10s)", st)
 	}
@@ -344,6 +332,27 @@ func TestDeliverRoundSaysWhyItEnded(t *testing.T) {
 }
 
 // groupMarkSink is a markSink that takes groups, as Slack and Discord do.
+// deliverHeld starts a delivery round on e whose sink (made by wrap around
+// the given during hook) holds its first post until release is closed: a replica
+// stopped mid-post. It returns once the post is under way; done gets the
+// round's error.
+func deliverHeld(e *core.Engine, wrap func(during func(context.Context, core.Event) error) core.Sink) (release chan struct{}, done chan error) {
+	held := make(chan struct{})
+	release, done = make(chan struct{}), make(chan error)
+	var once sync.Once
+	sink := wrap(func(ctx context.Context, ev core.Event) error {
+		once.Do(func() { close(held) })
+		<-release
+		return nil
+	})
+	go func() {
+		_, _, err := e.Deliver(context.Background(), sink)
+		done <- err
+	}()
+	<-held
+	return release, done
+}
+
 type groupMarkSink struct{ markSink }
 
 func (*groupMarkSink) TakesGroups() bool { return true }
@@ -384,19 +393,9 @@ func TestDeliverTakeoverKeepsTheGroupInFlight(t *testing.T) {
 			clock := enginetest.NewClock(deliveryStart)
 			opts := core.Options{Clock: clock, DeliveryLease: 10 * time.Second, DigestWindow: time.Minute}
 			dead := core.NewEngine(store, opts)
-			held, release := make(chan struct{}), make(chan struct{})
-			var once sync.Once
-			first := &groupMarkSink{markSink{during: func(ctx context.Context, ev core.Event) error {
-				once.Do(func() { close(held) })
-				<-release
-				return nil
-			}}}
-			done := make(chan error)
-			go func() {
-				_, _, err := dead.Deliver(context.Background(), first)
-				done <- err
-			}()
-			<-held
+			release, done := deliverHeld(dead, func(during func(context.Context, core.Event) error) core.Sink {
+				return &groupMarkSink{markSink{during: during}}
+			})
 			store.mu.Lock()
 			for range tc.after {
 				store.outbox = append(store.outbox, core.Event{ID: int64(len(store.outbox) + 1), Kind: core.EventLowStock, Text: "MUG is low"})
