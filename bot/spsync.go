@@ -43,11 +43,7 @@ func (m *Main) runSync(ctx context.Context, args []string) int {
 		}
 		opt.Since = t
 	}
-	client, err := spapi.New(spapi.Config{
-		Endpoint: cfg.Endpoint, TokenURL: cfg.TokenURL,
-		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RefreshToken: cfg.RefreshToken,
-		Engine: m.Engine, Log: m.Log,
-	})
+	client, err := m.spapiClient()
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "bot sync orders: %s\n", core.ErrorMessage(err))
 		return 2
@@ -78,4 +74,15 @@ func (m *Main) runSync(ctx context.Context, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// spapiClient is the Amazon connection's client, from the spapi settings;
+// the sync command, the sync job and the amazon outbox sink share it.
+func (m *Main) spapiClient() (*spapi.Client, error) {
+	cfg := m.Config.SPAPI
+	return spapi.New(spapi.Config{
+		Endpoint: cfg.Endpoint, TokenURL: cfg.TokenURL,
+		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RefreshToken: cfg.RefreshToken,
+		Engine: m.Engine, Log: m.Log, Clock: m.Engine,
+	})
 }
