@@ -118,3 +118,40 @@ func (d distribution) best(skip ...Intent) (Intent, float64) {
 func (d *Drafter) Classify(text string) (Intent, float64) {
 	return loadModel().classify(text).best()
 }
+
+// Scored is an intent and the model's confidence in it (0–1).
+type Scored struct {
+	Intent     Intent
+	Confidence float64
+}
+
+// Reading is what the model makes of one buyer message: the intents it
+// carries, the most confident first (most messages carry one; "it arrived
+// broken and I want my money back" carries two), and what the buyer says
+// they have already done.
+type Reading struct {
+	Intents []Scored
+	// Photos: the buyer says photos are attached or sent, so the draft
+	// does not ask for them again.
+	Photos bool
+}
+
+// Primary is the reading's main intent.
+func (r Reading) Primary() Scored {
+	if len(r.Intents) == 0 {
+		return Scored{Intent: Other}
+	}
+	return r.Intents[0]
+}
+
+// read is the model's reading of message, written in lang (DetectLanguage).
+func (d *Drafter) read(message, lang string) Reading {
+	_ = lang
+	in, p := d.intent(message)
+	return Reading{Intents: []Scored{{Intent: in, Confidence: p}}}
+}
+
+// actionThreshold is the confidence an action intent (cancel, change
+// address, return, refund) must reach before the draft offers to act on
+// it; below it the draft asks the buyer to confirm what they want.
+const actionThreshold = sureConfidence
