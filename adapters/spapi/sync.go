@@ -29,7 +29,7 @@ type SyncOptions struct {
 	// days back.
 	Since    time.Time
 	Overlap  time.Duration // default DefaultSyncOverlap
-	PageSize int           // 1–100; 0 is Amazon's default
+	PageSize int           // 1–100; default 100, the most Amazon allows
 	// Progress is told the running totals after every page saved.
 	Progress func(SyncStats)
 }
@@ -99,6 +99,11 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 	cur, err := c.readCursor(ctx, name)
 	if err != nil {
 		return stats, err
+	}
+	if opt.PageSize == 0 {
+		// Said, not left to Amazon's default: every page costs one of
+		// searchOrders' few calls, so each should carry the most orders.
+		opt.PageSize = 100
 	}
 	q := SearchOrdersQuery{MarketplaceIDs: opt.MarketplaceIDs, IncludedData: syncIncluded(), MaxResultsPerPage: opt.PageSize}
 	switch {
