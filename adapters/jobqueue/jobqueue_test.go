@@ -482,3 +482,122 @@ func TestMailWatchEndsOnStop(t *testing.T) {
 		t.Errorf("%d watches still running after Stop", w.running)
 	}
 }
+
+// passLog records the order sync passes the queue ran.
+type passLog struct {
+	mu      sync.Mutex
+	running int
+	most    int // the most passes running at once
+	runs    int
+	ended   int  // passes the budget ended
+	fail    bool // the next pass fails
+}
+
+// pass is one order sync pass: the first fails at once, the others read
+// until their budget ends them (a backlog larger than one pass).
+func (p *passLog) pass(ctx context.Context) error {
+	p.mu.Lock()
+	p.running++
+	p.most = max(p.most, p.running)
+	p.runs++
+	fail := p.fail
+	p.fail = false
+	p.mu.Unlock()
+	defer func() { p.mu.Lock(); p.running--; p.mu.Unlock() }()
+	if fail {
+		return core.Errorf(core.Unavailable, "Amazon's searchOrders answered 503 5 times; sellerdesk will try again later.")
+	}
+	<-ctx.Done()
+	p.mu.Lock()
+	p.ended++
+	p.mu.Unlock()
+	return ctx.Err()
+}
+
+func (p *passLog) count() (runs, ended int) { p.mu.Lock(); defer p.mu.Unlock(); return p.runs, p.ended }
+
+// The order sync is a periodic job whose passes never overlap, on one
+// replica or two, though each pass outlasts several periods: the next is
+// scheduled only once the running one ends. A pass stopped by its budget
+// completes (the next carries on from the cursor); a failed one is counted
+// as failed and the next period runs again.
+func TestOrderSyncJob(t *testing.T) {
+	for _, st := range []struct {
+		name     string
+		open     func(testing.TB) *sqlstore.DB
+		replicas int
+	}{{"sqlite", storetest.OpenSQLite, 1}, {"postgres", storetest.OpenPostgres, 2}} {
+		t.Run(st.name, func(t *testing.T) {
+			db := st.open(t)
+			ctx := context.Background()
+			qdb, pg := db.QueueDB()
+			d := jobqueue.Database{DB: qdb, Postgres: pg}
+			if _, err := jobqueue.Migrate(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			p := &passLog{fail: true}
+			var mu sync.Mutex
+			outcomes := map[string]int{}
+			for range st.replicas {
+				q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), jobqueue.Config{
+					OrderSync: p.pass, OrderSyncInterval: 200 * time.Millisecond, OrderSyncBudget: time.Second,
+					Log: slog.New(slog.DiscardHandler), Observe: func(kind, outcome string) {
+						mu.Lock()
+						defer mu.Unlock()
+						outcomes[kind+" "+outcome]++
+					}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := q.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() {
+					sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+					defer cancel()
+					q.Stop(sctx)
+				})
+			}
+			eventually(t, "two passes ended by their budget", func() bool { _, ended := p.count(); return ended >= 2 })
+			eventually(t, "their outcomes were counted", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return outcomes["sellerdesk_order_sync failed"] == 1 && outcomes["sellerdesk_order_sync completed"] >= 2
+			})
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.most != 1 {
+				t.Errorf("%d passes ran at once, want one at a time", p.most)
+			}
+		})
+	}
+}
+
+// Stopping the queue ends a running pass at once rather than at the end
+// of its budget.
+func TestOrderSyncEndsOnStop(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	qdb, pg := db.QueueDB()
+	d := jobqueue.Database{DB: qdb, Postgres: pg}
+	if _, err := jobqueue.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	p := &passLog{}
+	q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), jobqueue.Config{OrderSync: p.pass, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the pass started", func() bool { runs, _ := p.count(); return runs == 1 })
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("stop: %v (the pass held the shutdown)", err)
+	}
+	if runs, ended := p.count(); ended != 1 || runs != 1 {
+		t.Errorf("%d passes, %d ended, want the one stopped", runs, ended)
+	}
+}
