@@ -681,7 +681,9 @@ type errorLogger struct{ log *slog.Logger }
 
 func (l errorLogger) HandleError(_ context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
 	lvl := slog.LevelWarn
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || job.Kind == kindOrderSync {
+		// The order sync logs its own failures, once each (bot/amazon.go):
+		// bad credentials would otherwise be a warning every period.
 		lvl = slog.LevelDebug
 	}
 	l.log.Log(context.Background(), lvl, "job failed; it will be retried", "kind", job.Kind, "attempt", job.Attempt,

@@ -154,7 +154,8 @@ func (s *Server) ChangeOrder(o spapi.Order) {
 }
 
 // Fail queues answers for an operation's next calls (after the request
-// passed the model's checks), one per call.
+// passed the model's checks), one per call; op "token" is Login with
+// Amazon, whose Body is sent as it is.
 func (s *Server) Fail(op string, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -365,6 +366,12 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 }
 
 func (s *Server) lwa(r *http.Request, body []byte) (int, map[string]string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.faults["token"]; len(f) > 0 {
+		s.faults["token"] = f[1:]
+		return f[0].Status, f[0].Header, f[0].Body
+	}
 	form, err := url.ParseQuery(string(body))
 	if r.Method != http.MethodPost || err != nil || form.Get("grant_type") != "refresh_token" {
 		return 400, nil, `{"error":"unsupported_grant_type","error_description":"grant_type must be refresh_token"}`
@@ -375,8 +382,6 @@ func (s *Server) lwa(r *http.Request, body []byte) (int, map[string]string, stri
 	if form.Get("refresh_token") != RefreshToken {
 		return 400, nil, `{"error":"invalid_grant","error_description":"The request has an invalid grant parameter : refresh_token"}`
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.issued++
 	tok := fmt.Sprintf("Atza|FAKE-ACCESS-%d", s.issued)
 	s.access[tok] = s.now().Add(time.Duration(s.expireIn) * time.Second)
