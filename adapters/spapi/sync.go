@@ -134,6 +134,12 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 			batch = append(batch, o)
 		}
 		s, err := e.Import(ctx, batch)
+		for try := 1; core.ErrorCode(err) == core.Conflict && try < 3; try++ {
+			// Another pass (the job on another replica, `bot sync orders`)
+			// saved some of these orders at the same moment: save the page
+			// again, which now finds them and changes only what differs.
+			s, err = e.Import(ctx, batch)
+		}
 		if err != nil {
 			return err
 		}

@@ -436,7 +436,7 @@ func (s *Server) search(q url.Values) (int, map[string]string, string) {
 			t = o.CreatedTime
 		}
 		if at, err := time.Parse(time.RFC3339, t); err == nil && !at.Before(since) {
-			match = append(match, trim(o, q))
+			match = append(match, o)
 		}
 	}
 	size := 100
@@ -452,9 +452,9 @@ func (s *Server) search(q url.Values) (int, map[string]string, string) {
 		from = n
 	}
 	to := min(from+size, len(match))
-	resp := spapi.SearchOrdersResponse{Orders: match[from:to]}
-	if resp.Orders == nil {
-		resp.Orders = []spapi.Order{}
+	resp := spapi.SearchOrdersResponse{Orders: []spapi.Order{}}
+	for _, o := range match[from:to] {
+		resp.Orders = append(resp.Orders, trim(o, q))
 	}
 	if to < len(match) {
 		resp.Pagination = &spapi.Pagination{NextToken: fmt.Sprintf("page-%d", to)}
