@@ -21,7 +21,7 @@ type ReviewState string
 const (
 	ReviewWaiting ReviewState = "waiting" // queued for Amazon
 	ReviewSent    ReviewState = "sent"    // Amazon sent the buyer its request
-	ReviewRefused ReviewState = "refused" // Amazon would not; Reason says why
+	ReviewRefused ReviewState = "refused" // not sent; Reason says why
 )
 
 // The review window, in calendar days after delivery (Amazon's rule).
@@ -35,7 +35,8 @@ type ReviewRequest struct {
 	RequestedAt time.Time   `json:"requested_at"`
 	RequestedBy string      `json:"requested_by"`
 	State       ReviewState `json:"state"`
-	// Reason is Amazon's, when it refused.
+	// Reason says why a refused request was not sent, whole, for staff:
+	// "refused by Amazon: <Amazon's message>".
 	Reason string `json:"reason,omitempty"`
 	// AnsweredAt is when Amazon sent or refused it.
 	AnsweredAt *time.Time `json:"answered_at,omitempty"`
@@ -51,8 +52,8 @@ func (r *ReviewRequest) clone() *ReviewRequest {
 }
 
 // Describe says where the request stands, for order cards: "waiting",
-// "sent on <day>", "refused: <Amazon's reason>". day writes a date the
-// adapter's way.
+// "sent on <day>", or the reason it was refused ("refused by Amazon:
+// <Amazon's message>"). day writes a date the adapter's way.
 func (r *ReviewRequest) Describe(day func(time.Time) string) string {
 	switch r.State {
 	case ReviewSent:
@@ -61,16 +62,12 @@ func (r *ReviewRequest) Describe(day func(time.Time) string) string {
 		}
 		return "sent"
 	case ReviewRefused:
-		return "refused: " + orNoReason(r.Reason)
+		if r.Reason == "" {
+			return "refused"
+		}
+		return r.Reason
 	}
 	return "waiting"
-}
-
-func orNoReason(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "Amazon gave no reason"
-	}
-	return s
 }
 
 // RequestReview: review <order-id>
@@ -259,9 +256,10 @@ func (e *Engine) PendingReview(ctx context.Context, orderID string) (PendingRevi
 	return p, err
 }
 
-// ReviewAnswered records Amazon's answer to an order's review request:
-// sent, or refused with Amazon's reason. Only a waiting request changes,
-// so an answer recorded twice (a retried delivery) counts once.
+// ReviewAnswered records how an order's review request ended: sent, or
+// refused with the reason in words for staff ("refused by Amazon: …").
+// Only a waiting request changes, so an answer recorded twice (a retried
+// delivery) counts once.
 func (e *Engine) ReviewAnswered(ctx context.Context, orderID string, sent bool, reason string) error {
 	now := e.now()
 	return e.update(ctx, func(tx Tx) error {
@@ -278,8 +276,8 @@ func (e *Engine) ReviewAnswered(ctx context.Context, orderID string, sent bool, 
 		if sent {
 			o.Review.State = ReviewSent
 		} else {
-			o.Review.State, o.Review.Reason = ReviewRefused, orNoReason(Clip(strings.TrimSpace(reason), 500))
-			detail = "refused by Amazon: " + o.Review.Reason
+			o.Review.State, o.Review.Reason = ReviewRefused, Clip(strings.TrimSpace(reason), 500)
+			detail = o.Review.Describe(nil)
 		}
 		o.UpdatedAt = now
 		if err := tx.SaveOrders(ctx, []*Order{o}); err != nil {

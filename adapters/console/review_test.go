@@ -20,7 +20,7 @@ func TestOrderCardShowsTheReviewRequest(t *testing.T) {
 	}{
 		{&core.ReviewRequest{RequestedAt: now, State: core.ReviewWaiting}, "Review requested: waiting"},
 		{&core.ReviewRequest{RequestedAt: now, State: core.ReviewSent, AnsweredAt: &sent}, "Review requested: sent on 2026-12-05"},
-		{&core.ReviewRequest{RequestedAt: now, State: core.ReviewRefused, Reason: "refused by Amazon: not eligible"}, "Review requested: refused: refused by Amazon: not eligible"},
+		{&core.ReviewRequest{RequestedAt: now, State: core.ReviewRefused, Reason: "refused by Amazon: not eligible"}, "Review requested: refused by Amazon: not eligible"},
 		{nil, ""},
 	} {
 		o := &core.Order{ID: "114-3941689-8772232", Status: core.Delivered, Fulfillment: core.Merchant, Currency: "USD",

@@ -29,7 +29,7 @@ func TestOrderCardShowsTheReviewRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, text = h.inline(h.slash(agent, "order "+orderID))
-	contains(t, "card", text, "Review requested: refused: refused by Amazon: not eligible")
+	contains(t, "card", text, "Review requested: refused by Amazon: not eligible")
 
 	_, resp := h.slash(agent, "review "+orderID)
 	h.settle()

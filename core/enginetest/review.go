@@ -168,7 +168,7 @@ func testReviewRequest(f *Fixture) {
 	if err := f.Engine.ReviewAnswered(ctx, other, false, "refused by Amazon: this order is not eligible for a review request"); err != nil {
 		f.T.Fatal(err)
 	}
-	if got := f.order(other).Review.Describe(day); got != "refused: refused by Amazon: this order is not eligible for a review request" {
+	if got := f.order(other).Review.Describe(day); got != "refused by Amazon: this order is not eligible for a review request" {
 		f.T.Fatalf("order shows %q", got)
 	}
 
