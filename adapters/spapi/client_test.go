@@ -39,6 +39,7 @@ func TestModelsMatch(t *testing.T) {
 		{"tokens_2021-03-01.json", "CreateRestrictedDataTokenRequest", spapi.CreateRestrictedDataTokenRequest{}},
 		{"tokens_2021-03-01.json", "CreateRestrictedDataTokenResponse", spapi.CreateRestrictedDataTokenResponse{}},
 		{"tokens_2021-03-01.json", "ErrorList", spapi.ErrorList{}},
+		{"solicitations.json", "GetSolicitationActionsForOrderResponse", spapi.GetSolicitationActionsForOrderResponse{}},
 	}
 	walked := 0
 	for _, r := range roots {

@@ -67,6 +67,7 @@ type Server struct {
 	issued   int
 	expireIn int
 	limits   map[string]string // x-amzn-RateLimit-Limit on an operation's answers
+	reviews  reviews           // solicitations.go
 }
 
 type spapitestOp struct {
@@ -84,6 +85,8 @@ func New(t testing.TB, dir string) *Server {
 		{"orders_2026-01-01.json", spapi.OpGetOrder},
 		{"ordersV0.json", spapi.OpConfirmShipment},
 		{"tokens_2021-03-01.json", spapi.OpCreateRestrictedDataToken},
+		{"solicitations.json", spapi.OpGetSolicitationActions},
+		{"solicitations.json", spapi.OpCreateReviewRequest},
 	} {
 		model, err := LoadModel(filepath.Join(dir, m.file))
 		if err != nil {
@@ -187,7 +190,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range header {
 		w.Header().Set(k, v)
 	}
-	if out != "" {
+	if out != "" && w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", "application/json")
 	}
 	w.WriteHeader(status)
@@ -270,6 +273,8 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		return 404, nil, ErrorBody("NotFound", "Order "+id+" not found.", "")
 	case spapi.OpConfirmShipment:
 		return 204, nil, ""
+	case spapi.OpGetSolicitationActions, spapi.OpCreateReviewRequest:
+		return s.solicitation(op, r)
 	default:
 		var req spapi.CreateRestrictedDataTokenRequest
 		if json.Unmarshal(c.Body, &req) != nil || len(req.RestrictedResources) == 0 {
