@@ -53,6 +53,7 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 		DraftTimeout: m.Config.LLM.Timeout.Duration + 30*time.Second,
 		Sinks:        sinks,
 		MailWatch:    m.mailWatch(), // nil without mail; the period is the default minute
+		AutoReview:   m.Config.SPAPI.Enabled() && m.Config.SPAPI.AutoReview,
 		Log:          m.Log,
 		Observe:      func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
 	})
