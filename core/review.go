@@ -192,42 +192,14 @@ func (e *Engine) RequestDueReviews(ctx context.Context) (requested []string, err
 	q := OrderQuery{Statuses: []Status{Delivered, Completed}, ReviewUnrequested: true,
 		DeliveredAfter:  today.AddDate(0, 0, -ReviewUntilDays-1).UTC(),
 		DeliveredBefore: today.AddDate(0, 0, -ReviewFromDays+1).UTC()}
-	var ids []string
-	err = e.store.View(ctx, func(tx Tx) error {
-		orders, err := tx.Orders(ctx, q)
-		for _, o := range orders {
-			if e.CanRequestReview(&o, now) == nil {
-				ids = append(ids, o.ID)
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
 	actor := AutoReviewActor()
-	for _, id := range ids {
-		did := false
-		err := e.update(ctx, func(tx Tx) error {
-			o, err := tx.Order(ctx, id)
-			if err != nil {
-				return err
-			}
-			ch := &change{before: o.Clone(), after: o}
-			if e.requestReview(o, ch, actor.Name, now) != nil {
-				return nil // requested by staff, or changed, since the list was read
-			}
-			did = true
-			return e.commit(ctx, tx, Request{Actor: actor, Command: RequestReview{OrderID: id}}, []*change{ch}, &Result{}, now)
-		})
-		if err != nil {
-			return requested, err
+	return e.eachDue(ctx, q, func(o *Order) bool { return e.CanRequestReview(o, now) == nil }, func(tx Tx, o *Order) error {
+		ch := &change{before: o.Clone(), after: o}
+		if err := e.requestReview(o, ch, actor.Name, now); err != nil {
+			return err
 		}
-		if did {
-			requested = append(requested, id)
-		}
-	}
-	return requested, nil
+		return e.commit(ctx, tx, Request{Actor: actor, Command: RequestReview{OrderID: o.ID}}, []*change{ch}, &Result{}, now)
+	})
 }
 
 // PendingReview is what the amazon sink needs to send an order's review

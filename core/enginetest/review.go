@@ -35,15 +35,21 @@ func (f *Fixture) deliveredOrder(id string, daysAgo int) core.Order {
 	return o
 }
 
-func (f *Fixture) reviewEvents() []core.Event {
+// outboxOf lists the outbox messages of one kind.
+func (f *Fixture) outboxOf(kind core.EventKind) []core.Event {
 	f.T.Helper()
 	var out []core.Event
 	for _, e := range f.snapshot().Outbox {
-		if e.Kind == core.EventReviewRequest {
+		if e.Kind == kind {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+func (f *Fixture) reviewEvents() []core.Event {
+	f.T.Helper()
+	return f.outboxOf(core.EventReviewRequest)
 }
 
 func testReviewRefusals(f *Fixture) {
