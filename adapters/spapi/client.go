@@ -329,6 +329,9 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 			}
 			if attempt >= c.cfg.MaxAttempts || (k.once && status != http.StatusTooManyRequests) {
 				e := core.Errorf(core.Unavailable, "Amazon's %s %s %d times; sellerdesk will try again later.", k.op, what, attempt)
+				if k.once && status != http.StatusTooManyRequests {
+					e = core.Errorf(core.Unavailable, "Amazon's %s %s and may have acted on it; sellerdesk will look before trying again.", k.op, what)
+				}
 				if err != nil {
 					e.Err = scrubURLError(err)
 				}
