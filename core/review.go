@@ -249,7 +249,10 @@ func (e *Engine) ReviewAnswered(ctx context.Context, orderID string, sent bool, 
 			o.Review.State = ReviewSent
 		} else {
 			o.Review.State, o.Review.Reason = ReviewRefused, Clip(strings.TrimSpace(reason), 500)
-			detail = o.Review.Describe(nil)
+			detail = "refused"
+			if o.Review.Reason != "" {
+				detail = o.Review.Reason
+			}
 		}
 		o.UpdatedAt = now
 		if err := tx.SaveOrders(ctx, []*Order{o}); err != nil {
