@@ -142,7 +142,7 @@ func deliverReview(ctx context.Context, c *Client, book reviewBook, marketplaceI
 			}
 			return book.ReviewAnswered(ctx, p.OrderID, true, "")
 		}
-		return refused("refused by Amazon: the review request is not available for this order (Amazon offers it 5 to 30 days after delivery, and not after a refund or a request already sent)")
+		return refused("refused by Amazon: the review request is not available for this order (Amazon offers it 5 to 30 days after delivery, once, for orders it considers eligible)")
 	}
 	err = c.SendReviewRequest(ctx, p.OrderID, market)
 	if amazonSaidNo(err) {
