@@ -60,6 +60,9 @@ type SPAPIConfig struct {
 	MarketplaceIDs []string `yaml:"marketplace_ids"`
 	// SyncInterval is how often orders are read from Amazon.
 	SyncInterval Duration `yaml:"sync_interval"`
+	// AutoReview asks Amazon daily for the review of every order entering
+	// its review window (5 to 30 days after delivery), once per order.
+	AutoReview bool `yaml:"auto_review"`
 }
 
 // Enabled says whether the Amazon connection is configured.
@@ -80,6 +83,9 @@ func (s SPAPIConfig) validate() error {
 		return bad("spapi.sync_interval", "%s is out of range; use 30s to 24h", d)
 	}
 	if !s.Enabled() {
+		if s.AutoReview {
+			return bad("spapi.auto_review", "is on but there is no Amazon connection to send review requests through: set spapi.client_id, spapi.client_secret and spapi.refresh_token, or turn auto_review off")
+		}
 		return nil
 	}
 	for _, f := range []struct{ key, v string }{{"spapi.client_id", s.ClientID}, {"spapi.client_secret", s.ClientSecret}, {"spapi.refresh_token", s.RefreshToken}} {

@@ -192,6 +192,8 @@ func TestParse(t *testing.T) {
 		{"health", "health", ShowHealth{}},
 		// audit
 		{"audit_all", "audit", ShowAudit{}},
+		{"review", "review 902-3159896-1390916", RequestReview{OrderID: "902-3159896-1390916"}},
+		{"review_any_case", "Review 1", RequestReview{OrderID: "1"}},
 		{"audit_order", "audit 1", ShowAudit{OrderID: "1"}},
 		{"audit_order_limit", "audit 1 limit 5", ShowAudit{OrderID: "1", Limit: 5}},
 		{"audit_limit_first", "audit limit 5 1", ShowAudit{OrderID: "1", Limit: 5}},
@@ -263,6 +265,10 @@ func TestParseRefused(t *testing.T) {
 		{"refund_without_amount", "refund 1", "amount", []string{"amount is missing"}, nil},
 		{"refund_without_reason", "refund 1 12.50", "reason", []string{"needs a reason"}, nil},
 		{"stock_without_sku", "stock", "sku", []string{"sku is missing"}, nil},
+		{"review_without_id", "review", "order_id", []string{"order id is missing", "Usage: review <order-id>"}, nil},
+		{"review_extra_word", "review 1 now", "command", []string{`Unexpected "now" at the end`}, nil},
+		{"review_bad_id", "review a/b", "order_id", []string{"character ids never have"}, nil},
+		{"review_typo_suggests", "reveiw 1", "command", []string{`Did you mean "review"?`}, nil},
 		{"stock_op_without_number", "stock MUG-01 set", "quantity", []string{"needs a number"}, nil},
 		// list filters
 		{"orders_typo_lat_suggests_late", "orders lat", "filter", []string{`did you mean "late"?`}, nil},
@@ -362,7 +368,7 @@ func TestParseRefusalShowsUsage(t *testing.T) {
 		"return": "return", "returns": "returns bogus", "approve": "approve", "reject": "reject", "received": "received",
 		"refund": "refund", "stock": "stock", "lowstock": "lowstock now", "health": "health now", "audit": "audit 1 2",
 		"help": "help bogus", "inbox": "inbox later", "show": "show", "reply": "reply", "draft": "draft C-1 C-2",
-		"noreply": "noreply",
+		"noreply": "noreply", "review": "review",
 	}
 	for _, name := range CommandNames() {
 		t.Run(name+"_refusal_shows_usage", func(t *testing.T) {
@@ -434,6 +440,7 @@ func TestCommandStringRoundTrip(t *testing.T) {
 		{"reply_text_kept_as_typed", SendReply{ConversationID: "C-7KQ2M9XH", Text: `Hi "Emma", it's on its way — 已发货!`}},
 		{"draft", Redraft{ConversationID: "C-7KQ2M9XH"}},
 		{"noreply", MarkNoReply{ConversationID: "C-7KQ2M9XH"}},
+		{"review", RequestReview{OrderID: "902-3159896-1390916"}},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {
@@ -498,6 +505,7 @@ func TestIsWrite(t *testing.T) {
 		{"reject_writes", RejectReturn{}, true},
 		{"received_writes", ReceiveReturn{}, true},
 		{"refund_writes", IssueRefund{}, true},
+		{"review_writes", RequestReview{OrderID: "1"}, true},
 		{"stock_without_op_reads", AdjustStock{SKU: "MUG-01"}, false},
 		{"stock_set_writes", AdjustStock{SKU: "MUG-01", Op: StockSet}, true},
 		{"stock_add_writes", AdjustStock{SKU: "MUG-01", Op: StockAdd, N: 1}, true},

@@ -24,6 +24,8 @@ type Engine struct {
 	lease   time.Duration // Options.DeliveryLease
 	// digestWindow is Options.DigestWindow.
 	digestWindow time.Duration
+	// amazon is Options.AmazonConnected.
+	amazon bool
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -52,6 +54,9 @@ type Options struct {
 	// sweep that raises hundreds makes one message per chat. An alert
 	// waits for its window to close before it is posted. 0: no digests.
 	DigestWindow time.Duration
+	// AmazonConnected says the Amazon connection (SP-API) is configured,
+	// so requests for Amazon (review requests) can be queued for its sink.
+	AmazonConnected bool
 }
 
 // NewEngine returns an engine on store.
@@ -67,6 +72,7 @@ func NewEngine(store Store, opt Options) *Engine {
 		e.policy = *opt.Policy
 	}
 	e.digestWindow = max(opt.DigestWindow, 0)
+	e.amazon = opt.AmazonConnected
 	e.lease = opt.DeliveryLease
 	if e.lease <= 0 {
 		e.lease = defaultDeliveryLease
@@ -227,7 +233,7 @@ func (e *Engine) read(ctx context.Context, req Request) (*Result, error) {
 			if err != nil {
 				return err
 			}
-			res.Order, res.Actions = o, e.policy.Actions(o, req.Actor.Role, now)
+			res.Order, res.Actions = o, e.actions(o, req.Actor.Role, now)
 		case ListOrders:
 			return e.listOrders(ctx, tx, c, res)
 		case ListReturns:
@@ -450,13 +456,18 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		}
 		ch.changes = append(ch.changes, fmt.Sprintf("Refund %s for %s (paid %s, refunded before %s).", FormatAmount(ref.Amount, o.Currency), what, FormatAmount(o.Paid(), o.Currency), FormatAmount(before.Refunded(), o.Currency)))
 		res.Refund, res.Message = ref, fmt.Sprintf("Refunded %s for %s.", FormatAmount(ref.Amount, o.Currency), what)
+	case RequestReview:
+		if err := e.requestReview(o, ch, a.Name, now); err != nil {
+			return nil, err
+		}
+		res.Message = fmt.Sprintf("Review requested for order %s: Amazon will send the buyer its request for a review and seller feedback.", o.ID)
 	default:
 		return nil, Errorf(Internal, "command %s has no writer", req.Command.Name())
 	}
 	if err := e.commit(ctx, tx, req, []*change{ch}, res, now); err != nil {
 		return nil, err
 	}
-	res.Order, res.Actions = o, e.policy.Actions(o, a.Role, now)
+	res.Order, res.Actions = o, e.actions(o, a.Role, now)
 	return res, nil
 }
 
@@ -472,6 +483,8 @@ func (e *Engine) target(ctx context.Context, tx Tx, c Command) (orderID, returnI
 	case MarkDelivered:
 		return c.OrderID, "", nil
 	case RequestReturn:
+		return c.OrderID, "", nil
+	case RequestReview:
 		return c.OrderID, "", nil
 	case ApproveReturn:
 		ret = c.ReturnID

@@ -228,6 +228,9 @@ type Order struct {
 	DeliveredAt      *time.Time   `json:"delivered_at,omitempty"`
 	// ShipWarnedAt records the 7-days-left warning so it is sent once.
 	ShipWarnedAt *time.Time `json:"ship_warned_at,omitempty"`
+	// Review is the order's request to Amazon for a review and seller
+	// feedback; nil until one is made (once per order).
+	Review *ReviewRequest `json:"review,omitempty"`
 	// ReportUpdated is the report's last-updated-date (or purchase date) of the
 	// newest import, so an older report never overwrites a newer one.
 	ReportUpdated time.Time `json:"-"`
@@ -258,6 +261,7 @@ func (o *Order) Clone() *Order {
 		r.DecidedAt, r.ReceivedAt, r.RefundBy = cloneTime(r.DecidedAt), cloneTime(r.ReceivedAt), cloneTime(r.RefundBy)
 	}
 	c.Refunds = slices.Clone(o.Refunds)
+	c.Review = o.Review.clone()
 	return &c
 }
 

@@ -172,6 +172,10 @@ type OrderQuery struct {
 	Sort            OrderSort
 	Limit           int // 0: no limit
 	Offset          int
+	DeliveredAfter  time.Time // delivered_at >= DeliveredAfter
+	DeliveredBefore time.Time // delivered_at < DeliveredBefore
+	// ReviewUnrequested keeps only orders without a review request.
+	ReviewUnrequested bool
 }
 
 // ReturnQuery selects returns. Zero fields do not filter.
@@ -268,6 +272,9 @@ const (
 	// EventUndelivered tells staff a reply did not reach the buyer (a
 	// bounce, Amazon's "message not delivered") and the buyer waits again.
 	EventUndelivered EventKind = "reply_undelivered"
+	// EventReviewRequest takes an order's review request to Amazon (the
+	// amazon sink); no chat posts it.
+	EventReviewRequest EventKind = "review_request"
 )
 
 // ForConversation reports whether a message is about a buyer conversation

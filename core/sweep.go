@@ -63,46 +63,59 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			}, &out.Completed},
 	}
 	for _, st := range steps {
-		var ids []string
-		err := e.store.View(ctx, func(tx Tx) error {
-			orders, err := tx.Orders(ctx, st.q)
-			for _, o := range orders {
-				if st.due(&o, now) {
-					ids = append(ids, o.ID)
-				}
-			}
-			return err
+		ids, err := e.eachDue(ctx, st.q, func(o *Order) bool { return st.due(o, now) }, func(tx Tx, o *Order) error {
+			ch := &change{before: o.Clone(), after: o}
+			line, evs := st.do(o)
+			ch.events = evs
+			return e.commit(ctx, tx, Request{Actor: SystemActor(), Command: sweepCommand(line)}, []*change{ch}, &Result{}, now)
 		})
+		*st.into = append(*st.into, ids...)
 		if err != nil {
 			return out, err
-		}
-		for _, id := range ids {
-			did := false
-			err := e.update(ctx, func(tx Tx) error {
-				o, err := tx.Order(ctx, id)
-				if err != nil {
-					return err
-				}
-				if !st.due(o, now) { // changed since the list was read
-					return nil
-				}
-				ch := &change{before: o.Clone(), after: o}
-				line, evs := st.do(o)
-				ch.events = evs
-				did = true
-				return e.commit(ctx, tx, Request{Actor: SystemActor(), Command: sweepCommand(line)}, []*change{ch}, &Result{}, now)
-			})
-			if err != nil {
-				return out, err
-			}
-			if did {
-				*st.into = append(*st.into, id)
-			}
 		}
 	}
 	var err error
 	out.Reminded, out.Breached, err = e.sweepConversations(ctx, now)
 	return out, err
+}
+
+// eachDue changes, each in its own transaction, the orders q lists for
+// which due holds — checked again inside the transaction, since the order
+// may have changed since the list was read — and returns the ids changed,
+// so one failure does not hold back the orders before it and running it
+// twice does nothing the second time.
+func (e *Engine) eachDue(ctx context.Context, q OrderQuery, due func(*Order) bool, do func(Tx, *Order) error) (changed []string, err error) {
+	var ids []string
+	err = e.store.View(ctx, func(tx Tx) error {
+		orders, err := tx.Orders(ctx, q)
+		for _, o := range orders {
+			if due(&o) {
+				ids = append(ids, o.ID)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		did := false
+		err := e.update(ctx, func(tx Tx) error {
+			o, err := tx.Order(ctx, id)
+			if err != nil || !due(o) {
+				return err
+			}
+			did = true
+			return do(tx, o)
+		})
+		if err != nil {
+			return changed, err
+		}
+		if did {
+			changed = append(changed, id)
+		}
+	}
+	return changed, nil
 }
 
 // sweepCommand names a timed rule's action in the audit log.

@@ -139,6 +139,9 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 	if o.DeliveredAt != nil {
 		fmt.Fprintf(w, "  Delivered %s\n", r.day(*o.DeliveredAt))
 	}
+	if o.Review != nil {
+		fmt.Fprintf(w, "  Review requested: %s\n", o.Review.Describe(r.day))
+	}
 	for _, rt := range o.Returns {
 		fmt.Fprintf(w, "  Return %s [%s] %s: %s\n", rt.ID, rt.Status, core.DescribeItems(rt.Items), rt.Reason)
 	}

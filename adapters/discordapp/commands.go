@@ -64,6 +64,7 @@ func Commands() []*discordgo.ApplicationCommand {
 		"approve":   {returnID()},
 		"reject":    {returnID(), str("reason", "the reason the buyer will see", true)},
 		"received":  {returnID()},
+		"review":    {orderID()},
 		"refund": {auto(str("target", "an order id or a return id", true)), str("amount", "an amount like 12.50, or full", true),
 			str("reason", "why", true)},
 		"stock": {str("sku", "the SKU", true), choices(str("operation", "what to do (none: show)", false), "set", "add", "remove", "threshold"),

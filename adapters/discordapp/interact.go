@@ -290,6 +290,8 @@ func buildCommand(name string, o opts) (core.Command, error) {
 		cmd = core.RejectReturn{ReturnID: strings.ToUpper(o.str("return_id")), Reason: o.str("reason")}
 	case "received":
 		cmd = core.ReceiveReturn{ReturnID: strings.ToUpper(o.str("return_id"))}
+	case "review":
+		cmd = core.RequestReview{OrderID: o.str("order_id")}
 	case "refund":
 		amount := o.str("amount")
 		c := core.IssueRefund{Target: o.str("target"), Reason: o.str("reason")}

@@ -141,6 +141,9 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 	if o.DeliveredAt != nil {
 		addField(e, "Delivered", []string{a.day(*o.DeliveredAt)})
 	}
+	if o.Review != nil {
+		addField(e, "Review requested", []string{o.Review.Describe(a.day)})
+	}
 	var rets []string
 	for _, r := range o.Returns {
 		line := fmt.Sprintf("`%s` %s: %s — %s", r.ID, r.Status, core.DescribeItems(r.Items), core.Clip(r.Reason, 80))

@@ -45,6 +45,7 @@ type Engine interface {
 	DeliverRound(ctx context.Context, s core.Sink) (core.Round, error)
 	StartSink(ctx context.Context, sink string) error
 	ForgetOld(ctx context.Context) (core.Forgotten, error)
+	RequestDueReviews(ctx context.Context) (requested []string, err error)
 }
 
 // Database is where the queue keeps its jobs: the store's database.
@@ -87,6 +88,9 @@ type Config struct {
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
+	// AutoReview (spapi.auto_review) runs a daily job asking Amazon for
+	// the review of every order entering its review window.
+	AutoReview bool
 }
 
 // Queue is sellerdesk's job queue.
@@ -120,6 +124,7 @@ const (
 	kindForget     = "sellerdesk_forget_old"
 	kindMailWatch  = "sellerdesk_mail_watch"
 	kindOrderSync  = "sellerdesk_order_sync"
+	kindAutoReview = "sellerdesk_auto_review"
 	deliverTimeout = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
@@ -175,6 +180,8 @@ type (
 	forgetArgs  struct{}
 	// mailWatchArgs reads and watches the mailbox for one period.
 	mailWatchArgs struct{}
+	// autoReviewArgs requests the reviews due (spapi.auto_review).
+	autoReviewArgs struct{}
 )
 
 // orderSyncArgs is one pass of the order sync. Two passes never overlap:
@@ -204,11 +211,12 @@ func orderSyncOpts() *river.InsertOpts {
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
-func (sweepArgs) Kind() string     { return kindSweep }
-func (remindArgs) Kind() string    { return kindRemind }
-func (catchUpArgs) Kind() string   { return kindCatchUp }
-func (forgetArgs) Kind() string    { return kindForget }
-func (mailWatchArgs) Kind() string { return kindMailWatch }
+func (sweepArgs) Kind() string      { return kindSweep }
+func (remindArgs) Kind() string     { return kindRemind }
+func (catchUpArgs) Kind() string    { return kindCatchUp }
+func (forgetArgs) Kind() string     { return kindForget }
+func (mailWatchArgs) Kind() string  { return kindMailWatch }
+func (autoReviewArgs) Kind() string { return kindAutoReview }
 
 // Migrate brings the queue's tables up to date and says how many of River's
 // migrations it applied. Replicas starting together on PostgreSQL take
@@ -282,12 +290,18 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, river.WorkFunc(q.remind))
 	river.AddWorker(workers, river.WorkFunc(q.catchUp))
 	river.AddWorker(workers, river.WorkFunc(q.forget))
+	// Registered even when off: a job queued before auto_review was
+	// turned off must still find its worker (it runs that once more).
+	river.AddWorker(workers, river.WorkFunc(q.autoReview))
 	queues := map[string]river.QueueConfig{queueDefault: {MaxWorkers: cfg.DraftWorkers + 2}}
 	periodic := []*river.PeriodicJob{
 		every(cfg.SweepInterval, sweepArgs{}),
 		every(cfg.ReminderInterval, remindArgs{}),
 		every(cfg.DraftInterval, catchUpArgs{}),
 		every(24*time.Hour, forgetArgs{}),
+	}
+	if cfg.AutoReview {
+		periodic = append(periodic, every(24*time.Hour, autoReviewArgs{}))
 	}
 	if cfg.MailWatch != nil {
 		river.AddWorker(workers, &mailWatchWorker{q: q})
@@ -550,6 +564,14 @@ func (q *Queue) forget(ctx context.Context, _ *river.Job[forgetArgs]) error {
 	f, err := q.engine.ForgetOld(ctx)
 	if f.InboundEvents+f.VerifyFailures+f.BuyerSessions > 0 {
 		q.log.Info("forgot old records", "inbound_events", f.InboundEvents, "verify_failures", f.VerifyFailures, "buyer_sessions", f.BuyerSessions)
+	}
+	return err
+}
+
+func (q *Queue) autoReview(ctx context.Context, _ *river.Job[autoReviewArgs]) error {
+	ids, err := q.engine.RequestDueReviews(ctx)
+	if len(ids) > 0 {
+		q.log.Info("auto_review: review requests queued for Amazon", "orders", len(ids))
 	}
 	return err
 }

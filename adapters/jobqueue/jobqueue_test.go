@@ -42,6 +42,7 @@ func TestQueue(t *testing.T) {
 			t.Run("breach_alert_once", func(t *testing.T) { testBreach(t, st.open(t), st.replicas) })
 			t.Run("stop_drains_a_running_delivery", func(t *testing.T) { testStopDrains(t, st.open(t)) })
 			t.Run("daily_clean_up_ends_expired_sessions", func(t *testing.T) { testForgetSessions(t, st.open(t)) })
+			t.Run("daily_auto_review_once_per_order", func(t *testing.T) { testAutoReview(t, st.open(t), st.replicas) })
 		})
 	}
 }
@@ -87,8 +88,9 @@ type replica struct {
 }
 
 // start runs n replicas of the queue on one store, each with its own engine
-// whose notifications feed its queue (as bot serve wires them).
-func start(t *testing.T, db *sqlstore.DB, n int, clock core.Clock, rec *recorder, drafter core.Drafter) []replica {
+// whose notifications feed its queue (as bot serve wires them); edit sets
+// more of the engine's options and the queue's config.
+func start(t *testing.T, db *sqlstore.DB, n int, clock core.Clock, rec *recorder, drafter core.Drafter, edit ...func(*core.Options, *jobqueue.Config)) []replica {
 	t.Helper()
 	ctx := context.Background()
 	qdb, pg := db.QueueDB()
@@ -102,15 +104,20 @@ func start(t *testing.T, db *sqlstore.DB, n int, clock core.Clock, rec *recorder
 	var out []replica
 	for i := range n {
 		var q *jobqueue.Queue
-		e := core.NewEngine(db, core.Options{Clock: clock, Drafter: drafter,
-			Notify: func(ev core.Event) { q.Notify(ev) }}) // as bot serve wires them
+		opt := core.Options{Clock: clock, Drafter: drafter,
+			Notify: func(ev core.Event) { q.Notify(ev) }} // as bot serve wires them
 		var sinks []core.Sink
 		if rec != nil {
 			sinks = []core.Sink{sink{rec}}
 		}
+		cfg := jobqueue.Config{Sinks: sinks, ReminderInterval: time.Second,
+			KickInterval: time.Second, DraftInterval: time.Second, Log: slog.New(slog.DiscardHandler)}
+		for _, f := range edit {
+			f(&opt, &cfg)
+		}
+		e := core.NewEngine(db, opt)
 		var err error
-		q, err = jobqueue.New(d, e, jobqueue.Config{Sinks: sinks, ReminderInterval: time.Second,
-			KickInterval: time.Second, DraftInterval: time.Second, Log: slog.New(slog.DiscardHandler)})
+		q, err = jobqueue.New(d, e, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

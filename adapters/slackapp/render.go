@@ -38,7 +38,7 @@ const (
 
 // publicCommands may answer in the channel: order cards and lists show no
 // buyer contact data. Everything else answers only the person who asked.
-var publicCommands = []string{"order", "orders", "returns", "ship", "cancel", "delivered", "return", "approve", "reject", "received", "refund"}
+var publicCommands = []string{"order", "orders", "returns", "ship", "cancel", "delivered", "return", "approve", "reject", "received", "refund", "review"}
 
 // render turns a result into a message.
 func (a *App) render(res *core.Result) message {
@@ -241,6 +241,9 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 	}
 	if o.DeliveredAt != nil {
 		more = append(more, "• Delivered "+a.day(*o.DeliveredAt))
+	}
+	if o.Review != nil {
+		more = append(more, "• Review requested: "+escape(o.Review.Describe(a.day)))
 	}
 	for _, r := range o.Returns {
 		line := fmt.Sprintf("• Return `%s` %s of %s: %s", escape(r.ID), r.Status, escape(core.DescribeItems(r.Items)), escape(core.Clip(r.Reason, 200)))

@@ -30,6 +30,9 @@ const (
 	OpGetOrder                  = "getOrder"
 	OpConfirmShipment           = "confirmShipment"
 	OpCreateRestrictedDataToken = "createRestrictedDataToken"
+	// Solicitations API v1 (review requests, review.go).
+	OpGetSolicitationActions = "getSolicitationActionsForOrder"
+	OpCreateReviewRequest    = "createProductReviewAndSellerFeedbackSolicitation"
 )
 
 // Plan is an operation's usage plan: Rate requests a second, up to Burst
@@ -46,6 +49,8 @@ func DefaultPlans() map[string]Plan {
 		OpGetOrder:                  {Rate: 0.5, Burst: 30},
 		OpConfirmShipment:           {Rate: 2, Burst: 10},
 		OpCreateRestrictedDataToken: {Rate: 1, Burst: 10},
+		OpGetSolicitationActions:    {Rate: 1, Burst: 5},
+		OpCreateReviewRequest:       {Rate: 1, Burst: 5},
 	}
 }
 
@@ -249,6 +254,12 @@ type call struct {
 	// rdt, when set, gives the Restricted Data Token the call is sent with
 	// instead of the access token; fresh asks for a new one.
 	rdt func(ctx context.Context, fresh bool) (string, error)
+	// accept overrides the Accept header (default application/json).
+	accept string
+	// once marks a call that must not be repeated blindly: after a 5xx or
+	// a lost answer it may have taken effect, so only a 429 (refused
+	// before any work) is retried; the caller looks before trying again.
+	once bool
 }
 
 // do sends a call, waiting for its rate bucket before each try, retrying
@@ -291,6 +302,9 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 		req.Header.Set("x-amz-date", c.cfg.Clock.Now().UTC().Format("20060102T150405Z"))
 		req.Header.Set("User-Agent", "sellerdesk (Language=Go)")
 		req.Header.Set("Accept", "application/json")
+		if k.accept != "" {
+			req.Header.Set("Accept", k.accept)
+		}
 		if payload != nil {
 			req.Header.Set("Content-Type", "application/json")
 		}
@@ -330,8 +344,11 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 			if err != nil {
 				what = "could not be reached"
 			}
-			if attempt >= c.cfg.MaxAttempts {
+			if attempt >= c.cfg.MaxAttempts || (k.once && status != http.StatusTooManyRequests) {
 				e := core.Errorf(core.Unavailable, "Amazon's %s %s %d times; sellerdesk will try again later.", k.op, what, attempt)
+				if k.once && status != http.StatusTooManyRequests {
+					e = core.Errorf(core.Unavailable, "Amazon's %s %s and may have acted on it; sellerdesk will look before trying again.", k.op, what)
+				}
 				if err != nil {
 					e.Err = scrubURLError(err)
 				}

@@ -39,6 +39,7 @@ func TestModelsMatch(t *testing.T) {
 		{"tokens_2021-03-01.json", "CreateRestrictedDataTokenRequest", spapi.CreateRestrictedDataTokenRequest{}},
 		{"tokens_2021-03-01.json", "CreateRestrictedDataTokenResponse", spapi.CreateRestrictedDataTokenResponse{}},
 		{"tokens_2021-03-01.json", "ErrorList", spapi.ErrorList{}},
+		{"solicitations.json", "GetSolicitationActionsForOrderResponse", spapi.GetSolicitationActionsForOrderResponse{}},
 	}
 	walked := 0
 	for _, r := range roots {
@@ -111,18 +112,25 @@ func TestFakeRefusesDrift(t *testing.T) {
 		{"unknown body field", "POST", "/tokens/2021-03-01/restrictedDataToken", `{"restrictedResources":[{"method":"GET","path":"/x"}],"resources":[]}`, "body.resources is not in the model"},
 	}
 	for _, c := range cases {
-		req, _ := http.NewRequest(c.method, h.fake.URL+c.path, strings.NewReader(c.body))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var el spapi.ErrorList
-		_ = json.NewDecoder(resp.Body).Decode(&el)
-		resp.Body.Close()
-		if resp.StatusCode != 400 || len(el.Errors) != 1 || !strings.Contains(el.Errors[0].Message, c.want) {
-			t.Errorf("%s: got %d %+v, want 400 mentioning %q", c.name, resp.StatusCode, el, c.want)
-		}
+		h.refusedAsDrift(c.name, c.method, c.path, c.body, c.want)
+	}
+}
+
+// refusedAsDrift sends a raw request to the fake and checks it answers
+// Amazon's 400 with one error mentioning want.
+func (h *harness) refusedAsDrift(name, method, path, body, want string) {
+	h.t.Helper()
+	req, _ := http.NewRequest(method, h.fake.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var el spapi.ErrorList
+	_ = json.NewDecoder(resp.Body).Decode(&el)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || len(el.Errors) != 1 || !strings.Contains(el.Errors[0].Message, want) {
+		h.t.Errorf("%s: got %d %+v, want 400 mentioning %q", name, resp.StatusCode, el, want)
 	}
 }
 

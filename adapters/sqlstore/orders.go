@@ -17,7 +17,8 @@ import (
 const orderSet = `status, fulfillment, sales_channel, purchase_date, payments_date, ship_by,
 	ship_service_level, currency, buyer_name, buyer_email, buyer_phone,
 	ship_name, ship_line1, ship_line2, ship_line3, ship_city, ship_state, ship_postal_code, ship_country, ship_phone,
-	cancel_reason, canceled_at, delivered_at, ship_warned_at, report_updated, created_at, updated_at`
+	cancel_reason, canceled_at, delivered_at, ship_warned_at, report_updated, created_at, updated_at,
+	review_state, review_requested_at, review_requested_by, review_reason, review_answered_at`
 
 const orderCols = `id, ` + orderSet + `, version`
 
@@ -26,7 +27,8 @@ const orderCols = `id, ` + orderSet + `, version`
 var orderTypes = []string{"text", "text", "text", "text", "timestamptz", "timestamptz", "timestamptz",
 	"text", "text", "text", "text", "text",
 	"text", "text", "text", "text", "text", "text", "text", "text", "text",
-	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint"}
+	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
+	"text", "timestamptz", "text", "text", "timestamptz", "bigint"}
 
 var (
 	// Order: the order and all its children in one statement.
@@ -81,23 +83,42 @@ const (
 )
 
 func (db *DB) orderArgs(a []any, o *core.Order, version int64) []any {
+	var r core.ReviewRequest // none: state '' and NULL times
+	var requested *time.Time
+	if o.Review != nil {
+		r, requested = *o.Review, &o.Review.RequestedAt
+	}
 	return append(a, o.ID, string(o.Status), string(o.Fulfillment), o.SalesChannel,
 		db.tv(o.PurchaseDate), db.ntv(o.PaymentsDate), db.tv(o.ShipBy),
 		o.ShipServiceLevel, o.Currency, o.Buyer.Name, o.Buyer.Email, o.Buyer.Phone,
 		o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.Line3, o.ShipTo.City, o.ShipTo.State,
 		o.ShipTo.PostalCode, o.ShipTo.Country, o.ShipTo.Phone,
 		string(o.CancelReason), db.ntv(o.CanceledAt), db.ntv(o.DeliveredAt), db.ntv(o.ShipWarnedAt),
-		db.tv(o.ReportUpdated), db.tv(o.CreatedAt), db.tv(o.UpdatedAt), version)
+		db.tv(o.ReportUpdated), db.tv(o.CreatedAt), db.tv(o.UpdatedAt),
+		string(r.State), db.ntv(requested), r.RequestedBy, r.Reason, db.ntv(r.AnsweredAt), version)
 }
 
+// orderDest is where a row of orderCols goes; call settleOrder on o after
+// the scan.
 func orderDest(o *core.Order) []any {
+	r := &core.ReviewRequest{}
+	o.Review = r
 	return []any{&o.ID, (*string)(&o.Status), (*string)(&o.Fulfillment), &o.SalesChannel,
 		timeDest{&o.PurchaseDate}, nullTimeDest{&o.PaymentsDate}, timeDest{&o.ShipBy},
 		&o.ShipServiceLevel, &o.Currency, &o.Buyer.Name, &o.Buyer.Email, &o.Buyer.Phone,
 		&o.ShipTo.Name, &o.ShipTo.Line1, &o.ShipTo.Line2, &o.ShipTo.Line3, &o.ShipTo.City, &o.ShipTo.State,
 		&o.ShipTo.PostalCode, &o.ShipTo.Country, &o.ShipTo.Phone,
 		(*string)(&o.CancelReason), nullTimeDest{&o.CanceledAt}, nullTimeDest{&o.DeliveredAt}, nullTimeDest{&o.ShipWarnedAt},
-		timeDest{&o.ReportUpdated}, timeDest{&o.CreatedAt}, timeDest{&o.UpdatedAt}, &o.Version}
+		timeDest{&o.ReportUpdated}, timeDest{&o.CreatedAt}, timeDest{&o.UpdatedAt},
+		(*string)(&r.State), timeDest{&r.RequestedAt}, &r.RequestedBy, &r.Reason, nullTimeDest{&r.AnsweredAt}, &o.Version}
+}
+
+// settleOrder finishes an order orderDest scanned: no review state is no
+// review request.
+func settleOrder(o *core.Order) {
+	if o.Review != nil && o.Review.State == "" {
+		o.Review = nil
+	}
 }
 
 func scanOrders(rows *sql.Rows) ([]core.Order, error) {
@@ -108,6 +129,7 @@ func scanOrders(rows *sql.Rows) ([]core.Order, error) {
 		if err := rows.Scan(orderDest(&out[len(out)-1])...); err != nil {
 			return nil, err
 		}
+		settleOrder(&out[len(out)-1])
 	}
 	return out, rows.Err()
 }
@@ -159,6 +181,7 @@ func (t *Tx) orderFull(ctx context.Context, s *stmtDef, id string) (o *core.Orde
 	if err := rows.Scan(dest...); err != nil {
 		return nil, 0, err
 	}
+	settleOrder(o)
 	if err := decodeChildren(o, items, ships, rets, refs); err != nil {
 		return nil, 0, err
 	}
@@ -425,6 +448,17 @@ func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error
 		b.WriteString(` AND purchase_date < ?`)
 		args = append(args, t.db.tv(q.PurchasedBefore))
 	}
+	if !q.DeliveredAfter.IsZero() {
+		b.WriteString(` AND delivered_at >= ?`)
+		args = append(args, t.db.tv(q.DeliveredAfter))
+	}
+	if !q.DeliveredBefore.IsZero() {
+		b.WriteString(` AND delivered_at < ?`)
+		args = append(args, t.db.tv(q.DeliveredBefore))
+	}
+	if q.ReviewUnrequested {
+		b.WriteString(` AND review_state = ''`)
+	}
 	switch q.Sort {
 	case core.ShipByFirst:
 		b.WriteString(` ORDER BY ship_by, id`)
@@ -670,7 +704,8 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 		st := t.stmt(ctx, sqlUpdateOrder)
 		for _, o := range updated {
 			a := db.orderArgs(upd[:0], o, o.Version) // id, the SET values, version
-			upd = append(a[1:28:28], o.ID, o.Version)
+			n := len(orderTypes) - 1                 // the SET values end before the version
+			upd = append(a[1:n:n], o.ID, o.Version)
 			if err := run(ctx, st, upd, got); err != nil {
 				return t.fail(err, "save orders")
 			}

@@ -38,13 +38,7 @@ func (f *Fixture) buyerOffer(orderID string) core.BuyerCancelOffer {
 
 func (f *Fixture) buyerCanceledEvents() []core.Event {
 	f.T.Helper()
-	var out []core.Event
-	for _, e := range f.snapshot().Outbox {
-		if e.Kind == core.EventBuyerCanceled {
-			out = append(out, e)
-		}
-	}
-	return out
+	return f.outboxOf(core.EventBuyerCanceled)
 }
 
 func testBuyerCancel(f *Fixture) {

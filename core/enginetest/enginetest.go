@@ -240,6 +240,9 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"mail_bounce_reopens_once", testMailBounce},
 		{"amazon_draft_breaking_rules_noted", testAmazonDraftBreakingRulesNoted},
 		{"mail_cursor_moves_as_the_reader_says", testMailCursor},
+		{"review_refusals_name_the_reason_and_change_nothing", testReviewRefusals},
+		{"review_request_queued_once_and_answered", testReviewRequest},
+		{"auto_review_once_per_order_in_the_window", testAutoReview},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

@@ -16,6 +16,7 @@ import (
 type Model struct {
 	Paths       map[string]map[string]json.RawMessage `json:"paths"`
 	Definitions map[string]*Schema                    `json:"definitions"`
+	Produces    []string                              `json:"produces"`
 }
 
 // Schema is the part of a Swagger schema the checks use.
@@ -44,6 +45,7 @@ type Param struct {
 	Schema           *Schema  `json:"schema"`
 	Minimum          *float64 `json:"minimum"`
 	Maximum          *float64 `json:"maximum"`
+	MaxItems         *int     `json:"maxItems"`
 }
 
 // Operation is one operation of a model.
@@ -125,6 +127,9 @@ func (op *Operation) CheckQuery(q url.Values) []string {
 		if p.Type == "array" {
 			if p.CollectionFormat != "" && p.CollectionFormat != "csv" {
 				continue
+			}
+			if n := len(strings.Split(vals[0], ",")); p.MaxItems != nil && n > *p.MaxItems {
+				errs = append(errs, fmt.Sprintf("query parameter %s lists %d values; the model allows %d", p.Name, n, *p.MaxItems))
 			}
 			for _, v := range strings.Split(vals[0], ",") {
 				errs = append(errs, checkScalar(p.Name, v, p.Items.Type, p.Items.Format, p.Items.Enum, nil, nil)...)

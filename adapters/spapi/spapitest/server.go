@@ -82,6 +82,7 @@ type Server struct {
 	limits   map[string]string // x-amzn-RateLimit-Limit on an operation's answers
 	buckets  map[string]*bucket
 	over     map[string]int // calls past the usage plan, by operation
+	reviews  reviews        // solicitations.go
 }
 
 // grant is a Restricted Data Token's resource and lifetime.
@@ -113,6 +114,8 @@ func New(t testing.TB, dir string) *Server {
 		{"orders_2026-01-01.json", spapi.OpGetOrder},
 		{"ordersV0.json", spapi.OpConfirmShipment},
 		{"tokens_2021-03-01.json", spapi.OpCreateRestrictedDataToken},
+		{"solicitations.json", spapi.OpGetSolicitationActions},
+		{"solicitations.json", spapi.OpCreateReviewRequest},
 	} {
 		model, err := LoadModel(filepath.Join(dir, m.file))
 		if err != nil {
@@ -266,7 +269,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range header {
 		w.Header().Set(k, v)
 	}
-	if out != "" {
+	if out != "" && w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", "application/json")
 	}
 	w.WriteHeader(status)
@@ -353,6 +356,8 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		return 404, nil, ErrorBody("NotFound", "Order "+id+" not found.", "")
 	case spapi.OpConfirmShipment:
 		return 204, nil, ""
+	case spapi.OpGetSolicitationActions, spapi.OpCreateReviewRequest:
+		return s.solicitation(op, r)
 	default:
 		var req spapi.CreateRestrictedDataTokenRequest
 		if json.Unmarshal(c.Body, &req) != nil || len(req.RestrictedResources) == 0 {

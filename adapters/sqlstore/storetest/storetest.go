@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("conversation_concurrency", func(t *testing.T) { testConversationConcurrency(t, open) })
 	t.Run("mail", func(t *testing.T) { testMail(t, open) })
 	t.Run("rate_buckets", func(t *testing.T) { testRateBuckets(t, open) })
+	t.Run("review_requests", func(t *testing.T) { testReviewRequests(t, open) })
 }
 
 var (
@@ -101,10 +102,12 @@ func fullOrder(id string) *core.Order {
 			{ID: id + "-F1", OrderID: id, ReturnID: id + "-R2", Amount: 1500, Reason: "broken mug", CreatedAt: t0.Add(9 * day), CreatedBy: "discord:42", Role: core.Owner},
 			{ID: id + "-F2", OrderID: id, Amount: 499, Reason: "shipping refund", CreatedAt: t0.Add(9*day + time.Second)},
 		},
-		CancelReason:  core.NoInventory,
-		CanceledAt:    at(t0.Add(3 * day)),
-		DeliveredAt:   at(t0.Add(4 * day)),
-		ShipWarnedAt:  at(t0.Add(23 * day)),
+		CancelReason: core.NoInventory,
+		CanceledAt:   at(t0.Add(3 * day)),
+		DeliveredAt:  at(t0.Add(4 * day)),
+		ShipWarnedAt: at(t0.Add(23 * day)),
+		Review: &core.ReviewRequest{RequestedAt: t0.Add(10 * day), RequestedBy: "sellerdesk (auto_review)", State: core.ReviewRefused,
+			Reason: `Amazon: "not eligible" — ünïcödé`, AnsweredAt: at(t0.Add(10*day + time.Second))},
 		ReportUpdated: t0.Add(30 * time.Minute),
 		CreatedAt:     t0.Add(time.Minute),
 		UpdatedAt:     t0.Add(9 * day),
