@@ -24,6 +24,8 @@ type Engine struct {
 	lease   time.Duration // Options.DeliveryLease
 	// digestWindow is Options.DigestWindow.
 	digestWindow time.Duration
+	// amazonShipments is Options.AmazonShipments.
+	amazonShipments bool
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -52,6 +54,11 @@ type Options struct {
 	// sweep that raises hundreds makes one message per chat. An alert
 	// waits for its window to close before it is posted. 0: no digests.
 	DigestWindow time.Duration
+	// AmazonShipments, when set (the Amazon connection is configured),
+	// queues a confirmation on Amazon with every shipment of a
+	// merchant-fulfilled Amazon order (EventAmazonShipment) and lets staff
+	// correct a shipment Amazon refused by shipping its items again.
+	AmazonShipments bool
 }
 
 // NewEngine returns an engine on store.
@@ -67,6 +74,7 @@ func NewEngine(store Store, opt Options) *Engine {
 		e.policy = *opt.Policy
 	}
 	e.digestWindow = max(opt.DigestWindow, 0)
+	e.amazonShipments = opt.AmazonShipments
 	e.lease = opt.DeliveryLease
 	if e.lease <= 0 {
 		e.lease = defaultDeliveryLease
@@ -366,24 +374,27 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 	}
 	switch c := req.Command.(type) {
 	case ShipOrder:
-		s, err := e.policy.Ship(o, c, now, e.ids.NewID("S"), a.Name)
+		s, corrected, err := e.ship(o, c, now, a.Name)
 		if err != nil {
 			return nil, err
 		}
+		events, amazon := e.queueAmazon(o, s, corrected)
+		ch.events = append(ch.events, events...)
 		// The audit log keeps the number as validated, not as typed.
 		c.Tracking = s.Tracking
 		req.Command, res.Command = c, c.String()
 		what := DescribeItems(LineItems(s.Lines))
-		carrier := s.Carrier.DisplayName()
-		if s.Carrier == Other {
-			carrier = s.CarrierName
-		}
+		carrier := s.CarrierText()
 		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: %s → %s.", o.ID, statusWord(before.Status), statusWord(o.Status)),
 			fmt.Sprintf("Ship %s with %s, tracking %s, ship date %s.", what, carrier, s.Tracking, e.policy.Day(s.ShipDate).Format(time.DateOnly)))
+		ch.changes = append(ch.changes, amazon...)
 		if s.Late {
 			ch.changes = append(ch.changes, fmt.Sprintf("This shipment is late: ship-by was %s.", e.policy.Day(o.ShipBy).Format(time.DateOnly)))
 		}
 		res.Message = fmt.Sprintf("Order %s %s: %s with %s %s.", o.ID, statusWord(o.Status), what, carrier, s.Tracking)
+		if s.Amazon == AmazonWaiting {
+			res.Message += " Waiting for Amazon to confirm it."
+		}
 	case CancelOrder:
 		if err := e.policy.Cancel(o, c.Reason, now); err != nil {
 			return nil, err

@@ -268,6 +268,14 @@ const (
 	// EventUndelivered tells staff a reply did not reach the buyer (a
 	// bounce, Amazon's "message not delivered") and the buyer waits again.
 	EventUndelivered EventKind = "reply_undelivered"
+	// EventAmazonShipment asks the amazon sink to confirm a shipment on
+	// Amazon (confirmShipment); written with the shipment, in its
+	// transaction. The sink confirms the order's shipments waiting for
+	// Amazon, so a takeover or a second ship of the order sends none twice.
+	EventAmazonShipment EventKind = "amazon_shipment"
+	// EventAmazonRefused tells staff Amazon refused a shipment
+	// confirmation, with Amazon's reason and how to correct it.
+	EventAmazonRefused EventKind = "amazon_refused"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
@@ -283,7 +291,8 @@ func (k EventKind) ForConversation() bool {
 // IsAlert reports whether a message is a stock or order alert for staff.
 func (k EventKind) IsAlert() bool {
 	switch k {
-	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit:
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit,
+		EventAmazonRefused:
 		return true
 	}
 	return false
