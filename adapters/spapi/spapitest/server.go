@@ -67,6 +67,7 @@ type Server struct {
 	issued   int
 	expireIn int
 	limits   map[string]string // x-amzn-RateLimit-Limit on an operation's answers
+	shipped  shipped           // confirmed shipments (shipments.go)
 }
 
 type spapitestOp struct {
@@ -180,10 +181,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	c.Status = status
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
+	hold := s.holdFor(c)
 	if v, ok := s.limits[c.Op]; ok && header["x-amzn-RateLimit-Limit"] == "" {
 		w.Header().Set("x-amzn-RateLimit-Limit", v)
 	}
 	s.mu.Unlock()
+	s.await(r.Context(), hold)
 	for k, v := range header {
 		w.Header().Set(k, v)
 	}
@@ -264,12 +267,12 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		id, _ := url.PathUnescape(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:])
 		for _, o := range s.orders {
 			if o.OrderID == id {
-				return jsonOK(spapi.GetOrderResponse{Order: trim(o, r.URL.Query())})
+				return jsonOK(spapi.GetOrderResponse{Order: trim(s.withPackages(o), r.URL.Query())})
 			}
 		}
 		return 404, nil, ErrorBody("NotFound", "Order "+id+" not found.", "")
 	case spapi.OpConfirmShipment:
-		return 204, nil, ""
+		return s.confirm(r.URL.Path, c.Body)
 	default:
 		var req spapi.CreateRestrictedDataTokenRequest
 		if json.Unmarshal(c.Body, &req) != nil || len(req.RestrictedResources) == 0 {
@@ -349,7 +352,7 @@ func (s *Server) search(q url.Values) (int, map[string]string, string) {
 			t = o.CreatedTime
 		}
 		if at, err := time.Parse(time.RFC3339, t); err == nil && !at.Before(since) {
-			match = append(match, trim(o, q))
+			match = append(match, trim(s.withPackages(o), q))
 		}
 	}
 	size := 100
