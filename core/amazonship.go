@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -74,7 +75,29 @@ func (e *Engine) ship(o *Order, c ShipOrder, now time.Time, by string) (s *Shipm
 		}
 	}
 	s, err = e.policy.Ship(o, c, now, e.ids.NewID("S"), by)
+	var ce *Error
+	if e.amazonShipments && errors.As(err, &ce) && (ce.Field == "items" || ce.Field == "order_id") {
+		if hint := correctionHint(o); hint != "" {
+			// Perhaps the refused shipment was meant: say how to correct it.
+			cp := *ce
+			cp.Message = endSentence(cp.Message) + " " + hint
+			err = &cp
+		}
+	}
 	return s, nil, err
+}
+
+// correctionHint says how to correct the first shipment of o that Amazon
+// refused, "" when there is none.
+func correctionHint(o *Order) string {
+	for _, s := range o.Shipments {
+		if s.Amazon == AmazonRefused {
+			items := LineItems(s.Lines)
+			return fmt.Sprintf("To correct shipment %s (%s), which Amazon refused, ship exactly its items: ship %s <carrier> <tracking> %s.",
+				s.ID, DescribeItems(items), o.ID, skuQtyWords(items))
+		}
+	}
+	return ""
 }
 
 // refusedFor finds the shipment Amazon refused that a ship command
@@ -108,9 +131,7 @@ func refusedFor(o *Order, want []ItemQty) (int, error) {
 		}
 	}
 	if CanShip(o) != nil {
-		s := o.Shipments[refused[0]]
-		return -1, FieldErrorf(Invalid, "items", "No shipment of order %s that Amazon refused carries exactly %s. To correct shipment %s (%s), ship its items: ship %s <carrier> <tracking> %s.",
-			o.ID, DescribeItems(want), s.ID, DescribeItems(LineItems(s.Lines)), o.ID, skuQtyWords(LineItems(s.Lines)))
+		return -1, FieldErrorf(Invalid, "items", "No shipment of order %s that Amazon refused carries exactly %s. %s", o.ID, DescribeItems(want), correctionHint(o))
 	}
 	return -1, nil
 }

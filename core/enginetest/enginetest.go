@@ -240,6 +240,9 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"mail_bounce_reopens_once", testMailBounce},
 		{"amazon_draft_breaking_rules_noted", testAmazonDraftBreakingRulesNoted},
 		{"mail_cursor_moves_as_the_reader_says", testMailCursor},
+		{"amazon_ship_queues_confirmation", testAmazonShipQueues},
+		{"amazon_refusal_alerts_then_correction_resends", testAmazonRefusalAndCorrection},
+		{"amazon_two_refused_need_items", testAmazonTwoRefusedNeedItems},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}
