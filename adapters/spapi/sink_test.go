@@ -133,6 +133,19 @@ func (h *shipHarness) events(kind core.EventKind) []core.Event {
 
 const upsOK = "1Z999AA10123456784"
 
+// laterRounds runs delivery rounds an hour apart and checks that they
+// send what was sent (one confirmShipment) no more.
+func (h *shipHarness) laterRounds(what string) {
+	h.t.Helper()
+	for range 3 {
+		h.clock.Advance(time.Hour)
+		h.deliver(context.Background())
+	}
+	if n := len(h.fake.Calls(spapi.OpConfirmShipment)); n != 1 {
+		h.t.Fatalf("%s was sent %d times after later rounds, want once", what, n)
+	}
+}
+
 // A ship reaches Amazon's confirmShipment once, with the model's body
 // built from the shipment, and the shipment reads "confirmed on Amazon";
 // later rounds send nothing more.
@@ -161,13 +174,7 @@ func TestShipmentReachesAmazonOnce(t *testing.T) {
 		if sh.Amazon != core.AmazonConfirmed || sh.AmazonText() != "confirmed on Amazon" || !sh.AmazonAt.Equal(shipStart) {
 			t.Fatalf("shipment after delivery: %+v", sh)
 		}
-		for range 3 {
-			h.clock.Advance(time.Hour)
-			h.deliver(context.Background())
-		}
-		if n := len(h.fake.Calls(spapi.OpConfirmShipment)); n != 1 {
-			t.Fatalf("%d confirmShipment calls after more rounds, want 1", n)
-		}
+		h.laterRounds("a confirmed shipment")
 		if n := len(h.fake.Calls(spapi.OpGetOrder)); n != 0 {
 			t.Errorf("%d getOrder calls for a clean delivery, want none", n)
 		}
@@ -224,13 +231,7 @@ func TestRefusalIsRecordedAlertedAndRetriedOnlyAfterCorrection(t *testing.T) {
 		if len(alerts) != 1 || !strings.Contains(alerts[0].Text, reason) || !strings.Contains(alerts[0].Text, "ship "+o.ID+" <carrier> <tracking>") {
 			t.Fatalf("alerts: %+v, want one with Amazon's reason and the correction", alerts)
 		}
-		for range 3 {
-			h.clock.Advance(time.Hour)
-			h.deliver(context.Background())
-		}
-		if n := len(h.fake.Calls(spapi.OpConfirmShipment)); n != 1 {
-			t.Fatalf("the refused shipment was sent %d times, want once until corrected", n)
-		}
+		h.laterRounds("a refused shipment, until corrected,")
 		h.run("ship " + o.ID + " fedex 123456789012")
 		h.deliver(context.Background())
 		_, bodies := h.confirms(false)
