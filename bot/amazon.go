@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/sellerdesk/sellerdesk/adapters/spapi"
 )
 
@@ -15,7 +17,11 @@ func (m *Main) amazonShipments() bool { return m.Config.SPAPI.Enabled() }
 // delivered by the job queue like the chat sinks, exactly once. Bad
 // credentials are not fatal: the confirmations wait in the outbox, retried,
 // and everything else keeps working.
-func (m *Main) openAmazonSink() error {
+//
+// The sink's place in the outbox is made here, in every process that opens
+// the store with the connection on (a console too): a sink seen first by a
+// later `bot serve` would start after the confirmations queued before it.
+func (m *Main) openAmazonSink(ctx context.Context) error {
 	if !m.amazonShipments() {
 		return nil
 	}
@@ -23,6 +29,10 @@ func (m *Main) openAmazonSink() error {
 	if err != nil {
 		return err
 	}
-	m.sinks = append(m.sinks, spapi.NewSink(client))
+	sink := spapi.NewSink(client)
+	if err := m.Engine.StartSink(ctx, sink.Name()); err != nil {
+		return err
+	}
+	m.sinks = append(m.sinks, sink)
 	return nil
 }

@@ -321,7 +321,7 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	if err := m.openMailSink(); err != nil {
 		return err
 	}
-	if err := m.openAmazonSink(); err != nil {
+	if err := m.openAmazonSink(ctx); err != nil {
 		return err
 	}
 	if m.Demo {
