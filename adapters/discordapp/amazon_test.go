@@ -12,7 +12,9 @@ import (
 // amazonShipments is an order shipped in three parts, one in each Amazon
 // state.
 func amazonShipments(o *core.Order, at time.Time) {
-	line := func(sku string) []core.ShipmentLine { return []core.ShipmentLine{{OrderItemID: o.ID + "-1", SKU: sku, Quantity: 1}} }
+	line := func(sku string) []core.ShipmentLine {
+		return []core.ShipmentLine{{OrderItemID: o.ID + "-1", SKU: sku, Quantity: 1}}
+	}
 	o.Status = core.Shipped
 	o.Shipments = []core.Shipment{
 		{ID: "S-1", Carrier: core.UPS, Tracking: "1Z999AA10123456784", ShipDate: at, Lines: line("MUG"), Amazon: core.AmazonConfirmed, AmazonAt: at},

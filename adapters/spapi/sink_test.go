@@ -163,7 +163,7 @@ func TestShipmentReachesAmazonOnce(t *testing.T) {
 		sh := h.shipment(o.ID, 0)
 		want := spapi.ConfirmShipmentRequest{MarketplaceID: "ATVPDKIKX0DER", PackageDetail: spapi.PackageDetail{
 			PackageReferenceID: bodies[0].PackageDetail.PackageReferenceID, CarrierCode: "UPS", TrackingNumber: upsOK,
-			ShipDate: "2026-11-18T00:00:00Z",
+			ShipDate:   "2026-11-18T00:00:00Z",
 			OrderItems: []spapi.ConfirmShipmentOrderItem{{OrderItemID: o.ID + "-1", Quantity: 2}, {OrderItemID: o.ID + "-2", Quantity: 1}}}}
 		if len(bodies) != 1 || ids[0] != o.ID || !reflect.DeepEqual(bodies[0], want) {
 			t.Fatalf("confirmShipment calls %v %+v, want one for %s: %+v", ids, bodies, o.ID, want)

@@ -53,7 +53,9 @@ func testAmazonShipQueues(f *Fixture) {
 
 	f.amazonOn()
 	dry, err := f.Engine.RunLine(context.Background(), f.Agent, "ship "+amazon.ID+" ups "+upsOK+" MUG:1", true)
-	if err != nil || !slices.ContainsFunc(dry.Preview.Changes, func(c string) bool { return strings.HasPrefix(c, "Confirm shipment ") && strings.Contains(c, "on Amazon") }) {
+	if err != nil || !slices.ContainsFunc(dry.Preview.Changes, func(c string) bool {
+		return strings.HasPrefix(c, "Confirm shipment ") && strings.Contains(c, "on Amazon")
+	}) {
 		f.T.Fatalf("the preview does not say the shipment goes to Amazon: %v %+v", err, dry)
 	}
 	res := f.MustRun(f.Agent, "ship "+amazon.ID+" ups "+upsOK+" MUG:1")
