@@ -160,6 +160,9 @@ func TestShipmentReachesAmazonOnce(t *testing.T) {
 			t.Fatalf("round: %+v, want one sent", r)
 		}
 		ids, bodies := h.confirms(true)
+		if len(bodies) != 1 {
+			t.Fatalf("%d confirmShipment calls, want 1", len(bodies))
+		}
 		sh := h.shipment(o.ID, 0)
 		want := spapi.ConfirmShipmentRequest{MarketplaceID: "ATVPDKIKX0DER", PackageDetail: spapi.PackageDetail{
 			PackageReferenceID: bodies[0].PackageDetail.PackageReferenceID, CarrierCode: "UPS", TrackingNumber: upsOK,
