@@ -167,12 +167,14 @@ func TestFaultKillDuringAmazonConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-victim.done
+	killed := time.Now()
 	t.Logf("replica %d (pid %d) killed mid-confirmShipment of %s %s (outbox id %d)", victimIdx, victim.cmd.Process.Pid, o.ID, shipment.ID, outboxID)
 	if after, next, _ := db.sinkState(t, "amazon"); after >= outboxID || !next.Valid {
 		t.Fatalf("after the kill: after_id %d (confirmation %d), lease %v; want it in flight, leased", after, outboxID, next)
 	}
 
 	db.awaitDelivered(t, "amazon", 90*time.Second, survivor)
+	t.Logf("the surviving replica delivered %s after the kill (lease 10 s)", time.Since(killed).Round(100*time.Millisecond))
 	confirms := fake.Calls(spapi.OpConfirmShipment)
 	looks := fake.Calls(spapi.OpGetOrder)
 	t.Logf("Amazon saw %d confirmShipment and %d getOrder calls; %d packages on the order", len(confirms), len(looks), len(fake.Packages(o.ID)))
