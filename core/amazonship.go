@@ -238,7 +238,7 @@ type AmazonOutcome struct {
 }
 
 // amazonActor is who records Amazon's answers in the audit log.
-var amazonActor = Actor{ID: "system:amazon", Name: "Amazon", Source: "system"}
+func amazonActor() Actor { return Actor{ID: "system:amazon", Name: "Amazon", Source: "system"} }
 
 // RecordAmazon records Amazon's answer on the shipment it is about, with
 // an audit entry; a refusal also alerts staff (EventAmazonRefused) with
@@ -284,7 +284,7 @@ func (e *Engine) RecordAmazon(ctx context.Context, out AmazonOutcome) error {
 				return err
 			}
 		}
-		return tx.AddAudit(ctx, auditOf(amazonActor, now, "confirmShipment "+s.ID, o.ID, detail))
+		return tx.AddAudit(ctx, auditOf(amazonActor(), now, "confirmShipment "+s.ID, o.ID, detail))
 	})
 }
 
