@@ -104,6 +104,7 @@ type Main struct {
 	discord      *discordapp.App
 	sinks        []core.Sink // where the outbox goes (chat adapters); Run delivers to each
 	mailIn       *mailIn     // the mailbox reader (mailin.go); nil without mail
+	amazonIn     *amazonIn   // the SP-API order sync (amazon.go); nil without spapi
 }
 
 // run is main without the process: it returns the exit status.
@@ -409,6 +410,7 @@ func (m *Main) seedDemo(ctx context.Context) error {
 // Close releases the store.
 func (m *Main) Close() error {
 	m.closeMail()
+	m.closeAmazon()
 	if m.Store == nil {
 		return nil
 	}
@@ -653,6 +655,9 @@ func (m *Main) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 		if line := m.mailHealth(); line != "" {
 			fmt.Fprintln(w, line) // still 200: mail down leaves every other channel serving
+		}
+		if line := m.amazonHealth(); line != "" {
+			fmt.Fprintln(w, line) // still 200, as for mail
 		}
 	})
 	if m.Config.HTTP.MetricsAddr == m.Config.HTTP.Addr {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -9,13 +10,21 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/adapters/spapi"
 	"github.com/sellerdesk/sellerdesk/adapters/spapi/spapitest"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
+	"github.com/sellerdesk/sellerdesk/core"
 )
 
-// syncConfig writes a config.yaml pointing spapi at the fake.
-func syncConfig(t *testing.T, fake *spapitest.Server, refreshToken string) {
+// syncConfig writes a config.yaml pointing spapi at the fake, on a SQLite
+// file (or the database named).
+func syncConfig(t *testing.T, fake *spapitest.Server, refreshToken string, database ...string) {
 	t.Helper()
+	db := "sqlite:shop.db"
+	if len(database) > 0 {
+		db = database[0]
+	}
 	cfg := fmt.Sprintf(`database:
-  url: sqlite:shop.db
+  url: %q
 spapi:
   endpoint: %s
   token_url: %s
@@ -23,7 +32,7 @@ spapi:
   client_secret: %s
   refresh_token: %q
   marketplace_ids: [ATVPDKIKX0DER]
-`, fake.URL, fake.TokenURL(), spapitest.ClientID, spapitest.ClientSecret, refreshToken)
+`, db, fake.URL, fake.TokenURL(), spapitest.ClientID, spapitest.ClientSecret, refreshToken)
 	if err := os.WriteFile("config.yaml", []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -111,5 +120,82 @@ func TestSPAPIConfigNamesTheMissingKey(t *testing.T) {
 	}
 	if cfg, err := LoadConfig(nil, nil); err != nil || cfg.SPAPI.Enabled() {
 		t.Fatalf("without spapi settings: enabled %v, %v", cfg.SPAPI.Enabled(), err)
+	}
+}
+
+// `bot sync orders` brings in every order of a result of several pages
+// (Amazon's 100 a page) with its items, buyer and address, on SQLite and
+// on PostgreSQL.
+func TestSyncOrdersCommandBringsInEveryPage(t *testing.T) {
+	for _, st := range []struct{ name, url string }{
+		{"sqlite", "sqlite:shop.db"},
+		{"postgres", ""},
+	} {
+		t.Run(st.name, func(t *testing.T) {
+			url := st.url
+			if url == "" {
+				url = storetest.PostgresURL(t)
+			}
+			fake := spapitest.New(t, "../adapters/spapi/testdata/models") // before the Chdir
+			dir := t.TempDir()
+			t.Chdir(dir)
+			const n = 230
+			orders := fakeAmazonOrders(n)
+			for i := range orders {
+				o := &orders[i]
+				o.Buyer = &spapi.Buyer{BuyerName: fmt.Sprintf("Buyer %d", i), BuyerEmail: fmt.Sprintf("b%d@marketplace.amazon.com", i)}
+				o.Recipient = &spapi.Recipient{DeliveryAddress: &spapi.CustomerAddress{Name: fmt.Sprintf("Buyer %d", i),
+					AddressLine1: fmt.Sprintf("%d Main St", i+1), City: "Seattle", StateOrRegion: "WA", PostalCode: "98101", CountryCode: "US"}}
+				o.OrderItems = append(o.OrderItems, spapi.OrderItem{OrderItemID: o.OrderID + "-2", QuantityOrdered: i%3 + 1,
+					Product: spapi.ItemProduct{SellerSKU: "TEA-1", Title: "Tea", Price: &spapi.ItemPrice{UnitPrice: &spapi.Money{Amount: "4.00", CurrencyCode: "USD"}}}})
+			}
+			fake.AddOrders(orders...)
+			syncConfig(t, fake, spapitest.RefreshToken, url)
+
+			code, out, errOut := runBot(t, dir, "", "sync", "orders", "--since", time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly))
+			if code != 0 || !strings.Contains(out, fmt.Sprintf("%d new, 0 updated, 0 unchanged, 0 failed (3 pages", n)) || !strings.Contains(errOut, "page 3:") {
+				t.Fatalf("sync orders: %d %q %q", code, out, errOut)
+			}
+			if calls := fake.Calls(spapi.OpSearchOrders); len(calls) != 3 || calls[0].Query.Get("maxResultsPerPage") != "100" {
+				t.Fatalf("%d searchOrders calls (%v), want 3 pages of 100", len(calls), calls[0].Query)
+			}
+			db, err := sqlstore.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var got []core.Order
+			if err := db.View(context.Background(), func(tx core.Tx) (err error) {
+				got, err = tx.Orders(context.Background(), core.OrderQuery{Limit: 2 * n})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != n {
+				t.Fatalf("%d orders stored, want %d", len(got), n)
+			}
+			byID := map[string]core.Order{}
+			for _, o := range got {
+				byID[o.ID] = o
+			}
+			for i, a := range orders {
+				o, ok := byID[a.OrderID]
+				if !ok {
+					t.Fatalf("order %s missing", a.OrderID)
+				}
+				if want := (core.Buyer{Name: fmt.Sprintf("Buyer %d", i), Email: fmt.Sprintf("b%d@marketplace.amazon.com", i)}); o.Buyer != want {
+					t.Fatalf("%s: buyer %+v, want %+v", o.ID, o.Buyer, want)
+				}
+				if want := (core.Address{Name: fmt.Sprintf("Buyer %d", i), Line1: fmt.Sprintf("%d Main St", i+1), City: "Seattle", State: "WA",
+					PostalCode: "98101", Country: "US"}); o.ShipTo != want {
+					t.Fatalf("%s: ship-to %+v, want %+v", o.ID, o.ShipTo, want)
+				}
+				if len(o.Items) != 2 || o.Items[0].SKU != "MUG-RED" || o.Items[0].Quantity != 1 || o.Items[0].Price != 999 ||
+					o.Items[1].SKU != "TEA-1" || o.Items[1].Quantity != i%3+1 || o.Items[1].Price != int64(400*(i%3+1)) ||
+					o.Items[1].OrderItemID != a.OrderID+"-2" || o.Status != core.Unshipped || o.Currency != "USD" {
+					t.Fatalf("%s: status %s items %+v", o.ID, o.Status, o.Items)
+				}
+			}
+		})
 	}
 }

@@ -35,9 +35,11 @@ func (n *notifier) publish(ev core.Event) {
 
 // startJobs runs the timed and retried work on the job queue
 // (adapters/jobqueue): drafts, the timed order rules, reminders and breach
-// alerts, and delivery to each sink. The queue hears this replica's
-// committed outbox messages; the others' are theirs to act on.
+// alerts, delivery to each sink, and the Amazon order sync when spapi is
+// configured. The queue hears this replica's committed outbox messages; the
+// others' are theirs to act on.
 func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
+	m.openAmazon(ctx) // checks the credentials in the background
 	sinks := make([]core.Sink, len(m.sinks))
 	for i, s := range m.sinks {
 		sinks[i] = loggingSink{Sink: s, m: m}
@@ -53,8 +55,11 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 		DraftTimeout: m.Config.LLM.Timeout.Duration + 30*time.Second,
 		Sinks:        sinks,
 		MailWatch:    m.mailWatch(), // nil without mail; the period is the default minute
-		Log:          m.Log,
-		Observe:      func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
+		// nil without spapi: then no sync job at all
+		OrderSync:         m.orderSync(),
+		OrderSyncInterval: m.Config.SPAPI.SyncInterval.Duration,
+		Log:               m.Log,
+		Observe:           func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
 	})
 	if err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 // Package jobqueue runs sellerdesk's timed and retried work as
 // riverqueue/river jobs in the store's own database: drafting buyer
 // messages, the timed order rules (the 30-day warning and auto-cancel),
-// reminders and breach alerts, and outbox delivery to Slack and Discord.
+// reminders and breach alerts, outbox delivery to Slack and Discord, and
+// reading the marketplace's orders (the SP-API sync).
 //
 // On PostgreSQL any number of replicas share one queue: river hands each job
 // to one replica, and only the elected leader schedules the periodic jobs.
@@ -72,6 +73,17 @@ type Config struct {
 	// watches until a sixth of the period before it ends (50s of 1m), so
 	// the next one takes over with no gap and little overlap.
 	MailInterval time.Duration
+	// OrderSync runs one pass of reading the marketplace's orders
+	// (spapi.Client.Sync, wired by bot) until it is done or ctx ends; nil
+	// without an Amazon connection. A pass that ctx ends stops between
+	// pages, and the next period's job carries on from the stored cursor.
+	OrderSync func(ctx context.Context) error
+	// OrderSyncInterval is the order sync's period (default 2m).
+	OrderSyncInterval time.Duration
+	// OrderSyncBudget is the longest one pass runs (default 8m): a large
+	// backlog is read over several jobs, each ending well before river
+	// would rescue it as stuck (see orderSyncArgs).
+	OrderSyncBudget time.Duration
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
@@ -99,6 +111,7 @@ const (
 	queueDefault   = river.QueueDefault
 	deliverQueue   = "deliver_" // + sink name: a replica works only its own sinks
 	mailQueue      = "mail_watch"
+	orderSyncQueue = "order_sync"
 	kindDraft      = "sellerdesk_draft"
 	kindCatchUp    = "sellerdesk_draft_pending"
 	kindSweep      = "sellerdesk_sweep"
@@ -106,10 +119,16 @@ const (
 	kindDeliver    = "sellerdesk_deliver"
 	kindForget     = "sellerdesk_forget_old"
 	kindMailWatch  = "sellerdesk_mail_watch"
+	kindOrderSync  = "sellerdesk_order_sync"
 	deliverTimeout = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
 	deliverRound = 20 * time.Second
+	// rescueAfter is when river takes a job left running as stuck.
+	rescueAfter = 15 * time.Minute
+	// orderSyncTimeout ends an order sync job that outlives its budget:
+	// well before rescueAfter (see orderSyncArgs).
+	orderSyncTimeout = 9 * time.Minute
 )
 
 // draftArgs retries the draft of the conversation a buyer message arrived
@@ -157,6 +176,33 @@ type (
 	// mailWatchArgs reads and watches the mailbox for one period.
 	mailWatchArgs struct{}
 )
+
+// orderSyncArgs is one pass of the order sync. Two passes never overlap:
+//
+//   - Only the leader schedules it, and it is unique while available,
+//     scheduled or running, so no replica inserts the next period's job
+//     while one is still at work (on PostgreSQL a unique index across all
+//     replicas says so); the next is inserted at the first period after it
+//     ends. Completed jobs are left out of the uniqueness, or a finished
+//     pass would block the next until river cleans it away.
+//   - A pass ends by its budget (8m) and the job by its timeout (9m), both
+//     well before river rescues a job left running by a replica that died
+//     (RescueStuckJobsAfter, 15m): a replica that only lost touch with the
+//     database has stopped calling Amazon before another can take over.
+//   - One attempt: a failed pass is run again by the next period's job, not
+//     by a retry that could land beside it.
+//
+// Overlap would not corrupt anything (a page is saved idempotently and
+// the rate buckets are shared), but it would spend searchOrders' scarce
+// calls twice and could move the cursor back.
+type orderSyncArgs struct{}
+
+func (orderSyncArgs) Kind() string { return kindOrderSync }
+
+func orderSyncOpts() *river.InsertOpts {
+	return &river.InsertOpts{Queue: orderSyncQueue, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+}
 
 func (sweepArgs) Kind() string     { return kindSweep }
 func (remindArgs) Kind() string    { return kindRemind }
@@ -217,6 +263,8 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 	cfg.DraftInterval = orDefault(cfg.DraftInterval, 30*time.Second)
 	cfg.KickInterval = orDefault(cfg.KickInterval, 5*time.Second)
 	cfg.MailInterval = orDefault(cfg.MailInterval, time.Minute)
+	cfg.OrderSyncInterval = orDefault(cfg.OrderSyncInterval, 2*time.Minute)
+	cfg.OrderSyncBudget = min(orDefault(cfg.OrderSyncBudget, 8*time.Minute), orderSyncTimeout-time.Minute)
 	cfg.DraftTimeout = orDefault(cfg.DraftTimeout, time.Minute)
 	if cfg.DraftWorkers <= 0 {
 		cfg.DraftWorkers = 4
@@ -254,6 +302,15 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 					UniqueOpts: river.UniqueOpts{ByPeriod: cfg.MailInterval}}
 			}, &river.PeriodicJobOpts{ID: kindMailWatch, RunOnStart: true}))
 	}
+	if cfg.OrderSync != nil {
+		river.AddWorker(workers, &orderSyncWorker{q: q})
+		// Its own queue: a pass waits minutes for searchOrders' rate and
+		// must not hold up drafts or sweeps.
+		queues[orderSyncQueue] = river.QueueConfig{MaxWorkers: 1}
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.OrderSyncInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return orderSyncArgs{}, orderSyncOpts() },
+			&river.PeriodicJobOpts{ID: kindOrderSync, RunOnStart: true}))
+	}
 	for _, s := range cfg.Sinks {
 		name := s.Name()
 		if !validQueueName(name) {
@@ -280,8 +337,8 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		// order); drafts and deliveries set shorter timeouts of their own.
 		JobTimeout: 10 * time.Minute,
 		// A job left running by a replica that died is retried after this,
-		// longer than any job's timeout.
-		RescueStuckJobsAfter:        15 * time.Minute,
+		// longer than any job's timeout (the order sync counts on it).
+		RescueStuckJobsAfter:        rescueAfter,
 		CompletedJobRetentionPeriod: time.Hour,
 		ErrorHandler:                errorLogger{q.log},
 	})
@@ -534,6 +591,32 @@ func (w *mailWatchWorker) Work(ctx context.Context, job *river.Job[mailWatchArgs
 	return nil
 }
 
+// orderSyncWorker runs one pass of the order sync within its budget.
+type orderSyncWorker struct {
+	river.WorkerDefaults[orderSyncArgs]
+	q *Queue
+}
+
+func (w *orderSyncWorker) Timeout(*river.Job[orderSyncArgs]) time.Duration { return orderSyncTimeout }
+
+func (w *orderSyncWorker) Work(ctx context.Context, _ *river.Job[orderSyncArgs]) error {
+	ctx, cancel := context.WithTimeout(ctx, w.q.cfg.OrderSyncBudget)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.q.stopping: // shutting down: stop between pages now
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := w.q.cfg.OrderSync(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	// Done, or stopped by the budget or a shutdown: the cursor holds the
+	// place, and the next period's job carries on from it.
+	return nil
+}
+
 // deliverWorker posts a sink's outbox through core.Engine.Deliver, which
 // keeps the sink's place, order, lease and retry times in the store.
 type deliverWorker struct {
@@ -598,7 +681,9 @@ type errorLogger struct{ log *slog.Logger }
 
 func (l errorLogger) HandleError(_ context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
 	lvl := slog.LevelWarn
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || job.Kind == kindOrderSync {
+		// The order sync logs its own failures, once each (bot/amazon.go):
+		// bad credentials would otherwise be a warning every period.
 		lvl = slog.LevelDebug
 	}
 	l.log.Log(context.Background(), lvl, "job failed; it will be retried", "kind", job.Kind, "attempt", job.Attempt,

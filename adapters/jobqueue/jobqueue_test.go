@@ -17,18 +17,23 @@ import (
 	"github.com/sellerdesk/sellerdesk/core/drafter"
 )
 
+// deployment is a store with the replicas a deployment on it has.
+type deployment struct {
+	name     string
+	open     func(testing.TB) *sqlstore.DB
+	replicas int
+}
+
+// deployments are what the queue runs on: one process on SQLite, two
+// replicas on PostgreSQL.
+func deployments() []deployment {
+	return []deployment{{"sqlite", storetest.OpenSQLite, 1}, {"postgres", storetest.OpenPostgres, 2}}
+}
+
 // The queue's tests run on both stores, each with what a deployment on it
-// looks like: one process on SQLite, two replicas on PostgreSQL.
+// looks like.
 func TestQueue(t *testing.T) {
-	stores := []struct {
-		name     string
-		open     func(testing.TB) *sqlstore.DB
-		replicas int
-	}{
-		{"sqlite", storetest.OpenSQLite, 1},
-		{"postgres", storetest.OpenPostgres, 2},
-	}
-	for _, st := range stores {
+	for _, st := range deployments() {
 		t.Run(st.name, func(t *testing.T) {
 			t.Run("drafts_each_message_once", func(t *testing.T) { testDrafts(t, st.open(t), st.replicas) })
 			t.Run("failed_draft_retried", func(t *testing.T) { testDraftRetried(t, st.open(t)) })
@@ -364,88 +369,79 @@ func testForgetSessions(t *testing.T, db *sqlstore.DB) {
 	}
 }
 
-// watchLog records the mail watches the queue ran.
-type watchLog struct {
+// runLog records the runs of a periodic job's work: how many, how many
+// at once at most, and a failure to hand the next one.
+type runLog struct {
 	mu      sync.Mutex
 	running int
-	most    int // the most watches running at once
-	runs    []time.Time
-	fail    bool // the next watch fails
+	most    int // the most runs at once
+	runs    int
+	ended   int  // runs that ended because their context did
+	fail    bool // the next run fails
 }
 
+// begin records a run starting and says whether it is to fail.
+func (l *runLog) begin() (fail bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.running++
+	l.most = max(l.most, l.running)
+	l.runs++
+	fail, l.fail = l.fail, false
+	return fail
+}
+
+func (l *runLog) end(byContext bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.running--
+	if byContext {
+		l.ended++
+	}
+}
+
+func (l *runLog) count() (runs, ended int) { l.mu.Lock(); defer l.mu.Unlock(); return l.runs, l.ended }
+
+func (l *runLog) checkOneAtATime(t *testing.T) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.most != 1 {
+		t.Errorf("%d ran at once, want one at a time", l.most)
+	}
+}
+
+// watchLog records the mail watches the queue ran.
+type watchLog struct{ runLog }
+
 func (w *watchLog) watch(ctx context.Context, until time.Time) error {
-	w.mu.Lock()
-	w.running++
-	w.most = max(w.most, w.running)
-	w.runs = append(w.runs, time.Now())
-	fail := w.fail
-	w.fail = false
-	w.mu.Unlock()
-	defer func() { w.mu.Lock(); w.running--; w.mu.Unlock() }()
-	if fail {
+	if w.begin() {
+		defer w.end(false)
 		return errors.New("mail.imap_url (127.0.0.1:1 as seller): cannot reach the IMAP server")
 	}
 	select {
 	case <-ctx.Done():
+		w.end(true)
 	case <-time.After(time.Until(until)):
+		w.end(false)
 	}
 	return nil
 }
-
-func (w *watchLog) count() int { w.mu.Lock(); defer w.mu.Unlock(); return len(w.runs) }
 
 // The mail watcher is a periodic job: each period one replica reads and
 // watches the mailbox, the watches of two replicas never overlap, a failed
 // watch is run again by the next period's job, and every outcome is
 // counted for sellerdesk_jobs_total.
 func TestMailWatchJob(t *testing.T) {
-	for _, st := range []struct {
-		name     string
-		open     func(testing.TB) *sqlstore.DB
-		replicas int
-	}{{"sqlite", storetest.OpenSQLite, 1}, {"postgres", storetest.OpenPostgres, 2}} {
+	for _, st := range deployments() {
 		t.Run(st.name, func(t *testing.T) {
-			db := st.open(t)
-			ctx := context.Background()
-			qdb, pg := db.QueueDB()
-			d := jobqueue.Database{DB: qdb, Postgres: pg}
-			if _, err := jobqueue.Migrate(ctx, d); err != nil {
-				t.Fatal(err)
-			}
-			w := &watchLog{fail: true}
-			var mu sync.Mutex
-			outcomes := map[string]int{}
-			for range st.replicas {
-				e := core.NewEngine(db, core.Options{})
-				q, err := jobqueue.New(d, e, jobqueue.Config{MailWatch: w.watch, MailInterval: 2 * time.Second,
-					Log: slog.New(slog.DiscardHandler), Observe: func(kind, outcome string) {
-						mu.Lock()
-						defer mu.Unlock()
-						outcomes[kind+" "+outcome]++
-					}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := q.Start(ctx); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() {
-					sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-					defer cancel()
-					q.Stop(sctx)
-				})
-			}
-			eventually(t, "three watches ran", func() bool { return w.count() >= 3 })
+			w := &watchLog{runLog{fail: true}}
+			outcomes := startReplicas(t, st.open(t), st.replicas, jobqueue.Config{MailWatch: w.watch, MailInterval: 2 * time.Second})
+			eventually(t, "three watches ran", func() bool { runs, _ := w.count(); return runs >= 3 })
 			eventually(t, "their outcomes were counted", func() bool {
-				mu.Lock()
-				defer mu.Unlock()
-				return outcomes["sellerdesk_mail_watch failed"] == 1 && outcomes["sellerdesk_mail_watch completed"] >= 1
+				return outcomes.count("sellerdesk_mail_watch failed") == 1 && outcomes.count("sellerdesk_mail_watch completed") >= 1
 			})
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			if w.most != 1 {
-				t.Errorf("%d watches ran at once, want one at a time", w.most)
-			}
+			w.checkOneAtATime(t)
 		})
 	}
 }
@@ -454,31 +450,133 @@ func TestMailWatchJob(t *testing.T) {
 // shutdown waiting out the watch's period (an hour here) and cancelling
 // it at the end of its grace.
 func TestMailWatchEndsOnStop(t *testing.T) {
-	db := storetest.OpenSQLite(t)
+	w := &watchLog{}
+	testEndsOnStop(t, jobqueue.Config{MailWatch: w.watch, MailInterval: time.Hour}, &w.runLog)
+}
+
+// testEndsOnStop starts a queue whose periodic work (recorded in l) runs
+// until its context ends, and stops the queue once the work has begun:
+// the stop must end it at once, within the grace.
+func testEndsOnStop(t *testing.T, cfg jobqueue.Config, l *runLog) {
+	t.Helper()
+	q := startOne(t, cfg)
+	eventually(t, "the work started", func() bool { runs, _ := l.count(); return runs == 1 })
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("stop: %v (the work held the shutdown)", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.running != 0 || l.runs != 1 || l.ended != 1 {
+		t.Errorf("%d runs, %d ended by the stop, %d still running; want the one, stopped", l.runs, l.ended, l.running)
+	}
+}
+
+// passLog records the order sync passes the queue ran.
+type passLog struct{ runLog }
+
+// pass is one order sync pass: the first fails at once, the others read
+// until their budget ends them (a backlog larger than one pass).
+func (p *passLog) pass(ctx context.Context) error {
+	if p.begin() {
+		defer p.end(false)
+		return core.Errorf(core.Unavailable, "Amazon's searchOrders answered 503 5 times; sellerdesk will try again later.")
+	}
+	<-ctx.Done()
+	p.end(true)
+	return ctx.Err()
+}
+
+// The order sync is a periodic job whose passes never overlap, on one
+// replica or two, though each pass outlasts several periods: the next is
+// scheduled only once the running one ends. A pass stopped by its budget
+// completes (the next carries on from the cursor); a failed one is counted
+// as failed and the next period runs again.
+func TestOrderSyncJob(t *testing.T) {
+	for _, st := range deployments() {
+		t.Run(st.name, func(t *testing.T) {
+			p := &passLog{runLog{fail: true}}
+			outcomes := startReplicas(t, st.open(t), st.replicas, jobqueue.Config{
+				OrderSync: p.pass, OrderSyncInterval: 200 * time.Millisecond, OrderSyncBudget: time.Second})
+			eventually(t, "two passes ended by their budget", func() bool { _, ended := p.count(); return ended >= 2 })
+			eventually(t, "their outcomes were counted", func() bool {
+				return outcomes.count("sellerdesk_order_sync failed") == 1 && outcomes.count("sellerdesk_order_sync completed") >= 2
+			})
+			p.checkOneAtATime(t)
+		})
+	}
+}
+
+// Stopping the queue ends a running pass at once rather than at the end
+// of its budget.
+func TestOrderSyncEndsOnStop(t *testing.T) {
+	p := &passLog{}
+	testEndsOnStop(t, jobqueue.Config{OrderSync: p.pass}, &p.runLog)
+}
+
+// outcomeLog counts job outcomes by "kind outcome", as
+// sellerdesk_jobs_total does.
+type outcomeLog struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (o *outcomeLog) observe(kind, outcome string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.n[kind+" "+outcome]++
+}
+
+func (o *outcomeLog) count(key string) int { o.mu.Lock(); defer o.mu.Unlock(); return o.n[key] }
+
+// startReplicas runs n replicas of a queue configured by cfg on db, each
+// with its own engine, counting their jobs' outcomes; they stop when the
+// test ends.
+func startReplicas(t *testing.T, db *sqlstore.DB, n int, cfg jobqueue.Config) *outcomeLog {
+	t.Helper()
 	ctx := context.Background()
 	qdb, pg := db.QueueDB()
 	d := jobqueue.Database{DB: qdb, Postgres: pg}
 	if _, err := jobqueue.Migrate(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	w := &watchLog{}
-	q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), jobqueue.Config{MailWatch: w.watch, MailInterval: time.Hour,
-		Log: slog.New(slog.DiscardHandler)})
+	outcomes := &outcomeLog{n: map[string]int{}}
+	cfg.Log, cfg.Observe = slog.New(slog.DiscardHandler), outcomes.observe
+	for range n {
+		q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			q.Stop(sctx)
+		})
+	}
+	return outcomes
+}
+
+// startOne runs one queue configured by cfg on a fresh SQLite store; the
+// test stops it.
+func startOne(t *testing.T, cfg jobqueue.Config) *jobqueue.Queue {
+	t.Helper()
+	db := storetest.OpenSQLite(t)
+	qdb, pg := db.QueueDB()
+	d := jobqueue.Database{DB: qdb, Postgres: pg}
+	if _, err := jobqueue.Migrate(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Log = slog.New(slog.DiscardHandler)
+	q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := q.Start(ctx); err != nil {
+	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the watch started", func() bool { return w.count() == 1 })
-	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := q.Stop(sctx); err != nil {
-		t.Fatalf("stop: %v (the watch held the shutdown)", err)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.running != 0 {
-		t.Errorf("%d watches still running after Stop", w.running)
-	}
+	return q
 }

@@ -195,19 +195,36 @@ func (c *Client) accessToken(ctx context.Context, stale string) (string, error) 
 		return "", core.Errorf(core.Unavailable, "Login with Amazon answered %d; try again later.", resp.StatusCode)
 	case resp.StatusCode == http.StatusOK:
 		return "", core.Errorf(core.Unavailable, "Login with Amazon answered without an access token.")
+	case tok.Error == "invalid_client":
+		// LWA's error codes name what to fix; its descriptions never echo
+		// the secrets.
+		return "", core.FieldErrorf(core.Forbidden, "spapi.client_secret", "Login with Amazon refused the credentials (%d %s: %s): check spapi.client_id and spapi.client_secret against the app's LWA credentials (Seller Central → Develop Apps → View).", resp.StatusCode, tok.Error, tok.Description)
+	case tok.Error == "invalid_grant":
+		return "", core.FieldErrorf(core.Forbidden, "spapi.refresh_token", "Login with Amazon refused the credentials (%d %s: %s): spapi.refresh_token is wrong, revoked or for another app; authorize the app again and set the new refresh token.", resp.StatusCode, tok.Error, tok.Description)
 	default:
-		// LWA's error codes (invalid_grant, invalid_client) name what to fix;
-		// its descriptions never echo the secrets.
 		return "", core.FieldErrorf(core.Forbidden, "spapi.refresh_token", "Login with Amazon refused the credentials (%d %s: %s): check spapi.client_id, spapi.client_secret and spapi.refresh_token.", resp.StatusCode, tok.Error, tok.Description)
 	}
-	life := time.Duration(tok.ExpiresIn) * time.Second
+	c.token, c.until = tok.AccessToken, c.cfg.Clock.Now().Add(earlyLife(tok.ExpiresIn))
+	return c.token, nil
+}
+
+// earlyLife is how long a token that expires in seconds (0: unsaid, taken
+// as an hour) is used: until a minute before (or half-life for a short
+// one), so no call leaves with a token that expires on the way.
+func earlyLife(seconds int) time.Duration {
+	life := time.Duration(seconds) * time.Second
 	if life <= 0 {
 		life = time.Hour
 	}
-	// Refresh a minute early (or at half-life for a short one) so no call
-	// leaves with a token that expires on the way.
-	c.token, c.until = tok.AccessToken, c.cfg.Clock.Now().Add(life-min(time.Minute, life/2))
-	return c.token, nil
+	return life - min(time.Minute, life/2)
+}
+
+// CheckCredentials asks Login with Amazon for an access token (unless one
+// is cached): Forbidden, naming the setting to fix, when it refuses the
+// client id, secret or refresh token; Unavailable when it can't be reached.
+func (c *Client) CheckCredentials(ctx context.Context) error {
+	_, err := c.accessToken(ctx, "")
+	return err
 }
 
 // scrubURLError drops an *url.Error's URL query (none carries secrets

@@ -85,7 +85,10 @@ func restricted(included []string) []string {
 
 // rdtFor returns a call's token source for a restricted resource: nil when
 // the data asked for is not restricted, else one RDT fetched on first use
-// and reused (by later pages too) until a call is refused with it.
+// and reused (by later pages too) until shortly before its expiresIn, or
+// until a call is refused with it. Renewing it early matters in a long
+// sync: a page refused for an expired token still spends one of
+// searchOrders' scarce calls.
 func (c *Client) rdtFor(method, path string, included []string) func(context.Context, bool) (string, error) {
 	el := restricted(included)
 	if len(el) == 0 {
@@ -93,10 +96,11 @@ func (c *Client) rdtFor(method, path string, included []string) func(context.Con
 	}
 	var mu sync.Mutex
 	var token string
+	var until time.Time
 	return func(ctx context.Context, fresh bool) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if token != "" && !fresh {
+		if token != "" && !fresh && c.cfg.Clock.Now().Before(until) {
 			return token, nil
 		}
 		r, err := c.CreateRestrictedDataToken(ctx, CreateRestrictedDataTokenRequest{
@@ -105,7 +109,7 @@ func (c *Client) rdtFor(method, path string, included []string) func(context.Con
 		if err != nil {
 			return "", err
 		}
-		token = r.RestrictedDataToken
+		token, until = r.RestrictedDataToken, c.cfg.Clock.Now().Add(earlyLife(r.ExpiresIn))
 		return token, nil
 	}
 }

@@ -29,7 +29,7 @@ type SyncOptions struct {
 	// days back.
 	Since    time.Time
 	Overlap  time.Duration // default DefaultSyncOverlap
-	PageSize int           // 1–100; 0 is Amazon's default
+	PageSize int           // 1–100; default 100, the most Amazon allows
 	// Progress is told the running totals after every page saved.
 	Progress func(SyncStats)
 }
@@ -100,6 +100,11 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 	if err != nil {
 		return stats, err
 	}
+	if opt.PageSize == 0 {
+		// Said, not left to Amazon's default: every page costs one of
+		// searchOrders' few calls, so each should carry the most orders.
+		opt.PageSize = 100
+	}
 	q := SearchOrdersQuery{MarketplaceIDs: opt.MarketplaceIDs, IncludedData: syncIncluded(), MaxResultsPerPage: opt.PageSize}
 	switch {
 	case !opt.Since.IsZero():
@@ -129,6 +134,12 @@ func (c *Client) Sync(ctx context.Context, opt SyncOptions) (SyncStats, error) {
 			batch = append(batch, o)
 		}
 		s, err := e.Import(ctx, batch)
+		for try := 1; core.ErrorCode(err) == core.Conflict && try < 3; try++ {
+			// Another pass (the job on another replica, `bot sync orders`)
+			// saved some of these orders at the same moment: save the page
+			// again, which now finds them and changes only what differs.
+			s, err = e.Import(ctx, batch)
+		}
 		if err != nil {
 			return err
 		}

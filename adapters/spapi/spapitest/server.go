@@ -6,6 +6,12 @@
 // fails its tests. It can expire tokens, answer scripted faults (429 with
 // or without x-amzn-RateLimit-Limit, 500s, a refused shipment), and
 // records each call with its time.
+//
+// It also keeps each operation's usage plan as Amazon does: a token bucket
+// per operation (the documented rate and burst, or the rate it announces
+// with SetRateLimit) on its own clock, which a test may replace with a
+// simulated one. A call that finds its bucket empty is one Amazon would
+// answer 429; OverPlan counts them.
 package spapitest
 
 import (
@@ -56,18 +62,40 @@ type Fault struct {
 // are safe while they run.
 type Server struct {
 	*httptest.Server
+	// Clock is the fake's time: token lifetimes, usage plans and the
+	// calls' times. Default the system clock.
+	Clock interface{ Now() time.Time }
+	// Plans are the usage plans the fake measures calls against; New sets
+	// the documented ones (spapi.DefaultPlans).
+	Plans map[string]spapi.Plan
+
 	ops []*spapitestOp
 
 	mu       sync.Mutex
 	orders   []spapi.Order
 	faults   map[string][]Fault
 	calls    []Call
-	access   map[string]bool // issued access tokens, false once expired
-	rdts     map[string]string
+	access   map[string]time.Time // issued access tokens: valid until (zero once expired)
+	rdts     map[string]grant     // issued Restricted Data Tokens
 	issued   int
 	expireIn int
 	limits   map[string]string // x-amzn-RateLimit-Limit on an operation's answers
 	shipped  shipped           // confirmed shipments (shipments.go)
+	buckets  map[string]*bucket
+	over     map[string]int // calls past the usage plan, by operation
+}
+
+// grant is a Restricted Data Token's resource and lifetime.
+type grant struct {
+	path  string
+	until time.Time
+}
+
+// bucket is an operation's usage plan as Amazon applies it: full at the
+// first call, one token a call, refilled at the plan's rate.
+type bucket struct {
+	level float64
+	at    time.Time
 }
 
 type spapitestOp struct {
@@ -79,7 +107,8 @@ type spapitestOp struct {
 // adapters/spapi/testdata/models) and closes it when the test ends.
 func New(t testing.TB, dir string) *Server {
 	t.Helper()
-	s := &Server{faults: map[string][]Fault{}, access: map[string]bool{}, rdts: map[string]string{}, limits: map[string]string{}, expireIn: 3600}
+	s := &Server{Plans: spapi.DefaultPlans(), faults: map[string][]Fault{}, access: map[string]time.Time{}, rdts: map[string]grant{},
+		limits: map[string]string{}, buckets: map[string]*bucket{}, over: map[string]int{}, expireIn: 3600}
 	for _, m := range []struct{ file, op string }{
 		{"orders_2026-01-01.json", spapi.OpSearchOrders},
 		{"orders_2026-01-01.json", spapi.OpGetOrder},
@@ -126,7 +155,8 @@ func (s *Server) ChangeOrder(o spapi.Order) {
 }
 
 // Fail queues answers for an operation's next calls (after the request
-// passed the model's checks), one per call.
+// passed the model's checks), one per call; op "token" is Login with
+// Amazon, whose Body is sent as it is.
 func (s *Server) Fail(op string, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,12 +177,61 @@ func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k := range s.access {
-		s.access[k] = false
+		s.access[k] = time.Time{}
 	}
 	for k := range s.rdts {
-		s.access[k] = false // known, so refused as expired rather than invalid
+		s.access[k] = time.Time{} // known, so refused as expired rather than invalid
 		delete(s.rdts, k)
 	}
+}
+
+// OverPlan is how many calls of an operation ("" for all) came when its
+// usage plan had no token left: the calls Amazon would answer 429.
+func (s *Server) OverPlan(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, v := range s.over {
+		if op == "" || k == op {
+			n += v
+		}
+	}
+	return n
+}
+
+func (s *Server) now() time.Time {
+	if s.Clock == nil {
+		return time.Now()
+	}
+	return s.Clock.Now()
+}
+
+// spend takes a token from an operation's bucket at now, counting the call
+// as over the plan when there is none. Amazon counts every call, refused
+// ones included. A millionth of a token is forgiven: the client's bucket,
+// kept in the store at microsecond precision, rounds too.
+func (s *Server) spend(op string, now time.Time) {
+	p, ok := s.Plans[op]
+	if !ok {
+		return
+	}
+	if v, err := strconv.ParseFloat(s.limits[op], 64); err == nil && v > 0 {
+		p.Rate = v
+	}
+	b := s.buckets[op]
+	if b == nil {
+		b = &bucket{level: float64(p.Burst), at: now}
+		s.buckets[op] = b
+	}
+	if now.After(b.at) {
+		b.level = min(float64(p.Burst), b.level+now.Sub(b.at).Seconds()*p.Rate)
+		b.at = now
+	}
+	if b.level < 1-1e-6 {
+		s.over[op]++
+		return
+	}
+	b.level--
 }
 
 // Calls returns the calls of an operation ("" for all), oldest first.
@@ -176,7 +255,7 @@ func ErrorBody(code, message, details string) string {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	c := Call{At: time.Now(), Path: r.URL.Path, Query: r.URL.Query(), Token: r.Header.Get("x-amz-access-token"), Body: body}
+	c := Call{At: s.now(), Path: r.URL.Path, Query: r.URL.Query(), Token: r.Header.Get("x-amz-access-token"), Body: body}
 	status, header, out := s.answer(r, &c)
 	c.Status = status
 	s.mu.Lock()
@@ -234,19 +313,23 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.spend(op.ID, c.At)
 	// Auth: an RDT for restricted data, else a live access token.
 	tok := c.Token
 	restricted := needsRDT(op.ID, r.URL.Query())
-	if path, ok := s.rdts[tok]; ok {
-		if !restricted || path != r.URL.Path {
+	if g, ok := s.rdts[tok]; ok {
+		if !restricted || g.path != r.URL.Path {
 			return 403, nil, ErrorBody("Unauthorized", "Access to requested resource is denied.", "The Restricted Data Token does not cover this resource.")
 		}
+		if !c.At.Before(g.until) {
+			return 403, nil, ErrorBody("Unauthorized", "Access to requested resource is denied.", "The Restricted Data Token you provided has expired.")
+		}
 	} else {
-		live, known := s.access[tok]
+		until, known := s.access[tok]
 		switch {
 		case !known:
 			return 403, nil, ErrorBody("Unauthorized", "Access to requested resource is denied.", "The access token you provided is invalid.")
-		case !live:
+		case !c.At.Before(until):
 			return 403, nil, ErrorBody("Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired.")
 		case restricted:
 			return 403, nil, ErrorBody("Unauthorized", "Access to requested resource is denied.", "Buyer information needs a Restricted Data Token.")
@@ -280,12 +363,18 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		}
 		s.issued++
 		rdt := fmt.Sprintf("Atz.sprdt|FAKE-RDT-%d", s.issued)
-		s.rdts[rdt] = req.RestrictedResources[0].Path
-		return jsonOK(spapi.CreateRestrictedDataTokenResponse{RestrictedDataToken: rdt, ExpiresIn: 3600})
+		s.rdts[rdt] = grant{path: req.RestrictedResources[0].Path, until: c.At.Add(time.Duration(s.expireIn) * time.Second)}
+		return jsonOK(spapi.CreateRestrictedDataTokenResponse{RestrictedDataToken: rdt, ExpiresIn: s.expireIn})
 	}
 }
 
 func (s *Server) lwa(r *http.Request, body []byte) (int, map[string]string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.faults["token"]; len(f) > 0 {
+		s.faults["token"] = f[1:]
+		return f[0].Status, f[0].Header, f[0].Body
+	}
 	form, err := url.ParseQuery(string(body))
 	if r.Method != http.MethodPost || err != nil || form.Get("grant_type") != "refresh_token" {
 		return 400, nil, `{"error":"unsupported_grant_type","error_description":"grant_type must be refresh_token"}`
@@ -296,11 +385,9 @@ func (s *Server) lwa(r *http.Request, body []byte) (int, map[string]string, stri
 	if form.Get("refresh_token") != RefreshToken {
 		return 400, nil, `{"error":"invalid_grant","error_description":"The request has an invalid grant parameter : refresh_token"}`
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.issued++
 	tok := fmt.Sprintf("Atza|FAKE-ACCESS-%d", s.issued)
-	s.access[tok] = true
+	s.access[tok] = s.now().Add(time.Duration(s.expireIn) * time.Second)
 	return jsonOK(map[string]any{"access_token": tok, "refresh_token": RefreshToken, "token_type": "bearer", "expires_in": s.expireIn})
 }
 
@@ -352,7 +439,7 @@ func (s *Server) search(q url.Values) (int, map[string]string, string) {
 			t = o.CreatedTime
 		}
 		if at, err := time.Parse(time.RFC3339, t); err == nil && !at.Before(since) {
-			match = append(match, trim(s.withPackages(o), q))
+			match = append(match, s.withPackages(o))
 		}
 	}
 	size := 100
@@ -368,9 +455,9 @@ func (s *Server) search(q url.Values) (int, map[string]string, string) {
 		from = n
 	}
 	to := min(from+size, len(match))
-	resp := spapi.SearchOrdersResponse{Orders: match[from:to]}
-	if resp.Orders == nil {
-		resp.Orders = []spapi.Order{}
+	resp := spapi.SearchOrdersResponse{Orders: []spapi.Order{}}
+	for _, o := range match[from:to] {
+		resp.Orders = append(resp.Orders, trim(o, q))
 	}
 	if to < len(match) {
 		resp.Pagination = &spapi.Pagination{NextToken: fmt.Sprintf("page-%d", to)}

@@ -86,7 +86,7 @@ func (s *Server) confirm(path string, body []byte) (int, map[string]string, stri
 	if carrier == "Other" {
 		carrier = d.CarrierName
 	}
-	p := spapi.OrderPackage{PackageReferenceID: d.PackageReferenceID, CreatedTime: time.Now().UTC().Format(time.RFC3339),
+	p := spapi.OrderPackage{PackageReferenceID: d.PackageReferenceID, CreatedTime: s.now().UTC().Format(time.RFC3339),
 		Carrier: carrier, ShipTime: d.ShipDate, ShippingService: d.ShippingMethod, TrackingNumber: d.TrackingNumber}
 	for _, it := range d.OrderItems {
 		p.PackageItems = append(p.PackageItems, spapi.PackageItem{OrderItemID: it.OrderItemID, Quantity: it.Quantity})
