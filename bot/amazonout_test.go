@@ -26,15 +26,8 @@ func TestAmazonSinkWiredWhenSPAPIIsConfigured(t *testing.T) {
 	if code, out, errOut := runBot(t, dir, "", "sync", "orders"); code != 0 {
 		t.Fatalf("sync orders: %d %q %q", code, out, errOut)
 	}
-	m, err := NewMain("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := openMain(t)
 	ctx := context.Background()
-	if err := m.Open(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
 	var sink core.Sink
 	for _, s := range m.sinks {
 		if s.Name() == "amazon" {
@@ -65,14 +58,7 @@ func TestAmazonSinkWiredWhenSPAPIIsConfigured(t *testing.T) {
 func TestNoAmazonSinkWithoutSPAPI(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	m, err := NewMain("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Open(context.Background(), false); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openMain(t)
 	for _, s := range m.sinks {
 		if s.Name() == "amazon" {
 			t.Fatal("an amazon sink without an Amazon connection")
