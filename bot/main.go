@@ -33,6 +33,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/adapters/discordapp"
 	"github.com/sellerdesk/sellerdesk/adapters/jobqueue"
 	"github.com/sellerdesk/sellerdesk/adapters/slackapp"
+	"github.com/sellerdesk/sellerdesk/adapters/spapi"
 	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
 	"github.com/sellerdesk/sellerdesk/adapters/web"
 	"github.com/sellerdesk/sellerdesk/core"
@@ -102,9 +103,10 @@ type Main struct {
 	healthLogged atomic.Int64
 	slack        *slackapp.App
 	discord      *discordapp.App
-	sinks        []core.Sink // where the outbox goes (chat adapters); Run delivers to each
-	mailIn       *mailIn     // the mailbox reader (mailin.go); nil without mail
-	amazonIn     *amazonIn   // the SP-API order sync (amazon.go); nil without spapi
+	sinks        []core.Sink   // where the outbox goes (chat adapters); Run delivers to each
+	mailIn       *mailIn       // the mailbox reader (mailin.go); nil without mail
+	amazonIn     *amazonIn     // the SP-API order sync (amazon.go); nil without spapi
+	spapi        *spapi.Client // the Amazon connection (spapiClient), made once
 }
 
 // run is main without the process: it returns the exit status.
@@ -320,6 +322,9 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	}
 	m.openMailSource(ctx)
 	if err := m.openMailSink(); err != nil {
+		return err
+	}
+	if err := m.openAmazonSink(ctx); err != nil {
 		return err
 	}
 	if m.Demo {

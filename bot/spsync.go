@@ -76,13 +76,22 @@ func (m *Main) runSync(ctx context.Context, args []string) int {
 	return 0
 }
 
-// spapiClient is the Amazon connection's client, from the spapi settings;
-// the sync command, the sync job and the amazon outbox sink share it.
+// spapiClient is the Amazon connection's client, from the spapi settings,
+// made once: the sync command, the sync job and the amazon outbox sinks
+// share it, and so its access token.
 func (m *Main) spapiClient() (*spapi.Client, error) {
+	if m.spapi != nil {
+		return m.spapi, nil
+	}
 	cfg := m.Config.SPAPI
-	return spapi.New(spapi.Config{
+	c, err := spapi.New(spapi.Config{
 		Endpoint: cfg.Endpoint, TokenURL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RefreshToken: cfg.RefreshToken,
 		Engine: m.Engine, Log: m.Log, Clock: m.Engine,
 	})
+	if err != nil {
+		return nil, err
+	}
+	m.spapi = c
+	return c, nil
 }

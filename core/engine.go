@@ -54,8 +54,11 @@ type Options struct {
 	// sweep that raises hundreds makes one message per chat. An alert
 	// waits for its window to close before it is posted. 0: no digests.
 	DigestWindow time.Duration
-	// AmazonConnected says the Amazon connection (SP-API) is configured,
-	// so requests for Amazon (review requests) can be queued for its sink.
+	// AmazonConnected says the Amazon connection (SP-API) is configured:
+	// every shipment of a merchant-fulfilled Amazon order queues its
+	// confirmation on Amazon (EventAmazonShipment), staff may correct a
+	// shipment Amazon refused by shipping its items again, and review
+	// requests may be queued (EventReviewRequest).
 	AmazonConnected bool
 }
 
@@ -372,24 +375,27 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 	}
 	switch c := req.Command.(type) {
 	case ShipOrder:
-		s, err := e.policy.Ship(o, c, now, e.ids.NewID("S"), a.Name)
+		s, corrected, err := e.ship(o, c, now, a.Name)
 		if err != nil {
 			return nil, err
 		}
+		events, amazon := e.queueAmazon(o, s, corrected)
+		ch.events = append(ch.events, events...)
 		// The audit log keeps the number as validated, not as typed.
 		c.Tracking = s.Tracking
 		req.Command, res.Command = c, c.String()
 		what := DescribeItems(LineItems(s.Lines))
-		carrier := s.Carrier.DisplayName()
-		if s.Carrier == Other {
-			carrier = s.CarrierName
-		}
+		carrier := s.CarrierText()
 		ch.changes = append(ch.changes, fmt.Sprintf("Order %s: %s → %s.", o.ID, statusWord(before.Status), statusWord(o.Status)),
 			fmt.Sprintf("Ship %s with %s, tracking %s, ship date %s.", what, carrier, s.Tracking, e.policy.Day(s.ShipDate).Format(time.DateOnly)))
+		ch.changes = append(ch.changes, amazon...)
 		if s.Late {
 			ch.changes = append(ch.changes, fmt.Sprintf("This shipment is late: ship-by was %s.", e.policy.Day(o.ShipBy).Format(time.DateOnly)))
 		}
 		res.Message = fmt.Sprintf("Order %s %s: %s with %s %s.", o.ID, statusWord(o.Status), what, carrier, s.Tracking)
+		if s.Amazon == AmazonWaiting {
+			res.Message += " Waiting for Amazon to confirm it."
+		}
 	case CancelOrder:
 		if err := e.policy.Cancel(o, c.Reason, now); err != nil {
 			return nil, err

@@ -138,6 +138,12 @@ type Shipment struct {
 	ValidTracking bool      `json:"valid_tracking"`
 	CreatedAt     time.Time `json:"created_at"`
 	CreatedBy     string    `json:"created_by,omitempty"`
+	// Amazon is where the shipment's confirmation on Amazon stands (empty:
+	// not sent there); AmazonError is Amazon's reason for a refusal, and
+	// AmazonAt when Amazon confirmed or refused it.
+	Amazon      AmazonState `json:"amazon,omitempty"`
+	AmazonError string      `json:"amazon_error,omitempty"`
+	AmazonAt    time.Time   `json:"amazon_at,omitzero"`
 }
 
 // CancelReason is why an order was cancelled.

@@ -89,9 +89,6 @@ func AutoReviewActor() Actor {
 	return Actor{ID: "system:auto_review", Name: "sellerdesk (auto_review)", Role: Owner, Source: "system"}
 }
 
-// amazonActor records Amazon's answers in the audit log.
-func amazonActor() Actor { return Actor{ID: "amazon", Name: "Amazon", Role: Owner, Source: "amazon"} }
-
 // IsAmazonOrder reports whether an order was placed on an Amazon
 // marketplace (its sales channel is "Amazon.com", "Amazon.co.jp", …).
 func IsAmazonOrder(o *Order) bool {

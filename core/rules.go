@@ -62,22 +62,9 @@ func (p Policy) Ship(o *Order, c ShipOrder, now time.Time, id, by string) (*Ship
 	if err := CanShip(o); err != nil {
 		return nil, err
 	}
-	tracking, err := ValidateTracking(c.Carrier, c.Tracking)
+	tracking, day, err := p.shipDetails(o, c, now)
 	if err != nil {
 		return nil, err
-	}
-	if c.Carrier == Other && strings.TrimSpace(c.CarrierName) == "" {
-		return nil, FieldErrorf(Invalid, "carrier", "Carrier other needs the carrier's name, e.g. other:\"Royal Mail\".")
-	}
-	day := p.Day(now)
-	if !c.Date.IsZero() {
-		day = time.Date(c.Date.Year(), c.Date.Month(), c.Date.Day(), 0, 0, 0, 0, p.loc())
-	}
-	if day.After(p.Day(now)) {
-		return nil, FieldErrorf(Invalid, "date", "Ship date %s is in the future — confirm a shipment once it has left, on the day it left.", day.Format(time.DateOnly))
-	}
-	if day.Before(p.Day(o.PurchaseDate)) {
-		return nil, FieldErrorf(Invalid, "date", "Ship date %s is before the order was placed (%s).", day.Format(time.DateOnly), p.Day(o.PurchaseDate).Format(time.DateOnly))
 	}
 	lines, err := allocate(o, c.Items)
 	if err != nil {
@@ -106,6 +93,29 @@ func (p Policy) Ship(o *Order, c ShipOrder, now time.Time, id, by string) (*Ship
 		o.Status = PartiallyShipped
 	}
 	return &o.Shipments[len(o.Shipments)-1], nil
+}
+
+// shipDetails checks a ship command's carrier, tracking number and date,
+// returning the tracking number as validated and the ship day.
+func (p Policy) shipDetails(o *Order, c ShipOrder, now time.Time) (tracking string, day time.Time, err error) {
+	tracking, err = ValidateTracking(c.Carrier, c.Tracking)
+	if err != nil {
+		return "", day, err
+	}
+	if c.Carrier == Other && strings.TrimSpace(c.CarrierName) == "" {
+		return "", day, FieldErrorf(Invalid, "carrier", "Carrier other needs the carrier's name, e.g. other:\"Royal Mail\".")
+	}
+	day = p.Day(now)
+	if !c.Date.IsZero() {
+		day = time.Date(c.Date.Year(), c.Date.Month(), c.Date.Day(), 0, 0, 0, 0, p.loc())
+	}
+	if day.After(p.Day(now)) {
+		return "", day, FieldErrorf(Invalid, "date", "Ship date %s is in the future — confirm a shipment once it has left, on the day it left.", day.Format(time.DateOnly))
+	}
+	if day.Before(p.Day(o.PurchaseDate)) {
+		return "", day, FieldErrorf(Invalid, "date", "Ship date %s is before the order was placed (%s).", day.Format(time.DateOnly), p.Day(o.PurchaseDate).Format(time.DateOnly))
+	}
+	return tracking, day, nil
 }
 
 // allocate turns SKU:qty requests into quantities per order line, filling

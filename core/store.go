@@ -275,6 +275,14 @@ const (
 	// EventReviewRequest takes an order's review request to Amazon (the
 	// amazon sink); no chat posts it.
 	EventReviewRequest EventKind = "review_request"
+	// EventAmazonShipment asks the amazon sink to confirm a shipment on
+	// Amazon (confirmShipment); written with the shipment, in its
+	// transaction. The sink confirms the order's shipments waiting for
+	// Amazon, so a takeover or a second ship of the order sends none twice.
+	EventAmazonShipment EventKind = "amazon_shipment"
+	// EventAmazonRefused tells staff Amazon refused a shipment
+	// confirmation, with Amazon's reason and how to correct it.
+	EventAmazonRefused EventKind = "amazon_refused"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
@@ -290,7 +298,8 @@ func (k EventKind) ForConversation() bool {
 // IsAlert reports whether a message is a stock or order alert for staff.
 func (k EventKind) IsAlert() bool {
 	switch k {
-	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit:
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit,
+		EventAmazonRefused:
 		return true
 	}
 	return false

@@ -29,6 +29,12 @@
 #     once: one copy with the reply's Message-ID in the buyers' mailbox and
 #     one in Sent. Needs the mail servers (scripts/mailservers.sh); their
 #     variables are read from /run/sellerdesk-mail/env when unset.
+#   TestFaultKillDuringAmazonConfirm  the replica confirming a shipment on
+#     Amazon (the fake SP-API, behind one proxy per replica) killed with
+#     SIGKILL while the fake holds its confirmShipment (taken, answer not
+#     sent); the other takes the amazon sink over after the lease, finds the
+#     tracking number among the order's packages (getOrder) and confirms
+#     nothing again: one confirmShipment, the shipment reads confirmed.
 # -run Fault also runs bot/faults_platform_test.go (no PostgreSQL: a hanging
 # model endpoint; Slack and Discord answering 500 and 429).
 # The PostgreSQL tests stop and start the machine's cluster (pg_ctlcluster,

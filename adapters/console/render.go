@@ -131,6 +131,9 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 		if s.Late {
 			late = "  LATE"
 		}
+		if a := s.AmazonText(); a != "" {
+			late += "  (" + a + ")"
+		}
 		fmt.Fprintf(w, "  Shipped %s via %s %s: %s%s\n", r.day(s.ShipDate), carrier, s.Tracking, core.DescribeItems(core.LineItems(s.Lines)), late)
 	}
 	if o.CanceledAt != nil {

@@ -132,6 +132,9 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 		if s.Late {
 			line += " — late"
 		}
+		if a := s.AmazonText(); a != "" {
+			line += " — " + amazonIcon(s.Amazon) + " " + core.Clip(a, 500)
+		}
 		ships = append(ships, line)
 	}
 	addField(e, "Shipments", ships)
@@ -565,6 +568,17 @@ func textMessages(title string, blocks []string, ephemeral bool) []reply {
 		blocks = blocks[used:]
 	}
 	return out
+}
+
+// amazonIcon marks a shipment's Amazon state on the order card.
+func amazonIcon(st core.AmazonState) string {
+	switch st {
+	case core.AmazonConfirmed:
+		return "✅"
+	case core.AmazonRefused:
+		return "❌"
+	}
+	return "⏳"
 }
 
 // orderLine summarises an order for a conversation: no personal data.

@@ -191,7 +191,7 @@ func (a *App) send(ctx context.Context, channel, nonce string, data *discordgo.M
 
 func alertIcon(k core.EventKind) string {
 	switch k {
-	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled, core.EventUndelivered:
+	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled, core.EventUndelivered, core.EventAmazonRefused:
 		return "🚨"
 	case core.EventReminder, core.EventLowStock, core.EventShipWarning, core.EventRefundDue:
 		return "⏰"

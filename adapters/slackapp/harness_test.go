@@ -52,6 +52,8 @@ type harness struct {
 	clock  *enginetest.Clock
 	seq    atomic.Int64
 	acks   []string // slash command answers in HTTP responses, for assertNoBuyerPII
+	// options, when set, changes the engine options of every replica.
+	options func(*core.Options)
 }
 
 func newHarness(t *testing.T) *harness {
@@ -71,10 +73,16 @@ var stores = []struct {
 
 func newHarnessOn(t *testing.T, store core.Store) *harness {
 	t.Helper()
+	return newHarnessWith(t, store, nil)
+}
+
+// newHarnessWith is newHarnessOn with engine options changed by options.
+func newHarnessWith(t *testing.T, store core.Store, options func(*core.Options)) *harness {
+	t.Helper()
 	clock := enginetest.NewClock(start)
 	fake := newFakeSlack(t)
 	logs := &enginetest.LogBuffer{}
-	h := &harness{t: t, fake: fake, store: store, clock: clock, logs: logs}
+	h := &harness{t: t, fake: fake, store: store, clock: clock, logs: logs, options: options}
 	// Registered first, so it runs after every replica's Close (cleanups
 	// run last-in first-out) and sees what their background work posted.
 	t.Cleanup(func() {
@@ -92,8 +100,12 @@ func newHarnessOn(t *testing.T, store core.Store) *harness {
 func (h *harness) replica() *App {
 	h.t.Helper()
 	p := core.DefaultPolicy()
-	eng := core.NewEngine(h.store, core.Options{Clock: h.clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
-		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})})
+	opt := core.Options{Clock: h.clock, IDs: &enginetest.SeqIDs{}, Policy: &p,
+		Drafter: enginetest.Later(drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})})}
+	if h.options != nil {
+		h.options(&opt)
+	}
+	eng := core.NewEngine(h.store, opt)
 	app, err := New(Config{
 		Log:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		BotToken: "xoxb-test", SigningSecret: testSecret, SupportChannel: support, AlertsChannel: alerts,

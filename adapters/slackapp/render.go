@@ -234,6 +234,9 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 		if s.Late {
 			late = " · late"
 		}
+		if a := s.AmazonText(); a != "" {
+			late += " · " + amazonEmoji(s.Amazon) + " " + escape(core.Clip(a, 500))
+		}
 		more = append(more, fmt.Sprintf("• Shipped %s via %s `%s`: %s%s", a.day(s.ShipDate), escape(carrierText(s)), escape(s.Tracking), escape(core.DescribeItems(core.LineItems(s.Lines))), late))
 	}
 	if o.CanceledAt != nil {
@@ -700,7 +703,7 @@ func alertEmoji(k core.EventKind) string {
 		return ":no_entry:"
 	case core.EventShipWarning:
 		return ":hourglass:"
-	case core.EventAutoCanceled, core.EventBuyerCanceled:
+	case core.EventAutoCanceled, core.EventBuyerCanceled, core.EventAmazonRefused:
 		return ":x:"
 	case core.EventRefundDue:
 		return ":moneybag:"
@@ -712,6 +715,17 @@ func alertEmoji(k core.EventKind) string {
 		return ":alarm_clock:"
 	}
 	return ":bell:"
+}
+
+// amazonEmoji marks a shipment's Amazon state on the order card.
+func amazonEmoji(st core.AmazonState) string {
+	switch st {
+	case core.AmazonConfirmed:
+		return ":white_check_mark:"
+	case core.AmazonRefused:
+		return ":x:"
+	}
+	return ":hourglass_flowing_sand:"
 }
 
 // alertMessage is an outbox alert for the alerts channel. Core writes the

@@ -360,9 +360,13 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 				return err
 			}
 		case status == http.StatusNotFound:
-			return core.Errorf(core.NotFound, "Amazon has no such resource for %s: %s", k.op, orUnknown(amazonMessages(body)))
+			msgs := amazonMessages(body)
+			return &core.Error{Code: core.NotFound, Message: fmt.Sprintf("Amazon has no such resource for %s: %s", k.op, orUnknown(msgs)),
+				Err: &Refusal{Op: k.op, Status: status, Message: orUnknown(msgs)}}
 		default:
-			return core.Errorf(core.Invalid, "Amazon refused %s (%d): %s", k.op, status, orUnknown(amazonMessages(body)))
+			msgs := amazonMessages(body)
+			return &core.Error{Code: core.Invalid, Message: fmt.Sprintf("Amazon refused %s (%d): %s", k.op, status, orUnknown(msgs)),
+				Err: &Refusal{Op: k.op, Status: status, Message: orUnknown(msgs)}}
 		}
 	}
 }

@@ -84,10 +84,11 @@ type reviewBook interface {
 	ReviewAnswered(ctx context.Context, orderID string, sent bool, reason string) error
 }
 
-// Reviewer delivers review requests (core.EventReviewRequest) to Amazon.
-// It is the review part of the amazon outbox sink: in sink.go, Deliver's
-// case core.EventReviewRequest calls deliverReview with the sink's
-// client, engine, marketplace ids and log.
+// Reviewer is the outbox sink that delivers review requests
+// (core.EventReviewRequest) to Amazon. It is a sink of its own, not part
+// of the amazon sink: the outbox delivers each sink's messages in order,
+// and the first auto_review pass (thousands of requests at 1 a second)
+// must not hold up the shipment confirmations queued behind it.
 type Reviewer struct {
 	Client         *Client
 	Engine         reviewBook
@@ -96,7 +97,7 @@ type Reviewer struct {
 }
 
 // Name is the outbox sink the requests go through.
-func (r *Reviewer) Name() string { return "amazon" }
+func (r *Reviewer) Name() string { return "amazon_reviews" }
 
 // Wants picks the review requests.
 func (r *Reviewer) Wants(ev core.Event) bool { return ev.Kind == core.EventReviewRequest }

@@ -190,7 +190,7 @@ func ToCoreOrder(a Order) (core.Order, error) {
 	if err != nil {
 		return bad("lastUpdatedTime", "lastUpdatedTime %q is not an ISO 8601 time", a.LastUpdatedTime)
 	}
-	o := core.Order{ID: a.OrderID, SalesChannel: a.SalesChannel.ChannelName, PurchaseDate: created, ReportUpdated: updated, Fulfillment: core.Merchant}
+	o := core.Order{ID: a.OrderID, SalesChannel: salesChannel(a.SalesChannel), PurchaseDate: created, ReportUpdated: updated, Fulfillment: core.Merchant}
 	if f := a.Fulfillment; f != nil {
 		switch f.FulfilledBy {
 		case "AMAZON":

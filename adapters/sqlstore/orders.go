@@ -59,8 +59,8 @@ var (
 	sqlShipments   = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ? ORDER BY ship_date, created_at, id`)
 	sqlShipmentsOf = prepared(`SELECT ` + shipmentCols + ` FROM shipments WHERE order_id = ANY(?) ORDER BY ship_date, created_at, id`)
 	saveShipments  = newBulk(`INSERT INTO shipments (`+shipmentCols+`)`,
-		[]string{"text", "text", "text", "text", "text", "timestamptz", "text", "boolean", "boolean", "timestamptz", "text", "text"},
-		` ON CONFLICT (id) DO UPDATE SET `+assign("carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines", "excluded"))
+		[]string{"text", "text", "text", "text", "text", "timestamptz", "text", "boolean", "boolean", "timestamptz", "text", "text", "text", "text", "timestamptz"},
+		` ON CONFLICT (id) DO UPDATE SET `+assign("carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines, amazon, amazon_error, amazon_at", "excluded"))
 
 	sqlReturns   = prepared(`SELECT ` + returnCols + ` FROM returns WHERE order_id = ? ORDER BY requested_at, id`)
 	sqlReturnsOf = prepared(`SELECT ` + returnCols + ` FROM returns WHERE order_id = ANY(?) ORDER BY requested_at, id`)
@@ -77,7 +77,7 @@ var (
 
 const (
 	itemCols     = `order_id, order_item_id, sku, title, quantity, shipped, price, tax, shipping, discount, canceled`
-	shipmentCols = `id, order_id, carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines`
+	shipmentCols = `id, order_id, carrier, carrier_name, tracking, ship_date, method, late, valid_tracking, created_at, created_by, lines, amazon, amazon_error, amazon_at`
 	returnCols   = `id, order_id, status, items, reason, reject_reason, requested_at, decided_at, received_at, refund_by`
 	refundCols   = `id, order_id, return_id, amount, reason, created_at, created_by, created_role`
 )
@@ -224,7 +224,8 @@ func orderWithChildren(d dialect, lock bool) string {
 		`'p', price`, `'tx', tax`, `'sp', shipping`, `'d', discount`, `'c', canceled`) + `,
 	` + child("shipments", "ship_date, created_at, id",
 		`'i', id`, `'c', carrier`, `'cn', carrier_name`, `'tr', tracking`, `'sd', `+t("ship_date"), `'m', method`,
-		`'l', late`, `'v', valid_tracking`, `'ca', `+t("created_at"), `'cb', created_by`, `'ln', lines`) + `,
+		`'l', late`, `'v', valid_tracking`, `'ca', `+t("created_at"), `'cb', created_by`, `'ln', lines`,
+		`'az', amazon`, `'ae', amazon_error`, `'aa', `+t("amazon_at")) + `,
 	` + child("returns", "requested_at, id",
 		`'i', id`, `'s', status`, `'it', items`, `'r', reason`, `'rr', reject_reason`, `'ra', `+t("requested_at"),
 		`'da', `+t("decided_at"), `'rc', `+t("received_at"), `'rb', `+t("refund_by")) + `,
@@ -267,6 +268,9 @@ type (
 		CreatedAt     int64    `json:"ca"`
 		CreatedBy     string   `json:"cb"`
 		Lines         string   `json:"ln"`
+		Amazon        string   `json:"az"`
+		AmazonError   string   `json:"ae"`
+		AmazonAt      *int64   `json:"aa"`
 	}
 	returnJSON struct {
 		ID           string `json:"i"`
@@ -351,7 +355,10 @@ func decodeChildren(o *core.Order, items, ships, rets, refs []byte) error {
 		for i, x := range ss {
 			s := core.Shipment{ID: x.ID, Carrier: core.Carrier(x.Carrier), CarrierName: x.CarrierName, Tracking: x.Tracking,
 				ShipDate: usTime(x.ShipDate), Method: x.Method, Late: bool(x.Late), ValidTracking: bool(x.ValidTracking),
-				CreatedAt: usTime(x.CreatedAt), CreatedBy: x.CreatedBy}
+				CreatedAt: usTime(x.CreatedAt), CreatedBy: x.CreatedBy, Amazon: core.AmazonState(x.Amazon), AmazonError: x.AmazonError}
+			if x.AmazonAt != nil {
+				s.AmazonAt = usTime(*x.AmazonAt)
+			}
 			if err := json.Unmarshal([]byte(x.Lines), &s.Lines); err != nil {
 				return fmt.Errorf("shipment %s: lines: %w", s.ID, err)
 			}
@@ -617,7 +624,7 @@ func scanShipment(rows *sql.Rows, extra ...any) (string, core.Shipment, error) {
 		lines sql.RawBytes
 	)
 	err := rows.Scan(append([]any{&s.ID, &oid, (*string)(&s.Carrier), &s.CarrierName, &s.Tracking, timeDest{&s.ShipDate}, &s.Method,
-		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines}, extra...)...)
+		&s.Late, &s.ValidTracking, timeDest{&s.CreatedAt}, &s.CreatedBy, &lines, (*string)(&s.Amazon), &s.AmazonError, timeDest{&s.AmazonAt}}, extra...)...)
 	if err != nil {
 		return "", s, err
 	}
@@ -755,7 +762,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 			}
 			lines, _ := json.Marshal(nonNil(s.Lines)) // plain structs always marshal
 			ships[k] = append(ships[k], s.ID, o.ID, string(s.Carrier), s.CarrierName, s.Tracking, db.tv(s.ShipDate), s.Method,
-				s.Late, s.ValidTracking, db.tv(s.CreatedAt), s.CreatedBy, string(lines))
+				s.Late, s.ValidTracking, db.tv(s.CreatedAt), s.CreatedBy, string(lines), string(s.Amazon), s.AmazonError, db.zv(s.AmazonAt))
 		}
 		for i := range o.Returns {
 			r := &o.Returns[i]
@@ -905,7 +912,8 @@ func sameTime(a, b *time.Time) bool {
 func sameShipment(a, b *core.Shipment) bool {
 	return a.ID == b.ID && a.Carrier == b.Carrier && a.CarrierName == b.CarrierName && a.Tracking == b.Tracking &&
 		a.ShipDate.Equal(b.ShipDate) && a.Method == b.Method && slices.Equal(a.Lines, b.Lines) && a.Late == b.Late &&
-		a.ValidTracking == b.ValidTracking && a.CreatedAt.Equal(b.CreatedAt) && a.CreatedBy == b.CreatedBy
+		a.ValidTracking == b.ValidTracking && a.CreatedAt.Equal(b.CreatedAt) && a.CreatedBy == b.CreatedBy &&
+		a.Amazon == b.Amazon && a.AmazonError == b.AmazonError && a.AmazonAt.Equal(b.AmazonAt)
 }
 
 // sameReturn and sameRefund leave out OrderID: checkOrders made sure it is

@@ -359,6 +359,14 @@ func (db *DB) ntv(t *time.Time) any {
 	return db.tv(*t)
 }
 
+// zv is a time that may be zero (none): NULL then.
+func (db *DB) zv(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return db.tv(t)
+}
+
 // timeDest scans either database's time into a UTC time.Time.
 type timeDest struct{ p *time.Time }
 

@@ -243,6 +243,9 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"review_refusals_name_the_reason_and_change_nothing", testReviewRefusals},
 		{"review_request_queued_once_and_answered", testReviewRequest},
 		{"auto_review_once_per_order_in_the_window", testAutoReview},
+		{"amazon_ship_queues_confirmation", testAmazonShipQueues},
+		{"amazon_refusal_alerts_then_correction_resends", testAmazonRefusalAndCorrection},
+		{"amazon_two_refused_need_items", testAmazonTwoRefusedNeedItems},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}

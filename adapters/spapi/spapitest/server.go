@@ -80,6 +80,7 @@ type Server struct {
 	issued   int
 	expireIn int
 	limits   map[string]string // x-amzn-RateLimit-Limit on an operation's answers
+	shipped  shipped           // confirmed shipments (shipments.go)
 	buckets  map[string]*bucket
 	over     map[string]int // calls past the usage plan, by operation
 	reviews  reviews        // solicitations.go
@@ -262,10 +263,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	c.Status = status
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
+	hold := s.holdFor(c)
 	if v, ok := s.limits[c.Op]; ok && header["x-amzn-RateLimit-Limit"] == "" {
 		w.Header().Set("x-amzn-RateLimit-Limit", v)
 	}
 	s.mu.Unlock()
+	s.await(r.Context(), hold)
 	for k, v := range header {
 		w.Header().Set(k, v)
 	}
@@ -350,12 +353,12 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		id, _ := url.PathUnescape(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:])
 		for _, o := range s.orders {
 			if o.OrderID == id {
-				return jsonOK(spapi.GetOrderResponse{Order: trim(o, r.URL.Query())})
+				return jsonOK(spapi.GetOrderResponse{Order: trim(s.withPackages(o), r.URL.Query())})
 			}
 		}
 		return 404, nil, ErrorBody("NotFound", "Order "+id+" not found.", "")
 	case spapi.OpConfirmShipment:
-		return 204, nil, ""
+		return s.confirm(r.URL.Path, c.Body)
 	case spapi.OpGetSolicitationActions, spapi.OpCreateReviewRequest:
 		return s.solicitation(op, r)
 	default:
@@ -441,7 +444,7 @@ func (s *Server) search(q url.Values) (int, map[string]string, string) {
 			t = o.CreatedTime
 		}
 		if at, err := time.Parse(time.RFC3339, t); err == nil && !at.Before(since) {
-			match = append(match, o)
+			match = append(match, s.withPackages(o))
 		}
 	}
 	size := 100

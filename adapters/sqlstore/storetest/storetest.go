@@ -85,7 +85,8 @@ func fullOrder(id string) *core.Order {
 			// Same ship date: the earlier created comes first, though its id sorts last.
 			{ID: id + "-S2", Carrier: core.UPS, Tracking: "1Z999AA10123456784", ShipDate: t0.Add(day), Method: "Ground",
 				Lines: []core.ShipmentLine{{OrderItemID: "11111111111111", SKU: "MUG-RED", Quantity: 1}},
-				Late:  true, ValidTracking: true, CreatedAt: t0.Add(day + time.Minute), CreatedBy: "slack:U024BE7LH"},
+				Late:  true, ValidTracking: true, CreatedAt: t0.Add(day + time.Minute), CreatedBy: "slack:U024BE7LH",
+				Amazon: core.AmazonRefused, AmazonError: `Invalid "carrierCode" — « ünïcödé »`, AmazonAt: t0.Add(day + 3*time.Minute)},
 			{ID: id + "-S1", Carrier: core.Other, CarrierName: "Local Post", Tracking: "LP-123", ShipDate: t0.Add(day),
 				Lines:     []core.ShipmentLine{{OrderItemID: "00000000000002", SKU: "MUG-BLUE", Quantity: 1}, {OrderItemID: "11111111111111", SKU: "MUG-RED", Quantity: 1}},
 				CreatedAt: t0.Add(day + 2*time.Minute)},
@@ -754,6 +755,7 @@ func testShipments(t *testing.T, open func(t *testing.T) core.Store) {
 		return core.Shipment{ID: id, Carrier: core.FedEx, Tracking: "T" + id, ShipDate: t0.Add(d), Lines: lines, ValidTracking: true, CreatedAt: t0.Add(d)}
 	}
 	a.Shipments = []core.Shipment{sh("S-1", day), sh("S-3", 3*day)}
+	a.Shipments[0].Amazon = core.AmazonWaiting
 	b.Shipments = []core.Shipment{sh("S-2", 2*day), sh("S-4", 4*day)}
 	a.SalesChannel, b.SalesChannel = "Amazon.com", "Amazon.co.jp" // the upload template follows it
 	e.save(a, b)
@@ -791,6 +793,33 @@ func testShipments(t *testing.T, open func(t *testing.T) core.Store) {
 			})
 		})
 	}
+	// The amazon sink records Amazon's answer on a shipment: only that
+	// changes, and it reads back as written (and back to none).
+	t.Run("amazon_state_updates", func(t *testing.T) {
+		for _, step := range []core.Shipment{
+			{Amazon: core.AmazonConfirmed, AmazonAt: t0.Add(5 * day)},
+			{Amazon: core.AmazonRefused, AmazonError: "The tracking number is already used.", AmazonAt: t0.Add(6 * day)},
+			{Amazon: core.AmazonWaiting},
+		} {
+			var want core.Shipment
+			err := e.update(func(tx core.Tx) error {
+				o, err := tx.Order(e.ctx, "A")
+				if err != nil {
+					return err
+				}
+				s := &o.Shipments[0]
+				s.Amazon, s.AmazonError, s.AmazonAt = step.Amazon, step.AmazonError, step.AmazonAt
+				want = *s
+				return tx.SaveOrders(e.ctx, []*core.Order{o})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := e.order("A")
+			e.mustEqual("shipment after "+string(step.Amazon), want, got.Shipments[0])
+			e.mustEqual("the other shipment", a.Shipments[1], got.Shipments[1])
+		}
+	})
 }
 
 func testAudit(t *testing.T, open func(t *testing.T) core.Store) {
