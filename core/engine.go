@@ -24,6 +24,7 @@ type Engine struct {
 	lease   time.Duration // Options.DeliveryLease
 	// digestWindow is Options.DigestWindow.
 	digestWindow time.Duration
+	amazon       bool // Options.Amazon
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -52,6 +53,10 @@ type Options struct {
 	// sweep that raises hundreds makes one message per chat. An alert
 	// waits for its window to close before it is posted. 0: no digests.
 	DigestWindow time.Duration
+	// Amazon says the Amazon connection is on: a cancel made here of a
+	// merchant-fulfilled Amazon order is queued, in its transaction, for
+	// the amazon outbox sink to send to Amazon.
+	Amazon bool
 }
 
 // NewEngine returns an engine on store.
@@ -67,6 +72,7 @@ func NewEngine(store Store, opt Options) *Engine {
 		e.policy = *opt.Policy
 	}
 	e.digestWindow = max(opt.DigestWindow, 0)
+	e.amazon = opt.Amazon
 	e.lease = opt.DeliveryLease
 	if e.lease <= 0 {
 		e.lease = defaultDeliveryLease
@@ -401,6 +407,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		if c.Reason == BuyerCanceled {
 			ch.changes = append(ch.changes, "buyer_canceled does not count against the pre-fulfilment cancel rate.")
 		}
+		ch.events = append(ch.events, e.queueAmazonCancel(before, o, now)...)
 		res.Message = fmt.Sprintf("Order %s cancelled (%s).", o.ID, c.Reason)
 	case MarkDelivered:
 		if err := e.policy.Deliver(o, c.Date, now); err != nil {

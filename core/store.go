@@ -165,6 +165,9 @@ const (
 // OrderQuery selects orders. Zero fields do not filter.
 type OrderQuery struct {
 	Statuses        []Status
+	// AmazonCancel selects orders whose cancel sent to Amazon is in this
+	// state.
+	AmazonCancel AmazonCancelState
 	Fulfillment     Fulfillment
 	ShipByBefore    time.Time // ship_by < ShipByBefore
 	ShipByAfter     time.Time // ship_by >= ShipByAfter
@@ -268,6 +271,15 @@ const (
 	// EventUndelivered tells staff a reply did not reach the buyer (a
 	// bounce, Amazon's "message not delivered") and the buyer waits again.
 	EventUndelivered EventKind = "reply_undelivered"
+	// EventCancelRequested tells staff a buyer asked the marketplace to
+	// cancel an order (once per request), with the one-step cancel.
+	EventCancelRequested EventKind = "cancel_requested"
+	// EventAmazonCancel asks the amazon sink to send a cancel made here to
+	// Amazon (Order.AmazonCancel says what); it is for no chat.
+	EventAmazonCancel EventKind = "amazon_cancel"
+	// EventAmazonCancelFailed tells staff Amazon did not take a cancel
+	// sent to it, so the order is cancelled here but not there.
+	EventAmazonCancelFailed EventKind = "amazon_cancel_failed"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
@@ -283,7 +295,8 @@ func (k EventKind) ForConversation() bool {
 // IsAlert reports whether a message is a stock or order alert for staff.
 func (k EventKind) IsAlert() bool {
 	switch k {
-	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit:
+	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit,
+		EventCancelRequested, EventAmazonCancelFailed:
 		return true
 	}
 	return false

@@ -17,7 +17,8 @@ import (
 const orderSet = `status, fulfillment, sales_channel, purchase_date, payments_date, ship_by,
 	ship_service_level, currency, buyer_name, buyer_email, buyer_phone,
 	ship_name, ship_line1, ship_line2, ship_line3, ship_city, ship_state, ship_postal_code, ship_country, ship_phone,
-	cancel_reason, canceled_at, delivered_at, ship_warned_at, report_updated, created_at, updated_at`
+	cancel_reason, canceled_at, delivered_at, ship_warned_at, report_updated, created_at, updated_at,
+	cancel_request, amazon_cancel, amazon_cancel_state`
 
 const orderCols = `id, ` + orderSet + `, version`
 
@@ -26,7 +27,8 @@ const orderCols = `id, ` + orderSet + `, version`
 var orderTypes = []string{"text", "text", "text", "text", "timestamptz", "timestamptz", "timestamptz",
 	"text", "text", "text", "text", "text",
 	"text", "text", "text", "text", "text", "text", "text", "text", "text",
-	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint"}
+	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
+	"text", "text", "text", "bigint"}
 
 var (
 	// Order: the order and all its children in one statement.
@@ -87,7 +89,52 @@ func (db *DB) orderArgs(a []any, o *core.Order, version int64) []any {
 		o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.Line3, o.ShipTo.City, o.ShipTo.State,
 		o.ShipTo.PostalCode, o.ShipTo.Country, o.ShipTo.Phone,
 		string(o.CancelReason), db.ntv(o.CanceledAt), db.ntv(o.DeliveredAt), db.ntv(o.ShipWarnedAt),
-		db.tv(o.ReportUpdated), db.tv(o.CreatedAt), db.tv(o.UpdatedAt), version)
+		db.tv(o.ReportUpdated), db.tv(o.CreatedAt), db.tv(o.UpdatedAt),
+		jsonText(o.CancelRequest), jsonText(o.AmazonCancel), amazonCancelState(o), version)
+}
+
+// jsonText is a JSON column's value: "" for nil.
+func jsonText[T any](v *T) string {
+	if v == nil {
+		return ""
+	}
+	b, _ := json.Marshal(v) // plain structs: cannot fail
+	return string(b)
+}
+
+// amazonCancelState is the amazon_cancel_state column: the state alone,
+// for the feed check's query.
+func amazonCancelState(o *core.Order) string {
+	if o.AmazonCancel == nil {
+		return ""
+	}
+	return string(o.AmazonCancel.State)
+}
+
+// jsonDest scans a JSON text column into *p, nil when empty.
+type jsonDest[T any] struct{ p **T }
+
+func (d jsonDest[T]) Scan(v any) error {
+	var b []byte
+	switch x := v.(type) {
+	case nil:
+	case string:
+		b = []byte(x)
+	case []byte:
+		b = x
+	default:
+		return fmt.Errorf("a JSON column holds %T", v)
+	}
+	*d.p = nil
+	if len(b) == 0 {
+		return nil
+	}
+	var t T
+	if err := json.Unmarshal(b, &t); err != nil {
+		return err
+	}
+	*d.p = &t
+	return nil
 }
 
 func orderDest(o *core.Order) []any {
@@ -97,7 +144,8 @@ func orderDest(o *core.Order) []any {
 		&o.ShipTo.Name, &o.ShipTo.Line1, &o.ShipTo.Line2, &o.ShipTo.Line3, &o.ShipTo.City, &o.ShipTo.State,
 		&o.ShipTo.PostalCode, &o.ShipTo.Country, &o.ShipTo.Phone,
 		(*string)(&o.CancelReason), nullTimeDest{&o.CanceledAt}, nullTimeDest{&o.DeliveredAt}, nullTimeDest{&o.ShipWarnedAt},
-		timeDest{&o.ReportUpdated}, timeDest{&o.CreatedAt}, timeDest{&o.UpdatedAt}, &o.Version}
+		timeDest{&o.ReportUpdated}, timeDest{&o.CreatedAt}, timeDest{&o.UpdatedAt},
+		jsonDest[core.CancelRequest]{&o.CancelRequest}, jsonDest[core.AmazonCancel]{&o.AmazonCancel}, new(string), &o.Version}
 }
 
 func scanOrders(rows *sql.Rows) ([]core.Order, error) {
@@ -409,6 +457,10 @@ func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error
 		b.WriteString(` AND status = ANY(?)`)
 		args = append(args, t.db.list(strs(q.Statuses)))
 	}
+	if q.AmazonCancel != "" {
+		b.WriteString(` AND amazon_cancel_state = ?`)
+		args = append(args, string(q.AmazonCancel))
+	}
 	if q.Fulfillment != "" {
 		b.WriteString(` AND fulfillment = ?`)
 		args = append(args, string(q.Fulfillment))
@@ -670,7 +722,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 		st := t.stmt(ctx, sqlUpdateOrder)
 		for _, o := range updated {
 			a := db.orderArgs(upd[:0], o, o.Version) // id, the SET values, version
-			upd = append(a[1:28:28], o.ID, o.Version)
+			upd = append(a[1:len(orderTypes)-1:len(orderTypes)-1], o.ID, o.Version)
 			if err := run(ctx, st, upd, got); err != nil {
 				return t.fail(err, "save orders")
 			}
