@@ -67,9 +67,9 @@ type AmazonCancel struct {
 	// FeedDocumentID is recorded before the feed is created, with
 	// DocumentAt (Amazon's time when it made the document), so a try cut
 	// short can find the feed it may have created.
-	FeedDocumentID string    `json:"feed_document_id,omitempty"`
-	DocumentAt     time.Time `json:"document_at,omitzero"`
-	FeedID         string    `json:"feed_id,omitempty"`
+	FeedDocumentID string     `json:"feed_document_id,omitempty"`
+	DocumentAt     time.Time  `json:"document_at,omitzero"`
+	FeedID         string     `json:"feed_id,omitempty"`
 	SentAt         *time.Time `json:"sent_at,omitempty"`
 	DoneAt         *time.Time `json:"done_at,omitempty"`
 	// Error is Amazon's reason, for staff, when State is failed.

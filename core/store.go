@@ -164,10 +164,10 @@ const (
 
 // OrderQuery selects orders. Zero fields do not filter.
 type OrderQuery struct {
-	Statuses        []Status
+	Statuses []Status
 	// AmazonCancel selects orders whose cancel sent to Amazon is in this
 	// state.
-	AmazonCancel AmazonCancelState
+	AmazonCancel    AmazonCancelState
 	Fulfillment     Fulfillment
 	ShipByBefore    time.Time // ship_by < ShipByBefore
 	ShipByAfter     time.Time // ship_by >= ShipByAfter
