@@ -149,6 +149,10 @@ func (e *Engine) AmazonCancelsIn(ctx context.Context, state AmazonCancelState, l
 	return out, err
 }
 
+// LastAmazonFeedCursor is the store cursor holding the id of the last feed
+// recorded on an order's AmazonCancel (RecordAmazonCancel keeps it).
+const LastAmazonFeedCursor = "amazon:last-cancel-feed"
+
 // RecordAmazonCancel changes where the cancel of an order stands at
 // Amazon: fn edits a copy of it, which is saved with the order. A change
 // to failed tells staff (the order is cancelled here and not on Amazon);
@@ -171,6 +175,13 @@ func (e *Engine) RecordAmazonCancel(ctx context.Context, orderID string, fn func
 		now := e.now()
 		if reflect.DeepEqual(a, before.AmazonCancel) {
 			return nil
+		}
+		if a.FeedID != "" && a.FeedID != before.AmazonCancel.FeedID {
+			// With the order, in one transaction: a try cut short after
+			// creating its feed finds the newest feed is not this one.
+			if err := tx.SaveCursor(ctx, LastAmazonFeedCursor, a.FeedID); err != nil {
+				return err
+			}
 		}
 		var events []Event
 		if a.State != was && (a.State == AmazonCancelProcessed || a.State == AmazonCancelFailed) {

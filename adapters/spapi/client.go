@@ -30,6 +30,12 @@ const (
 	OpGetOrder                  = "getOrder"
 	OpConfirmShipment           = "confirmShipment"
 	OpCreateRestrictedDataToken = "createRestrictedDataToken"
+	// Feeds API 2021-06-30: cancels go to Amazon as a feed (cancelfeed.go).
+	OpCreateFeedDocument = "createFeedDocument"
+	OpCreateFeed         = "createFeed"
+	OpGetFeed            = "getFeed"
+	OpGetFeeds           = "getFeeds"
+	OpGetFeedDocument    = "getFeedDocument"
 )
 
 // Plan is an operation's usage plan: Rate requests a second, up to Burst
@@ -46,6 +52,11 @@ func DefaultPlans() map[string]Plan {
 		OpGetOrder:                  {Rate: 0.5, Burst: 30},
 		OpConfirmShipment:           {Rate: 2, Burst: 10},
 		OpCreateRestrictedDataToken: {Rate: 1, Burst: 10},
+		OpCreateFeedDocument:        {Rate: 0.5, Burst: 15},
+		OpCreateFeed:                {Rate: 0.0083, Burst: 15},
+		OpGetFeed:                   {Rate: 2, Burst: 15},
+		OpGetFeeds:                  {Rate: 0.0222, Burst: 10},
+		OpGetFeedDocument:           {Rate: 0.0222, Burst: 10},
 	}
 }
 
@@ -232,6 +243,11 @@ type call struct {
 	// rdt, when set, gives the Restricted Data Token the call is sent with
 	// instead of the access token; fresh asks for a new one.
 	rdt func(ctx context.Context, fresh bool) (string, error)
+	// once marks a call that creates something at Amazon and is not
+	// idempotent: a lost answer or a 5xx may have done it, so it is not
+	// tried again here (a 429 is: Amazon turned it away). The caller
+	// looks for what it may have created.
+	once bool
 }
 
 // do sends a call, waiting for its rate bucket before each try, retrying
@@ -313,7 +329,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 			if err != nil {
 				what = "could not be reached"
 			}
-			if attempt >= c.cfg.MaxAttempts {
+			if attempt >= c.cfg.MaxAttempts || (k.once && status != http.StatusTooManyRequests) {
 				e := core.Errorf(core.Unavailable, "Amazon's %s %s %d times; sellerdesk will try again later.", k.op, what, attempt)
 				if err != nil {
 					e.Err = scrubURLError(err)
