@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("conversation_concurrency", func(t *testing.T) { testConversationConcurrency(t, open) })
 	t.Run("mail", func(t *testing.T) { testMail(t, open) })
 	t.Run("rate_buckets", func(t *testing.T) { testRateBuckets(t, open) })
+	t.Run("amazon_cancels", func(t *testing.T) { testAmazonCancels(t, open) })
 }
 
 var (
@@ -105,6 +106,11 @@ func fullOrder(id string) *core.Order {
 		CanceledAt:    at(t0.Add(3 * day)),
 		DeliveredAt:   at(t0.Add(4 * day)),
 		ShipWarnedAt:  at(t0.Add(23 * day)),
+		CancelRequest: &core.CancelRequest{Key: "9f2c01", Lines: []string{"22222222222222"}, Reason: `Bought twice — « sorry » "x"`, SeenAt: t0.Add(2 * day)},
+		AmazonCancel: &core.AmazonCancel{State: core.AmazonCancelFailed, Reason: core.NoInventory,
+			Lines:    []core.CancelLine{{OrderItemID: "00000000000002", SKU: "MUG-BLUE", Quantity: 1}},
+			QueuedAt: t0.Add(3 * day), FeedDocumentID: "amzn1.tortuga.4.na.DOC", DocumentAt: t0.Add(3*day + time.Second),
+			FeedID: "50001", SentAt: at(t0.Add(3*day + 2*time.Second)), DoneAt: at(t0.Add(3*day + time.Hour)), Error: "Order already shipped"},
 		ReportUpdated: t0.Add(30 * time.Minute),
 		CreatedAt:     t0.Add(time.Minute),
 		UpdatedAt:     t0.Add(9 * day),
