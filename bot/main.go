@@ -299,6 +299,7 @@ func (m *Main) Open(ctx context.Context, migrateOnly bool) error {
 	}
 	m.Engine = core.NewEngine(store, core.Options{Policy: &policy, Drafter: m.drafter, Notify: notify,
 		DeliveryLease: m.Config.Jobs.DeliveryLease.Duration, DigestWindow: m.Config.Alerts.DigestWindow.Duration,
+		Amazon: m.Config.SPAPI.Enabled(),
 		Observe: func(cmd string, code core.Code, d time.Duration) {
 			outcome := "ok"
 			if code != "" {

@@ -83,6 +83,6 @@ func (m *Main) spapiClient() (*spapi.Client, error) {
 	return spapi.New(spapi.Config{
 		Endpoint: cfg.Endpoint, TokenURL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RefreshToken: cfg.RefreshToken,
-		Engine: m.Engine, Log: m.Log, Clock: m.Engine,
+		Seller: cfg.SellerID, Engine: m.Engine, Log: m.Log, Clock: m.Engine,
 	})
 }

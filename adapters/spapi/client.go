@@ -68,7 +68,8 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	RefreshToken string
-	// Seller names the rate buckets: replicas of one seller share them.
+	// Seller is the seller id (merchant token): it names the rate buckets
+	// replicas of one seller share, and is the MerchantIdentifier of feeds.
 	Seller string
 	// Engine keeps the rate buckets in the store.
 	Engine *core.Engine
