@@ -52,7 +52,8 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 		// A draft waits for the model at most llm.timeout, then falls back.
 		DraftTimeout: m.Config.LLM.Timeout.Duration + 30*time.Second,
 		Sinks:        sinks,
-		MailWatch:    m.mailWatch(), // nil without mail; the period is the default minute
+		MailWatch:    m.mailWatch(),   // nil without mail; the period is the default minute
+		AmazonCheck:  m.amazonCheck(), // nil without an Amazon connection
 		Log:          m.Log,
 		Observe:      func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },
 	})

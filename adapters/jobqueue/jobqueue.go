@@ -72,6 +72,11 @@ type Config struct {
 	// watches until a sixth of the period before it ends (50s of 1m), so
 	// the next one takes over with no gap and little overlap.
 	MailInterval time.Duration
+	// AmazonCheck reads Amazon's answers to what was sent to it (the
+	// cancel feeds' processing, spapi.CancelFeed.Check); nil without an
+	// Amazon connection. AmazonCheckInterval is its period (default 5m).
+	AmazonCheck         func(ctx context.Context) error
+	AmazonCheckInterval time.Duration
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
@@ -96,17 +101,18 @@ type Queue struct {
 
 // Job kinds and queues. Names are stored with the jobs: don't rename them.
 const (
-	queueDefault   = river.QueueDefault
-	deliverQueue   = "deliver_" // + sink name: a replica works only its own sinks
-	mailQueue      = "mail_watch"
-	kindDraft      = "sellerdesk_draft"
-	kindCatchUp    = "sellerdesk_draft_pending"
-	kindSweep      = "sellerdesk_sweep"
-	kindRemind     = "sellerdesk_remind"
-	kindDeliver    = "sellerdesk_deliver"
-	kindForget     = "sellerdesk_forget_old"
-	kindMailWatch  = "sellerdesk_mail_watch"
-	deliverTimeout = time.Minute
+	queueDefault    = river.QueueDefault
+	deliverQueue    = "deliver_" // + sink name: a replica works only its own sinks
+	mailQueue       = "mail_watch"
+	kindDraft       = "sellerdesk_draft"
+	kindCatchUp     = "sellerdesk_draft_pending"
+	kindSweep       = "sellerdesk_sweep"
+	kindRemind      = "sellerdesk_remind"
+	kindDeliver     = "sellerdesk_deliver"
+	kindForget      = "sellerdesk_forget_old"
+	kindMailWatch   = "sellerdesk_mail_watch"
+	kindAmazonCheck = "sellerdesk_amazon_check"
+	deliverTimeout  = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
 	deliverRound = 20 * time.Second
@@ -156,13 +162,16 @@ type (
 	forgetArgs  struct{}
 	// mailWatchArgs reads and watches the mailbox for one period.
 	mailWatchArgs struct{}
+	// amazonCheckArgs reads Amazon's answers to the feeds sent.
+	amazonCheckArgs struct{}
 )
 
-func (sweepArgs) Kind() string     { return kindSweep }
-func (remindArgs) Kind() string    { return kindRemind }
-func (catchUpArgs) Kind() string   { return kindCatchUp }
-func (forgetArgs) Kind() string    { return kindForget }
-func (mailWatchArgs) Kind() string { return kindMailWatch }
+func (sweepArgs) Kind() string       { return kindSweep }
+func (remindArgs) Kind() string      { return kindRemind }
+func (catchUpArgs) Kind() string     { return kindCatchUp }
+func (forgetArgs) Kind() string      { return kindForget }
+func (mailWatchArgs) Kind() string   { return kindMailWatch }
+func (amazonCheckArgs) Kind() string { return kindAmazonCheck }
 
 // Migrate brings the queue's tables up to date and says how many of River's
 // migrations it applied. Replicas starting together on PostgreSQL take
@@ -217,6 +226,7 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 	cfg.DraftInterval = orDefault(cfg.DraftInterval, 30*time.Second)
 	cfg.KickInterval = orDefault(cfg.KickInterval, 5*time.Second)
 	cfg.MailInterval = orDefault(cfg.MailInterval, time.Minute)
+	cfg.AmazonCheckInterval = orDefault(cfg.AmazonCheckInterval, 5*time.Minute)
 	cfg.DraftTimeout = orDefault(cfg.DraftTimeout, time.Minute)
 	if cfg.DraftWorkers <= 0 {
 		cfg.DraftWorkers = 4
@@ -253,6 +263,10 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 				return mailWatchArgs{}, &river.InsertOpts{Queue: mailQueue, MaxAttempts: 1,
 					UniqueOpts: river.UniqueOpts{ByPeriod: cfg.MailInterval}}
 			}, &river.PeriodicJobOpts{ID: kindMailWatch, RunOnStart: true}))
+	}
+	if cfg.AmazonCheck != nil {
+		river.AddWorker(workers, river.WorkFunc(q.amazonCheck))
+		periodic = append(periodic, every(cfg.AmazonCheckInterval, amazonCheckArgs{}))
 	}
 	for _, s := range cfg.Sinks {
 		name := s.Name()
@@ -495,6 +509,12 @@ func (q *Queue) forget(ctx context.Context, _ *river.Job[forgetArgs]) error {
 		q.log.Info("forgot old records", "inbound_events", f.InboundEvents, "verify_failures", f.VerifyFailures, "buyer_sessions", f.BuyerSessions)
 	}
 	return err
+}
+
+// amazonCheck reads Amazon's answers to the feeds sent; one not ready yet
+// is read again next period.
+func (q *Queue) amazonCheck(ctx context.Context, _ *river.Job[amazonCheckArgs]) error {
+	return q.cfg.AmazonCheck(ctx)
 }
 
 // mailWatchWorker reads the mailbox and watches it until shortly before
