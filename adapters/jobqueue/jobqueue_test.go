@@ -406,34 +406,16 @@ func TestMailWatchJob(t *testing.T) {
 	}{{"sqlite", storetest.OpenSQLite, 1}, {"postgres", storetest.OpenPostgres, 2}} {
 		t.Run(st.name, func(t *testing.T) {
 			db := st.open(t)
-			ctx := context.Background()
-			qdb, pg := db.QueueDB()
-			d := jobqueue.Database{DB: qdb, Postgres: pg}
-			if _, err := jobqueue.Migrate(ctx, d); err != nil {
-				t.Fatal(err)
-			}
 			w := &watchLog{fail: true}
 			var mu sync.Mutex
 			outcomes := map[string]int{}
 			for range st.replicas {
-				e := core.NewEngine(db, core.Options{})
-				q, err := jobqueue.New(d, e, jobqueue.Config{MailWatch: w.watch, MailInterval: 2 * time.Second,
+				startQueue(t, db, core.NewEngine(db, core.Options{}), jobqueue.Config{MailWatch: w.watch, MailInterval: 2 * time.Second,
 					Log: slog.New(slog.DiscardHandler), Observe: func(kind, outcome string) {
 						mu.Lock()
 						defer mu.Unlock()
 						outcomes[kind+" "+outcome]++
 					}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := q.Start(ctx); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() {
-					sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-					defer cancel()
-					q.Stop(sctx)
-				})
 			}
 			eventually(t, "three watches ran", func() bool { return w.count() >= 3 })
 			eventually(t, "their outcomes were counted", func() bool {
