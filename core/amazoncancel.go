@@ -121,7 +121,7 @@ func (e *Engine) queueAmazonCancel(before, o *Order, now time.Time) []Event {
 	}
 	o.AmazonCancel = &AmazonCancel{State: AmazonCancelQueued, Reason: o.CancelReason, Lines: lines, QueuedAt: now}
 	return []Event{{Kind: EventAmazonCancel, OrderID: o.ID,
-		Text: fmt.Sprintf("The cancel of order %s (%s) is sent to Amazon.", o.ID, o.CancelReason)}}
+		Text: fmt.Sprintf("The cancel of order %s (%s) goes to Amazon.", o.ID, o.CancelReason)}}
 }
 
 // OrderForDelivery reads an order for an outbox sink delivering a message
