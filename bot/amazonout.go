@@ -9,9 +9,9 @@ import (
 
 // openAmazonSink adds the amazon outbox sinks when the Amazon connection
 // is configured (core.Options.AmazonConnected): shipment confirmations
-// (confirmShipment) through "amazon", review requests (Solicitations)
-// through "amazon_reviews", delivered by the job queue like the chat
-// sinks, exactly once. Bad
+// (confirmShipment) and cancels (the order acknowledgement feed) through
+// "amazon", review requests (Solicitations) through "amazon_reviews",
+// delivered by the job queue like the chat sinks, exactly once. Bad
 // credentials are not fatal: the confirmations wait in the outbox, retried,
 // and everything else keeps working.
 //
@@ -27,7 +27,7 @@ func (m *Main) openAmazonSink(ctx context.Context) error {
 		return err
 	}
 	reviews := &spapi.Reviewer{Client: client, Engine: m.Engine, MarketplaceIDs: m.Config.SPAPI.MarketplaceIDs, Log: m.Log}
-	for _, sink := range []core.Sink{spapi.NewSink(client), reviews} {
+	for _, sink := range []core.Sink{spapi.NewSink(client, m.Config.SPAPI.MarketplaceIDs), reviews} {
 		if err := m.Engine.StartSink(ctx, sink.Name()); err != nil {
 			return err
 		}

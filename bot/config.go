@@ -58,6 +58,10 @@ type SPAPIConfig struct {
 	// environment for it and for the secret.
 	RefreshToken   string   `yaml:"refresh_token"`
 	MarketplaceIDs []string `yaml:"marketplace_ids"`
+	// SellerID is the seller's merchant token (Seller Central → Settings →
+	// Account Info): it names the rate buckets replicas share and is the
+	// MerchantIdentifier of the feeds that send cancels to Amazon.
+	SellerID string `yaml:"seller_id"`
 	// SyncInterval is how often orders are read from Amazon.
 	SyncInterval Duration `yaml:"sync_interval"`
 	// AutoReview asks Amazon daily for the review of every order entering

@@ -87,7 +87,7 @@ func (m *Main) spapiClient() (*spapi.Client, error) {
 	c, err := spapi.New(spapi.Config{
 		Endpoint: cfg.Endpoint, TokenURL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RefreshToken: cfg.RefreshToken,
-		Engine: m.Engine, Log: m.Log, Clock: m.Engine,
+		Seller: cfg.SellerID, Engine: m.Engine, Log: m.Log, Clock: m.Engine,
 	})
 	if err != nil {
 		return nil, err

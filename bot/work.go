@@ -58,6 +58,7 @@ func (m *Main) startJobs(ctx context.Context) (*jobqueue.Queue, error) {
 		// nil without spapi: then no sync job at all
 		OrderSync:         m.orderSync(),
 		OrderSyncInterval: m.Config.SPAPI.SyncInterval.Duration,
+		AmazonCheck:       m.amazonCheck(), // nil without an Amazon connection
 		AutoReview:        m.Config.SPAPI.Enabled() && m.Config.SPAPI.AutoReview,
 		Log:               m.Log,
 		Observe:           func(kind, outcome string) { m.jobMetric.WithLabelValues(kind, outcome).Inc() },

@@ -35,13 +35,6 @@ func (s Shipment) AmazonText() string {
 	return ""
 }
 
-func orNoReason(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "no reason given"
-	}
-	return s
-}
-
 // CarrierText is the carrier as staff named it: the name for Other.
 func (s Shipment) CarrierText() string {
 	if s.Carrier == Other {
@@ -55,7 +48,7 @@ func (s Shipment) CarrierText() string {
 // and sold on an Amazon marketplace ("Amazon.com", or the Orders API's
 // "AMAZON"; not "Non-Amazon").
 func AmazonOrder(o *Order) bool {
-	return o.Fulfillment == Merchant && strings.HasPrefix(strings.ToLower(strings.TrimSpace(o.SalesChannel)), "amazon")
+	return o.Fulfillment == Merchant && IsAmazonOrder(o)
 }
 
 // ship confirms a shipment for a ship command. With Amazon confirmations
@@ -237,9 +230,6 @@ type AmazonOutcome struct {
 	Refusal string
 }
 
-// amazonActor is who records Amazon's answers in the audit log.
-func amazonActor() Actor { return Actor{ID: "system:amazon", Name: "Amazon", Source: "system"} }
-
 // RecordAmazon records Amazon's answer on the shipment it is about, with
 // an audit entry; a refusal also alerts staff (EventAmazonRefused) with
 // Amazon's reason and the command that corrects it. An answer for a
@@ -284,7 +274,7 @@ func (e *Engine) RecordAmazon(ctx context.Context, out AmazonOutcome) error {
 				return err
 			}
 		}
-		return tx.AddAudit(ctx, auditOf(amazonActor(), now, "confirmShipment "+s.ID, o.ID, detail))
+		return tx.AddAudit(ctx, auditOf(amazonActor("Amazon"), now, "confirmShipment "+s.ID, o.ID, detail))
 	})
 }
 

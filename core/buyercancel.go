@@ -118,6 +118,7 @@ func (e *Engine) buyerCancel(ctx context.Context, a Actor, orderID string) (Buye
 			events: []Event{{Kind: EventBuyerCanceled, OrderID: o.ID,
 				Text: fmt.Sprintf("Order %s was cancelled by the buyer on the %s help channel, within %d minutes of purchase. Don't ship it.", o.ID, a.Source, e.policy.BuyerCancelMinutes)}},
 		}
+		ch.events = append(ch.events, e.queueAmazonCancel(before, o, now)...)
 		r := &Result{}
 		req := Request{Actor: a, Command: CancelOrder{OrderID: o.ID, Reason: BuyerCanceled}}
 		if err := e.commit(ctx, tx, req, []*change{ch}, r, now); err != nil {

@@ -413,6 +413,7 @@ func (e *Engine) write(ctx context.Context, tx Tx, req Request) (*Result, error)
 		if c.Reason == BuyerCanceled {
 			ch.changes = append(ch.changes, "buyer_canceled does not count against the pre-fulfilment cancel rate.")
 		}
+		ch.events = append(ch.events, e.queueAmazonCancel(before, o, now)...)
 		res.Message = fmt.Sprintf("Order %s cancelled (%s).", o.ID, c.Reason)
 	case MarkDelivered:
 		if err := e.policy.Deliver(o, c.Date, now); err != nil {

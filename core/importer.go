@@ -56,21 +56,32 @@ func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error)
 			return err
 		}
 		var changes []*change
+		var from []*Order // the incoming order of each change
 		for _, in := range incoming {
 			old := existing[in.ID]
 			if old == nil {
 				o := in.Clone()
+				o.CancelRequest, o.CanceledBy, o.CancelNote = nil, "", ""
 				e.place(o, now)
-				changes = append(changes, &change{after: o})
+				changes = append(changes, &change{after: o, events: e.noteCancelRequest(o, in, now)})
+				from = append(from, in)
 				stats.New++
 				continue
 			}
 			o := old.Clone()
-			if in.ReportUpdated.Before(old.ReportUpdated) || !e.refresh(o, in, now) {
+			if in.ReportUpdated.Before(old.ReportUpdated) {
 				stats.Unchanged++
 				continue
 			}
-			changes = append(changes, &change{before: old, after: o})
+			changed := e.refresh(o, in, now)
+			events := e.noteCancelRequest(o, in, now)
+			if !changed && reflect.DeepEqual(o.CancelRequest, old.CancelRequest) {
+				stats.Unchanged++
+				continue
+			}
+			o.UpdatedAt = now
+			changes = append(changes, &change{before: old, after: o, events: events})
+			from = append(from, in)
 			stats.Updated++
 		}
 		if len(changes) == 0 {
@@ -79,7 +90,15 @@ func (e *Engine) Import(ctx context.Context, batch []Order) (ImportStats, error)
 		var late int
 		late, err = e.saveImported(ctx, tx, changes, now)
 		stats.PastLimit = late
-		return err
+		if err != nil {
+			return err
+		}
+		for i, ch := range changes {
+			if err := marketplaceCancels(ctx, tx, ch, from[i], now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return stats, err
 }
@@ -93,6 +112,9 @@ func (e *Engine) saveImported(ctx context.Context, tx Tx, changes []*change, now
 		return 0, err
 	}
 	alerts, late := e.pastLimitAlerts(changes)
+	for _, ch := range changes {
+		events = append(events, ch.events...)
+	}
 	return late, persist(ctx, tx, changes, stock, append(events, alerts...), now)
 }
 
@@ -227,15 +249,18 @@ func (e *Engine) refresh(o, in *Order, now time.Time) bool {
 			}
 			found = true
 			old := o.Items[i]
-			if it.Canceled > 0 && old.Shipped > 0 {
-				// Units shipped here are never undone by a report: the
-				// line stays as staff left it.
-				continue
-			}
 			if in.Currency == "" && !it.priced() {
 				// A report without prices (the Unshipped Orders report)
 				// never erases the prices another report gave.
 				it.Price, it.Tax, it.Shipping, it.Discount = old.Price, old.Tax, old.Shipping, old.Discount
+			}
+			if it.Canceled > 0 && old.Shipped > it.Quantity {
+				// Units shipped here are never undone by a report (the
+				// shipment may not have reached the marketplace yet): the
+				// marketplace's cancel takes only the unshipped rest.
+				ordered := it.Quantity + it.Canceled
+				it = keepUnits(old, old, old.Shipped)
+				it.Canceled = max(ordered-it.Quantity, 0)
 			}
 			o.Items[i] = it
 			o.Items[i].Shipped = max(old.Shipped, min(it.Shipped, it.Quantity))
@@ -247,6 +272,18 @@ func (e *Engine) refresh(o, in *Order, now time.Time) bool {
 	status := in.Status
 	if status == "" && o.Status == Pending && o.PaymentsDate != nil {
 		status = Unshipped // payment cleared since the last report
+	}
+	if _, shipped := o.Units(); status == Canceled && shipped > 0 && o.Open() {
+		// The marketplace cancelled an order staff shipped part of here.
+		// What shipped stays shipped; the unshipped rest is cancelled, and
+		// with nothing left to ship the order is shipped, as Amazon's flow
+		// has it (a partially shipped order whose rest is cancelled shows
+		// Shipped in Seller Central).
+		for i, it := range o.Items {
+			o.Items[i] = keepUnits(it, it, it.Shipped)
+			o.Items[i].Canceled = it.Canceled + it.Unshipped()
+		}
+		status = Shipped
 	}
 	// Forward only, and a local cancel or shipment is never undone.
 	if status != "" && status.rank() > o.Status.rank() && o.Status != Canceled {
@@ -271,6 +308,17 @@ func (e *Engine) refresh(o, in *Order, now time.Time) bool {
 	}
 	o.UpdatedAt = now
 	return true
+}
+
+// keepUnits is line it cut to n units, its amounts cut in proportion to
+// what from (the same line, as stored or as read) charged per unit.
+func keepUnits(it, from Item, n int) Item {
+	if from.Quantity > 0 && n != from.Quantity {
+		per := func(v int64) int64 { return v * int64(n) / int64(from.Quantity) }
+		it.Price, it.Tax, it.Shipping, it.Discount = per(from.Price), per(from.Tax), per(from.Shipping), per(from.Discount)
+	}
+	it.Quantity = n
+	return it
 }
 
 // priced reports whether a line carries any amount.

@@ -237,6 +237,18 @@ type Order struct {
 	// Review is the order's request to Amazon for a review and seller
 	// feedback; nil until one is made (once per order).
 	Review *ReviewRequest `json:"review,omitempty"`
+	// CancelRequest is the buyer's cancellation request the marketplace
+	// reported last; staff are alerted once per request (its Key).
+	CancelRequest *CancelRequest `json:"cancel_request,omitempty"`
+	// AmazonCancel is where a cancel made here stands at Amazon, nil when
+	// none was sent (no Amazon connection, not an Amazon order).
+	AmazonCancel *AmazonCancel `json:"amazon_cancel,omitempty"`
+	// CanceledBy and CancelNote come with an import only, never stored:
+	// who the marketplace says cancelled the order or some of its lines
+	// ("Amazon", "buyer", "seller") and its reason, for the audit entry
+	// the import writes.
+	CanceledBy string `json:"-"`
+	CancelNote string `json:"-"`
 	// ReportUpdated is the report's last-updated-date (or purchase date) of the
 	// newest import, so an older report never overwrites a newer one.
 	ReportUpdated time.Time `json:"-"`
@@ -268,6 +280,17 @@ func (o *Order) Clone() *Order {
 	}
 	c.Refunds = slices.Clone(o.Refunds)
 	c.Review = o.Review.clone()
+	if o.CancelRequest != nil {
+		r := *o.CancelRequest
+		r.Lines = slices.Clone(r.Lines)
+		c.CancelRequest = &r
+	}
+	if o.AmazonCancel != nil {
+		a := *o.AmazonCancel
+		a.Lines = slices.Clone(a.Lines)
+		a.SentAt, a.DoneAt = cloneTime(a.SentAt), cloneTime(a.DoneAt)
+		c.AmazonCancel = &a
+	}
 	return &c
 }
 

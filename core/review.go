@@ -89,12 +89,6 @@ func AutoReviewActor() Actor {
 	return Actor{ID: "system:auto_review", Name: "sellerdesk (auto_review)", Role: Owner, Source: "system"}
 }
 
-// IsAmazonOrder reports whether an order was placed on an Amazon
-// marketplace (its sales channel is "Amazon.com", "Amazon.co.jp", …).
-func IsAmazonOrder(o *Order) bool {
-	return strings.HasPrefix(strings.ToLower(o.SalesChannel), "amazon.")
-}
-
 // ReviewWindow is the first and last day, on the shop's calendar, Amazon
 // lets a seller ask for a review of an order delivered on delivered.
 func (p Policy) ReviewWindow(delivered time.Time) (first, last time.Time) {
@@ -255,6 +249,6 @@ func (e *Engine) ReviewAnswered(ctx context.Context, orderID string, sent bool, 
 		if err := tx.SaveOrders(ctx, []*Order{o}); err != nil {
 			return err
 		}
-		return tx.AddAudit(ctx, auditOf(amazonActor(), now, RequestReview{OrderID: o.ID}.String(), o.ID, detail))
+		return tx.AddAudit(ctx, auditOf(amazonActor("Amazon"), now, RequestReview{OrderID: o.ID}.String(), o.ID, detail))
 	})
 }

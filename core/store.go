@@ -164,7 +164,10 @@ const (
 
 // OrderQuery selects orders. Zero fields do not filter.
 type OrderQuery struct {
-	Statuses        []Status
+	Statuses []Status
+	// AmazonCancel selects orders whose cancel sent to Amazon is in this
+	// state.
+	AmazonCancel    AmazonCancelState
 	Fulfillment     Fulfillment
 	ShipByBefore    time.Time // ship_by < ShipByBefore
 	ShipByAfter     time.Time // ship_by >= ShipByAfter
@@ -283,6 +286,15 @@ const (
 	// EventAmazonRefused tells staff Amazon refused a shipment
 	// confirmation, with Amazon's reason and how to correct it.
 	EventAmazonRefused EventKind = "amazon_refused"
+	// EventCancelRequested tells staff a buyer asked the marketplace to
+	// cancel an order (once per request), with the one-step cancel.
+	EventCancelRequested EventKind = "cancel_requested"
+	// EventAmazonCancel asks the amazon sink to send a cancel made here to
+	// Amazon (Order.AmazonCancel says what); it is for no chat.
+	EventAmazonCancel EventKind = "amazon_cancel"
+	// EventAmazonCancelFailed tells staff Amazon did not take a cancel
+	// sent to it, so the order is cancelled here but not there.
+	EventAmazonCancelFailed EventKind = "amazon_cancel_failed"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
@@ -299,7 +311,8 @@ func (k EventKind) ForConversation() bool {
 func (k EventKind) IsAlert() bool {
 	switch k {
 	case EventLowStock, EventOutOfStock, EventShipWarning, EventAutoCanceled, EventBuyerCanceled, EventRefundDue, EventPastLimit,
-		EventAmazonRefused:
+		EventAmazonRefused,
+		EventCancelRequested, EventAmazonCancelFailed:
 		return true
 	}
 	return false

@@ -139,6 +139,12 @@ func (r Renderer) Order(w io.Writer, o *core.Order, actions []string) {
 	if o.CanceledAt != nil {
 		fmt.Fprintf(w, "  Cancelled %s (%s)\n", r.stamp(*o.CanceledAt), orDash(string(o.CancelReason)))
 	}
+	if o.AmazonCancel != nil {
+		fmt.Fprintf(w, "  Amazon: %s\n", core.StaffText(o.AmazonCancel.Describe()))
+	}
+	if c := o.CancelRequest; c != nil && o.Status != core.Canceled {
+		fmt.Fprintf(w, "  The buyer asked Amazon to cancel (%s)\n", r.stamp(c.SeenAt))
+	}
 	if o.DeliveredAt != nil {
 		fmt.Fprintf(w, "  Delivered %s\n", r.day(*o.DeliveredAt))
 	}

@@ -141,6 +141,13 @@ func (a *App) orderEmbed(o *core.Order) *discordgo.MessageEmbed {
 	if o.CanceledAt != nil {
 		addField(e, "Cancelled", []string{fmt.Sprintf("%s (%s)", a.stamp(*o.CanceledAt), o.CancelReason)})
 	}
+	if o.AmazonCancel != nil {
+		addField(e, "Amazon", []string{core.StaffText(o.AmazonCancel.Describe())})
+	}
+	if r := o.CancelRequest; r != nil && o.Status != core.Canceled {
+		// The buyer's words stay in the alerts: a card may be shown anywhere.
+		addField(e, "Buyer asked Amazon to cancel", []string{a.stamp(r.SeenAt)})
+	}
 	if o.DeliveredAt != nil {
 		addField(e, "Delivered", []string{a.day(*o.DeliveredAt)})
 	}

@@ -191,8 +191,10 @@ func (a *App) send(ctx context.Context, channel, nonce string, data *discordgo.M
 
 func alertIcon(k core.EventKind) string {
 	switch k {
-	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled, core.EventUndelivered, core.EventAmazonRefused:
+	case core.EventBreach, core.EventOutOfStock, core.EventAutoCanceled, core.EventBuyerCanceled, core.EventUndelivered, core.EventAmazonRefused, core.EventAmazonCancelFailed:
 		return "🚨"
+	case core.EventCancelRequested:
+		return "🙋"
 	case core.EventReminder, core.EventLowStock, core.EventShipWarning, core.EventRefundDue:
 		return "⏰"
 	}

@@ -85,6 +85,11 @@ type Config struct {
 	// backlog is read over several jobs, each ending well before river
 	// would rescue it as stuck (see orderSyncArgs).
 	OrderSyncBudget time.Duration
+	// AmazonCheck reads Amazon's answers to what was sent to it (the
+	// cancel feeds' processing, spapi.CancelFeed.Check); nil without an
+	// Amazon connection. AmazonCheckInterval is its period (default 5m).
+	AmazonCheck         func(ctx context.Context) error
+	AmazonCheckInterval time.Duration
 	// Observe hears every job's outcome ("completed", "failed",
 	// "snoozed", "cancelled"), for metrics.
 	Observe func(kind, outcome string)
@@ -112,20 +117,21 @@ type Queue struct {
 
 // Job kinds and queues. Names are stored with the jobs: don't rename them.
 const (
-	queueDefault   = river.QueueDefault
-	deliverQueue   = "deliver_" // + sink name: a replica works only its own sinks
-	mailQueue      = "mail_watch"
-	orderSyncQueue = "order_sync"
-	kindDraft      = "sellerdesk_draft"
-	kindCatchUp    = "sellerdesk_draft_pending"
-	kindSweep      = "sellerdesk_sweep"
-	kindRemind     = "sellerdesk_remind"
-	kindDeliver    = "sellerdesk_deliver"
-	kindForget     = "sellerdesk_forget_old"
-	kindMailWatch  = "sellerdesk_mail_watch"
-	kindOrderSync  = "sellerdesk_order_sync"
-	kindAutoReview = "sellerdesk_auto_review"
-	deliverTimeout = time.Minute
+	queueDefault    = river.QueueDefault
+	deliverQueue    = "deliver_" // + sink name: a replica works only its own sinks
+	mailQueue       = "mail_watch"
+	orderSyncQueue  = "order_sync"
+	kindDraft       = "sellerdesk_draft"
+	kindCatchUp     = "sellerdesk_draft_pending"
+	kindSweep       = "sellerdesk_sweep"
+	kindRemind      = "sellerdesk_remind"
+	kindDeliver     = "sellerdesk_deliver"
+	kindForget      = "sellerdesk_forget_old"
+	kindMailWatch   = "sellerdesk_mail_watch"
+	kindOrderSync   = "sellerdesk_order_sync"
+	kindAutoReview  = "sellerdesk_auto_review"
+	kindAmazonCheck = "sellerdesk_amazon_check"
+	deliverTimeout  = time.Minute
 	// deliverRound is how long one delivery job keeps posting a backlog
 	// before it makes way (the next job carries on where it stopped).
 	deliverRound = 20 * time.Second
@@ -182,6 +188,8 @@ type (
 	mailWatchArgs struct{}
 	// autoReviewArgs requests the reviews due (spapi.auto_review).
 	autoReviewArgs struct{}
+	// amazonCheckArgs reads Amazon's answers to the feeds sent.
+	amazonCheckArgs struct{}
 )
 
 // orderSyncArgs is one pass of the order sync. Two passes never overlap:
@@ -211,12 +219,13 @@ func orderSyncOpts() *river.InsertOpts {
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
-func (sweepArgs) Kind() string      { return kindSweep }
-func (remindArgs) Kind() string     { return kindRemind }
-func (catchUpArgs) Kind() string    { return kindCatchUp }
-func (forgetArgs) Kind() string     { return kindForget }
-func (mailWatchArgs) Kind() string  { return kindMailWatch }
-func (autoReviewArgs) Kind() string { return kindAutoReview }
+func (sweepArgs) Kind() string       { return kindSweep }
+func (remindArgs) Kind() string      { return kindRemind }
+func (catchUpArgs) Kind() string     { return kindCatchUp }
+func (forgetArgs) Kind() string      { return kindForget }
+func (mailWatchArgs) Kind() string   { return kindMailWatch }
+func (autoReviewArgs) Kind() string  { return kindAutoReview }
+func (amazonCheckArgs) Kind() string { return kindAmazonCheck }
 
 // Migrate brings the queue's tables up to date and says how many of River's
 // migrations it applied. Replicas starting together on PostgreSQL take
@@ -273,6 +282,7 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 	cfg.MailInterval = orDefault(cfg.MailInterval, time.Minute)
 	cfg.OrderSyncInterval = orDefault(cfg.OrderSyncInterval, 2*time.Minute)
 	cfg.OrderSyncBudget = min(orDefault(cfg.OrderSyncBudget, 8*time.Minute), orderSyncTimeout-time.Minute)
+	cfg.AmazonCheckInterval = orDefault(cfg.AmazonCheckInterval, 5*time.Minute)
 	cfg.DraftTimeout = orDefault(cfg.DraftTimeout, time.Minute)
 	if cfg.DraftWorkers <= 0 {
 		cfg.DraftWorkers = 4
@@ -324,6 +334,10 @@ func New(d Database, e Engine, cfg Config) (*Queue, error) {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.OrderSyncInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return orderSyncArgs{}, orderSyncOpts() },
 			&river.PeriodicJobOpts{ID: kindOrderSync, RunOnStart: true}))
+	}
+	if cfg.AmazonCheck != nil {
+		river.AddWorker(workers, river.WorkFunc(q.amazonCheck))
+		periodic = append(periodic, every(cfg.AmazonCheckInterval, amazonCheckArgs{}))
 	}
 	for _, s := range cfg.Sinks {
 		name := s.Name()
@@ -574,6 +588,12 @@ func (q *Queue) autoReview(ctx context.Context, _ *river.Job[autoReviewArgs]) er
 		q.log.Info("auto_review: review requests queued for Amazon", "orders", len(ids))
 	}
 	return err
+}
+
+// amazonCheck reads Amazon's answers to the feeds sent; one not ready yet
+// is read again next period.
+func (q *Queue) amazonCheck(ctx context.Context, _ *river.Job[amazonCheckArgs]) error {
+	return q.cfg.AmazonCheck(ctx)
 }
 
 // mailWatchWorker reads the mailbox and watches it until shortly before

@@ -193,6 +193,8 @@ func (a *App) blockAction(ctx context.Context, actor core.Actor, cb slack.Intera
 		a.respond(ctx, cb.ResponseURL, msg, false)
 	case actOrderShip, actOrderCancel, actOrderRefund, actOrderDelivered, actOrderReturn:
 		a.openOrderForm(ctx, actor, cb, act.ActionID, m)
+	case actAlertCancel:
+		a.openOrderForm(ctx, actor, cb, actOrderCancel, meta{ID: id, Reason: core.BuyerCanceled})
 	case actOrderBuyer:
 		res, err := a.engine.Do(ctx, core.Request{Actor: actor, Command: core.GetOrder{OrderID: id}})
 		if err != nil {

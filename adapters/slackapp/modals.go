@@ -47,6 +47,9 @@ type meta struct {
 	Cmd  string `json:"cmd,omitempty"`  // confirm: the command, as typed in the command language
 	URL  string `json:"url,omitempty"`  // response_url of the message with the button
 	Conv string `json:"conv,omitempty"` // conversation to redraw after
+	// Reason is the cancel reason the cancel form starts with (an alert's
+	// buyer cancellation request: buyer_canceled).
+	Reason core.CancelReason `json:"reason,omitempty"`
 }
 
 func (m meta) encode() string {
@@ -184,9 +187,13 @@ func (a *App) cancelForm(o *core.Order, m meta) slack.ModalViewRequest {
 	for _, r := range core.CancelReasons() {
 		opts = append(opts, option(string(r), strings.ReplaceAll(string(r), "_", " ")))
 	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a reason", 150), actValue, opts...)
+	if m.Reason != "" {
+		sel.InitialOption = option(string(m.Reason), strings.ReplaceAll(string(m.Reason), "_", " "))
+	}
 	blocks := []slack.Block{
 		section(fmt.Sprintf("*Order %s* · %s · %s", escape(o.ID), statusText(o), escape(core.DescribeItems(orderItems(o))))),
-		input(blkReason, "Reason", slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a reason", 150), actValue, opts...), false, ""),
+		input(blkReason, "Reason", sel, false, ""),
 		input(blkNote, "Note", textInput(false, ""), true, "For the audit log."),
 	}
 	return modal(cbFormPrefix+"cancel", "Cancel order", "Review", m, blocks)

@@ -16,7 +16,11 @@ import (
 // Action ids of the buttons this app renders. The value of each is the id
 // it acts on (order, return or conversation id) unless noted.
 const (
-	actOrderOpen      = "order.open" // post the card to the clicker
+	actOrderOpen = "order.open" // post the card to the clicker
+	// actAlertCancel is an alert's cancel button (a buyer's cancellation
+	// request): the cancel form with buyer_canceled chosen, leaving the
+	// alert as it is.
+	actAlertCancel    = "alert.cancel"
 	actOrderShip      = "order.ship"
 	actOrderCancel    = "order.cancel"
 	actOrderRefund    = "order.refund"
@@ -241,6 +245,13 @@ func (a *App) orderCard(o *core.Order, acts []string) []slack.Block {
 	}
 	if o.CanceledAt != nil {
 		more = append(more, fmt.Sprintf("• Cancelled %s (%s)", a.stamp(*o.CanceledAt), escape(string(o.CancelReason))))
+	}
+	if o.AmazonCancel != nil {
+		more = append(more, "• Amazon: "+escape(core.StaffText(o.AmazonCancel.Describe())))
+	}
+	if r := o.CancelRequest; r != nil && o.Status != core.Canceled {
+		// The buyer's words stay in the alerts channel: a card may be shown anywhere.
+		more = append(more, fmt.Sprintf("• The buyer asked Amazon to cancel (%s)", a.stamp(r.SeenAt)))
 	}
 	if o.DeliveredAt != nil {
 		more = append(more, "• Delivered "+a.day(*o.DeliveredAt))
@@ -705,6 +716,10 @@ func alertEmoji(k core.EventKind) string {
 		return ":hourglass:"
 	case core.EventAutoCanceled, core.EventBuyerCanceled, core.EventAmazonRefused:
 		return ":x:"
+	case core.EventCancelRequested:
+		return ":raising_hand:"
+	case core.EventAmazonCancelFailed:
+		return ":warning:"
 	case core.EventRefundDue:
 		return ":moneybag:"
 	case core.EventBreach:
@@ -733,7 +748,13 @@ func amazonEmoji(st core.AmazonState) string {
 func alertMessage(ev core.Event) message {
 	blocks := []slack.Block{section(alertEmoji(ev.Kind) + " " + escape(ev.Text))}
 	if ev.OrderID != "" {
-		blocks = append(blocks, actions([]*slack.ButtonBlockElement{button(actOrderOpen, ev.OrderID, "Show order "+ev.OrderID, "")})...)
+		bs := []*slack.ButtonBlockElement{button(actOrderOpen, ev.OrderID, "Show order "+ev.OrderID, "")}
+		if ev.Kind == core.EventCancelRequested {
+			// Pressed when the order can no longer be cancelled, the
+			// button answers with core's reason (openOrderForm).
+			bs = append(bs, button(actAlertCancel, ev.OrderID, "Cancel as the buyer asked", slack.StyleDanger))
+		}
+		blocks = append(blocks, actions(bs)...)
 	}
 	return message{Text: ev.Text, Blocks: blocks, Public: true}
 }

@@ -33,6 +33,12 @@ const (
 	// Solicitations API v1 (review requests, review.go).
 	OpGetSolicitationActions = "getSolicitationActionsForOrder"
 	OpCreateReviewRequest    = "createProductReviewAndSellerFeedbackSolicitation"
+	// Feeds API 2021-06-30: cancels go to Amazon as a feed (cancelfeed.go).
+	OpCreateFeedDocument = "createFeedDocument"
+	OpCreateFeed         = "createFeed"
+	OpGetFeed            = "getFeed"
+	OpGetFeeds           = "getFeeds"
+	OpGetFeedDocument    = "getFeedDocument"
 )
 
 // Plan is an operation's usage plan: Rate requests a second, up to Burst
@@ -51,6 +57,11 @@ func DefaultPlans() map[string]Plan {
 		OpCreateRestrictedDataToken: {Rate: 1, Burst: 10},
 		OpGetSolicitationActions:    {Rate: 1, Burst: 5},
 		OpCreateReviewRequest:       {Rate: 1, Burst: 5},
+		OpCreateFeedDocument:        {Rate: 0.5, Burst: 15},
+		OpCreateFeed:                {Rate: 0.0083, Burst: 15},
+		OpGetFeed:                   {Rate: 2, Burst: 15},
+		OpGetFeeds:                  {Rate: 0.0222, Burst: 10},
+		OpGetFeedDocument:           {Rate: 0.0222, Burst: 10},
 	}
 }
 
@@ -62,7 +73,8 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	RefreshToken string
-	// Seller names the rate buckets: replicas of one seller share them.
+	// Seller is the seller id (merchant token): it names the rate buckets
+	// replicas of one seller share, and is the MerchantIdentifier of feeds.
 	Seller string
 	// Engine keeps the rate buckets in the store.
 	Engine *core.Engine

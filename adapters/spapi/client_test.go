@@ -40,6 +40,14 @@ func TestModelsMatch(t *testing.T) {
 		{"tokens_2021-03-01.json", "CreateRestrictedDataTokenResponse", spapi.CreateRestrictedDataTokenResponse{}},
 		{"tokens_2021-03-01.json", "ErrorList", spapi.ErrorList{}},
 		{"solicitations.json", "GetSolicitationActionsForOrderResponse", spapi.GetSolicitationActionsForOrderResponse{}},
+		{"feeds_2021-06-30.json", "CreateFeedDocumentSpecification", spapi.CreateFeedDocumentSpecification{}},
+		{"feeds_2021-06-30.json", "CreateFeedDocumentResponse", spapi.CreateFeedDocumentResponse{}},
+		{"feeds_2021-06-30.json", "CreateFeedSpecification", spapi.CreateFeedSpecification{}},
+		{"feeds_2021-06-30.json", "CreateFeedResponse", spapi.CreateFeedResponse{}},
+		{"feeds_2021-06-30.json", "Feed", spapi.Feed{}},
+		{"feeds_2021-06-30.json", "GetFeedsResponse", spapi.GetFeedsResponse{}},
+		{"feeds_2021-06-30.json", "FeedDocument", spapi.FeedDocument{}},
+		{"feeds_2021-06-30.json", "ErrorList", spapi.ErrorList{}},
 	}
 	walked := 0
 	for _, r := range roots {

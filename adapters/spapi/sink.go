@@ -17,15 +17,18 @@ import (
 
 // Sink delivers the outbox's messages for Amazon (a core.Sink).
 type Sink struct {
-	client *Client
-	engine *core.Engine
-	log    *slog.Logger
+	client  *Client
+	engine  *core.Engine
+	log     *slog.Logger
+	cancels *CancelFeed
 }
 
 // NewSink returns the amazon sink calling Amazon through client (whose
-// engine it records Amazon's answers with).
-func NewSink(client *Client) *Sink {
-	return &Sink{client: client, engine: client.cfg.Engine, log: client.cfg.Log}
+// engine it records Amazon's answers with), for the seller's marketplaces
+// (spapi.marketplace_ids).
+func NewSink(client *Client, marketplaceIDs []string) *Sink {
+	return &Sink{client: client, engine: client.cfg.Engine, log: client.cfg.Log,
+		cancels: &CancelFeed{Client: client, MarketplaceIDs: marketplaceIDs}}
 }
 
 // Name is the sink's place in the outbox.
@@ -34,7 +37,7 @@ func (s *Sink) Name() string { return "amazon" }
 // Wants picks the messages Amazon is to be told of.
 func (s *Sink) Wants(ev core.Event) bool {
 	switch ev.Kind {
-	case core.EventAmazonShipment:
+	case core.EventAmazonShipment, core.EventAmazonCancel:
 		return true
 	}
 	return false
@@ -47,6 +50,8 @@ func (s *Sink) Deliver(ctx context.Context, ev core.Event) error {
 	switch ev.Kind {
 	case core.EventAmazonShipment:
 		return s.deliverShipment(ctx, ev)
+	case core.EventAmazonCancel:
+		return s.cancels.Deliver(ctx, ev)
 	}
 	return nil
 }

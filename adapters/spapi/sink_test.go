@@ -36,7 +36,7 @@ func newShipHarness(t *testing.T, store core.Store) *shipHarness {
 	engine := core.NewEngine(store, core.Options{Clock: clock, IDs: &enginetest.SeqIDs{}, Policy: &p, AmazonConnected: true})
 	h := &shipHarness{harness: newHarness(t, func(c *spapi.Config) { c.Engine = engine }), engine: engine, store: store, clock: clock,
 		agent: core.Actor{ID: "slack:UAGENT", Name: "alex", Role: core.Agent, Source: "slack"}}
-	h.sink = spapi.NewSink(h.client)
+	h.sink = spapi.NewSink(h.client, nil)
 	if err := engine.StartSink(context.Background(), h.sink.Name()); err != nil {
 		t.Fatal(err)
 	}

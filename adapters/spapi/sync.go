@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
@@ -209,8 +211,12 @@ func ToCoreOrder(a Order) (core.Order, error) {
 			o.Status = core.PartiallyShipped
 		case FulfillmentShipped:
 			o.Status = core.Shipped
-		case FulfillmentCancelled, FulfillmentUnfulfillable:
+		case FulfillmentCancelled:
 			o.Status = core.Canceled
+		case FulfillmentUnfulfillable:
+			// Amazon cancels an order that cannot be fulfilled (an item it
+			// may not ship to the address, a restricted product).
+			o.Status, o.CancelNote = core.Canceled, "unfulfillable"
 		default:
 			return bad("fulfillmentStatus", "unknown fulfillmentStatus %q", f.FulfillmentStatus)
 		}
@@ -230,10 +236,32 @@ func ToCoreOrder(a Order) (core.Order, error) {
 		o.ShipTo = core.Address{Name: d.Name, Line1: d.AddressLine1, Line2: d.AddressLine2, Line3: d.AddressLine3,
 			City: d.City, State: d.StateOrRegion, PostalCode: d.PostalCode, Country: d.CountryCode, Phone: d.Phone}
 	}
+	var notes, asked []string
 	for _, ai := range a.OrderItems {
 		it := core.Item{OrderItemID: ai.OrderItemID, SKU: ai.Product.SellerSKU, Title: ai.Product.Title, Quantity: ai.QuantityOrdered}
 		if ai.Fulfillment != nil {
 			it.Shipped = min(ai.Fulfillment.QuantityFulfilled, ai.QuantityOrdered)
+		}
+		if c := ai.Cancellation; c != nil {
+			if x := c.CancellationExecution; x != nil {
+				// The model gives no cancelled quantity: what had not
+				// shipped when the line was cancelled is what was.
+				it.Canceled, it.Quantity = it.Quantity-it.Shipped, it.Shipped
+				if by := canceller(x.CancelledBy); o.CanceledBy == "" || by == "Amazon" {
+					o.CanceledBy = by
+				}
+				if r := strings.TrimSpace(x.CancelReason); r != "" && !slices.Contains(notes, r) {
+					notes = append(notes, r)
+				}
+			} else if r := c.CancellationRequest; r != nil && strings.EqualFold(r.Requester, RequesterBuyer) {
+				if o.CancelRequest == nil {
+					o.CancelRequest = &core.CancelRequest{}
+				}
+				o.CancelRequest.Lines = append(o.CancelRequest.Lines, ai.OrderItemID)
+				if why := strings.TrimSpace(r.CancelReason); why != "" && !slices.Contains(asked, why) {
+					asked = append(asked, why)
+				}
+			}
 		}
 		if p := ai.Product.Price; p != nil && p.UnitPrice != nil {
 			m := p.UnitPrice
@@ -245,12 +273,36 @@ func ToCoreOrder(a Order) (core.Order, error) {
 				return bad("unitPrice", "line %s: %s", ai.OrderItemID, core.ErrorMessage(err))
 			}
 			o.Currency = m.CurrencyCode
-			it.Price = unit * int64(ai.QuantityOrdered)
+			it.Price = unit * int64(it.Quantity) // cancelled units are not paid for
 		}
 		if it.OrderItemID == "" || it.Quantity < 0 {
 			return bad("orderItems", "%s", fmt.Sprintf("a line without an id or with a negative quantity (%q, %d)", it.OrderItemID, it.Quantity))
 		}
 		o.Items = append(o.Items, it)
 	}
+	if len(notes) > 0 {
+		o.CancelNote = strings.Join(notes, "; ")
+	}
+	if o.Status == core.Canceled && o.CanceledBy == "" {
+		o.CanceledBy = "Amazon" // the lines do not say who: Amazon's status does
+	}
+	if o.CancelRequest != nil {
+		o.CancelRequest.Reason = strings.Join(asked, "; ")
+	}
 	return o, nil
+}
+
+// RequesterBuyer is the requester of a buyer's cancellation request.
+const RequesterBuyer = "BUYER"
+
+// canceller names who executed a line's cancellation (cancelledBy BUYER,
+// MERCHANT or AMAZON) as the audit log shows them.
+func canceller(by string) string {
+	switch strings.ToUpper(by) {
+	case "BUYER":
+		return "buyer"
+	case "MERCHANT":
+		return "seller"
+	}
+	return "Amazon"
 }

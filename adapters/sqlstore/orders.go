@@ -18,7 +18,8 @@ const orderSet = `status, fulfillment, sales_channel, purchase_date, payments_da
 	ship_service_level, currency, buyer_name, buyer_email, buyer_phone,
 	ship_name, ship_line1, ship_line2, ship_line3, ship_city, ship_state, ship_postal_code, ship_country, ship_phone,
 	cancel_reason, canceled_at, delivered_at, ship_warned_at, report_updated, created_at, updated_at,
-	review_state, review_requested_at, review_requested_by, review_reason, review_answered_at`
+	review_state, review_requested_at, review_requested_by, review_reason, review_answered_at,
+		cancel_request, amazon_cancel, amazon_cancel_state`
 
 const orderCols = `id, ` + orderSet + `, version`
 
@@ -28,7 +29,8 @@ var orderTypes = []string{"text", "text", "text", "text", "timestamptz", "timest
 	"text", "text", "text", "text", "text",
 	"text", "text", "text", "text", "text", "text", "text", "text", "text",
 	"text", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
-	"text", "timestamptz", "text", "text", "timestamptz", "bigint"}
+	"text", "timestamptz", "text", "text", "timestamptz",
+	"text", "text", "text", "bigint"}
 
 var (
 	// Order: the order and all its children in one statement.
@@ -95,7 +97,52 @@ func (db *DB) orderArgs(a []any, o *core.Order, version int64) []any {
 		o.ShipTo.PostalCode, o.ShipTo.Country, o.ShipTo.Phone,
 		string(o.CancelReason), db.ntv(o.CanceledAt), db.ntv(o.DeliveredAt), db.ntv(o.ShipWarnedAt),
 		db.tv(o.ReportUpdated), db.tv(o.CreatedAt), db.tv(o.UpdatedAt),
-		string(r.State), db.ntv(requested), r.RequestedBy, r.Reason, db.ntv(r.AnsweredAt), version)
+		string(r.State), db.ntv(requested), r.RequestedBy, r.Reason, db.ntv(r.AnsweredAt),
+		jsonText(o.CancelRequest), jsonText(o.AmazonCancel), amazonCancelState(o), version)
+}
+
+// jsonText is a JSON column's value: "" for nil.
+func jsonText[T any](v *T) string {
+	if v == nil {
+		return ""
+	}
+	b, _ := json.Marshal(v) // plain structs: cannot fail
+	return string(b)
+}
+
+// amazonCancelState is the amazon_cancel_state column: the state alone,
+// for the feed check's query.
+func amazonCancelState(o *core.Order) string {
+	if o.AmazonCancel == nil {
+		return ""
+	}
+	return string(o.AmazonCancel.State)
+}
+
+// jsonDest scans a JSON text column into *p, nil when empty.
+type jsonDest[T any] struct{ p **T }
+
+func (d jsonDest[T]) Scan(v any) error {
+	var b []byte
+	switch x := v.(type) {
+	case nil:
+	case string:
+		b = []byte(x)
+	case []byte:
+		b = x
+	default:
+		return fmt.Errorf("a JSON column holds %T", v)
+	}
+	*d.p = nil
+	if len(b) == 0 {
+		return nil
+	}
+	var t T
+	if err := json.Unmarshal(b, &t); err != nil {
+		return err
+	}
+	*d.p = &t
+	return nil
 }
 
 // orderDest is where a row of orderCols goes; call settleOrder on o after
@@ -110,7 +157,8 @@ func orderDest(o *core.Order) []any {
 		&o.ShipTo.PostalCode, &o.ShipTo.Country, &o.ShipTo.Phone,
 		(*string)(&o.CancelReason), nullTimeDest{&o.CanceledAt}, nullTimeDest{&o.DeliveredAt}, nullTimeDest{&o.ShipWarnedAt},
 		timeDest{&o.ReportUpdated}, timeDest{&o.CreatedAt}, timeDest{&o.UpdatedAt},
-		(*string)(&r.State), timeDest{&r.RequestedAt}, &r.RequestedBy, &r.Reason, nullTimeDest{&r.AnsweredAt}, &o.Version}
+		(*string)(&r.State), timeDest{&r.RequestedAt}, &r.RequestedBy, &r.Reason, nullTimeDest{&r.AnsweredAt},
+		jsonDest[core.CancelRequest]{&o.CancelRequest}, jsonDest[core.AmazonCancel]{&o.AmazonCancel}, new(string), &o.Version}
 }
 
 // settleOrder finishes an order orderDest scanned: no review state is no
@@ -438,6 +486,10 @@ func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error
 	if len(q.Statuses) > 0 {
 		b.WriteString(` AND status = ANY(?)`)
 		args = append(args, t.db.list(strs(q.Statuses)))
+	}
+	if q.AmazonCancel != "" {
+		b.WriteString(` AND amazon_cancel_state = ?`)
+		args = append(args, string(q.AmazonCancel))
 	}
 	if q.Fulfillment != "" {
 		b.WriteString(` AND fulfillment = ?`)

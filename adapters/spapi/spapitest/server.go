@@ -1,6 +1,6 @@
 // Package spapitest is a fake Selling Partner API for tests: the Login
 // with Amazon token endpoint, searchOrders (with pages), getOrder,
-// confirmShipment and createRestrictedDataToken. It checks every request
+// confirmShipment, createRestrictedDataToken and the Feeds API (feeds.go). It checks every request
 // against Amazon's models and answers 400 with Amazon's error body when a
 // request drifts from them, so a client that no longer follows the spec
 // fails its tests. It can expire tokens, answer scripted faults (429 with
@@ -84,6 +84,7 @@ type Server struct {
 	buckets  map[string]*bucket
 	over     map[string]int // calls past the usage plan, by operation
 	reviews  reviews        // solicitations.go
+	feed     feedState      // the Feeds API (feeds.go)
 }
 
 // grant is a Restricted Data Token's resource and lifetime.
@@ -117,6 +118,11 @@ func New(t testing.TB, dir string) *Server {
 		{"tokens_2021-03-01.json", spapi.OpCreateRestrictedDataToken},
 		{"solicitations.json", spapi.OpGetSolicitationActions},
 		{"solicitations.json", spapi.OpCreateReviewRequest},
+		{"feeds_2021-06-30.json", spapi.OpCreateFeedDocument},
+		{"feeds_2021-06-30.json", spapi.OpCreateFeed},
+		{"feeds_2021-06-30.json", spapi.OpGetFeed},
+		{"feeds_2021-06-30.json", spapi.OpGetFeeds},
+		{"feeds_2021-06-30.json", spapi.OpGetFeedDocument},
 	} {
 		model, err := LoadModel(filepath.Join(dir, m.file))
 		if err != nil {
@@ -284,6 +290,9 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		c.Op = "token"
 		return s.lwa(r, c.Body)
 	}
+	if strings.HasPrefix(r.URL.Path, DocPath) {
+		return s.document(r, c)
+	}
 	var op *spapitestOp
 	for _, o := range s.ops {
 		if o.Matches(r.Method, r.URL.Path) {
@@ -361,6 +370,8 @@ func (s *Server) answer(r *http.Request, c *Call) (int, map[string]string, strin
 		return s.confirm(r.URL.Path, c.Body)
 	case spapi.OpGetSolicitationActions, spapi.OpCreateReviewRequest:
 		return s.solicitation(op, r)
+	case spapi.OpCreateFeedDocument, spapi.OpCreateFeed, spapi.OpGetFeed, spapi.OpGetFeeds, spapi.OpGetFeedDocument:
+		return s.feeds(op.ID, r, c)
 	default:
 		var req spapi.CreateRestrictedDataTokenRequest
 		if json.Unmarshal(c.Body, &req) != nil || len(req.RestrictedResources) == 0 {

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("mail", func(t *testing.T) { testMail(t, open) })
 	t.Run("rate_buckets", func(t *testing.T) { testRateBuckets(t, open) })
 	t.Run("review_requests", func(t *testing.T) { testReviewRequests(t, open) })
+	t.Run("amazon_cancels", func(t *testing.T) { testAmazonCancels(t, open) })
 }
 
 var (
@@ -103,10 +104,15 @@ func fullOrder(id string) *core.Order {
 			{ID: id + "-F1", OrderID: id, ReturnID: id + "-R2", Amount: 1500, Reason: "broken mug", CreatedAt: t0.Add(9 * day), CreatedBy: "discord:42", Role: core.Owner},
 			{ID: id + "-F2", OrderID: id, Amount: 499, Reason: "shipping refund", CreatedAt: t0.Add(9*day + time.Second)},
 		},
-		CancelReason: core.NoInventory,
-		CanceledAt:   at(t0.Add(3 * day)),
-		DeliveredAt:  at(t0.Add(4 * day)),
-		ShipWarnedAt: at(t0.Add(23 * day)),
+		CancelReason:  core.NoInventory,
+		CanceledAt:    at(t0.Add(3 * day)),
+		DeliveredAt:   at(t0.Add(4 * day)),
+		ShipWarnedAt:  at(t0.Add(23 * day)),
+		CancelRequest: &core.CancelRequest{Key: "9f2c01", Lines: []string{"22222222222222"}, Reason: `Bought twice — « sorry » "x"`, SeenAt: t0.Add(2 * day)},
+		AmazonCancel: &core.AmazonCancel{State: core.AmazonCancelFailed, Reason: core.NoInventory,
+			Lines:    []core.CancelLine{{OrderItemID: "00000000000002", SKU: "MUG-BLUE", Quantity: 1}},
+			QueuedAt: t0.Add(3 * day), FeedDocumentID: "amzn1.tortuga.4.na.DOC", DocumentAt: t0.Add(3*day + time.Second),
+			FeedID: "50001", SentAt: at(t0.Add(3*day + 2*time.Second)), DoneAt: at(t0.Add(3*day + time.Hour)), Error: "Order already shipped"},
 		Review: &core.ReviewRequest{RequestedAt: t0.Add(10 * day), RequestedBy: "sellerdesk (auto_review)", State: core.ReviewRefused,
 			Reason: `Amazon: "not eligible" — ünïcödé`, AnsweredAt: at(t0.Add(10*day + time.Second))},
 		ReportUpdated: t0.Add(30 * time.Minute),
