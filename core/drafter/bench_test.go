@@ -13,20 +13,16 @@ import (
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/corpus"
 )
 
-// benchMessages is a mix of Bitext's held-out rows and the hand-written
-// probes, English and Chinese.
+// benchMessages is every hand-written buyer message (seven languages,
+// short and long) and the probes.
 func benchMessages(b *testing.B) []string {
 	var msgs []string
-	if dir, ok := corpus.FindBitext(); ok {
-		rows, _, err := corpus.LoadBitext(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, r := range rows {
-			if corpus.HeldOut(r.Text) {
-				msgs = append(msgs, r.Text)
-			}
-		}
+	rows, _, err := corpus.LoadBuyers(corpus.BuyersDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range rows {
+		msgs = append(msgs, r.Text)
 	}
 	f, err := os.Open("testdata/probes.tsv")
 	if err != nil {
