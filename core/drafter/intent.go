@@ -153,7 +153,9 @@ func (r Reading) Primary() Scored {
 // question ("thanks, where is my package?" is a question). Then each clause
 // (see clauses) is read alone, and an intent the whole message did not
 // lead with joins the reading when a clause carries it with at least
-// secondaryConfidence.
+// secondaryConfidence and the whole message gives it at least
+// secondaryWhole (a clause read alone loses its context: "returned it, no
+// refund yet" is not a return request).
 func (d *Drafter) read(message, lang string) Reading {
 	if strings.TrimSpace(message) == "" || isCloser(message) {
 		return Reading{Intents: []Scored{{Intent: NoResponseNeeded, Confidence: 1}}}
@@ -171,7 +173,8 @@ func (d *Drafter) read(message, lang string) Reading {
 	}
 	for _, cl := range clauses(text, lang) {
 		ci, cp := c.classify(cl).best()
-		if cp < secondaryConfidence || ci == Other || ci == NoResponseNeeded || r.has(ci) {
+		if cp < secondaryConfidence || whole[slices.Index(Intents(), ci)] < secondaryWhole ||
+			ci == Other || ci == NoResponseNeeded || r.has(ci) {
 			continue
 		}
 		r.Intents = append(r.Intents, Scored{Intent: ci, Confidence: cp})
@@ -218,4 +221,4 @@ func (in Intent) Action() bool {
 // families the model scoring them had not seen (cross-validated by
 // family); TestEvalCalibration checks the precision above it on the
 // held-out families.
-const actionThreshold = 0.73
+const actionThreshold = 0.76

@@ -23,18 +23,20 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	floorFamily = map[string]float64{"en": 0.90, "de": 0.85, "fr": 0.85, "it": 0.85, "es": 0.85, "ja": 0.85, "zh": 0.85}
+	floorFamily = map[string]float64{"en": 0.90, "de": 0.85, "fr": 0.87, "it": 0.93, "es": 0.88, "ja": 0.86, "zh": 0.86}
 	floorBlind  = map[string]float64{"en": 0.85, "de": 0.80, "fr": 0.80, "it": 0.80, "es": 0.80, "ja": 0.80, "zh": 0.80}
+	floorDev    = map[string]float64{"en": 0.90, "de": 0.90, "fr": 0.90, "it": 0.90, "es": 0.90, "ja": 0.90, "zh": 0.90}
 )
 
 const (
-	floorFamilyAll      = 0.85
+	floorFamilyAll      = 0.88
 	floorBlindAll       = 0.80
+	floorDevAll         = 0.95
 	floorProbes         = 0.85
 	maxOutOfScopeAction = 0.01 // out-of-scope messages read as an action intent
 	minActionPrecision  = 0.95 // action intents at or above actionThreshold that are right
 	maxCalibrationError = 0.08 // expected calibration error on held-out families
-	minMultiRecall      = 0.70 // labelled intents of mixed messages found
+	minMultiRecall      = 0.80 // labelled intents of mixed messages found
 	maxExtraIntents     = 0.05 // single-intent messages given a wrong further intent
 	minPhotosFound      = 0.90
 )
@@ -130,7 +132,9 @@ func accuracy(t *testing.T, name string, msgs []labelled) (all tally, perLang ma
 	var misses []string
 	for _, m := range msgs {
 		got := d.read(m.text, DetectLanguage(m.text)).Primary()
-		ok := got.Intent == m.intents[0]
+		// A mixed message is read right when its main intent is any of
+		// the ones it carries; that each is found is TestEvalMultiIntent's.
+		ok := slices.Contains(m.intents, got.Intent)
 		all.add(ok)
 		get(perLang, m.lang).add(ok)
 		get(perIntent, m.intents[0]).add(ok)
@@ -192,11 +196,20 @@ func TestEvalBlind(t *testing.T) {
 	checkFloors(t, "blind set", all, perLang, floorBlindAll, floorBlind)
 }
 
+// TestEvalDev scores the first blind set, written after the model of commit
+// 3a2c8d3 (87.6% then, see README.md) and since used to develop the model:
+// no longer blind, kept as a regression check.
+func TestEvalDev(t *testing.T) {
+	all, perLang := accuracy(t, "development set", loadLabelled(t, "testdata/dev.tsv"))
+	checkFloors(t, "development set", all, perLang, floorDevAll, floorDev)
+}
+
 // TestEvalOutOfScope: messages that ask for nothing on an order (chit-chat,
 // product and account questions, spam) must not be read as an action.
 func TestEvalOutOfScope(t *testing.T) {
 	d := New(Shop{})
-	msgs := append(heldOutFamilies(t), loadLabelled(t, "testdata/blind.tsv")...)
+	msgs := append(heldOutFamilies(t), loadLabelled(t, "testdata/dev.tsv")...)
+	msgs = append(msgs, loadLabelled(t, "testdata/blind.tsv")...)
 	var primary, offered tally
 	for _, m := range msgs {
 		if m.intents[0] != Other {
@@ -276,7 +289,7 @@ func TestEvalCalibration(t *testing.T) {
 func TestEvalMultiIntent(t *testing.T) {
 	d := New(Shop{})
 	var found, photos, falsePhotos tally
-	for _, path := range []string{"testdata/multi.tsv", "testdata/blind.tsv"} {
+	for _, path := range []string{"testdata/multi.tsv", "testdata/dev.tsv", "testdata/blind.tsv"} {
 		for _, m := range loadLabelled(t, path) {
 			r := d.read(m.text, DetectLanguage(m.text))
 			if len(m.intents) > 1 {
@@ -360,7 +373,7 @@ func TestEvalSetsNeverTrainedOn(t *testing.T) {
 			t.Errorf("held-out message %q is also trained on", m.text)
 		}
 	}
-	for _, path := range []string{"testdata/blind.tsv", "testdata/multi.tsv"} {
+	for _, path := range []string{"testdata/blind.tsv", "testdata/dev.tsv", "testdata/multi.tsv"} {
 		for _, m := range loadLabelled(t, path) {
 			if train[norm(m.text)] || inBuyers[norm(m.text)] {
 				t.Errorf("%s message %q is in the training data", path, m.text)

@@ -19,6 +19,10 @@ import (
 // to be added to a reading as a further intent.
 const secondaryConfidence = 0.8
 
+// secondaryWhole is the probability the whole message must give a clause's
+// intent for it to be added.
+const secondaryWhole = 0.01
+
 // joiners separate two requests inside a sentence, per language, as they
 // appear in folded (lower-case) text with spaces around Latin words.
 var joiners = map[string][]string{
