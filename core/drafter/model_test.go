@@ -512,24 +512,36 @@ func BenchmarkModelDecode(b *testing.B) {
 }
 
 // BenchmarkRead is the model's reading alone (closers, whole message,
-// clauses, photos) over every buyer message, with its p99.
+// clauses, photos) over every buyer message: p99 over calls, and over
+// messages of the fastest of five reads of each (see BenchmarkDraft).
 func BenchmarkRead(b *testing.B) {
 	rows, _, err := corpus.LoadBuyers(corpus.BuyersDir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	d := New(Shop{})
-	durs := make([]time.Duration, 0, 1<<16)
+	var all []time.Duration
+	best := make([]time.Duration, len(rows))
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		m := rows[i%len(rows)].Text
 		start := time.Now()
 		d.read(m, DetectLanguage(m))
-		durs = append(durs, time.Since(start))
+		took := time.Since(start)
+		all = append(all, took)
+		if k := i % len(rows); best[k] == 0 || took < best[k] {
+			best[k] = took
+		}
 		i++
 	}
-	slices.Sort(durs)
-	b.ReportMetric(float64(durs[len(durs)/2])/float64(time.Millisecond), "p50-ms")
-	b.ReportMetric(float64(durs[min(len(durs)-1, len(durs)*99/100)])/float64(time.Millisecond), "p99-ms")
+	p99 := func(ds []time.Duration) float64 {
+		ds = slices.Clone(ds)
+		slices.Sort(ds)
+		return float64(ds[min(len(ds)-1, len(ds)*99/100)]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(p99(all), "p99-ms")
+	if i >= 5*len(rows) {
+		b.ReportMetric(p99(best), "p99-best-of-5-ms")
+	}
 }
