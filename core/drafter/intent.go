@@ -155,7 +155,8 @@ func (r Reading) Primary() Scored {
 // lead with joins the reading when a clause carries it with at least
 // secondaryConfidence and the whole message gives it at least
 // secondaryWhole (a clause read alone loses its context: "returned it, no
-// refund yet" is not a return request).
+// refund yet" is not a return request), or when the clause is beyond doubt
+// (secondarySure: "where's my order? and email me the invoice").
 func (d *Drafter) read(message, lang string) Reading {
 	if strings.TrimSpace(message) == "" || isCloser(message) {
 		return Reading{Intents: []Scored{{Intent: NoResponseNeeded, Confidence: 1}}}
@@ -173,8 +174,8 @@ func (d *Drafter) read(message, lang string) Reading {
 	}
 	for _, cl := range clauses(text, lang) {
 		ci, cp := c.classify(cl).best()
-		if cp < secondaryConfidence || whole[slices.Index(Intents(), ci)] < secondaryWhole ||
-			ci == Other || ci == NoResponseNeeded || r.has(ci) {
+		supported := cp >= secondarySure || cp >= secondaryConfidence && whole[slices.Index(Intents(), ci)] >= secondaryWhole
+		if !supported || ci == Other || ci == NoResponseNeeded || r.has(ci) {
 			continue
 		}
 		r.Intents = append(r.Intents, Scored{Intent: ci, Confidence: cp})

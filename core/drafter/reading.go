@@ -23,6 +23,10 @@ const secondaryConfidence = 0.8
 // intent for it to be added.
 const secondaryWhole = 0.01
 
+// secondarySure is the clause confidence that adds an intent whatever the
+// whole message says of it.
+const secondarySure = 0.97
+
 // joiners separate two requests inside a sentence, per language, as they
 // appear in folded (lower-case) text with spaces around Latin words.
 var joiners = map[string][]string{
