@@ -41,10 +41,12 @@ func Intents() []Intent {
 func (in Intent) Valid() bool { return slices.Contains(Intents(), in) }
 
 // The intent model: multinomial logistic regression over hashed word uni-
-// and bigrams, character 3-5-grams and CJK character uni- and bigrams,
-// trained by ./gen on Bitext's customer-service dataset (held-out fifth
-// excluded) plus the seeds in ./seeds. See model/NOTICE.md for the data's
-// licence and README.md for its accuracy.
+// and bigrams, accent-free character 3-5-grams, CJK character uni-, bi- and
+// trigrams and Japanese kanji/katakana runs, with a calibration temperature;
+// trained by ./gen on the hand-written buyer messages in ./data/buyers (held-out
+// families excluded), the seeds in ./seeds and Bitext's customer-service
+// dataset. See model/NOTICE.md for the data's licence and README.md for its
+// accuracy.
 //
 //go:generate go run ./gen -out model
 //go:embed model/intents.bin.gz
@@ -71,6 +73,8 @@ var loadModel = sync.OnceValue(func() *classifier {
 	c.scratch.New = func() any {
 		return &scratch{scores: make([]float32, len(m.Labels))}
 	}
+	// DetectLanguage's model is decoded here too, so New pays for both.
+	loadLanguages()
 	return c
 })
 
