@@ -176,7 +176,7 @@ func main() {
 		features.Extract(e.Text, lm.Config, &lv)
 		lm.Scores(&lv, lscores)
 		nl++
-		if lm.Labels[argmax32(lscores)] == e.Lang {
+		if lm.Labels[argmax(lscores)] == e.Lang {
 			okl++
 		}
 	}
@@ -189,16 +189,7 @@ func main() {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	f, err := os.Create(filepath.Join(*out, "intents.bin.gz"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := modelfile.Encode(f, m); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		log.Fatal(err)
-	}
+	writeModel(filepath.Join(*out, "intents.bin.gz"), m)
 	lic, err := os.ReadFile(filepath.Join(dir, "LICENSE.txt"))
 	if err != nil {
 		log.Fatal(err)
@@ -206,8 +197,6 @@ func main() {
 	if err := os.WriteFile(filepath.Join(*out, "LICENSE-bitext.txt"), lic, 0o644); err != nil {
 		log.Fatal(err)
 	}
-	st, _ := os.Stat(f.Name())
-	log.Printf("wrote %s (%d bytes)", f.Name(), st.Size())
 }
 
 // latinLanguages are told apart by the language model; the others by
@@ -237,16 +226,6 @@ func fitLanguages(bitext, seeds, buyers []corpus.Example, p params) *modelfile.M
 	}
 	cfg := features.Config{Word: 1, Char: 1, CharMin: 1, CharMax: 4, Accents: true}
 	return fit(ws, cfg, params{epochs: 10, rate: p.rate, l2: p.l2, prune: p.prune})
-}
-
-func argmax32(s []float32) int {
-	b := 0
-	for i, x := range s {
-		if x > s[b] {
-			b = i
-		}
-	}
-	return b
 }
 
 func writeModel(path string, m *modelfile.Model) {
@@ -326,7 +305,7 @@ func probs(scores []float64, t float64) []float64 {
 	return p
 }
 
-func argmax(p []float64) int {
+func argmax[T float32 | float64](p []T) int {
 	b := 0
 	for i, x := range p {
 		if x > p[b] {

@@ -164,47 +164,63 @@ const BuyersDir = "data/buyers"
 // file name is the language. A family id may repeat across files (a
 // translation is the same family) but its intent may not differ.
 func LoadBuyers(dir string) ([]Example, []byte, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	var out []Example
+	intentOf := map[string]string{}
+	all, err := readTSV(dir, "buyer message", func(file string, n int, line string) error {
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 || strings.TrimSpace(parts[2]) == "" || parts[0] == "" {
+			return fmt.Errorf("%s:%d: want family<TAB>intent<TAB>message", file, n)
+		}
+		family, intent, text := parts[0], parts[1], strings.TrimSpace(parts[2])
+		if !slices.Contains(Intents, intent) {
+			return fmt.Errorf("%s:%d: unknown intent %q", file, n, intent)
+		}
+		if prev, ok := intentOf[family]; ok && prev != intent {
+			return fmt.Errorf("%s:%d: family %s is %s here and %s elsewhere", file, n, family, intent, prev)
+		}
+		intentOf[family] = intent
+		lang := strings.TrimSuffix(filepath.Base(file), ".tsv")
+		out = append(out, Example{Text: text, Label: intent, Intent: intent, Tags: "buyer", Lang: lang, Family: family})
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
+	return out, all, nil
+}
+
+// readTSV calls line with every line of every *.tsv file in dir (files in
+// name order) that is neither blank nor a # comment, and returns the files'
+// bytes, each after its name (what a fingerprint hashes).
+func readTSV(dir, what string, line func(file string, n int, line string) error) ([]byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	if err != nil {
+		return nil, err
+	}
 	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("no buyer message files in %s", dir)
+		return nil, fmt.Errorf("no %s files in %s", what, dir)
 	}
 	slices.Sort(files)
 	var all bytes.Buffer
-	var out []Example
-	intentOf := map[string]string{}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		lang := strings.TrimSuffix(filepath.Base(f), ".tsv")
 		fmt.Fprintf(&all, "%s\n", filepath.Base(f))
 		all.Write(raw)
 		sc := bufio.NewScanner(bytes.NewReader(raw))
 		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
+			l := strings.TrimSpace(sc.Text())
+			if l == "" || strings.HasPrefix(l, "#") {
 				continue
 			}
-			parts := strings.SplitN(line, "\t", 3)
-			if len(parts) != 3 || strings.TrimSpace(parts[2]) == "" || parts[0] == "" {
-				return nil, nil, fmt.Errorf("%s:%d: want family<TAB>intent<TAB>message", f, n)
+			if err := line(f, n, l); err != nil {
+				return nil, err
 			}
-			family, intent, text := parts[0], parts[1], strings.TrimSpace(parts[2])
-			if !slices.Contains(Intents, intent) {
-				return nil, nil, fmt.Errorf("%s:%d: unknown intent %q", f, n, intent)
-			}
-			if prev, ok := intentOf[family]; ok && prev != intent {
-				return nil, nil, fmt.Errorf("%s:%d: family %s is %s here and %s elsewhere", f, n, family, intent, prev)
-			}
-			intentOf[family] = intent
-			out = append(out, Example{Text: text, Label: intent, Intent: intent, Tags: "buyer", Lang: lang, Family: family})
 		}
 	}
-	return out, all.Bytes(), nil
+	return all.Bytes(), nil
 }
 
 // TestFamilies names the phrasing families held out from training. Within
@@ -234,48 +250,30 @@ func TestFamilies(exs []Example) map[string]bool {
 // comments and blank lines ignored; a text "a | b | c" is three examples.
 // Seeds are labelled with drafter intents and always trained on.
 func LoadSeeds(dir string) ([]Example, []byte, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	var out []Example
+	all, err := readTSV(dir, "seed", func(file string, n int, line string) error {
+		intent, text, ok := strings.Cut(line, "\t")
+		text = strings.TrimSpace(text)
+		if !ok || text == "" {
+			return fmt.Errorf("%s:%d: want intent<TAB>text", file, n)
+		}
+		if !slices.Contains(Intents, intent) {
+			return fmt.Errorf("%s:%d: unknown intent %q", file, n, intent)
+		}
+		// "a | b | c" is three examples: glossary lines list many short
+		// wordings of one intent.
+		lang := SeedLanguage(filepath.Base(file))
+		for _, alt := range strings.Split(text, " | ") {
+			if alt = strings.TrimSpace(alt); alt != "" {
+				out = append(out, Example{Text: alt, Label: intent, Intent: intent, Tags: "seed", Lang: lang})
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("no seed files in %s", dir)
-	}
-	slices.Sort(files)
-	var all bytes.Buffer
-	var out []Example
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			return nil, nil, err
-		}
-		fmt.Fprintf(&all, "%s\n", filepath.Base(f))
-		all.Write(raw)
-		lang := SeedLanguage(filepath.Base(f))
-		sc := bufio.NewScanner(bytes.NewReader(raw))
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			intent, text, ok := strings.Cut(line, "\t")
-			text = strings.TrimSpace(text)
-			if !ok || text == "" {
-				return nil, nil, fmt.Errorf("%s:%d: want intent<TAB>text", f, n)
-			}
-			if !slices.Contains(Intents, intent) {
-				return nil, nil, fmt.Errorf("%s:%d: unknown intent %q", f, n, intent)
-			}
-			// "a | b | c" is three examples: glossary lines list many short
-			// wordings of one intent.
-			for _, alt := range strings.Split(text, " | ") {
-				if alt = strings.TrimSpace(alt); alt != "" {
-					out = append(out, Example{Text: alt, Label: intent, Intent: intent, Tags: "seed", Lang: lang})
-				}
-			}
-		}
-	}
-	return out, all.Bytes(), nil
+	return out, all, nil
 }
 
 // Languages are the seven the drafter reads and answers.
