@@ -1,11 +1,48 @@
 package drafter
 
 import (
+	_ "embed"
+	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/modelfile"
 )
+
+// The language model tells English, German, French, Italian and Spanish
+// apart in Latin script where stop words are too few ("Passt, verstanden.",
+// "Ha la garanzia?"): logistic regression over words and accented
+// character 1-4 grams, trained by ./gen with the intent model.
+//
+//go:embed model/languages.bin.gz
+var languageData []byte
+
+var loadLanguages = sync.OnceValue(func() *modelfile.Model {
+	m, err := modelfile.Decode(languageData)
+	if err != nil {
+		panic(fmt.Sprintf("drafter: embedded language %v; run go generate ./core/drafter", err))
+	}
+	return m
+})
+
+// latinModelLanguages are the languages the language model knows.
+var latinModelLanguages = map[string]bool{"en": true, "de": true, "fr": true, "it": true, "es": true}
+
+// latinModel is the language model's probability for each of its languages.
+func latinModel(text string) map[string]float64 {
+	m := loadLanguages()
+	var v features.Vector
+	features.Extract(text, m.Config, &v)
+	scores := make([]float32, len(m.Labels))
+	m.Probabilities(&v, scores)
+	out := make(map[string]float64, len(scores))
+	for i, p := range scores {
+		out[m.Labels[i]] += float64(p)
+	}
+	return out
+}
 
 // DetectLanguage names the language of a buyer message as an ISO 639-1 code.
 //
@@ -74,7 +111,7 @@ func DetectLanguage(text string) string {
 	}
 	switch best {
 	case hanScript, kanaScript:
-		if counts[kanaScript] > 0 {
+		if counts[kanaScript] > 0 || japaneseKanji(text) {
 			return "ja"
 		}
 		return "zh"
@@ -88,16 +125,55 @@ func DetectLanguage(text string) string {
 		for l, h := range hints {
 			latin[l] += h
 		}
-		lang, score := "en", 0.0
+		// Stop words and letters first: they name Portuguese, Dutch,
+		// Polish... which the language model does not know.
+		lang, score := "", 0.0
 		for _, l := range latinOrder {
 			if latin[l] > score {
 				lang, score = l, latin[l]
 			}
 		}
-		return lang
+		if lang != "" && !latinModelLanguages[lang] {
+			return lang
+		}
+		// Among the five the model knows, it decides, with the stop words
+		// as a second opinion; with no evidence at all, English.
+		probs := latinModel(text)
+		best, bestScore := "", 0.0
+		for l := range latinModelLanguages {
+			if s := 2*probs[l] + latin[l]; s > bestScore {
+				best, bestScore = l, s
+			}
+		}
+		if lang == "" && probs[best] < 0.6 {
+			return "en"
+		}
+		return best
 	}
 	return scriptLang[best]
 }
+
+// japaneseKanji reports Han text written with Japanese-only character forms
+// (円, 払, 戻, 様, 込, 発, 売, 領収 ...: Japanese shinjitai and kokuji that
+// neither simplified nor traditional Chinese uses) and no simplified-only
+// ones, so "返品希望、返金済" without kana is still Japanese.
+func japaneseKanji(text string) bool {
+	jp, cn := 0, 0
+	for _, r := range text {
+		switch {
+		case strings.ContainsRune(japaneseOnly, r):
+			jp++
+		case strings.ContainsRune(simplifiedOnly, r):
+			cn++
+		}
+	}
+	return jp > cn
+}
+
+const (
+	japaneseOnly   = "込様円払戻済売読変気帰発険駅図楽薬広伝続関営労歳単価覧実県択沢浜縦辺転軽鉄銭渋畳悪黒検験桜歩毎経総緑線練絵継縁権観駆騒処剰剤勧拡拠挙両乗亜仏仮圧囲栄衛塩収戸"
+	simplifiedOnly = "们这么还没货发单让说话时见东车门问间开长认语请读买卖钱银张个为对给吗呢吧啊过运输递邮购订贵质补换变钟络费电视关"
+)
 
 func pickHint(hints map[string]float64, langs []string, fallback string) string {
 	for _, l := range langs {

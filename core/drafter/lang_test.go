@@ -59,3 +59,43 @@ func TestDetectLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestDetectLanguageShortMessages: the seven languages the drafter answers
+// in, told apart on a few words (Italian, Spanish and Portuguese share most
+// of theirs; Japanese may be written in kanji alone).
+func TestDetectLanguageShortMessages(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Passt, verstanden.", "de"},
+		{"Bieten Sie Expressversand an?", "de"},
+		{"Im Karton fehlt ein Teil.", "de"},
+		{"Rechnung bitte", "de"},
+		{"Ok parfait, compris.", "fr"},
+		{"Génial, bonne journée !", "fr"},
+		{"on peut payer en plusieurs fois ?", "fr"},
+		{"Ha la garanzia?", "it"},
+		{"Posso pagare con PayPal?", "it"},
+		{"Mi avete mandato l'articolo sbagliato.", "it"},
+		{"Va bene, capito.", "it"},
+		{"Siete in Italia?", "it"},
+		{"Vale, entendido.", "es"},
+		{"necesito factura porfa", "es"},
+		{"No lo envíen, ya no lo necesito.", "es"},
+		{"De acuerdo, perfecto.", "es"},
+		{"Obrigado, recebi a encomenda", "pt"},
+		{"Wo ist mein Paket? Die Tracking-ID funktioniert nicht", "de"},
+		{"Hallo, mein Order ist noch nicht da, können Sie den Status checken?", "de"},
+		{"where is my order", "en"},
+		{"ok", "en"},
+		{"返品希望、返金済みか確認", "ja"},
+		{"領収書発行", "ja"},
+		{"払戻", "ja"},
+		{"退货退款", "zh"},
+		{"发票", "zh"},
+		{"訂單幫我取消", "zh"},
+	}
+	for _, tt := range tests {
+		if got := drafter.DetectLanguage(tt.text); got != tt.want {
+			t.Errorf("DetectLanguage(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

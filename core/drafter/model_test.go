@@ -3,119 +3,434 @@ package drafter
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/corpus"
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/modelfile"
 )
 
-// Floors under the accuracy measured when the model was last generated
-// (see README.md): overall 99.8%, Q 100%, Z 100%, lowest intent 98.0%
-// (track_order), probes 98.1% (52/53). They leave room for a retrain to
-// move a few rows (probes moved between 92% and 98% as seeds were added),
-// not for a broken model.
-const (
-	floorHeldOut     = 0.97
-	floorPerIntent   = 0.90
-	floorColloquialQ = 0.96
-	floorTyposZ      = 0.94
-	floorProbes      = 0.85
+// The evaluation: go test ./core/drafter -run Eval -v prints the tables
+// the README quotes. It only scores the embedded model; training is
+// ./gen's, which never reads a held-out family (corpus.TestFamilies) nor
+// the blind set (testdata/blind.tsv).
+//
+// Floors sit a little under the figures measured when the model was last
+// generated (see README.md), so a regression fails CI while a retrain may
+// move a message or two.
+var (
+	floorFamily = map[string]float64{"en": 0.88, "de": 0.86, "fr": 0.90, "it": 0.93, "es": 0.90, "ja": 0.90, "zh": 0.90}
+	floorBlind  = map[string]float64{"en": 0.78, "de": 0.80, "fr": 0.75, "it": 0.90, "es": 0.78, "ja": 0.75, "zh": 0.87}
+	floorDev    = map[string]float64{"en": 0.95, "de": 0.93, "fr": 0.92, "it": 0.93, "es": 0.93, "ja": 0.95, "zh": 0.95}
 )
 
-// heldOut loads Bitext's held-out rows from the repository's copy
-// (core/drafter/data/bitext), so the evaluation runs on every checkout.
-func heldOut(t testing.TB) []corpus.Example {
+const (
+	floorFamilyAll      = 0.90
+	floorBlindAll       = 0.80
+	floorDevAll         = 0.95
+	floorProbes         = 0.85
+	maxOutOfScopeAction = 0.01 // out-of-scope messages read as an action intent
+	minActionPrecision  = 0.95 // action intents at or above actionThreshold that are right
+	maxCalibrationError = 0.05 // expected calibration error on held-out families
+	minMultiRecall      = 0.80 // labelled intents of mixed messages found
+	maxExtraIntents     = 0.05 // single-intent messages given a wrong further intent
+	minPhotosFound      = 0.90
+)
+
+// languages are the seven the drafter reads and answers.
+var languages = []string{"en", "de", "fr", "it", "es", "ja", "zh"}
+
+// labelled is one evaluation message.
+type labelled struct {
+	lang    string
+	intents []Intent // the first is the main one
+	photos  bool
+	text    string
+}
+
+// heldOutFamilies are the buyer messages of the families the generator
+// never trains on.
+func heldOutFamilies(t testing.TB) []labelled {
 	t.Helper()
-	dir, ok := corpus.FindBitext()
-	if !ok {
-		t.Fatalf("Bitext data not found in %s (or $SELLERDESK_BITEXT_DIR): the checkout is incomplete", corpus.BitextDir)
-	}
-	rows, _, err := corpus.LoadBitext(dir)
+	exs, _, err := corpus.LoadBuyers(corpus.BuyersDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var held []corpus.Example
-	for _, r := range rows {
-		if corpus.HeldOut(r.Text) {
-			held = append(held, r)
+	held := corpus.TestFamilies(exs)
+	var out []labelled
+	for _, e := range exs {
+		if held[e.Family] {
+			out = append(out, labelled{lang: e.Lang, intents: []Intent{Intent(e.Intent)}, text: e.Text})
 		}
 	}
-	if len(held) < 1000 {
-		t.Fatalf("only %d held-out rows", len(held))
+	if len(out) < 300 {
+		t.Fatalf("only %d held-out messages", len(out))
 	}
-	return held
+	return out
+}
+
+// loadLabelled reads lang<TAB>labels<TAB>message lines; labels are intents
+// joined by "+", the first the main one, and "photos" when the buyer says
+// photos are attached.
+func loadLabelled(t testing.TB, path string) []labelled {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []labelled
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 || !slices.Contains(languages, parts[0]) {
+			t.Fatalf("%s:%d: want lang<TAB>intent[+intent][+photos]<TAB>message", path, n)
+		}
+		l := labelled{lang: parts[0], text: parts[2]}
+		for _, lab := range strings.Split(parts[1], "+") {
+			if lab == "photos" {
+				l.photos = true
+				continue
+			}
+			if !Intent(lab).Valid() {
+				t.Fatalf("%s:%d: unknown intent %q", path, n, lab)
+			}
+			l.intents = append(l.intents, Intent(lab))
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 type tally struct{ n, ok int }
 
+func (t *tally) add(ok bool) {
+	t.n++
+	if ok {
+		t.ok++
+	}
+}
+
 func (t tally) rate() float64 { return float64(t.ok) / float64(max(t.n, 1)) }
 
-func TestHeldOutAccuracy(t *testing.T) {
-	held := heldOut(t)
+func (t tally) String() string { return fmt.Sprintf("%5.1f%% (%d/%d)", 100*t.rate(), t.ok, t.n) }
+
+// accuracy reads every message as Draft does and tallies the main intent
+// per language and per intent, logging the table and the misses.
+func accuracy(t *testing.T, name string, msgs []labelled) (all tally, perLang map[string]*tally) {
 	d := New(Shop{})
-	all, viaDraft := tally{}, tally{}
-	per := map[string]*tally{}
-	subset := map[string]*tally{"Q": {}, "Z": {}}
-	for _, e := range held {
-		got, _ := d.Classify(e.Text)
-		ok := string(got) == e.Intent
-		// Draft adds the closer rules and the low-confidence fallback to Other.
-		viaDraft.n++
-		if string(d.Draft(e.Text, Facts{}).Intent) == e.Intent {
-			viaDraft.ok++
-		}
-		if per[e.Intent] == nil {
-			per[e.Intent] = &tally{}
-		}
-		for _, tl := range []*tally{&all, per[e.Intent]} {
-			tl.n++
-			if ok {
-				tl.ok++
-			}
-		}
-		for tag, tl := range subset {
-			if strings.Contains(e.Tags, tag) {
-				tl.n++
-				if ok {
-					tl.ok++
-				}
-			}
+	perLang = map[string]*tally{}
+	perIntent := map[Intent]*tally{}
+	var misses []string
+	for _, m := range msgs {
+		got := d.read(m.text, DetectLanguage(m.text)).Primary()
+		// A mixed message is read right when its main intent is any of
+		// the ones it carries; that each is found is TestEvalMultiIntent's.
+		ok := slices.Contains(m.intents, got.Intent)
+		all.add(ok)
+		get(perLang, m.lang).add(ok)
+		get(perIntent, m.intents[0]).add(ok)
+		if !ok {
+			misses = append(misses, fmt.Sprintf("  miss %s %s: %q read as %s (%.2f)", m.lang, m.intents[0], m.text, got.Intent, got.Confidence))
 		}
 	}
-	t.Logf("held-out accuracy %.1f%% (%d/%d); Q colloquial %.1f%% (%d); Z typos %.1f%% (%d)",
-		100*all.rate(), all.ok, all.n, 100*subset["Q"].rate(), subset["Q"].n, 100*subset["Z"].rate(), subset["Z"].n)
-	t.Logf("through Draft (closer rules, low confidence -> other): %.1f%% (%d/%d)", 100*viaDraft.rate(), viaDraft.ok, viaDraft.n)
-	if viaDraft.rate() < floorHeldOut {
-		t.Errorf("held-out accuracy through Draft %.3f below %.2f", viaDraft.rate(), floorHeldOut)
+	t.Logf("%s: main intent right %s", name, all)
+	for _, l := range languages {
+		if tl := perLang[l]; tl != nil {
+			t.Logf("  %-3s %s", l, tl)
+		}
 	}
-	if all.rate() < floorHeldOut {
-		t.Errorf("held-out accuracy %.3f below %.2f", all.rate(), floorHeldOut)
+	for _, in := range Intents() {
+		if tl := perIntent[in]; tl != nil {
+			t.Logf("  %-22s %s", in, tl)
+		}
 	}
-	if r := subset["Q"].rate(); r < floorColloquialQ {
-		t.Errorf("colloquial (Q) accuracy %.3f below %.2f", r, floorColloquialQ)
+	for _, m := range misses {
+		t.Log(m)
 	}
-	if r := subset["Z"].rate(); r < floorTyposZ {
-		t.Errorf("typo (Z) accuracy %.3f below %.2f", r, floorTyposZ)
+	return all, perLang
+}
+
+func get[K comparable](m map[K]*tally, k K) *tally {
+	if m[k] == nil {
+		m[k] = &tally{}
 	}
-	names := make([]string, 0, len(per))
-	for in := range per {
-		names = append(names, in)
+	return m[k]
+}
+
+func checkFloors(t *testing.T, name string, all tally, perLang map[string]*tally, floorAll float64, floors map[string]float64) {
+	if all.rate() < floorAll {
+		t.Errorf("%s: accuracy %.3f below %.2f", name, all.rate(), floorAll)
 	}
-	sort.Strings(names)
-	for _, in := range names {
-		t.Logf("  %-22s recall %5.1f%% (%d)", in, 100*per[in].rate(), per[in].n)
-		if per[in].rate() < floorPerIntent {
-			t.Errorf("%s recall %.3f below %.2f", in, per[in].rate(), floorPerIntent)
+	for _, l := range languages {
+		tl := perLang[l]
+		if tl == nil || tl.n < 20 {
+			t.Errorf("%s: too few %s messages", name, l)
+			continue
+		}
+		if tl.rate() < floors[l] {
+			t.Errorf("%s: %s accuracy %.3f below %.2f", name, l, tl.rate(), floors[l])
 		}
 	}
 }
 
-// TestProbeAccuracy scores buyer messages written for the tests (not in
-// the seeds, not Bitext): marketplace wording and Chinese. It needs no
-// outside data, so it always runs.
+// TestEvalFamilySplit scores the phrasing families held out from training,
+// in every language.
+func TestEvalFamilySplit(t *testing.T) {
+	all, perLang := accuracy(t, "held-out families", heldOutFamilies(t))
+	checkFloors(t, "held-out families", all, perLang, floorFamilyAll, floorFamily)
+}
+
+// TestEvalBlind scores the blind set: messages written after the model was
+// trained, labelled before it first read them, never trained or tuned on.
+func TestEvalBlind(t *testing.T) {
+	all, perLang := accuracy(t, "blind set", loadLabelled(t, "testdata/blind.tsv"))
+	checkFloors(t, "blind set", all, perLang, floorBlindAll, floorBlind)
+}
+
+// TestEvalDev scores the earlier blind sets, written after the models of
+// commits 3a2c8d3, 261f320 and 1fd2b61 (87.6%, 84.0% and 90.9% then, see
+// README.md) and
+// since used to develop the model: no longer blind, kept as a regression
+// check.
+func TestEvalDev(t *testing.T) {
+	all, perLang := accuracy(t, "development sets", devSets(t))
+	checkFloors(t, "development sets", all, perLang, floorDevAll, floorDev)
+}
+
+func devSets(t testing.TB) []labelled {
+	var out []labelled
+	for _, f := range []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv"} {
+		out = append(out, loadLabelled(t, f)...)
+	}
+	return out
+}
+
+// TestEvalOutOfScope: messages that ask for nothing on an order (chit-chat,
+// product and account questions, spam) must not be read as an action.
+func TestEvalOutOfScope(t *testing.T) {
+	d := New(Shop{})
+	msgs := append(heldOutFamilies(t), devSets(t)...)
+	msgs = append(msgs, loadLabelled(t, "testdata/blind.tsv")...)
+	var primary, offered tally
+	for _, m := range msgs {
+		if m.intents[0] != Other {
+			continue
+		}
+		r := d.read(m.text, DetectLanguage(m.text))
+		p := r.Primary()
+		primary.add(p.Intent.Action())
+		act := false
+		for _, s := range r.Intents {
+			act = act || s.Intent.Action() && s.Confidence >= actionThreshold
+		}
+		offered.add(act)
+		if p.Intent.Action() {
+			t.Logf("  out of scope read as %s (%.2f): %q", p.Intent, p.Confidence, m.text)
+		}
+	}
+	t.Logf("out-of-scope messages read as an action intent: %s; offered an action (at or above the threshold): %s", primary, offered)
+	if primary.n < 60 {
+		t.Fatalf("only %d out-of-scope messages", primary.n)
+	}
+	if primary.rate() >= maxOutOfScopeAction {
+		t.Errorf("%.1f%% of out-of-scope messages read as an action, want under %.0f%%", 100*primary.rate(), 100*maxOutOfScopeAction)
+	}
+}
+
+// TestEvalCalibration: on the held-out families, a confidence is the
+// chance of being right, and action intents at or above actionThreshold
+// are rarely wrong (there and on the blind set).
+func TestEvalCalibration(t *testing.T) {
+	d := New(Shop{})
+	t.Logf("temperature %.2f", loadModel().m.Temperature)
+	for _, set := range []struct {
+		name string
+		msgs []labelled
+		max  float64
+	}{{"held-out families", heldOutFamilies(t), maxCalibrationError}, {"blind set", loadLabelled(t, "testdata/blind.tsv"), 1}} {
+		var bins [10]struct {
+			n          int
+			conf, hits float64
+		}
+		for _, m := range set.msgs {
+			p := d.read(m.text, DetectLanguage(m.text)).Primary()
+			b := &bins[min(int(p.Confidence*10), 9)]
+			b.n++
+			b.conf += p.Confidence
+			if slices.Contains(m.intents, p.Intent) {
+				b.hits++
+			}
+		}
+		t.Logf("%s by confidence: messages, mean confidence, accuracy", set.name)
+		var ece float64
+		for i, b := range bins {
+			if b.n == 0 {
+				continue
+			}
+			ece += math.Abs(b.conf-b.hits) / float64(len(set.msgs))
+			t.Logf("  %.1f-%.1f: %4d  %.2f  %.2f", float64(i)/10, float64(i+1)/10, b.n, b.conf/float64(b.n), b.hits/float64(b.n))
+		}
+		t.Logf("%s: expected calibration error %.3f", set.name, ece)
+		if ece > set.max {
+			t.Errorf("%s: expected calibration error %.3f above %.2f", set.name, ece, set.max)
+		}
+	}
+	for _, set := range []struct {
+		name string
+		msgs []labelled
+	}{{"held-out families", heldOutFamilies(t)}, {"blind set", loadLabelled(t, "testdata/blind.tsv")}} {
+		var above, below tally
+		for _, m := range set.msgs {
+			p := d.read(m.text, DetectLanguage(m.text)).Primary()
+			if !p.Intent.Action() {
+				continue
+			}
+			if p.Confidence >= actionThreshold {
+				above.add(slices.Contains(m.intents, p.Intent))
+			} else {
+				below.add(slices.Contains(m.intents, p.Intent))
+			}
+		}
+		t.Logf("%s: action intents at or above actionThreshold %.2f right %s; below it (the draft asks the buyer to confirm) right %s",
+			set.name, actionThreshold, above, below)
+		if above.rate() < minActionPrecision {
+			t.Errorf("%s: action intents above the threshold right %.3f, want at least %.2f", set.name, above.rate(), minActionPrecision)
+		}
+	}
+}
+
+// TestEvalLanguages: DetectLanguage names each of the seven languages on
+// messages it was not built from (held-out families, the development and
+// blind sets).
+func TestEvalLanguages(t *testing.T) {
+	msgs := append(heldOutFamilies(t), devSets(t)...)
+	msgs = append(msgs, loadLabelled(t, "testdata/blind.tsv")...)
+	msgs = append(msgs, loadLabelled(t, "testdata/multi.tsv")...)
+	per := map[string]*tally{}
+	for _, m := range msgs {
+		got := DetectLanguage(m.text)
+		get(per, m.lang).add(got == m.lang)
+		if got != m.lang {
+			t.Logf("  %s read as %s: %q", m.lang, got, m.text)
+		}
+	}
+	for _, l := range languages {
+		t.Logf("  %-3s %s", l, per[l])
+		if per[l].rate() < 0.97 {
+			t.Errorf("%s detected %.3f of the time, want at least 0.97", l, per[l].rate())
+		}
+	}
+}
+
+// TestEvalMultiIntent: mixed messages are read on each point, photos are
+// noticed, and single messages are not given intents they do not carry.
+func TestEvalMultiIntent(t *testing.T) {
+	d := New(Shop{})
+	var found, photos, falsePhotos tally
+	for _, path := range []string{"testdata/multi.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/blind.tsv"} {
+		for _, m := range loadLabelled(t, path) {
+			r := d.read(m.text, DetectLanguage(m.text))
+			if len(m.intents) > 1 {
+				for _, in := range m.intents {
+					found.add(r.has(in))
+					if !r.has(in) {
+						t.Logf("  %s: %s not found in %q (read %v)", path, in, m.text, r.Intents)
+					}
+				}
+			}
+			if m.photos {
+				photos.add(r.Photos)
+			} else {
+				falsePhotos.add(r.Photos)
+			}
+		}
+	}
+	var extra tally
+	for _, m := range heldOutFamilies(t) {
+		r := d.read(m.text, DetectLanguage(m.text))
+		wrong := false
+		for _, s := range r.Intents[1:] {
+			wrong = wrong || s.Intent != m.intents[0]
+		}
+		extra.add(wrong)
+		if wrong {
+			t.Logf("  extra intent: %q (%s) read %v", m.text, m.intents[0], r.Intents)
+		}
+	}
+	t.Logf("intents of mixed messages found: %s; photos noticed: %s; photos imagined: %s; single messages given a further intent: %s",
+		found, photos, falsePhotos, extra)
+	if found.n < 30 || found.rate() < minMultiRecall {
+		t.Errorf("mixed messages: %s intents found, want at least %.0f%% of 30 or more", found, 100*minMultiRecall)
+	}
+	if photos.rate() < minPhotosFound || falsePhotos.ok > 0 {
+		t.Errorf("photos noticed %s, imagined %s", photos, falsePhotos)
+	}
+	if extra.rate() > maxExtraIntents {
+		t.Errorf("%s single messages given a further intent, want at most %.0f%%", extra, 100*maxExtraIntents)
+	}
+}
+
+// TestEvalSetsNeverTrainedOn: no held-out or blind message is, once folded,
+// a text the generator trains on (a seed, a Bitext row or a training
+// family's message), and no blind message is in the buyer files at all.
+func TestEvalSetsNeverTrainedOn(t *testing.T) {
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	train := map[string]bool{}
+	seeds, _, err := corpus.LoadSeeds("seeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range seeds {
+		train[norm(e.Text)] = true
+	}
+	dir, ok := corpus.FindBitext()
+	if !ok {
+		t.Fatalf("Bitext data not found in %s: the checkout is incomplete", corpus.BitextDir)
+	}
+	bitext, _, err := corpus.LoadBitext(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range bitext {
+		train[norm(e.Text)] = true
+	}
+	buyers, _, err := corpus.LoadBuyers(corpus.BuyersDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := corpus.TestFamilies(buyers)
+	inBuyers := map[string]bool{}
+	for _, e := range buyers {
+		inBuyers[norm(e.Text)] = true
+		if !held[e.Family] {
+			train[norm(e.Text)] = true
+		}
+	}
+	for _, m := range heldOutFamilies(t) {
+		if train[norm(m.text)] {
+			t.Errorf("held-out message %q is also trained on", m.text)
+		}
+	}
+	for _, path := range []string{"testdata/blind.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/multi.tsv"} {
+		for _, m := range loadLabelled(t, path) {
+			if train[norm(m.text)] || inBuyers[norm(m.text)] {
+				t.Errorf("%s message %q is in the training data", path, m.text)
+			}
+		}
+	}
+}
+
+// TestProbeAccuracy scores the older probe messages (marketplace wording and
+// Chinese, written for the tests) through Draft.
 func TestProbeAccuracy(t *testing.T) {
 	f, err := os.Open("testdata/probes.tsv")
 	if err != nil {
@@ -123,7 +438,7 @@ func TestProbeAccuracy(t *testing.T) {
 	}
 	defer f.Close()
 	d := New(Shop{})
-	all := tally{}
+	var all tally
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		want, text, ok := strings.Cut(strings.TrimSpace(sc.Text()), "\t")
@@ -133,24 +448,28 @@ func TestProbeAccuracy(t *testing.T) {
 		if !Intent(want).Valid() {
 			t.Fatalf("probe intent %q unknown", want)
 		}
-		all.n++
-		if got := d.Draft(text, Facts{}).Intent; string(got) == want {
-			all.ok++
-		} else {
+		got := d.Draft(text, Facts{}).Intent
+		all.add(string(got) == want)
+		if string(got) != want {
 			t.Logf("miss: %q: got %s, want %s", text, got, want)
 		}
 	}
-	t.Logf("probe accuracy %.1f%% (%d/%d)", 100*all.rate(), all.ok, all.n)
+	t.Logf("probe accuracy %s", all)
 	if all.rate() < floorProbes {
 		t.Errorf("probe accuracy %.3f below %.2f", all.rate(), floorProbes)
 	}
 }
 
-// TestModelIsFresh: the embedded model was generated from the seeds and
-// the Bitext file as they are now. Edit seeds/, then run go generate.
+// TestModelIsFresh: the embedded model was generated from the seeds, the
+// buyer messages and the Bitext file as they are now. Edit them, then run
+// go generate.
 func TestModelIsFresh(t *testing.T) {
 	m := loadModel().m
 	_, seeds, err := corpus.LoadSeeds("seeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, buyers, err := corpus.LoadBuyers(corpus.BuyersDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +481,11 @@ func TestModelIsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := corpus.Fingerprint(bitext, seeds)
-	gotSeeds := m.Fingerprint[strings.Index(m.Fingerprint, "seeds="):]
-	wantSeeds := want[strings.Index(want, "seeds="):]
-	if gotSeeds != wantSeeds {
-		t.Errorf("embedded model was trained on other seeds (%s, now %s): run go generate ./core/drafter", gotSeeds, wantSeeds)
+	if want := corpus.Fingerprint(bitext, seeds, buyers); m.Fingerprint != want {
+		t.Errorf("embedded model was trained on other data (%s, now %s): run go generate ./core/drafter", m.Fingerprint, want)
 	}
-	if m.Fingerprint != want {
-		t.Errorf("embedded model was trained on another Bitext file (%s, now %s): run go generate ./core/drafter", m.Fingerprint, want)
+	if m.Temperature <= 0 {
+		t.Errorf("embedded model has no calibration temperature")
 	}
 }
 
@@ -192,22 +508,11 @@ func TestModelKnowsEveryIntent(t *testing.T) {
 	}
 }
 
-// TestSeedsAreNotHeldOutRows keeps the seeds from leaking Bitext's
-// evaluation rows into training.
-func TestSeedsAreNotHeldOutRows(t *testing.T) {
-	held := heldOut(t)
-	seeds, _, err := corpus.LoadSeeds("seeds")
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts := map[string]bool{}
-	for _, e := range held {
-		texts[strings.ToLower(strings.TrimSpace(e.Text))] = true
-	}
-	for _, s := range seeds {
-		if texts[strings.ToLower(s.Text)] {
-			t.Errorf("seed %q is a held-out Bitext row", s.Text)
-		}
+// TestModelSize keeps the embedded model well inside the binary budget.
+func TestModelSize(t *testing.T) {
+	t.Logf("embedded model: %d bytes gzipped", len(modelData))
+	if len(modelData) > 20<<20 {
+		t.Errorf("embedded model is %d bytes, over 20 MB", len(modelData))
 	}
 }
 
@@ -218,5 +523,40 @@ func BenchmarkModelDecode(b *testing.B) {
 		if _, err := modelfile.Decode(modelData); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkRead is the model's reading alone (closers, whole message,
+// clauses, photos) over every buyer message: p99 over calls, and over
+// messages of the fastest of five reads of each (see BenchmarkDraft).
+func BenchmarkRead(b *testing.B) {
+	rows, _, err := corpus.LoadBuyers(corpus.BuyersDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := New(Shop{})
+	var all []time.Duration
+	best := make([]time.Duration, len(rows))
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		m := rows[i%len(rows)].Text
+		start := time.Now()
+		d.read(m, DetectLanguage(m))
+		took := time.Since(start)
+		all = append(all, took)
+		if k := i % len(rows); best[k] == 0 || took < best[k] {
+			best[k] = took
+		}
+		i++
+	}
+	p99 := func(ds []time.Duration) float64 {
+		ds = slices.Clone(ds)
+		slices.Sort(ds)
+		return float64(ds[min(len(ds)-1, len(ds)*99/100)]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(p99(all), "p99-ms")
+	if i >= 5*len(rows) {
+		b.ReportMetric(p99(best), "p99-best-of-5-ms")
 	}
 }

@@ -2,35 +2,31 @@
 // core/drafter/model, where the drafter embeds it. Run it through
 // `go generate ./core/drafter` (which runs `go run ./gen` in core/drafter);
 // it reads Bitext's data from core/drafter/data/bitext (or
-// $SELLERDESK_BITEXT_DIR), which the built program never does.
+// $SELLERDESK_BITEXT_DIR), the seeds in core/drafter/seeds and the buyer
+// messages in core/drafter/data/buyers, which the built program never does.
 //
-// Training data: Bitext's v1 sample minus its held-out fifth (see
-// corpus.HeldOut; those rows are never read into training), plus the
-// hand-written seeds in core/drafter/seeds. The model is a multinomial
-// logistic regression over hashed word unigrams and bigrams, character 3-5
-// grams within words and CJK character uni- and bigrams, trained with
-// AdaGrad, then pruned and quantised to int16. Training is deterministic:
-// the same inputs give the same bytes (on one architecture; float rounding
-// may differ across CPUs, which only moves weights by a step).
+// Training data: all of Bitext's v1 sample (English), the hand-written seeds,
+// and the hand-written buyer messages in seven languages minus the phrasing
+// families corpus.TestFamilies holds out (those rows are never read into
+// training; go test -run Eval scores them). The blind set
+// (testdata/blind.tsv) is never read here.
 //
-// Choices measured when this was written (held-out accuracy; the probes in
-// testdata/probes.tsv, which are neither trained on nor Bitext):
-//   - Classes are the drafter's 13 intents, Bitext's 27 merged through
-//     corpus.BitextIntent (-merge). Training on the 27 and summing per
-//     intent scored the same (99.8% vs 99.9%, probes within one message)
-//     with a model three times the size, since every feature carries a
-//     weight per class.
-//   - Pruning weights under 5% of the largest and L2 1e-4 keep 18k features
-//     and 140k weights (about 370 KB gzipped) at no measurable cost; no
-//     pruning gave 1.7 MB.
-//   - Character n-gram weight 0.3-1 and longest n-gram 4 or 5 made no
-//     difference on either set; 5 was kept for typos in long words.
-//   - Seeds count twice (-seed-weight): they are few, and they are the only
-//     source for marketplace wording, Chinese and two of the intents.
+// The model is a multinomial logistic regression over hashed word unigrams
+// and bigrams, accent-free character 3-5 grams within words and CJK
+// character uni-, bi- and trigrams, trained with AdaGrad, then pruned and
+// quantised to int16. Training is deterministic: the same inputs give the
+// same bytes (on one architecture; float rounding may differ across CPUs,
+// which only moves weights by a step).
 //
-// It prints the held-out accuracy (overall, per intent, and on Bitext's
-// colloquial Q and typo Z rows) and the probes it misses; the README quotes
-// those numbers and model_test.go checks floors under them.
+// Calibration: the training families are cut into -folds folds (by family,
+// so no paraphrase is on both sides); a model trained without each fold
+// scores it, and the temperature that makes those out-of-fold
+// probabilities honest (least log loss) is stored in the model. The same
+// out-of-fold scores choose the action threshold it prints: the lowest
+// confidence at which action intents (cancel, change address, return,
+// refund) are right at least -action-precision of the time. Every choice
+// of weights below was made on these out-of-fold figures, never on the
+// held-out families or the blind set.
 package main
 
 import (
@@ -42,7 +38,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/corpus"
@@ -51,32 +46,41 @@ import (
 )
 
 type params struct {
-	epochs     int
-	rate       float64 // AdaGrad base rate
-	l2         float64 // per-update L2 on touched weights
-	seedWeight float64 // a seed counts this many Bitext rows: seeds are few and written for our buyers
-	prune      float64 // weights smaller than this fraction of the largest are dropped
+	epochs      int
+	rate        float64 // AdaGrad base rate
+	l2          float64 // per-update L2 on touched weights
+	seedWeight  float64 // a seed counts this many Bitext rows: seeds are few and written for our buyers
+	buyerWeight float64 // likewise a buyer message
+	prune       float64 // weights smaller than this fraction of the largest are dropped
 }
+
+// actionIntents are the intents a draft may offer to act on.
+var actionIntents = []string{"cancel_order", "change_address", "return_request", "refund_status"}
 
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
 	var (
-		data  = flag.String("data", "", "Bitext folder (default: $SELLERDESK_BITEXT_DIR or core/drafter/data/bitext in the module)")
-		seeds = flag.String("seeds", "seeds", "folder of hand-written seed .tsv files")
-		out   = flag.String("out", "model", "folder to write the model, its notice and Bitext's licence to")
-		p     params
+		data   = flag.String("data", "", "Bitext folder (default: $SELLERDESK_BITEXT_DIR or core/drafter/data/bitext in the module)")
+		seeds  = flag.String("seeds", "seeds", "folder of hand-written seed .tsv files")
+		buyers = flag.String("buyers", corpus.BuyersDir, "folder of hand-written buyer messages, <lang>.tsv")
+		out    = flag.String("out", "model", "folder to write the model, its notice and Bitext's licence to")
+		p      params
 	)
 	flag.IntVar(&p.epochs, "epochs", 12, "training passes")
 	flag.Float64Var(&p.rate, "rate", 0.5, "AdaGrad learning rate")
 	flag.Float64Var(&p.l2, "l2", 1e-4, "L2 penalty per update")
-	flag.Float64Var(&p.seedWeight, "seed-weight", 2, "weight of a seed example")
+	flag.Float64Var(&p.seedWeight, "seed-weight", 1, "weight of a seed example")
+	flag.Float64Var(&p.buyerWeight, "buyer-weight", 1, "weight of a buyer message")
 	flag.Float64Var(&p.prune, "prune", 0.05, "drop weights below this fraction of the largest")
 	dry := flag.Bool("n", false, "train and report, write nothing")
-	merge := flag.Bool("merge", true, "train on drafter intents (false: on Bitext's 27 plus the seed intents)")
+	folds := flag.Int("folds", 4, "family folds for calibration (0: none)")
+	minPrecision := flag.Float64("action-precision", 0.97, "precision action intents must reach above the action threshold")
+	noBitext := flag.Bool("no-bitext", false, "train without Bitext (to measure what it adds)")
+	verbose := flag.Bool("v", false, "list the out-of-fold misses")
 	charMax := flag.Int("charmax", 0, "longest character n-gram (0: default)")
 	charW := flag.Float64("charw", -1, "character n-gram weight (-1: default)")
-	probes := flag.String("probes", "testdata/probes.tsv", "hand-written test messages to report on (not trained on)")
+	cjk3 := flag.Float64("cjk3", -1, "CJK trigram weight (-1: default)")
 	flag.Parse()
 
 	dir := *data
@@ -87,7 +91,7 @@ func main() {
 		}
 		dir = d
 	}
-	rows, rawBitext, err := corpus.LoadBitext(dir)
+	bitext, rawBitext, err := corpus.LoadBitext(dir)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,44 +99,137 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var train, held []corpus.Example
-	for _, r := range rows {
-		if corpus.HeldOut(r.Text) {
-			held = append(held, r)
-		} else {
-			train = append(train, r)
-		}
+	buyerRows, rawBuyers, err := corpus.LoadBuyers(*buyers)
+	if err != nil {
+		log.Fatal(err)
 	}
-	nBitext := len(train)
-	train = append(train, seedRows...)
+	held := corpus.TestFamilies(buyerRows)
+	var buyerTrain []corpus.Example
+	nHeld := 0
+	for _, e := range buyerRows {
+		if held[e.Family] {
+			nHeld++
+			continue
+		}
+		buyerTrain = append(buyerTrain, e)
+	}
+	if *noBitext {
+		bitext = nil
+	}
 	cfg := features.Default()
-	if *merge {
-		for i := range train {
-			train[i].Label = train[i].Intent
-		}
-	}
 	if *charMax > 0 {
 		cfg.CharMax = *charMax
 	}
 	if *charW >= 0 {
 		cfg.Char = float32(*charW)
 	}
-	m := fit(train, nBitext, cfg, p)
-	m.Fingerprint = corpus.Fingerprint(rawBitext, rawSeeds)
-	log.Printf("trained on %d Bitext rows + %d seeds; %d held out; %d classes, %d features, %d weights",
-		nBitext, len(seedRows), len(held), len(m.Labels), len(m.Hashes), len(m.Weight))
-	report(m, held)
-	if *probes != "" {
-		reportProbes(m, *probes)
+	if *cjk3 >= 0 {
+		cfg.CJK3 = float32(*cjk3)
 	}
+	build := func(buyers []corpus.Example) []weighted {
+		var ws []weighted
+		for _, e := range bitext {
+			e.Label = e.Intent
+			ws = append(ws, weighted{e, 1})
+		}
+		for _, e := range seedRows {
+			ws = append(ws, weighted{e, p.seedWeight})
+		}
+		for _, e := range buyers {
+			ws = append(ws, weighted{e, p.buyerWeight})
+		}
+		return ws
+	}
+
+	temperature, threshold := 1.0, 0.0
+	if *folds > 1 {
+		oof := crossValidate(buyerTrain, *folds, build, cfg, p)
+		temperature = fitTemperature(oof)
+		threshold = reportOutOfFold(oof, temperature, *minPrecision)
+		if *verbose {
+			for _, s := range oof {
+				p := probs(s.scores, temperature)
+				if b := argmax(p); corpus.Intents[b] != s.e.Intent {
+					log.Printf("miss %s %s: %q read as %s (%.2f)", s.e.Lang, s.e.Intent, s.e.Text, corpus.Intents[b], p[b])
+				}
+			}
+		}
+	}
+	m := fit(build(buyerTrain), cfg, p)
+	m.Temperature = float32(temperature)
+	m.Fingerprint = corpus.Fingerprint(rawBitext, rawSeeds, rawBuyers)
+	log.Printf("trained on %d Bitext rows, %d seeds, %d buyer messages (%d held out in %d families); %d classes, %d features, %d weights; temperature %.2f",
+		len(bitext), len(seedRows), len(buyerTrain), nHeld, len(held), len(m.Labels), len(m.Hashes), len(m.Weight), temperature)
+	if threshold > 0 {
+		log.Printf("suggested actionThreshold = %.2f (intent.go)", threshold)
+	}
+
+	lm := fitLanguages(bitext, seedRows, buyerTrain, p)
+	lm.Fingerprint = m.Fingerprint
+	var lv features.Vector
+	lscores := make([]float32, len(lm.Labels))
+	nl, okl := 0, 0
+	for _, e := range buyerRows {
+		if !held[e.Family] || !slices.Contains(latinLanguages, e.Lang) {
+			continue
+		}
+		features.Extract(e.Text, lm.Config, &lv)
+		lm.Scores(&lv, lscores)
+		nl++
+		if lm.Labels[argmax(lscores)] == e.Lang {
+			okl++
+		}
+	}
+	log.Printf("language model: %d classes, %d features; held-out Latin-script buyer messages %d/%d right", len(lm.Labels), len(lm.Hashes), okl, nl)
 
 	if *dry {
 		return
 	}
+	writeModel(filepath.Join(*out, "languages.bin.gz"), lm)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	f, err := os.Create(filepath.Join(*out, "intents.bin.gz"))
+	writeModel(filepath.Join(*out, "intents.bin.gz"), m)
+	lic, err := os.ReadFile(filepath.Join(dir, "LICENSE.txt"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*out, "LICENSE-bitext.txt"), lic, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// latinLanguages are told apart by the language model; the others by
+// their writing system (lang.go).
+var latinLanguages = []string{"de", "en", "es", "fr", "it"}
+
+// fitLanguages trains the language model the detector uses for Latin-script
+// messages: the same logistic regression, over words and accented
+// character 1-4 grams, on every Latin-script seed and training-family
+// message with a known language, and every fifth Bitext row (English).
+func fitLanguages(bitext, seeds, buyers []corpus.Example, p params) *modelfile.Model {
+	var ws []weighted
+	add := func(e corpus.Example) {
+		e.Label, e.Intent = e.Lang, e.Lang
+		ws = append(ws, weighted{e, 1})
+	}
+	for i, e := range bitext {
+		if i%5 == 0 {
+			e.Lang = "en"
+			add(e)
+		}
+	}
+	for _, e := range append(slices.Clip(seeds), buyers...) {
+		if slices.Contains(latinLanguages, e.Lang) {
+			add(e)
+		}
+	}
+	cfg := features.Config{Word: 1, Char: 1, CharMin: 1, CharMax: 4, Accents: true}
+	return fit(ws, cfg, params{epochs: 10, rate: p.rate, l2: p.l2, prune: p.prune})
+}
+
+func writeModel(path string, m *modelfile.Model) {
+	f, err := os.Create(path)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -142,15 +239,211 @@ func main() {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
-	lic, err := os.ReadFile(filepath.Join(dir, "LICENSE.txt"))
-	if err != nil {
-		log.Fatal(err)
+	st, _ := os.Stat(path)
+	log.Printf("wrote %s (%d bytes)", path, st.Size())
+}
+
+type weighted struct {
+	corpus.Example
+	weight float64
+}
+
+// scored is one out-of-fold prediction: the raw class scores of a message
+// the model scoring it was not trained on (nor any of its family).
+type scored struct {
+	e      corpus.Example
+	scores []float64 // per intent (corpus.Intents order), before temperature
+}
+
+// crossValidate trains one model per fold of the buyer families and
+// scores that fold with it. Within each intent, families are dealt to the
+// folds in order, so every fold holds every intent.
+func crossValidate(buyers []corpus.Example, k int, build func([]corpus.Example) []weighted, cfg features.Config, p params) []scored {
+	foldOf := map[string]int{}
+	count := map[string]int{}
+	for _, e := range buyers {
+		if _, ok := foldOf[e.Family]; !ok {
+			foldOf[e.Family] = count[e.Intent] % k
+			count[e.Intent]++
+		}
 	}
-	if err := os.WriteFile(filepath.Join(*out, "LICENSE-bitext.txt"), lic, 0o644); err != nil {
-		log.Fatal(err)
+	var out []scored
+	var v features.Vector
+	for fold := range k {
+		var train, test []corpus.Example
+		for _, e := range buyers {
+			if foldOf[e.Family] == fold {
+				test = append(test, e)
+			} else {
+				train = append(train, e)
+			}
+		}
+		m := fit(build(train), cfg, p)
+		raw := make([]float32, len(m.Labels))
+		for _, e := range test {
+			features.Extract(e.Text, m.Config, &v)
+			m.Scores(&v, raw)
+			sc := make([]float64, len(corpus.Intents))
+			for i := range sc {
+				sc[i] = math.Inf(-1)
+			}
+			for c, x := range raw {
+				sc[slices.Index(corpus.Intents, m.Intents[c])] = float64(x)
+			}
+			out = append(out, scored{e: e, scores: sc})
+		}
 	}
-	st, _ := os.Stat(f.Name())
-	log.Printf("wrote %s (%d bytes)", f.Name(), st.Size())
+	return out
+}
+
+func probs(scores []float64, t float64) []float64 {
+	p := make([]float64, len(scores))
+	for i, x := range scores {
+		p[i] = x / t
+	}
+	softmax(p)
+	return p
+}
+
+func argmax[T float32 | float64](p []T) int {
+	b := 0
+	for i, x := range p {
+		if x > p[b] {
+			b = i
+		}
+	}
+	return b
+}
+
+// fitTemperature finds the temperature with the least log loss on the
+// out-of-fold scores (a grid fine enough for a one-parameter fit).
+func fitTemperature(oof []scored) float64 {
+	best, bestLoss := 1.0, math.Inf(1)
+	for t := 0.2; t <= 4.0001; t += 0.02 {
+		var loss float64
+		for _, s := range oof {
+			p := probs(s.scores, t)
+			loss -= math.Log(max(p[slices.Index(corpus.Intents, s.e.Intent)], 1e-12))
+		}
+		if loss < bestLoss {
+			best, bestLoss = t, loss
+		}
+	}
+	return math.Round(best*100) / 100
+}
+
+// reportOutOfFold prints the cross-validated accuracy per language and
+// intent, the calibration before and after the temperature, and the action
+// threshold; it returns the threshold.
+func reportOutOfFold(oof []scored, t, minPrecision float64) float64 {
+	type tally struct{ n, ok int }
+	perLang, perIntent := map[string]*tally{}, map[string]*tally{}
+	var all tally
+	for _, s := range oof {
+		ok := corpus.Intents[argmax(s.scores)] == s.e.Intent
+		for _, tl := range []*tally{&all, get(perLang, s.e.Lang), get(perIntent, s.e.Intent)} {
+			tl.n++
+			if ok {
+				tl.ok++
+			}
+		}
+	}
+	tw := tabwriter.NewWriter(os.Stderr, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "out of fold\tmessages\taccuracy\t\n")
+	fmt.Fprintf(tw, "all\t%d\t%.1f%%\t\n", all.n, 100*float64(all.ok)/float64(all.n))
+	for _, l := range sortedKeys(perLang) {
+		fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t\n", l, perLang[l].n, 100*float64(perLang[l].ok)/float64(perLang[l].n))
+	}
+	for _, in := range corpus.Intents {
+		if tl := perIntent[in]; tl != nil {
+			fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t\n", in, tl.n, 100*float64(tl.ok)/float64(tl.n))
+		}
+	}
+	tw.Flush()
+	log.Printf("calibration: expected calibration error %.3f at temperature 1, %.3f at %.2f", ece(oof, 1), ece(oof, t), t)
+
+	// The action threshold: the lowest confidence at which action
+	// predictions are right at least minPrecision of the time.
+	type pred struct {
+		conf float64
+		ok   bool
+	}
+	var acts []pred
+	for _, s := range oof {
+		p := probs(s.scores, t)
+		b := argmax(p)
+		if slices.Contains(actionIntents, corpus.Intents[b]) {
+			acts = append(acts, pred{p[b], corpus.Intents[b] == s.e.Intent})
+		}
+	}
+	threshold := 0.0
+	for th := 0.30; th < 0.991; th += 0.01 {
+		n, ok := 0, 0
+		for _, a := range acts {
+			if a.conf >= th {
+				n++
+				if a.ok {
+					ok++
+				}
+			}
+		}
+		if n > 0 && float64(ok)/float64(n) >= minPrecision {
+			threshold = math.Round(th*100) / 100
+			log.Printf("action intents: %d predicted out of fold; at confidence >= %.2f, %d kept, %.1f%% right (all: %.1f%%)",
+				len(acts), threshold, n, 100*float64(ok)/float64(n), 100*frac(acts, func(a pred) bool { return a.ok }))
+			break
+		}
+	}
+	return threshold
+}
+
+func frac[T any](xs []T, f func(T) bool) float64 {
+	n := 0
+	for _, x := range xs {
+		if f(x) {
+			n++
+		}
+	}
+	return float64(n) / float64(max(len(xs), 1))
+}
+
+// ece is the expected calibration error of the best intent's probability
+// over ten equal-width bins.
+func ece(oof []scored, t float64) float64 {
+	var n, conf, ok [10]float64
+	for _, s := range oof {
+		p := probs(s.scores, t)
+		b := argmax(p)
+		i := min(int(p[b]*10), 9)
+		n[i]++
+		conf[i] += p[b]
+		if corpus.Intents[b] == s.e.Intent {
+			ok[i]++
+		}
+	}
+	var e float64
+	for i := range n {
+		if n[i] > 0 {
+			e += math.Abs(conf[i]-ok[i]) / float64(len(oof))
+		}
+	}
+	return e
+}
+
+func get[T any](m map[string]*T, k string) *T {
+	if m[k] == nil {
+		m[k] = new(T)
+	}
+	return m[k]
+}
+
+func sortedKeys[T any](m map[string]T) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }
 
 type sample struct {
@@ -161,7 +454,7 @@ type sample struct {
 
 // fit trains the model. Weights live in a dense feature-by-class matrix
 // while training and are pruned to a sparse, quantised table at the end.
-func fit(train []corpus.Example, nBitext int, cfg features.Config, p params) *modelfile.Model {
+func fit(train []weighted, cfg features.Config, p params) *modelfile.Model {
 	labelSet := map[string]string{}
 	for _, e := range train {
 		labelSet[e.Label] = e.Intent
@@ -184,10 +477,7 @@ func fit(train []corpus.Example, nBitext int, cfg features.Config, p params) *mo
 		s := &samples[i]
 		features.Extract(e.Text, cfg, &s.v)
 		s.class = classOf[e.Label]
-		s.weight = 1
-		if i >= nBitext {
-			s.weight = p.seedWeight
-		}
+		s.weight = e.weight
 		for _, h := range s.v.Hashes {
 			if _, ok := index[h]; !ok {
 				index[h] = len(hashes)
@@ -316,94 +606,4 @@ func softmax(s []float64) {
 	for i := range s {
 		s[i] /= sum
 	}
-}
-
-// classify is what the drafter does: class probabilities summed per intent.
-func classify(m *modelfile.Model, text string, v *features.Vector, scores []float32) (string, float32) {
-	features.Extract(text, m.Config, v)
-	m.Scores(v, scores)
-	modelfile.Softmax(scores)
-	sum := map[string]float32{}
-	for c, p := range scores {
-		sum[m.Intents[c]] += p
-	}
-	best, bp := "", float32(-1)
-	for _, in := range corpus.Intents {
-		if sum[in] > bp {
-			best, bp = in, sum[in]
-		}
-	}
-	return best, bp
-}
-
-// report prints held-out accuracy overall, per intent and on Bitext's
-// colloquial (Q) and typo (Z) rows: the numbers the README quotes.
-func report(m *modelfile.Model, held []corpus.Example) {
-	var v features.Vector
-	scores := make([]float32, len(m.Labels))
-	type tally struct{ n, ok int }
-	per := map[string]*tally{}
-	subsets := map[string]*tally{"all": {}, "Q": {}, "Z": {}}
-	for _, e := range held {
-		got, _ := classify(m, e.Text, &v, scores)
-		ok := got == e.Intent
-		t := per[e.Intent]
-		if t == nil {
-			t = &tally{}
-			per[e.Intent] = t
-		}
-		for _, tt := range []*tally{t, subsets["all"]} {
-			tt.n++
-			if ok {
-				tt.ok++
-			}
-		}
-		for _, tag := range []string{"Q", "Z"} {
-			if strings.Contains(e.Tags, tag) {
-				subsets[tag].n++
-				if ok {
-					subsets[tag].ok++
-				}
-			}
-		}
-	}
-	tw := tabwriter.NewWriter(os.Stderr, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "held out\trows\taccuracy\t")
-	for _, s := range []string{"all", "Q", "Z"} {
-		t := subsets[s]
-		fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t\n", s, t.n, 100*float64(t.ok)/float64(t.n))
-	}
-	fmt.Fprintln(tw, "intent\trows\trecall\t")
-	for _, in := range corpus.Intents {
-		if t := per[in]; t != nil {
-			fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t\n", in, t.n, 100*float64(t.ok)/float64(t.n))
-		}
-	}
-	tw.Flush()
-}
-
-// reportProbes scores the hand-written probe messages and lists misses.
-func reportProbes(m *modelfile.Model, path string) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		log.Printf("probes: %v", err)
-		return
-	}
-	var v features.Vector
-	scores := make([]float32, len(m.Labels))
-	n, ok := 0, 0
-	for _, line := range strings.Split(string(raw), "\n") {
-		want, text, found := strings.Cut(strings.TrimSpace(line), "\t")
-		if !found || strings.HasPrefix(want, "#") {
-			continue
-		}
-		n++
-		got, conf := classify(m, text, &v, scores)
-		if got == want {
-			ok++
-			continue
-		}
-		log.Printf("probe miss: %q want %s got %s (%.2f)", text, want, got, conf)
-	}
-	log.Printf("probes: %d/%d (%.1f%%)", ok, n, 100*float64(ok)/float64(max(n, 1)))
 }

@@ -1,9 +1,11 @@
 // Package corpus reads the intent model's training material: Bitext's
-// customer-service dataset (core/drafter/data/bitext, read by the generator
-// and the tests, never embedded in the binary) and the hand-written seeds in
-// core/drafter/seeds. It also decides, once and
-// for everyone, which rows are held out from training, so the generator
-// never trains on a row the accuracy test scores.
+// customer-service dataset (core/drafter/data/bitext), the hand-written
+// seeds in core/drafter/seeds and the hand-written buyer messages in seven
+// languages in core/drafter/data/buyers (read by the generator and the
+// tests, never embedded in the binary). It also decides, once and for
+// everyone, which phrasing families of buyer messages are held out from
+// training, so the generator never trains on a family the accuracy test
+// scores.
 package corpus
 
 import (
@@ -13,7 +15,6 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -80,17 +81,9 @@ type Example struct {
 	Text   string
 	Label  string
 	Intent string // the drafter intent Label maps to
-	Tags   string // Bitext's variation flags (Q colloquial, Z typos, ...); "seed" for seeds
-}
-
-// HeldOut reports whether a Bitext row belongs to the evaluation split. The
-// split is a hash of the lower-cased text, so it is the same on every machine
-// and in every order, duplicate texts fall on the same side, and about one
-// row in five of every intent is held out.
-func HeldOut(text string) bool {
-	h := fnv.New64a()
-	io.WriteString(h, strings.ToLower(strings.TrimSpace(text)))
-	return h.Sum64()%5 == 0
+	Tags   string // Bitext's variation flags (Q colloquial, Z typos, ...); "seed" for seeds, "buyer" for buyer messages
+	Lang   string // ISO 639-1 of a buyer message (from its file name); empty for Bitext and seeds
+	Family string // phrasing family of a buyer message, shared by its paraphrases and translations
 }
 
 // BitextDir is where the repository keeps Bitext's file, with its licence
@@ -162,51 +155,149 @@ func LoadBitext(dir string) ([]Example, []byte, error) {
 	return out, raw, nil
 }
 
-// LoadSeeds reads every *.tsv file in dir: lines "intent<TAB>text", with #
-// comments and blank lines ignored. Seeds are labelled with drafter intents.
-func LoadSeeds(dir string) ([]Example, []byte, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+// BuyersDir is where the repository keeps the hand-written buyer messages,
+// relative to core/drafter.
+const BuyersDir = "data/buyers"
+
+// LoadBuyers reads every <lang>.tsv file in dir: lines
+// "family<TAB>intent<TAB>message", # comments and blank lines ignored. The
+// file name is the language. A family id may repeat across files (a
+// translation is the same family) but its intent may not differ.
+func LoadBuyers(dir string) ([]Example, []byte, error) {
+	var out []Example
+	intentOf := map[string]string{}
+	all, err := readTSV(dir, "buyer message", func(file string, n int, line string) error {
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 || strings.TrimSpace(parts[2]) == "" || parts[0] == "" {
+			return fmt.Errorf("%s:%d: want family<TAB>intent<TAB>message", file, n)
+		}
+		family, intent, text := parts[0], parts[1], strings.TrimSpace(parts[2])
+		if !slices.Contains(Intents, intent) {
+			return fmt.Errorf("%s:%d: unknown intent %q", file, n, intent)
+		}
+		if prev, ok := intentOf[family]; ok && prev != intent {
+			return fmt.Errorf("%s:%d: family %s is %s here and %s elsewhere", file, n, family, intent, prev)
+		}
+		intentOf[family] = intent
+		lang := strings.TrimSuffix(filepath.Base(file), ".tsv")
+		out = append(out, Example{Text: text, Label: intent, Intent: intent, Tags: "buyer", Lang: lang, Family: family})
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
+	return out, all, nil
+}
+
+// readTSV calls line with every line of every *.tsv file in dir (files in
+// name order) that is neither blank nor a # comment, and returns the files'
+// bytes, each after its name (what a fingerprint hashes).
+func readTSV(dir, what string, line func(file string, n int, line string) error) ([]byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	if err != nil {
+		return nil, err
+	}
 	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("no seed files in %s", dir)
+		return nil, fmt.Errorf("no %s files in %s", what, dir)
 	}
 	slices.Sort(files)
 	var all bytes.Buffer
-	var out []Example
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		fmt.Fprintf(&all, "%s\n", filepath.Base(f))
 		all.Write(raw)
 		sc := bufio.NewScanner(bytes.NewReader(raw))
 		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
+			l := strings.TrimSpace(sc.Text())
+			if l == "" || strings.HasPrefix(l, "#") {
 				continue
 			}
-			intent, text, ok := strings.Cut(line, "\t")
-			text = strings.TrimSpace(text)
-			if !ok || text == "" {
-				return nil, nil, fmt.Errorf("%s:%d: want intent<TAB>text", f, n)
+			if err := line(f, n, l); err != nil {
+				return nil, err
 			}
-			if !slices.Contains(Intents, intent) {
-				return nil, nil, fmt.Errorf("%s:%d: unknown intent %q", f, n, intent)
-			}
-			out = append(out, Example{Text: text, Label: intent, Intent: intent, Tags: "seed"})
 		}
 	}
-	return out, all.Bytes(), nil
+	return all.Bytes(), nil
+}
+
+// TestFamilies names the phrasing families held out from training. Within
+// each intent, families are numbered in the order they first appear in exs
+// (files in name order), and numbers 1, 5, 9, … are held out: about one
+// family in four of every intent, never the first (usually the plainest
+// wording), the same on every machine. A family is held out in every
+// language at once, so no test message has a translation in training.
+func TestFamilies(exs []Example) map[string]bool {
+	seen := map[string]bool{}
+	count := map[string]int{}
+	held := map[string]bool{}
+	for _, e := range exs {
+		if e.Family == "" || seen[e.Family] {
+			continue
+		}
+		seen[e.Family] = true
+		if count[e.Intent]%4 == 1 {
+			held[e.Family] = true
+		}
+		count[e.Intent]++
+	}
+	return held
+}
+
+// LoadSeeds reads every *.tsv file in dir: lines "intent<TAB>text", with #
+// comments and blank lines ignored; a text "a | b | c" is three examples.
+// Seeds are labelled with drafter intents and always trained on.
+func LoadSeeds(dir string) ([]Example, []byte, error) {
+	var out []Example
+	all, err := readTSV(dir, "seed", func(file string, n int, line string) error {
+		intent, text, ok := strings.Cut(line, "\t")
+		text = strings.TrimSpace(text)
+		if !ok || text == "" {
+			return fmt.Errorf("%s:%d: want intent<TAB>text", file, n)
+		}
+		if !slices.Contains(Intents, intent) {
+			return fmt.Errorf("%s:%d: unknown intent %q", file, n, intent)
+		}
+		// "a | b | c" is three examples: glossary lines list many short
+		// wordings of one intent.
+		lang := SeedLanguage(filepath.Base(file))
+		for _, alt := range strings.Split(text, " | ") {
+			if alt = strings.TrimSpace(alt); alt != "" {
+				out = append(out, Example{Text: alt, Label: intent, Intent: intent, Tags: "seed", Lang: lang})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, all, nil
+}
+
+// Languages are the seven the drafter reads and answers.
+var Languages = []string{"en", "de", "fr", "it", "es", "ja", "zh"}
+
+// SeedLanguage is the language of a seed file named <lang>.tsv or
+// <kind>-<lang>.tsv, "" when the file mixes languages (intl.tsv).
+func SeedLanguage(name string) string {
+	name = strings.TrimSuffix(name, ".tsv")
+	if i := strings.LastIndex(name, "-"); i >= 0 {
+		name = name[i+1:]
+	}
+	if slices.Contains(Languages, name) {
+		return name
+	}
+	return ""
 }
 
 // Fingerprint identifies the training inputs, so a test can tell that the
-// embedded model is stale (seeds edited, generator not rerun): a short hash
-// of the Bitext file and one of the seed files, "bitext=… seeds=…".
-func Fingerprint(bitext, seeds []byte) string {
-	return "bitext=" + shortHash(bitext) + " seeds=" + shortHash(seeds)
+// embedded model is stale (seeds or buyer messages edited, generator not
+// rerun): short hashes of the Bitext file, the seed files and the buyer
+// files, "bitext=… seeds=… buyers=…".
+func Fingerprint(bitext, seeds, buyers []byte) string {
+	return "bitext=" + shortHash(bitext) + " seeds=" + shortHash(seeds) + " buyers=" + shortHash(buyers)
 }
 
 func shortHash(b []byte) string {

@@ -19,18 +19,73 @@ func TestEveryBitextIntentMapsToADrafterIntent(t *testing.T) {
 	}
 }
 
-func TestHeldOutIsStableAndAboutAFifth(t *testing.T) {
-	if HeldOut("where is my order") != HeldOut("  Where is my ORDER ") {
-		t.Error("case and spaces change the split")
+func TestBuyersLoadWithFamiliesAndLanguages(t *testing.T) {
+	exs, raw, err := LoadBuyers("../../" + BuyersDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	n := 0
-	for i := range 10000 {
-		if HeldOut(fmt.Sprintf("message %d", i)) {
-			n++
+	if len(raw) == 0 {
+		t.Fatal("no buyer bytes")
+	}
+	per := map[string]int{}
+	for _, e := range exs {
+		if e.Family == "" || e.Lang == "" {
+			t.Fatalf("%q has no family or language", e.Text)
+		}
+		per[e.Lang+" "+e.Intent]++
+	}
+	for _, lang := range []string{"en", "de", "fr", "it", "es", "ja", "zh"} {
+		for _, in := range Intents {
+			if per[lang+" "+in] < 10 {
+				t.Errorf("only %d %s messages for %s", per[lang+" "+in], lang, in)
+			}
 		}
 	}
-	if n < 1800 || n > 2200 {
-		t.Errorf("%d of 10000 held out, want about 2000", n)
+}
+
+func TestTestFamiliesHoldOutAboutAQuarterOfEveryIntent(t *testing.T) {
+	exs, _, err := LoadBuyers("../../" + BuyersDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := TestFamilies(exs)
+	fams := map[string]map[string]bool{}
+	for _, e := range exs {
+		if fams[e.Intent] == nil {
+			fams[e.Intent] = map[string]bool{}
+		}
+		fams[e.Intent][e.Family] = true
+	}
+	for _, in := range Intents {
+		n, h := len(fams[in]), 0
+		for f := range fams[in] {
+			if held[f] {
+				h++
+			}
+		}
+		if h == 0 || h > (n+2)/3 {
+			t.Errorf("%s: %d of %d families held out", in, h, n)
+		}
+	}
+	again := TestFamilies(exs)
+	if fmt.Sprint(again) != fmt.Sprint(held) {
+		t.Error("the split is not stable")
+	}
+}
+
+func TestLoadBuyersRefusesAFamilyWithTwoIntents(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "en.tsv"), []byte("f1\ttrack_order\twhere\nf1\tother\thi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadBuyers(dir); err == nil {
+		t.Error("a family with two intents accepted")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "en.tsv"), []byte("track_order\twhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadBuyers(dir); err == nil {
+		t.Error("a line without a family accepted")
 	}
 }
 

@@ -17,18 +17,28 @@ import (
 
 // Version changes whenever Extract sees text differently; a model records the
 // version it was trained with and the drafter refuses any other.
-const Version = 1
+const Version = 2
 
 // Config weighs the feature groups. It travels inside the model file so the
 // scorer extracts exactly what the trainer did.
 type Config struct {
 	Word, Bigram, Char, CJK float32 // group weights before L2 normalisation
 	CharMin, CharMax        int     // character n-gram lengths within a word
+	// CJK3 weighs CJK character trigrams: Japanese and Chinese words are
+	// often two or three characters (発送済み, 退货政策), which bigrams alone
+	// split.
+	CJK3 float32
+	// CJKRun weighs runs of kanji or of katakana between kana (Japanese
+	// writes its content words that way: 返品, キャンセル), read as words.
+	CJKRun float32
+	// Accents keeps accented letters as they are (the language detector
+	// needs ß, ñ, è); the intent model reads them plainly.
+	Accents bool
 }
 
 // Default is the configuration the generator trains with.
 func Default() Config {
-	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5}
+	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1}
 }
 
 // Vector is a sparse, L2-normalised feature vector, sorted by hash.
@@ -76,6 +86,8 @@ const (
 	gChar   = 'c'
 	gHan    = 'h'
 	gHan2   = 'H'
+	gHan3   = '3'
+	gRun    = 'r'
 )
 
 // Placeholder tokens: order ids, amounts and other numbers say something
@@ -122,7 +134,7 @@ type token struct {
 // this form.
 func Tokens(text string) []Token {
 	var out []Token
-	tokenize(text, func(t token) {
+	tokenize(text, false, func(t token) {
 		if t.word != "" {
 			out = append(out, Token{Text: t.word})
 			return
@@ -138,10 +150,19 @@ type Token struct {
 	CJK  bool
 }
 
-func tokenize(text string, emit func(token)) {
+// tokenize splits text into tokens; with plain, Latin letters also lose
+// their accents (Deaccent), as the model reads them.
+func tokenize(text string, plain bool, emit func(token)) {
 	rs := make([]rune, 0, len(text))
 	for _, r := range text {
-		rs = append(rs, Fold(r))
+		r = Fold(r)
+		if plain && r >= 0xC0 && r < 0x250 {
+			if s, ok := deaccent[r]; ok {
+				rs = append(rs, []rune(s)...)
+				continue
+			}
+		}
+		rs = append(rs, r)
 	}
 	var (
 		word    []rune
@@ -223,6 +244,61 @@ func tokenize(text string, emit func(token)) {
 	flushCJK()
 }
 
+// deaccent writes accented Latin letters (lower case, as Fold leaves them)
+// plainly: buyers on a foreign keyboard write "Rucksendung", "numero",
+// "perche", and the model should read them as the accented words.
+var deaccent = func() map[rune]string {
+	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d"}
+	for plain, accented := range map[string]string{
+		"a": "àáâãäåāăą", "c": "çćč", "e": "èéêëēėęě", "i": "ìíîïīį", "n": "ñńň",
+		"o": "òóôõöōő", "u": "ùúûüūůű", "y": "ýÿ", "s": "śšş", "z": "źżž", "g": "ğ", "r": "ř",
+	} {
+		for _, r := range accented {
+			m[r] = plain
+		}
+	}
+	return m
+}()
+
+// Deaccent is text as the model reads its letters: folded (Fold) and
+// without accents.
+func Deaccent(text string) string {
+	var b []rune
+	for _, r := range text {
+		r = Fold(r)
+		if s, ok := deaccent[r]; ok {
+			b = append(b, []rune(s)...)
+			continue
+		}
+		b = append(b, r)
+	}
+	return string(b)
+}
+
+// runs calls f with each run of two to six kanji, or of katakana, in a CJK
+// token: in Japanese, the content words between the kana of grammar.
+func runs(rs []rune, f func([]rune)) {
+	kind := func(r rune) int {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			return 1
+		case unicode.Is(unicode.Katakana, r) || r == 'ー':
+			return 2
+		}
+		return 0
+	}
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		if i < len(rs) && kind(rs[i]) == kind(rs[start]) {
+			continue
+		}
+		if n := i - start; kind(rs[start]) != 0 && n >= 2 && n <= 6 {
+			f(rs[start:i])
+		}
+		start = i
+	}
+}
+
 type entry struct {
 	h hash
 	v float32
@@ -236,16 +312,25 @@ func Extract(text string, c Config, v *Vector) {
 	add := func(h hash, w float32) {
 		es = append(es, entry{h, w})
 	}
-	tokenize(text, func(t token) {
+	tokenize(text, !c.Accents, func(t token) {
 		if t.cjk {
 			havePrev = false
 			base1 := hash(offset32).byte(gHan)
 			base2 := hash(offset32).byte(gHan2)
+			base3 := hash(offset32).byte(gHan3)
 			for i, r := range t.runes {
 				add(base1.rune(r), c.CJK)
 				if i+1 < len(t.runes) {
 					add(base2.rune(r).rune(t.runes[i+1]), c.CJK)
 				}
+				if c.CJK3 > 0 && i+2 < len(t.runes) {
+					add(base3.rune(r).rune(t.runes[i+1]).rune(t.runes[i+2]), c.CJK3)
+				}
+			}
+			if c.CJKRun > 0 {
+				runs(t.runes, func(run []rune) {
+					add(hash(offset32).byte(gRun).runes(run), c.CJKRun)
+				})
 			}
 			return
 		}

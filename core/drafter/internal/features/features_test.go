@@ -92,3 +92,38 @@ func TestTyposShareCharacterGrams(t *testing.T) {
 		t.Errorf("only %d features shared between a word and its typo", shared)
 	}
 }
+
+func TestAccentsDoNotChangeFeatures(t *testing.T) {
+	var a, b Vector
+	Extract("Rücksendung für Bestellung, numéro, perché, Straße", Default(), &a)
+	Extract("Rucksendung fur bestellung numero perche strasse", Default(), &b)
+	if !slices.Equal(a.Hashes, b.Hashes) {
+		t.Error("accented and plain spellings read differently")
+	}
+	if got := Deaccent("Größe Ñandú"); got != "grosse nandu" {
+		t.Errorf("Deaccent = %q", got)
+	}
+	// Tokens (for language detection) keeps the accents.
+	if got := texts(Tokens("Größe")); !slices.Equal(got, []string{"größe"}) {
+		t.Errorf("Tokens = %q", got)
+	}
+}
+
+func TestCJKTrigrams(t *testing.T) {
+	var a, b Vector
+	c := Default()
+	Extract("発送済み", c, &a)
+	c.CJK3 = 0
+	Extract("発送済み", c, &b)
+	if len(a.Hashes) != len(b.Hashes)+2 {
+		t.Errorf("%d features with trigrams, %d without: want two more", len(a.Hashes), len(b.Hashes))
+	}
+}
+
+func TestJapaneseRuns(t *testing.T) {
+	var got []string
+	runs([]rune("返品したいのでキャンセルお願いします"), func(r []rune) { got = append(got, string(r)) })
+	if want := []string{"返品", "キャンセル"}; !slices.Equal(got, want) {
+		t.Errorf("runs = %q, want %q", got, want)
+	}
+}

@@ -5,10 +5,10 @@
 // Layout, after gzip, all integers unsigned varints unless noted:
 //
 //	"SDIM" version
-//	feature-version config(word bigram char cjk as float32 bits, charmin charmax)
+//	feature-version config(word bigram char cjk as float32 bits, charmin charmax, cjk3 cjkrun as float32 bits, accents 0/1)
 //	fingerprint(len, bytes)
 //	classes K, then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
-//	scale(float32 bits)
+//	scale(float32 bits) temperature(float32 bits)
 //	features N, then per feature: hash delta, entries M, then per entry:
 //	  class, weight (zig-zag varint of an int16; weight = w * scale)
 //
@@ -32,7 +32,7 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 1
+	version = 2
 )
 
 // Model is a linear (multinomial logistic regression) intent model over
@@ -45,10 +45,14 @@ type Model struct {
 	Intents        []string  // the drafter intent of each class
 	Bias           []float32 // per class
 	Scale          float32
-	Hashes         []uint32 // sorted
-	Offsets        []uint32 // entries of Hashes[i] are [Offsets[i], Offsets[i+1])
-	Class          []uint8
-	Weight         []int16
+	// Temperature divides the scores before the softmax, so that a
+	// probability is the chance of being right (fitted by the generator on
+	// messages the model was not trained on); 0 reads as 1.
+	Temperature float32
+	Hashes      []uint32 // sorted
+	Offsets     []uint32 // entries of Hashes[i] are [Offsets[i], Offsets[i+1])
+	Class       []uint8
+	Weight      []int16
 }
 
 // Scores adds the model's class scores for v into out (len = classes).
@@ -69,6 +73,17 @@ func (m *Model) Scores(v *features.Vector, out []float32) {
 			out[m.Class[e]] += x * float32(m.Weight[e])
 		}
 	}
+}
+
+// Probabilities writes the calibrated class probabilities of v into out.
+func (m *Model) Probabilities(v *features.Vector, out []float32) {
+	m.Scores(v, out)
+	if t := m.Temperature; t > 0 && t != 1 {
+		for i := range out {
+			out[i] /= t
+		}
+	}
+	Softmax(out)
 }
 
 // Softmax turns scores into probabilities in place.
@@ -115,6 +130,13 @@ func Encode(out io.Writer, m *Model) error {
 	}
 	w.uint(uint64(c.CharMin))
 	w.uint(uint64(c.CharMax))
+	w.f32(c.CJK3)
+	w.f32(c.CJKRun)
+	if c.Accents {
+		w.uint(1)
+	} else {
+		w.uint(0)
+	}
 	w.str(m.Fingerprint)
 	w.uint(uint64(len(m.Labels)))
 	for i := range m.Labels {
@@ -123,6 +145,7 @@ func Encode(out io.Writer, m *Model) error {
 		w.f32(m.Bias[i])
 	}
 	w.f32(m.Scale)
+	w.f32(m.Temperature)
 	w.uint(uint64(len(m.Hashes)))
 	var prev uint32
 	for i, h := range m.Hashes {
@@ -212,6 +235,9 @@ func Decode(data []byte) (*Model, error) {
 	m := &Model{FeatureVersion: int(r.uint())}
 	m.Config.Word, m.Config.Bigram, m.Config.Char, m.Config.CJK = r.f32(), r.f32(), r.f32(), r.f32()
 	m.Config.CharMin, m.Config.CharMax = int(r.uint()), int(r.uint())
+	m.Config.CJK3 = r.f32()
+	m.Config.CJKRun = r.f32()
+	m.Config.Accents = r.uint() == 1
 	m.Fingerprint = r.str()
 	k := r.uint()
 	if k == 0 || k > 255 {
@@ -226,6 +252,7 @@ func Decode(data []byte) (*Model, error) {
 		m.Bias = append(m.Bias, r.f32())
 	}
 	m.Scale = r.f32()
+	m.Temperature = r.f32()
 	n := r.uint()
 	if n > 1<<24 {
 		r.fail("too many features")

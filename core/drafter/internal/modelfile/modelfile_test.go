@@ -12,11 +12,12 @@ func sample() *Model {
 	return &Model{
 		FeatureVersion: features.Version,
 		Config:         features.Default(),
-		Fingerprint:    "bitext=00 seeds=11",
+		Fingerprint:    "bitext=00 seeds=11 buyers=22",
 		Labels:         []string{"a", "b", "c"},
 		Intents:        []string{"track_order", "other", "other"},
 		Bias:           []float32{0.5, -0.25, 0},
 		Scale:          0.001,
+		Temperature:    1.5,
 		Hashes:         []uint32{3, 70000, 1 << 31},
 		Offsets:        []uint32{0, 2, 3, 5},
 		Class:          []uint8{0, 2, 1, 0, 1},
