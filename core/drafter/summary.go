@@ -2,6 +2,7 @@ package drafter
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -11,9 +12,14 @@ import (
 // "Buyer (zh) asks where order 113-… is; it shipped 2026-11-20 with UPS
 // 1Z…. (track_order)". Staff reading Chinese get it in Chinese; any other
 // staff language gets English.
-func summary(staff, lang string, in Intent, f *facts) string {
+func summary(staff, lang string, ins []Intent, f *facts) string {
+	in := ins[0]
+	also := ""
+	for _, a := range ins[1:] {
+		also += "+" + string(a)
+	}
 	if staff == "zh" {
-		return summaryZH(lang, in, f)
+		return summaryZH(lang, in, f, also)
 	}
 	order := "their order"
 	if f.has {
@@ -57,7 +63,10 @@ func summary(staff, lang string, in Intent, f *facts) string {
 	} else if !f.has {
 		line += "; no order given"
 	}
-	return line + ". (" + string(in) + ")"
+	if also != "" {
+		line += "; also " + strings.ReplaceAll(also[1:], "+", ", ")
+	}
+	return line + ". (" + string(in) + also + ")"
 }
 
 func iso(t time.Time) string { return t.Format(time.DateOnly) }
@@ -99,7 +108,7 @@ func factEN(f *facts) string {
 	return ""
 }
 
-func summaryZH(lang string, in Intent, f *facts) string {
+func summaryZH(lang string, in Intent, f *facts, also string) string {
 	order := "订单"
 	if f.has {
 		order = "订单 " + f.id + " "
@@ -142,7 +151,10 @@ func summaryZH(lang string, in Intent, f *facts) string {
 	} else if !f.has {
 		line += "；未提供订单"
 	}
-	return line + "。（" + string(in) + "）"
+	if also != "" {
+		line += "；另外还问到 " + strings.ReplaceAll(also[1:], "+", "、")
+	}
+	return line + "。（" + string(in) + also + "）"
 }
 
 func factZH(f *facts) string {
