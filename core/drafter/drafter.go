@@ -63,9 +63,9 @@ type Draft struct {
 	TextLanguage  string // the language of Text, one of Languages()
 	// Intents are the intents the draft answers, the main one (Intent)
 	// first; most messages carry one.
-	Intents []Scored
-	StaffNote     string // for staff only: language, missing order, suggested command, why no response is needed
-	Summary       string // one line in the staff language when it differs from the buyer's; else empty
+	Intents   []Scored
+	StaffNote string // for staff only: language, missing order, suggested command, why no response is needed
+	Summary   string // one line in the staff language when it differs from the buyer's; else empty
 }
 
 // Drafter drafts replies for one shop. It is safe for concurrent use.

@@ -43,7 +43,7 @@ type facts struct {
 	canceledDay   time.Time
 	paymentFailed bool // cancelled because payment was never verified
 
-	refunded     int64 // sum of refunds that exist
+	refunded     int64  // sum of refunds that exist
 	refundText   string // the sum in the desk's form (27.00 USD); refundIn gives the buyer's locale
 	currency     string
 	refundDay    time.Time // of the latest refund
