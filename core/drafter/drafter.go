@@ -112,12 +112,17 @@ func (d *Drafter) Draft(message string, f Facts) Draft {
 		f.Now = time.Now()
 	}
 	lang := DetectLanguage(message)
+	return d.draft(message, lang, d.read(message, lang), f)
+}
+
+// draft writes the draft for a message read as r: the reply, the staff
+// notes and the summary.
+func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 	out := Draft{Language: lang, TextLanguage: replyLanguage(lang), NeedsResponse: true}
 	staff := d.shop.StaffLanguage
 	fx := newFacts(d.shop.Policy, f.Order, f.Now)
 	var notes []string
 
-	r := d.read(message, lang)
 	prim := r.Primary()
 	out.Intent, out.Confidence = prim.Intent, prim.Confidence
 	if out.Intent == NoResponseNeeded {

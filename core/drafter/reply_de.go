@@ -390,7 +390,7 @@ func (w *writer) deRefund() string {
 	case 0:
 		return ""
 	case 1:
-		return fmt.Sprintf("Am %s haben wir Ihnen %s erstattet.", dateDE(f.refundDay), f.refundIn("de"))
+		return fmt.Sprintf("Am %s haben wir Ihnen einen Betrag von %s erstattet.", dateDE(f.refundDay), f.refundIn("de"))
 	}
 	return fmt.Sprintf("Wir haben Ihnen insgesamt %s erstattet, zuletzt am %s.", f.refundIn("de"), dateDE(f.refundDay))
 }
@@ -398,7 +398,7 @@ func (w *writer) deRefund() string {
 func (w *writer) deRefundDone() string {
 	f := w.f
 	if f.refundCount == 1 {
-		return fmt.Sprintf("Für Ihre Bestellung %s haben wir Ihnen am %s %s erstattet.", f.id, dateDE(f.refundDay), f.refundIn("de"))
+		return fmt.Sprintf("Für Ihre Bestellung %s haben wir Ihnen am %s einen Betrag von %s erstattet.", f.id, dateDE(f.refundDay), f.refundIn("de"))
 	}
 	return fmt.Sprintf("Für Ihre Bestellung %s haben wir Ihnen insgesamt %s erstattet; die letzte Erstattung erfolgte am %s.", f.id, f.refundIn("de"), dateDE(f.refundDay))
 }

@@ -24,7 +24,7 @@ func (w *writer) fr(in Intent) []string {
 		switch st {
 		case shipped, partial:
 			if f.tracking != "" && f.carrier != core.Other.DisplayName() {
-				extra = fmt.Sprintf("Ce numéro vous permet de consulter le suivi du colis sur le site de %s.", f.carrier)
+				extra = fmt.Sprintf("Ce numéro vous permet de consulter le suivi du colis sur le site %s.", f.carrier)
 			}
 		case delivered:
 			extra = "Si vous ne trouvez pas le colis, pensez à demander à vos voisins et à vérifier autour de votre lieu de livraison habituel, puis revenez vers nous : nous vous aiderons."
