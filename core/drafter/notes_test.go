@@ -1,0 +1,101 @@
+package drafter
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// These tests give the drafter a reading directly (what the model would
+// return), so the staff notes are pinned whatever the model scores.
+
+func notesOrder() *core.Order {
+	return &core.Order{
+		ID: "113-1234567-7654321", Status: core.Unshipped, Fulfillment: core.Merchant, Currency: "EUR",
+		PurchaseDate: time.Date(2026, 11, 16, 18, 0, 0, 0, time.UTC), ShipBy: time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC),
+		Buyer: core.Buyer{Name: "Jane Doe"}, Items: []core.Item{{OrderItemID: "1", SKU: "MUG-01", Quantity: 2, Price: 2500}},
+	}
+}
+
+func TestStaffNotesSayWhenTheDraftCouldBeWrong(t *testing.T) {
+	d := New(Shop{Name: "Acme", StaffLanguage: "en"})
+	now := time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC)
+	sc := func(pairs ...any) Reading {
+		var r Reading
+		for i := 0; i < len(pairs); i += 2 {
+			r.Intents = append(r.Intents, Scored{Intent: pairs[i].(Intent), Confidence: pairs[i+1].(float64)})
+		}
+		return r
+	}
+	tests := []struct {
+		name     string
+		lang     string
+		r        Reading
+		note     []string // all in the staff note
+		noNote   []string // none in it
+		text     []string // all in the draft
+		noText   []string // none in it
+		intents  int      // intents the draft answers
+		wantMain Intent
+		shipped  bool // the order has shipped (else it waits to ship)
+	}{
+		{name: "sure_single_intent_no_doubt", lang: "en", r: sc(TrackOrder, 0.9), noNote: []string{"Not sure", "unclear"}, intents: 1, wantMain: TrackOrder},
+		{name: "unsure_main_intent", lang: "de", r: sc(TrackOrder, 0.3), note: []string{"Not sure the buyer means track_order (30%)"}, intents: 1, wantMain: TrackOrder},
+		{name: "unclear_becomes_other", lang: "fr", r: sc(Invoice, 0.1), note: []string{"Request unclear (best guess invoice, 10%)"}, text: []string{"Merci pour votre message"}, intents: 1, wantMain: Other},
+		{name: "unsure_secondary", lang: "en", r: sc(TrackOrder, 0.8, Invoice, 0.3),
+			note: []string{"Not sure the buyer also means invoice (30%)"}, text: []string{"invoice"}, intents: 2, wantMain: TrackOrder},
+		{name: "too_unsure_secondary_left_out", lang: "en", r: sc(TrackOrder, 0.8, Invoice, 0.1),
+			note: []string{"may also mean invoice (10%)"}, noText: []string{"invoice"}, intents: 1, wantMain: TrackOrder},
+		{name: "unsure_cancel_is_asked_not_offered", lang: "it", r: sc(CancelOrder, 0.3),
+			note: []string{"Not sure the buyer wants cancel_order (30%, below the 40% needed to offer it)"}, noNote: []string{"Suggested: cancel"},
+			text: []string{"Desidera annullare"}, noText: []string{"può ancora essere annullato"}, intents: 1, wantMain: CancelOrder},
+		{name: "sure_cancel_suggests_the_command", lang: "es", r: sc(CancelOrder, 0.9),
+			note: []string{"Suggested: cancel 113-1234567-7654321 buyer_canceled"}, text: []string{"todavía puede cancelarse"}, intents: 1, wantMain: CancelOrder},
+		{name: "unsure_secondary_refund_asked", lang: "ja", r: sc(DamagedOrWrongItem, 0.8, RefundStatus, 0.3),
+			note: []string{"Not sure the buyer wants refund_status"}, text: []string{"ご返金に関するお問い合わせでしょうか"}, intents: 2, wantMain: DamagedOrWrongItem},
+		{name: "photos_attached", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 0.9}}},
+			note: []string{"photos are attached"}, text: []string{"Thank you for the photos"}, noText: []string{"send us a photo"}, intents: 1, wantMain: DamagedOrWrongItem, shipped: true},
+		{name: "charged_twice", lang: "en", r: sc(PaymentIssue, 0.9),
+			note: []string{"after 7 days", "seller support"}, text: []string{"temporary hold", "charge is made when the order ships"}, intents: 1, wantMain: PaymentIssue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := notesOrder()
+			if tt.shipped {
+				o.Status = core.Shipped
+				o.Items[0].Shipped = 2
+				o.Shipments = []core.Shipment{{ID: "s1", Carrier: core.UPS, Tracking: "1Z999AA10123456784", ShipDate: now.Add(-72 * time.Hour),
+					Lines: []core.ShipmentLine{{OrderItemID: "1", SKU: "MUG-01", Quantity: 2}}}}
+			}
+			got := d.draft("message", tt.lang, tt.r, Facts{Order: o, Now: now})
+			for _, n := range tt.note {
+				if !strings.Contains(got.StaffNote, n) {
+					t.Errorf("staff note %q lacks %q", got.StaffNote, n)
+				}
+			}
+			for _, n := range tt.noNote {
+				if strings.Contains(got.StaffNote, n) {
+					t.Errorf("staff note %q has %q", got.StaffNote, n)
+				}
+			}
+			for _, w := range tt.text {
+				if !strings.Contains(got.Text, w) {
+					t.Errorf("draft lacks %q:\n%s", w, got.Text)
+				}
+			}
+			for _, w := range tt.noText {
+				if strings.Contains(got.Text, w) {
+					t.Errorf("draft has %q:\n%s", w, got.Text)
+				}
+			}
+			if len(got.Intents) != tt.intents || got.Intent != tt.wantMain {
+				t.Errorf("intents %v, main %s; want %d, main %s", got.Intents, got.Intent, tt.intents, tt.wantMain)
+			}
+			if got.TextLanguage != tt.lang {
+				t.Errorf("text language %s, want %s", got.TextLanguage, tt.lang)
+			}
+		})
+	}
+}
