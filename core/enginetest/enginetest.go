@@ -240,6 +240,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"mail_bounce_reopens_once", testMailBounce},
 		{"amazon_draft_breaking_rules_noted", testAmazonDraftBreakingRulesNoted},
 		{"mail_cursor_moves_as_the_reader_says", testMailCursor},
+		{"draft_grounded_by_a_named_order_only_where_vouched", testDraftGroundedByNamedOrder},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, open)) })
 	}
