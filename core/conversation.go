@@ -62,6 +62,10 @@ type Draft struct {
 	Drafter       string    `json:"drafter"`           // offline or llm
 	Note          string    `json:"note,omitempty"`    // for staff: why a fallback, a language note
 	Summary       string    `json:"summary,omitempty"` // one line in the staff language when languages differ
+	// Translation is the waiting buyer messages translated line by line
+	// into the staff language, when the buyer writes another language and
+	// a model is configured to translate (llm.translate); empty otherwise.
+	Translation string `json:"translation,omitempty"`
 	MadeAt        time.Time `json:"made_at"`
 	// ForMessage is the last buyer message the draft answers; a newer buyer
 	// message makes the draft stale.
