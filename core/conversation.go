@@ -55,21 +55,21 @@ type Attachment struct {
 // Draft is a proposed answer staff check and send. Intent names are the
 // drafter's (track_order, cancel_order, …).
 type Draft struct {
-	Text          string `json:"text"`
-	Language      string `json:"language"`
-	Intent        string `json:"intent"`
-	NeedsResponse bool   `json:"needs_response"`
-	Drafter       string `json:"drafter"`           // offline or llm
-	Note          string `json:"note,omitempty"`    // for staff: why a fallback, a language note
-	Summary       string `json:"summary,omitempty"` // one line in the staff language when languages differ
-	// Translation is the waiting buyer messages translated line by line
-	// into the staff language, when the buyer writes another language and
-	// a model is configured to translate (llm.translate); empty otherwise.
-	Translation string    `json:"translation,omitempty"`
-	MadeAt      time.Time `json:"made_at"`
+	Text          string    `json:"text"`
+	Language      string    `json:"language"`
+	Intent        string    `json:"intent"`
+	NeedsResponse bool      `json:"needs_response"`
+	Drafter       string    `json:"drafter"`           // offline or llm
+	Note          string    `json:"note,omitempty"`    // for staff: why a fallback, a language note
+	Summary       string    `json:"summary,omitempty"` // one line in the staff language when languages differ
+	MadeAt        time.Time `json:"made_at"`
 	// ForMessage is the last buyer message the draft answers; a newer buyer
 	// message makes the draft stale.
 	ForMessage int64 `json:"for_message"`
+	// Translation is the waiting buyer messages translated line by line
+	// into the staff language, when the buyer writes another language and
+	// a model is configured to translate (llm.translate); empty otherwise.
+	Translation string `json:"translation,omitempty"`
 }
 
 // Conversation is a buyer's thread with the shop on one channel.
