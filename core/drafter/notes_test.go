@@ -99,3 +99,40 @@ func TestStaffNotesSayWhenTheDraftCouldBeWrong(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryInEveryStaffLanguage pins the staff summary in each staff
+// language: the buyer's language, what they ask, the order's facts.
+func TestSummaryInEveryStaffLanguage(t *testing.T) {
+	now := time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC)
+	o := notesOrder()
+	o.Status = core.Shipped
+	o.Items[0].Shipped = 2
+	o.Shipments = []core.Shipment{{ID: "s1", Carrier: core.UPS, Tracking: "1Z999AA10123456784", ShipDate: time.Date(2026, 11, 18, 18, 0, 0, 0, time.UTC),
+		Lines: []core.ShipmentLine{{OrderItemID: "1", SKU: "MUG-01", Quantity: 2}}}}
+	r := Reading{Intents: []Scored{{TrackOrder, 0.9}, {RefundStatus, 0.8}}}
+	want := map[string]string{
+		"en": "Buyer (ko) asks where order 113-1234567-7654321 is; it shipped 2026-11-18 with UPS 1Z999AA10123456784; also refund_status. (track_order+refund_status)",
+		"de": "Käufer (ko): fragt, wo die Bestellung ist. Bestellung 113-1234567-7654321: versandt 2026-11-18 mit UPS 1Z999AA10123456784. Außerdem: refund_status. (track_order+refund_status)",
+		"fr": "Acheteur (ko) : demande où en est sa commande. Commande 113-1234567-7654321 : expédiée 2026-11-18 avec UPS 1Z999AA10123456784. Aussi : refund_status. (track_order+refund_status)",
+		"it": "Acquirente (ko): chiede dove si trova il suo ordine. Ordine 113-1234567-7654321: spedito 2026-11-18 con UPS 1Z999AA10123456784. Inoltre: refund_status. (track_order+refund_status)",
+		"es": "Comprador (ko): pregunta dónde está su pedido. Pedido 113-1234567-7654321: enviado 2026-11-18 con UPS 1Z999AA10123456784. Además: refund_status. (track_order+refund_status)",
+		"ja": "購入者（ko）：注文の配送状況を確認したい。注文 113-1234567-7654321：2026-11-18 UPS 1Z999AA10123456784 で発送済み。ほかに：refund_status。（track_order+refund_status）",
+		"zh": "买家（ko）询问订单 113-1234567-7654321 在哪里；已于 2026-11-18 通过 UPS 1Z999AA10123456784 发货；另外还问到 refund_status。（track_order+refund_status）",
+	}
+	for staff, w := range want {
+		t.Run(staff, func(t *testing.T) {
+			d := New(Shop{Name: "Acme", StaffLanguage: staff})
+			got := d.draft("주문 어디에 있어요?", "ko", r, Facts{Order: o, Now: now})
+			if got.Summary != w {
+				t.Errorf("summary\n got %q\nwant %q", got.Summary, w)
+			}
+		})
+	}
+	// The buyer's own language needs no summary; no order says so.
+	if got := New(Shop{StaffLanguage: "fr"}).draft("x", "fr", r, Facts{Order: o, Now: now}); got.Summary != "" {
+		t.Errorf("French buyer, French staff: summary %q", got.Summary)
+	}
+	if got := New(Shop{StaffLanguage: "de"}).draft("x", "ja", Reading{Intents: []Scored{{CancelOrder, 0.9}}}, Facts{Now: now}); got.Summary != "Käufer (ja): möchte die Bestellung stornieren. Keine Bestellung angegeben. (cancel_order)" {
+		t.Errorf("no order: summary %q", got.Summary)
+	}
+}
