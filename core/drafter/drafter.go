@@ -48,6 +48,9 @@ type Facts struct {
 	// Now is the time of drafting (an injected clock); return windows and
 	// late shipments are judged against it. Zero means time.Now().
 	Now time.Time
+	// Photos: the buyer's messages came with images (a mail's
+	// attachments), so the draft does not ask for photos either.
+	Photos bool
 }
 
 // Draft is a proposed reply and what staff should know about it.
@@ -123,6 +126,7 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 	fx := newFacts(d.shop.Policy, f.Order, f.Now)
 	var notes []string
 
+	r.Photos = r.Photos || f.Photos
 	prim := r.Primary()
 	out.Intent, out.Confidence = prim.Intent, prim.Confidence
 	if out.Intent == NoResponseNeeded {
@@ -151,6 +155,15 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 			notes = append(notes, staffText(staff,
 				"No verified order: the draft asks for the order number.",
 				"没有已验证的订单：草稿请买家提供订单号。"))
+		}
+		if len(points) > 1 {
+			names := make([]string, len(points))
+			for i, p := range points {
+				names[i] = string(p.in)
+			}
+			notes = append(notes, staffText(staff,
+				"The draft answers several points: "+strings.Join(names, ", ")+".",
+				"草稿回答了多个问题："+strings.Join(names, "、")+"。"))
 		}
 		for _, p := range points {
 			if p.confirm {
@@ -293,7 +306,7 @@ func (d *Drafter) Compose(r Reading, lang string, f Facts) string {
 		ins = []Scored{{Intent: Other, Confidence: 1}}
 	}
 	fx := newFacts(d.shop.Policy, f.Order, f.Now)
-	w := &writer{shop: d.shop, f: fx, lang: replyLanguage(lang), photos: r.Photos, points: plan(ins, fx)}
+	w := &writer{shop: d.shop, f: fx, lang: replyLanguage(lang), photos: r.Photos || f.Photos, points: plan(ins, fx)}
 	return w.reply()
 }
 
