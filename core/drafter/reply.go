@@ -108,16 +108,28 @@ func plan(intents []Scored, f *facts) []point {
 func (w *writer) reply() string {
 	var body []string
 	multi := len(w.points) > 1
+	asked := false // without an order, the order number is asked for once
+	var later []Intent
 	for _, p := range w.points {
 		if p.confirm {
 			body = append(body, w.confirm(p.in))
 			continue
+		}
+		if !w.f.has && multi && asksForOrder(p.in) {
+			if asked {
+				later = append(later, p.in)
+				continue
+			}
+			asked = true
 		}
 		ps := w.paragraphs(p.in)
 		if multi && (p.in == Complaint || p.in == HumanAgent) && len(ps) > 1 {
 			ps = ps[:1] // the other points say where the order stands
 		}
 		body = append(body, ps...)
+	}
+	if len(later) > 0 {
+		body = append(body, w.onceWeHaveTheOrder(later))
 	}
 	var b strings.Builder
 	b.WriteString(w.greeting())
@@ -135,6 +147,67 @@ func (w *writer) reply() string {
 		b.WriteString("\n" + w.shop.Name)
 	}
 	return b.String()
+}
+
+// asksForOrder reports whether in's answer without an order asks for the
+// order number (the apology of a complaint and the word on who answers do
+// not).
+func asksForOrder(in Intent) bool {
+	return in != Complaint && in != HumanAgent && in != Other
+}
+
+// onceWeHaveTheOrder says, after one answer has asked for the order
+// number, which other points will be looked at once it comes, instead of
+// asking again in every paragraph.
+func (w *writer) onceWeHaveTheOrder(ins []Intent) string {
+	var topic map[Intent]string
+	var say, and, comma string
+	switch w.lang {
+	case "de":
+		say, and, comma = "Sobald ich Ihre Bestellnummer habe, kümmere ich mich auch um %s.", " und ", ", "
+		topic = map[Intent]string{TrackOrder: "die Sendungsverfolgung", DeliveryTime: "den Liefertermin", CancelOrder: "die Stornierung",
+			ChangeAddress: "die Lieferadresse", ReturnRequest: "die Rücksendung", RefundStatus: "Ihre Erstattung",
+			DamagedOrWrongItem: "den beschädigten Artikel", Invoice: "Ihre Rechnung", PaymentIssue: "die Zahlung"}
+	case "fr":
+		say, and, comma = "Dès que j’aurai votre numéro de commande, je m’occuperai aussi %s.", " et ", ", "
+		topic = map[Intent]string{TrackOrder: "du suivi de votre colis", DeliveryTime: "de la date de livraison", CancelOrder: "de l’annulation",
+			ChangeAddress: "de l’adresse de livraison", ReturnRequest: "de votre retour", RefundStatus: "de votre remboursement",
+			DamagedOrWrongItem: "de l’article endommagé", Invoice: "de votre facture", PaymentIssue: "de votre paiement"}
+	case "it":
+		say, and, comma = "Appena avremo il numero d’ordine, ci occuperemo anche %s.", " e ", ", "
+		topic = map[Intent]string{TrackOrder: "della spedizione", DeliveryTime: "della data di consegna", CancelOrder: "dell’annullamento",
+			ChangeAddress: "dell’indirizzo di spedizione", ReturnRequest: "del reso", RefundStatus: "del Suo rimborso",
+			DamagedOrWrongItem: "dell’articolo danneggiato", Invoice: "della Sua fattura", PaymentIssue: "del pagamento"}
+	case "es":
+		say, and, comma = "En cuanto tengamos su número de pedido, revisaremos también %s.", " y ", ", "
+		topic = map[Intent]string{TrackOrder: "el seguimiento del envío", DeliveryTime: "la fecha de entrega", CancelOrder: "la cancelación",
+			ChangeAddress: "la dirección de envío", ReturnRequest: "la devolución", RefundStatus: "su reembolso",
+			DamagedOrWrongItem: "el artículo dañado", Invoice: "su factura", PaymentIssue: "el pago"}
+	case "ja":
+		say, and, comma = "注文番号を確認でき次第、%sについてもあわせてご案内いたします。", "・", "・"
+		topic = map[Intent]string{TrackOrder: "配送状況", DeliveryTime: "お届け予定日", CancelOrder: "キャンセル",
+			ChangeAddress: "お届け先", ReturnRequest: "返品", RefundStatus: "ご返金",
+			DamagedOrWrongItem: "商品の不具合", Invoice: "請求書", PaymentIssue: "お支払い"}
+	case "zh":
+		say, and, comma = "收到订单号后，我们也会一并处理%s。", "和", "、"
+		topic = map[Intent]string{TrackOrder: "物流查询", DeliveryTime: "送达时间", CancelOrder: "取消",
+			ChangeAddress: "收货地址", ReturnRequest: "退货", RefundStatus: "退款",
+			DamagedOrWrongItem: "商品问题", Invoice: "发票", PaymentIssue: "付款问题"}
+	default:
+		say, and, comma = "Once I have your order number, I'll also look into %s.", " and ", ", "
+		topic = map[Intent]string{TrackOrder: "where your parcel is", DeliveryTime: "the delivery date", CancelOrder: "the cancellation",
+			ChangeAddress: "the delivery address", ReturnRequest: "your return", RefundStatus: "your refund",
+			DamagedOrWrongItem: "the damaged item", Invoice: "your invoice", PaymentIssue: "the payment"}
+	}
+	var ts []string
+	for _, in := range ins {
+		ts = append(ts, topic[in])
+	}
+	list := ts[0]
+	if n := len(ts); n > 1 {
+		list = strings.Join(ts[:n-1], comma) + and + ts[n-1]
+	}
+	return fmt.Sprintf(say, list)
 }
 
 func (w *writer) paragraphs(in Intent) []string {

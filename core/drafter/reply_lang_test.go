@@ -430,3 +430,29 @@ func TestNativeBuyersGetNativeDrafts(t *testing.T) {
 		})
 	}
 }
+
+// TestNoOrderAskedForOnce checks a buyer with no known order who asks
+// several things is asked for the order number once, and told the other
+// points follow.
+func TestNoOrderAskedForOnce(t *testing.T) {
+	d := drafter.New(testShop())
+	r := drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.PaymentIssue, Confidence: 0.7},
+		{Intent: drafter.DamagedOrWrongItem, Confidence: 0.8}, {Intent: drafter.ReturnRequest, Confidence: 0.7}}}
+	tests := map[string]struct{ ask, later string }{
+		"en": {"Could you send me your order number", "I'll also look into your return and the payment."},
+		"de": {"Bestellnummer und ein Foto", "kümmere ich mich auch um die Rücksendung und die Zahlung."},
+		"fr": {"m’indiquer votre numéro de commande", "je m’occuperai aussi de votre retour et de votre paiement."},
+		"it": {"inviarci il numero d’ordine", "ci occuperemo anche del reso e del pagamento."},
+		"es": {"enviarnos su número de pedido", "revisaremos también la devolución y el pago."},
+		"ja": {"注文番号と、商品および梱包", "返品・お支払いについてもあわせてご案内いたします。"},
+		"zh": {"订单号以及商品和包装的照片", "我们也会一并处理退货和付款问题。"},
+	}
+	for lang, tt := range tests {
+		t.Run(lang, func(t *testing.T) {
+			text := d.Compose(r, lang, drafter.Facts{Now: now})
+			if strings.Count(text, tt.ask) != 1 || !strings.Contains(text, tt.later) {
+				t.Errorf("want %q once and %q:\n%s", tt.ask, tt.later, text)
+			}
+		})
+	}
+}
