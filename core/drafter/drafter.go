@@ -131,9 +131,7 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 	out.Intent, out.Confidence = prim.Intent, prim.Confidence
 	if out.Intent == NoResponseNeeded {
 		out.NeedsResponse = false
-		notes = append(notes, staffText(staff,
-			"Looks like a closing message: you may mark it no response needed (please confirm).",
-			"看起来是结束语：可以标记为无需回复（请确认）。"))
+		notes = append(notes, staffNote(staff, noteCloser))
 	} else {
 		kept, unsure := d.weigh(r, staff)
 		notes = append(notes, unsure...)
@@ -146,54 +144,42 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 		w := &writer{shop: d.shop, f: fx, lang: out.TextLanguage, photos: r.Photos, points: points}
 		out.Text = w.reply()
 		if out.TextLanguage != lang {
-			name := languageName(lang, staff)
-			notes = append(notes, staffText(staff,
-				fmt.Sprintf("Buyer wrote in %s; the draft is in English.", name),
-				fmt.Sprintf("买家使用%s；草稿为英文。", name)))
+			name := lang // staff reading neither English nor Chinese get the code
+			if staff == "en" || staff == "zh" || !slices.Contains(Languages(), staff) {
+				name = languageName(lang, staff)
+			}
+			notes = append(notes, staffNote(staff, noteInEnglish, name))
 		}
 		if !fx.has {
-			notes = append(notes, staffText(staff,
-				"No verified order: the draft asks for the order number.",
-				"没有已验证的订单：草稿请买家提供订单号。"))
+			notes = append(notes, staffNote(staff, noteNoOrder))
 		}
 		if len(points) > 1 {
 			names := make([]string, len(points))
 			for i, p := range points {
 				names[i] = string(p.in)
 			}
-			notes = append(notes, staffText(staff,
-				"The draft answers several points: "+strings.Join(names, ", ")+".",
-				"草稿回答了多个问题："+strings.Join(names, "、")+"。"))
+			notes = append(notes, staffNote(staff, noteSeveralPoints, strings.Join(names, ", ")))
 		}
 		for _, p := range points {
 			if p.confirm {
-				c := confidenceOf(kept, p.in)
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Not sure the buyer wants %s (%.0f%%, below the %.0f%% needed to offer it): the draft asks them to confirm.", p.in, 100*c, 100*actionThreshold),
-					fmt.Sprintf("不确定买家是否要 %s（%.0f%%，低于提出办理所需的 %.0f%%）：草稿请买家确认。", p.in, 100*c, 100*actionThreshold)))
+				notes = append(notes, staffNote(staff, noteConfirm, p.in, 100*confidenceOf(kept, p.in), 100*actionThreshold))
 				continue
 			}
 			if hint := actionHint(p.in, fx); hint != "" {
-				notes = append(notes, staffText(staff, "Suggested: "+hint, "建议："+hint))
+				notes = append(notes, staffNote(staff, noteSuggested, hint))
 			}
 			if p.in == PaymentIssue && fx.has {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("If the buyer still sees two charges for %s after %d days, ask for the transaction details and raise it with the marketplace's seller support: the marketplace holds the payment.", fx.id, duplicateChargeDays),
-					fmt.Sprintf("如果%d天后买家仍看到订单 %s 有两笔扣款，请索取交易明细并联系平台卖家支持：款项由平台收取。", duplicateChargeDays, fx.id)))
+				notes = append(notes, staffNote(staff, noteTwoCharges, fx.id, duplicateChargeDays))
 			}
 			if p.in == DamagedOrWrongItem && r.Photos {
-				notes = append(notes, staffText(staff,
-					"The buyer says photos are attached: check them before replying.",
-					"买家说已附上照片：回复前请查看。"))
+				notes = append(notes, staffNote(staff, notePhotos))
 			}
 		}
 	}
 	if fx.has {
 		for _, id := range orderIDPattern.FindAllString(message, 3) {
 			if id != fx.id {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Buyer mentions order %s, which is not their verified order %s; the draft covers %s only.", id, fx.id, fx.id),
-					fmt.Sprintf("买家提到订单 %s，不是其已验证的订单 %s；草稿只涉及 %s。", id, fx.id, fx.id)))
+				notes = append(notes, staffNote(staff, noteOtherOrder, id, fx.id, fx.id))
 				break
 			}
 		}
@@ -208,37 +194,31 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 // weigh keeps the intents of a reading a draft answers and says, for
 // staff, which of them it is unsure of. Below minConfidence the main
 // intent becomes Other (the generic draft) and a secondary one is left
-// out; below sureConfidence it is answered with a "not sure" note.
+// out; below sureConfidence it is answered with a "not sure" note (an
+// action below actionThreshold gets its own note where it is asked back).
 func (d *Drafter) weigh(r Reading, staff string) (kept []Scored, notes []string) {
-	for i, s := range r.Intents {
+	for _, s := range r.Intents {
 		if s.Intent == NoResponseNeeded || !s.Intent.Valid() {
 			continue
 		}
+		main := len(kept) == 0
 		pct := 100 * s.Confidence
 		switch {
-		case i == 0 && s.Confidence < minConfidence:
+		case main && s.Confidence < minConfidence:
 			if s.Intent == Other {
-				notes = append(notes, staffText(staff, "Request unclear: check the draft.", "意图不明确：请检查草稿。"))
+				notes = append(notes, staffNote(staff, noteUnclear))
 			} else {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Request unclear (best guess %s, %.0f%%): check the draft.", s.Intent, pct),
-					fmt.Sprintf("意图不明确（最可能是 %s，%.0f%%）：请检查草稿。", s.Intent, pct)))
+				notes = append(notes, staffNote(staff, noteUnclearGuess, s.Intent, pct))
 			}
 			return []Scored{{Intent: Other, Confidence: s.Confidence}}, notes
 		case s.Confidence < minConfidence:
-			notes = append(notes, staffText(staff,
-				fmt.Sprintf("The buyer may also mean %s (%.0f%%); the draft does not answer it: check.", s.Intent, pct),
-				fmt.Sprintf("买家可能还想问 %s（%.0f%%）；草稿未回答这一点：请检查。", s.Intent, pct)))
+			notes = append(notes, staffNote(staff, noteMayAlsoMean, s.Intent, pct))
 			continue
 		case s.Confidence < sureConfidence && s.Intent != Other && !(isAction(s.Intent) && s.Confidence < actionThreshold):
-			if i == 0 {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Not sure the buyer means %s (%.0f%%): check the draft.", s.Intent, pct),
-					fmt.Sprintf("不确定买家的意图是 %s（%.0f%%）：请检查草稿。", s.Intent, pct)))
+			if main {
+				notes = append(notes, staffNote(staff, noteNotSure, s.Intent, pct))
 			} else {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Not sure the buyer also means %s (%.0f%%): check that paragraph.", s.Intent, pct),
-					fmt.Sprintf("不确定买家是否还想问 %s（%.0f%%）：请检查这一段。", s.Intent, pct)))
+				notes = append(notes, staffNote(staff, noteNotSureAlso, s.Intent, pct))
 			}
 		}
 		if !slices.ContainsFunc(kept, func(k Scored) bool { return k.Intent == s.Intent }) {
@@ -330,13 +310,6 @@ func (d *Drafter) intent(message string) (Intent, float64) {
 
 func sameLanguage(a, b string) bool {
 	return strings.EqualFold(a, b)
-}
-
-func staffText(staff, en, zh string) string {
-	if staff == "zh" {
-		return zh
-	}
-	return en
 }
 
 // actionHint is the desk command that would carry out what the buyer asks,

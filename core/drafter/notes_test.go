@@ -1,6 +1,7 @@
 package drafter
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,40 @@ func TestSummaryInEveryStaffLanguage(t *testing.T) {
 	}
 	if got := New(Shop{StaffLanguage: "de"}).draft("x", "ja", Reading{Intents: []Scored{{CancelOrder, 0.9}}}, Facts{Now: now}); got.Summary != "Käufer (ja): möchte die Bestellung stornieren. Keine Bestellung angegeben. (cancel_order)" {
 		t.Errorf("no order: summary %q", got.Summary)
+	}
+}
+
+// TestStaffNotesInEveryStaffLanguage renders every note in every staff
+// language with the arguments Draft gives it: each takes them all (no
+// fmt errors, every value shown), and none is left in English.
+func TestStaffNotesInEveryStaffLanguage(t *testing.T) {
+	args := map[note][]any{
+		noteUnclearGuess: {Invoice, 12.0}, noteMayAlsoMean: {Invoice, 12.0}, noteNotSure: {Invoice, 31.0}, noteNotSureAlso: {Invoice, 31.0},
+		noteInEnglish: {"ko"}, noteSeveralPoints: {"track_order, invoice"}, noteConfirm: {CancelOrder, 31.0, 40.0},
+		noteSuggested: {"cancel 113-1234567-7654321 buyer_canceled"}, noteTwoCharges: {"113-1234567-7654321", 7},
+		noteOtherOrder: {"114-7654321-1234567", "113-1234567-7654321", "113-1234567-7654321"},
+	}
+	for _, staff := range Languages() {
+		for n := noteCloser; n <= noteOtherOrder; n++ {
+			got := staffNote(staff, n, args[n]...)
+			if got == "" || strings.Contains(got, "%!") {
+				t.Errorf("%s note %d: %q", staff, n, got)
+			}
+			for _, a := range args[n] {
+				v := fmt.Sprint(a)
+				if f, ok := a.(float64); ok {
+					v = fmt.Sprintf("%.0f", f)
+				}
+				if !strings.Contains(got, v) {
+					t.Errorf("%s note %d lacks %q: %q", staff, n, v, got)
+				}
+			}
+			if en := staffNote("en", n, args[n]...); staff != "en" && got == en {
+				t.Errorf("%s note %d is in English: %q", staff, n, got)
+			}
+		}
+	}
+	if got := staffNote("pt", noteNoOrder); got != staffNote("en", noteNoOrder) {
+		t.Errorf("a staff language without notes should read English, got %q", got)
 	}
 }
