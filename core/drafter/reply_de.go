@@ -57,7 +57,7 @@ func (w *writer) de(in Intent) []string {
 				self = fmt.Sprintf("Sie können sie innerhalb von %d Minuten nach der Bestellung auch selbst stornieren, %s.", p.BuyerCancelMinutes, w.deOrdersPage())
 			}
 			return []string{s(fmt.Sprintf("Für Ihre Bestellung %s wird die Zahlung noch geprüft; deshalb können wir sie im Moment noch nicht stornieren.", f.id),
-				"Unser Team storniert sie, sobald das möglich ist, und bestätigt es Ihnen hier.", self)}
+				"Unser Team wird sie stornieren, sobald das möglich ist, und es Ihnen hier bestätigen.", self)}
 		case unshipped:
 			if f.marketplace {
 				return []string{s(fmt.Sprintf("Ihre Bestellung %s wird %s versandt; eine Stornierung beantragen Sie deshalb bitte direkt dort, über die Stornierungsoption in den Bestelldetails %s.", f.id, w.deFBA(), w.deOrdersPage()))}
@@ -93,13 +93,13 @@ func (w *writer) de(in Intent) []string {
 				"Könnten Sie mir bitte Ihre Bestellnummer schicken, damit ich das prüfen kann?")}
 		case pending:
 			return []string{rule, s(fmt.Sprintf("Ihre Bestellung %s wurde noch nicht versandt (die Zahlung wird noch geprüft); die Lösung ist daher, sie zu stornieren und mit der richtigen Adresse neu zu bestellen.", f.id),
-				"Wenn Sie das möchten, bestätigen Sie es uns bitte kurz mit einer Antwort; unser Team storniert die Bestellung dann so bald wie möglich.")}
+				"Wenn Sie das möchten, bestätigen Sie es uns bitte kurz mit einer Antwort; unser Team wird die Bestellung dann so bald wie möglich stornieren.")}
 		case unshipped:
 			if f.marketplace {
 				return []string{rule, s(fmt.Sprintf("Ihre Bestellung %s wurde noch nicht versandt: Sie können sie in den Bestelldetails %s stornieren und mit der richtigen Adresse neu bestellen.", f.id, w.deOrdersPage()))}
 			}
 			return []string{rule, s(fmt.Sprintf("Ihre Bestellung %s wurde noch nicht versandt; die Lösung ist daher, sie zu stornieren und mit der richtigen Adresse neu zu bestellen.", f.id),
-				"Wenn Sie das möchten, bestätigen Sie es uns bitte kurz mit einer Antwort; unser Team storniert die Bestellung dann für Sie.")}
+				"Wenn Sie das möchten, bestätigen Sie es uns bitte kurz mit einer Antwort; unser Team wird die Bestellung dann für Sie stornieren.")}
 		case partial:
 			return []string{rule, s(fmt.Sprintf("Ein Teil Ihrer Bestellung %s wurde bereits versandt (%s).", f.id, w.deCarrier()),
 				"Die noch nicht versandten Artikel können storniert werden, damit Sie sie mit der richtigen Adresse neu bestellen: Bestätigen Sie uns das bitte kurz, dann kümmert sich unser Team darum.")}
@@ -160,7 +160,7 @@ func (w *writer) de(in Intent) []string {
 			return []string{s(w.deCanceled(""), "Eine Erstattung ist dafür bei uns noch nicht verbucht; unser Team prüft das und meldet sich hier bei Ihnen.")}
 		case f.returnOK:
 			return []string{s(fmt.Sprintf("Für Ihre Bestellung %s gibt es noch keine Erstattung.", f.id),
-				fmt.Sprintf("Eine Erstattung erfolgt nach einer Rücksendung, die Sie bis zum %s beantragen können: Teilen Sie uns mit, welche Artikel und warum, dann prüft unser Team die Anfrage.", dateDE(f.lastReturn)))}
+				fmt.Sprintf("Eine Erstattung setzt eine Rücksendung voraus, die Sie bis zum %s beantragen können: Teilen Sie uns mit, welche Artikel und warum, dann prüft unser Team die Anfrage.", dateDE(f.lastReturn)))}
 		case f.windowClosed:
 			return []string{s(fmt.Sprintf("Für Ihre Bestellung %s gibt es keine Erstattung, und die Rückgabefrist ist am %s abgelaufen.", f.id, dateDE(f.lastReturn)),
 				"Falls mit dem Artikel etwas nicht stimmt, schildern Sie uns bitte, was passiert ist; unser Team sieht sich das an.")}
@@ -299,7 +299,7 @@ func (w *writer) deStatus() string {
 			}
 			return s + fmt.Sprintf("; die Sendungsnummer finden Sie nach dem Versand in den Bestelldetails %s.", w.deOrdersPage())
 		case f.late && by != "":
-			return fmt.Sprintf("Ihre Bestellung %s wurde noch nicht versandt. Sie hätte bis zum %s verschickt werden sollen; bitte entschuldigen Sie die Verzögerung. Sobald sie unterwegs ist, schicken wir Ihnen die Sendungsnummer.", f.id, by)
+			return fmt.Sprintf("Ihre Bestellung %s wurde noch nicht versandt. Der Versand war bis zum %s vorgesehen; bitte entschuldigen Sie die Verzögerung. Sobald sie unterwegs ist, schicken wir Ihnen die Sendungsnummer.", f.id, by)
 		case by != "":
 			return fmt.Sprintf("Ihre Bestellung %s wurde noch nicht versandt; sie wird spätestens am %s verschickt. Sobald sie unterwegs ist, schicken wir Ihnen die Sendungsnummer.", f.id, by)
 		}
@@ -308,7 +308,7 @@ func (w *writer) deStatus() string {
 		rest := ""
 		if !f.shipBy.IsZero() {
 			if f.late {
-				rest = fmt.Sprintf(" Der Rest hätte bis zum %s verschickt werden sollen; bitte entschuldigen Sie die Verzögerung.", dateDE(f.shipBy))
+				rest = fmt.Sprintf(" Der Versand des Rests war bis zum %s vorgesehen; bitte entschuldigen Sie die Verzögerung.", dateDE(f.shipBy))
 			} else {
 				rest = fmt.Sprintf(" Der Rest wird spätestens am %s verschickt.", dateDE(f.shipBy))
 			}
@@ -410,7 +410,7 @@ func (w *writer) deReturnStatus() string {
 	case core.ReturnRequested:
 		return fmt.Sprintf("Ihre Rücksendeanfrage zur Bestellung %s liegt uns vor, und unser Team prüft sie gerade. Die nächsten Schritte bestätigen wir Ihnen hier.", f.id)
 	case core.ReturnApproved:
-		return fmt.Sprintf("Ihre Rücksendung zur Bestellung %s wurde genehmigt. Bitte senden Sie die Artikel zurück; die Erstattung erfolgt innerhalb von %d Werktagen nach Eingang bei uns.", f.id, p.RefundDays)
+		return fmt.Sprintf("Ihre Rücksendung zur Bestellung %s wurde genehmigt. Bitte senden Sie die Artikel zurück; wir erstatten den Betrag innerhalb von %d Werktagen nach Eingang bei uns.", f.id, p.RefundDays)
 	case core.ReturnReceived:
 		got := fmt.Sprintf("Ihre Rücksendung zur Bestellung %s ist bei uns eingegangen.", f.id)
 		if d := f.returnReceivedDay(); !d.IsZero() {
@@ -420,9 +420,9 @@ func (w *writer) deReturnStatus() string {
 			return para(" ", got, w.deRefund())
 		}
 		if by := f.refundBy(); !by.IsZero() {
-			return para(" ", got, fmt.Sprintf("Die Erstattung erfolgt bis spätestens %s; wir bestätigen sie Ihnen hier, sobald sie veranlasst ist.", dateDE(by)))
+			return para(" ", got, fmt.Sprintf("Wir erstatten den Betrag bis spätestens %s und bestätigen es Ihnen hier, sobald es so weit ist.", dateDE(by)))
 		}
-		return para(" ", got, fmt.Sprintf("Die Erstattung erfolgt innerhalb von %d Werktagen; wir bestätigen sie Ihnen hier, sobald sie veranlasst ist.", p.RefundDays))
+		return para(" ", got, fmt.Sprintf("Wir erstatten den Betrag innerhalb von %d Werktagen und bestätigen es Ihnen hier, sobald es so weit ist.", p.RefundDays))
 	case core.ReturnRefunded:
 		if f.refundCount > 0 {
 			return para(" ", fmt.Sprintf("Ihre Rücksendung zur Bestellung %s ist abgeschlossen.", f.id), w.deRefund())

@@ -60,17 +60,17 @@ func (w *writer) fr(in Intent) []string {
 				"Notre équipe l’annulera dès que ce sera possible et vous le confirmera ici.", self)}
 		case unshipped:
 			if f.marketplace {
-				return []string{s(fmt.Sprintf("Votre commande %s est expédiée par %s ; l’annulation doit donc être demandée directement depuis le détail de la commande, %s.", f.id, w.frFBA(), w.frOrdersPage()))}
+				return []string{s(fmt.Sprintf("Votre commande %s est gérée par %s ; l’annulation doit donc être demandée directement depuis le détail de la commande, %s.", f.id, w.frFBA(), w.frOrdersPage()))}
 			}
 			return []string{s(fmt.Sprintf("Votre commande %s n’a pas encore été expédiée : elle peut donc encore être annulée.", f.id),
 				"Notre équipe s’en occupe et vous confirmera ici l’annulation une fois effectuée.")}
 		case partial:
 			who := "Notre équipe examine votre demande et vous répondra ici."
 			if f.marketplace {
-				who = fmt.Sprintf("Cette commande est expédiée par %s : merci de demander l’annulation depuis le détail de la commande, %s.", w.frFBA(), w.frOrdersPage())
+				who = fmt.Sprintf("Cette commande est gérée par %s : merci de demander l’annulation depuis le détail de la commande, %s.", w.frFBA(), w.frOrdersPage())
 			}
-			return []string{s(fmt.Sprintf("Une partie de votre commande %s a déjà été expédiée (%d article(s) sur %d ; %s) : seuls les articles non expédiés peuvent encore être annulés.", f.id, f.unitsShipped, f.unitsTotal, w.frCarrier()),
-				who, "Les articles déjà expédiés pourront être retournés après réception.")}
+			return []string{s(fmt.Sprintf("Une partie de votre commande %s a déjà été expédiée (%s sur %d ; %s) : seuls les articles non expédiés peuvent encore être annulés.", f.id, frItems(f.unitsShipped), f.unitsTotal, w.frCarrier()),
+				who, "Vous pourrez retourner les articles déjà expédiés après réception.")}
 		case shipped:
 			return []string{s(fmt.Sprintf("Votre commande %s a déjà été expédiée le %s (%s) ; elle ne peut donc plus être annulée.", f.id, dateFR(f.shipDay), w.frCarrier()),
 				fmt.Sprintf("Après réception, vous pourrez la retourner dans un délai de %d jours à compter de la livraison.", p.ReturnWindowDays))}
@@ -109,7 +109,7 @@ func (w *writer) fr(in Intent) []string {
 		case delivered:
 			return []string{s(w.frDelivered(""), "S’il a été livré à une mauvaise adresse, expliquez-nous ce qui s’est passé et notre équipe vous aidera.")}
 		case canceled:
-			return []string{s(fmt.Sprintf("Votre commande %s est annulée : rien ne sera donc expédié à cette adresse.", f.id),
+			return []string{s(fmt.Sprintf("Votre commande %s est annulée : rien ne sera expédié à cette adresse.", f.id),
 				"Vous pouvez tout à fait passer une nouvelle commande avec la bonne adresse.", w.frRefund())}
 		}
 		return []string{rule, w.frStatus()}
@@ -160,7 +160,7 @@ func (w *writer) fr(in Intent) []string {
 			return []string{s(w.frCanceled(""), "Aucun remboursement n’est encore enregistré pour cette commande ; notre équipe vérifie et vous répondra ici.")}
 		case f.returnOK:
 			return []string{s(fmt.Sprintf("Aucun remboursement n’a encore été effectué pour votre commande %s.", f.id),
-				fmt.Sprintf("Le remboursement fait suite à un retour, que vous pouvez demander jusqu’au %s : indiquez-nous quel(s) article(s) et pour quelle raison, et notre équipe examinera la demande.", dateFR(f.lastReturn)))}
+				fmt.Sprintf("Un remboursement suppose d’abord un retour, que vous pouvez demander jusqu’au %s : indiquez-nous quel(s) article(s) et pour quelle raison, et notre équipe examinera la demande.", dateFR(f.lastReturn)))}
 		case f.windowClosed:
 			return []string{s(fmt.Sprintf("Aucun remboursement n’a été effectué pour votre commande %s, et son délai de retour a pris fin le %s.", f.id, dateFR(f.lastReturn)),
 				"Si l’article présente un problème, expliquez-nous ce qui s’est passé et notre équipe l’examinera.")}
@@ -273,7 +273,7 @@ func (w *writer) frOrdersPage() string {
 
 func (w *writer) frFBA() string {
 	if w.f.amazon {
-		return "Amazon (Expédié par Amazon)"
+		return "la logistique d’Amazon"
 	}
 	return "le service logistique de la plateforme"
 }
@@ -290,7 +290,7 @@ func (w *writer) frStatus() string {
 		}
 		switch {
 		case f.marketplace:
-			s := fmt.Sprintf("Votre commande %s est expédiée par %s", f.id, w.frFBA())
+			s := fmt.Sprintf("Votre commande %s est gérée par %s", f.id, w.frFBA())
 			if by != "" {
 				s += " et doit partir au plus tard le " + by
 			}
@@ -310,7 +310,7 @@ func (w *writer) frStatus() string {
 				rest = fmt.Sprintf(" Le reste partira au plus tard le %s.", dateFR(f.shipBy))
 			}
 		}
-		return fmt.Sprintf("Une partie de votre commande %s a été expédiée : %d article(s) sur %d pour l’instant, le dernier envoi le %s (%s).%s", f.id, f.unitsShipped, f.unitsTotal, dateFR(f.shipDay), w.frCarrier(), rest)
+		return fmt.Sprintf("Une partie de votre commande %s a été expédiée : %s sur %d pour l’instant, le dernier envoi le %s (%s).%s", f.id, frItems(f.unitsShipped), f.unitsTotal, dateFR(f.shipDay), w.frCarrier(), rest)
 	case shipped:
 		if f.shipments > 1 {
 			return fmt.Sprintf("Votre commande %s a été expédiée en %d colis ; le dernier est parti le %s (%s).", f.id, f.shipments, dateFR(f.shipDay), w.frCarrier())
@@ -451,4 +451,12 @@ func (w *writer) frConfirm(in Intent) string {
 		ask = "Si c’est le cas, merci de m’indiquer le numéro de commande ; nous vous indiquerons alors ce qui est possible."
 	}
 	return para(" ", "Je voudrais m’assurer de bien comprendre votre demande.", q, ask)
+}
+
+// frItems is "1 article", "2 articles".
+func frItems(n int) string {
+	if n == 1 {
+		return "1 article"
+	}
+	return fmt.Sprintf("%d articles", n)
 }

@@ -60,16 +60,16 @@ func (w *writer) it(in Intent) []string {
 				"Il nostro team lo annullerà non appena sarà possibile e Le darà conferma qui.", self)}
 		case unshipped:
 			if f.marketplace {
-				return []string{s(fmt.Sprintf("Il Suo ordine %s è spedito da %s, quindi l’annullamento va richiesto direttamente lì, con l’opzione di annullamento nei dettagli dell’ordine %s.", f.id, w.itFBA(), w.itOrdersPage()))}
+				return []string{s(fmt.Sprintf("Il Suo ordine %s è gestito %s, quindi l’annullamento va richiesto direttamente lì, con l’opzione di annullamento nei dettagli dell’ordine %s.", f.id, w.itFBA(), w.itOrdersPage()))}
 			}
 			return []string{s(fmt.Sprintf("Il Suo ordine %s non è ancora stato spedito, quindi può ancora essere annullato.", f.id),
 				"Il nostro team se ne occuperà e Le darà conferma qui non appena fatto.")}
 		case partial:
 			who := "Il nostro team esaminerà la Sua richiesta e Le risponderà qui."
 			if f.marketplace {
-				who = fmt.Sprintf("Questo ordine è spedito da %s: La preghiamo di richiedere l’annullamento nei dettagli dell’ordine %s.", w.itFBA(), w.itOrdersPage())
+				who = fmt.Sprintf("Questo ordine è gestito %s: La preghiamo di richiedere l’annullamento nei dettagli dell’ordine %s.", w.itFBA(), w.itOrdersPage())
 			}
-			return []string{s(fmt.Sprintf("Una parte del Suo ordine %s è già stata spedita (%d articoli su %d; %s), quindi possono essere annullati solo gli articoli non ancora spediti.", f.id, f.unitsShipped, f.unitsTotal, w.itCarrier()),
+			return []string{s(fmt.Sprintf("Una parte del Suo ordine %s è già stata spedita (%s su %d; %s), quindi possono essere annullati solo gli articoli non ancora spediti.", f.id, itItems(f.unitsShipped), f.unitsTotal, w.itCarrier()),
 				who, "Gli articoli già spediti potranno essere resi dopo la consegna.")}
 		case shipped:
 			return []string{s(fmt.Sprintf("Il Suo ordine %s è già stato spedito il %s (%s), quindi purtroppo non può più essere annullato.", f.id, dateIT(f.shipDay), w.itCarrier()),
@@ -105,7 +105,7 @@ func (w *writer) it(in Intent) []string {
 				"Gli articoli non ancora spediti possono essere annullati, così potrà ordinarli di nuovo con l’indirizzo corretto: ci risponda per confermarlo e il nostro team se ne occuperà.")}
 		case shipped:
 			return []string{s(fmt.Sprintf("Il Suo ordine %s è già stato spedito il %s (%s), quindi l’indirizzo non può più essere modificato.", f.id, dateIT(f.shipDay), w.itCarrier()),
-				"Se il pacco non potesse essere consegnato, ce lo faccia sapere e La aiuteremo.")}
+				"In caso di problemi con la consegna, ce lo faccia sapere e La aiuteremo.")}
 		case delivered:
 			return []string{s(w.itDelivered(""), "Se è stato consegnato all’indirizzo sbagliato, ci racconti cosa è successo e il nostro team La aiuterà.")}
 		case canceled:
@@ -273,9 +273,9 @@ func (w *writer) itOrdersPage() string {
 
 func (w *writer) itFBA() string {
 	if w.f.amazon {
-		return "Amazon (Spedito da Amazon)"
+		return "dalla logistica di Amazon"
 	}
-	return "il servizio logistico del marketplace"
+	return "dal servizio logistico del marketplace"
 }
 
 func (w *writer) itStatus() string {
@@ -290,7 +290,7 @@ func (w *writer) itStatus() string {
 		}
 		switch {
 		case f.marketplace:
-			s := fmt.Sprintf("Il Suo ordine %s è spedito da %s", f.id, w.itFBA())
+			s := fmt.Sprintf("Il Suo ordine %s è gestito %s", f.id, w.itFBA())
 			if by != "" {
 				s += " e deve partire entro il " + by
 			}
@@ -310,7 +310,7 @@ func (w *writer) itStatus() string {
 				rest = fmt.Sprintf(" Il resto partirà entro il %s.", dateIT(f.shipBy))
 			}
 		}
-		return fmt.Sprintf("Una parte del Suo ordine %s è stata spedita: finora %d articoli su %d, l’ultima spedizione il %s (%s).%s", f.id, f.unitsShipped, f.unitsTotal, dateIT(f.shipDay), w.itCarrier(), rest)
+		return fmt.Sprintf("Una parte del Suo ordine %s è stata spedita: finora %s su %d, l’ultima spedizione il %s (%s).%s", f.id, itItems(f.unitsShipped), f.unitsTotal, dateIT(f.shipDay), w.itCarrier(), rest)
 	case shipped:
 		if f.shipments > 1 {
 			return fmt.Sprintf("Il Suo ordine %s è stato spedito in %d colli; l’ultimo è partito il %s (%s).", f.id, f.shipments, dateIT(f.shipDay), w.itCarrier())
@@ -449,4 +449,12 @@ func (w *writer) itConfirm(in Intent) string {
 		ask = "Se è così, ci invii il numero d’ordine e Le diremo cosa è possibile fare."
 	}
 	return para(" ", "Vorremmo essere sicuri di aver capito bene la Sua richiesta.", q, ask)
+}
+
+// itItems is "1 articolo", "2 articoli".
+func itItems(n int) string {
+	if n == 1 {
+		return "1 articolo"
+	}
+	return fmt.Sprintf("%d articoli", n)
 }

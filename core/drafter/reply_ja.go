@@ -419,9 +419,9 @@ func (w *writer) jaReturnStatus() string {
 			return got + w.jaRefund()
 		}
 		if by := f.refundBy(); !by.IsZero() {
-			return got + fmt.Sprintf("%sまでに返金いたします。返金が完了しましたら、こちらでご連絡いたします。", dateJA(by))
+			return got + fmt.Sprintf("%sまでに返金いたします。返金が完了次第、こちらでご連絡いたします。", dateJA(by))
 		}
-		return got + fmt.Sprintf("%d営業日以内に返金いたします。返金が完了しましたら、こちらでご連絡いたします。", p.RefundDays)
+		return got + fmt.Sprintf("%d営業日以内に返金いたします。返金が完了次第、こちらでご連絡いたします。", p.RefundDays)
 	case core.ReturnRefunded:
 		if f.refundCount > 0 {
 			return fmt.Sprintf("ご注文（注文番号：%s）の返品手続きは完了しております。", f.id) + w.jaRefund()
