@@ -162,7 +162,7 @@ func (w *writer) es(in Intent) []string {
 			return []string{s(fmt.Sprintf("Todavía no se ha emitido ningún reembolso para su pedido %s.", f.id),
 				fmt.Sprintf("El reembolso se realiza tras una devolución, que puede solicitar hasta el %s: indíquenos qué artículo(s) y por qué, y nuestro equipo revisará la solicitud.", dateES(f.lastReturn)))}
 		case f.windowClosed:
-			return []string{s(fmt.Sprintf("No consta ningún reembolso para su pedido %s, y su plazo de devolución terminó el %s.", f.id, dateES(f.lastReturn)),
+			return []string{s(fmt.Sprintf("No consta ningún reembolso para su pedido %s, y el plazo de devolución terminó el %s.", f.id, dateES(f.lastReturn)),
 				"Si el artículo tiene algún problema, cuéntenos qué ha ocurrido y nuestro equipo lo revisará.")}
 		case st == pending || st == unshipped:
 			return []string{s(fmt.Sprintf("No consta ningún reembolso para su pedido %s: aún no se ha enviado.", f.id),
@@ -372,7 +372,7 @@ func (w *writer) esReturnWindow() string {
 	case f.returnOK:
 		return fmt.Sprintf("Todavía puede devolverlo hasta el %s.", dateES(f.lastReturn))
 	case f.windowClosed:
-		return fmt.Sprintf("Su plazo de devolución terminó el %s.", dateES(f.lastReturn))
+		return fmt.Sprintf("El plazo de devolución terminó el %s.", dateES(f.lastReturn))
 	}
 	return ""
 }

@@ -292,7 +292,11 @@ func (w *writer) jaStatus() string {
 		}
 		switch {
 		case f.marketplace:
-			s := fmt.Sprintf("ご注文（注文番号：%s）は%sご注文です。", f.id, w.jaFBA())
+			ships := "マーケットプレイスの配送サービスより発送されます。"
+			if f.amazon {
+				ships = "Amazonより発送されます（フルフィルメント by Amazon）。"
+			}
+			s := fmt.Sprintf("ご注文（注文番号：%s）は%s", f.id, ships)
 			if by != "" {
 				s += by + "までに発送予定です。"
 			}
