@@ -184,7 +184,7 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 			}
 		}
 	}
-	out.StaffNote = strings.Join(notes, " ")
+	out.StaffNote = strings.Join(unique(notes), " ") // two points may suggest one command
 	if !sameLanguage(lang, staff) {
 		out.Summary = summary(staff, lang, out.intents(), fx)
 	}
@@ -226,6 +226,17 @@ func (d *Drafter) weigh(r Reading, staff string) (kept []Scored, notes []string)
 		}
 	}
 	return kept, notes
+}
+
+// unique keeps the first of equal strings, in order.
+func unique(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func confidenceOf(ss []Scored, in Intent) float64 {

@@ -58,6 +58,8 @@ func TestStaffNotesSayWhenTheDraftCouldBeWrong(t *testing.T) {
 			note: []string{"Not sure the buyer wants refund_status"}, text: []string{"ご返金に関するお問い合わせでしょうか"}, intents: 2, wantMain: DamagedOrWrongItem},
 		{name: "photos_attached", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 0.9}}},
 			note: []string{"photos are attached"}, text: []string{"Thank you for the photos"}, noText: []string{"send us a photo"}, intents: 1, wantMain: DamagedOrWrongItem, shipped: true},
+		{name: "one_suggestion_for_two_points", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 0.8}, {ReturnRequest, 0.7}}}, shipped: true,
+			note: []string{"Suggested: return 113-1234567-7654321 <reason>", "several points: damaged_or_wrong_item, return_request"}, intents: 2, wantMain: DamagedOrWrongItem},
 		{name: "charged_twice", lang: "en", r: sc(PaymentIssue, 0.9),
 			note: []string{"after 7 days", "seller support"}, text: []string{"temporary hold", "charge is made when the order ships"}, intents: 1, wantMain: PaymentIssue},
 	}
@@ -75,6 +77,9 @@ func TestStaffNotesSayWhenTheDraftCouldBeWrong(t *testing.T) {
 				if !strings.Contains(got.StaffNote, n) {
 					t.Errorf("staff note %q lacks %q", got.StaffNote, n)
 				}
+			}
+			if strings.Count(got.StaffNote, "Suggested") > 1 {
+				t.Errorf("staff note repeats a suggestion: %q", got.StaffNote)
 			}
 			for _, n := range tt.noNote {
 				if strings.Contains(got.StaffNote, n) {
