@@ -42,25 +42,25 @@ func TestStaffNotesSayWhenTheDraftCouldBeWrong(t *testing.T) {
 		wantMain Intent
 		shipped  bool // the order has shipped (else it waits to ship)
 	}{
-		{name: "sure_single_intent_no_doubt", lang: "en", r: sc(TrackOrder, 0.9), noNote: []string{"Not sure", "unclear"}, intents: 1, wantMain: TrackOrder},
+		{name: "sure_single_intent_no_doubt", lang: "en", r: sc(TrackOrder, 1.0), noNote: []string{"Not sure", "unclear"}, intents: 1, wantMain: TrackOrder},
 		{name: "unsure_main_intent", lang: "de", r: sc(TrackOrder, 0.3), note: []string{"Not sure the buyer means track_order (30%)"}, intents: 1, wantMain: TrackOrder},
 		{name: "unclear_becomes_other", lang: "fr", r: sc(Invoice, 0.1), note: []string{"Request unclear (best guess invoice, 10%)"}, text: []string{"Merci pour votre message"}, intents: 1, wantMain: Other},
-		{name: "unsure_secondary", lang: "en", r: sc(TrackOrder, 0.8, Invoice, 0.3),
+		{name: "unsure_secondary", lang: "en", r: sc(TrackOrder, 1.0, Invoice, 0.3),
 			note: []string{"Not sure the buyer also means invoice (30%)"}, text: []string{"invoice"}, intents: 2, wantMain: TrackOrder},
-		{name: "too_unsure_secondary_left_out", lang: "en", r: sc(TrackOrder, 0.8, Invoice, 0.1),
+		{name: "too_unsure_secondary_left_out", lang: "en", r: sc(TrackOrder, 1.0, Invoice, 0.1),
 			note: []string{"may also mean invoice (10%)"}, noText: []string{"invoice"}, intents: 1, wantMain: TrackOrder},
 		{name: "unsure_cancel_is_asked_not_offered", lang: "it", r: sc(CancelOrder, 0.3),
-			note: []string{"Not sure the buyer wants cancel_order (30%, below the 40% needed to offer it)"}, noNote: []string{"Suggested: cancel"},
+			note: []string{fmt.Sprintf("Not sure the buyer wants cancel_order (30%%, below the %.0f%% needed to offer it)", 100*actionThreshold)}, noNote: []string{"Suggested: cancel"},
 			text: []string{"Desidera annullare"}, noText: []string{"può ancora essere annullato"}, intents: 1, wantMain: CancelOrder},
-		{name: "sure_cancel_suggests_the_command", lang: "es", r: sc(CancelOrder, 0.9),
+		{name: "sure_cancel_suggests_the_command", lang: "es", r: sc(CancelOrder, 1.0),
 			note: []string{"Suggested: cancel 113-1234567-7654321 buyer_canceled"}, text: []string{"todavía puede cancelarse"}, intents: 1, wantMain: CancelOrder},
-		{name: "unsure_secondary_refund_asked", lang: "ja", r: sc(DamagedOrWrongItem, 0.8, RefundStatus, 0.3),
+		{name: "unsure_secondary_refund_asked", lang: "ja", r: sc(DamagedOrWrongItem, 1.0, RefundStatus, 0.3),
 			note: []string{"Not sure the buyer wants refund_status"}, text: []string{"ご返金に関するお問い合わせでしょうか"}, intents: 2, wantMain: DamagedOrWrongItem},
-		{name: "photos_attached", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 0.9}}},
+		{name: "photos_attached", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 1.0}}},
 			note: []string{"photos are attached"}, text: []string{"Thank you for the photos"}, noText: []string{"send us a photo"}, intents: 1, wantMain: DamagedOrWrongItem, shipped: true},
-		{name: "one_suggestion_for_two_points", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 0.8}, {ReturnRequest, 0.7}}}, shipped: true,
+		{name: "one_suggestion_for_two_points", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 1.0}, {ReturnRequest, 1.0}}}, shipped: true,
 			note: []string{"Suggested: return 113-1234567-7654321 <reason>", "several points: damaged_or_wrong_item, return_request"}, intents: 2, wantMain: DamagedOrWrongItem},
-		{name: "charged_twice", lang: "en", r: sc(PaymentIssue, 0.9),
+		{name: "charged_twice", lang: "en", r: sc(PaymentIssue, 1.0),
 			note: []string{"after 7 days", "seller support"}, text: []string{"temporary hold", "charge is made when the order ships"}, intents: 1, wantMain: PaymentIssue},
 	}
 	for _, tt := range tests {
@@ -115,7 +115,7 @@ func TestSummaryInEveryStaffLanguage(t *testing.T) {
 	o.Items[0].Shipped = 2
 	o.Shipments = []core.Shipment{{ID: "s1", Carrier: core.UPS, Tracking: "1Z999AA10123456784", ShipDate: time.Date(2026, 11, 18, 18, 0, 0, 0, time.UTC),
 		Lines: []core.ShipmentLine{{OrderItemID: "1", SKU: "MUG-01", Quantity: 2}}}}
-	r := Reading{Intents: []Scored{{TrackOrder, 0.9}, {RefundStatus, 0.8}}}
+	r := Reading{Intents: []Scored{{TrackOrder, 1.0}, {RefundStatus, 1.0}}}
 	want := map[string]string{
 		"en": "Buyer (ko) asks where order 113-1234567-7654321 is; it shipped 2026-11-18 with UPS 1Z999AA10123456784; also refund_status. (track_order+refund_status)",
 		"de": "Käufer (ko): fragt, wo die Bestellung ist. Bestellung 113-1234567-7654321: versandt 2026-11-18 mit UPS 1Z999AA10123456784. Außerdem: refund_status. (track_order+refund_status)",
@@ -138,7 +138,7 @@ func TestSummaryInEveryStaffLanguage(t *testing.T) {
 	if got := New(Shop{StaffLanguage: "fr"}).draft("x", "fr", r, Facts{Order: o, Now: now}); got.Summary != "" {
 		t.Errorf("French buyer, French staff: summary %q", got.Summary)
 	}
-	if got := New(Shop{StaffLanguage: "de"}).draft("x", "ja", Reading{Intents: []Scored{{CancelOrder, 0.9}}}, Facts{Now: now}); got.Summary != "Käufer (ja): möchte die Bestellung stornieren. Keine Bestellung angegeben. (cancel_order)" {
+	if got := New(Shop{StaffLanguage: "de"}).draft("x", "ja", Reading{Intents: []Scored{{CancelOrder, 1.0}}}, Facts{Now: now}); got.Summary != "Käufer (ja): möchte die Bestellung stornieren. Keine Bestellung angegeben. (cancel_order)" {
 		t.Errorf("no order: summary %q", got.Summary)
 	}
 }

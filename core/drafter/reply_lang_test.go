@@ -111,7 +111,7 @@ func TestEveryLanguageEveryIntentEveryStage(t *testing.T) {
 			for _, in := range drafter.Intents() {
 				for _, photos := range []bool{false, true} {
 					t.Run(fmt.Sprintf("%s/%s/%s/photos=%v", lang, name, in, photos), func(t *testing.T) {
-						r := drafter.Reading{Intents: []drafter.Scored{{Intent: in, Confidence: 0.9}}, Photos: photos}
+						r := drafter.Reading{Intents: []drafter.Scored{{Intent: in, Confidence: 1}}, Photos: photos}
 						text := d.Compose(r, lang, drafter.Facts{Order: o, Now: now})
 						if in == drafter.NoResponseNeeded {
 							if text != "" {
@@ -246,7 +246,7 @@ func TestMoneyInTheLocale(t *testing.T) {
 func TestGoldenDrafts(t *testing.T) {
 	d := drafter.New(testShop())
 	one := func(in drafter.Intent) drafter.Reading {
-		return drafter.Reading{Intents: []drafter.Scored{{Intent: in, Confidence: 0.95}}}
+		return drafter.Reading{Intents: []drafter.Scored{{Intent: in, Confidence: 1}}}
 	}
 	samples := []struct {
 		name  string
@@ -268,12 +268,12 @@ func TestGoldenDrafts(t *testing.T) {
 		{"invoice", one(drafter.Invoice), func(c string) *core.Order { return stages(c)["shipped"] }},
 		{"charged_twice_shipped", one(drafter.PaymentIssue), func(c string) *core.Order { return stages(c)["shipped"] }},
 		{"broken_want_money_back_photos", drafter.Reading{Photos: true, Intents: []drafter.Scored{
-			{Intent: drafter.DamagedOrWrongItem, Confidence: 0.8}, {Intent: drafter.ReturnRequest, Confidence: 0.7}}},
+			{Intent: drafter.DamagedOrWrongItem, Confidence: 1}, {Intent: drafter.ReturnRequest, Confidence: 1}}},
 			func(c string) *core.Order { return stages(c)["delivered"] }},
 		{"unsure_cancel_asks_to_confirm", drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.CancelOrder, Confidence: 0.3}}},
 			func(c string) *core.Order { return stages(c)["unshipped"] }},
 		{"complaint_and_where", drafter.Reading{Intents: []drafter.Scored{
-			{Intent: drafter.TrackOrder, Confidence: 0.7}, {Intent: drafter.Complaint, Confidence: 0.6}}},
+			{Intent: drafter.TrackOrder, Confidence: 1}, {Intent: drafter.Complaint, Confidence: 1}}},
 			func(c string) *core.Order { return stages(c)["shipped"] }},
 	}
 	for lang, nt := range natives() {
@@ -329,7 +329,7 @@ func TestSeveralIntentsOneReply(t *testing.T) {
 	d := drafter.New(testShop())
 	o := delivered(shopDay(2026, 11, 20))
 	r := drafter.Reading{Photos: true, Intents: []drafter.Scored{
-		{Intent: drafter.ReturnRequest, Confidence: 0.7}, {Intent: drafter.DamagedOrWrongItem, Confidence: 0.8}}}
+		{Intent: drafter.ReturnRequest, Confidence: 1}, {Intent: drafter.DamagedOrWrongItem, Confidence: 1}}}
 	text := d.Compose(r, "en", drafter.Facts{Order: o, Now: now})
 	if strings.Count(text, "Hi Jane,") != 1 || strings.Count(text, "Best regards,") != 1 {
 		t.Errorf("want one greeting and one sign-off:\n%s", text)
@@ -346,14 +346,14 @@ func TestSeveralIntentsOneReply(t *testing.T) {
 	}
 
 	// Where is it, and when will it come: one answer with the dates.
-	r = drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.TrackOrder, Confidence: 0.6}, {Intent: drafter.DeliveryTime, Confidence: 0.4}}}
+	r = drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.TrackOrder, Confidence: 1}, {Intent: drafter.DeliveryTime, Confidence: 0.4}}}
 	text = d.Compose(r, "de", drafter.Facts{Order: shipped(), Now: now})
 	if strings.Count(text, tracking) > 2 || strings.Count(text, "Guten Tag") != 1 {
 		t.Errorf("tracking and delivery time answered twice:\n%s", text)
 	}
 
 	// A complaint with a question: the apology first, the status once.
-	r = drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.TrackOrder, Confidence: 0.6}, {Intent: drafter.Complaint, Confidence: 0.5}}}
+	r = drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.TrackOrder, Confidence: 1}, {Intent: drafter.Complaint, Confidence: 1}}}
 	text = d.Compose(r, "fr", drafter.Facts{Order: shipped(), Now: now})
 	if !strings.HasPrefix(text, "Bonjour Jane Doe,\n\nNous sommes sincèrement désolés") || strings.Count(text, "a été expédiée le") != 1 {
 		t.Errorf("complaint and tracking:\n%s", text)
@@ -377,7 +377,7 @@ func TestUnsureActionIsAskedBack(t *testing.T) {
 		"it": "Desidera annullare il Suo ordine", "es": "¿Desea cancelar su pedido", "ja": "キャンセルをご希望でしょうか", "zh": "请问您是想取消订单"}
 	for lang, offer := range offers {
 		t.Run(lang, func(t *testing.T) {
-			sure := d.Compose(drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.CancelOrder, Confidence: 0.9}}}, lang, drafter.Facts{Order: unshipped(), Now: now})
+			sure := d.Compose(drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.CancelOrder, Confidence: 1}}}, lang, drafter.Facts{Order: unshipped(), Now: now})
 			if !offer.MatchString(sure) {
 				t.Fatalf("a sure cancel should be offered (the check would prove nothing):\n%s", sure)
 			}
@@ -436,8 +436,8 @@ func TestNativeBuyersGetNativeDrafts(t *testing.T) {
 // points follow.
 func TestNoOrderAskedForOnce(t *testing.T) {
 	d := drafter.New(testShop())
-	r := drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.PaymentIssue, Confidence: 0.7},
-		{Intent: drafter.DamagedOrWrongItem, Confidence: 0.8}, {Intent: drafter.ReturnRequest, Confidence: 0.7}}}
+	r := drafter.Reading{Intents: []drafter.Scored{{Intent: drafter.PaymentIssue, Confidence: 1},
+		{Intent: drafter.DamagedOrWrongItem, Confidence: 1}, {Intent: drafter.ReturnRequest, Confidence: 1}}}
 	tests := map[string]struct{ ask, later string }{
 		"en": {"Could you send me your order number", "I'll also look into your return and the payment."},
 		"de": {"Bestellnummer und ein Foto", "kümmere ich mich auch um die Rücksendung und die Zahlung."},
