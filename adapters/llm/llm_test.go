@@ -526,17 +526,25 @@ func TestNew_refuses_missing_settings(t *testing.T) {
 	}
 }
 
-func TestDraft_translation_for_staff(t *testing.T) {
-	const buyer = "我的包裹在哪里？"
+// translating is a setup for a buyer writing lang whose model answers the
+// staff translation request with staff and the reply request with reply.
+func translating(t *testing.T, lang, staff, reply string) *setup {
+	t.Helper()
 	s := newSetup(t, func(w http.ResponseWriter, _ *http.Request, req wireRequest) {
 		if isTranslation(req) {
-			writeAnswer(w, "The buyer asks where their package is.\nSecond line dropped.")
+			writeAnswer(w, staff)
 			return
 		}
-		writeAnswer(w, "您好！您的包裹已由 UPS 寄出，追踪号码 "+tracking+"。— Acme Goods")
+		writeAnswer(w, reply)
 	}, func(c *Config) { c.Translate = true })
-	s.offline.draft.Language = "zh"
+	s.offline.draft.Language = lang
 	s.offline.draft.Summary = "offline summary"
+	return s
+}
+
+func TestDraft_translation_for_staff(t *testing.T) {
+	const buyer = "我的包裹在哪里？"
+	s := translating(t, "zh", "The buyer asks where their package is.\nSecond line dropped.", "您好！您的包裹已由 UPS 寄出，追踪号码 "+tracking+"。— Acme Goods")
 	d := s.draft(t, core.DraftRequest{Conversation: conversation(buyer), Order: shippedOrder()})
 
 	if d.Drafter != NameLLM || d.Language != "zh" || !strings.Contains(d.Text, tracking) {
@@ -570,15 +578,8 @@ func TestDraft_translation_for_staff(t *testing.T) {
 
 func TestDraft_line_by_line_translation_for_staff(t *testing.T) {
 	const buyer = "Hallo,\nmein Paket ist kaputt angekommen.\n\nIch möchte mein Geld zurück."
-	s := newSetup(t, func(w http.ResponseWriter, _ *http.Request, req wireRequest) {
-		if isTranslation(req) {
-			writeAnswer(w, "The parcel arrived broken; the buyer wants a refund.\n---\nHello,\nmy parcel arrived broken.\n\nI want my money back.")
-			return
-		}
-		writeAnswer(w, "Guten Tag, es tut uns leid. Ihre Bestellung "+ownOrderID+" ist unterwegs. — Acme Goods")
-	}, func(c *Config) { c.Translate = true })
-	s.offline.draft.Language = "de"
-	s.offline.draft.Summary = "offline summary"
+	s := translating(t, "de", "The parcel arrived broken; the buyer wants a refund.\n---\nHello,\nmy parcel arrived broken.\n\nI want my money back.",
+		"Guten Tag, es tut uns leid. Ihre Bestellung "+ownOrderID+" ist unterwegs. — Acme Goods")
 	d := s.draft(t, core.DraftRequest{Conversation: conversation(buyer), Order: shippedOrder()})
 	if d.Summary != "The parcel arrived broken; the buyer wants a refund." {
 		t.Errorf("summary %q", d.Summary)
