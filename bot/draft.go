@@ -84,12 +84,16 @@ func (m *Main) runDraft(ctx context.Context, args []string) int {
 			Drafter       string `json:"drafter"`
 			Note          string `json:"note,omitempty"`
 			Summary       string `json:"summary,omitempty"`
-		}{d.Language, d.Intent, d.NeedsResponse, d.Text, d.Drafter, d.Note, d.Summary})
+			Translation   string `json:"translation,omitempty"`
+		}{d.Language, d.Intent, d.NeedsResponse, d.Text, d.Drafter, d.Note, d.Summary, d.Translation})
 		return 0
 	}
 	fmt.Fprintf(m.Stdout, "Language: %s\nIntent: %s\nNeeds a response: %v\nDrafter: %s\n", d.Language, d.Intent, d.NeedsResponse, d.Drafter)
 	if d.Summary != "" {
 		fmt.Fprintf(m.Stdout, "Summary: %s\n", d.Summary)
+	}
+	if d.Translation != "" {
+		fmt.Fprintf(m.Stdout, "Translation:\n%s\n", d.Translation)
 	}
 	if d.Note != "" {
 		fmt.Fprintf(m.Stdout, "Note: %s\n", d.Note)

@@ -66,6 +66,10 @@ type Draft struct {
 	// ForMessage is the last buyer message the draft answers; a newer buyer
 	// message makes the draft stale.
 	ForMessage int64 `json:"for_message"`
+	// Translation is the waiting buyer messages translated line by line
+	// into the staff language, when the buyer writes another language and
+	// a model is configured to translate (llm.translate); empty otherwise.
+	Translation string `json:"translation,omitempty"`
 }
 
 // Conversation is a buyer's thread with the shop on one channel.

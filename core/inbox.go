@@ -187,6 +187,10 @@ func (e *Engine) draftNow(ctx context.Context, tx Tx, c *Conversation, o *Order)
 	if !e.DraftsInline() {
 		return nil
 	}
+	o, err := draftOrder(ctx, tx, c, o)
+	if err != nil {
+		return err
+	}
 	d, err := e.drafter.Draft(ctx, DraftRequest{Conversation: c, Order: o, Now: e.now()})
 	if err != nil {
 		return nil
@@ -439,11 +443,7 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 		if c, err = tx.Conversation(ctx, id); err != nil {
 			return err
 		}
-		if c.OrderID != "" {
-			if o, err = tx.Order(ctx, c.OrderID); ErrorCode(err) == NotFound {
-				o, err = nil, nil
-			}
-		}
+		o, err = draftOrder(ctx, tx, c, nil)
 		return err
 	})
 	if err != nil || (!force && !c.NeedsDraft()) || len(c.Waiting()) == 0 {
@@ -475,7 +475,7 @@ func (e *Engine) saveDraft(ctx context.Context, tx Tx, c *Conversation, d Draft)
 	now := e.now()
 	if c.Channel == ChannelAmazon && d.Text != "" {
 		// A draft (a model's, say) that Send would refuse says so at once.
-		o, err := orderOrNil(ctx, tx, c.OrderID)
+		o, err := draftOrder(ctx, tx, c, nil)
 		if err != nil {
 			return err
 		}
@@ -574,7 +574,7 @@ func (e *Engine) writeConversation(ctx context.Context, tx Tx, req Request, res 
 		if conv.Channel == ChannelAmazon {
 			// Amazon's rules, checked here so that every desk's Send is
 			// held to them and a refused reply is never queued.
-			o, err := orderOrNil(ctx, tx, conv.OrderID)
+			o, err := draftOrder(ctx, tx, conv, nil)
 			if err != nil {
 				return err
 			}

@@ -372,6 +372,12 @@ func (r Renderer) Conversation(w io.Writer, c *core.Conversation, o *core.Order)
 	if d.Summary != "" {
 		fmt.Fprintln(w, "    Summary: "+core.StaffText(d.Summary))
 	}
+	if d.Translation != "" {
+		fmt.Fprintln(w, "    Translation:")
+		for _, l := range strings.Split(d.Translation, "\n") {
+			fmt.Fprintln(w, "      "+core.StaffText(l))
+		}
+	}
 	if d.Note != "" {
 		fmt.Fprintln(w, "    Note: "+d.Note)
 	}

@@ -465,6 +465,9 @@ func (a *App) conversationCard(c *core.Conversation, o *core.Order) ([]*discordg
 			if draft.Summary != "" {
 				notes = append(notes, "Summary: "+draft.Summary)
 			}
+			if draft.Translation != "" {
+				notes = append(notes, "Translation:\n"+draft.Translation)
+			}
 			if draft.Note != "" {
 				notes = append(notes, "Note: "+draft.Note)
 			}

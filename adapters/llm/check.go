@@ -61,19 +61,39 @@ func checkReply(text string, req core.DraftRequest, allowedLinks []string) *fail
 	return &failure{reason: reason, logReason: "failed checks: " + strings.Join(rules, ", ")}
 }
 
-// checkSummary cleans the staff summary to one line; reason is set when
-// there is nothing usable.
-func checkSummary(s string) (line, reason string) {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = strings.TrimSpace(s[:i])
+// checkSummary splits the model's answer into the staff summary (its first
+// line) and the line-by-line translation after translationMark, if any;
+// reason is set when there is no usable summary. The translation is kept
+// to maxTranslationLines lines of at most maxSummaryRunes each: it is for
+// staff to read, not a place for a model to write at length.
+func checkSummary(s string) (line, translation, reason string) {
+	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")), "\n")
+	line = strings.TrimSpace(lines[0])
+	if line == "" || line == translationMark {
+		return "", "", "empty summary"
 	}
-	if s == "" {
-		return "", "empty summary"
+	for i := 1; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != translationMark {
+			continue
+		}
+		var kept []string
+		for _, l := range lines[i+1:] {
+			if l = strings.TrimSpace(l); l != "" && len(kept) < maxTranslationLines {
+				kept = append(kept, clipRunes(l, maxSummaryRunes))
+			}
+		}
+		translation = strings.Join(kept, "\n")
+		break
 	}
-	if utf8.RuneCountInString(s) > maxSummaryRunes {
-		r := []rune(s)
-		s = string(r[:maxSummaryRunes-1]) + "…"
+	return clipRunes(line, maxSummaryRunes), translation, ""
+}
+
+// maxTranslationLines caps the staff translation.
+const maxTranslationLines = 60
+
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return s, ""
+	return string([]rune(s)[:n-1]) + "…"
 }

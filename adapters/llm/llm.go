@@ -70,8 +70,9 @@ type Config struct {
 	// StaffLanguage is the language staff read (ISO 639-1, "en" when empty).
 	StaffLanguage string
 	// Translate asks the model for a one-line summary of the buyer's
-	// messages in StaffLanguage when the buyer writes in another language
-	// (llm.translate). The offline summary is kept when it fails.
+	// messages in StaffLanguage, and their line-by-line translation, when
+	// the buyer writes in another language (llm.translate). The offline
+	// summary is kept, and there is no translation, when it fails.
 	Translate bool
 	// AllowedLinks are the host names a model's answer may link to
 	// (llm.allowed_links), e.g. a carrier's tracking site; a subdomain of
@@ -214,11 +215,11 @@ func (d *Drafter) Draft(ctx context.Context, req core.DraftRequest) (core.Draft,
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 
-	var summary chan string
+	var summary chan staffReading
 	if d.translate && !sameLanguage(off.Language, d.staffLang) {
 		// The summary needs only the buyer's words, so it runs beside the
 		// reply instead of after it, within the same deadline.
-		summary = make(chan string, 1)
+		summary = make(chan staffReading, 1)
 		go func() { summary <- d.summarise(ctx, req, off, log) }()
 	}
 
@@ -243,8 +244,8 @@ func (d *Drafter) Draft(ctx context.Context, req core.DraftRequest) (core.Draft,
 		}
 	}
 	if summary != nil {
-		if s := <-summary; s != "" {
-			out.Summary = s
+		if s := <-summary; s.summary != "" {
+			out.Summary, out.Translation = s.summary, s.translation
 		}
 	}
 	return out, nil
@@ -329,9 +330,14 @@ func (d *Drafter) reply(ctx context.Context, req core.DraftRequest, off core.Dra
 	}
 }
 
+// staffReading is what the model tells staff about the buyer's words: one
+// line, and the words translated line by line.
+type staffReading struct{ summary, translation string }
+
 // summarise asks for a one-line summary of the waiting buyer messages in the
-// staff language; "" keeps the offline summary.
-func (d *Drafter) summarise(ctx context.Context, req core.DraftRequest, off core.Draft, log *slog.Logger) string {
+// staff language and their line-by-line translation; an empty summary
+// keeps the offline one.
+func (d *Drafter) summarise(ctx context.Context, req core.DraftRequest, off core.Draft, log *slog.Logger) staffReading {
 	resp, err := d.client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
 		Model: d.model,
 		Messages: []openai.ChatCompletionMessage{
@@ -342,18 +348,18 @@ func (d *Drafter) summarise(ctx context.Context, req core.DraftRequest, off core
 	if err != nil {
 		f := d.unavailable(ctx, err)
 		log.Warn("llm summary not used; offline summary kept", "reason", f.reason, "detail", d.redact(f.detail))
-		return ""
+		return staffReading{}
 	}
 	if len(resp.Choices) == 0 {
 		log.Warn("llm summary not used; offline summary kept", "reason", "no answer")
-		return ""
+		return staffReading{}
 	}
-	s, reason := checkSummary(resp.Choices[0].Message.Content)
+	s, translation, reason := checkSummary(resp.Choices[0].Message.Content)
 	if reason != "" {
 		log.Warn("llm summary not used; offline summary kept", "reason", reason)
-		return ""
+		return staffReading{}
 	}
-	return s
+	return staffReading{summary: s, translation: translation}
 }
 
 // unavailable turns a call error into the reason staff read. Only the

@@ -526,17 +526,25 @@ func TestNew_refuses_missing_settings(t *testing.T) {
 	}
 }
 
-func TestDraft_translation_for_staff(t *testing.T) {
-	const buyer = "我的包裹在哪里？"
+// translating is a setup for a buyer writing lang whose model answers the
+// staff translation request with staff and the reply request with reply.
+func translating(t *testing.T, lang, staff, reply string) *setup {
+	t.Helper()
 	s := newSetup(t, func(w http.ResponseWriter, _ *http.Request, req wireRequest) {
 		if isTranslation(req) {
-			writeAnswer(w, "The buyer asks where their package is.\nSecond line dropped.")
+			writeAnswer(w, staff)
 			return
 		}
-		writeAnswer(w, "您好！您的包裹已由 UPS 寄出，追踪号码 "+tracking+"。— Acme Goods")
+		writeAnswer(w, reply)
 	}, func(c *Config) { c.Translate = true })
-	s.offline.draft.Language = "zh"
+	s.offline.draft.Language = lang
 	s.offline.draft.Summary = "offline summary"
+	return s
+}
+
+func TestDraft_translation_for_staff(t *testing.T) {
+	const buyer = "我的包裹在哪里？"
+	s := translating(t, "zh", "The buyer asks where their package is.\nSecond line dropped.", "您好！您的包裹已由 UPS 寄出，追踪号码 "+tracking+"。— Acme Goods")
 	d := s.draft(t, core.DraftRequest{Conversation: conversation(buyer), Order: shippedOrder()})
 
 	if d.Drafter != NameLLM || d.Language != "zh" || !strings.Contains(d.Text, tracking) {
@@ -568,6 +576,47 @@ func TestDraft_translation_for_staff(t *testing.T) {
 	}
 }
 
+func TestDraft_line_by_line_translation_for_staff(t *testing.T) {
+	const buyer = "Hallo,\nmein Paket ist kaputt angekommen.\n\nIch möchte mein Geld zurück."
+	s := translating(t, "de", "The parcel arrived broken; the buyer wants a refund.\n---\nHello,\nmy parcel arrived broken.\n\nI want my money back.",
+		"Guten Tag, es tut uns leid. Ihre Bestellung "+ownOrderID+" ist unterwegs. — Acme Goods")
+	d := s.draft(t, core.DraftRequest{Conversation: conversation(buyer), Order: shippedOrder()})
+	if d.Summary != "The parcel arrived broken; the buyer wants a refund." {
+		t.Errorf("summary %q", d.Summary)
+	}
+	if want := "Hello,\nmy parcel arrived broken.\nI want my money back."; d.Translation != want {
+		t.Errorf("translation %q, want %q", d.Translation, want)
+	}
+	for _, r := range s.fake.recorded() {
+		if isTranslation(r.Body) {
+			if sys := messageOf(t, r.Body, "system"); !strings.Contains(sys, "line by line") || !strings.Contains(sys, "into English") {
+				t.Errorf("translation prompt:\n%s", sys)
+			}
+			if user := messageOf(t, r.Body, "user"); !strings.Contains(user, "Ich möchte mein Geld zurück.") {
+				t.Errorf("translation input lacks the buyer's words:\n%s", user)
+			}
+		}
+	}
+}
+
+func TestCheckSummary_translation(t *testing.T) {
+	cases := []struct{ in, summary, translation, reason string }{
+		{"One line.", "One line.", "", ""},
+		{"One line.\nstray second line", "One line.", "", ""},
+		{"One line.\r\n---\r\nfirst\r\n\r\nsecond", "One line.", "first\nsecond", ""},
+		{"One line.\nnote\n---\nfirst", "One line.", "first", ""},
+		{"---\nfirst", "", "", "empty summary"},
+		{"  ", "", "", "empty summary"},
+		{"One line.\n---\n" + strings.Repeat("line\n", 100), "One line.", strings.TrimSuffix(strings.Repeat("line\n", 60), "\n"), ""},
+	}
+	for _, tc := range cases {
+		s, tr, reason := checkSummary(tc.in)
+		if s != tc.summary || tr != tc.translation || reason != tc.reason {
+			t.Errorf("checkSummary(%q) = %q, %q, %q; want %q, %q, %q", tc.in, s, tr, reason, tc.summary, tc.translation, tc.reason)
+		}
+	}
+}
+
 func TestDraft_translation_failure_keeps_offline_summary(t *testing.T) {
 	s := newSetup(t, func(w http.ResponseWriter, _ *http.Request, req wireRequest) {
 		if isTranslation(req) {
@@ -579,8 +628,8 @@ func TestDraft_translation_failure_keeps_offline_summary(t *testing.T) {
 	s.offline.draft.Language = "zh"
 	s.offline.draft.Summary = "offline summary"
 	d := s.draft(t, core.DraftRequest{Conversation: conversation("我的包裹在哪里？"), Order: shippedOrder()})
-	if d.Drafter != NameLLM || d.Summary != "offline summary" {
-		t.Errorf("draft %+v; want the model's reply with the offline summary", d)
+	if d.Drafter != NameLLM || d.Summary != "offline summary" || d.Translation != "" {
+		t.Errorf("draft %+v; want the model's reply with the offline summary and no translation", d)
 	}
 }
 

@@ -548,6 +548,9 @@ func (a *App) conversationBlocks(c *core.Conversation, o *core.Order, buttons bo
 		if d.Summary != "" {
 			notes = append(notes, "Summary: "+escape(d.Summary))
 		}
+		if d.Translation != "" {
+			notes = append(notes, "Translation:\n"+escape(core.Clip(d.Translation, 1500)))
+		}
 		if d.Note != "" {
 			notes = append(notes, "Note: "+escape(d.Note))
 		}

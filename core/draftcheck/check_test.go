@@ -85,6 +85,8 @@ func TestCheck_adversarial_answers_refused(t *testing.T) {
 			[]draftcheck.Rule{draftcheck.RefundClaim, draftcheck.Amount}, "says 31.97 USD was refunded, but the order's refunds total 10.00 USD"},
 		{"en_dotted_other_order_and_bare_domain", "Your order 114.7654321.1234567 is ready, see acme-help.net/refund for details.", shippedOrder(),
 			[]draftcheck.Rule{draftcheck.OrderID, draftcheck.Link}, "names order 114-7654321-1234567, not this conversation's"},
+		{"de_date_stop_hides_no_claim", "Am 25. März wurde Ihre Bestellung storniert.", unshippedOrder(),
+			[]draftcheck.Rule{draftcheck.CancelClaim}, `says "storniert"`},
 		// Talking round the negation and condition rules.
 		{"en_no_worries_comma", "No worries, we've refunded you.", unshippedOrder(),
 			[]draftcheck.Rule{draftcheck.RefundClaim}, `says "refunded"`},
@@ -287,6 +289,10 @@ func TestCheck_good_answers_pass(t *testing.T) {
 		{"es_shipped_true", "Hola, su pedido fue enviado el 1 de marzo con UPS.", shippedOrder()},
 		{"it_shipped_true", "Il suo ordine è stato spedito il 1° marzo.", shippedOrder()},
 		{"de_shipped_true_date_with_stop", "Ihre Bestellung wurde am 1. März mit UPS versandt.", shippedOrder()},
+		{"de_date_stop_inside_a_future", "Ihre Bestellung wurde noch nicht versandt; sie wird spätestens am 25. März verschickt.", unshippedOrder()},
+		{"fr_can_still_be_cancelled", "Votre commande n’a pas encore été expédiée : elle peut donc encore être annulée.", unshippedOrder()},
+		{"it_can_no_longer_be_cancelled", "Il Suo ordine è già stato spedito, quindi non può più essere annullato.", shippedOrder()},
+		{"it_can_be_delivered_only", "Il pacco può essere consegnato solo all’indirizzo indicato nell’ordine.", unshippedOrder()},
 		{"de_refund_true", "Wir haben Ihnen 10,00 € erstattet.", func() *core.Order {
 			o := euroOrder()
 			o.Refunds = []core.Refund{{ID: "F1", OrderID: ownID, Amount: 1000, CreatedAt: now}}

@@ -220,7 +220,8 @@ var (
 		puo possono possiamo potra potrebbe sara saranno sarebbe verra verranno quando appena volta deve devono dovra
 		vuole desidera per prima`)
 	// fillers may stand between the softening word and the claim:
-	// auxiliaries, pronouns, articles, adverbs and the order's nouns.
+	// auxiliaries (the infinitive too: "peut encore être annulée", "può
+	// essere consegnato"), pronouns, articles, adverbs and the order's nouns.
 	fillers = wordSet(`be been being is are was were am has have had do does did get gets got gotten it its they them their
 		the a an your you we us our i he she order orders item items package parcel amount money
 		payment full fully already also just now then still all both successfully partially partly entirely completely
@@ -233,7 +234,8 @@ var (
 		hemos he ha han has habia sido fue fueron es esta estan son su sus el los las le les lo pedido importe dinero
 		paquete articulo ya todavia aun completamente totalmente tambien se nos usted ustedes hoy ayer correctamente te me mi
 		abbiamo ho hanno e stato stata stati state sono era il lo gli suo sua suoi vostro vostra tuo tua ordine importo
-		pacco articolo gia ancora anche vi ti ci ora oggi ieri correttamente interamente viene vengono`)
+		pacco articolo gia ancora anche vi ti ci ora oggi ieri correttamente interamente viene vengono
+		etre donc essere quindi piu ser`)
 )
 
 func wordSet(s string) map[string]bool {

@@ -33,6 +33,20 @@ func TestCheck_offline_drafts_pass(t *testing.T) {
 				t.Errorf("%s / %q: offline draft fails the check: %s\n%s", name, msg, draftcheck.Reasons(ps), got.Text)
 			}
 		}
+		// Every template in every language the drafter writes, the
+		// order's amounts in the locale's format included.
+		for _, in := range drafter.Intents() {
+			for _, lang := range drafter.Languages() {
+				text := d.Reply(in, lang, drafter.Facts{Order: o, Now: now})
+				if text == "" {
+					continue
+				}
+				req := core.DraftRequest{Conversation: conversationFor(o), Order: o, Now: now}
+				if ps := draftcheck.Check(text, req, draftcheck.Policy{}); ps != nil {
+					t.Errorf("%s / %s / %s: offline draft fails the check: %s\n%s", name, in, lang, draftcheck.Reasons(ps), text)
+				}
+			}
+		}
 	}
 }
 

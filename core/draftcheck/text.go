@@ -1,6 +1,7 @@
 package draftcheck
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -179,7 +180,8 @@ func sentences(t string) []sentence {
 		case '.':
 			// Only a stop followed by a space or the end ends a sentence; a
 			// colon only breaks a clause ("Refund status: done" is one).
-			end = i+1 == len(rs) || unicode.IsSpace(rs[i+1])
+			// The stop of a German day ("am 25. März") ends nothing.
+			end = (i+1 == len(rs) || unicode.IsSpace(rs[i+1])) && !germanDay(t[:pos], t[pos+size:])
 		}
 		if end {
 			if s := t[start : pos+size]; strings.TrimSpace(s) != "" {
@@ -237,3 +239,19 @@ func clauseBreak(s string, i int) bool {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// germanDay reports whether a full stop between before and after is the
+// ordinal stop of a German date: one or two digits standing alone, then a
+// month ("25. märz 2026", normalised).
+func germanDay(before, after string) bool {
+	n := 0
+	for n < len(before) && n < 3 && isDigit(before[len(before)-1-n]) {
+		n++
+	}
+	if n == 0 || n > 2 || (len(before) > n && !unicode.IsSpace(rune(before[len(before)-1-n]))) {
+		return false
+	}
+	return germanMonth.MatchString(after)
+}
+
+var germanMonth = regexp.MustCompile(`^ (?:januar|jaenner|februar|maerz|april|mai|juni|juli|august|september|oktober|november|dezember|jan|feb|mrz|apr|jun|jul|aug|sep|sept|okt|nov|dez)\b`)

@@ -11,14 +11,19 @@
 // It never quotes the buyer's message, so the buyer's email, phone or street
 // written there never comes back, and it names no order but the buyer's own.
 //
-// Drafts are written in English or Chinese; a buyer writing in another
+// Drafts are written in the buyer's language for English, German, French,
+// Italian, Spanish, Japanese and Chinese; a buyer writing in another
 // language gets English and staff get a note saying so, plus a one-line
-// summary in the staff language whenever the two differ.
+// summary in the staff language whenever the two differ. A message asking
+// several things gets one reply answering each, and an action (cancel,
+// change the address, return, refund) the model is unsure of is asked back
+// rather than offered.
 package drafter
 
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +48,9 @@ type Facts struct {
 	// Now is the time of drafting (an injected clock); return windows and
 	// late shipments are judged against it. Zero means time.Now().
 	Now time.Time
+	// Photos: the buyer's messages came with images (a mail's
+	// attachments), so the draft does not ask for photos either.
+	Photos bool
 }
 
 // Draft is a proposed reply and what staff should know about it.
@@ -54,10 +62,13 @@ type Draft struct {
 	// staff are offered "no response needed" instead of a draft, and a
 	// person still confirms.
 	NeedsResponse bool
-	Text          string // the reply in the buyer's language (English or Chinese); empty when no response is needed
-	TextLanguage  string // the language of Text: "en" or "zh"
-	StaffNote     string // for staff only: language, missing order, suggested command, why no response is needed
-	Summary       string // one line in the staff language when it differs from the buyer's; else empty
+	Text          string // the reply in the buyer's language (see Languages; English for any other); empty when no response is needed
+	TextLanguage  string // the language of Text, one of Languages()
+	// Intents are the intents the draft answers, the main one (Intent)
+	// first; most messages carry one.
+	Intents   []Scored
+	StaffNote string // for staff only: language, missing order, suggested command, why no response is needed
+	Summary   string // one line in the staff language when it differs from the buyer's; else empty
 }
 
 // Drafter drafts replies for one shop. It is safe for concurrent use.
@@ -104,89 +115,190 @@ func (d *Drafter) Draft(message string, f Facts) Draft {
 		f.Now = time.Now()
 	}
 	lang := DetectLanguage(message)
-	out := Draft{Language: lang, TextLanguage: "en", NeedsResponse: true}
-	if lang == "zh" {
-		out.TextLanguage = "zh"
-	}
+	return d.draft(message, lang, d.read(message, lang), f)
+}
+
+// draft writes the draft for a message read as r: the reply, the staff
+// notes and the summary.
+func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
+	out := Draft{Language: lang, TextLanguage: replyLanguage(lang), NeedsResponse: true}
 	staff := d.shop.StaffLanguage
 	fx := newFacts(d.shop.Policy, f.Order, f.Now)
 	var notes []string
 
-	out.Intent, out.Confidence = d.intent(message)
+	r.Photos = r.Photos || f.Photos
+	prim := r.Primary()
+	out.Intent, out.Confidence = prim.Intent, prim.Confidence
 	if out.Intent == NoResponseNeeded {
 		out.NeedsResponse = false
-		notes = append(notes, staffText(staff,
-			"Looks like a closing message: you may mark it no response needed (please confirm).",
-			"看起来是结束语：可以标记为无需回复（请确认）。"))
+		notes = append(notes, staffNote(staff, noteCloser))
 	} else {
-		switch {
-		case out.Confidence < minConfidence:
-			if out.Intent == Other {
-				notes = append(notes, staffText(staff, "Request unclear: check the draft.", "意图不明确：请检查草稿。"))
-			} else {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Request unclear (best guess %s, %.0f%%): check the draft.", out.Intent, 100*out.Confidence),
-					fmt.Sprintf("意图不明确（最可能是 %s，%.0f%%）：请检查草稿。", out.Intent, 100*out.Confidence)))
-			}
-			out.Intent = Other
-		case out.Confidence < sureConfidence && out.Intent != Other:
-			notes = append(notes, staffText(staff,
-				fmt.Sprintf("Not sure the buyer means %s (%.0f%%): check the draft.", out.Intent, 100*out.Confidence),
-				fmt.Sprintf("不确定买家的意图是 %s（%.0f%%）：请检查草稿。", out.Intent, 100*out.Confidence)))
+		kept, unsure := d.weigh(r, staff)
+		notes = append(notes, unsure...)
+		if len(kept) == 0 {
+			kept = []Scored{{Intent: Other, Confidence: out.Confidence}}
 		}
-		w := &writer{shop: d.shop, f: fx, lang: out.TextLanguage}
-		out.Text = w.reply(out.Intent)
-		if lang != "en" && lang != "zh" {
-			name := languageName(lang, staff)
-			notes = append(notes, staffText(staff,
-				fmt.Sprintf("Buyer wrote in %s; the draft is in English.", name),
-				fmt.Sprintf("买家使用%s；草稿为英文。", name)))
+		out.Intent = kept[0].Intent
+		out.Intents = kept
+		points := plan(kept, fx)
+		w := &writer{shop: d.shop, f: fx, lang: out.TextLanguage, photos: r.Photos, points: points}
+		out.Text = w.reply()
+		if out.TextLanguage != lang {
+			name := lang // staff reading neither English nor Chinese get the code
+			if staff == "en" || staff == "zh" || !slices.Contains(Languages(), staff) {
+				name = languageName(lang, staff)
+			}
+			notes = append(notes, staffNote(staff, noteInEnglish, name))
 		}
 		if !fx.has {
-			notes = append(notes, staffText(staff,
-				"No verified order: the draft asks for the order number.",
-				"没有已验证的订单：草稿请买家提供订单号。"))
+			notes = append(notes, staffNote(staff, noteNoOrder))
 		}
-		if hint := actionHint(out.Intent, fx); hint != "" {
-			notes = append(notes, staffText(staff, "Suggested: "+hint, "建议："+hint))
+		if len(points) > 1 {
+			names := make([]string, len(points))
+			for i, p := range points {
+				names[i] = string(p.in)
+			}
+			notes = append(notes, staffNote(staff, noteSeveralPoints, strings.Join(names, ", ")))
+		}
+		for _, p := range points {
+			if p.confirm {
+				notes = append(notes, staffNote(staff, noteConfirm, p.in, 100*confidenceOf(kept, p.in), 100*actionThreshold))
+				continue
+			}
+			if hint := actionHint(p.in, fx); hint != "" {
+				notes = append(notes, staffNote(staff, noteSuggested, hint))
+			}
+			if p.in == PaymentIssue && fx.has {
+				notes = append(notes, staffNote(staff, noteTwoCharges, fx.id, duplicateChargeDays))
+			}
+			if p.in == DamagedOrWrongItem && r.Photos {
+				notes = append(notes, staffNote(staff, notePhotos))
+			}
 		}
 	}
 	if fx.has {
 		for _, id := range orderIDPattern.FindAllString(message, 3) {
 			if id != fx.id {
-				notes = append(notes, staffText(staff,
-					fmt.Sprintf("Buyer mentions order %s, which is not their verified order %s; the draft covers %s only.", id, fx.id, fx.id),
-					fmt.Sprintf("买家提到订单 %s，不是其已验证的订单 %s；草稿只涉及 %s。", id, fx.id, fx.id)))
+				notes = append(notes, staffNote(staff, noteOtherOrder, id, fx.id, fx.id))
 				break
 			}
 		}
 	}
-	out.StaffNote = strings.Join(notes, " ")
+	out.StaffNote = strings.Join(unique(notes), " ") // two points may suggest one command
 	if !sameLanguage(lang, staff) {
-		out.Summary = summary(staff, lang, out.Intent, fx)
+		out.Summary = summary(staff, lang, out.intents(), fx)
 	}
 	return out
 }
 
-// Reply writes the draft text for a given intent in a given language ("zh"
-// for Chinese, anything else English), without reading a message: for
+// weigh keeps the intents of a reading a draft answers and says, for
+// staff, which of them it is unsure of. Below minConfidence the main
+// intent becomes Other (the generic draft) and a secondary one is left
+// out; below sureConfidence it is answered with a "not sure" note (an
+// action below actionThreshold gets its own note where it is asked back).
+func (d *Drafter) weigh(r Reading, staff string) (kept []Scored, notes []string) {
+	for _, s := range r.Intents {
+		if s.Intent == NoResponseNeeded || !s.Intent.Valid() {
+			continue
+		}
+		main := len(kept) == 0
+		pct := 100 * s.Confidence
+		switch {
+		case main && s.Confidence < minConfidence:
+			if s.Intent == Other {
+				notes = append(notes, staffNote(staff, noteUnclear))
+			} else {
+				notes = append(notes, staffNote(staff, noteUnclearGuess, s.Intent, pct))
+			}
+			return []Scored{{Intent: Other, Confidence: s.Confidence}}, notes
+		case s.Confidence < minConfidence:
+			notes = append(notes, staffNote(staff, noteMayAlsoMean, s.Intent, pct))
+			continue
+		case s.Confidence < sureConfidence && s.Intent != Other && !(isAction(s.Intent) && s.Confidence < actionThreshold):
+			if main {
+				notes = append(notes, staffNote(staff, noteNotSure, s.Intent, pct))
+			} else {
+				notes = append(notes, staffNote(staff, noteNotSureAlso, s.Intent, pct))
+			}
+		}
+		if !slices.ContainsFunc(kept, func(k Scored) bool { return k.Intent == s.Intent }) {
+			kept = append(kept, s)
+		}
+	}
+	return kept, notes
+}
+
+// unique keeps the first of equal strings, in order.
+func unique(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func confidenceOf(ss []Scored, in Intent) float64 {
+	for _, s := range ss {
+		if s.Intent == in {
+			return s.Confidence
+		}
+	}
+	return 0
+}
+
+// intents are the draft's intents, the main one first.
+func (d Draft) intents() []Intent {
+	if len(d.Intents) == 0 {
+		return []Intent{d.Intent}
+	}
+	out := make([]Intent, len(d.Intents))
+	for i, s := range d.Intents {
+		out[i] = s.Intent
+	}
+	return out
+}
+
+// Reply writes the draft text for a given intent in a given language (one
+// of Languages(); any other gets English), without reading a message: for
 // staff who correct the intent and redraft, and for tests. It is empty for
 // NoResponseNeeded.
 func (d *Drafter) Reply(in Intent, lang string, f Facts) string {
 	if in == NoResponseNeeded {
 		return ""
 	}
-	if !in.Valid() {
-		in = Other
-	}
+	return d.Compose(Reading{Intents: []Scored{{Intent: in, Confidence: 1}}}, lang, f)
+}
+
+// Compose writes one reply answering each intent of r, as Draft does after
+// reading a message: the points in a sensible order, an action intent
+// below actionThreshold asked back instead of offered, the damaged-item
+// answer not asking for photos the buyer attached. It is empty when r has
+// nothing to answer but NoResponseNeeded.
+func (d *Drafter) Compose(r Reading, lang string, f Facts) string {
 	if f.Now.IsZero() {
 		f.Now = time.Now()
 	}
-	if lang != "zh" {
-		lang = "en"
+	var ins []Scored
+	for _, s := range r.Intents {
+		if s.Intent == NoResponseNeeded {
+			continue
+		}
+		if !s.Intent.Valid() {
+			s.Intent = Other
+		}
+		ins = append(ins, s)
 	}
-	w := &writer{shop: d.shop, f: newFacts(d.shop.Policy, f.Order, f.Now), lang: lang}
-	return w.reply(in)
+	if len(ins) == 0 {
+		if len(r.Intents) > 0 {
+			return ""
+		}
+		ins = []Scored{{Intent: Other, Confidence: 1}}
+	}
+	fx := newFacts(d.shop.Policy, f.Order, f.Now)
+	w := &writer{shop: d.shop, f: fx, lang: replyLanguage(lang), photos: r.Photos || f.Photos, points: plan(ins, fx)}
+	return w.reply()
 }
 
 // intent applies the closer rules, then the model.
@@ -209,13 +321,6 @@ func (d *Drafter) intent(message string) (Intent, float64) {
 
 func sameLanguage(a, b string) bool {
 	return strings.EqualFold(a, b)
-}
-
-func staffText(staff, en, zh string) string {
-	if staff == "zh" {
-		return zh
-	}
-	return en
 }
 
 // actionHint is the desk command that would carry out what the buyer asks,

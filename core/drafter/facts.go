@@ -21,6 +21,7 @@ type facts struct {
 	id          string
 	status      core.Status
 	marketplace bool   // the marketplace ships (FBA): staff can neither ship nor cancel
+	amazon      bool   // sold on an Amazon marketplace: drafts may name Amazon's own pages
 	name        string // buyer's first name for an English greeting, "" when unusable
 	fullName    string // buyer's name for a Chinese greeting (名字 are not split), "" when unusable
 
@@ -42,8 +43,9 @@ type facts struct {
 	canceledDay   time.Time
 	paymentFailed bool // cancelled because payment was never verified
 
-	refunded     int64 // sum of refunds that exist
-	refundText   string
+	refunded     int64  // sum of refunds that exist
+	refundText   string // the sum in the desk's form (27.00 USD); refundIn gives the buyer's locale
+	currency     string
 	refundDay    time.Time // of the latest refund
 	refundCount  int
 	ret          *core.Return // the latest return request, if any
@@ -62,6 +64,7 @@ func newFacts(p core.Policy, o *core.Order, now time.Time) *facts {
 	f.id = o.ID
 	f.status = o.Status
 	f.marketplace = o.Fulfillment == core.Marketplace
+	f.amazon = strings.HasPrefix(strings.ToLower(o.SalesChannel), "amazon")
 	f.name = firstName(o.Buyer.Name)
 	if f.name != "" {
 		f.fullName = strings.Join(strings.Fields(o.Buyer.Name), " ")
@@ -113,6 +116,7 @@ func newFacts(p core.Policy, o *core.Order, now time.Time) *facts {
 	}
 	if f.refundCount > 0 {
 		f.refundText = core.FormatAmount(f.refunded, o.Currency)
+		f.currency = o.Currency
 		f.refundDay = p.Day(f.refundDay)
 	}
 	for i := range o.Returns {

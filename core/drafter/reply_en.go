@@ -2,6 +2,7 @@ package drafter
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sellerdesk/sellerdesk/core"
 )
@@ -171,14 +172,25 @@ func (w *writer) en(in Intent) []string {
 
 	case DamagedOrWrongItem:
 		photos := "Could you send us a photo of the item and its packaging? Our team will review it and get back to you with the options."
+		if w.photos {
+			photos = "Thank you for the photos. Our team will review them and get back to you with the options."
+		}
 		switch {
 		case st == noOrder:
+			if w.photos {
+				return []string{s("I'm sorry your item arrived like this, and thank you for the photos.", "Could you send me your order number? Our team will then review it and get back to you with the options.")}
+			}
 			return []string{s("I'm sorry your item arrived like this.", "Could you send me your order number and a photo of the item and its packaging? Our team will review it and get back to you with the options.")}
 		case f.shipped || st == delivered:
 			window := ""
-			if f.returnOK {
+			switch {
+			case w.also(ReturnRequest):
+				// the return paragraph gives the window
+			case f.returnOK:
 				window = fmt.Sprintf("You're within the return window (until %s).", dateEN(f.lastReturn))
-			} else if f.windowClosed {
+			case f.windowClosed && w.photos:
+				window = fmt.Sprintf("The return window closed on %s, but our team will take a look all the same.", dateEN(f.lastReturn))
+			case f.windowClosed:
 				window = fmt.Sprintf("The return window closed on %s, but please send the photos anyway and our team will take a look.", dateEN(f.lastReturn))
 			}
 			return []string{s(fmt.Sprintf("I'm sorry about the problem with your order %s.", f.id), photos, window)}
@@ -196,18 +208,36 @@ func (w *writer) en(in Intent) []string {
 			"If it should show a company name or VAT number, please reply with those details.")}
 
 	case PaymentIssue:
+		// A double charge is the commonest payment question: the answer
+		// explains hold versus charge with what the order shows.
+		hold := "When you order, the marketplace places a temporary hold (an authorisation) on your card and only charges it when the order ships; a hold that isn't used drops off on its own, usually within a few business days depending on your bank."
+		still := fmt.Sprintf("If two charges for this order are still on your statement after %d days, please send us the date and amount of each (no card numbers, please) and our team will look into it with the marketplace.", duplicateChargeDays)
+		other := "If it's about something else, such as a declined card or a wrong amount, please tell us a little more."
 		switch st {
 		case noOrder:
-			return []string{s("I'm sorry about the trouble with your payment.", "Could you send me your order number and tell me what happened (for example a declined card or a double charge)? Our team will look into it.")}
+			return []string{s("I'm sorry about the trouble with your payment.", "If you see two charges for one order: "+lowerFirst(hold)),
+				s("Could you send me your order number and tell me what you see? Our team will look into it.")}
 		case pending:
 			return []string{s(fmt.Sprintf("The payment for your order %s is still being verified.", f.id),
 				fmt.Sprintf("Verification can take up to %d days; if it can't be verified, the order is cancelled automatically.", p.PendingDays),
+				"You're only charged once the order ships, so an amount you see for it now is a temporary hold.",
 				"If your card was declined or has changed, please update the payment method in your marketplace account.")}
+		case unshipped:
+			return []string{s(fmt.Sprintf("The payment for your order %s has been confirmed, and as it hasn't shipped yet, your card hasn't been charged: what you see is a temporary hold (an authorisation), and the charge is made when the order ships.", f.id),
+				"If a second hold shows, it usually drops off within a few business days, depending on your bank."), s(still, other)}
+		case partial:
+			return []string{s(fmt.Sprintf("Your order %s ships in parts, and each shipment is charged when it leaves, so you may see several charges that together make up the order total.", f.id), hold),
+				s(still, other, w.enRefund())}
+		case shipped, delivered:
+			return []string{s(fmt.Sprintf("The payment for your order %s was taken when it shipped on %s.", f.id, dateEN(f.shipDay)),
+				"If you see a second amount for the same order, it's most likely the temporary hold placed when you ordered; it drops off on its own, usually within a few business days depending on your bank."),
+				s(still, other, w.enRefund())}
 		case canceled:
-			return []string{s(w.enCanceled(""), w.enRefund(), "If you see a charge for it, please send us the details and our team will look into it.")}
+			return []string{s(w.enCanceled(""), w.enRefund(),
+				"If you still see an amount for it, it's most likely the temporary hold placed when you ordered, which your bank releases within a few business days."),
+				s(fmt.Sprintf("If it's still there after %d days, please send us the date and amount (no card numbers, please) and our team will look into it.", duplicateChargeDays))}
 		}
-		return []string{s(fmt.Sprintf("The payment for your order %s has been confirmed.", f.id),
-			"Could you tell us more about the problem (for example a double charge or a wrong amount)? Our team will look into it.", w.enRefund())}
+		return []string{s(fmt.Sprintf("Thanks for letting us know about the payment for your order %s.", f.id), hold), s(still, other)}
 
 	case Complaint:
 		about := ""
@@ -219,8 +249,8 @@ func (w *writer) en(in Intent) []string {
 
 	case HumanAgent:
 		if !f.has {
-			return []string{s("You're talking to our team: every reply here is written or checked by a person.",
-				"How can we help? If it's about an order, please include the order number.")}
+			return []string{"You're talking to our team: every reply here is written or checked by a person.",
+				"How can we help? If it's about an order, please include the order number."}
 		}
 		return []string{s("You're talking to our team: every reply here is written or checked by a person."), w.enStatus(), "How can we help?"}
 	}
@@ -387,4 +417,38 @@ func (w *writer) enReturnStatus() string {
 		return fmt.Sprintf("Your return request for order %s was not approved. If you have more details or photos, please send them and our team will take another look.", f.id)
 	}
 	return ""
+}
+
+// enConfirm asks the buyer whether they want an action the model is not
+// sure they asked for; it offers nothing.
+func (w *writer) enConfirm(in Intent) string {
+	f := w.f
+	order := "an order"
+	if f.has {
+		order = "your order " + f.id
+	}
+	var q string
+	switch in {
+	case CancelOrder:
+		q = fmt.Sprintf("Would you like to cancel %s?", order)
+	case ChangeAddress:
+		q = fmt.Sprintf("Is your message about the delivery address of %s?", order)
+	case ReturnRequest:
+		q = fmt.Sprintf("Would you like to return an item from %s?", order)
+	default:
+		q = fmt.Sprintf("Is your message about a refund for %s?", order)
+	}
+	ask := "Please reply to confirm, and we'll let you know what's possible."
+	if !f.has {
+		ask = "If so, please send me the order number and we'll let you know what's possible."
+	}
+	return para(" ", "I want to be sure I understand your request.", q, ask)
+}
+
+// lowerFirst lower-cases the first letter, to continue a sentence.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

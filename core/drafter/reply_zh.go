@@ -171,14 +171,24 @@ func (w *writer) zh(in Intent) []string {
 
 	case DamagedOrWrongItem:
 		photos := "能否发一张商品和包装的照片给我们？我们的团队审核后会告诉您可以怎么处理。"
+		if w.photos {
+			photos = "感谢您发来的照片，我们的团队审核后会告诉您可以怎么处理。"
+		}
 		switch {
 		case st == noOrder:
+			if w.photos {
+				return []string{s("很抱歉商品出现了这样的问题，感谢您发来的照片。", "请把订单号发给我，我们的团队审核后会告诉您可以怎么处理。")}
+			}
 			return []string{s("很抱歉商品出现了这样的问题。", "请把订单号以及商品和包装的照片发给我，我们的团队审核后会告诉您可以怎么处理。")}
 		case f.shipped || st == delivered:
 			window := ""
-			if f.returnOK {
+			switch {
+			case w.also(ReturnRequest):
+			case f.returnOK:
 				window = fmt.Sprintf("您的订单仍在退货期内（%s之前）。", dateZH(f.lastReturn))
-			} else if f.windowClosed {
+			case f.windowClosed && w.photos:
+				window = fmt.Sprintf("虽然退货期已于%s结束，我们的团队仍会查看。", dateZH(f.lastReturn))
+			case f.windowClosed:
 				window = fmt.Sprintf("虽然退货期已于%s结束，还是请把照片发给我们，我们的团队会查看。", dateZH(f.lastReturn))
 			}
 			return []string{s(fmt.Sprintf("很抱歉您的订单 %s 出现了问题。", f.id), photos, window)}
@@ -196,18 +206,32 @@ func (w *writer) zh(in Intent) []string {
 			"如果发票上需要公司名称或税号，请回复告诉我们。")}
 
 	case PaymentIssue:
+		hold := "下单时，平台会先在您的卡上做一笔临时预授权，等订单发货时才正式扣款；没有用到的预授权会自动释放，通常在几个工作日内，具体取决于您的银行。"
+		still := fmt.Sprintf("如果%d天后账单上仍有这笔订单的两笔扣款，请把每笔的日期和金额发给我们（请勿发送卡号），我们的团队会与平台核实。", duplicateChargeDays)
+		other := "如果是其他问题，例如银行卡被拒或金额不对，请具体说明一下。"
 		switch st {
 		case noOrder:
-			return []string{s("很抱歉付款遇到了问题。", "请把订单号发给我，并说明具体情况（例如银行卡被拒或重复扣款），我们的团队会跟进。")}
+			return []string{s("很抱歉付款遇到了问题。", "如果您看到同一订单有两笔扣款：", hold), "请把订单号发给我，并说明您看到的情况，我们的团队会跟进。"}
 		case pending:
 			return []string{s(fmt.Sprintf("您的订单 %s 的付款还在验证中。", f.id),
 				fmt.Sprintf("验证最多可能需要%d天；如果无法验证，订单会自动取消。", p.PendingDays),
+				"订单发货时才会正式扣款，所以您现在看到的金额是临时预授权。",
 				"如果银行卡被拒或已更换，请在平台账户中更新付款方式。")}
+		case unshipped:
+			return []string{s(fmt.Sprintf("您的订单 %s 的付款已经确认。订单还没有发货，所以尚未正式扣款：您看到的是临时预授权，发货时才会扣款。", f.id),
+				"如果出现第二笔预授权，通常会在几个工作日内自动释放，具体取决于您的银行。"), s(still, other)}
+		case partial:
+			return []string{s(fmt.Sprintf("您的订单 %s 分批发货，每批发出时分别扣款，所以您可能会看到几笔扣款，合计为订单总额。", f.id), hold),
+				s(still, other, w.zhRefund())}
+		case shipped, delivered:
+			return []string{s(fmt.Sprintf("您的订单 %s 的款项已在%s发货时扣除。", f.id, dateZH(f.shipDay)),
+				"如果您看到同一订单还有第二笔金额，多半是下单时的临时预授权，通常会在几个工作日内自动释放，具体取决于您的银行。"),
+				s(still, other, w.zhRefund())}
 		case canceled:
-			return []string{s(w.zhCanceled(""), w.zhRefund(), "如果您看到了这笔订单的扣款，请把详情发给我们，我们的团队会跟进。")}
+			return []string{s(w.zhCanceled(""), w.zhRefund(), "如果您仍看到这笔订单的金额，多半是下单时的临时预授权，银行通常会在几个工作日内释放。"),
+				fmt.Sprintf("如果%d天后仍未释放，请把日期和金额发给我们（请勿发送卡号），我们的团队会跟进。", duplicateChargeDays)}
 		}
-		return []string{s(fmt.Sprintf("您的订单 %s 的付款已经确认。", f.id),
-			"能否具体说明一下问题（例如重复扣款或金额不对）？我们的团队会跟进。", w.zhRefund())}
+		return []string{s(fmt.Sprintf("感谢您告诉我们订单 %s 的付款情况。", f.id), hold), s(still, other)}
 
 	case Complaint:
 		about := ""
@@ -219,8 +243,8 @@ func (w *writer) zh(in Intent) []string {
 
 	case HumanAgent:
 		if !f.has {
-			return []string{s("您正在与我们的团队沟通：这里的每一条回复都由真人撰写或审核。",
-				"请问有什么可以帮您？如果与订单有关，请附上订单号。")}
+			return []string{"您正在与我们的团队沟通：这里的每一条回复都由真人撰写或审核。",
+				"请问有什么可以帮您？如果与订单有关，请附上订单号。"}
 		}
 		return []string{"您正在与我们的团队沟通：这里的每一条回复都由真人撰写或审核。", w.zhStatus(), "请问有什么可以帮您？"}
 	}
@@ -386,4 +410,28 @@ func (w *writer) zhReturnStatus() string {
 		return fmt.Sprintf("您订单 %s 的退货申请未获批准。如果您有更多细节或照片，请发给我们，我们的团队会再看一下。", f.id)
 	}
 	return ""
+}
+
+func (w *writer) zhConfirm(in Intent) string {
+	f := w.f
+	order := "订单"
+	if f.has {
+		order = "订单 " + f.id + " "
+	}
+	var q string
+	switch in {
+	case CancelOrder:
+		q = "请问您是想取消" + order + "吗？"
+	case ChangeAddress:
+		q = "请问您的留言是关于" + order + "的收货地址吗？"
+	case ReturnRequest:
+		q = "请问您是想退回" + order + "中的商品吗？"
+	default:
+		q = "请问您的留言是关于" + order + "的退款吗？"
+	}
+	ask := "请回复确认，我们会告诉您可以怎么办理。"
+	if !f.has {
+		ask = "如果是，请把订单号发给我，我们会告诉您可以怎么办理。"
+	}
+	return "为了准确理解您的需求，想跟您确认一下：" + q + ask
 }

@@ -2,6 +2,7 @@ package drafter
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -9,11 +10,20 @@ import (
 // language. There is no translation offline, so it is built from what the
 // drafter understood (the intent) and what the order says, e.g.
 // "Buyer (zh) asks where order 113-… is; it shipped 2026-11-20 with UPS
-// 1Z…. (track_order)". Staff reading Chinese get it in Chinese; any other
-// staff language gets English.
-func summary(staff, lang string, in Intent, f *facts) string {
+// 1Z…. (track_order)". Staff reading Chinese, German, French, Italian,
+// Spanish or Japanese get it in their language (summary_intl.go); any
+// other staff language gets English.
+func summary(staff, lang string, ins []Intent, f *facts) string {
+	in := ins[0]
+	also := ""
+	for _, a := range ins[1:] {
+		also += "+" + string(a)
+	}
 	if staff == "zh" {
-		return summaryZH(lang, in, f)
+		return summaryZH(lang, in, f, also)
+	}
+	if w, ok := staffWordsFor(staff); ok {
+		return summaryIn(w, lang, ins, f)
 	}
 	order := "their order"
 	if f.has {
@@ -57,7 +67,10 @@ func summary(staff, lang string, in Intent, f *facts) string {
 	} else if !f.has {
 		line += "; no order given"
 	}
-	return line + ". (" + string(in) + ")"
+	if also != "" {
+		line += "; also " + strings.ReplaceAll(also[1:], "+", ", ")
+	}
+	return line + ". (" + string(in) + also + ")"
 }
 
 func iso(t time.Time) string { return t.Format(time.DateOnly) }
@@ -76,9 +89,9 @@ func factEN(f *facts) string {
 		}
 		return "it has not shipped"
 	case partial:
-		return fmt.Sprintf("%d of %d units shipped, latest %s with %s %s", f.unitsShipped, f.unitsTotal, iso(f.shipDay), f.carrier, f.tracking)
+		return fmt.Sprintf("%d of %d units shipped, latest %s with %s", f.unitsShipped, f.unitsTotal, iso(f.shipDay), carrierTracking(f))
 	case shipped:
-		return fmt.Sprintf("it shipped %s with %s %s", iso(f.shipDay), f.carrier, f.tracking)
+		return fmt.Sprintf("it shipped %s with %s", iso(f.shipDay), carrierTracking(f))
 	case delivered:
 		if f.deliveredDay.IsZero() {
 			return "it was delivered"
@@ -99,7 +112,7 @@ func factEN(f *facts) string {
 	return ""
 }
 
-func summaryZH(lang string, in Intent, f *facts) string {
+func summaryZH(lang string, in Intent, f *facts, also string) string {
 	order := "订单"
 	if f.has {
 		order = "订单 " + f.id + " "
@@ -142,7 +155,10 @@ func summaryZH(lang string, in Intent, f *facts) string {
 	} else if !f.has {
 		line += "；未提供订单"
 	}
-	return line + "。（" + string(in) + "）"
+	if also != "" {
+		line += "；另外还问到 " + strings.ReplaceAll(also[1:], "+", "、")
+	}
+	return line + "。（" + string(in) + also + "）"
 }
 
 func factZH(f *facts) string {
@@ -158,9 +174,9 @@ func factZH(f *facts) string {
 		}
 		return "尚未发货"
 	case partial:
-		return fmt.Sprintf("已发出 %d/%d 件，最近 %s %s %s", f.unitsShipped, f.unitsTotal, iso(f.shipDay), f.carrier, f.tracking)
+		return fmt.Sprintf("已发出 %d/%d 件，最近 %s %s", f.unitsShipped, f.unitsTotal, iso(f.shipDay), carrierTracking(f))
 	case shipped:
-		return fmt.Sprintf("已于 %s 通过 %s %s 发货", iso(f.shipDay), f.carrier, f.tracking)
+		return fmt.Sprintf("已于 %s 通过 %s 发货", iso(f.shipDay), carrierTracking(f))
 	case delivered:
 		if f.deliveredDay.IsZero() {
 			return "已签收"

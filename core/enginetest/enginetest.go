@@ -235,6 +235,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"mail_duplicate_stored_once", testMailDuplicateStoredOnce},
 		{"mail_thread_by_references", testMailThreadByReferences},
 		{"mail_order_id_not_trusted", testMailOrderIDNotTrusted},
+		{"draft_grounded_by_a_named_order_only_where_vouched", testDraftGroundedByNamedOrder},
 		{"mail_without_words_long_and_flood", testMailWithoutWordsAndLong},
 		{"amazon_reply_rules_refuse_and_change_nothing", testAmazonReplyRules},
 		{"mail_bounce_reopens_once", testMailBounce},
