@@ -53,17 +53,6 @@ func (w *writer) also(in Intent) bool {
 	return false
 }
 
-// isAction reports whether answering in offers to act on the order (cancel
-// it, change where it goes, take it back, pay money back): such a draft is
-// written only when the model is sure of the intent.
-func isAction(in Intent) bool {
-	switch in {
-	case CancelOrder, ChangeAddress, ReturnRequest, RefundStatus:
-		return true
-	}
-	return false
-}
-
 // answerOrder is the order the points of one reply are answered in: an
 // apology first, then what happened to the item, where the order is, what
 // the buyer wants done with it, money, paperwork, and the rest.
@@ -79,7 +68,7 @@ func plan(intents []Scored, f *facts) []point {
 	for _, in := range answerOrder() {
 		for _, s := range intents {
 			if s.Intent == in {
-				ps = append(ps, point{in: in, confirm: isAction(in) && s.Confidence < actionThreshold})
+				ps = append(ps, point{in: in, confirm: in.Action() && s.Confidence < actionThreshold})
 				break
 			}
 		}
