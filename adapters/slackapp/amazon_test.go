@@ -32,7 +32,7 @@ func newAmazonDesk(t *testing.T, store core.Store) *amazonDesk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &amazonDesk{harness: h, amazon: fake, sink: spapi.NewSink(client)}
+	d := &amazonDesk{harness: h, amazon: fake, sink: spapi.NewSink(client, nil)}
 	if err := h.engine.StartSink(context.Background(), d.sink.Name()); err != nil {
 		t.Fatal(err)
 	}
