@@ -152,6 +152,9 @@ func (s *Source) Watch(ctx context.Context, until time.Time) error {
 	defer mb.Close()
 	for {
 		if _, err := s.pass(ctx, mb); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped mid-pass: the cursor holds what was stored
+			}
 			return err
 		}
 		d := time.Until(until)
@@ -176,6 +179,9 @@ func (s *Source) Watch(ctx context.Context, until time.Time) error {
 // after each batch.
 func (s *Source) pass(ctx context.Context, mb *Mailbox) (PassResult, error) {
 	res, err := s.read(ctx, mb)
+	if err != nil && ctx.Err() != nil {
+		return res, err // stopped, not failing: the status keeps what it knew
+	}
 	s.record(err)
 	if res.Read > 0 || err != nil {
 		lvl := slog.LevelInfo
