@@ -268,6 +268,9 @@ const (
 	// EventUndelivered tells staff a reply did not reach the buyer (a
 	// bounce, Amazon's "message not delivered") and the buyer waits again.
 	EventUndelivered EventKind = "reply_undelivered"
+	// EventDirect is a message to one person's direct messages (Event.To):
+	// the on-call person when nobody works, owners when a breach stays open.
+	EventDirect EventKind = "direct"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
@@ -317,6 +320,9 @@ type Event struct {
 	// should look for it there before posting again. Set by Engine.Deliver,
 	// never stored.
 	MaybeSent bool `json:"-"`
+	// To is the chat identity an EventDirect goes to (slack:U024BE7LH,
+	// discord:80351110224678912); a sink delivers only its platform's.
+	To string `json:"to,omitempty"`
 }
 
 // EventGroup is the outbox messages one post stands for, oldest first;
