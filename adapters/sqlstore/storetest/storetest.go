@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("conversation_concurrency", func(t *testing.T) { testConversationConcurrency(t, open) })
 	t.Run("mail", func(t *testing.T) { testMail(t, open) })
 	t.Run("rate_buckets", func(t *testing.T) { testRateBuckets(t, open) })
+	t.Run("direct_recipient", func(t *testing.T) { testDirectRecipient(t, open) })
 }
 
 var (
