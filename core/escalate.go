@@ -15,8 +15,9 @@ import (
 //
 //   - a deadline that falls when nobody works is brought forward to the
 //     end of the last working stretch before it, and the reminder points
-//     count back from there, moved into working hours: staff are told
-//     "answer before you leave today" while they are still there;
+//     count back from there, moved into working hours (unless a later
+//     point is in them already): staff are told "answer before you leave
+//     today" while they are still there;
 //   - a reminder point that falls when nobody works goes to whoever is on
 //     call, as a direct message;
 //   - at the breach, the channel is told as before and every owner gets a
@@ -84,17 +85,41 @@ func (p Policy) escalationPlan(deadline time.Time) []escalationStep {
 	start := deadline.Add(-ResponseWindow)
 	by, _ := p.AnswerBy(deadline)
 	staffed := s.Working(by) || by.Before(deadline)
-	for _, pt := range p.ReminderPoints {
-		if staffed {
-			t := by.Add(-pt)
-			if t.Before(start) {
-				t = start
-			}
-			if n, ok := s.NextWorking(t); ok && n.Before(by) {
-				t = n
-			}
-			add(t, stepRemind, by)
+	if staffed {
+		// Each point counts back from by. One that falls when nobody works
+		// (or before the buyer wrote) moves to when staff are next there,
+		// but only when no later point falls in working hours: a
+		// 09:00 "12 hours left" is noise when 14:00 brings "4 hours left".
+		type cand struct {
+			at    time.Time
+			moved bool
 		}
+		var cands []cand
+		for _, pt := range p.ReminderPoints {
+			t := by.Add(-pt)
+			moved := false
+			if t.Before(start) {
+				t, moved = start, true
+			}
+			if !s.Working(t) {
+				if n, ok := s.NextWorking(t); ok && n.Before(by) {
+					t = n
+				}
+				moved = true
+			}
+			cands = append(cands, cand{t, moved})
+		}
+		for i, c := range cands {
+			later := false
+			for _, l := range cands[i+1:] {
+				later = later || !l.moved && l.at.After(c.at)
+			}
+			if !c.moved || !later {
+				add(c.at, stepRemind, by)
+			}
+		}
+	}
+	for _, pt := range p.ReminderPoints {
 		u := deadline.Add(-pt)
 		if !s.Working(u) {
 			switch {
