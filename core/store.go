@@ -152,6 +152,11 @@ type Tx interface {
 	// how long until one is there. Replicas share one bucket per key: the
 	// read, refill and take happen under the key's row lock.
 	TakeRateToken(ctx context.Context, key string, rate float64, burst int, now time.Time) (wait time.Duration, err error)
+	// LateResponses lists when buyer messages sent in [since, now] were
+	// sent, for those answered more than 24 hours later or not answered
+	// with their 24 hours over (the misses ResponseCounts counts), oldest
+	// first: health shows where in the week they cluster.
+	LateResponses(ctx context.Context, since, now time.Time) ([]time.Time, error)
 }
 
 // OrderSort is the order a list comes back in.

@@ -129,6 +129,34 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
 	})
+	t.Run("health_shows_where_breaches_cluster", func(t *testing.T) {
+		// Two buyers write on Friday at 10:xx and one on Saturday at 15:00;
+		// nobody answers. A week later health names Sat 10:00 first.
+		f, _ := scheduleFixture(t, open, loc, nil, at(2026, 11, 20, 10, 10))
+		f.buyerSays("buyer-1", "where is my package?")
+		f.Clock.Set(at(2026, 11, 20, 10, 40))
+		f.buyerSays("buyer-2", "can I change the address?")
+		f.Clock.Set(at(2026, 11, 21, 15, 0))
+		c := f.buyerSays("buyer-3", "hello?")
+		f.Clock.Set(at(2026, 11, 21, 16, 0))
+		f.MustRun(f.Agent, "reply "+c.ID+" Hello! It ships Monday.") // in time: not a miss
+		f.buyerSays("buyer-4", "and mine?")
+		f.Clock.Set(at(2026, 11, 27, 12, 0))
+		h := f.MustRun(f.Viewer, "health").Health
+		var rate core.Metric
+		for _, m := range h.Metrics {
+			if m.Name == "response_rate" {
+				rate = m
+			}
+		}
+		if rate.Denominator != 4 || rate.Numerator != 1 {
+			t.Fatalf("response rate %+v, want 1 of 4", rate)
+		}
+		want := "Missed deadlines cluster at Sat 10:00 (2), Sun 16:00 (1) (America/New_York)."
+		if !strings.Contains(rate.String(), want) || len(h.BreachHours) != 2 {
+			t.Fatalf("health line %q (%+v), want it to say %q", rate.String(), h.BreachHours, want)
+		}
+	})
 	t.Run("answered_in_time_escalates_nothing_more", func(t *testing.T) {
 		f, _ := scheduleFixture(t, open, loc, []string{owner}, at(2026, 11, 20, 10, 10))
 		c := f.buyerSays("buyer-1", "where is my package?")

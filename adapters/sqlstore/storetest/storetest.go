@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("mail", func(t *testing.T) { testMail(t, open) })
 	t.Run("rate_buckets", func(t *testing.T) { testRateBuckets(t, open) })
 	t.Run("direct_recipient", func(t *testing.T) { testDirectRecipient(t, open) })
+	t.Run("late_responses", func(t *testing.T) { testLateResponses(t, open) })
 }
 
 var (
