@@ -230,3 +230,13 @@ func (p Policy) sweepHorizon() time.Duration {
 	}
 	return p.ReminderPoints[0]
 }
+
+// answerByText says when to answer in a staff notice: the deadline, or
+// the end of working hours before it with the deadline after.
+func (p Policy) answerByText(deadline time.Time) string {
+	by, ahead := p.AnswerBy(deadline)
+	if !ahead {
+		return p.stamp(deadline)
+	}
+	return fmt.Sprintf("%s, before staff leave (due %s, when nobody is working)", p.stamp(by), p.stamp(deadline))
+}

@@ -114,7 +114,7 @@ func (e *Engine) takeBuyerMessage(ctx context.Context, tx Tx, c *Conversation, m
 		about = " about order " + c.OrderID
 	}
 	if err := tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
-		Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))}); err != nil {
+		Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.answerByText(*c.Deadline))}); err != nil {
 		return err
 	}
 	return e.draftNow(ctx, tx, c, order)

@@ -31,6 +31,8 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 		wrote time.Time
 		want  []string // "<local weekday hh:mm> <kind> [to]"
 		says  map[string]string
+		// noticeSays is in the new buyer message notice.
+		noticeSays string
 	}{
 		{
 			// Friday 10:10: due Saturday 10:10, when nobody works. Staff are
@@ -39,12 +41,14 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 			name: "deadline_on_saturday_brought_forward", wrote: at(2026, 11, 20, 10, 10),
 			want: append([]string{"Fri 14:00 reminder", "Fri 17:00 reminder",
 				"Fri 22:10 direct " + owner, "Sat 06:10 direct " + owner, "Sat 09:10 direct " + owner}, breach("Sat 10:10")...),
-			says: map[string]string{"Fri 17:00 reminder": "answer before you leave today (18:00): due Sat 21 Nov 10:10 EST"},
+			says:       map[string]string{"Fri 17:00 reminder": "answer before you leave today (18:00): due Sat 21 Nov 10:10 EST"},
+			noticeSays: "answer by Fri 20 Nov 18:00 EST, before staff leave (due Sat 21 Nov 10:10 EST, when nobody is working)",
 		},
 		{
 			name: "deadline_on_sunday_goes_to_on_call", wrote: at(2026, 11, 21, 15, 0),
-			want: append([]string{"Sun 03:00 direct " + owner, "Sun 11:00 direct " + owner, "Sun 14:00 direct " + owner}, breach("Sun 15:00")...),
-			says: map[string]string{"Sun 03:00 direct " + owner: "You are on call"},
+			want:       append([]string{"Sun 03:00 direct " + owner, "Sun 11:00 direct " + owner, "Sun 14:00 direct " + owner}, breach("Sun 15:00")...),
+			says:       map[string]string{"Sun 03:00 direct " + owner: "You are on call"},
+			noticeSays: "answer by Sun 22 Nov 15:00 EST.",
 		},
 		{
 			// Wednesday 16:00 before Thanksgiving (a holiday): due Thursday.
@@ -73,6 +77,9 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 			f, replica := scheduleFixture(t, open, loc, []string{owner, owner2, "discord:role:5"}, tc.wrote)
 			f.buyerSays("buyer-1", "where is my package?")
 			start := len(f.snapshot().Outbox)
+			if notice := f.snapshot().Outbox[0]; tc.noticeSays != "" && !strings.Contains(notice.Text, tc.noticeSays) {
+				t.Errorf("new message notice %q, want it to say %q", notice.Text, tc.noticeSays)
+			}
 			ctx := context.Background()
 			// Every 5 minutes two replicas sweep at once, then one sweeps
 			// again: each notice must still come out once.
