@@ -179,27 +179,66 @@ func level(d time.Duration) byte {
 	return '!'
 }
 
-// WritePNG draws the same chart as a heat map: a row a weekday, a column
-// an hour, from green (quick) through yellow to red (24 hours and over).
+// WritePNG draws the same chart as a heat map: a row a weekday (Monday
+// at the top), a column an hour of the shop's day, from green (quick)
+// through yellow to red (24 hours and over), grey for no messages; a
+// colour scale of 0 to 24 hours below.
 func WritePNG(w io.Writer, m [7][24]time.Duration) error {
-	const cell, pad = 24, 4
-	img := image.NewRGBA(image.Rect(0, 0, 24*cell+2*pad, 7*cell+2*pad))
-	for y := range img.Bounds().Dy() {
-		for x := range img.Bounds().Dx() {
-			img.Set(x, y, color.White)
-		}
-	}
-	for d := range 7 {
-		for h := range 24 {
-			c := heat(m[d][h])
-			for y := range cell - 2 {
-				for x := range cell - 2 {
-					img.Set(pad+h*cell+x+1, pad+d*cell+y+1, c)
-				}
+	const cell, left, top, scale = 24, 24, 20, 2
+	width, height := left+24*cell+28, top+7*cell+44
+	img := image.NewRGBA(image.Rect(0, 0, width, height))
+	fill := func(x0, y0, x1, y1 int, c color.Color) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				img.Set(x, y, c)
 			}
 		}
 	}
+	fill(0, 0, width, height, color.White)
+	ink := color.RGBA{40, 40, 40, 255}
+	for d := range 7 {
+		drawText(img, 6, top+d*cell+7, "MTWTFSS"[d:d+1], scale, ink)
+		for h := range 24 {
+			fill(left+h*cell+1, top+d*cell+1, left+(h+1)*cell-1, top+(d+1)*cell-1, heat(m[d][h]))
+		}
+	}
+	for h := 0; h <= 24; h += 6 {
+		drawText(img, left+h*cell-2, 4, fmt.Sprint(h), scale, ink)
+	}
+	y := top + 7*cell + 12
+	for x := range 24 * cell {
+		fill(left+x, y, left+x+1, y+12, heat(time.Duration(float64(x)/float64(24*cell)*24*float64(time.Hour))))
+	}
+	for _, h := range []int{0, 12, 24} {
+		drawText(img, left+h*cell-4, y+16, fmt.Sprintf("%dH", h), scale, ink)
+	}
 	return png.Encode(w, img)
+}
+
+// glyphs is a 3×5 pixel font for the chart's labels: rows top to bottom,
+// three bits each, high bit left.
+var glyphs = map[rune][5]byte{
+	'0': {7, 5, 5, 5, 7}, '1': {2, 6, 2, 2, 7}, '2': {7, 1, 7, 4, 7}, '3': {7, 1, 7, 1, 7}, '4': {5, 5, 7, 1, 1},
+	'5': {7, 4, 7, 1, 7}, '6': {7, 4, 7, 5, 7}, '7': {7, 1, 1, 1, 1}, '8': {7, 5, 7, 5, 7}, '9': {7, 5, 7, 1, 7},
+	'M': {5, 7, 7, 5, 5}, 'T': {7, 2, 2, 2, 2}, 'W': {5, 5, 7, 7, 5}, 'F': {7, 4, 6, 4, 4}, 'S': {7, 4, 7, 1, 7}, 'H': {5, 5, 7, 5, 5},
+}
+
+func drawText(img *image.RGBA, x, y int, s string, scale int, c color.Color) {
+	for _, r := range s {
+		g := glyphs[r]
+		for row := range 5 {
+			for col := range 3 {
+				if g[row]&(4>>col) != 0 {
+					for dy := range scale {
+						for dx := range scale {
+							img.Set(x+col*scale+dx, y+row*scale+dy, c)
+						}
+					}
+				}
+			}
+		}
+		x += 4 * scale
+	}
 }
 
 func heat(d time.Duration) color.Color {
