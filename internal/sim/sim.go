@@ -17,8 +17,8 @@
 //     brings it down to 5–30 minutes.
 //   - The on-call person acts only on direct messages: within 10–60
 //     minutes, or from 07:00 when the message comes at night (23:00–07:00),
-//     and then answers every buyer still waiting. An owner messaged at a
-//     breach acts the same way.
+//     and then answers every buyer still waiting; one direct message in
+//     ten goes unseen. An owner messaged at a breach acts the same way.
 //   - Nobody reads the channel outside working hours.
 package sim
 
@@ -289,7 +289,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 					pp = add(cmp.Or(onCallNames[ev.To], ev.To), ev.To, core.Owner)
 				}
 				pp.noise.Direct++
-				if w != nil && w.directAt.IsZero() {
+				// One direct message in ten goes unseen (no phone at hand):
+				// the next point, or the owners at the breach, must catch it.
+				if w != nil && w.directAt.IsZero() && rng.Float64() >= 0.1 {
 					w.directAt, w.director = wake(rng, now, loc), ev.To
 				}
 				continue
