@@ -1,32 +1,17 @@
 package discordapp
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
 
 // dmUser is a Discord user id (a snowflake, as a DM needs).
 const dmUser = "80351110224678912"
-
-func (h *harness) enqueue(evs ...core.Event) {
-	h.t.Helper()
-	err := h.store.Update(context.Background(), func(tx core.Tx) error {
-		for _, ev := range evs {
-			if err := tx.Enqueue(context.Background(), ev); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-}
 
 // The on-call person and owners are messaged directly: Discord users
 // only (not roles, not Slack), in the DM channel Discord opens, once even
@@ -36,7 +21,7 @@ func TestDirectMessagesGoToTheUsersDM(t *testing.T) {
 	h.deliver()
 	h.fake.failNext("/channels/DM"+dmUser+"/messages", http.StatusServiceUnavailable, `{"message":"upstream failed","code":0}`, nil)
 	h.fake.fail[len(h.fake.fail)-1].created = true
-	h.enqueue(
+	enginetest.Enqueue(t, h.store,
 		core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "discord:" + dmUser, Text: "You are on call and nobody else is working: show C-9.", At: start},
 		core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "discord:role:5", Text: "a role", At: start},
 		core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "slack:U1", Text: "for Slack", At: start},

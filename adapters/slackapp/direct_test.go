@@ -1,34 +1,19 @@
 package slackapp
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
+	"github.com/sellerdesk/sellerdesk/core/enginetest"
 )
-
-func (h *harness) enqueue(evs ...core.Event) {
-	h.t.Helper()
-	err := h.store.Update(context.Background(), func(tx core.Tx) error {
-		for _, ev := range evs {
-			if err := tx.Enqueue(context.Background(), ev); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-}
 
 // The on-call person and owners are messaged directly: Slack's own
 // identities only, in the DM channel conversations.open gives.
 func TestDirectMessagesGoToTheUsersDM(t *testing.T) {
 	h := newHarness(t)
 	h.prime()
-	h.enqueue(
+	enginetest.Enqueue(t, h.store,
 		core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "slack:" + owner, Text: "You are on call and nobody else is working: show C-9.", At: start},
 		core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "discord:80351110224678912", Text: "for Discord", At: start},
 	)
@@ -55,7 +40,7 @@ func TestDirectMessagePostedOnceAfterALostAnswer(t *testing.T) {
 	h := newHarness(t)
 	h.prime()
 	h.fake.failNext("chat.postMessage", failure{status: 500, posted: true})
-	h.enqueue(core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "slack:" + owner, Text: "Breach: C-9 is past its deadline.", At: start})
+	enginetest.Enqueue(t, h.store, core.Event{Kind: core.EventDirect, ConversationID: "C-9", Channel: "web", To: "slack:" + owner, Text: "Breach: C-9 is past its deadline.", At: start})
 	if sent, _ := h.deliver(); sent != 0 {
 		t.Fatalf("sent %d with the answer lost, want 0 (retried)", sent)
 	}

@@ -212,3 +212,20 @@ func scheduleFixture(t *testing.T, open func(t *testing.T) core.Store, loc *time
 
 // Set moves the clock to t.
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// Enqueue writes events to a store's outbox in one transaction, as the
+// engine would: for sink tests that start from an outbox message.
+func Enqueue(t testing.TB, s core.Store, evs ...core.Event) {
+	t.Helper()
+	err := s.Update(context.Background(), func(tx core.Tx) error {
+		for _, ev := range evs {
+			if err := tx.Enqueue(context.Background(), ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

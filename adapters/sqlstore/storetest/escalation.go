@@ -18,14 +18,21 @@ func testDirectRecipient(t *testing.T, open func(t *testing.T) core.Store) {
 		{Kind: core.EventReminder, ConversationID: "C-1", Channel: "web", Text: "1 h left", At: t0},
 	}
 	e.enqueue(sent...)
+	e.wantOutbox(sent)
+}
+
+// wantOutbox checks that the outbox holds want, in order, each with the
+// id the store gave it.
+func (e env) wantOutbox(want []core.Event) {
+	e.t.Helper()
 	got := e.outbox(0, 0)
-	if len(got) != len(sent) {
-		t.Fatalf("got %d messages, want %d", len(got), len(sent))
+	if len(got) != len(want) {
+		e.t.Fatalf("got %d messages, want %d", len(got), len(want))
 	}
-	for i := range sent {
-		want := sent[i]
-		want.ID = got[i].ID
-		e.mustEqual("event", want, got[i])
+	for i := range want {
+		w := want[i]
+		w.ID = got[i].ID
+		e.mustEqual("event", w, got[i])
 	}
 }
 
