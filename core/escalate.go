@@ -240,3 +240,24 @@ func (p Policy) answerByText(deadline time.Time) string {
 	}
 	return fmt.Sprintf("%s, before staff leave (due %s, when nobody is working)", p.stamp(by), p.stamp(deadline))
 }
+
+// dueSoon keeps the conversations staff should answer within the first
+// reminder point: by their deadline, or by the end of working hours
+// before it when it falls when nobody works (so Friday's inbox lists
+// what is due on Saturday morning).
+func (p Policy) dueSoon(list []Conversation, now time.Time) []Conversation {
+	first := 12 * time.Hour
+	if len(p.ReminderPoints) > 0 {
+		first = p.ReminderPoints[0]
+	}
+	var out []Conversation
+	for _, c := range list {
+		if c.Deadline == nil {
+			continue
+		}
+		if by, _ := p.AnswerBy(*c.Deadline); by.Before(now.Add(first)) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -509,7 +509,7 @@ func (e *Engine) InboxQuery(f ConversationFilter, now time.Time) ConversationQue
 		if len(e.policy.ReminderPoints) > 0 {
 			first = e.policy.ReminderPoints[0]
 		}
-		q.DeadlineBefore = now.Add(first)
+		q.DeadlineBefore = now.Add(max(first, e.policy.sweepHorizon()))
 	}
 	return q
 }
@@ -519,6 +519,9 @@ func (e *Engine) readConversation(ctx context.Context, tx Tx, cmd Command, res *
 	switch c := cmd.(type) {
 	case ListInbox:
 		list, err := tx.Conversations(ctx, e.InboxQuery(c.Filter, e.now()))
+		if c.Filter == InboxDue {
+			list = e.policy.dueSoon(list, e.now())
+		}
 		res.Conversations = list
 		if err == nil && len(list) == 0 {
 			res.Message = "Nothing waiting: every buyer has an answer."

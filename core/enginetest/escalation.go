@@ -164,6 +164,23 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 			t.Fatalf("health line %q (%+v), want it to say %q", rate.String(), h.BreachHours, want)
 		}
 	})
+	t.Run("inbox_due_by_the_end_of_the_working_day", func(t *testing.T) {
+		// Written Friday 10:10, due Saturday 10:10: due today for staff.
+		f, _ := scheduleFixture(t, open, loc, nil, at(2026, 11, 20, 10, 10))
+		c := f.buyerSays("buyer-1", "where is my package?")
+		// Written Monday 10:00, due Tuesday 10:00 when staff work: not yet.
+		f.Clock.Set(at(2026, 11, 16, 10, 0))
+		f.buyerSays("buyer-2", "hello")
+		f.Clock.Set(at(2026, 11, 16, 10, 5))
+		if due := f.MustRun(f.Viewer, "inbox due").Conversations; len(due) != 0 {
+			t.Fatalf("Monday: due %+v, want none (Friday's is due Friday 18:00)", due)
+		}
+		f.Clock.Set(at(2026, 11, 20, 10, 15))
+		due := f.MustRun(f.Viewer, "inbox due").Conversations
+		if !slices.ContainsFunc(due, func(d core.Conversation) bool { return d.ID == c.ID }) {
+			t.Fatalf("Friday morning: due %+v, want %s among them", due, c.ID)
+		}
+	})
 	t.Run("answered_in_time_escalates_nothing_more", func(t *testing.T) {
 		f, _ := scheduleFixture(t, open, loc, []string{owner}, at(2026, 11, 20, 10, 10))
 		c := f.buyerSays("buyer-1", "where is my package?")
