@@ -52,9 +52,17 @@ type escalationStep struct {
 // the last working stretch before it (if there is one after the buyer
 // wrote). ahead reports the second case.
 func (p Policy) AnswerBy(deadline time.Time) (by time.Time, ahead bool) {
+	by, _ = p.answerBy(deadline)
+	return by, by.Before(deadline)
+}
+
+// answerBy is AnswerBy, also saying whether anyone works at all between
+// the buyer's message and by (a deadline at the very end of a working
+// day is staffed and not brought forward).
+func (p Policy) answerBy(deadline time.Time) (by time.Time, staffed bool) {
 	s := p.Schedule
-	if s == nil || s.Working(deadline) {
-		return deadline, false
+	if s == nil {
+		return deadline, true
 	}
 	last, ok := s.LastWorking(deadline)
 	if !ok || !last.After(deadline.Add(-ResponseWindow)) {
@@ -83,8 +91,7 @@ func (p Policy) escalationPlan(deadline time.Time) []escalationStep {
 		return steps
 	}
 	start := deadline.Add(-ResponseWindow)
-	by, _ := p.AnswerBy(deadline)
-	staffed := s.Working(by) || by.Before(deadline)
+	by, staffed := p.answerBy(deadline)
 	if staffed {
 		// Each point counts back from by. One that falls when nobody works
 		// (or before the buyer wrote) moves to when staff are next there,

@@ -45,6 +45,13 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 			noticeSays: "answer by Fri 20 Nov 18:00 EST, before staff leave (due Sat 21 Nov 10:10 EST, when nobody is working)",
 		},
 		{
+			// Due Wednesday 18:00, the very end of the working day: kept,
+			// and reminded while staff are there.
+			name: "deadline_at_the_end_of_the_day", wrote: at(2026, 11, 17, 18, 0),
+			want:       append([]string{"Wed 14:00 reminder", "Wed 17:00 reminder"}, breach("Wed 18:00")...),
+			noticeSays: "answer by Wed 18 Nov 18:00 EST.",
+		},
+		{
 			name: "deadline_on_sunday_goes_to_on_call", wrote: at(2026, 11, 21, 15, 0),
 			want:       append([]string{"Sun 03:00 direct " + owner, "Sun 11:00 direct " + owner, "Sun 14:00 direct " + owner}, breach("Sun 15:00")...),
 			says:       map[string]string{"Sun 03:00 direct " + owner: "You are on call"},
@@ -162,6 +169,35 @@ func RunEscalation(t *testing.T, open func(t *testing.T) core.Store) {
 		want := "Missed deadlines cluster at Sat 10:00 (2), Sun 16:00 (1) (America/New_York)."
 		if !strings.Contains(rate.String(), want) || len(h.BreachHours) != 2 {
 			t.Fatalf("health line %q (%+v), want it to say %q", rate.String(), h.BreachHours, want)
+		}
+	})
+	t.Run("nobody_on_call_falls_back_to_the_channel", func(t *testing.T) {
+		// Without an on-call rotation, a weekend wait is reminded in the
+		// channel at the usual points, as without a schedule.
+		f, _ := scheduleFixture(t, open, loc, []string{owner}, at(2026, 11, 21, 15, 0))
+		p := f.Engine.Policy()
+		h := "09:00-18:00"
+		s, err := core.ParseSchedule(core.ScheduleSpec{Hours: core.WeekSpec{Mon: h, Tue: h, Wed: h, Thu: h, Fri: h}}, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Owners, p.Schedule = []string{owner}, s
+		f.Engine = core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p})
+		f.buyerSays("buyer-1", "hello?")
+		start := len(f.snapshot().Outbox)
+		for now := f.Clock.Now(); !now.After(at(2026, 11, 22, 16, 0)); now = now.Add(15 * time.Minute) {
+			f.Clock.Set(now)
+			if _, _, err := f.Engine.SweepConversations(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []string
+		for _, ev := range f.snapshot().Outbox[start:] {
+			got = append(got, strings.TrimSpace(ev.At.In(loc).Format("Mon 15:04")+" "+string(ev.Kind)+" "+ev.To))
+		}
+		want := []string{"Sun 03:00 reminder", "Sun 11:00 reminder", "Sun 14:00 reminder", "Sun 15:00 breach", "Sun 15:00 direct " + owner}
+		if !slices.Equal(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
 		}
 	})
 	t.Run("inbox_due_by_the_end_of_the_working_day", func(t *testing.T) {
