@@ -179,6 +179,9 @@ type MessagesConfig struct {
 	// Buyer messages one conversation takes within the window.
 	BuyerMessageLimit  int      `yaml:"buyer_message_limit"`
 	BuyerMessageWindow Duration `yaml:"buyer_message_window"`
+	// Schedule is when staff work, in shop.timezone; without hours staff
+	// count as always working and nothing escalates.
+	Schedule core.ScheduleSpec `yaml:"schedule"`
 }
 
 // WebConfig is the buyer help page.
@@ -298,7 +301,8 @@ func DefaultConfig() Config {
 		Messages: MessagesConfig{Reminders: []Duration{{12 * time.Hour}, {4 * time.Hour}, {time.Hour}}, ResponseDays: p.ResponseDays,
 			MinResponseRate: p.MinResponseRate, StaffLanguage: "en", VerifyTries: p.VerifyTries, VerifyWindow: Duration{p.VerifyWindow},
 			VerifyOrderTries: p.VerifyOrderTries, VerifyOrderWindow: Duration{p.VerifyOrderWindow},
-			BuyerMessageLimit: p.BuyerMessageLimit, BuyerMessageWindow: Duration{p.BuyerMessageWindow}},
+			BuyerMessageLimit: p.BuyerMessageLimit, BuyerMessageWindow: Duration{p.BuyerMessageWindow},
+			Schedule: core.ScheduleSpec{Holidays: []string{}, People: []core.PersonSpec{}, OnCall: []core.OnCallSpec{}}},
 		LLM: LLMConfig{Timeout: Duration{10 * time.Second}, AllowedLinks: []string{}},
 		Jobs: JobsConfig{ReminderInterval: Duration{time.Minute}, OutboxCheck: Duration{5 * time.Second}, DraftWorkers: 4,
 			DeliveryLease: Duration{30 * time.Second}, ShutdownGrace: Duration{10 * time.Second}},
@@ -548,6 +552,9 @@ func setValue(v reflect.Value, s string) error {
 		}
 		v.SetFloat(f)
 	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("is a list of sections: set it in the config file")
+		}
 		var list []string
 		for _, x := range strings.Split(s, ",") {
 			if x = strings.TrimSpace(x); x != "" {
@@ -750,6 +757,19 @@ func (c *Config) validate() error {
 			}
 		}
 	}
+	return c.validateSchedule()
+}
+
+// validateSchedule checks messages.schedule, naming the key at fault.
+func (c *Config) validateSchedule() error {
+	loc, _ := time.LoadLocation(c.Shop.Timezone)
+	if _, err := core.ParseSchedule(c.Messages.Schedule, loc); err != nil {
+		var ce *core.Error
+		if errors.As(err, &ce) && ce.Field != "" {
+			return bad("messages.schedule."+ce.Field, "%s", ce.Message)
+		}
+		return bad("messages.schedule", "%v", err)
+	}
 	return nil
 }
 
@@ -800,6 +820,14 @@ func (c *Config) Policy() core.Policy {
 	p.VerifyTries, p.VerifyWindow = c.Messages.VerifyTries, c.Messages.VerifyWindow.Duration
 	p.VerifyOrderTries, p.VerifyOrderWindow = c.Messages.VerifyOrderTries, c.Messages.VerifyOrderWindow.Duration
 	p.BuyerMessageLimit, p.BuyerMessageWindow = c.Messages.BuyerMessageLimit, c.Messages.BuyerMessageWindow.Duration
+	// validate has checked the schedule.
+	if p.Schedule, _ = core.ParseSchedule(c.Messages.Schedule, p.Location); p.Schedule != nil {
+		for _, id := range c.Roles.Owners {
+			if core.DirectIdentity(id) {
+				p.Schedule.Owners = append(p.Schedule.Owners, id)
+			}
+		}
+	}
 	return p
 }
 

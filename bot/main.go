@@ -72,6 +72,9 @@ Commands:
   sweep                      apply the timed order rules once (30-day rule, pending limit)
   bench [--database URL] [--duration 7s] [--json]
                              measure Slack lookups, ship and drafts on a fresh store against raw SQL
+  simulate month [--seed N] [--no-escalation] [--png FILE]
+                             a month of buyer messages on a throwaway store: staff answering to
+                             messages.schedule, reminders and escalation; prints the 24-hour figures
   migrate                    create or update the database schema
   version                    print the version
 
@@ -135,6 +138,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case "bench": // on a fresh store of its own: the configured database is never opened
 		return runBench(ctx, args, stdout, stderr)
+	case "simulate": // on a throwaway store too
+		return runSimulate(ctx, *configPath, args, environ, stdout, stderr)
 	}
 	m, err := NewMain(*configPath, environ)
 	if err != nil {

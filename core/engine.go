@@ -268,6 +268,9 @@ func (e *Engine) read(ctx context.Context, req Request) (*Result, error) {
 			}
 			h := e.policy.HealthFrom(counts, now)
 			res.Health = &h
+			if err := e.addBreachHours(ctx, tx, now, &h); err != nil {
+				return err
+			}
 		case ShowAudit:
 			limit := c.Limit
 			if limit == 0 {

@@ -17,6 +17,8 @@ type Metric struct {
 	UpperBound  bool    `json:"upper_bound"`
 	OK          bool    `json:"ok"`
 	NoData      bool    `json:"no_data"`
+	// Detail adds to the line (where response-time misses cluster).
+	Detail string `json:"detail,omitempty"`
 }
 
 // Health is the account health computed from the seller's own data.
@@ -24,6 +26,9 @@ type Health struct {
 	At      time.Time    `json:"at"`
 	Metrics []Metric     `json:"metrics"`
 	Counts  HealthCounts `json:"counts"`
+	// BreachHours are the hours of the week where buyer messages missed
+	// their 24 hours in the response rate's window, most first.
+	BreachHours []BreachHour `json:"breach_hours,omitempty"`
 }
 
 func (p Policy) windows(now time.Time) HealthWindows {
@@ -82,7 +87,11 @@ func (m Metric) String() string {
 	if m.UpperBound {
 		rel = "limit is"
 	}
-	return fmt.Sprintf("%s over the last %d days: %s (%d of %d), the %s %s — %s.", m.Label, m.WindowDays, pct(m.Rate), m.Numerator, m.Denominator, rel, pct(m.Target), state)
+	s := fmt.Sprintf("%s over the last %d days: %s (%d of %d), the %s %s — %s.", m.Label, m.WindowDays, pct(m.Rate), m.Numerator, m.Denominator, rel, pct(m.Target), state)
+	if m.Detail != "" {
+		s += " " + m.Detail
+	}
+	return s
 }
 
 func pct(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }

@@ -114,7 +114,7 @@ func (e *Engine) takeBuyerMessage(ctx context.Context, tx Tx, c *Conversation, m
 		about = " about order " + c.OrderID
 	}
 	if err := tx.Enqueue(ctx, Event{Kind: EventBuyerMessage, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, At: now,
-		Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.stamp(*c.Deadline))}); err != nil {
+		Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.answerByText(*c.Deadline))}); err != nil {
 		return err
 	}
 	return e.draftNow(ctx, tx, c, order)
@@ -509,7 +509,7 @@ func (e *Engine) InboxQuery(f ConversationFilter, now time.Time) ConversationQue
 		if len(e.policy.ReminderPoints) > 0 {
 			first = e.policy.ReminderPoints[0]
 		}
-		q.DeadlineBefore = now.Add(first)
+		q.DeadlineBefore = now.Add(max(first, e.policy.sweepHorizon()))
 	}
 	return q
 }
@@ -519,6 +519,9 @@ func (e *Engine) readConversation(ctx context.Context, tx Tx, cmd Command, res *
 	switch c := cmd.(type) {
 	case ListInbox:
 		list, err := tx.Conversations(ctx, e.InboxQuery(c.Filter, e.now()))
+		if c.Filter == InboxDue {
+			list = e.policy.dueSoon(list, e.now())
+		}
 		res.Conversations = list
 		if err == nil && len(list) == 0 {
 			res.Message = "Nothing waiting: every buyer has an answer."
@@ -671,56 +674,47 @@ func (e *Engine) SweepConversations(ctx context.Context) (reminded, breached int
 	return e.sweepConversations(ctx, e.now())
 }
 
-// sweepConversations sends reminders before the 24-hour deadline and the
-// breach alert after it, once each, in the same transaction as the mark.
+// sweepConversations sends the notices of each wait's escalation plan
+// (reminders, on-call and owner messages, see escalate.go) and the breach
+// alert, once each, in the same transaction as the mark. A conversation is
+// locked only when the list says something is due.
 func (e *Engine) sweepConversations(ctx context.Context, now time.Time) (reminded, breached int, err error) {
 	var list []Conversation
 	err = e.store.View(ctx, func(tx Tx) error {
 		var err error
-		list, err = tx.Conversations(ctx, ConversationQuery{Waiting: true, DeadlineBefore: now.Add(e.firstReminder() + time.Second)})
+		list, err = tx.Conversations(ctx, ConversationQuery{Waiting: true, DeadlineBefore: now.Add(e.policy.sweepHorizon() + time.Second)})
 		return err
 	})
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, item := range list {
+		if next, ok := e.policy.nextStepAt(&item); !ok || next.After(now) {
+			continue
+		}
 		err := e.update(ctx, func(tx Tx) error {
 			c, err := tx.Conversation(ctx, item.ID)
-			if err != nil || c.Deadline == nil {
+			if err != nil {
 				return err
 			}
-			left := c.Deadline.Sub(now)
-			due := 0
-			for _, p := range e.policy.ReminderPoints {
-				if left <= p {
-					due++
-				}
+			r, b, err := e.escalate(ctx, tx, c, now)
+			if err == nil {
+				reminded, breached = reminded+btoi(r), breached+btoi(b)
 			}
-			var ev *Event
-			switch {
-			case left <= 0 && !c.Breached:
-				c.Breached, c.RemindersSent = true, due
-				breached++
-				ev = &Event{Kind: EventBreach, Text: fmt.Sprintf("%s is past its 24-hour deadline (%s): the buyer still has no answer.", c.ID, e.policy.stamp(*c.Deadline))}
-			case left > 0 && due > c.RemindersSent:
-				c.RemindersSent = due
-				reminded++
-				ev = &Event{Kind: EventReminder, Text: fmt.Sprintf("%s: %s left to answer the buyer (deadline %s).", c.ID, strings.TrimPrefix(Until(*c.Deadline, now), "in "), e.policy.stamp(*c.Deadline))}
-			default:
-				return nil
-			}
-			c.UpdatedAt = now
-			if err := tx.SaveConversation(ctx, c); err != nil {
-				return err
-			}
-			ev.ConversationID, ev.Channel, ev.OrderID, ev.At = c.ID, c.Channel, c.OrderID, now
-			return tx.Enqueue(ctx, *ev)
+			return err
 		})
 		if err != nil {
 			return reminded, breached, err
 		}
 	}
 	return reminded, breached, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (e *Engine) firstReminder() time.Duration {

@@ -65,6 +65,11 @@ type Policy struct {
 	// Location is the shop's time zone: business days and ship dates are
 	// calendar days there.
 	Location *time.Location
+	// Schedule is when staff work (nil: always, no escalation): buyer
+	// deadlines outside working hours are brought forward, the on-call
+	// person is messaged when nobody works, owners when a breach stays
+	// open. See escalate.go.
+	Schedule *Schedule
 }
 
 // DefaultPolicy returns the defaults named in DESIGN.md.

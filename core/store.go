@@ -152,6 +152,11 @@ type Tx interface {
 	// how long until one is there. Replicas share one bucket per key: the
 	// read, refill and take happen under the key's row lock.
 	TakeRateToken(ctx context.Context, key string, rate float64, burst int, now time.Time) (wait time.Duration, err error)
+	// LateResponses lists when buyer messages sent in [since, now] were
+	// sent, for those answered more than 24 hours later or not answered
+	// with their 24 hours over (the misses ResponseCounts counts), oldest
+	// first: health shows where in the week they cluster.
+	LateResponses(ctx context.Context, since, now time.Time) ([]time.Time, error)
 }
 
 // OrderSort is the order a list comes back in.
@@ -295,6 +300,9 @@ const (
 	// EventAmazonCancelFailed tells staff Amazon did not take a cancel
 	// sent to it, so the order is cancelled here but not there.
 	EventAmazonCancelFailed EventKind = "amazon_cancel_failed"
+	// EventDirect is a message to one person's direct messages (Event.To):
+	// the on-call person when nobody works, owners when a breach stays open.
+	EventDirect EventKind = "direct"
 )
 
 // ForConversation reports whether a message is about a buyer conversation
@@ -346,6 +354,9 @@ type Event struct {
 	// should look for it there before posting again. Set by Engine.Deliver,
 	// never stored.
 	MaybeSent bool `json:"-"`
+	// To is the chat identity an EventDirect goes to (slack:U024BE7LH,
+	// discord:80351110224678912); a sink delivers only its platform's.
+	To string `json:"to,omitempty"`
 }
 
 // EventGroup is the outbox messages one post stands for, oldest first;

@@ -141,6 +141,12 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"id": id, "channel_id": parts[1], "type": 0})
 	case parts[0] == "applications":
 		w.Write(body)
+	case r.Method == http.MethodPost && path == "/users/@me/channels": // a DM channel per user
+		var req struct {
+			RecipientID string `json:"recipient_id"`
+		}
+		_ = json.Unmarshal(body, &req)
+		json.NewEncoder(w).Encode(map[string]any{"id": "DM" + req.RecipientID, "type": 1})
 	default:
 		json.NewEncoder(w).Encode(map[string]any{"id": "W" + strconv.FormatInt(f.seq.Add(1), 10), "channel_id": work, "type": 0})
 	}

@@ -28,6 +28,8 @@ func (a *App) Wants(ev core.Event) bool {
 		return a.cfg.StaffChannel != "" && ev.ConversationID != ""
 	case ev.Kind.IsAlert():
 		return a.cfg.StaffChannel != ""
+	case ev.Kind == core.EventDirect:
+		return directUser(ev) != ""
 	}
 	return false
 }
@@ -40,6 +42,8 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	switch {
 	case ev.Kind.ForConversation():
 		err = a.deliverConversation(ctx, ev, members(ev))
+	case ev.Kind == core.EventDirect:
+		err = a.deliverDirect(ctx, ev)
 	case ev.Group != nil:
 		err = a.postDigest(ctx, ev)
 	default:

@@ -164,6 +164,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		f.history(w, c)
 	case "chat.update":
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts"), "text": c.Form.Get("text")})
+	case "conversations.open": // a DM channel per user, as Slack gives it
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + c.Form.Get("users")}})
 	case "chat.postEphemeral":
 		writeJSON(w, map[string]any{"ok": true, "message_ts": ts})
 	case "views.open", "views.update":

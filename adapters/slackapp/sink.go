@@ -28,6 +28,8 @@ func (a *App) Wants(ev core.Event) bool {
 		return a.cfg.SupportChannel != "" && ev.ConversationID != ""
 	case ev.Kind.IsAlert():
 		return a.cfg.AlertsChannel != ""
+	case ev.Kind == core.EventDirect:
+		return directUser(ev) != ""
 	}
 	return false
 }
@@ -41,6 +43,8 @@ func (a *App) Deliver(ctx context.Context, ev core.Event) error {
 	switch {
 	case ev.Kind.ForConversation():
 		err = a.deliverConversation(ctx, ev, members(ev))
+	case ev.Kind == core.EventDirect:
+		err = a.deliverDirect(ctx, ev)
 	case ev.Group != nil:
 		_, _, err = a.post(ctx, ev, a.cfg.AlertsChannel, "", digestMessage(ev.Group.Events).options()...)
 	default:

@@ -31,27 +31,27 @@ import (
 // to the schema, and also holds back any insert that does not take it.
 var (
 	sqlLockOutbox = preparedPG(`LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE`)
-	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	// On PostgreSQL the insert also announces the message to other
 	// replicas (see listen.go): a notification is sent when its
 	// transaction commits, and dropped with it when it rolls back.
 	// PostgreSQL refuses payloads of 8000 bytes or more; a longer message
 	// is announced by id and kind, and the listener reads the row.
 	sqlEnqueueNotify = preparedPG(`WITH ins AS (
-		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id
+		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
 	), msg AS (
 		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
 			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at,
-			'message_id', message_id)::text AS payload
+			'message_id', message_id, 'to', recipient)::text AS payload
 		FROM ins
 	)
 	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
 		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
 	FROM msg`)
-	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id FROM outbox
+	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient FROM outbox
 		WHERE id > ? ORDER BY id LIMIT ?`)
 	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
 )
@@ -83,9 +83,9 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	for _, ev := range t.outbox {
 		var err error
 		if t.db.dialect == postgresDialect {
-			_, err = t.exec(ctx, sqlEnqueueNotify, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, t.db.channel)
+			_, err = t.exec(ctx, sqlEnqueueNotify, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To, t.db.channel)
 		} else {
-			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID)
+			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To)
 		}
 		if err != nil {
 			return t.fail(err, "write to the outbox")
@@ -108,7 +108,7 @@ func (t *Tx) Outbox(ctx context.Context, afterID int64, limit int) ([]core.Event
 	var out []core.Event
 	err = eachRow(rows, func() error {
 		var e core.Event
-		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At}, &e.MessageID)
+		err := rows.Scan(&e.ID, (*string)(&e.Kind), &e.OrderID, &e.SKU, &e.ConversationID, &e.Channel, &e.Text, timeDest{&e.At}, &e.MessageID, &e.To)
 		out = append(out, e)
 		return err
 	})

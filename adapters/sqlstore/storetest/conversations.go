@@ -630,31 +630,8 @@ func testConversationOutbox(t *testing.T, open func(t *testing.T) core.Store) {
 		{Kind: core.EventDraftReady, ConversationID: "C-7KQ2M9XH", Channel: "web", Text: "A draft waits", At: t0.Add(time.Second)},
 		{Kind: core.EventLowStock, SKU: "SKU-A", Text: "SKU-A is low", At: t0.Add(2 * time.Second)}, // no conversation
 	}
-	if err := e.update(func(tx core.Tx) error {
-		for _, ev := range events {
-			if err := tx.Enqueue(e.ctx, ev); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	e.view(func(tx core.Tx) error {
-		got, err := tx.Outbox(e.ctx, 0, 0)
-		if err != nil {
-			return err
-		}
-		if len(got) != len(events) {
-			t.Fatalf("got %d messages, want %d", len(got), len(events))
-		}
-		for i := range got {
-			want := events[i]
-			want.ID = got[i].ID
-			e.mustEqual("event", want, got[i])
-		}
-		return nil
-	})
+	e.enqueue(events...)
+	e.wantOutbox(events)
 }
 
 // testConversationConcurrency has two agents answer the same conversation
