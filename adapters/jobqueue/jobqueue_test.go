@@ -542,27 +542,10 @@ func (o *outcomeLog) count(key string) int { o.mu.Lock(); defer o.mu.Unlock(); r
 // test ends.
 func startReplicas(t *testing.T, db *sqlstore.DB, n int, cfg jobqueue.Config) *outcomeLog {
 	t.Helper()
-	ctx := context.Background()
-	qdb, pg := db.QueueDB()
-	d := jobqueue.Database{DB: qdb, Postgres: pg}
-	if _, err := jobqueue.Migrate(ctx, d); err != nil {
-		t.Fatal(err)
-	}
 	outcomes := &outcomeLog{n: map[string]int{}}
 	cfg.Log, cfg.Observe = slog.New(slog.DiscardHandler), outcomes.observe
 	for range n {
-		q, err := jobqueue.New(d, core.NewEngine(db, core.Options{}), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := q.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			q.Stop(sctx)
-		})
+		startQueue(t, db, core.NewEngine(db, core.Options{}), cfg)
 	}
 	return outcomes
 }
