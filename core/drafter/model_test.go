@@ -208,7 +208,7 @@ func TestEvalDev(t *testing.T) {
 
 func devSets(t testing.TB) []labelled {
 	var out []labelled
-	for _, f := range []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv"} {
+	for _, f := range []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv"} {
 		out = append(out, loadLabelled(t, f)...)
 	}
 	return out
@@ -336,7 +336,7 @@ func TestEvalLanguages(t *testing.T) {
 func TestEvalMultiIntent(t *testing.T) {
 	d := New(Shop{})
 	var found, photos, falsePhotos tally
-	for _, path := range []string{"testdata/multi.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/blind.tsv"} {
+	for _, path := range []string{"testdata/multi.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/blind.tsv"} {
 		for _, m := range loadLabelled(t, path) {
 			r := d.read(m.text, DetectLanguage(m.text))
 			if len(m.intents) > 1 {
@@ -420,7 +420,7 @@ func TestEvalSetsNeverTrainedOn(t *testing.T) {
 			t.Errorf("held-out message %q is also trained on", m.text)
 		}
 	}
-	for _, path := range []string{"testdata/blind.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/multi.tsv"} {
+	for _, path := range []string{"testdata/blind.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/multi.tsv"} {
 		for _, m := range loadLabelled(t, path) {
 			if train[norm(m.text)] || inBuyers[norm(m.text)] {
 				t.Errorf("%s message %q is in the training data", path, m.text)
