@@ -46,12 +46,30 @@ import (
 )
 
 type params struct {
-	epochs      int
-	rate        float64 // AdaGrad base rate
-	l2          float64 // per-update L2 on touched weights
-	seedWeight  float64 // a seed counts this many Bitext rows: seeds are few and written for our buyers
-	buyerWeight float64 // likewise a buyer message
-	prune       float64 // weights smaller than this fraction of the largest are dropped
+	epochs       int
+	rate         float64 // AdaGrad base rate
+	l2           float64 // per-update L2 on touched weights
+	seedWeight   float64 // a seed counts this many Bitext rows: seeds are few and written for our buyers
+	buyerWeight  float64 // likewise a buyer message
+	prune        float64 // weights smaller than this fraction of the largest are dropped
+	bitextWeight float64 // weight of a Bitext row
+	balance      bool    // every intent carries the same total weight
+}
+
+// balance scales the weights so that every intent's examples weigh the
+// same in total (the mean total stays as it was): Bitext files nine of its
+// intents under other, which would otherwise outweigh the rest.
+func balance(ws []weighted) {
+	total := map[string]float64{}
+	var all float64
+	for _, w := range ws {
+		total[w.Intent] += w.weight
+		all += w.weight
+	}
+	mean := all / float64(len(total))
+	for i := range ws {
+		ws[i].weight *= mean / total[ws[i].Intent]
+	}
 }
 
 // actionIntents are the intents a draft may offer to act on.
@@ -81,6 +99,10 @@ func main() {
 	charMax := flag.Int("charmax", 0, "longest character n-gram (0: default)")
 	charW := flag.Float64("charw", -1, "character n-gram weight (-1: default)")
 	cjk3 := flag.Float64("cjk3", -1, "CJK trigram weight (-1: default)")
+	wordW := flag.Float64("wordw", -1, "word unigram weight (-1: default)")
+	bigramW := flag.Float64("bigramw", -1, "word bigram weight (-1: default)")
+	flag.Float64Var(&p.bitextWeight, "bitext-weight", 1, "weight of a Bitext row")
+	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
 
 	dir := *data
@@ -126,17 +148,26 @@ func main() {
 	if *cjk3 >= 0 {
 		cfg.CJK3 = float32(*cjk3)
 	}
+	if *wordW >= 0 {
+		cfg.Word = float32(*wordW)
+	}
+	if *bigramW >= 0 {
+		cfg.Bigram = float32(*bigramW)
+	}
 	build := func(buyers []corpus.Example) []weighted {
 		var ws []weighted
 		for _, e := range bitext {
 			e.Label = e.Intent
-			ws = append(ws, weighted{e, 1})
+			ws = append(ws, weighted{e, p.bitextWeight})
 		}
 		for _, e := range seedRows {
 			ws = append(ws, weighted{e, p.seedWeight})
 		}
 		for _, e := range buyers {
 			ws = append(ws, weighted{e, p.buyerWeight})
+		}
+		if p.balance {
+			balance(ws)
 		}
 		return ws
 	}
