@@ -36,7 +36,7 @@ func TestBench(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &fields); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
 			}
-			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "help_ratio", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
+			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "minimal_rps", "minimal_p99_ms", "lookup_p99_ratio", "raw_statement_per_s", "help_rps", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
 				if _, ok := fields[k]; !ok {
 					t.Errorf("JSON has no %q: %s", k, out.String())
 				}
@@ -54,7 +54,11 @@ func TestBench(t *testing.T) {
 			}{
 				{"requests > 0", r.Requests > 0},
 				{"lookup_ratio > 0", r.LookupRatio > 0},
-				{"help_ratio > 0", r.FloorRatio > 0},
+				{"minimal_rps > 0", r.MinimalRPS > 0},
+				{"minimal_p99_ms >= minimal_p50_ms > 0", r.MinimalP50 > 0 && r.MinimalP99 >= r.MinimalP50},
+				{"lookup_p99_ratio > 0", r.LookupP99Ratio > 0},
+				{"raw_statement_per_s > 0", r.RawSQLPerSec > 0},
+				{"help_rps > 0", r.FloorRPS > 0},
 				{"ship_ratio > 0", r.ShipRatio > 0},
 				{"p50_ms > 0", r.P50 > 0},
 				{"p99_ms >= p50_ms", r.P99 >= r.P50},
