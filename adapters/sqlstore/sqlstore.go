@@ -273,6 +273,23 @@ func (db *DB) View(ctx context.Context, fn func(core.Tx) error) error {
 	return fn(t)
 }
 
+// ViewOne runs fn, a read of exactly one statement, with no transaction
+// around it. One statement reads one snapshot on its own (PostgreSQL takes
+// a snapshot per statement, subqueries included; SQLite wraps it in an
+// implicit read transaction), so BEGIN … ROLLBACK around it would add two
+// round trips and nothing else. A second statement in fn would read a
+// second snapshot: it makes ViewOne fail (Internal), so a reader that
+// grows a second query fails its tests instead of reading torn data —
+// use View for it.
+func (db *DB) ViewOne(ctx context.Context, fn func(core.Tx) error) error {
+	t := &Tx{db: db, stmts: db.rstmts}
+	err := fn(t)
+	if t.failed != nil {
+		return t.failed
+	}
+	return err
+}
+
 // Update runs fn in a read-write transaction and commits it unless fn
 // returns an error, which is then returned unchanged. A failed save
 // (SaveOrders, SaveStocks…) dooms the transaction even if fn ignores the

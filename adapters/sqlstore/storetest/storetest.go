@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("rate_buckets", func(t *testing.T) { testRateBuckets(t, open) })
 	t.Run("review_requests", func(t *testing.T) { testReviewRequests(t, open) })
 	t.Run("amazon_cancels", func(t *testing.T) { testAmazonCancels(t, open) })
+	t.Run("view_one", func(t *testing.T) { testViewOne(t, open) })
 }
 
 var (
