@@ -52,7 +52,8 @@ type DB struct {
 	// PostgreSQL: the URL Listen connects with, and the notification
 	// channel of this schema's outbox (see listen.go).
 	dsn, channel string
-	queue        queuePool // see QueueDB
+	queue        queuePool  // see QueueDB
+	orders       orderCache // orders read, by version (see orderCache)
 }
 
 // Option changes how Open sets up the store.
