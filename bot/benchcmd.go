@@ -58,6 +58,7 @@ import (
 //   - the process's peak RSS.
 
 const benchUsage = `Usage: bot bench [--database postgres://…] [--duration 7s] [--clients 8] [--json] [--cpuprofile FILE]
+       bot bench --scale N [--database postgres://…] [--json]
 
 Starts sellerdesk on a fresh store (a temporary SQLite file, or a schema
 bench_<random> in the PostgreSQL database given, dropped afterwards) and
@@ -67,6 +68,11 @@ the minimal handler's), the minimal handler's SQL statement alone, /desk
 help (the same path without the database), the ship path against a raw
 update transaction, buyer message to draft latency as the running service
 drafts, and peak RSS. Every timed phase lasts --duration (7 phases).
+
+With --scale N it instead loads N orders with two years of history
+(COPY on PostgreSQL, batched inserts on SQLite) and prints p50/p99 of
+order <id>, orders due/late (first page and page 50), inbox overdue and
+health through the engine, the 30-day sweep (twice) and the store's size.
 `
 
 const (
@@ -141,6 +147,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the throughput phases")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "keep the Slack phase's CPU profile in FILE")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the table")
+	scale := fs.Int("scale", 0, "instead: load N orders with two years of history and time the desk's reads and the sweep")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -160,6 +167,24 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case o.clients < 1 || o.clients > 256:
 		fmt.Fprintf(stderr, "bot bench: --clients %d is out of range; use 1 to 256.\n", o.clients)
 		return 2
+	case *scale < 0 || *scale > 100_000_000:
+		fmt.Fprintf(stderr, "bot bench: --scale %d is out of range; use 1 to 100000000 orders.\n", *scale)
+		return 2
+	}
+	if *scale > 0 {
+		res, err := benchScale(ctx, o, *scale, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "bot bench: failed:", core.ErrorMessage(err))
+			return 1
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(res)
+		} else {
+			printScale(stdout, res)
+		}
+		return 0
 	}
 	res, err := bench(ctx, o, stderr)
 	if err != nil {

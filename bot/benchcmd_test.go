@@ -86,10 +86,57 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "--duration", "1ms"},
 		{"bench", "--clients", "0"},
 		{"bench", "extra"},
+		{"bench", "--scale", "-1"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 2 || errOut.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut.String())
 		}
+	}
+}
+
+// TestBenchScale loads a small shop with --scale and checks every read,
+// the sweeps and the store size are reported. No timing thresholds.
+func TestBenchScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bot bench --scale loads a store")
+	}
+	stores := []struct{ name, url string }{{"sqlite", ""}}
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		stores = append(stores, struct{ name, url string }{"postgres", u})
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			args := []string{"bench", "--scale", "3000", "--json"}
+			if s.url != "" {
+				args = append(args, "--database", s.url)
+			}
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 0 {
+				t.Fatalf("bot bench --scale exited %d: %s", code, errOut.String())
+			}
+			var r scaleResult
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
+			}
+			if r.Store != s.name || r.Orders != 3000 || r.Conversations == 0 || r.StoreMB <= 0 {
+				t.Errorf("store %q, %d orders, %d conversations, %.1f MB; want %s, 3000, some, > 0: %s", r.Store, r.Orders, r.Conversations, r.StoreMB, s.name, out.String())
+			}
+			want := []string{"order <id>", "orders due", "orders due page 50", "orders late", "orders late page 50", "inbox overdue", "health"}
+			if len(r.Reads) != len(want) {
+				t.Fatalf("reads %+v; want %v", r.Reads, want)
+			}
+			for i, rd := range r.Reads {
+				if rd.Command != want[i] || rd.N == 0 || rd.P50 < 0 || rd.P99 < rd.P50 {
+					t.Errorf("read %d: %+v; want %s with runs and p99 >= p50", i, rd, want[i])
+				}
+			}
+			// The loaded history holds orders the sweep must act on (old
+			// delivered ones, a few left unshipped): the first run changes
+			// some, the second, right after, none.
+			if len(r.Sweeps) != 2 || r.Sweeps[0].Changed == 0 || r.Sweeps[1].Changed != 0 {
+				t.Errorf("sweeps %+v; want the first to change orders and the second none", r.Sweeps)
+			}
+		})
 	}
 }
