@@ -40,13 +40,7 @@ func appendInline(buf []byte, m *inlineMessage) (_ []byte, ok bool) {
 func appendBlock(buf []byte, b slack.Block) ([]byte, bool) {
 	switch b := b.(type) {
 	case *slack.HeaderBlock:
-		buf = append(buf, `{"type":`...)
-		buf = appendJSONString(buf, string(b.Type))
-		if b.Text != nil {
-			buf = append(buf, `,"text":`...)
-			buf = appendTextObject(buf, b.Text)
-		}
-		buf = appendOptional(buf, "block_id", b.BlockID)
+		buf = appendBlockStart(buf, b.Type, b.Text, b.BlockID)
 		if b.Level != 0 {
 			buf = append(buf, `,"level":`...)
 			buf = strconv.AppendInt(buf, int64(b.Level), 10)
@@ -56,13 +50,7 @@ func appendBlock(buf []byte, b slack.Block) ([]byte, bool) {
 		if b.Expand || b.Accessory != nil && *b.Accessory != (slack.Accessory{ButtonElement: b.Accessory.ButtonElement}) {
 			return buf, false // only a button beside the text
 		}
-		buf = append(buf, `{"type":`...)
-		buf = appendJSONString(buf, string(b.Type))
-		if b.Text != nil {
-			buf = append(buf, `,"text":`...)
-			buf = appendTextObject(buf, b.Text)
-		}
-		buf = appendOptional(buf, "block_id", b.BlockID)
+		buf = appendBlockStart(buf, b.Type, b.Text, b.BlockID)
 		if len(b.Fields) > 0 {
 			buf = append(buf, `,"fields":[`...)
 			for i, f := range b.Fields {
@@ -123,6 +111,18 @@ func appendBlock(buf []byte, b slack.Block) ([]byte, bool) {
 		return append(buf, "]}"...), true
 	}
 	return buf, false
+}
+
+// appendBlockStart writes {"type":…,"text":…,"block_id":… of a block
+// with a text, leaving the object open.
+func appendBlockStart(buf []byte, typ slack.MessageBlockType, text *slack.TextBlockObject, blockID string) []byte {
+	buf = append(buf, `{"type":`...)
+	buf = appendJSONString(buf, string(typ))
+	if text != nil {
+		buf = append(buf, `,"text":`...)
+		buf = appendTextObject(buf, text)
+	}
+	return appendOptional(buf, "block_id", blockID)
 }
 
 func appendButton(buf []byte, bt *slack.ButtonBlockElement) ([]byte, bool) {

@@ -41,16 +41,7 @@ var (
 	sqlEnqueueNotify = preparedPG(`WITH ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id
-	), msg AS (
-		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
-			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at,
-			'message_id', message_id)::text AS payload
-		FROM ins
-	)
-	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
-		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
-	FROM msg`)
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id` + notifyTail)
 	// The same for many messages in one statement, one array per column:
 	// the rows are inserted, so numbered, in the order given (ORDER BY the
 	// ordinality), and the outbox lock keeps their ids consecutive.
@@ -60,7 +51,15 @@ var (
 		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[])
 			WITH ORDINALITY AS v (kind, order_id, sku, conversation_id, channel, text, at, message_id, n)
 		ORDER BY n
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id` + notifyTail + ` ORDER BY id`)
+	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id FROM outbox
+		WHERE id > ? ORDER BY id LIMIT ?`)
+	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
+)
+
+// notifyTail follows an outbox insert's CTE ins: it announces each row
+// inserted (see sqlEnqueueNotify).
+const notifyTail = `
 	), msg AS (
 		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
 			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at,
@@ -69,11 +68,7 @@ var (
 	)
 	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
 		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
-	FROM msg ORDER BY id`)
-	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id FROM outbox
-		WHERE id > ? ORDER BY id LIMIT ?`)
-	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
-)
+	FROM msg`
 
 // Enqueue puts a message in the outbox. It is written when the Update
 // commits, or earlier if this transaction reads the outbox.
