@@ -520,7 +520,17 @@ func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
 	var b strings.Builder
 	var args []any
 	b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE TRUE`)
-	if len(q.Statuses) > 0 {
+	switch {
+	case len(q.Statuses) > 0 && db.dialect == sqliteDialect:
+		// SQLite plans a json_each list as a table it knows nothing of
+		// and, once ANALYZE has run, prefers reading every order to the
+		// (status, ship_by) index (orders late: 30 ms at 100,000 orders).
+		// A list of placeholders it searches the index for, status by status.
+		b.WriteString(` AND status IN ` + placeholders(len(q.Statuses)))
+		for _, st := range q.Statuses {
+			args = append(args, string(st))
+		}
+	case len(q.Statuses) > 0:
 		b.WriteString(` AND status = ANY(?)`)
 		args = append(args, db.list(strs(q.Statuses)))
 	}
