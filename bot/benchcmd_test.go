@@ -36,7 +36,7 @@ func TestBench(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &fields); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
 			}
-			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "help_ratio", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
+			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "minimal_rps", "minimal_p99_ms", "lookup_p99_ratio", "raw_statement_per_s", "help_rps", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
 				if _, ok := fields[k]; !ok {
 					t.Errorf("JSON has no %q: %s", k, out.String())
 				}
@@ -54,7 +54,11 @@ func TestBench(t *testing.T) {
 			}{
 				{"requests > 0", r.Requests > 0},
 				{"lookup_ratio > 0", r.LookupRatio > 0},
-				{"help_ratio > 0", r.FloorRatio > 0},
+				{"minimal_rps > 0", r.MinimalRPS > 0},
+				{"minimal_p99_ms >= minimal_p50_ms > 0", r.MinimalP50 > 0 && r.MinimalP99 >= r.MinimalP50},
+				{"lookup_p99_ratio > 0", r.LookupP99Ratio > 0},
+				{"raw_statement_per_s > 0", r.RawSQLPerSec > 0},
+				{"help_rps > 0", r.FloorRPS > 0},
 				{"ship_ratio > 0", r.ShipRatio > 0},
 				{"p50_ms > 0", r.P50 > 0},
 				{"p99_ms >= p50_ms", r.P99 >= r.P50},
@@ -82,10 +86,57 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "--duration", "1ms"},
 		{"bench", "--clients", "0"},
 		{"bench", "extra"},
+		{"bench", "--scale", "-1"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 2 || errOut.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut.String())
 		}
+	}
+}
+
+// TestBenchScale loads a small shop with --scale and checks every read,
+// the sweeps and the store size are reported. No timing thresholds.
+func TestBenchScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bot bench --scale loads a store")
+	}
+	stores := []struct{ name, url string }{{"sqlite", ""}}
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		stores = append(stores, struct{ name, url string }{"postgres", u})
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			args := []string{"bench", "--scale", "3000", "--json"}
+			if s.url != "" {
+				args = append(args, "--database", s.url)
+			}
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 0 {
+				t.Fatalf("bot bench --scale exited %d: %s", code, errOut.String())
+			}
+			var r scaleResult
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
+			}
+			if r.Store != s.name || r.Orders != 3000 || r.Conversations == 0 || r.StoreMB <= 0 {
+				t.Errorf("store %q, %d orders, %d conversations, %.1f MB; want %s, 3000, some, > 0: %s", r.Store, r.Orders, r.Conversations, r.StoreMB, s.name, out.String())
+			}
+			want := []string{"order <id>", "orders due", "orders due page 50", "orders late", "orders late page 50", "inbox overdue", "health"}
+			if len(r.Reads) != len(want) {
+				t.Fatalf("reads %+v; want %v", r.Reads, want)
+			}
+			for i, rd := range r.Reads {
+				if rd.Command != want[i] || rd.N == 0 || rd.P50 < 0 || rd.P99 < rd.P50 {
+					t.Errorf("read %d: %+v; want %s with runs and p99 >= p50", i, rd, want[i])
+				}
+			}
+			// The loaded history holds orders the sweep must act on (old
+			// delivered ones, a few left unshipped): the first run changes
+			// some, the second, right after, none.
+			if len(r.Sweeps) != 2 || r.Sweeps[0].Changed == 0 || r.Sweeps[1].Changed != 0 {
+				t.Errorf("sweeps %+v; want the first to change orders and the second none", r.Sweeps)
+			}
+		})
 	}
 }

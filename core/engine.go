@@ -226,10 +226,23 @@ func authorize(a Actor, name string, write bool) error {
 	return nil
 }
 
+// oneStatementReader is a store that can run a read of one statement
+// without a transaction around it (sqlstore's ViewOne): the statement reads
+// one snapshot anyway, and the transaction costs two round trips.
+type oneStatementReader interface {
+	ViewOne(ctx context.Context, fn func(Tx) error) error
+}
+
 func (e *Engine) read(ctx context.Context, req Request) (*Result, error) {
 	res := &Result{Command: req.Command.String()}
 	now := e.now()
-	err := e.store.View(ctx, func(tx Tx) error {
+	view := e.store.View
+	if one, ok := e.store.(oneStatementReader); ok {
+		if _, ok := req.Command.(GetOrder); ok { // tx.Order is one statement
+			view = one.ViewOne
+		}
+	}
+	err := view(ctx, func(tx Tx) error {
 		switch c := req.Command.(type) {
 		case GetOrder:
 			o, err := tx.Order(ctx, c.OrderID)

@@ -126,7 +126,16 @@ func writeAck(w http.ResponseWriter, ack any) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	b, err := json.Marshal(ack)
+	var b []byte
+	var err error
+	if m, ok := ack.(*inlineMessage); ok {
+		var direct bool
+		if b, direct = appendInline(make([]byte, 0, 4096), m); !direct {
+			b, err = json.Marshal(ack)
+		}
+	} else {
+		b, err = json.Marshal(ack)
+	}
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -44,6 +44,12 @@ var (
 	sqlUpdateConversation = prepared(`UPDATE conversations SET ` + assignParams(convSet) + `, version = version + 1
 		WHERE id = ? AND version = ? RETURNING id`)
 	sqlSetLastBuyerMessage = prepared(`UPDATE conversations SET last_buyer_message_id = ? WHERE id = ?`)
+	// PostgreSQL: a new newest buyer message and the conversation's
+	// pointer to it in one round trip (the row was written just before).
+	sqlInsertLastBuyerMessage = preparedPG(`WITH m AS (INSERT INTO messages (conversation_id, sender, by_name, text, at, answered_at,
+		no_reply, ext_id, attachments, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id),
+		u AS (UPDATE conversations SET last_buyer_message_id = (SELECT id FROM m) WHERE id = ?)
+		SELECT id FROM m`)
 
 	sqlMessages   = prepared(`SELECT ` + messageCols + ` FROM messages WHERE conversation_id = ? ORDER BY id`)
 	sqlMessagesOf = prepared(`SELECT ` + messageCols + ` FROM messages WHERE conversation_id = ANY(?) ORDER BY conversation_id, id`)
@@ -138,35 +144,8 @@ func (t *Tx) Conversations(ctx context.Context, q core.ConversationQuery) ([]cor
 	if q.Limit < 0 {
 		return nil, core.FieldErrorf(core.Invalid, "limit", "A list limit must be a positive number")
 	}
-	// Fixed fragments only; every value is a parameter.
-	var b strings.Builder
-	var args []any
-	b.WriteString(`SELECT ` + convReadCols + ` FROM conversations WHERE TRUE`)
-	switch {
-	case q.NeedsDraft:
-		b.WriteString(` AND ` + needsDraft)
-	case q.Waiting:
-		b.WriteString(` AND deadline IS NOT NULL`)
-	}
-	if !q.DeadlineBefore.IsZero() {
-		b.WriteString(` AND deadline < ?`)
-		args = append(args, t.db.tv(q.DeadlineBefore))
-	}
-	if q.Channel != "" {
-		b.WriteString(` AND channel = ?`)
-		args = append(args, q.Channel)
-	}
-	if q.BuyerKey != "" {
-		b.WriteString(` AND buyer_key = ?`)
-		args = append(args, q.BuyerKey)
-	}
-	if q.OrderID != "" {
-		b.WriteString(` AND order_id = ?`)
-		args = append(args, q.OrderID)
-	}
-	b.WriteString(` ORDER BY deadline NULLS LAST, updated_at DESC, id LIMIT ?`)
-	args = append(args, limitOrAll(q.Limit))
-	rows, err := t.queryText(ctx, b.String(), args...)
+	text, args := t.db.conversationsSQL(q)
+	rows, err := t.queryText(ctx, text, args...)
 	if err != nil {
 		return nil, t.fail(err, "list conversations")
 	}
@@ -315,6 +294,7 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 			read[prev.Messages[i].ID] = &prev.Messages[i]
 		}
 	}
+	lastIdx, lastSet := lastBuyerIndex(c.Messages), false
 	ids := make([]int64, len(c.Messages)) // given to c only once everything is written
 	var answers []any                     // id, answered_at, no_reply, undelivered
 	for i := range c.Messages {
@@ -334,8 +314,12 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 			}
 			attachments = string(b)
 		}
-		err := t.stmt(ctx, sqlInsertMessage).QueryRowContext(ctx, c.ID, string(m.From), m.By, m.Text,
-			db.tv(m.At), db.ntv(m.AnsweredAt), m.NoReply, m.ExtID, attachments, m.Undelivered).Scan(&ids[i])
+		args := []any{c.ID, string(m.From), m.By, m.Text, db.tv(m.At), db.ntv(m.AnsweredAt), m.NoReply, m.ExtID, attachments, m.Undelivered}
+		st := sqlInsertMessage
+		if db.dialect == postgresDialect && i == lastIdx {
+			st, args, lastSet = sqlInsertLastBuyerMessage, append(args, c.ID), true
+		}
+		err := t.stmt(ctx, st).QueryRowContext(ctx, args...).Scan(&ids[i])
 		if err != nil {
 			return t.fail(err, "save a conversation's messages")
 		}
@@ -343,7 +327,7 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	if err := t.answerMessages(ctx, c.ID, answers); err != nil {
 		return err
 	}
-	if i := lastBuyerIndex(c.Messages); i >= 0 && ids[i] != lastBuyer {
+	if i := lastIdx; i >= 0 && ids[i] != lastBuyer && !lastSet {
 		if _, err := t.exec(ctx, sqlSetLastBuyerMessage, ids[i], c.ID); err != nil {
 			return t.fail(err, "save a conversation")
 		}
@@ -502,4 +486,37 @@ func (t *Tx) ConversationByMessageExtID(ctx context.Context, channel string, ids
 		return "", t.fail(err, "find a mail's conversation")
 	}
 	return id, nil
+}
+
+// conversationsSQL is Conversations' statement for q and its arguments:
+// fixed fragments only, every value a parameter.
+func (db *DB) conversationsSQL(q core.ConversationQuery) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT ` + convReadCols + ` FROM conversations WHERE TRUE`)
+	switch {
+	case q.NeedsDraft:
+		b.WriteString(` AND ` + needsDraft)
+	case q.Waiting:
+		b.WriteString(` AND deadline IS NOT NULL`)
+	}
+	if !q.DeadlineBefore.IsZero() {
+		b.WriteString(` AND deadline < ?`)
+		args = append(args, db.tv(q.DeadlineBefore))
+	}
+	if q.Channel != "" {
+		b.WriteString(` AND channel = ?`)
+		args = append(args, q.Channel)
+	}
+	if q.BuyerKey != "" {
+		b.WriteString(` AND buyer_key = ?`)
+		args = append(args, q.BuyerKey)
+	}
+	if q.OrderID != "" {
+		b.WriteString(` AND order_id = ?`)
+		args = append(args, q.OrderID)
+	}
+	b.WriteString(` ORDER BY deadline NULLS LAST, updated_at DESC, id LIMIT ?`)
+	args = append(args, limitOrAll(q.Limit))
+	return b.String(), args
 }

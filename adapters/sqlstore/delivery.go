@@ -41,7 +41,25 @@ var (
 	sqlEnqueueNotify = preparedPG(`WITH ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient` + notifyTail)
+	// The same for many messages in one statement, one array per column:
+	// the rows are inserted, so numbered, in the order given (ORDER BY the
+	// ordinality), and the outbox lock keeps their ids consecutive.
+	sqlEnqueueNotifyMany = preparedPG(`WITH ins AS (
+		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
+		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
+		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
+			WITH ORDINALITY AS v (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient, n)
+		ORDER BY n
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient` + notifyTail + ` ORDER BY id`)
+	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient FROM outbox
+		WHERE id > ? ORDER BY id LIMIT ?`)
+	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
+)
+
+// notifyTail follows an outbox insert's CTE ins: it announces each row
+// inserted (see sqlEnqueueNotify).
+const notifyTail = `
 	), msg AS (
 		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
 			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at,
@@ -50,11 +68,7 @@ var (
 	)
 	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
 		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
-	FROM msg`)
-	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient FROM outbox
-		WHERE id > ? ORDER BY id LIMIT ?`)
-	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
-)
+	FROM msg`
 
 // Enqueue puts a message in the outbox. It is written when the Update
 // commits, or earlier if this transaction reads the outbox.
@@ -77,9 +91,26 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 		}
 		t.outboxLocked = true
 	}
-	// One row per statement, also on PostgreSQL: ids must follow the
-	// order the messages were given in, and a change rarely makes more
-	// than a few.
+	// PostgreSQL: several messages in one statement, a round trip each
+	// saved (a buyer's message and its draft make two).
+	if t.db.dialect == postgresDialect && len(t.outbox) > 1 {
+		var rows []any
+		for _, ev := range t.outbox {
+			rows = append(rows, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To)
+		}
+		const cols = 9
+		for start := 0; start < len(t.outbox); start += maxArrayRows {
+			arrays, err := pgArrays(rows[start*cols:min(len(t.outbox), start+maxArrayRows)*cols], cols)
+			if err == nil {
+				_, err = t.exec(ctx, sqlEnqueueNotifyMany, append(arrays, t.db.channel)...)
+			}
+			if err != nil {
+				return t.fail(err, "write to the outbox")
+			}
+		}
+		t.outbox = nil
+		return nil
+	}
 	for _, ev := range t.outbox {
 		var err error
 		if t.db.dialect == postgresDialect {

@@ -189,6 +189,16 @@ func scanOrders(rows *sql.Rows) ([]core.Order, error) {
 // children as JSON, so a lookup costs one round trip and reads one
 // consistent snapshot whatever the isolation level.
 func (t *Tx) Order(ctx context.Context, id string) (*core.Order, error) {
+	if !t.write {
+		// A read: the cache, if the stored version is the cached one.
+		o, err := t.cachedOrder(ctx, id)
+		if err != nil {
+			return nil, t.fail(err, "read an order")
+		}
+		if o != nil {
+			return o, nil
+		}
+	}
 	s := t.db.dialect.pick(sqlOrderFull, sqlOrderFullLite)
 	if t.write {
 		s = t.db.dialect.pick(sqlOrderFullLock, sqlOrderFullLite)
@@ -206,6 +216,9 @@ func (t *Tx) Order(ctx context.Context, id string) (*core.Order, error) {
 	}
 	if o == nil {
 		return nil, core.FieldErrorf(core.NotFound, "order_id", "No order %s — check the order id", id)
+	}
+	if !t.write {
+		t.db.orders.put(o) // a write's read may yet be rolled back
 	}
 	t.remember(o)
 	return o, nil
@@ -476,65 +489,11 @@ func (t *Tx) OrdersByID(ctx context.Context, ids []string) (map[string]*core.Ord
 
 // Orders lists orders matching q with their children.
 func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error) {
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, core.FieldErrorf(core.Invalid, "limit", "A list limit must be a positive number")
+	text, args, err := t.db.ordersSQL(q)
+	if err != nil {
+		return nil, err
 	}
-	// Fixed fragments only; every value is a parameter.
-	var b strings.Builder
-	var args []any
-	b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE TRUE`)
-	if len(q.Statuses) > 0 {
-		b.WriteString(` AND status = ANY(?)`)
-		args = append(args, t.db.list(strs(q.Statuses)))
-	}
-	if q.AmazonCancel != "" {
-		b.WriteString(` AND amazon_cancel_state = ?`)
-		args = append(args, string(q.AmazonCancel))
-	}
-	if q.Fulfillment != "" {
-		b.WriteString(` AND fulfillment = ?`)
-		args = append(args, string(q.Fulfillment))
-	}
-	if !q.ShipByBefore.IsZero() {
-		b.WriteString(` AND ship_by < ?`)
-		args = append(args, t.db.tv(q.ShipByBefore))
-	}
-	if !q.ShipByAfter.IsZero() {
-		b.WriteString(` AND ship_by >= ?`)
-		args = append(args, t.db.tv(q.ShipByAfter))
-	}
-	if !q.PurchasedBefore.IsZero() {
-		b.WriteString(` AND purchase_date < ?`)
-		args = append(args, t.db.tv(q.PurchasedBefore))
-	}
-	if !q.DeliveredAfter.IsZero() {
-		b.WriteString(` AND delivered_at >= ?`)
-		args = append(args, t.db.tv(q.DeliveredAfter))
-	}
-	if !q.DeliveredBefore.IsZero() {
-		b.WriteString(` AND delivered_at < ?`)
-		args = append(args, t.db.tv(q.DeliveredBefore))
-	}
-	if q.ReviewUnrequested {
-		b.WriteString(` AND review_state = ''`)
-	}
-	switch q.Sort {
-	case core.ShipByFirst:
-		b.WriteString(` ORDER BY ship_by, id`)
-	case core.NewestFirst, "":
-		b.WriteString(` ORDER BY purchase_date DESC, id DESC`)
-	default:
-		return nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q or %q, not %q", core.NewestFirst, core.ShipByFirst, q.Sort)
-	}
-	if q.Limit > 0 || q.Offset > 0 {
-		limit := int64(q.Limit)
-		if limit == 0 {
-			limit = 1<<63 - 1 // SQLite has no OFFSET without LIMIT
-		}
-		b.WriteString(` LIMIT ? OFFSET ?`)
-		args = append(args, limit, int64(q.Offset))
-	}
-	rows, err := t.queryText(ctx, b.String(), args...)
+	rows, err := t.queryText(ctx, text, args...)
 	if err != nil {
 		return nil, t.fail(err, "list orders")
 	}
@@ -550,6 +509,79 @@ func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error
 		return nil, err
 	}
 	return orders, nil
+}
+
+// ordersSQL is Orders' statement for q and its arguments: fixed fragments
+// only, every value a parameter.
+func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
+	if q.Limit < 0 || q.Offset < 0 {
+		return "", nil, core.FieldErrorf(core.Invalid, "limit", "A list limit must be a positive number")
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE TRUE`)
+	switch {
+	case len(q.Statuses) > 0 && db.dialect == sqliteDialect:
+		// SQLite plans a json_each list as a table it knows nothing of
+		// and, once ANALYZE has run, prefers reading every order to the
+		// (status, ship_by) index (orders late: 30 ms at 100,000 orders).
+		// A list of placeholders it searches the index for, status by status.
+		b.WriteString(` AND status IN ` + placeholders(len(q.Statuses)))
+		for _, st := range q.Statuses {
+			args = append(args, string(st))
+		}
+	case len(q.Statuses) > 0:
+		b.WriteString(` AND status = ANY(?)`)
+		args = append(args, db.list(strs(q.Statuses)))
+	}
+	if q.AmazonCancel != "" {
+		b.WriteString(` AND amazon_cancel_state = ?`)
+		args = append(args, string(q.AmazonCancel))
+	}
+	if q.Fulfillment != "" {
+		b.WriteString(` AND fulfillment = ?`)
+		args = append(args, string(q.Fulfillment))
+	}
+	if !q.ShipByBefore.IsZero() {
+		b.WriteString(` AND ship_by < ?`)
+		args = append(args, db.tv(q.ShipByBefore))
+	}
+	if !q.ShipByAfter.IsZero() {
+		b.WriteString(` AND ship_by >= ?`)
+		args = append(args, db.tv(q.ShipByAfter))
+	}
+	if !q.PurchasedBefore.IsZero() {
+		b.WriteString(` AND purchase_date < ?`)
+		args = append(args, db.tv(q.PurchasedBefore))
+	}
+	if !q.DeliveredAfter.IsZero() {
+		b.WriteString(` AND delivered_at >= ?`)
+		args = append(args, db.tv(q.DeliveredAfter))
+	}
+	if !q.DeliveredBefore.IsZero() {
+		b.WriteString(` AND delivered_at < ?`)
+		args = append(args, db.tv(q.DeliveredBefore))
+	}
+	if q.ReviewUnrequested {
+		b.WriteString(` AND review_state = ''`)
+	}
+	switch q.Sort {
+	case core.ShipByFirst:
+		b.WriteString(` ORDER BY ship_by, id`)
+	case core.NewestFirst, "":
+		b.WriteString(` ORDER BY purchase_date DESC, id DESC`)
+	default:
+		return "", nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q or %q, not %q", core.NewestFirst, core.ShipByFirst, q.Sort)
+	}
+	if q.Limit > 0 || q.Offset > 0 {
+		limit := int64(q.Limit)
+		if limit == 0 {
+			limit = 1<<63 - 1 // SQLite has no OFFSET without LIMIT
+		}
+		b.WriteString(` LIMIT ? OFFSET ?`)
+		args = append(args, limit, int64(q.Offset))
+	}
+	return b.String(), args, nil
 }
 
 // children loads the items, shipments, returns and refunds of orders: one

@@ -52,7 +52,8 @@ type DB struct {
 	// PostgreSQL: the URL Listen connects with, and the notification
 	// channel of this schema's outbox (see listen.go).
 	dsn, channel string
-	queue        queuePool // see QueueDB
+	queue        queuePool  // see QueueDB
+	orders       orderCache // orders read, by version (see orderCache)
 }
 
 // Option changes how Open sets up the store.
@@ -271,6 +272,23 @@ func (db *DB) View(ctx context.Context, fn func(core.Tx) error) error {
 	t := &Tx{db: db, tx: tx, stmts: db.rstmts}
 	defer tx.Rollback()
 	return fn(t)
+}
+
+// ViewOne runs fn, a read of exactly one statement, with no transaction
+// around it. One statement reads one snapshot on its own (PostgreSQL takes
+// a snapshot per statement, subqueries included; SQLite wraps it in an
+// implicit read transaction), so BEGIN … ROLLBACK around it would add two
+// round trips and nothing else. A second statement in fn would read a
+// second snapshot: it makes ViewOne fail (Internal), so a reader that
+// grows a second query fails its tests instead of reading torn data —
+// use View for it.
+func (db *DB) ViewOne(ctx context.Context, fn func(core.Tx) error) error {
+	t := &Tx{db: db, stmts: db.rstmts}
+	err := fn(t)
+	if t.failed != nil {
+		return t.failed
+	}
+	return err
 }
 
 // Update runs fn in a read-write transaction and commits it unless fn

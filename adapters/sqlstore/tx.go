@@ -79,7 +79,8 @@ func (db *DB) prepare(ctx context.Context) error {
 // Tx is one View or Update transaction. It is not safe for concurrent use.
 type Tx struct {
 	db    *DB
-	tx    *sqlx.Tx
+	tx    *sqlx.Tx     // nil in ViewOne: its one statement runs on the read pool
+	ran   int          // statements ViewOne's fn has run
 	stmts []*sqlx.Stmt // the pool's prepared statements
 	bound []*sqlx.Stmt // the same, bound to this transaction on first use
 	write bool
@@ -101,6 +102,10 @@ type Tx struct {
 var _ core.Tx = (*Tx)(nil)
 
 func (t *Tx) stmt(ctx context.Context, s *stmtDef) *sqlx.Stmt {
+	if t.tx == nil {
+		t.one()
+		return t.stmts[s.idx]
+	}
 	if t.bound == nil {
 		t.bound = make([]*sqlx.Stmt, len(registry))
 	}
@@ -123,7 +128,19 @@ func (t *Tx) exec(ctx context.Context, s *stmtDef, args ...any) (sql.Result, err
 // queryText runs a statement built for one call (a list filter): its
 // text is made of fixed fragments, never of input.
 func (t *Tx) queryText(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.tx == nil {
+		t.one()
+		return t.db.read.QueryContext(ctx, t.db.dialect.adapt(q), args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.dialect.adapt(q), args...)
+}
+
+// one counts a statement of ViewOne and fails it at the second (see ViewOne).
+func (t *Tx) one() {
+	t.ran++
+	if t.ran == 2 && t.failed == nil {
+		t.failed = core.WrapInternal(fmt.Errorf("sqlstore: a second statement inside ViewOne"), "read in one statement")
+	}
 }
 
 // fail maps err and, in an Update, dooms the transaction.

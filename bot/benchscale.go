@@ -1,0 +1,343 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// bot bench --scale N: how the desk's reads hold up as the shop grows. It
+// loads N orders straight into the tables (COPY on PostgreSQL, batched
+// inserts in large transactions on SQLite) with two years of history —
+// statuses by age, shipments, returns, buyer conversations — then times
+// the desk's reads through the engine, and the 30-day sweep.
+
+// scaleResult is --scale's --json output.
+type scaleResult struct {
+	Store         string       `json:"store"`
+	Orders        int          `json:"orders"`
+	Conversations int          `json:"conversations"`
+	LoadSeconds   float64      `json:"load_s"`
+	StoreMB       float64      `json:"store_mb"`
+	Reads         []scaleRead  `json:"reads"`
+	Sweeps        []scaleSweep `json:"sweeps"`
+}
+
+type scaleRead struct {
+	Command string  `json:"command"`
+	N       int     `json:"n"`
+	P50     float64 `json:"p50_ms"`
+	P99     float64 `json:"p99_ms"`
+}
+
+type scaleSweep struct {
+	Run     int     `json:"run"`
+	Ms      float64 `json:"ms"`
+	Changed int     `json:"changed"`
+}
+
+// scaleSpan is how far back the loaded orders go.
+const scaleSpan = 730 * 24 * time.Hour
+
+func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*scaleResult, error) {
+	res := &scaleResult{Orders: n}
+	var storeURL, rawDSN, driver, file string
+	if o.database != "" {
+		u, drop, err := benchSchema(ctx, o.database)
+		if err != nil {
+			return nil, err
+		}
+		defer drop()
+		storeURL, rawDSN, driver, res.Store = u, u, "postgres", "postgres"
+	} else {
+		dir, err := os.MkdirTemp("", "sellerdesk-scale-")
+		if err != nil {
+			return nil, fmt.Errorf("make a temporary folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		file = filepath.Join(dir, "scale.db")
+		storeURL, driver, res.Store = "sqlite:"+file, "sqlite", "sqlite"
+		rawDSN = file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)"
+	}
+	store, err := sqlstore.Open(ctx, storeURL) // creates the schema
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	raw, err := sql.Open(driver, rawDSN)
+	if err != nil {
+		return nil, fmt.Errorf("open the raw connection: %w", err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+
+	now := time.Now().Truncate(time.Second)
+	start := time.Now()
+	fmt.Fprintf(stderr, "bot bench: loading %d orders…\n", n)
+	ids, convs, err := scaleLoad(ctx, raw, driver == "postgres", n, now)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if _, err := raw.ExecContext(ctx, "ANALYZE"); err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	res.LoadSeconds, res.Conversations = time.Since(start).Seconds(), convs
+
+	if driver == "postgres" {
+		var b int64
+		err = raw.QueryRowContext(ctx, `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+			JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'`).Scan(&b)
+		res.StoreMB = float64(b) / (1 << 20)
+	} else {
+		for _, f := range []string{file, file + "-wal"} {
+			if st, err := os.Stat(f); err == nil {
+				res.StoreMB += float64(st.Size()) / (1 << 20)
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store size: %w", err)
+	}
+
+	e := core.NewEngine(store, core.Options{})
+	r := mrand.New(mrand.NewPCG(1, 2))
+	reads := []struct {
+		text func() string
+		name string
+		reps int
+	}{
+		{func() string { return "order " + ids[r.IntN(len(ids))] }, "order <id>", 500},
+		{func() string { return "orders due" }, "orders due", 30},
+		{func() string { return "orders due page 50" }, "orders due page 50", 30},
+		{func() string { return "orders late" }, "orders late", 30},
+		{func() string { return "orders late page 50" }, "orders late page 50", 30},
+		{func() string { return "inbox overdue" }, "inbox overdue", 30},
+		{func() string { return "health" }, "health", 10},
+	}
+	actor := core.Actor{ID: "bench:owner", Name: "bench", Role: core.Owner, Source: "bench"}
+	for _, rd := range reads {
+		var lat []time.Duration
+		for range rd.reps {
+			cmd, err := core.Parse(rd.text())
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", rd.name, err)
+			}
+			t := time.Now()
+			if _, err := e.Do(ctx, core.Request{Actor: actor, Command: cmd}); err != nil {
+				return nil, fmt.Errorf("%s: %s", rd.name, core.ErrorMessage(err))
+			}
+			lat = append(lat, time.Since(t))
+		}
+		res.Reads = append(res.Reads, scaleRead{Command: rd.name, N: len(lat), P50: pct(lat, 50), P99: pct(lat, 99)})
+	}
+	for run := 1; run <= 2; run++ {
+		t := time.Now()
+		sr, err := e.Sweep(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("sweep: %s", core.ErrorMessage(err))
+		}
+		res.Sweeps = append(res.Sweeps, scaleSweep{Run: run, Ms: float64(time.Since(t).Microseconds()) / 1000, Changed: sweepChanged(sr)})
+	}
+	return res, nil
+}
+
+// sweepChanged counts the orders a sweep changed, whatever its result's
+// fields are named: it is printed, not checked.
+func sweepChanged(sr core.SweepResult) int {
+	b, _ := json.Marshal(sr)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	n := 0
+	for _, v := range m {
+		if l, ok := v.([]any); ok {
+			n += len(l)
+		}
+	}
+	return n
+}
+
+// scaleRows is what the loader writes, one table at a time.
+type scaleRows struct {
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+// scaleLoad writes n orders with their children and conversations, and
+// returns the order ids and the number of conversations.
+func scaleLoad(ctx context.Context, db *sql.DB, pg bool, n int, now time.Time) ([]string, int, error) {
+	tv := func(t time.Time) any {
+		if pg {
+			return t.UTC()
+		}
+		return t.UnixMicro()
+	}
+	ntv := func(t time.Time, ok bool) any {
+		if !ok {
+			return nil
+		}
+		return tv(t)
+	}
+	r := mrand.New(mrand.NewPCG(7, uint64(n)))
+	ids := make([]string, 0, n)
+	convs := 0
+	const batch = 20000
+	for lo := 0; lo < n; lo += batch {
+		orders := scaleRows{table: "orders", cols: []string{"id", "status", "fulfillment", "sales_channel", "purchase_date", "payments_date", "ship_by",
+			"ship_service_level", "currency", "buyer_name", "buyer_email", "ship_city", "ship_country", "cancel_reason", "canceled_at", "delivered_at",
+			"report_updated", "created_at", "updated_at", "version"}}
+		items := scaleRows{table: "order_items", cols: []string{"order_id", "order_item_id", "line_no", "sku", "title", "quantity", "shipped", "price", "tax", "shipping", "discount", "canceled"}}
+		ships := scaleRows{table: "shipments", cols: []string{"id", "order_id", "carrier", "carrier_name", "tracking", "ship_date", "method", "late", "valid_tracking", "created_at", "created_by", "lines"}}
+		rets := scaleRows{table: "returns", cols: []string{"id", "order_id", "status", "items", "reason", "reject_reason", "requested_at"}}
+		cv := scaleRows{table: "conversations", cols: []string{"id", "channel", "buyer_key", "buyer_name", "order_id", "deadline", "created_at", "updated_at", "version"}}
+		msgs := scaleRows{table: "messages", cols: []string{"conversation_id", "sender", "text", "at", "answered_at"}}
+		for i := lo; i < min(lo+batch, n); i++ {
+			id := fmt.Sprintf("%03d-%07d-%07d", 200+i%700, i/700, r.IntN(9999999))
+			ids = append(ids, id)
+			// Newest first, evenly over two years, with a little jitter.
+			age := time.Duration(float64(scaleSpan) * (float64(i) + r.Float64()) / float64(n))
+			bought := now.Add(-age).Truncate(time.Second)
+			shipBy := bought.Add(48 * time.Hour)
+			days := age.Hours() / 24
+			roll := r.Float64()
+			var st core.Status
+			switch {
+			case days < 3 && roll < 0.05:
+				st = core.Pending
+			case days < 3 && roll < 0.6 || days >= 3 && days < 10 && roll < 0.01: // a few left late
+				st = core.Unshipped
+			case roll > 0.97:
+				st = core.Canceled
+			case days < 8:
+				st = core.Shipped
+			case days < 40:
+				st = core.Delivered
+			default:
+				st = core.Completed
+			}
+			reason, canceled := "", time.Time{}
+			if st == core.Canceled {
+				reason, canceled = string(core.NoInventory), bought.Add(6*time.Hour)
+			}
+			shipped := st == core.Shipped || st == core.Delivered || st == core.Completed
+			delivered := bought.Add(5 * 24 * time.Hour)
+			orders.rows = append(orders.rows, []any{id, string(st), string(core.Merchant), "Amazon.com", tv(bought), ntv(bought.Add(time.Minute), st != core.Pending), tv(shipBy),
+				"Standard", "USD", "Jane Buyer", "buyer" + strconv.Itoa(i) + "@marketplace.example", "Springfield", "US", reason, ntv(canceled, st == core.Canceled),
+				ntv(delivered, st == core.Delivered || st == core.Completed), tv(bought), tv(bought), tv(bought), int64(1)})
+			lines := 1 + r.IntN(2)
+			var shippedLines []string
+			for l := range lines {
+				qty, done := int64(1+r.IntN(2)), int64(0)
+				if shipped {
+					done = qty
+					shippedLines = append(shippedLines, fmt.Sprintf(`{"order_item_id":"%s-%d","sku":"MUG-%d","quantity":%d}`, id, l, l, qty))
+				}
+				items.rows = append(items.rows, []any{id, id + "-" + strconv.Itoa(l), int64(l), "MUG-" + strconv.Itoa(l), "Mug", qty, done, 1299 * qty, 104 * qty, int64(499), int64(0), int64(0)})
+			}
+			if shipped {
+				day := bought.Add(24 * time.Hour)
+				ships.rows = append(ships.rows, []any{"S-" + id, id, string(core.UPS), "", "1Z999AA10123456784", tv(day), "Standard", false, true, tv(day), "seed",
+					"[" + strings.Join(shippedLines, ",") + "]"})
+			}
+			if (st == core.Delivered || st == core.Completed) && r.Float64() < 0.02 {
+				status := core.ReturnRefunded
+				if st == core.Delivered {
+					status = core.ReturnRequested
+				}
+				rets.rows = append(rets.rows, []any{"R-" + id, id, string(status), `[{"sku":"MUG-0","quantity":1}]`, "chipped", "", tv(delivered.Add(48 * time.Hour))})
+			}
+			if r.Float64() < 0.03 { // a buyer wrote
+				cid := "C-" + id
+				convs++
+				at := bought.Add(time.Duration(r.IntN(72)) * time.Hour)
+				var deadline any
+				answered := ntv(at.Add(3*time.Hour), true)
+				if at.After(now.Add(-48 * time.Hour)) { // recent ones wait, some past 24 hours
+					deadline, answered = tv(at.Add(core.ResponseWindow)), nil
+				}
+				if at.After(now) {
+					at = now.Add(-time.Minute)
+				}
+				cv.rows = append(cv.rows, []any{cid, "web", "buyer-" + id, "Jane Buyer", id, deadline, tv(at), tv(at), int64(1)})
+				msgs.rows = append(msgs.rows, []any{cid, string(core.FromBuyer), "Where is my order?", tv(at), answered})
+			}
+		}
+		for _, t := range []scaleRows{orders, items, ships, rets, cv, msgs} {
+			if err := scaleWrite(ctx, db, pg, t); err != nil {
+				return nil, 0, fmt.Errorf("%s: %w", t.table, err)
+			}
+		}
+	}
+	// The conversations' pointer to their newest buyer message, as the
+	// store keeps it.
+	if _, err := db.ExecContext(ctx, `UPDATE conversations SET last_buyer_message_id =
+		(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id AND m.sender = 'buyer')`); err != nil {
+		return nil, 0, err
+	}
+	return ids, convs, nil
+}
+
+// scaleWrite writes rows: COPY on PostgreSQL, one prepared insert per row
+// in one transaction on SQLite (in process: no round trip to save).
+func scaleWrite(ctx context.Context, db *sql.DB, pg bool, t scaleRows) error {
+	if len(t.rows) == 0 {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var st *sql.Stmt
+	if pg {
+		st, err = tx.PrepareContext(ctx, pq.CopyIn(t.table, t.cols...))
+	} else {
+		st, err = tx.PrepareContext(ctx, "INSERT INTO "+t.table+" ("+strings.Join(t.cols, ", ")+") VALUES ("+
+			strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ")+")")
+	}
+	if err != nil {
+		return err
+	}
+	for _, row := range t.rows {
+		if _, err := st.ExecContext(ctx, row...); err != nil {
+			return err
+		}
+	}
+	if pg {
+		if _, err := st.ExecContext(ctx); err != nil { // ends the COPY
+			return err
+		}
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func printScale(w io.Writer, r *scaleResult) {
+	fmt.Fprintf(w, "sellerdesk bench --scale: %s; %d orders, %d conversations; loaded in %.1f s; store %.0f MB\n\n",
+		r.Store, r.Orders, r.Conversations, r.LoadSeconds, r.StoreMB)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "read (through the engine)\truns\tp50 ms\tp99 ms\t")
+	for _, rd := range r.Reads {
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t\n", rd.Command, rd.N, rd.P50, rd.P99)
+	}
+	for _, s := range r.Sweeps {
+		fmt.Fprintf(tw, "sweep, run %d\t1\t%.2f\t(%d orders changed)\t\n", s.Run, s.Ms, s.Changed)
+	}
+	tw.Flush()
+}
