@@ -377,7 +377,13 @@ func checkRef(field, s string) error {
 }
 
 var (
-	sqlCursor     = prepared(`SELECT value FROM cursors WHERE name = ?`)
+	sqlCursor = prepared(`SELECT value FROM cursors WHERE name = ?`)
+	// Inside an Update on PostgreSQL the row is locked until commit, so two
+	// writers moving one cursor at once (core.Engine.SaveCursor reads,
+	// then saves) take turns and the second sees the first's value; read
+	// committed alone would let it overwrite that with a step behind.
+	// SQLite's writes are one at a time anyway.
+	sqlCursorLock = preparedPG(`SELECT value FROM cursors WHERE name = ? FOR UPDATE`)
 	sqlSaveCursor = prepared(`INSERT INTO cursors (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`)
 )
@@ -386,7 +392,11 @@ var (
 // has saved nothing yet.
 func (t *Tx) Cursor(ctx context.Context, name string) (string, error) {
 	var v string
-	err := t.stmt(ctx, sqlCursor).QueryRowContext(ctx, name).Scan(&v)
+	q := sqlCursor
+	if t.write && t.db.dialect == postgresDialect {
+		q = sqlCursorLock
+	}
+	err := t.stmt(ctx, q).QueryRowContext(ctx, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", core.Errorf(core.NotFound, "No cursor %q saved yet.", name)
 	}
