@@ -167,18 +167,10 @@ func (f *CancelFeed) findFeed(ctx context.Context, ac *core.AmazonCancel) (strin
 	return found, nil
 }
 
-// marketplaceByChannel maps a sales channel to its marketplace id, for the
-// marketplaces sellerdesk's sellers use most.
-var marketplaceByChannel = map[string]string{
-	"amazon.com": "ATVPDKIKX0DER", "amazon.ca": "A2EUQ1WTGCTBG2", "amazon.com.mx": "A1AM78C64UM0Y8",
-	"amazon.co.uk": "A1F83G8C2ARO7P", "amazon.de": "A1PA6795UKMFR9", "amazon.fr": "A13V1IB3VIYZZH",
-	"amazon.it": "APJ6JRA9NG5V4", "amazon.es": "A1RKKUPIHCS9HS", "amazon.co.jp": "A1VC38T7YXB528",
-}
-
 // marketplaces names the feed's marketplace: the order's own when it is
 // one of the seller's, else all of them (Amazon finds the order by id).
 func (f *CancelFeed) marketplaces(o *core.Order) []string {
-	if id, ok := marketplaceByChannel[strings.ToLower(o.SalesChannel)]; ok && slices.Contains(f.MarketplaceIDs, id) {
+	if id, ok := MarketplaceID(o.SalesChannel); ok && slices.Contains(f.MarketplaceIDs, id) {
 		return []string{id}
 	}
 	return f.MarketplaceIDs
