@@ -161,46 +161,38 @@ const LastAmazonFeedCursor = "amazon:last-cancel-feed"
 // a change to processed or failed is written in the audit log with Amazon
 // as the actor. An order without a cancel for Amazon is NotFound.
 func (e *Engine) RecordAmazonCancel(ctx context.Context, orderID string, fn func(*AmazonCancel) error) error {
-	return e.update(ctx, func(tx Tx) error {
-		o, err := tx.Order(ctx, orderID)
-		if err != nil {
-			return err
-		}
+	return e.fromAmazon(ctx, orderID, func(tx Tx, o *Order, now time.Time) (amazonAnswer, error) {
 		if o.AmazonCancel == nil {
-			return FieldErrorf(NotFound, "order_id", "Order %s has no cancel on its way to Amazon.", orderID)
+			return amazonAnswer{}, FieldErrorf(NotFound, "order_id", "Order %s has no cancel on its way to Amazon.", orderID)
 		}
-		before := o.Clone()
+		before := *o.Clone().AmazonCancel
 		if err := fn(o.AmazonCancel); err != nil {
-			return err
+			return amazonAnswer{}, err
 		}
-		a, was := o.AmazonCancel, before.AmazonCancel.State
-		now := e.now()
-		if reflect.DeepEqual(a, before.AmazonCancel) {
-			return nil
+		a, was := o.AmazonCancel, before.State
+		if reflect.DeepEqual(*a, before) {
+			return amazonAnswer{}, nil
 		}
-		if a.FeedID != "" && a.FeedID != before.AmazonCancel.FeedID {
+		if a.FeedID != "" && a.FeedID != before.FeedID {
 			// With the order, in one transaction: a try cut short after
 			// creating its feed finds the newest feed is not this one.
 			if err := tx.SaveCursor(ctx, LastAmazonFeedCursor, a.FeedID); err != nil {
-				return err
+				return amazonAnswer{}, err
 			}
 		}
-		var events []Event
+		out := amazonAnswer{Changed: true}
 		if a.State != was && (a.State == AmazonCancelProcessed || a.State == AmazonCancelFailed) {
 			if a.DoneAt == nil {
 				a.DoneAt = &now
 			}
-			if err := tx.AddAudit(ctx, auditOf(amazonActor("Amazon"), now, "amazon cancel "+o.ID, o.ID, a.Describe())); err != nil {
-				return err
-			}
+			out.Audit, out.Detail = "amazon cancel "+o.ID, a.Describe()
 		}
 		if a.State == AmazonCancelFailed && was != AmazonCancelFailed {
-			events = append(events, Event{Kind: EventAmazonCancelFailed, OrderID: o.ID,
+			out.Alerts = []Event{{Kind: EventAmazonCancelFailed, OrderID: o.ID,
 				Text: fmt.Sprintf("Amazon did not take the cancel of order %s: %s. The order is cancelled here but not on Amazon: cancel it in Seller Central (Orders → Manage Orders → Cancel order), or the buyer may still be charged and expect it.",
-					o.ID, StaffText(orNoReason(a.Error)))})
+					o.ID, StaffText(orNoReason(a.Error)))}}
 		}
-		o.UpdatedAt = now
-		return persist(ctx, tx, []*change{{before: before, after: o}}, nil, events, now)
+		return out, nil
 	})
 }
 

@@ -239,12 +239,7 @@ func (e *Engine) RecordAmazon(ctx context.Context, out AmazonOutcome) error {
 	if !out.Confirmed {
 		out.Refusal = clipText(sanitizeText(out.Refusal), 1000)
 	}
-	now := e.now()
-	return e.update(ctx, func(tx Tx) error {
-		o, err := tx.Order(ctx, out.OrderID)
-		if err != nil {
-			return err
-		}
+	return e.fromAmazon(ctx, out.OrderID, func(_ Tx, o *Order, now time.Time) (amazonAnswer, error) {
 		var s *Shipment
 		for i := range o.Shipments {
 			if o.Shipments[i].ID == out.ShipmentID {
@@ -252,29 +247,56 @@ func (e *Engine) RecordAmazon(ctx context.Context, out AmazonOutcome) error {
 			}
 		}
 		if s == nil || s.Amazon != AmazonWaiting || s.Tracking != out.Tracking {
-			return nil
+			return amazonAnswer{}, nil
 		}
 		s.AmazonAt, s.AmazonError = now, ""
-		detail := "confirmed on Amazon"
+		a := amazonAnswer{Changed: true, Audit: "confirmShipment " + s.ID, Detail: "confirmed on Amazon"}
 		if out.Confirmed {
 			s.Amazon = AmazonConfirmed
-		} else {
-			s.Amazon, s.AmazonError = AmazonRefused, orNoReason(out.Refusal)
-			detail = "refused by Amazon: " + s.AmazonError
+			return a, nil
 		}
-		o.UpdatedAt = now
-		if err := tx.SaveOrders(ctx, []*Order{o}); err != nil {
+		s.Amazon, s.AmazonError = AmazonRefused, orNoReason(out.Refusal)
+		a.Detail = "refused by Amazon: " + s.AmazonError
+		items := LineItems(s.Lines)
+		a.Alerts = []Event{{Kind: EventAmazonRefused, OrderID: o.ID, Text: fmt.Sprintf("Amazon refused the shipment confirmation of order %s (%s, %s %s): %s Correct it with: ship %s <carrier> <tracking> %s",
+			o.ID, DescribeItems(items), s.CarrierText(), s.Tracking, endSentence(s.AmazonError), o.ID, skuQtyWords(items))}}
+		return a, nil
+	})
+}
+
+// amazonAnswer is what Amazon's answer about an order did to it.
+type amazonAnswer struct {
+	Changed bool   // the order changed: save it
+	Audit   string // the audit entry's command, with Amazon as the actor; "" for none
+	Detail  string
+	Alerts  []Event // for staff
+}
+
+// fromAmazon records Amazon's answer about one order, in one transaction:
+// answer changes the locked order and says what it did; the order is
+// saved with the alerts and the audit entry. The shipment, cancel and
+// review sinks record their answers through it, so a retried delivery
+// that finds the answer recorded changes nothing.
+func (e *Engine) fromAmazon(ctx context.Context, orderID string, answer func(tx Tx, o *Order, now time.Time) (amazonAnswer, error)) error {
+	now := e.now()
+	return e.update(ctx, func(tx Tx) error {
+		o, err := tx.Order(ctx, orderID)
+		if err != nil {
 			return err
 		}
-		if !out.Confirmed {
-			items := LineItems(s.Lines)
-			text := fmt.Sprintf("Amazon refused the shipment confirmation of order %s (%s, %s %s): %s Correct it with: ship %s <carrier> <tracking> %s",
-				o.ID, DescribeItems(items), s.CarrierText(), s.Tracking, endSentence(s.AmazonError), o.ID, skuQtyWords(items))
-			if err := tx.Enqueue(ctx, Event{Kind: EventAmazonRefused, OrderID: o.ID, Text: text, At: now}); err != nil {
-				return err
-			}
+		before := o.Clone()
+		a, err := answer(tx, o, now)
+		if err != nil || !a.Changed {
+			return err
 		}
-		return tx.AddAudit(ctx, auditOf(amazonActor("Amazon"), now, "confirmShipment "+s.ID, o.ID, detail))
+		o.UpdatedAt = now
+		if err := persist(ctx, tx, []*change{{before: before, after: o}}, nil, a.Alerts, now); err != nil {
+			return err
+		}
+		if a.Audit == "" {
+			return nil
+		}
+		return tx.AddAudit(ctx, auditOf(amazonActor("Amazon"), now, a.Audit, o.ID, a.Detail))
 	})
 }
 

@@ -224,31 +224,21 @@ func (e *Engine) PendingReview(ctx context.Context, orderID string) (PendingRevi
 // Only a waiting request changes, so an answer recorded twice (a retried
 // delivery) counts once.
 func (e *Engine) ReviewAnswered(ctx context.Context, orderID string, sent bool, reason string) error {
-	now := e.now()
-	return e.update(ctx, func(tx Tx) error {
-		o, err := tx.Order(ctx, orderID)
-		if err != nil {
-			return err
-		}
+	return e.fromAmazon(ctx, orderID, func(_ Tx, o *Order, now time.Time) (amazonAnswer, error) {
 		if o.Review == nil || o.Review.State != ReviewWaiting {
-			return nil
+			return amazonAnswer{}, nil
 		}
-		t := now
-		o.Review.AnsweredAt = &t
-		detail := "sent by Amazon"
+		o.Review.AnsweredAt = &now
+		a := amazonAnswer{Changed: true, Audit: RequestReview{OrderID: o.ID}.String(), Detail: "sent by Amazon"}
 		if sent {
 			o.Review.State = ReviewSent
-		} else {
-			o.Review.State, o.Review.Reason = ReviewRefused, Clip(strings.TrimSpace(reason), 500)
-			detail = "refused"
-			if o.Review.Reason != "" {
-				detail = o.Review.Reason
-			}
+			return a, nil
 		}
-		o.UpdatedAt = now
-		if err := tx.SaveOrders(ctx, []*Order{o}); err != nil {
-			return err
+		o.Review.State, o.Review.Reason = ReviewRefused, Clip(sanitizeText(strings.TrimSpace(reason)), 500)
+		a.Detail = "refused"
+		if o.Review.Reason != "" {
+			a.Detail = o.Review.Reason
 		}
-		return tx.AddAudit(ctx, auditOf(amazonActor("Amazon"), now, RequestReview{OrderID: o.ID}.String(), o.ID, detail))
+		return a, nil
 	})
 }
