@@ -200,12 +200,7 @@ func (e *Engine) queueAmazon(o *Order, s *Shipment, replaced *Shipment) (events 
 // ShipmentsForAmazon returns an order and its shipments waiting for
 // Amazon, oldest first: what the amazon sink confirms.
 func (e *Engine) ShipmentsForAmazon(ctx context.Context, orderID string) (*Order, []Shipment, error) {
-	var o *Order
-	err := e.store.View(ctx, func(tx Tx) error {
-		var err error
-		o, err = tx.Order(ctx, orderID)
-		return err
-	})
+	o, err := e.OrderForDelivery(ctx, orderID)
 	if err != nil {
 		return nil, nil, err
 	}
