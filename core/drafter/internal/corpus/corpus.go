@@ -159,7 +159,8 @@ func LoadBitext(dir string) ([]Example, []byte, error) {
 // relative to core/drafter.
 const BuyersDir = "data/buyers"
 
-// LoadBuyers reads every <lang>.tsv file in dir: lines
+// LoadBuyers reads every <lang>.tsv file in dir and in its round
+// directories (dir/<round>/<lang>.tsv): lines
 // "family<TAB>intent<TAB>message", # comments and blank lines ignored. The
 // file name is the language. A family id may repeat across files (a
 // translation is the same family) but its intent may not differ.
@@ -190,24 +191,35 @@ func LoadBuyers(dir string) ([]Example, []byte, error) {
 }
 
 // readTSV calls line with every line of every *.tsv file in dir (files in
-// name order) that is neither blank nor a # comment, and returns the files'
-// bytes, each after its name (what a fingerprint hashes).
+// name order), then of every *.tsv file one directory down (a later round of
+// writing, read after the files before it so that the families already
+// there keep their numbers), that is neither blank nor a # comment, and
+// returns the files' bytes, each after its name (what a fingerprint hashes).
 func readTSV(dir, what string, line func(file string, n int, line string) error) ([]byte, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
+	rounds, err := filepath.Glob(filepath.Join(dir, "*", "*.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files)+len(rounds) == 0 {
 		return nil, fmt.Errorf("no %s files in %s", what, dir)
 	}
 	slices.Sort(files)
+	slices.Sort(rounds)
 	var all bytes.Buffer
-	for _, f := range files {
+	for _, f := range append(files, rounds...) {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(&all, "%s\n", filepath.Base(f))
+		name, err := filepath.Rel(dir, f)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&all, "%s\n", filepath.ToSlash(name))
 		all.Write(raw)
 		sc := bufio.NewScanner(bytes.NewReader(raw))
 		for n := 1; sc.Scan(); n++ {
