@@ -101,6 +101,8 @@ func main() {
 	cjk3 := flag.Float64("cjk3", -1, "CJK trigram weight (-1: default)")
 	wordW := flag.Float64("wordw", -1, "word unigram weight (-1: default)")
 	bigramW := flag.Float64("bigramw", -1, "word bigram weight (-1: default)")
+	conceptW := flag.Float64("conceptw", -1, "concept weight (-1: default)")
+	conceptPairW := flag.Float64("conceptpairw", -1, "concept pair weight (-1: default)")
 	flag.Float64Var(&p.bitextWeight, "bitext-weight", 1, "weight of a Bitext row")
 	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
@@ -153,6 +155,12 @@ func main() {
 	}
 	if *bigramW >= 0 {
 		cfg.Bigram = float32(*bigramW)
+	}
+	if *conceptW >= 0 {
+		cfg.Concept = float32(*conceptW)
+	}
+	if *conceptPairW >= 0 {
+		cfg.ConceptPair = float32(*conceptPairW)
 	}
 	build := func(buyers []corpus.Example) []weighted {
 		var ws []weighted
