@@ -14,6 +14,9 @@ import (
 //go:embed concepts.tsv
 var conceptsTSV string
 
+// Lexicon is the concept lexicon's text, for the model's fingerprint.
+func Lexicon() string { return conceptsTSV }
+
 // questionConcept is emitted for a question mark, which the tokens drop.
 const questionConcept = "QUESTION"
 
