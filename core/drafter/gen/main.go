@@ -12,8 +12,10 @@
 // (testdata/blind.tsv) is never read here.
 //
 // The model is a multinomial logistic regression over hashed word unigrams
-// and bigrams, accent-free character 3-5 grams within words and CJK
-// character uni-, bi- and trigrams, trained with AdaGrad, then pruned and
+// and bigrams, accent-free character 3-5 grams within words, CJK
+// character uni-, bi- and trigrams, and cross-lingual concepts (one token
+// for a refund in every language, and pairs of neighbouring concepts; see
+// internal/features/concepts.tsv), trained with AdaGrad, then pruned and
 // quantised to int16. Training is deterministic: the same inputs give the
 // same bytes (on one architecture; float rounding may differ across CPUs,
 // which only moves weights by a step).
