@@ -12,8 +12,10 @@
 // (testdata/blind.tsv) is never read here.
 //
 // The model is a multinomial logistic regression over hashed word unigrams
-// and bigrams, accent-free character 3-5 grams within words and CJK
-// character uni-, bi- and trigrams, trained with AdaGrad, then pruned and
+// and bigrams, accent-free character 3-5 grams within words, CJK
+// character uni-, bi- and trigrams, and cross-lingual concepts (one token
+// for a refund in every language, and pairs of neighbouring concepts; see
+// internal/features/concepts.tsv), trained with AdaGrad, then pruned and
 // quantised to int16. Training is deterministic: the same inputs give the
 // same bytes (on one architecture; float rounding may differ across CPUs,
 // which only moves weights by a step).
@@ -101,6 +103,8 @@ func main() {
 	cjk3 := flag.Float64("cjk3", -1, "CJK trigram weight (-1: default)")
 	wordW := flag.Float64("wordw", -1, "word unigram weight (-1: default)")
 	bigramW := flag.Float64("bigramw", -1, "word bigram weight (-1: default)")
+	conceptW := flag.Float64("conceptw", -1, "concept weight (-1: default)")
+	conceptPairW := flag.Float64("conceptpairw", -1, "concept pair weight (-1: default)")
 	flag.Float64Var(&p.bitextWeight, "bitext-weight", 1, "weight of a Bitext row")
 	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
@@ -153,6 +157,12 @@ func main() {
 	}
 	if *bigramW >= 0 {
 		cfg.Bigram = float32(*bigramW)
+	}
+	if *conceptW >= 0 {
+		cfg.Concept = float32(*conceptW)
+	}
+	if *conceptPairW >= 0 {
+		cfg.ConceptPair = float32(*conceptPairW)
 	}
 	build := func(buyers []corpus.Example) []weighted {
 		var ws []weighted

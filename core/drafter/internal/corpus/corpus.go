@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
 )
 
 // Intents are the drafter's intent names, in the order the API lists them.
@@ -306,10 +308,12 @@ func SeedLanguage(name string) string {
 
 // Fingerprint identifies the training inputs, so a test can tell that the
 // embedded model is stale (seeds or buyer messages edited, generator not
-// rerun): short hashes of the Bitext file, the seed files and the buyer
-// files, "bitext=… seeds=… buyers=…".
+// rerun): short hashes of the Bitext file, the seed files, the buyer
+// files and the concept lexicon the features read (edited, it changes what
+// the model sees), "bitext=… seeds=… buyers=… concepts=…".
 func Fingerprint(bitext, seeds, buyers []byte) string {
-	return "bitext=" + shortHash(bitext) + " seeds=" + shortHash(seeds) + " buyers=" + shortHash(buyers)
+	return "bitext=" + shortHash(bitext) + " seeds=" + shortHash(seeds) + " buyers=" + shortHash(buyers) +
+		" concepts=" + shortHash([]byte(features.Lexicon()))
 }
 
 func shortHash(b []byte) string {

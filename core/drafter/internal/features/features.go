@@ -17,7 +17,7 @@ import (
 
 // Version changes whenever Extract sees text differently; a model records the
 // version it was trained with and the drafter refuses any other.
-const Version = 2
+const Version = 3
 
 // Config weighs the feature groups. It travels inside the model file so the
 // scorer extracts exactly what the trainer did.
@@ -34,11 +34,16 @@ type Config struct {
 	// Accents keeps accented letters as they are (the language detector
 	// needs ß, ñ, è); the intent model reads them plainly.
 	Accents bool
+	// Concept weighs the cross-lingual concepts (concepts.tsv) a message
+	// carries, ConceptPair each two neighbouring ones in order ("not" then
+	// "arrive"): what one language's examples teach about a refund counts
+	// for every language's word for it.
+	Concept, ConceptPair float32
 }
 
 // Default is the configuration the generator trains with.
 func Default() Config {
-	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1}
+	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1}
 }
 
 // Vector is a sparse, L2-normalised feature vector, sorted by hash.
@@ -88,6 +93,9 @@ const (
 	gHan2   = 'H'
 	gHan3   = '3'
 	gRun    = 'r'
+	// concepts
+	gConcept     = 'k'
+	gConceptPair = 'K'
 )
 
 // Placeholder tokens: order ids, amounts and other numbers say something
@@ -127,6 +135,9 @@ type token struct {
 	runes []rune
 	word  string // placeholder or emoji text when set
 	cjk   bool
+	// elided is how many letters came before an apostrophe in the word
+	// (l'adresse: 1), when they were few enough to be an elided article.
+	elided int
 }
 
 // Tokens folds text and splits it into words, placeholders, emoji and CJK runs.
@@ -171,12 +182,15 @@ func tokenize(text string, plain bool, emit func(token)) {
 		money   bool // a currency sign came just before
 		lastNum bool // the previous token was a placeholder
 		cjk     []rune
+		elided  int
 	)
 	flushWord := func() {
 		if !inWord {
 			return
 		}
 		inWord = false
+		el := elided
+		elided = 0
 		if digits {
 			w := NumToken
 			if money {
@@ -191,7 +205,7 @@ func tokenize(text string, plain bool, emit func(token)) {
 			return
 		}
 		lastNum, money = false, false
-		emit(token{runes: word})
+		emit(token{runes: word, elided: el})
 		word = word[:0]
 	}
 	flushCJK := func() {
@@ -219,6 +233,9 @@ func tokenize(text string, plain bool, emit func(token)) {
 			word = append(word, r)
 		case r == '\'' && inWord && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
 			// "don't" and "dont" are the same word to a buyer in a hurry.
+			if elided == 0 && !digits && len(word) <= 5 {
+				elided = len(word)
+			}
 		case (r == '-' || r == '.' || r == ',' || r == '/') && inWord && digits && i+1 < len(rs) && unicode.IsDigit(rs[i+1]):
 			// 113-1234567-1234567, 12.50 and 1,200 stay one number.
 		case isCurrency(r):
@@ -312,8 +329,13 @@ func Extract(text string, c Config, v *Vector) {
 	add := func(h hash, w float32) {
 		es = append(es, entry{h, w})
 	}
+	concept := c.Concept > 0 || c.ConceptPair > 0
+	cm := conceptMatcher{lx: concepts}
 	tokenize(text, !c.Accents, func(t token) {
 		if t.cjk {
+			if concept {
+				cm.token(t, "")
+			}
 			havePrev = false
 			base1 := hash(offset32).byte(gHan)
 			base2 := hash(offset32).byte(gHan2)
@@ -338,6 +360,9 @@ func Extract(text string, c Config, v *Vector) {
 		if w == "" {
 			w = string(t.runes)
 		}
+		if concept {
+			cm.token(t, w)
+		}
 		add(hash(offset32).byte(gWord).str(w), c.Word)
 		if havePrev {
 			add(hash(offset32).byte(gBigram).str(prev).byte(0).str(w), c.Bigram)
@@ -361,6 +386,9 @@ func Extract(text string, c Config, v *Vector) {
 			}
 		}
 	})
+	if concept {
+		cm.features(text, c, add)
+	}
 	slices.SortFunc(es, func(a, b entry) int {
 		switch {
 		case a.h < b.h:

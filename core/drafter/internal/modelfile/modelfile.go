@@ -5,7 +5,8 @@
 // Layout, after gzip, all integers unsigned varints unless noted:
 //
 //	"SDIM" version
-//	feature-version config(word bigram char cjk as float32 bits, charmin charmax, cjk3 cjkrun as float32 bits, accents 0/1)
+//	feature-version config(word bigram char cjk as float32 bits, charmin charmax, cjk3 cjkrun as float32 bits, accents 0/1,
+//	  concept conceptpair as float32 bits)
 //	fingerprint(len, bytes)
 //	classes K, then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
 //	scale(float32 bits) temperature(float32 bits)
@@ -32,7 +33,7 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 2
+	version = 3
 )
 
 // Model is a linear (multinomial logistic regression) intent model over
@@ -137,6 +138,8 @@ func Encode(out io.Writer, m *Model) error {
 	} else {
 		w.uint(0)
 	}
+	w.f32(c.Concept)
+	w.f32(c.ConceptPair)
 	w.str(m.Fingerprint)
 	w.uint(uint64(len(m.Labels)))
 	for i := range m.Labels {
@@ -238,6 +241,7 @@ func Decode(data []byte) (*Model, error) {
 	m.Config.CJK3 = r.f32()
 	m.Config.CJKRun = r.f32()
 	m.Config.Accents = r.uint() == 1
+	m.Config.Concept, m.Config.ConceptPair = r.f32(), r.f32()
 	m.Fingerprint = r.str()
 	k := r.uint()
 	if k == 0 || k > 255 {

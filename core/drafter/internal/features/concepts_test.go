@@ -1,0 +1,92 @@
+package features
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestConceptsAcrossLanguages(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Where is my package? It still hasn't arrived", []string{"WHERE", "PACKAGE", "STILL", "NEG", "ARRIVE", "QUESTION"}},
+		{"Wo ist mein Paket? Es ist immer noch nicht angekommen", []string{"WHERE", "PACKAGE", "STILL", "NEG", "ARRIVE", "QUESTION"}},
+		{"荷物がまだ届いていません", []string{"PACKAGE", "STILL", "ARRIVE", "NEG"}},
+		{"我还没收到包裹，想退货退款", []string{"STILL", "NEG", "ARRIVE", "PACKAGE", "WANT", "RETURN", "ITEM", "REFUND"}},
+		{"quiero devolver el producto, llegó roto", []string{"WANT", "RETURN", "ITEM", "ARRIVE", "BROKEN"}},
+		// Phrases, stems, placeholders.
+		{"can I talk to a real person on the phone", []string{"TALK", "PERSON", "CALL"}},
+		{"Order 113-1234567-1234567 charged twice $40", []string{"ORDER", "NUMBER", "CHARGE", "DUPLICATE", "MONEY"}},
+		{"Ich möchte eine Rechnung für meine Bestellung", []string{"WANT", "INVOICE", "ORDER"}},
+	}
+	for _, tt := range tests {
+		if got := Concepts(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Concepts(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestConceptsReadElisionsAndAccents(t *testing.T) {
+	// l'adresse is one token "ladresse" to the word features; the concept
+	// is still found, with or without accents.
+	for _, in := range []string{"changer l'adresse de livraison", "dell'indirizzo", "Rücksendung", "rucksendung"} {
+		got := Concepts(in)
+		if !slices.Contains(got, "ADDRESS") && !slices.Contains(got, "RETURN") {
+			t.Errorf("Concepts(%q) = %q: the address or return is missing", in, got)
+		}
+	}
+	// A short word that only begins like a stem is not the stem's concept.
+	if got := Concepts("can"); slices.Contains(got, "CANCEL") {
+		t.Errorf("Concepts(can) = %q", got)
+	}
+}
+
+func TestConceptsReachTheFeatures(t *testing.T) {
+	// Two languages' ways of asking for a refund share features only
+	// through their concepts.
+	shared := func(c Config) int {
+		var a, b Vector
+		Extract("refund", c, &a)
+		Extract("返金", c, &b)
+		n := 0
+		for _, h := range a.Hashes {
+			if _, ok := slices.BinarySearch(b.Hashes, h); ok {
+				n++
+			}
+		}
+		return n
+	}
+	c := Default()
+	if n := shared(c); n != 1 {
+		t.Errorf("refund and 返金 share %d features, want the concept", n)
+	}
+	c.Concept, c.ConceptPair = 0, 0
+	if n := shared(c); n != 0 {
+		t.Errorf("without concepts, refund and 返金 share %d features", n)
+	}
+}
+
+func TestLexiconRejectsBadLines(t *testing.T) {
+	for _, src := range []string{
+		"REFUND refund",                 // no tab
+		"refund\trefund",                // not a concept name
+		"REFUND\trefund | | money back", // empty pattern
+		"REFUND\tre*",                   // stem too short
+		"REFUND\t返金*",                   // stem of CJK
+		"REFUND\tmoney 返金",              // CJK and words in one pattern
+	} {
+		_, err := parseLexicon(src)
+		if err == nil {
+			t.Errorf("parseLexicon(%q) accepted it", src)
+			continue
+		}
+		if !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("parseLexicon(%q) = %v: the line is not named", src, err)
+		}
+	}
+	if lx, err := parseLexicon("# only a comment\n\nREFUND\trefund* | money back\n"); err != nil || len(lx.names) != 2 {
+		t.Errorf("parseLexicon = %v, %v", lx, err)
+	}
+}
