@@ -419,7 +419,7 @@ func TestChineseBuyerGetsChineseDraft(t *testing.T) {
 		want   []string
 	}{
 		{"track_shipped", "我的包裹到哪里了？", shipped(), drafter.TrackOrder, []string{"已于2026年11月18日通过 UPS 发货", tracking}},
-		{"track_unshipped", "请问什么时候发货", unshipped(), drafter.TrackOrder, []string{"还没有发货", "2026年11月25日"}},
+		{"track_unshipped", "请问我的订单发货了吗？", unshipped(), drafter.TrackOrder, []string{"还没有发货", "2026年11月25日"}},
 		{"cancel_unshipped", "我要取消订单", unshipped(), drafter.CancelOrder, []string{"仍然可以取消", "我们的团队"}},
 		{"change_address", "地址写错了，能改吗", unshipped(), drafter.ChangeAddress, []string{"无法修改", "取消该订单", "重新下单"}},
 		{"return_closed", "我想退货", delivered(shopDay(2026, 10, 1)), drafter.ReturnRequest, []string{"退货期已于2026年10月31日结束"}},
