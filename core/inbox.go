@@ -230,7 +230,7 @@ func (e *Engine) buyerConversation(ctx context.Context, tx Tx, in BuyerMessageIn
 		}
 		return c, nil
 	}
-	list, err := tx.Conversations(ctx, ConversationQuery{Channel: in.Channel, BuyerKey: in.BuyerKey, OrderID: in.OrderID, Limit: 1})
+	list, err := tx.Conversations(ctx, ConversationQuery{Channel: in.Channel, BuyerKey: in.BuyerKey, OrderID: in.OrderID, Limit: 1, Bare: true})
 	if err != nil {
 		return nil, err
 	}

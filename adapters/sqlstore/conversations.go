@@ -184,6 +184,9 @@ func (t *Tx) Conversations(ctx context.Context, q core.ConversationQuery) ([]cor
 	if err != nil {
 		return nil, t.fail(err, "list conversations")
 	}
+	if q.Bare {
+		return convs, nil
+	}
 	ptrs := make([]*core.Conversation, len(convs))
 	for i := range convs {
 		ptrs[i] = &convs[i]

@@ -508,6 +508,32 @@ func testConversationQueries(t *testing.T, open func(t *testing.T) core.Store) {
 		})
 	})
 
+	t.Run("bare_list_leaves_out_the_messages", func(t *testing.T) {
+		e := newEnv(t, open)
+		c := fullConversation("C-1")
+		e.saveConv(c)
+		e.saveConv(newConversation("C-2", t0.Add(time.Hour)))
+		for _, q := range []core.ConversationQuery{{Bare: true}, {Channel: "web", BuyerKey: c.BuyerKey, Limit: 1, Bare: true},
+			{Channel: "web", BuyerKey: c.BuyerKey, OrderID: c.OrderID, Limit: 1, Bare: true}} {
+			var full, bare []core.Conversation
+			e.view(func(tx core.Tx) (err error) {
+				if bare, err = tx.Conversations(e.ctx, q); err != nil {
+					return err
+				}
+				q.Bare = false
+				full, err = tx.Conversations(e.ctx, q)
+				return err
+			})
+			if len(full) == 0 {
+				t.Fatalf("%+v lists nothing", q)
+			}
+			for i := range full {
+				full[i].Messages = nil
+			}
+			e.mustEqual(fmt.Sprintf("%+v", q), full, bare)
+		}
+	})
+
 	t.Run("needs_draft_follows_the_newest_buyer_message", func(t *testing.T) {
 		e := newEnv(t, open)
 		needs := func(step string, want bool) {
