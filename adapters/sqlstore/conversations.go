@@ -35,9 +35,9 @@ const insertMessage = `INSERT INTO messages (conversation_id, sender, by_name, t
 	ext_id, attachments, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // convSetWithMessage is what a save adding one message (the CTE m) writes
-// in each column of convSet (see rowArgs): the newest buyer message and the
-// draft's message may be the new one, and a draft made for it has the id
-// put into its JSON between the two halves Go wrote (splitDraft).
+// in each column of convSet: the newest buyer message and the draft's
+// message may be the new one, and a draft made for it has the id put into
+// its JSON between the two halves Go wrote (splitDraft).
 var convSetWithMessage = []string{"?", "?", "?", "?", "?", "?", "?", "?",
 	"CASE WHEN ? THEN (SELECT id FROM m) ELSE ? END",
 	"CASE WHEN ? THEN (SELECT id FROM m) ELSE ? END",
@@ -282,12 +282,11 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	// inserts, so its id is known only then (see core.Tx).
 	draftNew := newLast && c.Draft != nil && c.Draft.ForMessage == 0
 	var (
-		d               core.Draft
-		draft, draftFor any // NULL without a draft
-		before, after   string
+		draft, draftFor any    // NULL without a draft
+		before, after   string // draftNew: the draft's JSON around its for_message
 	)
 	if c.Draft != nil {
-		d = *c.Draft
+		d := *c.Draft
 		d.MadeAt = d.MadeAt.UTC().Truncate(time.Microsecond) // as every other stored time
 		b, err := json.Marshal(d)
 		if err != nil {

@@ -608,12 +608,16 @@ func testDraftWithItsMessage(t *testing.T, open func(t *testing.T) core.Store) {
 	buyer := func(text string, h time.Duration) core.Message {
 		return core.Message{From: core.FromBuyer, Text: text, At: t0.Add(h)}
 	}
-	// check: the saved copy's draft answers message i, and reads back as saved.
-	check := func(e env, c *core.Conversation, i int, wantCurrent bool) {
+	// check: the saved copy's draft answers message i (-1: none, so it is
+	// not current), and reads back as saved.
+	check := func(e env, c *core.Conversation, i int) {
 		e.t.Helper()
-		id := c.Messages[i].ID
-		if id == 0 || (c.Draft.ForMessage == id) != wantCurrent {
-			e.t.Fatalf("after the save: message %d has id %d, the draft answers %d; want it current: %v", i, id, c.Draft.ForMessage, wantCurrent)
+		want := int64(0)
+		if i >= 0 {
+			want = c.Messages[i].ID
+		}
+		if c.Draft.ForMessage != want || i >= 0 && want == 0 {
+			e.t.Fatalf("after the save the draft answers message id %d, want %d (message %d)", c.Draft.ForMessage, want, i)
 		}
 		e.mustEqual("conversation read back", c, e.conv(c.ID))
 		var listed []core.Conversation
@@ -621,57 +625,46 @@ func testDraftWithItsMessage(t *testing.T, open func(t *testing.T) core.Store) {
 			listed, err = tx.Conversations(e.ctx, core.ConversationQuery{NeedsDraft: true})
 			return err
 		})
-		if got := slices.ContainsFunc(listed, func(l core.Conversation) bool { return l.ID == c.ID }); got == wantCurrent {
-			e.t.Fatalf("NeedsDraft lists %s: %v, want %v", c.ID, got, !wantCurrent)
+		if got := slices.ContainsFunc(listed, func(l core.Conversation) bool { return l.ID == c.ID }); got != (i < 0) {
+			e.t.Fatalf("NeedsDraft lists %s: %v, want %v", c.ID, got, i < 0)
 		}
 	}
-	t.Run("new_conversation", func(t *testing.T) {
-		e := newEnv(t, open)
-		c := newConversation("C-1", t0)
-		c.Draft = newDraft("Hello")
-		e.saveConv(c)
-		check(e, c, 0, true)
-	})
-	t.Run("next_message", func(t *testing.T) {
-		e := newEnv(t, open)
-		e.saveConv(newConversation("C-1", t0))
-		c := e.changeConv("C-1", func(c *core.Conversation) {
-			c.Messages = append(c.Messages, buyer("Any news?", time.Hour))
-			c.Draft = newDraft("Soon")
-		})
-		check(e, c, 1, true)
-	})
-	t.Run("with_a_reply_and_an_answer", func(t *testing.T) {
-		e := newEnv(t, open)
-		e.saveConv(newConversation("C-1", t0))
-		c := e.changeConv("C-1", func(c *core.Conversation) {
+	cases := []struct {
+		name   string
+		stored bool // the change is to a stored conversation, else a new one
+		change func(c *core.Conversation)
+		answer int // the message the draft answers (-1: none)
+	}{
+		{"new_conversation", false, func(*core.Conversation) {}, 0},
+		{"next_message", true, func(c *core.Conversation) { c.Messages = append(c.Messages, buyer("Any news?", time.Hour)) }, 1},
+		{"with_a_reply_and_an_answer", true, func(c *core.Conversation) {
 			c.Messages[0].AnsweredAt = at(t0.Add(time.Hour))
 			c.Messages = append(c.Messages, core.Message{From: core.FromStaff, By: "Ann", Text: "Shipped.", At: t0.Add(time.Hour)},
 				buyer("Thanks! And the mug?", 2*time.Hour))
-			c.Draft = newDraft("The mug")
-		})
-		check(e, c, 2, true)
-	})
-	t.Run("two_buyer_messages_in_a_new_conversation", func(t *testing.T) {
-		e := newEnv(t, open)
-		c := newConversation("C-1", t0)
-		c.Messages = append(c.Messages, buyer("Hello?", time.Minute))
-		c.Draft = newDraft("Both")
-		e.saveConv(c)
-		check(e, c, 1, true)
-	})
-	t.Run("new_staff_message_only_leaves_it_answering_nothing", func(t *testing.T) {
-		e := newEnv(t, open)
-		e.saveConv(newConversation("C-1", t0))
-		c := e.changeConv("C-1", func(c *core.Conversation) {
+		}, 2},
+		{"two_buyer_messages_in_a_new_conversation", false, func(c *core.Conversation) { c.Messages = append(c.Messages, buyer("Hello?", time.Minute)) }, 1},
+		{"new_staff_message_only_leaves_it_answering_nothing", true, func(c *core.Conversation) {
 			c.Messages = append(c.Messages, core.Message{From: core.FromStaff, By: "Ann", Text: "Looking.", At: t0.Add(time.Hour)})
-			c.Draft = newDraft("Nothing")
+		}, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, open)
+			c := newConversation("C-1", t0)
+			set := func(c *core.Conversation) {
+				tc.change(c)
+				c.Draft = newDraft(tc.name)
+			}
+			if tc.stored {
+				e.saveConv(c)
+				c = e.changeConv(c.ID, set)
+			} else {
+				set(c)
+				e.saveConv(c)
+			}
+			check(e, c, tc.answer)
 		})
-		if c.Draft.ForMessage != 0 {
-			t.Fatalf("a draft saved with a staff message answers %d, want 0", c.Draft.ForMessage)
-		}
-		check(e, c, 0, false)
-	})
+	}
 	t.Run("saved_again_in_the_same_update", func(t *testing.T) {
 		e := newEnv(t, open)
 		c := newConversation("C-1", t0)
@@ -689,7 +682,7 @@ func testDraftWithItsMessage(t *testing.T, open func(t *testing.T) core.Store) {
 		if c.Version != 2 {
 			t.Fatalf("Version %d after two saves, want 2", c.Version)
 		}
-		check(e, c, 0, true)
+		check(e, c, 0)
 	})
 	t.Run("stale_version_writes_nothing", func(t *testing.T) {
 		e := newEnv(t, open)
