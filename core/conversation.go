@@ -144,6 +144,9 @@ type ConversationQuery struct {
 	BuyerKey       string
 	OrderID        string
 	Limit          int
+	// Bare lists the conversations without their messages: for finding
+	// one to read whole (and lock) next.
+	Bare bool
 }
 
 // ResponseCounts are the numbers behind "answered within 24 h": buyer

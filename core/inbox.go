@@ -107,6 +107,13 @@ func (e *Engine) takeBuyerMessage(ctx context.Context, tx Tx, c *Conversation, m
 		c.Deadline, c.RemindersSent, c.Breached = &d, 0, false
 	}
 	c.UpdatedAt = now
+	// A quick drafter drafts before the save, so that the message and its
+	// draft are one write (the store points the draft at the id the message
+	// gets).
+	ready, err := e.draftNow(ctx, tx, c, order)
+	if err != nil {
+		return err
+	}
 	if err := tx.SaveConversation(ctx, c); err != nil {
 		return err
 	}
@@ -117,7 +124,10 @@ func (e *Engine) takeBuyerMessage(ctx context.Context, tx Tx, c *Conversation, m
 		Text: fmt.Sprintf("New buyer message in %s%s; answer by %s.", c.ID, about, e.policy.answerByText(*c.Deadline))}); err != nil {
 		return err
 	}
-	return e.draftNow(ctx, tx, c, order)
+	if ready == nil {
+		return nil
+	}
+	return tx.Enqueue(ctx, *ready)
 }
 
 // orderOrNil reads an order, nil when the store has none by that id.
@@ -180,22 +190,25 @@ func waitText(d time.Duration) string {
 	return fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes"))
 }
 
-// draftNow drafts a conversation inside the transaction that stored its
-// buyer message, when the drafter is quick (see QuickDrafter). If it fails,
-// the conversation is left to the drafting that follows every message.
-func (e *Engine) draftNow(ctx context.Context, tx Tx, c *Conversation, o *Order) error {
+// draftNow drafts a conversation inside the transaction that stores its
+// buyer message, before the save, when the drafter is quick (see
+// QuickDrafter): it sets the draft and returns the notice to send once the
+// conversation is saved. If the drafter fails, the conversation is left to
+// the drafting that follows every message (nil notice).
+func (e *Engine) draftNow(ctx context.Context, tx Tx, c *Conversation, o *Order) (*Event, error) {
 	if !e.DraftsInline() {
-		return nil
+		return nil, nil
 	}
 	o, err := draftOrder(ctx, tx, c, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d, err := e.drafter.Draft(ctx, DraftRequest{Conversation: c, Order: o, Now: e.now()})
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return e.saveDraft(ctx, tx, c, d)
+	ev := e.setDraft(c, d, o)
+	return &ev, nil
 }
 
 // DraftsInline reports whether drafts are made in the buyer message's own
@@ -217,7 +230,7 @@ func (e *Engine) buyerConversation(ctx context.Context, tx Tx, in BuyerMessageIn
 		}
 		return c, nil
 	}
-	list, err := tx.Conversations(ctx, ConversationQuery{Channel: in.Channel, BuyerKey: in.BuyerKey, OrderID: in.OrderID, Limit: 1})
+	list, err := tx.Conversations(ctx, ConversationQuery{Channel: in.Channel, BuyerKey: in.BuyerKey, OrderID: in.OrderID, Limit: 1, Bare: true})
 	if err != nil {
 		return nil, err
 	}
@@ -472,13 +485,28 @@ func (e *Engine) redraft(ctx context.Context, id string, force bool) (bool, erro
 // saveDraft gives a conversation its draft for the newest buyer message and
 // tells staff it is ready.
 func (e *Engine) saveDraft(ctx context.Context, tx Tx, c *Conversation, d Draft) error {
+	var o *Order
+	if c.Channel == ChannelAmazon && d.Text != "" {
+		var err error
+		if o, err = draftOrder(ctx, tx, c, nil); err != nil {
+			return err
+		}
+	}
+	ev := e.setDraft(c, d, o)
+	if err := tx.SaveConversation(ctx, c); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, ev)
+}
+
+// setDraft makes d the conversation's draft for its newest buyer message
+// (ForMessage 0 while that message is new: the store gives the draft the
+// message's id) and returns the notice telling staff it is ready. o is the
+// conversation's order as draftOrder finds it, for Amazon's rules.
+func (e *Engine) setDraft(c *Conversation, d Draft, o *Order) Event {
 	now := e.now()
 	if c.Channel == ChannelAmazon && d.Text != "" {
 		// A draft (a model's, say) that Send would refuse says so at once.
-		o, err := draftOrder(ctx, tx, c, nil)
-		if err != nil {
-			return err
-		}
 		if err := CheckAmazonReply(d.Text, o); err != nil {
 			d.Note = strings.TrimSpace(d.Note + " Edit before sending: " + ErrorMessage(err))
 		}
@@ -488,14 +516,11 @@ func (e *Engine) saveDraft(ctx context.Context, tx Tx, c *Conversation, d Draft)
 	if d.Language != "" {
 		c.Language = d.Language
 	}
-	if err := tx.SaveConversation(ctx, c); err != nil {
-		return err
-	}
 	text := fmt.Sprintf("Draft ready for %s (%s, %s).", c.ID, d.Intent, d.Language)
 	if !d.NeedsResponse {
 		text = fmt.Sprintf("%s looks like it needs no response (%s): confirm with noreply %s.", c.ID, d.Intent, c.ID)
 	}
-	return tx.Enqueue(ctx, Event{Kind: EventDraftReady, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, Text: text, At: now})
+	return Event{Kind: EventDraftReady, ConversationID: c.ID, Channel: c.Channel, OrderID: c.OrderID, Text: text, At: now}
 }
 
 // InboxQuery turns an inbox list into a store query.

@@ -166,7 +166,7 @@ func (e *Engine) mailConversation(ctx context.Context, tx Tx, in MailIn, from st
 				return nil, err
 			}
 		}
-		q := ConversationQuery{Channel: ChannelAmazon, OrderID: orderID, Limit: 1}
+		q := ConversationQuery{Channel: ChannelAmazon, OrderID: orderID, Limit: 1, Bare: true}
 		if orderID == "" {
 			q.BuyerKey = from // relay mail about no order: the relay address's thread
 		}

@@ -67,7 +67,10 @@ type Tx interface {
 	// SaveConversation inserts a conversation with Version 0 or updates one
 	// whose Version still matches (else Conflict), with its draft. Messages
 	// with ID 0 are inserted and given ids; known messages have AnsweredAt
-	// and NoReply updated. On success Version is the new one.
+	// and NoReply updated. A draft with ForMessage 0 while the newest buyer
+	// message is new answers that message: it is saved with, and given,
+	// the id the message gets (a message and its draft in one save). On
+	// success Version is the new one.
 	SaveConversation(ctx context.Context, c *Conversation) error
 	// ResponseCounts counts buyer messages sent in [since, now] that are
 	// answered or whose 24 hours are over, and how many of those were

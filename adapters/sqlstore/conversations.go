@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -29,6 +30,20 @@ const (
 	messageCols = `id, conversation_id, sender, by_name, text, at, answered_at, no_reply, ext_id, attachments, undelivered`
 )
 
+// insertMessage inserts a message (messageArgs) and returns its id.
+const insertMessage = `INSERT INTO messages (conversation_id, sender, by_name, text, at, answered_at, no_reply,
+	ext_id, attachments, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+// convSetWithMessage is what a save adding one message (the CTE m) writes
+// in each column of convSet: the newest buyer message and the draft's
+// message may be the new one, and a draft made for it has the id put into
+// its JSON between the two halves Go wrote (splitDraft).
+var convSetWithMessage = []string{"?", "?", "?", "?", "?", "?", "?", "?",
+	"CASE WHEN ? THEN (SELECT id FROM m) ELSE ? END",
+	"CASE WHEN ? THEN (SELECT id FROM m) ELSE ? END",
+	"CASE WHEN ? THEN ?::text || (SELECT id FROM m) || ?::text ELSE ? END",
+	"?", "?", "?"}
+
 // needsDraft is core.Conversation.NeedsDraft on the row: a buyer waits and
 // the draft is missing or answers an older message.
 const needsDraft = `deadline IS NOT NULL AND (draft_for_message IS NULL OR draft_for_message <> last_buyer_message_id)`
@@ -43,20 +58,28 @@ var (
 		placeholders(strings.Count(convCols, ",")+1) + ` ON CONFLICT (id) DO NOTHING RETURNING id`)
 	sqlUpdateConversation = prepared(`UPDATE conversations SET ` + assignParams(convSet) + `, version = version + 1
 		WHERE id = ? AND version = ? RETURNING id`)
+	// The pointers to a message this save inserted: the newest buyer
+	// message, and the one a draft made with it answers (see SaveConversation).
 	sqlSetLastBuyerMessage = prepared(`UPDATE conversations SET last_buyer_message_id = ? WHERE id = ?`)
-	// PostgreSQL: a new newest buyer message and the conversation's
-	// pointer to it in one round trip (the row was written just before).
-	sqlInsertLastBuyerMessage = preparedPG(`WITH m AS (INSERT INTO messages (conversation_id, sender, by_name, text, at, answered_at,
-		no_reply, ext_id, attachments, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id),
-		u AS (UPDATE conversations SET last_buyer_message_id = (SELECT id FROM m) WHERE id = ?)
-		SELECT id FROM m`)
+	sqlSetNewDraft         = prepared(`UPDATE conversations SET last_buyer_message_id = ?, draft_for_message = ?, draft = ? WHERE id = ?`)
+	// PostgreSQL: a save that adds one message (a buyer's, with its draft
+	// when one is made at once; a staff reply) writes the conversation's
+	// row and the message in one statement (a data-modifying CTE, whose
+	// foreign key check runs at the statement's end, when the row exists).
+	sqlInsertConversationMessage = preparedPG(`WITH m AS (` + insertMessage + `),
+		c AS (INSERT INTO conversations (` + convCols + `) VALUES (?, ` + strings.Join(convSetWithMessage, ", ") + `, 1)
+			ON CONFLICT (id) DO NOTHING RETURNING id)
+		SELECT (SELECT id FROM m), (SELECT COUNT(*) FROM c)`)
+	sqlUpdateConversationMessage = preparedPG(`WITH m AS (` + insertMessage + `),
+		c AS (UPDATE conversations SET ` + assignExprs(convSet, convSetWithMessage) + `, version = version + 1
+			WHERE id = ? AND version = ? RETURNING id)
+		SELECT (SELECT id FROM m), (SELECT COUNT(*) FROM c)`)
 
 	sqlMessages   = prepared(`SELECT ` + messageCols + ` FROM messages WHERE conversation_id = ? ORDER BY id`)
 	sqlMessagesOf = prepared(`SELECT ` + messageCols + ` FROM messages WHERE conversation_id = ANY(?) ORDER BY conversation_id, id`)
 	// One row per statement, also on PostgreSQL: the generated id must go
 	// back to the right message, and a save rarely adds more than one.
-	sqlInsertMessage = prepared(`INSERT INTO messages (conversation_id, sender, by_name, text, at, answered_at, no_reply,
-		ext_id, attachments, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	sqlInsertMessage = prepared(insertMessage)
 	// Only the answer (and a reply's delivery) changes once a message is
 	// stored. The conversation id keeps a save from touching another
 	// conversation's messages.
@@ -145,13 +168,24 @@ func (t *Tx) Conversations(ctx context.Context, q core.ConversationQuery) ([]cor
 		return nil, core.FieldErrorf(core.Invalid, "limit", "A list limit must be a positive number")
 	}
 	text, args := t.db.conversationsSQL(q)
-	rows, err := t.queryText(ctx, text, args...)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if s := preparedList(text); s != nil {
+		rows, err = t.query(ctx, s, args...)
+	} else {
+		rows, err = t.queryText(ctx, text, args...)
+	}
 	if err != nil {
 		return nil, t.fail(err, "list conversations")
 	}
 	convs, err := scanConversations(rows)
 	if err != nil {
 		return nil, t.fail(err, "list conversations")
+	}
+	if q.Bare {
+		return convs, nil
 	}
 	ptrs := make([]*core.Conversation, len(convs))
 	for i := range convs {
@@ -230,6 +264,10 @@ func (t *Tx) rememberConversation(c *core.Conversation) {
 // SaveConversation inserts a conversation with Version 0 or updates one
 // whose Version is still the stored one, with its draft and messages; see
 // core.Tx.
+//
+// A save adding one message is one statement on PostgreSQL (row and
+// message); otherwise the row is written, then each new message, then the
+// row's pointers to the new newest buyer message and the draft made for it.
 func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	if err := t.writable("SaveConversation"); err != nil {
 		return err
@@ -238,7 +276,15 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 		return err
 	}
 	db := t.db
-	var draft, draftFor any // NULL without a draft
+	lastIdx := lastBuyerIndex(c.Messages)
+	newLast := lastIdx >= 0 && c.Messages[lastIdx].ID == 0
+	// draftNew: the draft answers the newest buyer message, which this save
+	// inserts, so its id is known only then (see core.Tx).
+	draftNew := newLast && c.Draft != nil && c.Draft.ForMessage == 0
+	var (
+		draft, draftFor any    // NULL without a draft
+		before, after   string // draftNew: the draft's JSON around its for_message
+	)
 	if c.Draft != nil {
 		d := *c.Draft
 		d.MadeAt = d.MadeAt.UTC().Truncate(time.Microsecond) // as every other stored time
@@ -247,38 +293,13 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 			return core.WrapInternal(err, "save a conversation's draft")
 		}
 		draft, draftFor = string(b), d.ForMessage
-	}
-	lastBuyer := c.LastBuyerMessage() // 0 if the newest buyer message is new: fixed below
-	set := []any{c.Channel, c.BuyerKey, c.BuyerName, c.OrderID, c.Language, db.ntv(c.Deadline),
-		int64(c.RemindersSent), c.Breached, lastBuyer, draftFor, draft, db.tv(c.CreatedAt), db.tv(c.UpdatedAt), c.Subject}
-
-	// The conversation's row first: once this transaction has written (so
-	// locked) it, nobody else can be writing its messages.
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	if c.Version == 0 {
-		rows, err = t.query(ctx, sqlInsertConversation, append(append([]any{c.ID}, set...), int64(1))...)
-	} else {
-		rows, err = t.query(ctx, sqlUpdateConversation, append(set, c.ID, c.Version)...)
-	}
-	saved := false
-	if err == nil {
-		err = returned(rows, func(string) { saved = true })
-	}
-	if err != nil {
-		return t.fail(err, "save a conversation")
-	}
-	if !saved {
-		if c.Version == 0 {
-			err = core.Errorf(core.Conflict, "Conversation %s was added by someone else at the same moment — look at it again and retry", c.ID)
-		} else {
-			err = core.Errorf(core.Conflict, "Conversation %s was changed by someone else at the same moment — look at it again and retry", c.ID)
+		if draftNew {
+			if before, after, err = splitDraft(b); err != nil {
+				return err
+			}
 		}
-		t.failed = err
-		return err
 	}
+	lastBuyer := c.LastBuyerMessage() // 0 if the newest buyer message is new
 
 	// Messages: new ones are inserted; of the known ones only those whose
 	// answer differs from what this transaction read are written (all of
@@ -294,47 +315,106 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 			read[prev.Messages[i].ID] = &prev.Messages[i]
 		}
 	}
-	lastIdx, lastSet := lastBuyerIndex(c.Messages), false
 	ids := make([]int64, len(c.Messages)) // given to c only once everything is written
-	var answers []any                     // id, answered_at, no_reply, undelivered
+	var (
+		added   []int // indexes of the new messages
+		answers []any // id, answered_at, no_reply, undelivered
+	)
 	for i := range c.Messages {
 		m := &c.Messages[i]
-		if m.ID != 0 {
-			if p := read[m.ID]; p == nil || p.NoReply != m.NoReply || !sameTime(p.AnsweredAt, m.AnsweredAt) || p.Undelivered != m.Undelivered {
-				answers = append(answers, m.ID, db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered)
-			}
-			ids[i] = m.ID
+		if m.ID == 0 {
+			added = append(added, i)
 			continue
 		}
-		attachments := ""
-		if len(m.Attachments) > 0 {
-			b, err := json.Marshal(m.Attachments)
-			if err != nil {
-				return core.WrapInternal(err, "save a message's attachments")
-			}
-			attachments = string(b)
+		if p := read[m.ID]; p == nil || p.NoReply != m.NoReply || !sameTime(p.AnsweredAt, m.AnsweredAt) || p.Undelivered != m.Undelivered {
+			answers = append(answers, m.ID, db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered)
 		}
-		args := []any{c.ID, string(m.From), m.By, m.Text, db.tv(m.At), db.ntv(m.AnsweredAt), m.NoReply, m.ExtID, attachments, m.Undelivered}
-		st := sqlInsertMessage
-		if db.dialect == postgresDialect && i == lastIdx {
-			st, args, lastSet = sqlInsertLastBuyerMessage, append(args, c.ID), true
-		}
-		err := t.stmt(ctx, st).QueryRowContext(ctx, args...).Scan(&ids[i])
+		ids[i] = m.ID
+	}
+
+	var (
+		saved bool
+		err   error
+	)
+	// One statement: PostgreSQL, one new message, and (for a new
+	// conversation) no known message, which could belong to another one.
+	one := db.dialect == postgresDialect && len(added) == 1 && (c.Version > 0 || len(c.Messages) == 1)
+	if one {
+		i := added[0]
+		args, err := t.messageArgs(c.ID, &c.Messages[i])
 		if err != nil {
-			return t.fail(err, "save a conversation's messages")
+			return err
+		}
+		set := []any{c.Channel, c.BuyerKey, c.BuyerName, c.OrderID, c.Language, db.ntv(c.Deadline), int64(c.RemindersSent), c.Breached,
+			i == lastIdx, lastBuyer, draftNew, draftFor, draftNew, before, after, draft, db.tv(c.CreatedAt), db.tv(c.UpdatedAt), c.Subject}
+		st := sqlUpdateConversationMessage
+		if c.Version == 0 {
+			st, args = sqlInsertConversationMessage, append(append(args, c.ID), set...)
+		} else {
+			args = append(append(args, set...), c.ID, c.Version)
+		}
+		var n int64
+		if err := t.stmt(ctx, st).QueryRowContext(ctx, args...).Scan(&ids[i], &n); err != nil {
+			return t.fail(err, "save a conversation")
+		}
+		saved = n == 1
+	} else {
+		// The conversation's row first: once this transaction has written
+		// (so locked) it, nobody else can be writing its messages.
+		set := []any{c.Channel, c.BuyerKey, c.BuyerName, c.OrderID, c.Language, db.ntv(c.Deadline),
+			int64(c.RemindersSent), c.Breached, lastBuyer, draftFor, draft, db.tv(c.CreatedAt), db.tv(c.UpdatedAt), c.Subject}
+		var rows *sql.Rows
+		if c.Version == 0 {
+			rows, err = t.query(ctx, sqlInsertConversation, append(append([]any{c.ID}, set...), int64(1))...)
+		} else {
+			rows, err = t.query(ctx, sqlUpdateConversation, append(set, c.ID, c.Version)...)
+		}
+		if err == nil {
+			err = returned(rows, func(string) { saved = true })
+		}
+		if err != nil {
+			return t.fail(err, "save a conversation")
+		}
+	}
+	if !saved {
+		if c.Version == 0 {
+			err = core.Errorf(core.Conflict, "Conversation %s was added by someone else at the same moment — look at it again and retry", c.ID)
+		} else {
+			err = core.Errorf(core.Conflict, "Conversation %s was changed by someone else at the same moment — look at it again and retry", c.ID)
+		}
+		t.failed = err
+		return err
+	}
+	if !one {
+		for _, i := range added {
+			args, err := t.messageArgs(c.ID, &c.Messages[i])
+			if err != nil {
+				return err
+			}
+			if err := t.stmt(ctx, sqlInsertMessage).QueryRowContext(ctx, args...).Scan(&ids[i]); err != nil {
+				return t.fail(err, "save a conversation's messages")
+			}
+		}
+		switch {
+		case draftNew:
+			id := ids[lastIdx]
+			_, err = t.exec(ctx, sqlSetNewDraft, id, id, before+strconv.FormatInt(id, 10)+after, c.ID)
+		case newLast:
+			_, err = t.exec(ctx, sqlSetLastBuyerMessage, ids[lastIdx], c.ID)
+		}
+		if err != nil {
+			return t.fail(err, "save a conversation")
 		}
 	}
 	if err := t.answerMessages(ctx, c.ID, answers); err != nil {
 		return err
 	}
-	if i := lastIdx; i >= 0 && ids[i] != lastBuyer && !lastSet {
-		if _, err := t.exec(ctx, sqlSetLastBuyerMessage, ids[i], c.ID); err != nil {
-			return t.fail(err, "save a conversation")
-		}
-	}
 
 	for i := range c.Messages {
 		c.Messages[i].ID = ids[i]
+	}
+	if draftNew {
+		c.Draft.ForMessage = ids[lastIdx]
 	}
 	if c.Version == 0 {
 		c.Version = 1
@@ -342,9 +422,37 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 		c.Version++
 	}
 	// What was just written is what is stored: a second save in this
-	// transaction (a message, then its draft) writes only what changes.
+	// transaction writes only what changes.
 	t.rememberConversation(c)
 	return nil
+}
+
+// messageArgs are insertMessage's arguments for m, a message of conversation id.
+func (t *Tx) messageArgs(id string, m *core.Message) ([]any, error) {
+	attachments := ""
+	if len(m.Attachments) > 0 {
+		b, err := json.Marshal(m.Attachments)
+		if err != nil {
+			return nil, core.WrapInternal(err, "save a message's attachments")
+		}
+		attachments = string(b)
+	}
+	db := t.db
+	return []any{id, string(m.From), m.By, m.Text, db.tv(m.At), db.ntv(m.AnsweredAt), m.NoReply, m.ExtID, attachments, m.Undelivered}, nil
+}
+
+// splitDraft cuts a draft's JSON (ForMessage 0) around its for_message
+// value, so that the id of a message not yet inserted can go between the
+// halves. The key occurs once, and never inside a string, where every
+// quote is escaped.
+func splitDraft(b []byte) (before, after string, err error) {
+	const key = `"for_message":0`
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return "", "", core.WrapInternal(fmt.Errorf("sqlstore: no for_message in a draft's JSON"), "save a conversation's draft")
+	}
+	i += len(key) - 1
+	return string(b[:i]), string(b[i+1:]), nil
 }
 
 // answerMessages writes answered_at, no_reply and undelivered of known
@@ -486,6 +594,29 @@ func (t *Tx) ConversationByMessageExtID(ctx context.Context, channel string, ids
 		return "", t.fail(err, "find a mail's conversation")
 	}
 	return id, nil
+}
+
+// A buyer's every message looks up their conversation (buyerConversation
+// in core): that list runs as a prepared statement, parsed and planned once
+// per connection. Its text is conversationsSQL's own for the same query.
+var (
+	sqlBuyerConversations      = prepared(conversationsText(core.ConversationQuery{Channel: "-", BuyerKey: "-", Limit: 1}))
+	sqlBuyerOrderConversations = prepared(conversationsText(core.ConversationQuery{Channel: "-", BuyerKey: "-", OrderID: "-", Limit: 1}))
+)
+
+// preparedList is the prepared statement of a list's text, or nil.
+func preparedList(text string) *stmtDef {
+	for _, s := range []*stmtDef{sqlBuyerConversations, sqlBuyerOrderConversations} {
+		if s.text == text {
+			return s
+		}
+	}
+	return nil
+}
+
+func conversationsText(q core.ConversationQuery) string {
+	text, _ := (*DB)(nil).conversationsSQL(q) // no time in q: db is not used
+	return text
 }
 
 // conversationsSQL is Conversations' statement for q and its arguments:

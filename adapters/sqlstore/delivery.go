@@ -19,19 +19,22 @@ import (
 // transactions may commit in the other order: a sink that had already read
 // message 11 would never see message 10. So an Update writes its messages
 // only just before it commits (Enqueue keeps them until then), under a
-// table lock that writers of the outbox take in turn and readers ignore:
-// ids then commit in the order they are handed out. The cost: transactions
+// lock that writers of the outbox take in turn and readers ignore: ids
+// then commit in the order they are handed out. The cost: transactions
 // that produce messages commit one after another, each holding the lock
-// for one insert per message and its commit. Being the last lock they
+// for the insert of its messages and its commit. Being the last lock they
 // take, it cannot deadlock with order or conversation row locks. (An
 // Update that reads the outbox after Enqueue writes its messages, and takes
 // the lock, at that point instead.)
 //
-// The lock is the table's rather than an advisory one so that it belongs
-// to the schema, and also holds back any insert that does not take it.
+// The insert takes the lock itself, which saves a LOCK TABLE round trip:
+// outbox_lock() (migration 00017: an advisory lock of the schema, held to
+// the transaction's end) is the insert's filter, and a row is numbered only
+// once it has passed the filter. Taking it again is a no-op. Replicas from
+// before 00017 lock the table instead, which their inserts and these
+// exclude each other by just as well (see the migration).
 var (
-	sqlLockOutbox = preparedPG(`LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE`)
-	sqlEnqueue    = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
+	sqlEnqueue = prepared(`INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	// On PostgreSQL the insert also announces the message to other
 	// replicas (see listen.go): a notification is sent when its
@@ -40,7 +43,8 @@ var (
 	// is announced by id and kind, and the listener reads the row.
 	sqlEnqueueNotify = preparedPG(`WITH ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		SELECT ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::bigint, ?::text
+		WHERE outbox_lock()
 		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient` + notifyTail)
 	// The same for many messages in one statement, one array per column:
 	// the rows are inserted, so numbered, in the order given (ORDER BY the
@@ -50,6 +54,7 @@ var (
 		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
 		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
 			WITH ORDINALITY AS v (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient, n)
+		WHERE outbox_lock()
 		ORDER BY n
 		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient` + notifyTail + ` ORDER BY id`)
 	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient FROM outbox
@@ -84,12 +89,6 @@ func (t *Tx) Enqueue(ctx context.Context, ev core.Event) error {
 func (t *Tx) flushOutbox(ctx context.Context) error {
 	if len(t.outbox) == 0 {
 		return nil
-	}
-	if t.db.dialect == postgresDialect && !t.outboxLocked {
-		if _, err := t.exec(ctx, sqlLockOutbox); err != nil {
-			return t.fail(err, "write to the outbox")
-		}
-		t.outboxLocked = true
 	}
 	// PostgreSQL: several messages in one statement, a round trip each
 	// saved (a buyer's message and its draft make two).

@@ -93,10 +93,8 @@ type Tx struct {
 	loaded map[string]*core.Order
 	convs  map[string]*core.Conversation
 	// outbox holds what Enqueue was given until it is written, just
-	// before commit (see flushOutbox); outboxLocked: this transaction
-	// holds the outbox's write lock (PostgreSQL).
-	outbox       []core.Event
-	outboxLocked bool
+	// before commit (see flushOutbox).
+	outbox []core.Event
 }
 
 var _ core.Tx = (*Tx)(nil)
@@ -331,6 +329,19 @@ func assign(cols, from string) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(c + " = " + from + "." + c)
+	}
+	return b.String()
+}
+
+// assignExprs returns "a = x, b = y" for the comma-separated columns and
+// their expressions.
+func assignExprs(cols string, exprs []string) string {
+	var b strings.Builder
+	for i, c := range strings.Split(cols, ",") {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strings.TrimSpace(c) + " = " + exprs[i])
 	}
 	return b.String()
 }

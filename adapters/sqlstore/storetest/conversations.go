@@ -508,6 +508,32 @@ func testConversationQueries(t *testing.T, open func(t *testing.T) core.Store) {
 		})
 	})
 
+	t.Run("bare_list_leaves_out_the_messages", func(t *testing.T) {
+		e := newEnv(t, open)
+		c := fullConversation("C-1")
+		e.saveConv(c)
+		e.saveConv(newConversation("C-2", t0.Add(time.Hour)))
+		for _, q := range []core.ConversationQuery{{Bare: true}, {Channel: "web", BuyerKey: c.BuyerKey, Limit: 1, Bare: true},
+			{Channel: "web", BuyerKey: c.BuyerKey, OrderID: c.OrderID, Limit: 1, Bare: true}} {
+			var full, bare []core.Conversation
+			e.view(func(tx core.Tx) (err error) {
+				if bare, err = tx.Conversations(e.ctx, q); err != nil {
+					return err
+				}
+				q.Bare = false
+				full, err = tx.Conversations(e.ctx, q)
+				return err
+			})
+			if len(full) == 0 {
+				t.Fatalf("%+v lists nothing", q)
+			}
+			for i := range full {
+				full[i].Messages = nil
+			}
+			e.mustEqual(fmt.Sprintf("%+v", q), full, bare)
+		}
+	})
+
 	t.Run("needs_draft_follows_the_newest_buyer_message", func(t *testing.T) {
 		e := newEnv(t, open)
 		needs := func(step string, want bool) {
@@ -554,14 +580,121 @@ func testConversationQueries(t *testing.T, open func(t *testing.T) core.Store) {
 		})
 		needs("answered: nobody waits", false)
 		// A draft attached in the same save as the message it was meant for
-		// answers message 0, not the id the message gets: core sees it as
-		// stale, and so must the store.
+		// (ForMessage 0) answers it: the store gives it the message's id.
 		e.changeConv("C-1", func(c *core.Conversation) {
 			c.Messages = append(c.Messages, core.Message{From: core.FromBuyer, Text: "one more thing", At: t0.Add(5 * time.Hour)})
 			c.Deadline = at(t0.Add(5*time.Hour + core.ResponseWindow))
 			draft(c)
 		})
-		needs("draft saved with its new message", true)
+		needs("draft saved with its new message", false)
+		// An older draft saved with a new buyer message is stale.
+		e.changeConv("C-1", func(c *core.Conversation) {
+			c.Messages = append(c.Messages, core.Message{From: core.FromBuyer, Text: "and another", At: t0.Add(6 * time.Hour)})
+		})
+		needs("old draft saved with a new message", true)
+	})
+}
+
+// testDraftWithItsMessage: core drafts a buyer message before saving it, so
+// the draft names message 0; the store saves the draft for the id the
+// message gets, in the same save, and gives that id to the draft.
+func testDraftWithItsMessage(t *testing.T, open func(t *testing.T) core.Store) {
+	// The key of the draft's JSON, in its text and note: only the key itself
+	// may take the id.
+	newDraft := func(text string) *core.Draft {
+		return &core.Draft{Text: text + ` {"for_message":0} "for_message":0 \"for_message\":0 ✅`, Language: "en", Intent: "track_order",
+			NeedsResponse: true, Drafter: "offline", Note: `"for_message":0`, MadeAt: t0.Add(time.Minute)}
+	}
+	buyer := func(text string, h time.Duration) core.Message {
+		return core.Message{From: core.FromBuyer, Text: text, At: t0.Add(h)}
+	}
+	// check: the saved copy's draft answers message i (-1: none, so it is
+	// not current), and reads back as saved.
+	check := func(e env, c *core.Conversation, i int) {
+		e.t.Helper()
+		want := int64(0)
+		if i >= 0 {
+			want = c.Messages[i].ID
+		}
+		if c.Draft.ForMessage != want || i >= 0 && want == 0 {
+			e.t.Fatalf("after the save the draft answers message id %d, want %d (message %d)", c.Draft.ForMessage, want, i)
+		}
+		e.mustEqual("conversation read back", c, e.conv(c.ID))
+		var listed []core.Conversation
+		e.view(func(tx core.Tx) (err error) {
+			listed, err = tx.Conversations(e.ctx, core.ConversationQuery{NeedsDraft: true})
+			return err
+		})
+		if got := slices.ContainsFunc(listed, func(l core.Conversation) bool { return l.ID == c.ID }); got != (i < 0) {
+			e.t.Fatalf("NeedsDraft lists %s: %v, want %v", c.ID, got, i < 0)
+		}
+	}
+	cases := []struct {
+		name   string
+		stored bool // the change is to a stored conversation, else a new one
+		change func(c *core.Conversation)
+		answer int // the message the draft answers (-1: none)
+	}{
+		{"new_conversation", false, func(*core.Conversation) {}, 0},
+		{"next_message", true, func(c *core.Conversation) { c.Messages = append(c.Messages, buyer("Any news?", time.Hour)) }, 1},
+		{"with_a_reply_and_an_answer", true, func(c *core.Conversation) {
+			c.Messages[0].AnsweredAt = at(t0.Add(time.Hour))
+			c.Messages = append(c.Messages, core.Message{From: core.FromStaff, By: "Ann", Text: "Shipped.", At: t0.Add(time.Hour)},
+				buyer("Thanks! And the mug?", 2*time.Hour))
+		}, 2},
+		{"two_buyer_messages_in_a_new_conversation", false, func(c *core.Conversation) { c.Messages = append(c.Messages, buyer("Hello?", time.Minute)) }, 1},
+		{"new_staff_message_only_leaves_it_answering_nothing", true, func(c *core.Conversation) {
+			c.Messages = append(c.Messages, core.Message{From: core.FromStaff, By: "Ann", Text: "Looking.", At: t0.Add(time.Hour)})
+		}, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, open)
+			c := newConversation("C-1", t0)
+			set := func(c *core.Conversation) {
+				tc.change(c)
+				c.Draft = newDraft(tc.name)
+			}
+			if tc.stored {
+				e.saveConv(c)
+				c = e.changeConv(c.ID, set)
+			} else {
+				set(c)
+				e.saveConv(c)
+			}
+			check(e, c, tc.answer)
+		})
+	}
+	t.Run("saved_again_in_the_same_update", func(t *testing.T) {
+		e := newEnv(t, open)
+		c := newConversation("C-1", t0)
+		c.Draft = newDraft("First")
+		err := e.update(func(tx core.Tx) error {
+			if err := tx.SaveConversation(e.ctx, c); err != nil {
+				return err
+			}
+			c.Draft.Text, c.Language = "Second", "de"
+			return tx.SaveConversation(e.ctx, c)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Version != 2 {
+			t.Fatalf("Version %d after two saves, want 2", c.Version)
+		}
+		check(e, c, 0)
+	})
+	t.Run("stale_version_writes_nothing", func(t *testing.T) {
+		e := newEnv(t, open)
+		e.saveConv(newConversation("C-1", t0))
+		before := e.conv("C-1")
+		stale := e.conv("C-1")
+		stale.Version = 4
+		stale.Messages = append(stale.Messages, buyer("Hello?", time.Hour))
+		stale.Draft = newDraft("Never")
+		err := e.update(func(tx core.Tx) error { return tx.SaveConversation(e.ctx, stale) })
+		wantCode(t, err, core.Conflict)
+		e.mustEqual("C-1", before, e.conv("C-1"))
 	})
 }
 
