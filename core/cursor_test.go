@@ -73,7 +73,7 @@ func TestCursorRefused(t *testing.T) {
 			if ErrorCode(err) != Invalid || ErrorField(err) != "after" {
 				t.Errorf("code %q field %q, want invalid after", ErrorCode(err), ErrorField(err))
 			}
-			if !strings.Contains(err.Error(), tt.has) || !strings.Contains(err.Error(), "leave out after") {
+			if !strings.Contains(err.Error(), tt.has) || !strings.Contains(strings.ToLower(err.Error()), "leave out after") {
 				t.Errorf("message %q should say %q and how to start over", err.Error(), tt.has)
 			}
 		})
