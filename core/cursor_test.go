@@ -3,8 +3,8 @@ package core
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"hash/crc32"
 	"encoding/json"
+	"hash/crc32"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +89,7 @@ func TestParseOrdersCursor(t *testing.T) {
 	due, late := fxCursor(ListDue), fxCursor(ListLate)
 	for _, tt := range []struct {
 		name, in string
-		want ListOrders
+		want     ListOrders
 	}{
 		{"after", "orders due after " + due.String(), ListOrders{Filter: ListDue, After: due}},
 		{"before_with_limit", "orders late before " + late.String() + " limit 5", ListOrders{Filter: ListLate, Limit: 5, Before: late}},
@@ -110,7 +110,7 @@ func TestParseOrdersCursor(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, in, field string
-		has         []string
+		has             []string
 	}{
 		{"page_number_points_at_cursor", "orders due page 3", "page", []string{"no longer take page numbers", "Next", "after <cursor>"}},
 		{"after_without_cursor", "orders due after", "after", []string{"needs the cursor"}},
