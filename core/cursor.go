@@ -121,3 +121,22 @@ func ParseCursor(s, field string) (Cursor, error) {
 
 // listName is how a list is typed: "orders due", or "orders" for all.
 func listName(f ListFilter) string { return joinWords("orders", string(f)) }
+
+// NextPage is the command for the page after p, the page c returned;
+// false on the last page. Adapters put it behind their Next buttons.
+func (c ListOrders) NextPage(p *Page) (ListOrders, bool) {
+	if p == nil || p.Next.IsZero() {
+		return c, false
+	}
+	c.After, c.Before = p.Next, Cursor{}
+	return c, true
+}
+
+// PrevPage is the command for the page before p; false on the first page.
+func (c ListOrders) PrevPage(p *Page) (ListOrders, bool) {
+	if p == nil || p.Prev.IsZero() {
+		return c, false
+	}
+	c.After, c.Before = Cursor{}, p.Prev
+	return c, true
+}
