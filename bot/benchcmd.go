@@ -71,8 +71,9 @@ drafts, and peak RSS. Every timed phase lasts --duration (7 phases).
 
 With --scale N it instead loads N orders with two years of history
 (COPY on PostgreSQL, batched inserts on SQLite) and prints p50/p99 of
-order <id>, orders due/late (first page and page 50), inbox overdue and
-health through the engine, the 30-day sweep (twice) and the store's size.
+order <id>, orders due/late (first page, and page 50 reached by Next),
+inbox overdue and health through the engine, the 30-day sweep (twice)
+and the store's size.
 `
 
 const (

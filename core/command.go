@@ -40,11 +40,14 @@ func listFilters() []ListFilter {
 	return []ListFilter{ListPending, ListUnshipped, ListLate, ListDue, ListShipped, ListCanceled}
 }
 
-// ListOrders: orders [filter] [limit N] [page N]
+// ListOrders: orders [filter] [limit N] [after|before <cursor>]
 type ListOrders struct {
 	Filter ListFilter
 	Limit  int
-	Page   int // 1-based
+	// After continues the list past this cursor (Next); Before reads the
+	// page that ends just before it (Previous). At most one is set; none
+	// is the first page.
+	After, Before Cursor
 }
 
 // ShipOrder: ship <order-id> <carrier> <tracking> [SKU:qty ...] [date YYYY-MM-DD]
@@ -182,7 +185,7 @@ func (Help) Name() string          { return "help" }
 
 func (c GetOrder) String() string { return "order " + c.OrderID }
 func (c ListOrders) String() string {
-	return joinWords("orders", string(c.Filter), optInt("limit", c.Limit), optInt("page", c.Page))
+	return joinWords("orders", string(c.Filter), optInt("limit", c.Limit), optWord("after", c.After.String()), optWord("before", c.Before.String()))
 }
 func (c ShipOrder) String() string {
 	carrier := string(c.Carrier)
@@ -268,6 +271,13 @@ func optInt(word string, n int) string {
 	return word + " " + strconv.Itoa(n)
 }
 
+func optWord(word, value string) string {
+	if value == "" {
+		return ""
+	}
+	return word + " " + value
+}
+
 // quoteWord quotes s when it would not survive tokenizing as one word,
 // choosing a quote family s does not contain.
 func quoteWord(s string) string {
@@ -311,8 +321,8 @@ func commandTable() []spec {
 	return []spec{
 		{name: "order", args: "<order-id>", summary: "show one order: status, items, dates, shipments, returns",
 			detail: "Example: order 902-3159896-1390916", parse: parseGetOrder},
-		{name: "orders", args: "[pending|unshipped|late|due|shipped|canceled] [limit N] [page N]", summary: "list orders",
-			detail: "late: not shipped and past ship-by. due: ship-by within the next 24 hours. unshipped includes partially shipped. Pending orders (payment not verified) are listed apart.\nExample: orders late limit 10",
+		{name: "orders", args: "[pending|unshipped|late|due|shipped|canceled] [limit N] [after|before <cursor>]", summary: "list orders",
+			detail: "late: not shipped and past ship-by. due: ship-by within the next 24 hours. unshipped includes partially shipped. Pending orders (payment not verified) are listed apart. A list longer than its limit ends with a cursor: after <cursor> shows the next page (the Next button), before <cursor> the page before it.\nExample: orders late limit 10\nExample: orders late after E4CZ8cqFrrAGOTAyLTMxNTk4OTYtMTM5MDkxNljh1u8",
 			parse:  parseListOrders},
 		{name: "ship", args: "<order-id> <carrier> <tracking> [SKU:qty ...] [date YYYY-MM-DD]", summary: "confirm a shipment", write: true,
 			detail: "Carriers: ups, usps, fedex, dhl, or other:\"Carrier Name\". Without SKU:qty every unshipped unit ships; with them, a partial shipment. The date defaults to today and may be neither in the future nor before the purchase.\nExample: ship 902-3159896-1390916 ups 1Z999AA10123456784\nExample: ship 902-3159896-1390916 other:\"Royal Mail\" AB123456789GB MUG-01:1 date 2026-11-20",
@@ -563,20 +573,40 @@ func parseListOrders(args []string) (Command, error) {
 	for i := 0; i < len(args); i++ {
 		w := strings.ToLower(args[i])
 		switch {
-		case w == "limit" || w == "page":
+		case w == "limit":
 			if i+1 >= len(args) {
-				return nil, FieldErrorf(Invalid, w, "%s needs a number, e.g. %s 20.", w, w)
+				return nil, FieldErrorf(Invalid, w, "limit needs a number, e.g. limit 20.")
 			}
 			n, err := strconv.Atoi(args[i+1])
 			if err != nil || n < 1 || n > 500 {
-				return nil, FieldErrorf(Invalid, w, "%s %q must be a whole number from 1 to 500.", w, args[i+1])
+				return nil, FieldErrorf(Invalid, w, "limit %q must be a whole number from 1 to 500.", args[i+1])
 			}
-			if w == "limit" {
-				c.Limit = n
+			c.Limit = n
+			i++
+		case w == "after" || w == "before":
+			if i+1 >= len(args) {
+				return nil, FieldErrorf(Invalid, w, "%s needs the cursor a list's last line shows, e.g. orders late %s <cursor>.", w, w)
+			}
+			if !c.After.IsZero() || !c.Before.IsZero() {
+				return nil, FieldErrorf(Invalid, w, "Give one cursor, after or before, not two.")
+			}
+			cur, err := ParseCursor(args[i+1], w)
+			if err != nil {
+				return nil, err
+			}
+			if w == "after" {
+				c.After = cur
 			} else {
-				c.Page = n
+				c.Before = cur
 			}
 			i++
+		case w == "page":
+			// Page numbers are gone, not emulated: page N by cursor would
+			// read the N-1 pages before it (what OFFSET did, 1,000 orders
+			// for page 50 of 20), and under concurrent changes "page 3" is
+			// a different page each time it is asked for. The cursor names
+			// a place in the list that stays put.
+			return nil, FieldErrorf(Invalid, "page", "Lists no longer take page numbers: press Next under a list, or type the cursor its last line shows, e.g. orders late after <cursor>.")
 		case w == "all":
 		default:
 			names := make([]string, 0, 6)
@@ -594,7 +624,28 @@ func parseListOrders(args []string) (Command, error) {
 			return nil, FieldErrorf(Invalid, "filter", "%s", msg)
 		}
 	}
+	if _, _, err := c.start(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// start is where c's page starts and whether it reads back from there. A
+// cursor of another list is refused: its key sorts by another column, or
+// would page a list the person did not ask for.
+func (c ListOrders) start() (Cursor, bool, error) {
+	cur, back, field := c.After, false, "after"
+	switch {
+	case !c.After.IsZero() && !c.Before.IsZero():
+		return Cursor{}, false, FieldErrorf(Invalid, "before", "Give one cursor, after or before, not two.")
+	case !c.Before.IsZero():
+		cur, back, field = c.Before, true, "before"
+	}
+	if !cur.IsZero() && cur.List != c.Filter {
+		return Cursor{}, false, FieldErrorf(Invalid, field, "That cursor pages %s, not %s: write %s %s %s, or leave out %s to see %s from the start.",
+			listName(cur.List), listName(c.Filter), listName(cur.List), field, cur, field, listName(c.Filter))
+	}
+	return cur, back, nil
 }
 
 // parseItemQty reads SKU:qty. SKUs may themselves contain colons, so the

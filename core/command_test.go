@@ -132,7 +132,6 @@ func TestParse(t *testing.T) {
 		{"orders_unshipped", "orders unshipped", ListOrders{Filter: ListUnshipped}},
 		{"orders_late_limit", "orders late limit 10", ListOrders{Filter: ListLate, Limit: 10}},
 		{"orders_due", "orders Due", ListOrders{Filter: ListDue}},
-		{"orders_shipped_page", "orders shipped limit 5 page 2", ListOrders{Filter: ListShipped, Limit: 5, Page: 2}},
 		{"orders_canceled_limit_first", "orders limit 500 canceled", ListOrders{Filter: ListCanceled, Limit: 500}},
 		// ship
 		{"ship_everything", "ship 902-3159896-1390916 ups 1Z999AA10123456784",
@@ -278,7 +277,7 @@ func TestParseRefused(t *testing.T) {
 		{"orders_limit_without_number", "orders limit", "limit", []string{"needs a number"}, nil},
 		{"orders_limit_zero", "orders limit 0", "limit", []string{"from 1 to 500"}, nil},
 		{"orders_limit_too_big", "orders limit 501", "limit", []string{"from 1 to 500"}, nil},
-		{"orders_page_not_a_number", "orders page two", "page", []string{"from 1 to 500"}, nil},
+		{"orders_page_number_gone", "orders page two", "page", []string{"no longer take page numbers"}, nil},
 		{"returns_typo_suggests_approved", "returns aproved", "filter", []string{`did you mean "approved"?`}, nil},
 		{"returns_unknown_list", "returns everything", "filter", []string{"is not a return list"}, nil},
 		{"returns_two_lists", "returns open approved", "command", []string{"Unexpected"}, nil},
@@ -396,8 +395,9 @@ func TestCommandStringRoundTrip(t *testing.T) {
 	}{
 		{"order", GetOrder{OrderID: "902-3159896-1390916"}},
 		{"orders_all", ListOrders{}},
-		{"orders_every_part", ListOrders{Filter: ListDue, Limit: 7, Page: 3}},
-		{"orders_page_only", ListOrders{Page: 2}},
+		{"orders_every_part", ListOrders{Filter: ListDue, Limit: 7, After: fxCursor(ListDue)}},
+		{"orders_before", ListOrders{Filter: ListShipped, Before: fxCursor(ListShipped)}},
+		{"orders_all_after", ListOrders{After: fxCursor(ListAll)}},
 		{"ship_plain", ShipOrder{OrderID: "1", Carrier: UPS, Tracking: "1Z999AA10123456784"}},
 		{"ship_every_part", ShipOrder{OrderID: "1", Carrier: FedEx, Tracking: "123456789012", Items: []ItemQty{{"MUG-01", 1}, {"TEE M", 2}}, Date: fxDay(2026, 3, 5)}},
 		{"ship_other_named", ShipOrder{OrderID: "1", Carrier: Other, CarrierName: "Royal Mail", Tracking: "AB123456789GB"}},

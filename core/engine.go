@@ -104,9 +104,13 @@ type Request struct {
 
 // Page describes one page of a list.
 type Page struct {
-	Page  int  `json:"page"`
-	Limit int  `json:"limit"`
-	More  bool `json:"more"`
+	Limit int `json:"limit"`
+	// More says a page follows this one.
+	More bool `json:"more"`
+	// Next is the cursor of the page after this one (after Next), Prev of
+	// the one before it (before Prev); zero where there is none.
+	Next Cursor `json:"next,omitzero"`
+	Prev Cursor `json:"prev,omitzero"`
 }
 
 // Preview is what a changing command will do, shown before it is done
@@ -331,26 +335,51 @@ func (e *Engine) OrderQueryFor(f ListFilter, now time.Time) OrderQuery {
 }
 
 func (e *Engine) listOrders(ctx context.Context, tx Tx, c ListOrders, res *Result) error {
+	// Parse checked the cursor; a command built by an adapter is checked here.
+	cur, back, err := c.start()
+	if err != nil {
+		return err
+	}
 	q := e.OrderQueryFor(c.Filter, e.now())
-	limit, page := c.Limit, c.Page
+	limit := c.Limit
 	if limit == 0 {
 		limit = 20
 	}
-	if page == 0 {
-		page = 1
+	q.Limit, q.Backward = limit+1, back
+	if !cur.IsZero() {
+		q.Seek = &cur.Key
 	}
-	q.Limit, q.Offset = limit+1, (page-1)*limit
 	orders, err := tx.Orders(ctx, q)
 	if err != nil {
 		return err
 	}
-	more := len(orders) > limit
+	more := len(orders) > limit // beyond the page, in the direction read
 	if more {
 		orders = orders[:limit]
 	}
-	res.Orders, res.Page = orders, &Page{Page: page, Limit: limit, More: more}
-	if len(orders) == 0 {
+	if back {
+		slices.Reverse(orders) // read nearest first
+	}
+	p := &Page{Limit: limit}
+	if n := len(orders); n > 0 {
+		at := func(i int) Cursor { return Cursor{List: c.Filter, Key: KeyOf(&orders[i], q.Sort)} }
+		// A page read back from a cursor has that cursor's order after it;
+		// one read forward from a cursor has the page it came from before it.
+		if more || back {
+			p.Next = at(n - 1)
+		}
+		if (back && more) || (!back && !cur.IsZero()) {
+			p.Prev = at(0)
+		}
+	}
+	p.More = !p.Next.IsZero()
+	res.Orders, res.Page = orders, p
+	switch {
+	case len(orders) > 0:
+	case cur.IsZero():
 		res.Message = "No orders in this list."
+	default:
+		res.Message = fmt.Sprintf("No more orders in this list past that point. To see it from the start: %s", listName(c.Filter))
 	}
 	return nil
 }

@@ -182,7 +182,12 @@ type OrderQuery struct {
 	PurchasedBefore time.Time // purchase_date < PurchasedBefore
 	Sort            OrderSort
 	Limit           int // 0: no limit
-	Offset          int
+	// Seek keeps only the orders after this key in Sort's order: the store
+	// seeks to it in the sort's index (keyset paging; lists never skip
+	// rows with an offset). With Backward, the orders before it instead,
+	// nearest first.
+	Seek            *OrderKey
+	Backward        bool
 	DeliveredAfter  time.Time // delivered_at >= DeliveredAfter
 	DeliveredBefore time.Time // delivered_at < DeliveredBefore
 	// ReviewUnrequested keeps only orders without a review request.

@@ -176,3 +176,40 @@ func TestBuyerTextShownWithBidiControlsNeutralised(t *testing.T) {
 		}
 	}
 }
+
+// A list that goes on ends with the next page's command, cursor included;
+// typed back, it shows the next page, which offers the way back.
+func TestListEndsWithNextPageCommand(t *testing.T) {
+	c, out := newConsole(t, "orders limit 1\norders limit 1 page 2\n")
+	if failed, _ := c.Run(context.Background()); failed != 1 {
+		t.Fatalf("page 2 should be refused:\n%s", out)
+	}
+	text := out.String()
+	if !strings.Contains(text, "111-0000001-0000002") || strings.Contains(text, "111-0000001-0000001 ") {
+		t.Fatalf("first page should show the newest order only:\n%s", text)
+	}
+	if !strings.Contains(text, "no longer take page numbers") {
+		t.Errorf("page 2 refusal does not point at the cursor:\n%s", text)
+	}
+	i := strings.Index(text, "Next page: ")
+	if i < 0 {
+		t.Fatalf("no next page command:\n%s", text)
+	}
+	next, _, _ := strings.Cut(text[i+len("Next page: "):], "\n")
+	if !strings.HasPrefix(next, "orders limit 1 after ") {
+		t.Fatalf("next page command %q", next)
+	}
+	var out2 bytes.Buffer
+	c2 := *c
+	c2.In, c2.Out = strings.NewReader(next+"\n"), &out2
+	if failed, err := c2.Run(context.Background()); failed != 0 || err != nil {
+		t.Fatalf("%s: %v\n%s", next, err, out2.String())
+	}
+	page2 := out2.String()
+	if !strings.Contains(page2, "111-0000001-0000001") || strings.Contains(page2, "111-0000001-0000002") || strings.Contains(page2, "Next page:") {
+		t.Errorf("second page should show the older order and end the list:\n%s", page2)
+	}
+	if !strings.Contains(page2, "Previous page: orders limit 1 before ") {
+		t.Errorf("second page offers no way back:\n%s", page2)
+	}
+}

@@ -42,7 +42,7 @@ func (r Renderer) Result(w io.Writer, res *core.Result) {
 	case "health":
 		r.Health(w, res.Health)
 	case "orders":
-		r.Orders(w, res.Orders, res.Page)
+		r.Orders(w, res)
 	case "returns":
 		r.Returns(w, res.Returns)
 	case "audit":
@@ -175,9 +175,10 @@ func fulfilment(f core.Fulfillment) string {
 }
 
 // Orders writes a list; pending orders are marked apart since nothing can
-// be done with them yet.
-func (r Renderer) Orders(w io.Writer, orders []core.Order, page *core.Page) {
-	now := r.now()
+// be done with them yet. A list that goes on ends with the command for the
+// next page (and the one before), cursor included, to copy.
+func (r Renderer) Orders(w io.Writer, res *core.Result) {
+	orders, now := res.Orders, r.now()
 	if len(orders) == 0 {
 		return
 	}
@@ -199,8 +200,16 @@ func (r Renderer) Orders(w io.Writer, orders []core.Order, page *core.Page) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", o.ID, status, r.day(o.PurchaseDate), shipBy, total, core.FormatAmount(o.Paid(), o.Currency))
 	}
 	tw.Flush()
-	if page != nil && page.More {
-		fmt.Fprintf(w, "More on page %d (add: page %d).\n", page.Page+1, page.Page+1)
+	cmd, err := core.Parse(res.Command)
+	lo, ok := cmd.(core.ListOrders)
+	if err != nil || !ok {
+		return
+	}
+	if next, ok := lo.NextPage(res.Page); ok {
+		fmt.Fprintf(w, "Next page: %s\n", next)
+	}
+	if prev, ok := lo.PrevPage(res.Page); ok {
+		fmt.Fprintf(w, "Previous page: %s\n", prev)
 	}
 }
 

@@ -52,7 +52,7 @@ func Commands() []*discordgo.ApplicationCommand {
 
 	opts := map[string][]*discordgo.ApplicationCommandOption{
 		"order":  {orderID()},
-		"orders": {choices(str("filter", "which orders", false), filters...), integer("limit", "orders per page (default 20; Discord shows 25 at most)", 1, 500), integer("page", "page number", 1, 500)},
+		"orders": {choices(str("filter", "which orders", false), filters...), integer("limit", "orders per page (default 20; Discord shows 25 at most)", 1, 500), str("after", "the cursor a list's Next page line shows: the list goes on after it", false)},
 		"ship": {orderID(), choices(str("carrier", "the carrier; other needs carrier_name", true), carriers...),
 			str("tracking", "the tracking number", true), str("carrier_name", "for carrier other, e.g. Royal Mail", false),
 			auto(str("items", "SKU:qty … for a partial shipment (default: everything unshipped)", false)),

@@ -58,7 +58,7 @@ func labelled(values map[string]string) []any {
 // with a Radio Group (21) beside it, besides buttons.
 func withNewComponents() map[string]any {
 	return map[string]any{"id": "MCARD", "channel_id": work, "content": "", "components": []any{
-		map[string]any{"type": 1, "components": []any{map[string]any{"type": 2, "custom_id": "orders::1:1", "style": 2, "label": "Next"}}},
+		map[string]any{"type": 1, "components": []any{map[string]any{"type": 2, "custom_id": "orders:orders limit 1", "style": 2, "label": "Next"}}},
 		map[string]any{"type": 19, "id": 5, "custom_id": "upload"},
 		map[string]any{"type": 17, "components": []any{map[string]any{"type": 10, "content": "hi"}, map[string]any{"type": 23, "custom_id": "c"}}},
 		map[string]any{"type": 9, "components": []any{map[string]any{"type": 10, "content": "pick"}}, "accessory": map[string]any{"type": 21, "custom_id": "r"}},
@@ -85,8 +85,8 @@ func TestUnknownComponentTypesDoNotBreakInteractions(t *testing.T) {
 	t.Run("http_click_on_message_with_new_components", func(t *testing.T) {
 		logs := h.logTo()
 		got := h.interact(map[string]any{"type": discordgo.InteractionMessageComponent, "guild_id": guild, "member": member(agent), "channel_id": work,
-			"data": map[string]any{"custom_id": "orders::1:2", "component_type": 2}, "message": withNewComponents()})
-		if answerType(got) != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(dump(got), "Page 2") {
+			"data": map[string]any{"custom_id": "orders:orders limit 1", "component_type": 2}, "message": withNewComponents()})
+		if answerType(got) != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(dump(got), "Next page") {
 			t.Fatalf("Next answered %s, want page 2 in place", dump(got))
 		}
 		if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "component_types=") || !strings.Contains(l, "19") || !strings.Contains(l, "21") || !strings.Contains(l, "23") {
@@ -103,8 +103,8 @@ func TestUnknownComponentTypesDoNotBreakInteractions(t *testing.T) {
 	})
 	t.Run("gateway_click_on_message_with_new_components", func(t *testing.T) {
 		got := h.gateway(map[string]any{"id": "GW2", "type": discordgo.InteractionMessageComponent, "guild_id": guild, "member": member(agent), "channel_id": work,
-			"data": map[string]any{"custom_id": "orders::1:2", "component_type": 2}, "message": withNewComponents()})
-		if answerType(got) != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(dump(got), "Page 2") {
+			"data": map[string]any{"custom_id": "orders:orders limit 1", "component_type": 2}, "message": withNewComponents()})
+		if answerType(got) != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(dump(got), "Next page") {
 			t.Fatalf("gateway Next answered %s, want page 2 in place", dump(got))
 		}
 	})

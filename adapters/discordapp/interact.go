@@ -3,7 +3,6 @@ package discordapp
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -248,7 +247,13 @@ func buildCommand(name string, o opts) (core.Command, error) {
 			c.Filter = core.ListAll
 		}
 		c.Limit, _ = o.int("limit")
-		c.Page, _ = o.int("page")
+		if after := o.str("after"); after != "" {
+			cur, err := core.ParseCursor(after, "after")
+			if err != nil {
+				return nil, err
+			}
+			c.After = cur
+		}
 		lc, err := check(c)
 		if err != nil {
 			return nil, err
@@ -437,7 +442,11 @@ func (a *App) component(ctx context.Context, i *discordgo.Interaction) (*discord
 	case "delivered":
 		return review(core.MarkDelivered{OrderID: arg})
 	case "orders":
-		return update(pageCommand(arg))
+		cmd, err := pageCommand(arg)
+		if err != nil {
+			return a.errReply(err, "orders").response(), nil
+		}
+		return update(cmd)
 	case "send":
 		return update(core.SendReply{ConversationID: arg})
 	case "noreply":
@@ -501,16 +510,23 @@ func (a *App) refused(ctx context.Context, actor core.Actor, cmd core.Command) (
 	return a.errReply(err, ""), true
 }
 
-// pageCommand reads "filter:limit:page" from a Previous/Next button.
-func pageCommand(arg string) core.Command {
-	parts := strings.Split(arg, ":")
-	c := core.ListOrders{}
-	if len(parts) == 3 {
-		c.Filter = core.ListFilter(parts[0])
-		c.Limit, _ = strconv.Atoi(parts[1])
-		c.Page, _ = strconv.Atoi(parts[2])
+// pageCommand reads a Previous/Next button's command: the list command of
+// that page, its cursor included. A value changed on the way is refused in
+// core's words.
+func pageCommand(arg string) (core.Command, error) {
+	if !strings.HasPrefix(arg, "orders") {
+		// "filter:limit:page", a button posted before lists paged by cursor.
+		return nil, core.FieldErrorf(core.Invalid, "page", "This list's buttons are from an earlier version of sellerdesk: run /desk orders again to page it.")
 	}
-	return fitPage(c)
+	cmd, err := core.Parse(arg)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := cmd.(core.ListOrders)
+	if !ok {
+		return nil, core.FieldErrorf(core.Invalid, "command", "This button is not a list page: run /desk orders again.")
+	}
+	return fitPage(c), nil
 }
 
 // maxOrdersPerPage is the most orders one Discord message shows: a line
@@ -520,14 +536,9 @@ const maxOrdersPerPage = 25
 
 // fitPage asks core for no more orders than one message shows, so that
 // what core pages is what Discord shows and Next continues at the first
-// order not shown. A larger page asked for starts at the page of this
-// size that holds its first order.
+// order not shown.
 func fitPage(c core.ListOrders) core.ListOrders {
-	if c.Limit <= maxOrdersPerPage {
-		return c
-	}
-	first := (max(c.Page, 1) - 1) * c.Limit // zero-based
-	c.Limit, c.Page = maxOrdersPerPage, first/maxOrdersPerPage+1
+	c.Limit = min(c.Limit, maxOrdersPerPage)
 	return c
 }
 

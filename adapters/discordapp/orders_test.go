@@ -193,16 +193,43 @@ func TestOrdersPagedWithButtons(t *testing.T) {
 	h := newHarness(t)
 	h.importOrders(order(orderA, 26*time.Hour), order(orderB, 30*time.Hour))
 	first := h.slash(agent, "orders", "filter", "unshipped", "limit", 1)
-	ids := customIDs(answerData(first))
-	if !has(ids, "orders:unshipped:1:2") {
-		t.Fatalf("page 1 buttons %v, want Next to page 2", ids)
+	next := ""
+	for _, id := range customIDs(answerData(first)) {
+		if strings.HasPrefix(id, "orders:orders unshipped limit 1 after ") {
+			next = id
+		}
 	}
-	second := h.click(agent, work, "orders:unshipped:1:2")
-	if answerType(second) != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(dump(second), "Page 2") {
+	if next == "" || len(next) > 100 {
+		t.Fatalf("page 1 buttons %v, want Next with the cursor in a custom id of at most 100 characters", customIDs(answerData(first)))
+	}
+	if !strings.Contains(dump(answerData(first)), "Next page: /desk orders unshipped limit 1 after ") {
+		t.Errorf("page 1 does not show the next page typed: %s", dump(answerData(first)))
+	}
+	second := h.click(agent, work, next)
+	if answerType(second) != int(discordgo.InteractionResponseUpdateMessage) {
 		t.Fatalf("Next answered %s, want page 2 in place", dump(second))
 	}
 	if strings.Contains(dump(answerData(first)["embeds"]), orderB) == strings.Contains(dump(answerData(second)["embeds"]), orderB) {
 		t.Fatalf("pages show the same orders")
+	}
+	if !has(customIDs(answerData(second)), "orders-none:next") {
+		t.Errorf("the last page's Next is not disabled: %v", customIDs(answerData(second)))
+	}
+	// Typed, the cursor gives the same page.
+	cursor := next[strings.LastIndex(next, " ")+1:]
+	typed := h.slash(agent, "orders", "filter", "unshipped", "limit", 1, "after", cursor)
+	if dump(answerData(typed)["embeds"]) != dump(answerData(second)["embeds"]) {
+		t.Errorf("after %s showed %s, Next showed %s", cursor, dump(answerData(typed)["embeds"]), dump(answerData(second)["embeds"]))
+	}
+	// A damaged cursor, and a button from before cursors, are refused to
+	// the one who clicked, in words that say what to do.
+	bad := h.slash(agent, "orders", "filter", "unshipped", "after", cursor[:len(cursor)-3])
+	if !ephemeral(bad) || !strings.Contains(dump(bad), "cut short or changed") {
+		t.Errorf("a damaged cursor answered %s", dump(bad))
+	}
+	old := h.click(agent, work, "orders:unshipped:1:2")
+	if !ephemeral(old) || !strings.Contains(dump(old), "run /desk orders again") {
+		t.Errorf("an old button answered %s", dump(old))
 	}
 }
 
@@ -364,13 +391,14 @@ func TestOrdersLimit500NextVisitsEveryOrderOnce(t *testing.T) {
 	}
 }
 
-// A large page asked for starts at the page that holds its first order.
-func TestOrdersLargePageStartsAtItsFirstOrder(t *testing.T) {
-	got := fitPage(core.ListOrders{Limit: 500, Page: 2})
-	if got.Limit != maxOrdersPerPage || (got.Page-1)*got.Limit > 500 || got.Page*got.Limit <= 500 {
-		t.Fatalf("limit 500 page 2 became %+v: its page must hold order 501", got)
+// A large page asked for is cut to what one message shows; the cursor
+// stays, so Next continues where the message ends.
+func TestOrdersLargePageFitsOneMessage(t *testing.T) {
+	cur := core.Cursor{List: core.ListDue, Key: core.OrderKey{At: time.Now().UTC().Truncate(time.Microsecond), ID: orderA}}
+	if got := fitPage(core.ListOrders{Filter: core.ListDue, Limit: 500, After: cur}); got.Limit != maxOrdersPerPage || got.After != cur {
+		t.Fatalf("limit 500 became %+v", got)
 	}
-	if got := fitPage(core.ListOrders{Limit: 20, Page: 3}); got.Limit != 20 || got.Page != 3 {
+	if got := fitPage(core.ListOrders{Limit: 20}); got.Limit != 20 {
 		t.Fatalf("a page that fits changed: %+v", got)
 	}
 }

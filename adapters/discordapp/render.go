@@ -2,7 +2,6 @@ package discordapp
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -248,13 +247,13 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 		line += fmt.Sprintf(" · %d unit(s) · %s", total, core.FormatAmount(o.Paid(), o.Currency))
 		lines = append(lines, core.Clip(line, orderLineChars))
 	}
-	filter := ""
-	if f := strings.Fields(res.Command); len(f) > 1 && !strings.ContainsAny(f[1], "0123456789") && f[1] != "limit" && f[1] != "page" {
-		filter = f[1]
+	var lf core.ListOrders
+	if c, err := core.Parse(res.Command); err == nil {
+		lf, _ = c.(core.ListOrders)
 	}
 	title := "Orders"
-	if filter != "" {
-		title += ": " + filter
+	if lf.Filter != "" {
+		title += ": " + string(lf.Filter)
 	}
 	e := &discordgo.MessageEmbed{Title: title, Color: colorInfo, Description: "No orders in this list."}
 	embeds := []*discordgo.MessageEmbed{e}
@@ -270,18 +269,26 @@ func (a *App) ordersEmbed(res *core.Result) ([]*discordgo.MessageEmbed, []discor
 	}
 	var comps []discordgo.MessageComponent
 	if p := res.Page; p != nil {
-		footer := "Page " + strconv.Itoa(p.Page)
-		if n := len(res.Orders); n > 0 {
-			from := (p.Page-1)*p.Limit + 1
-			footer += fmt.Sprintf(" · orders %d–%d", from, from+n-1)
+		// The buttons carry their page's command, cursor included (at most
+		// 7 + 33 + 43 characters of the 100 a custom id holds); the footer
+		// shows the next one typed.
+		next, hasNext := lf.NextPage(p)
+		prev, hasPrev := lf.PrevPage(p)
+		if hasNext {
+			embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: "Next page: /desk " + next.String()}
 		}
-		embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
-		if p.Page > 1 || p.More {
-			prev := button("Previous", fmt.Sprintf("orders:%s:%d:%d", filter, p.Limit, max(p.Page-1, 1)), discordgo.SecondaryButton)
-			prev.Disabled = p.Page <= 1
-			next := button("Next", fmt.Sprintf("orders:%s:%d:%d", filter, p.Limit, p.Page+1), discordgo.SecondaryButton)
-			next.Disabled = !p.More
-			comps = rows([]discordgo.MessageComponent{prev, next})
+		if hasNext || hasPrev {
+			// Custom ids are unique on a message: a disabled button gets
+			// one no click can reach.
+			prevB := button("Previous", "orders:"+prev.String(), discordgo.SecondaryButton)
+			nextB := button("Next", "orders:"+next.String(), discordgo.SecondaryButton)
+			if !hasPrev {
+				prevB.CustomID, prevB.Disabled = "orders-none:prev", true
+			}
+			if !hasNext {
+				nextB.CustomID, nextB.Disabled = "orders-none:next", true
+			}
+			comps = rows([]discordgo.MessageComponent{prevB, nextB})
 		}
 	}
 	return embeds, comps

@@ -164,7 +164,7 @@ func capBlocks(blocks []slack.Block) []slack.Block {
 	if len(blocks) <= maxBlocks {
 		return blocks
 	}
-	out := append(blocks[:maxBlocks-1:maxBlocks-1], contextText("… more than fits in one message; narrow the list or use page N."))
+	out := append(blocks[:maxBlocks-1:maxBlocks-1], contextText("… more than fits in one message; narrow the list or lower its limit."))
 	return out
 }
 

@@ -32,7 +32,7 @@ func TestInlineJSONIsEncodingJSONs(t *testing.T) {
 	answers := map[string]message{
 		"order card":      app.render(&core.Result{Command: "order " + orderID, Order: &full, Actions: []string{"ship", "cancel", "refund", "approve", "reject", "return"}}),
 		"plain card":      app.render(&core.Result{Command: "order " + plain.ID, Order: &plain}),
-		"order list":      app.render(&core.Result{Command: "orders", Orders: []core.Order{full, plain}, Page: &core.Page{Page: 1, Limit: 20, More: true}}),
+		"order list":      app.render(&core.Result{Command: "orders", Orders: []core.Order{full, plain}, Page: &core.Page{Limit: 20, More: true, Next: core.Cursor{Key: core.OrderKey{At: full.PurchaseDate, ID: full.ID}}}}),
 		"help":            app.render(&core.Result{Command: "help", Help: func() *core.HelpText { h := core.HelpFor(""); return &h }()}),
 		"refusal":         app.errorMessage(core.Errorf(core.NotFound, "No order 1 — check the order id"), "order"),
 		"internal error":  app.errorMessage(errors.New("boom"), "order"),

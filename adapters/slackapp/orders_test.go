@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,16 +343,53 @@ func TestOrdersListPages(t *testing.T) {
 	}
 	h.importOrders(orders...)
 	rec, resp := h.slash(agent, "orders late limit 2")
-	_, text := h.inline(rec, resp)
-	contains(t, "page 1", text, "Orders — late", "Next", `orders late limit 2 page 2`)
-	lacks(t, "page 1", text, "Previous")
-	h.click(agent, actListPage, "orders late limit 2 page 2", resp)
-	msg, text := h.lastResponse(resp)
+	msg, text := h.inline(rec, resp)
+	contains(t, "page 1", text, "Orders — late", "Next", "orders late limit 2 after ", "Next page: `/desk orders late limit 2 after ")
+	lacks(t, "page 1", text, "Previous", "page 2")
+	first := buttonValues(msg, actOrderOpen)
+	nav := buttonValues(msg, actListPage)
+	if len(nav) != 1 {
+		t.Fatalf("page 1 buttons %v, want Next only", nav)
+	}
+	h.click(agent, actListPage, nav[0], resp)
+	msg, text = h.lastResponse(resp)
 	if msg["replace_original"] != true {
 		t.Errorf("page 2 not in place of page 1")
 	}
-	contains(t, "page 2", text, "(page 2)", "Previous", "orders late limit 2")
+	contains(t, "page 2", text, "Previous", "orders late limit 2 before ")
 	lacks(t, "page 2", text, `"Next"`)
+	second := buttonValues(msg, actOrderOpen)
+	if len(second) != 1 || slices.Contains(first, second[0]) {
+		t.Errorf("page 2 shows %v after page 1's %v", second, first)
+	}
+	// Previous seeks back to the first page.
+	h.click(agent, actListPage, buttonValues(msg, actListPage)[0], resp)
+	msg, _ = h.lastResponse(resp)
+	if back := buttonValues(msg, actOrderOpen); !slices.Equal(back, first) {
+		t.Errorf("Previous shows %v, want page 1's %v", back, first)
+	}
+}
+
+// A cursor changed on the way (a crafted button value, or a typed one cut
+// short) is refused in core's words to the person who clicked, and the
+// list stays as it was.
+func TestOrdersListDamagedCursorRefused(t *testing.T) {
+	h := newHarness(t)
+	for i := 1; i <= 3; i++ {
+		h.importOrders(order(fmt.Sprintf("111-0000001-000000%d", i), time.Duration(6+i)*24*time.Hour))
+	}
+	rec, resp := h.slash(agent, "orders late limit 2")
+	msg, _ := h.inline(rec, resp)
+	next := buttonValues(msg, actListPage)[0]
+	damaged := next[:len(next)-2] + "zz"
+	h.click(agent, actListPage, damaged, resp)
+	msg, text := h.lastResponse(resp)
+	contains(t, "damaged cursor", text, "cut short or changed")
+	if msg["replace_original"] == true {
+		t.Errorf("the refusal replaced the list")
+	}
+	_, text = h.inline(h.slash(agent, "orders after "+next[strings.LastIndex(next, " ")+1:]))
+	contains(t, "cursor of another list", text, "pages orders late, not orders", "leave out after")
 }
 
 // People not on the staff list are refused in core's words, only to them;

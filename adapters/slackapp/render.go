@@ -325,9 +325,9 @@ func orDash(s string) string {
 // buttons and a note the page stays under Slack's 50 blocks.
 const maxListPage = 40
 
-// fitPage asks core for pages no longer than one message can show, so a
-// page number counts the pages as shown and Next continues at the first
-// order not shown (orders limit 500 page 2 starts at the 41st order).
+// fitPage asks core for pages no longer than one message can show, so Next
+// continues at the first order not shown (orders limit 500 shows 40, and
+// Next the 40 after them).
 func fitPage(cmd core.Command) core.Command {
 	if lo, ok := cmd.(core.ListOrders); ok && lo.Limit > maxListPage {
 		lo.Limit = maxListPage
@@ -336,7 +336,9 @@ func fitPage(cmd core.Command) core.Command {
 	return cmd
 }
 
-// orderList is a page of orders, each with a button to open its card.
+// orderList is a page of orders, each with a button to open its card; the
+// Previous and Next buttons carry the command for their page, cursor
+// included, so a click seeks straight to it.
 func (a *App) orderList(res *core.Result) []slack.Block {
 	var blocks []slack.Block
 	title := "Orders"
@@ -346,9 +348,6 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 	}
 	if lf.Filter != "" {
 		title += " — " + string(lf.Filter)
-	}
-	if res.Page != nil && (res.Page.Page > 1 || res.Page.More) {
-		title += fmt.Sprintf(" (page %d)", res.Page.Page)
 	}
 	blocks = append(blocks, header(title))
 	for i := range res.Orders {
@@ -364,27 +363,25 @@ func (a *App) orderList(res *core.Result) []slack.Block {
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button(actOrderOpen, o.ID, "Open", ""))))
 	}
-	if res.Page != nil && res.Page.Limit == maxListPage && res.Page.More {
+	if res.Page == nil {
+		return blocks
+	}
+	next, hasNext := lf.NextPage(res.Page)
+	if res.Page.Limit == maxListPage && hasNext {
 		blocks = append(blocks, contextText(fmt.Sprintf("%d orders a page: one Slack message holds no more. Next shows the following ones.", maxListPage)))
 	}
-	if res.Page != nil {
-		var nav []*slack.ButtonBlockElement
-		if res.Page.Page > 1 {
-			prev := lf
-			prev.Page = res.Page.Page - 1
-			if prev.Page == 1 {
-				prev.Page = 0
-			}
-			nav = append(nav, button(actListPage, prev.String(), "Previous", ""))
-		}
-		if res.Page.More {
-			next := lf
-			next.Page = res.Page.Page + 1
-			nav = append(nav, button(actListPage, next.String(), "Next", ""))
-		}
-		blocks = append(blocks, actions(nav)...)
+	if hasNext {
+		// Typed, the same page: `/desk orders late after <cursor>`.
+		blocks = append(blocks, contextText("Next page: `/desk "+escape(next.String())+"`"))
 	}
-	return blocks
+	var nav []*slack.ButtonBlockElement
+	if prev, ok := lf.PrevPage(res.Page); ok {
+		nav = append(nav, button(actListPage, prev.String(), "Previous", ""))
+	}
+	if hasNext {
+		nav = append(nav, button(actListPage, next.String(), "Next", ""))
+	}
+	return append(blocks, actions(nav)...)
 }
 
 // inboxPage is how many conversations one inbox message shows.

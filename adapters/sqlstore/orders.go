@@ -512,15 +512,66 @@ func (t *Tx) Orders(ctx context.Context, q core.OrderQuery) ([]core.Order, error
 }
 
 // ordersSQL is Orders' statement for q and its arguments: fixed fragments
-// only, every value a parameter.
+// only, every value a parameter. Each sort has an index ending in its
+// column and id (orders_purchase_date_id, orders_status_purchase_date_id,
+// orders_status_ship_by_id, migration 00016), so a page — first or after a
+// cursor (q.Seek) — is one index range read of the page's rows.
 func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
-	if q.Limit < 0 || q.Offset < 0 {
+	if q.Limit < 0 {
 		return "", nil, core.FieldErrorf(core.Invalid, "limit", "A list limit must be a positive number")
 	}
+	col, desc := "", false
+	switch q.Sort {
+	case core.ShipByFirst:
+		col = "ship_by"
+	case core.NewestFirst, "":
+		col, desc = "purchase_date", true
+	default:
+		return "", nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q or %q, not %q", core.NewestFirst, core.ShipByFirst, q.Sort)
+	}
+	if q.Backward {
+		desc = !desc
+	}
+	dir, past := " ASC", " > "
+	if desc {
+		dir, past = " DESC", " < "
+	}
+	order := ` ORDER BY ` + col + dir + `, id` + dir
 	var b strings.Builder
 	var args []any
+	if len(q.Statuses) > 1 && q.Limit > 0 {
+		// A page of several statuses reads each status's index range and
+		// merges them, stopping at the page's length. One range over
+		// "status IN (…)" cannot come out in sort order, so it would be
+		// read whole and sorted, however far along the page is.
+		// PostgreSQL merges (Merge Append) only branches that are
+		// subqueries with their own ORDER BY and LIMIT; SQLite merges a
+		// plain compound SELECT lazily, and would sort each such subquery's
+		// rows again.
+		pg := db.dialect == postgresDialect
+		for i, st := range q.Statuses {
+			if i > 0 {
+				b.WriteString(` UNION ALL `)
+			}
+			if pg {
+				b.WriteString(`SELECT ` + orderCols + ` FROM (`)
+			}
+			b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE status = ?`)
+			args = append(args, string(st))
+			args = db.orderWhere(&b, args, q, col, past)
+			if pg {
+				fmt.Fprintf(&b, `%s LIMIT ?) s%d`, order, i)
+				args = append(args, int64(q.Limit))
+			}
+		}
+		b.WriteString(order + ` LIMIT ?`)
+		return b.String(), append(args, int64(q.Limit)), nil
+	}
 	b.WriteString(`SELECT ` + orderCols + ` FROM orders WHERE TRUE`)
 	switch {
+	case len(q.Statuses) == 1:
+		b.WriteString(` AND status = ?`)
+		args = append(args, string(q.Statuses[0]))
 	case len(q.Statuses) > 0 && db.dialect == sqliteDialect:
 		// SQLite plans a json_each list as a table it knows nothing of
 		// and, once ANALYZE has run, prefers reading every order to the
@@ -533,6 +584,33 @@ func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
 	case len(q.Statuses) > 0:
 		b.WriteString(` AND status = ANY(?)`)
 		args = append(args, db.list(strs(q.Statuses)))
+	}
+	args = db.orderWhere(&b, args, q, col, past)
+	b.WriteString(order)
+	if q.Limit > 0 {
+		b.WriteString(` LIMIT ?`)
+		args = append(args, int64(q.Limit))
+	}
+	return b.String(), args, nil
+}
+
+// orderWhere writes q's conditions but its statuses, the cursor's last:
+// "(col, id) > (?, ?)", a row-value comparison both stores turn into the
+// start of an index range (PostgreSQL; SQLite since 3.15).
+func (db *DB) orderWhere(b *strings.Builder, args []any, q core.OrderQuery, col, past string) []any {
+	// A bound the cursor already implies is left out: SQLite uses one
+	// bound per side of an index range, and would take the list's window
+	// edge and read from there to the cursor, filtering.
+	if k := q.Seek; k != nil && col == "ship_by" {
+		if past == " > " && !k.At.Before(q.ShipByAfter) {
+			q.ShipByAfter = time.Time{}
+		}
+		if past == " < " && !q.ShipByBefore.IsZero() && k.At.Before(q.ShipByBefore) {
+			q.ShipByBefore = time.Time{}
+		}
+	}
+	if k := q.Seek; k != nil && col == "purchase_date" && past == " < " && !q.PurchasedBefore.IsZero() && k.At.Before(q.PurchasedBefore) {
+		q.PurchasedBefore = time.Time{}
 	}
 	if q.AmazonCancel != "" {
 		b.WriteString(` AND amazon_cancel_state = ?`)
@@ -565,23 +643,11 @@ func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
 	if q.ReviewUnrequested {
 		b.WriteString(` AND review_state = ''`)
 	}
-	switch q.Sort {
-	case core.ShipByFirst:
-		b.WriteString(` ORDER BY ship_by, id`)
-	case core.NewestFirst, "":
-		b.WriteString(` ORDER BY purchase_date DESC, id DESC`)
-	default:
-		return "", nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q or %q, not %q", core.NewestFirst, core.ShipByFirst, q.Sort)
+	if q.Seek != nil {
+		b.WriteString(` AND (` + col + `, id)` + past + `(?, ?)`)
+		args = append(args, db.tv(q.Seek.At), q.Seek.ID)
 	}
-	if q.Limit > 0 || q.Offset > 0 {
-		limit := int64(q.Limit)
-		if limit == 0 {
-			limit = 1<<63 - 1 // SQLite has no OFFSET without LIMIT
-		}
-		b.WriteString(` LIMIT ? OFFSET ?`)
-		args = append(args, limit, int64(q.Offset))
-	}
-	return b.String(), args, nil
+	return args
 }
 
 // children loads the items, shipments, returns and refunds of orders: one

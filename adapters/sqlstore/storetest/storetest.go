@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("late_responses", func(t *testing.T) { testLateResponses(t, open) })
 	t.Run("view_one", func(t *testing.T) { testViewOne(t, open) })
 	t.Run("draft_with_its_message", func(t *testing.T) { testDraftWithItsMessage(t, open) })
+	t.Run("list_pages", func(t *testing.T) { testListPages(t, open) })
 }
 
 var (
@@ -530,11 +531,17 @@ func testQueries(t *testing.T, open func(t *testing.T) core.Store) {
 		{"purchased_before", core.OrderQuery{PurchasedBefore: t0.Add(3 * time.Hour)}, []string{"P2", "P1"}},
 		{"sorted_by_ship_by", core.OrderQuery{Sort: core.ShipByFirst, Statuses: []core.Status{core.Unshipped}}, []string{"P2", "P1", "P6", "P8"}},
 		{"limit", core.OrderQuery{Limit: 3}, []string{"P8", "P7", "P6"}},
-		{"limit_and_offset", core.OrderQuery{Limit: 2, Offset: 2}, []string{"P6", "P5"}},
-		{"offset_without_limit", core.OrderQuery{Offset: 6}, []string{"P2", "P1"}},
+		{"seek_after_a_key", core.OrderQuery{Limit: 2, Seek: &core.OrderKey{At: t0.Add(7 * time.Hour), ID: "P7"}}, []string{"P6", "P5"}},
+		{"seek_before_a_key_nearest_first", core.OrderQuery{Limit: 2, Seek: &core.OrderKey{At: t0.Add(5 * time.Hour), ID: "P5"}, Backward: true}, []string{"P6", "P7"}},
+		{"seek_without_limit", core.OrderQuery{Seek: &core.OrderKey{At: t0.Add(3 * time.Hour), ID: "P3"}}, []string{"P2", "P1"}},
+		{"seek_tie_broken_by_id", core.OrderQuery{Seek: &core.OrderKey{At: t0.Add(3 * time.Hour), ID: "P4"}}, []string{"P3", "P2", "P1"}},
+		{"seek_by_ship_by_over_two_statuses", core.OrderQuery{Statuses: []core.Status{core.Unshipped, core.PartiallyShipped}, Sort: core.ShipByFirst,
+			Limit: 2, Seek: &core.OrderKey{At: t0.Add(10 * time.Hour), ID: "P1"}}, []string{"P6", "P3"}},
+		{"seek_back_by_ship_by_over_two_statuses", core.OrderQuery{Statuses: []core.Status{core.Unshipped, core.PartiallyShipped}, Sort: core.ShipByFirst,
+			Limit: 3, Seek: &core.OrderKey{At: t0.Add(40 * time.Hour), ID: "P8"}, Backward: true}, []string{"P3", "P6", "P1"}},
 		{"everything_at_once", core.OrderQuery{Statuses: []core.Status{core.Unshipped}, Fulfillment: core.Merchant,
 			ShipByAfter: t0.Add(5 * time.Hour), ShipByBefore: t0.Add(41 * time.Hour), PurchasedBefore: t0.Add(8 * time.Hour),
-			Sort: core.ShipByFirst, Limit: 5, Offset: 1}, []string{"P1"}},
+			Sort: core.ShipByFirst, Limit: 5, Seek: &core.OrderKey{At: t0.Add(5 * time.Hour), ID: "P2"}}, []string{"P1"}},
 		{"nothing_matches", core.OrderQuery{Statuses: []core.Status{core.Delivered}}, nil},
 	}
 	for _, c := range cases {
