@@ -562,6 +562,13 @@ func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
 		b.WriteString(` AND delivered_at < ?`)
 		args = append(args, db.tv(q.DeliveredBefore))
 	}
+	if !q.PurchasedAfter.IsZero() {
+		b.WriteString(` AND purchase_date >= ?`)
+		args = append(args, db.tv(q.PurchasedAfter))
+	}
+	if q.Undelivered {
+		b.WriteString(` AND delivered_at IS NULL`)
+	}
 	if q.ReviewUnrequested {
 		b.WriteString(` AND review_state = ''`)
 	}
@@ -772,6 +779,10 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 		return err
 	}
 	db := t.db
+	before, err := t.healthBefore(ctx, orders)
+	if err != nil {
+		return err
+	}
 
 	// Orders first: once this transaction has written (so locked) an order's
 	// row, nobody else can be writing its children.
@@ -819,6 +830,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 	if err := t.lostRace(orders, saved); err != nil {
 		return err
 	}
+	t.countHealth(before, orders)
 
 	// Children: only rows that differ from what this transaction read. A
 	// new order's children are new rows ([0]), the others upserts ([1]).
@@ -882,7 +894,9 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 	for _, o := range orders {
 		o.Version++
 		if _, ok := t.loaded[o.ID]; ok {
-			t.loaded[o.ID] = o.Clone()
+			c := o.Clone()
+			c.Shipments = storedShipments(before[o.ID], c) // as stored, for the next save's health change
+			t.loaded[o.ID] = c
 		}
 	}
 	return nil

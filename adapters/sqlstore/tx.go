@@ -97,6 +97,9 @@ type Tx struct {
 	// holds the outbox's write lock (PostgreSQL).
 	outbox       []core.Event
 	outboxLocked bool
+	// health holds what this transaction's saves change in health_days
+	// until it is written, just before commit (see flushHealth).
+	health map[healthKey]int64
 }
 
 var _ core.Tx = (*Tx)(nil)
