@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("direct_recipient", func(t *testing.T) { testDirectRecipient(t, open) })
 	t.Run("late_responses", func(t *testing.T) { testLateResponses(t, open) })
 	t.Run("view_one", func(t *testing.T) { testViewOne(t, open) })
+	t.Run("health_counters", func(t *testing.T) { testHealthCounters(t, open) })
 }
 
 var (
