@@ -53,10 +53,10 @@ func TestEveryQueryUsesAnIndex(t *testing.T) {
 	now := time.Now()
 	// Statements over a time window: a generic plan guesses a third of the
 	// table for "at >= $1", so they are explained at the windows the desk
-	// uses (account health: the part of the first day of the last 10 and
-	// 30 days that the window covers).
+	// uses (account health: the part of the first hour of the last 30 days
+	// that the window covers).
 	start := now.Add(-30 * day)
-	end := start.Truncate(day).Add(day)
+	end := start.Truncate(time.Hour).Add(time.Hour)
 	windows := map[string][]any{
 		"SELECT cancel_reason, COUNT(*) FROM orders":               {start, end},
 		"COUNT(*), COUNT(CASE WHEN s.valid_tracking":               {start, end},

@@ -12,16 +12,18 @@ import (
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
-// Account health is read from health_days (migration 00015): per UTC day,
-// what the day adds to each count. A window is the sum of its whole days
-// plus an exact, indexed count of the part of its first day it covers, so
-// health reads about as much at ten million orders as at ten thousand.
+// Account health is read from health_hours (migration 00015): per hour,
+// what the hour adds to each count. A window is the sum of its whole hours
+// plus an exact, indexed count of the part of its first hour it covers, so
+// health reads about as much at ten million orders as at ten thousand: a
+// few thousand counters a month, and an hour's rows. (Whole days would
+// leave up to a day's orders and shipments to count one by one.)
 
-const usPerDay = int64(24 * time.Hour / time.Microsecond)
+const usPerHour = int64(time.Hour / time.Microsecond)
 
-// healthKey is one counter of health_days.
+// healthKey is one counter of health_hours.
 type healthKey struct {
-	day    int64 // days since 1970-01-01 UTC, floored
+	hour   int64 // hours since 1970-01-01 UTC, floored
 	metric string
 }
 
@@ -30,40 +32,40 @@ const (
 	hCanceled  = "canceled:" // + the cancel reason
 	hShipments = "shipments"
 	hValid     = "valid"
-	hShipped   = "shipped" // by the day of the order's newest shipment
-	hLate      = "late"    // by the day of its newest late shipment
+	hShipped   = "shipped" // by the hour of the order's newest shipment
+	hLate      = "late"    // by the hour of its newest late shipment
 )
 
-// dayOf is t's day as health_days counts it: the database's microseconds
-// (times are stored truncated to them), floored to whole UTC days.
-func dayOf(t time.Time) int64 {
+// hourOf is t's hour as health_hours counts it: the database's
+// microseconds (times are stored truncated to them), floored to whole hours.
+func hourOf(t time.Time) int64 {
 	us := t.UnixMicro()
-	d := us / usPerDay
-	if us%usPerDay < 0 {
+	d := us / usPerHour
+	if us%usPerHour < 0 {
 		d--
 	}
 	return d
 }
 
-// firstWholeDay is the first day that lies wholly at or after since; the
-// part of the day before it that since still covers is counted exactly.
-func firstWholeDay(since time.Time) (day int64, partial bool) {
-	d := dayOf(since)
-	if since.UnixMicro() == d*usPerDay {
+// firstWholeHour is the first hour that lies wholly at or after since; the
+// part of the hour before it that since still covers is counted exactly.
+func firstWholeHour(since time.Time) (hour int64, partial bool) {
+	d := hourOf(since)
+	if since.UnixMicro() == d*usPerHour {
 		return d, false
 	}
 	return d + 1, true
 }
 
-func dayStart(day int64) time.Time { return time.UnixMicro(day * usPerDay).UTC() }
+func hourStart(hour int64) time.Time { return time.UnixMicro(hour * usPerHour).UTC() }
 
 // addHealth adds sign times what o, with the shipments ships, counts for
-// in health_days: nothing unless o is the seller's to ship.
+// in health_hours: nothing unless o is the seller's to ship.
 func addHealth(into map[healthKey]int64, o *core.Order, ships []core.Shipment, sign int64) {
 	if o == nil || o.Fulfillment != core.Merchant {
 		return
 	}
-	d := dayOf(o.PurchaseDate)
+	d := hourOf(o.PurchaseDate)
 	into[healthKey{d, hOrders}] += sign
 	if o.CancelReason != "" {
 		into[healthKey{d, hCanceled + string(o.CancelReason)}] += sign
@@ -71,7 +73,7 @@ func addHealth(into map[healthKey]int64, o *core.Order, ships []core.Shipment, s
 	var last, lastLate *core.Shipment
 	for i := range ships {
 		s := &ships[i]
-		sd := dayOf(s.ShipDate)
+		sd := hourOf(s.ShipDate)
 		into[healthKey{sd, hShipments}] += sign
 		if s.ValidTracking {
 			into[healthKey{sd, hValid}] += sign
@@ -84,10 +86,10 @@ func addHealth(into map[healthKey]int64, o *core.Order, ships []core.Shipment, s
 		}
 	}
 	if last != nil {
-		into[healthKey{dayOf(last.ShipDate), hShipped}] += sign
+		into[healthKey{hourOf(last.ShipDate), hShipped}] += sign
 	}
 	if lastLate != nil {
-		into[healthKey{dayOf(lastLate.ShipDate), hLate}] += sign
+		into[healthKey{hourOf(lastLate.ShipDate), hLate}] += sign
 	}
 }
 
@@ -137,7 +139,7 @@ func (t *Tx) healthBefore(ctx context.Context, orders []*core.Order) (map[string
 }
 
 // countHealth keeps, until the commit, what a save changes in
-// health_days.
+// health_hours.
 func (t *Tx) countHealth(before map[string]*core.Order, orders []*core.Order) {
 	if t.health == nil {
 		t.health = make(map[healthKey]int64)
@@ -151,12 +153,12 @@ func (t *Tx) countHealth(before map[string]*core.Order, orders []*core.Order) {
 	}
 }
 
-var saveHealth = newBulk(`INSERT INTO health_days (day, metric, n)`, []string{"bigint", "text", "bigint"},
-	` ON CONFLICT (day, metric) DO UPDATE SET n = health_days.n + excluded.n`)
+var saveHealth = newBulk(`INSERT INTO health_hours (hour, metric, n)`, []string{"bigint", "text", "bigint"},
+	` ON CONFLICT (hour, metric) DO UPDATE SET n = health_hours.n + excluded.n`)
 
-// flushHealth adds the transaction's health changes to health_days. It
-// runs last before the commit, so concurrent writers hold a day's row only
-// for the commit, and in (day, metric) order, so two of them never wait
+// flushHealth adds the transaction's health changes to health_hours. It
+// runs last before the commit, so concurrent writers hold an hour's row
+// only for the commit, and in (hour, metric) order, so two of them never wait
 // for each other's rows.
 func (t *Tx) flushHealth(ctx context.Context) error {
 	keys := make([]healthKey, 0, len(t.health))
@@ -170,11 +172,11 @@ func (t *Tx) flushHealth(ctx context.Context) error {
 		return nil
 	}
 	slices.SortFunc(keys, func(a, b healthKey) int {
-		return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.metric, b.metric))
+		return cmp.Or(cmp.Compare(a.hour, b.hour), strings.Compare(a.metric, b.metric))
 	})
 	args := make([]any, 0, 3*len(keys))
 	for _, k := range keys {
-		args = append(args, k.day, k.metric, t.health[k])
+		args = append(args, k.hour, k.metric, t.health[k])
 	}
 	if err := t.writeRows(ctx, saveHealth, args, nil); err != nil {
 		return t.fail(err, "count account health")
@@ -184,15 +186,19 @@ func (t *Tx) flushHealth(ctx context.Context) error {
 }
 
 var (
-	sqlHealthDays = prepared(`SELECT day, metric, n FROM health_days WHERE day >= ? AND n <> 0`)
-	// The exact counts of a window's partial first day, [since, midnight).
+	// Each count over its own window's whole hours.
+	sqlHealthHours = prepared(`SELECT metric, SUM(n) FROM health_hours WHERE hour >= ? AND (
+		(metric = 'orders' OR metric LIKE 'canceled:%') AND hour >= ?
+		OR metric IN ('shipments', 'valid') AND hour >= ?
+		OR metric IN ('shipped', 'late') AND hour >= ?) GROUP BY metric`)
+	// The exact counts of a window's partial first hour, [since, the hour).
 	sqlHealthOrdersPart = prepared(`SELECT cancel_reason, COUNT(*) FROM orders
 		WHERE fulfillment = 'merchant' AND purchase_date >= ? AND purchase_date < ? GROUP BY cancel_reason`)
 	sqlHealthShipmentsPart = prepared(`SELECT COUNT(*), COUNT(CASE WHEN s.valid_tracking THEN 1 END)
 		FROM shipments s JOIN orders o ON o.id = s.order_id
 		WHERE o.fulfillment = 'merchant' AND s.ship_date >= ? AND s.ship_date < ?`)
-	// An order counts on the day of its newest (late) shipment: here if
-	// that is in [since, midnight), so if it has none after midnight.
+	// An order counts in the hour of its newest (late) shipment: here if
+	// that is in [since, the hour), so if it has none from the hour on.
 	sqlHealthShippedPart = prepared(`SELECT
 		COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM shipments x
 			WHERE x.order_id = s.order_id AND x.ship_date >= ?) THEN s.order_id END),
@@ -203,8 +209,8 @@ var (
 )
 
 // HealthCounts counts what account health is computed from, merchant
-// orders only: the windows' whole days from health_days, their partial
-// first days from the rows.
+// orders only: the windows' whole hours from health_hours, their partial
+// first hours from the rows.
 func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.HealthCounts, error) {
 	h := core.HealthCounts{Canceled: map[core.CancelReason]int{}}
 	if t.write { // this transaction's own saves count too
@@ -213,31 +219,31 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 		}
 	}
 	db := t.db
-	late, latePart := firstWholeDay(w.LateSince)
-	cancel, cancelPart := firstWholeDay(w.CancelSince)
-	tracking, trackingPart := firstWholeDay(w.TrackingSince)
-	rows, err := t.query(ctx, sqlHealthDays, min(late, cancel, tracking))
+	late, latePart := firstWholeHour(w.LateSince)
+	cancel, cancelPart := firstWholeHour(w.CancelSince)
+	tracking, trackingPart := firstWholeHour(w.TrackingSince)
+	rows, err := t.query(ctx, sqlHealthHours, min(late, cancel, tracking), cancel, tracking, late)
 	if err != nil {
 		return h, t.fail(err, "count account health")
 	}
 	err = eachRow(rows, func() error {
-		var k healthKey
+		var metric string
 		var n int
-		if err := rows.Scan(&k.day, &k.metric, &n); err != nil {
+		if err := rows.Scan(&metric, &n); err != nil {
 			return err
 		}
 		switch {
-		case k.metric == hOrders && k.day >= cancel:
+		case metric == hOrders:
 			h.Orders += n
-		case strings.HasPrefix(k.metric, hCanceled) && k.day >= cancel:
-			h.Canceled[core.CancelReason(strings.TrimPrefix(k.metric, hCanceled))] += n
-		case k.metric == hShipments && k.day >= tracking:
+		case strings.HasPrefix(metric, hCanceled):
+			h.Canceled[core.CancelReason(strings.TrimPrefix(metric, hCanceled))] += n
+		case metric == hShipments:
 			h.Shipments += n
-		case k.metric == hValid && k.day >= tracking:
+		case metric == hValid:
 			h.ValidTracking += n
-		case k.metric == hShipped && k.day >= late:
+		case metric == hShipped:
 			h.ShippedOrders += n
-		case k.metric == hLate && k.day >= late:
+		case metric == hLate:
 			h.LateOrders += n
 		}
 		return nil
@@ -246,7 +252,7 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 		return h, t.fail(err, "count account health")
 	}
 	if cancelPart {
-		rows, err := t.query(ctx, sqlHealthOrdersPart, db.tv(w.CancelSince), db.tv(dayStart(cancel)))
+		rows, err := t.query(ctx, sqlHealthOrdersPart, db.tv(w.CancelSince), db.tv(hourStart(cancel)))
 		if err != nil {
 			return h, t.fail(err, "count orders")
 		}
@@ -256,7 +262,7 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 	}
 	if trackingPart {
 		var n, valid int
-		err := t.stmt(ctx, sqlHealthShipmentsPart).QueryRowContext(ctx, db.tv(w.TrackingSince), db.tv(dayStart(tracking))).Scan(&n, &valid)
+		err := t.stmt(ctx, sqlHealthShipmentsPart).QueryRowContext(ctx, db.tv(w.TrackingSince), db.tv(hourStart(tracking))).Scan(&n, &valid)
 		if err != nil {
 			return h, t.fail(err, "count shipments")
 		}
@@ -264,7 +270,7 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 	}
 	if latePart {
 		var shipped, lateOrders int
-		end := db.tv(dayStart(late))
+		end := db.tv(hourStart(late))
 		err := t.stmt(ctx, sqlHealthShippedPart).QueryRowContext(ctx, end, end, db.tv(w.LateSince), end).Scan(&shipped, &lateOrders)
 		if err != nil {
 			return h, t.fail(err, "count shipments")
@@ -293,7 +299,7 @@ func addCancelRows(rows *sql.Rows, h *core.HealthCounts) error {
 	})
 }
 
-// The full counts health_days stands for, over every row of the windows:
+// The full counts health_hours stands for, over every row of the windows:
 // what health read before the counters, kept to check them.
 const (
 	recountShipments = `SELECT
@@ -308,12 +314,12 @@ const (
 )
 
 // RecountHealth counts what HealthCounts does from every order and
-// shipment of the windows, without health_days: a check of the counters
+// shipment of the windows, without health_hours: a check of the counters
 // (tests, a repair), which reads the windows whole.
 func (db *DB) RecountHealth(ctx context.Context, w core.HealthWindows) (core.HealthCounts, error) {
 	h := core.HealthCounts{Canceled: map[core.CancelReason]int{}}
-	err := db.View(ctx, func(ctx2 core.Tx) error {
-		t := ctx2.(*Tx)
+	err := db.View(ctx, func(tx core.Tx) error {
+		t := tx.(*Tx)
 		since := w.LateSince
 		if w.TrackingSince.Before(since) {
 			since = w.TrackingSince
@@ -337,38 +343,38 @@ func (db *DB) RecountHealth(ctx context.Context, w core.HealthWindows) (core.Hea
 	return h, err
 }
 
-// RebuildHealth recounts health_days from the orders and shipments, as
+// RebuildHealth recounts health_hours from the orders and shipments, as
 // migration 00015 first filled it: for a store loaded around the store
 // (bot bench --scale), or written by a replica older than the counters.
 func (db *DB) RebuildHealth(ctx context.Context) error {
-	return db.Update(ctx, func(ctx2 core.Tx) error {
-		t := ctx2.(*Tx)
-		day := func(col string) string {
+	return db.Update(ctx, func(tx core.Tx) error {
+		t := tx.(*Tx)
+		hour := func(col string) string {
 			if db.dialect == sqliteDialect {
-				return "((" + col + ") - ((" + col + ") < 0) * 86399999999) / 86400000000"
+				return "((" + col + ") - ((" + col + ") < 0) * 3599999999) / 3600000000"
 			}
-			return "floor(extract(epoch FROM " + col + ") / 86400)::bigint"
+			return "floor(extract(epoch FROM " + col + ") / 3600)::bigint"
 		}
 		// PostgreSQL: a writer adding its change before its commit waits
 		// for the rebuild, whose count then leaves that change out.
-		lock := `LOCK TABLE health_days IN EXCLUSIVE MODE`
+		lock := `LOCK TABLE health_hours IN EXCLUSIVE MODE`
 		if db.dialect == sqliteDialect {
 			lock = `SELECT 1` // one writer at a time already
 		}
-		for _, q := range []string{lock, `DELETE FROM health_days`, `INSERT INTO health_days (day, metric, n)
-			SELECT day, metric, COUNT(*) FROM (
-			SELECT ` + day("purchase_date") + ` AS day, 'orders' AS metric FROM orders WHERE fulfillment = 'merchant'
-			UNION ALL SELECT ` + day("purchase_date") + `, 'canceled:' || cancel_reason
+		for _, q := range []string{lock, `DELETE FROM health_hours`, `INSERT INTO health_hours (hour, metric, n)
+			SELECT hour, metric, COUNT(*) FROM (
+			SELECT ` + hour("purchase_date") + ` AS hour, 'orders' AS metric FROM orders WHERE fulfillment = 'merchant'
+			UNION ALL SELECT ` + hour("purchase_date") + `, 'canceled:' || cancel_reason
 				FROM orders WHERE fulfillment = 'merchant' AND cancel_reason <> ''
-			UNION ALL SELECT ` + day("s.ship_date") + `, 'shipments'
+			UNION ALL SELECT ` + hour("s.ship_date") + `, 'shipments'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant'
-			UNION ALL SELECT ` + day("s.ship_date") + `, 'valid'
+			UNION ALL SELECT ` + hour("s.ship_date") + `, 'valid'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' AND s.valid_tracking
-			UNION ALL SELECT ` + day("MAX(s.ship_date)") + `, 'shipped'
+			UNION ALL SELECT ` + hour("MAX(s.ship_date)") + `, 'shipped'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' GROUP BY s.order_id
-			UNION ALL SELECT ` + day("MAX(s.ship_date)") + `, 'late'
+			UNION ALL SELECT ` + hour("MAX(s.ship_date)") + `, 'late'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' AND s.late GROUP BY s.order_id
-			) f GROUP BY day, metric`} {
+			) f GROUP BY hour, metric`} {
 			if _, err := t.tx.ExecContext(ctx, q); err != nil {
 				return t.fail(err, "rebuild the account health counters")
 			}

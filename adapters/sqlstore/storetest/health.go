@@ -47,7 +47,7 @@ func (m *healthMix) intn(n int) int {
 func (m *healthMix) when() time.Time {
 	t := m.now.Add(time.Duration(m.intn(80*24*3600)-40*24*3600) * time.Second).Add(time.Duration(m.intn(1e6)) * time.Microsecond)
 	if m.intn(8) == 0 {
-		t = t.Truncate(day)
+		t = t.Truncate([]time.Duration{day, time.Hour}[m.intn(2)])
 	}
 	return t
 }

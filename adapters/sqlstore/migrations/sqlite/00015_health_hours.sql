@@ -1,14 +1,15 @@
 -- Account health from counters kept as orders change (issue 16), so that
--- `health` reads about thirty rows a window instead of every order and
--- shipment in it. One row per UTC day (days since 1970, floored) and
--- metric, holding what the day adds to account health, merchant orders
--- only:
---   orders            orders purchased that day
+-- `health` reads a few thousand counters a month (and an hour's rows)
+-- instead of every order and shipment in its windows. One row per hour
+-- (hours since 1970, floored) and metric, holding what the hour adds to
+-- account health, merchant orders only:
+--   orders            orders purchased in that hour
 --   canceled:<reason> of those, the ones with that cancel reason
---   shipments, valid  shipments shipped that day; of those, valid tracking
+--   shipments, valid  shipments shipped in it; of those, valid tracking
 --   shipped, late     orders whose newest shipment (newest late shipment)
---                     is of that day, so an order counts once per window
--- The store adds each save's change (after minus before) just before its
+--                     is in it, so an order counts once per window
+-- Times are microseconds since 1970 here; the hour is floored as on
+-- PostgreSQL. The store adds each save's change (after minus before) just before its
 -- commit, as "n = n + excluded.n". A replica older than this migration
 -- saves orders without doing so: upgrade every replica, then run
 -- the store's RebuildHealth (as `bot bench --scale` does after its load)
@@ -18,36 +19,36 @@
 -- delivered ones by delivery date, so a sweep reads only what can be due.
 
 -- +goose Up
-CREATE TABLE health_days (
-    day    BIGINT NOT NULL,
+CREATE TABLE health_hours (
+    hour   INTEGER NOT NULL,
     metric TEXT NOT NULL,
-    n      BIGINT NOT NULL,
-    PRIMARY KEY (day, metric)
+    n      INTEGER NOT NULL,
+    PRIMARY KEY (hour, metric)
 );
-INSERT INTO health_days (day, metric, n)
-SELECT day, metric, COUNT(*) FROM (
-    SELECT floor(extract(epoch FROM purchase_date) / 86400)::bigint AS day, 'orders' AS metric
+INSERT INTO health_hours (hour, metric, n)
+SELECT hour, metric, COUNT(*) FROM (
+    SELECT ((purchase_date) - ((purchase_date) < 0) * 3599999999) / 3600000000 AS hour, 'orders' AS metric
         FROM orders WHERE fulfillment = 'merchant'
     UNION ALL
-    SELECT floor(extract(epoch FROM purchase_date) / 86400)::bigint, 'canceled:' || cancel_reason
+    SELECT ((purchase_date) - ((purchase_date) < 0) * 3599999999) / 3600000000, 'canceled:' || cancel_reason
         FROM orders WHERE fulfillment = 'merchant' AND cancel_reason <> ''
     UNION ALL
-    SELECT floor(extract(epoch FROM s.ship_date) / 86400)::bigint, 'shipments'
+    SELECT ((s.ship_date) - ((s.ship_date) < 0) * 3599999999) / 3600000000, 'shipments'
         FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant'
     UNION ALL
-    SELECT floor(extract(epoch FROM s.ship_date) / 86400)::bigint, 'valid'
+    SELECT ((s.ship_date) - ((s.ship_date) < 0) * 3599999999) / 3600000000, 'valid'
         FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' AND s.valid_tracking
     UNION ALL
-    SELECT floor(extract(epoch FROM MAX(s.ship_date)) / 86400)::bigint, 'shipped'
+    SELECT ((MAX(s.ship_date)) - ((MAX(s.ship_date)) < 0) * 3599999999) / 3600000000, 'shipped'
         FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' GROUP BY s.order_id
     UNION ALL
-    SELECT floor(extract(epoch FROM MAX(s.ship_date)) / 86400)::bigint, 'late'
+    SELECT ((MAX(s.ship_date)) - ((MAX(s.ship_date)) < 0) * 3599999999) / 3600000000, 'late'
         FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' AND s.late GROUP BY s.order_id
-) f GROUP BY day, metric;
+) f GROUP BY hour, metric;
 CREATE INDEX orders_status_purchase ON orders (status, purchase_date);
 CREATE INDEX orders_status_delivered ON orders (status, delivered_at);
 
 -- +goose Down
 DROP INDEX orders_status_delivered;
 DROP INDEX orders_status_purchase;
-DROP TABLE health_days;
+DROP TABLE health_hours;
