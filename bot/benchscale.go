@@ -25,7 +25,7 @@ import (
 // loads N orders straight into the tables (COPY on PostgreSQL, batched
 // inserts in large transactions on SQLite) with two years of history —
 // statuses by age, shipments, returns, buyer conversations — fills account
-// health's per-day counters from them (sqlstore's RebuildHealth), then times
+// health's per-hour counters from them (sqlstore's RebuildHealth), then times
 // the desk's reads through the engine, and the 30-day sweep.
 
 // scaleResult is --scale's --json output.
@@ -95,7 +95,7 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	// The rows went in around the store: count them into account health's
-	// per-day counters as the migration that added them did.
+	// per-hour counters as the migration that added them did.
 	if err := store.RebuildHealth(ctx); err != nil {
 		return nil, fmt.Errorf("count account health: %s", core.ErrorMessage(err))
 	}
