@@ -187,6 +187,8 @@ type OrderQuery struct {
 	PurchasedAfter    time.Time // purchase_date >= PurchasedAfter
 	// Undelivered keeps only orders with no delivery date.
 	Undelivered bool
+	// NoReturnIn leaves out orders with a return in one of these statuses.
+	NoReturnIn []ReturnStatus
 }
 
 // ReturnQuery selects returns. Zero fields do not filter.

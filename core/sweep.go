@@ -84,22 +84,24 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 // SweepQueries are the order lists Sweep reads, one per step, at now.
 // Each reads only the orders that can be due (an index range, so a sweep
 // with nothing due reads next to nothing however many orders there are);
-// the step's due function, checked on each, stays the rule. The bounds
+// the step's due function, checked on each, stays the rule. The purchase
+// date bounds of auto-cancel, warning and pending are as they always were
+// (an order exactly at its limit waits for the next sweep); the new bounds
 // hold a day's margin over the rule's, for time zones and daylight saving
 // (30 days after a purchase dated in a zone that changes its clocks are not
 // 30 × 24 hours): a warning is due only before the auto-cancel; completion
 // only once the return window, counted in whole shop days from delivery,
-// is over.
+// is over, and with no return open.
 func (e *Engine) SweepQueries(now time.Time) []OrderQuery {
 	p := e.policy
 	open := []Status{Unshipped, PartiallyShipped}
 	return []OrderQuery{
-		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, 1-p.AutoCancelDays)},
-		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, 1+p.WarnDaysBefore-p.AutoCancelDays),
+		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, -p.AutoCancelDays)},
+		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, p.WarnDaysBefore-p.AutoCancelDays),
 			PurchasedAfter: now.AddDate(0, 0, -p.AutoCancelDays-1)},
-		{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, 1-p.PendingDays)},
-		{Statuses: []Status{Delivered}, DeliveredBefore: now.AddDate(0, 0, 1-p.ReturnWindowDays)},
-		{Statuses: []Status{Delivered}, Undelivered: true},
+		{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, -p.PendingDays)},
+		{Statuses: []Status{Delivered}, DeliveredBefore: now.AddDate(0, 0, 1-p.ReturnWindowDays), NoReturnIn: openReturns()},
+		{Statuses: []Status{Delivered}, Undelivered: true, NoReturnIn: openReturns()},
 	}
 }
 

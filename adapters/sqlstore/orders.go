@@ -569,6 +569,10 @@ func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
 	if q.Undelivered {
 		b.WriteString(` AND delivered_at IS NULL`)
 	}
+	if len(q.NoReturnIn) > 0 {
+		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = orders.id AND r.status = ANY(?))`)
+		args = append(args, db.list(strs(q.NoReturnIn)))
+	}
 	if q.ReviewUnrequested {
 		b.WriteString(` AND review_state = ''`)
 	}
