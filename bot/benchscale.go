@@ -9,6 +9,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,7 +24,8 @@ import (
 // bot bench --scale N: how the desk's reads hold up as the shop grows. It
 // loads N orders straight into the tables (COPY on PostgreSQL, batched
 // inserts in large transactions on SQLite) with two years of history —
-// statuses by age, shipments, returns, buyer conversations — then times
+// statuses by age, shipments, returns, buyer conversations — fills account
+// health's per-hour counters from them (sqlstore's RebuildHealth), then times
 // the desk's reads through the engine, and the 30-day sweep.
 
 // scaleResult is --scale's --json output.
@@ -94,6 +96,14 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 	ids, convs, err := scaleLoad(ctx, raw, driver == "postgres", n, now)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
+	}
+	// The rows went in around the store: count them into account health's
+	// per-hour counters as the migration that added them did.
+	if err := store.RebuildHealth(ctx); err != nil {
+		return nil, fmt.Errorf("count account health: %s", core.ErrorMessage(err))
+	}
+	if err := checkHealth(ctx, store, now); err != nil {
+		return nil, err
 	}
 	if _, err := raw.ExecContext(ctx, "ANALYZE"); err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
@@ -186,6 +196,29 @@ func followNext(ctx context.Context, e *core.Engine, actor core.Actor, list core
 		list = next
 	}
 	return list.String(), page, nil
+}
+
+// checkHealth compares account health from the counters with a count of
+// the loaded rows, over windows starting mid-day.
+func checkHealth(ctx context.Context, store *sqlstore.DB, now time.Time) error {
+	w := core.HealthWindows{LateSince: now.AddDate(0, 0, -10), CancelSince: now.AddDate(0, 0, -30), TrackingSince: now.AddDate(0, 0, -30)}
+	var got core.HealthCounts
+	err := store.View(ctx, func(tx core.Tx) error {
+		var err error
+		got, err = tx.HealthCounts(ctx, w)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("health: %s", core.ErrorMessage(err))
+	}
+	want, err := store.RecountHealth(ctx, w)
+	if err != nil {
+		return fmt.Errorf("recount health: %s", core.ErrorMessage(err))
+	}
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("account health from the counters %+v differs from a count of the rows %+v", got, want)
+	}
+	return nil
 }
 
 // sweepChanged counts the orders a sweep changed, whatever its result's

@@ -540,11 +540,17 @@ func (p Policy) CompleteDue(o *Order, now time.Time) bool {
 		return false
 	}
 	for _, r := range o.Returns {
-		if r.Status == ReturnRequested || r.Status == ReturnApproved || r.Status == ReturnReceived {
+		if slices.Contains(openReturns(), r.Status) {
 			return false
 		}
 	}
 	return true
+}
+
+// openReturns are the return statuses that hold an order back from
+// completion.
+func openReturns() []ReturnStatus {
+	return []ReturnStatus{ReturnRequested, ReturnApproved, ReturnReceived}
 }
 
 // Actions lists what a role may do with an order now, for buttons on an

@@ -192,6 +192,11 @@ type OrderQuery struct {
 	DeliveredBefore time.Time // delivered_at < DeliveredBefore
 	// ReviewUnrequested keeps only orders without a review request.
 	ReviewUnrequested bool
+	PurchasedAfter    time.Time // purchase_date >= PurchasedAfter
+	// Undelivered keeps only orders with no delivery date.
+	Undelivered bool
+	// NoReturnIn leaves out orders with a return in one of these statuses.
+	NoReturnIn []ReturnStatus
 }
 
 // ReturnQuery selects returns. Zero fields do not filter.

@@ -30,20 +30,24 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	now := e.now()
 	p := e.policy
 	var out SweepResult
-	open := []Status{Unshipped, PartiallyShipped}
+	qs := e.SweepQueries(now)
+	complete := func(o *Order) (string, []Event) {
+		o.Status = Completed
+		return "complete " + o.ID, nil
+	}
 	steps := []struct {
 		q    OrderQuery
 		due  func(*Order, time.Time) bool
 		do   func(*Order) (string, []Event)
 		into *[]string
 	}{
-		{OrderQuery{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, -p.AutoCancelDays)}, p.AutoCancelDue,
+		{qs[0], p.AutoCancelDue,
 			func(o *Order) (string, []Event) {
 				_ = cancelOrder(o, NotShippedInTime, now)
 				return "cancel " + o.ID + " not_shipped_in_time", []Event{{Kind: EventAutoCanceled, OrderID: o.ID,
 					Text: fmt.Sprintf("Order %s was cancelled automatically: not confirmed shipped within %d days of purchase.", o.ID, p.AutoCancelDays)}}
 			}, &out.AutoCanceled},
-		{OrderQuery{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, p.WarnDaysBefore-p.AutoCancelDays)}, p.ShipWarningDue,
+		{qs[1], p.ShipWarningDue,
 			func(o *Order) (string, []Event) {
 				t := now
 				o.ShipWarnedAt = &t
@@ -51,16 +55,14 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 				return "warn " + o.ID, []Event{{Kind: EventShipWarning, OrderID: o.ID,
 					Text: fmt.Sprintf("Order %s is not shipped yet and will be cancelled automatically on %s (%d days after purchase). Ship or cancel it.", o.ID, at.In(p.loc()).Format("Mon 2 Jan 2006 15:04 MST"), p.AutoCancelDays)}}
 			}, &out.Warned},
-		{OrderQuery{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, -p.PendingDays)}, p.PendingExpired,
+		{qs[2], p.PendingExpired,
 			func(o *Order) (string, []Event) {
 				_ = cancelOrder(o, PaymentUnverified, now)
 				return "cancel " + o.ID + " payment_unverified", nil
 			}, &out.Expired},
-		{OrderQuery{Statuses: []Status{Delivered}}, p.CompleteDue,
-			func(o *Order) (string, []Event) {
-				o.Status = Completed
-				return "complete " + o.ID, nil
-			}, &out.Completed},
+		{qs[3], p.CompleteDue, complete, &out.Completed},
+		// (qs[4]: without a delivery date the window runs from the last shipment.)
+		{qs[4], p.CompleteDue, complete, &out.Completed},
 	}
 	for _, st := range steps {
 		ids, err := e.eachDue(ctx, st.q, func(o *Order) bool { return st.due(o, now) }, func(tx Tx, o *Order) error {
@@ -77,6 +79,30 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	var err error
 	out.Reminded, out.Breached, err = e.sweepConversations(ctx, now)
 	return out, err
+}
+
+// SweepQueries are the order lists Sweep reads, one per step, at now.
+// Each reads only the orders that can be due (an index range, so a sweep
+// with nothing due reads next to nothing however many orders there are);
+// the step's due function, checked on each, stays the rule. The purchase
+// date bounds of auto-cancel, warning and pending are as they always were
+// (an order exactly at its limit waits for the next sweep); the new bounds
+// hold a day's margin over the rule's, for time zones and daylight saving
+// (30 days after a purchase dated in a zone that changes its clocks are not
+// 30 × 24 hours): a warning is due only before the auto-cancel; completion
+// only once the return window, counted in whole shop days from delivery,
+// is over, and with no return open.
+func (e *Engine) SweepQueries(now time.Time) []OrderQuery {
+	p := e.policy
+	open := []Status{Unshipped, PartiallyShipped}
+	return []OrderQuery{
+		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, -p.AutoCancelDays)},
+		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, p.WarnDaysBefore-p.AutoCancelDays),
+			PurchasedAfter: now.AddDate(0, 0, -p.AutoCancelDays-1)},
+		{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, -p.PendingDays)},
+		{Statuses: []Status{Delivered}, DeliveredBefore: now.AddDate(0, 0, 1-p.ReturnWindowDays), NoReturnIn: openReturns()},
+		{Statuses: []Status{Delivered}, Undelivered: true, NoReturnIn: openReturns()},
+	}
 }
 
 // eachDue changes, each in its own transaction, the orders q lists for

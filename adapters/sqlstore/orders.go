@@ -640,6 +640,17 @@ func (db *DB) orderWhere(b *strings.Builder, args []any, q core.OrderQuery, col,
 		b.WriteString(` AND delivered_at < ?`)
 		args = append(args, db.tv(q.DeliveredBefore))
 	}
+	if !q.PurchasedAfter.IsZero() {
+		b.WriteString(` AND purchase_date >= ?`)
+		args = append(args, db.tv(q.PurchasedAfter))
+	}
+	if q.Undelivered {
+		b.WriteString(` AND delivered_at IS NULL`)
+	}
+	if len(q.NoReturnIn) > 0 {
+		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = orders.id AND r.status = ANY(?))`)
+		args = append(args, db.list(strs(q.NoReturnIn)))
+	}
 	if q.ReviewUnrequested {
 		b.WriteString(` AND review_state = ''`)
 	}
@@ -838,6 +849,10 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 		return err
 	}
 	db := t.db
+	before, err := t.healthBefore(ctx, orders)
+	if err != nil {
+		return err
+	}
 
 	// Orders first: once this transaction has written (so locked) an order's
 	// row, nobody else can be writing its children.
@@ -885,6 +900,7 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 	if err := t.lostRace(orders, saved); err != nil {
 		return err
 	}
+	t.countHealth(before, orders)
 
 	// Children: only rows that differ from what this transaction read. A
 	// new order's children are new rows ([0]), the others upserts ([1]).
@@ -948,7 +964,9 @@ func (t *Tx) SaveOrders(ctx context.Context, orders []*core.Order) error {
 	for _, o := range orders {
 		o.Version++
 		if _, ok := t.loaded[o.ID]; ok {
-			t.loaded[o.ID] = o.Clone()
+			c := o.Clone()
+			c.Shipments = storedShipments(before[o.ID], c) // as stored, for the next save's health change
+			t.loaded[o.ID] = c
 		}
 	}
 	return nil

@@ -185,59 +185,6 @@ func (t *Tx) SaveStocks(ctx context.Context, stocks []core.Stock) error {
 }
 
 var (
-	// Both shipment rates in one pass over the shipments since the earlier
-	// of the two windows.
-	sqlHealthShipments = prepared(`SELECT
-		COUNT(DISTINCT CASE WHEN s.ship_date >= ? THEN s.order_id END),
-		COUNT(DISTINCT CASE WHEN s.ship_date >= ? AND s.late THEN s.order_id END),
-		COUNT(CASE WHEN s.ship_date >= ? THEN 1 END),
-		COUNT(CASE WHEN s.ship_date >= ? AND s.valid_tracking THEN 1 END)
-		FROM shipments s JOIN orders o ON o.id = s.order_id
-		WHERE o.fulfillment = 'merchant' AND s.ship_date >= ?`)
-	sqlHealthOrders = prepared(`SELECT cancel_reason, COUNT(*) FROM orders
-		WHERE fulfillment = 'merchant' AND purchase_date >= ? GROUP BY cancel_reason`)
-)
-
-// HealthCounts counts what account health is computed from, merchant
-// orders only.
-func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.HealthCounts, error) {
-	h := core.HealthCounts{Canceled: map[core.CancelReason]int{}}
-	db := t.db
-	since := w.LateSince
-	if w.TrackingSince.Before(since) {
-		since = w.TrackingSince
-	}
-	err := t.stmt(ctx, sqlHealthShipments).QueryRowContext(ctx,
-		db.tv(w.LateSince), db.tv(w.LateSince), db.tv(w.TrackingSince), db.tv(w.TrackingSince), db.tv(since)).
-		Scan(&h.ShippedOrders, &h.LateOrders, &h.Shipments, &h.ValidTracking)
-	if err != nil {
-		return h, t.fail(err, "count shipments")
-	}
-	rows, err := t.query(ctx, sqlHealthOrders, db.tv(w.CancelSince))
-	if err != nil {
-		return h, t.fail(err, "count orders")
-	}
-	err = eachRow(rows, func() error {
-		var (
-			reason string
-			n      int
-		)
-		if err := rows.Scan(&reason, &n); err != nil {
-			return err
-		}
-		h.Orders += n
-		if reason != "" {
-			h.Canceled[core.CancelReason(reason)] = n
-		}
-		return nil
-	})
-	if err != nil {
-		return h, t.fail(err, "count orders")
-	}
-	return h, nil
-}
-
-var (
 	sqlAddAudit = prepared(`INSERT INTO audit (at, actor_id, actor, role, source, command, order_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	sqlAudit = prepared(`SELECT id, at, actor_id, actor, role, source, command, order_id, detail

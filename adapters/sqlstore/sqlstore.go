@@ -321,6 +321,11 @@ func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) (err error) {
 	if err := t.flushOutbox(ctx); err != nil {
 		return err
 	}
+	// After the outbox: a transaction that took the outbox's lock earlier
+	// (listing it) takes the health rows after it, like all others.
+	if err := t.flushHealth(ctx); err != nil {
+		return err
+	}
 	done = true
 	if err := tx.Commit(); err != nil {
 		return db.fail(err, "save the changes")

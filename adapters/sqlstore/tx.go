@@ -95,6 +95,9 @@ type Tx struct {
 	// outbox holds what Enqueue was given until it is written, just
 	// before commit (see flushOutbox).
 	outbox []core.Event
+	// health holds what this transaction's saves change in health_hours
+	// until it is written, just before commit (see flushHealth).
+	health map[healthKey]int64
 }
 
 var _ core.Tx = (*Tx)(nil)

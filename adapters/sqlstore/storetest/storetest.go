@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("view_one", func(t *testing.T) { testViewOne(t, open) })
 	t.Run("draft_with_its_message", func(t *testing.T) { testDraftWithItsMessage(t, open) })
 	t.Run("list_pages", func(t *testing.T) { testListPages(t, open) })
+	t.Run("health_counters", func(t *testing.T) { testHealthCounters(t, open) })
 }
 
 var (
@@ -516,6 +517,17 @@ func testQueries(t *testing.T, open func(t *testing.T) core.Store) {
 		mk("P7", core.Canceled, core.Merchant, 7*time.Hour, 25*time.Hour),
 		mk("P8", core.Unshipped, core.Merchant, 8*time.Hour, 40*time.Hour),
 	)
+	// P5 has a return requested, P3 one refunded.
+	e.update(func(tx core.Tx) error {
+		got, err := tx.OrdersByID(e.ctx, []string{"P3", "P5"})
+		if err != nil {
+			return err
+		}
+		for id, st := range map[string]core.ReturnStatus{"P3": core.ReturnRefunded, "P5": core.ReturnRequested} {
+			got[id].Returns = []core.Return{{ID: "R-" + id, Status: st, Items: []core.ItemQty{{SKU: "SKU-A", Quantity: 1}}, RequestedAt: t0}}
+		}
+		return tx.SaveOrders(e.ctx, []*core.Order{got["P3"], got["P5"]})
+	})
 	cases := []struct {
 		name string
 		q    core.OrderQuery
@@ -529,6 +541,10 @@ func testQueries(t *testing.T, open func(t *testing.T) core.Store) {
 		{"ship_by_after_inclusive", core.OrderQuery{ShipByAfter: t0.Add(25 * time.Hour)}, []string{"P8", "P7", "P4"}},
 		{"ship_by_range", core.OrderQuery{ShipByAfter: t0.Add(10 * time.Hour), ShipByBefore: t0.Add(20 * time.Hour)}, []string{"P6", "P1"}},
 		{"purchased_before", core.OrderQuery{PurchasedBefore: t0.Add(3 * time.Hour)}, []string{"P2", "P1"}},
+		{"purchased_after_inclusive", core.OrderQuery{PurchasedAfter: t0.Add(7 * time.Hour)}, []string{"P8", "P7"}},
+		{"no_return_in", core.OrderQuery{NoReturnIn: []core.ReturnStatus{core.ReturnRequested, core.ReturnApproved}, PurchasedAfter: t0.Add(3 * time.Hour)},
+			[]string{"P8", "P7", "P6", "P4", "P3"}},
+		{"undelivered", core.OrderQuery{Undelivered: true, Statuses: []core.Status{core.Shipped}}, []string{"P5"}},
 		{"sorted_by_ship_by", core.OrderQuery{Sort: core.ShipByFirst, Statuses: []core.Status{core.Unshipped}}, []string{"P2", "P1", "P6", "P8"}},
 		{"limit", core.OrderQuery{Limit: 3}, []string{"P8", "P7", "P6"}},
 		{"seek_after_a_key", core.OrderQuery{Limit: 2, Seek: &core.OrderKey{At: t0.Add(7 * time.Hour), ID: "P7"}}, []string{"P6", "P5"}},

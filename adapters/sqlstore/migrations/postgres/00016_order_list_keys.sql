@@ -13,8 +13,11 @@ CREATE INDEX orders_status_purchase_date_id ON orders (status, purchase_date, id
 CREATE INDEX orders_purchase_date_id ON orders (purchase_date, id);
 DROP INDEX IF EXISTS orders_status_ship_by;
 DROP INDEX IF EXISTS orders_purchase_date;
+-- (status, purchase_date, id) serves what 00015's (status, purchase_date) did.
+DROP INDEX IF EXISTS orders_status_purchase;
 
 -- +goose Down
+CREATE INDEX IF NOT EXISTS orders_status_purchase ON orders (status, purchase_date);
 CREATE INDEX IF NOT EXISTS orders_purchase_date ON orders (purchase_date);
 CREATE INDEX IF NOT EXISTS orders_status_ship_by ON orders (status, ship_by);
 DROP INDEX orders_purchase_date_id;

@@ -1,0 +1,91 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore"
+	"github.com/sellerdesk/sellerdesk/adapters/sqlstore/storetest"
+	"github.com/sellerdesk/sellerdesk/core"
+)
+
+// TestHealthCountersRefilled: the counters saves keep equal those that
+// migration 00015 fills from existing rows and those RebuildHealth
+// counts, on both stores.
+func TestHealthCountersRefilled(t *testing.T) {
+	stores := map[string]func(t *testing.T) *sqlstore.DB{
+		"sqlite":   func(t *testing.T) *sqlstore.DB { return storetest.OpenSQLite(t) },
+		"postgres": func(t *testing.T) *sqlstore.DB { return storetest.OpenPostgres(t) },
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			db := open(t)
+			base := time.Date(2026, 3, 1, 10, 20, 30, 0, time.UTC)
+			var orders []*core.Order
+			for i := range 60 {
+				at := base.Add(time.Duration(i) * 7 * time.Hour)
+				o := &core.Order{ID: fmt.Sprintf("R-%02d", i), Status: core.Unshipped, Fulfillment: core.Merchant, PurchaseDate: at,
+					ShipBy: at.Add(48 * time.Hour), CreatedAt: at, UpdatedAt: at, ReportUpdated: at}
+				if i%7 == 0 {
+					o.Fulfillment = core.Marketplace
+				}
+				if i%5 == 0 {
+					o.Status, o.CancelReason = core.Canceled, core.NoInventory
+				}
+				for k := range i % 3 {
+					o.Shipments = append(o.Shipments, core.Shipment{ID: fmt.Sprintf("S-%02d-%d", i, k), Carrier: core.UPS, Tracking: "1Z999AA10123456784",
+						ShipDate: at.Add(time.Duration(20+k*30) * time.Hour), Late: (i+k)%4 == 0, ValidTracking: (i+k)%3 != 0, CreatedAt: at})
+				}
+				orders = append(orders, o)
+			}
+			err := db.Update(ctx, func(tx core.Tx) error { return tx.SaveOrders(ctx, orders) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.Update(ctx, func(tx core.Tx) error { // some change: a shipment moved, a cancel, a fulfilment
+				got, err := tx.OrdersByID(ctx, []string{"R-02", "R-03", "R-04"})
+				if err != nil {
+					return err
+				}
+				got["R-02"].Shipments[0].ShipDate = base.Add(-200 * time.Hour)
+				got["R-03"].Status, got["R-03"].CancelReason = core.Canceled, core.BuyerCanceled
+				got["R-04"].Fulfillment = core.Marketplace
+				return tx.SaveOrders(ctx, []*core.Order{got["R-02"], got["R-03"], got["R-04"]})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept, err := db.HealthRows(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(kept) == 0 {
+				t.Fatal("no counters kept")
+			}
+			if err := db.RebuildHealth(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rebuilt, err := db.HealthRows(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(kept, rebuilt) {
+				t.Errorf("kept by saves %v\nrebuilt %v", kept, rebuilt)
+			}
+			if err := db.RefillHealthAsMigrated(ctx); err != nil {
+				t.Fatal(err)
+			}
+			migrated, err := db.HealthRows(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(kept, migrated) {
+				t.Errorf("kept by saves %v\nfilled by the migration %v", kept, migrated)
+			}
+		})
+	}
+}
