@@ -3,7 +3,9 @@ package features
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -51,14 +53,16 @@ type lexicon struct {
 	question uint16
 }
 
-// concepts is the embedded lexicon, parsed once; it is never written after.
-var concepts = func() *lexicon {
+// loadConcepts parses the embedded lexicon once, on first use (as the
+// drafter decodes its models), so a program that never reads concepts (the
+// language model's features) does not pay for it; it is never written after.
+var loadConcepts = sync.OnceValue(func() *lexicon {
 	lx, err := parseLexicon(conceptsTSV)
 	if err != nil {
 		panic("features: concepts.tsv: " + err.Error())
 	}
 	return lx
-}()
+})
 
 // parseLexicon reads the lexicon format (see concepts.tsv). Patterns are
 // read with the tokenizer the model reads text with, so "Rücksendung",
@@ -221,20 +225,11 @@ func (m *conceptMatcher) cjkRun(rs []rune) {
 	m.hist = m.hist[:0]
 	for i, r := range rs {
 		for _, cw := range m.lx.cjk[r] {
-			if len(cw.runes) <= len(rs)-i && runesEqual(rs[i:i+len(cw.runes)], cw.runes) {
+			if len(cw.runes) <= len(rs)-i && slices.Equal(rs[i:i+len(cw.runes)], cw.runes) {
 				m.emit(cw.concept)
 			}
 		}
 	}
-}
-
-func runesEqual(a, b []rune) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // features adds the concept unigrams, the pairs of neighbouring concepts
@@ -257,7 +252,8 @@ func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)
 // Concepts lists the concept tokens text carries, in order (for tests and
 // for reading what the lexicon sees).
 func Concepts(text string) []string {
-	m := conceptMatcher{lx: concepts}
+	lx := loadConcepts()
+	m := conceptMatcher{lx: lx}
 	tokenize(text, true, func(t token) {
 		w := t.word
 		if w == "" && !t.cjk {
@@ -267,7 +263,7 @@ func Concepts(text string) []string {
 	})
 	var out []string
 	for _, e := range m.events {
-		out = append(out, concepts.names[e])
+		out = append(out, lx.names[e])
 	}
 	if strings.ContainsAny(text, "?？") {
 		out = append(out, questionConcept)

@@ -330,7 +330,10 @@ func Extract(text string, c Config, v *Vector) {
 		es = append(es, entry{h, w})
 	}
 	concept := c.Concept > 0 || c.ConceptPair > 0
-	cm := conceptMatcher{lx: concepts}
+	var cm conceptMatcher
+	if concept {
+		cm.lx = loadConcepts()
+	}
 	tokenize(text, !c.Accents, func(t token) {
 		if t.cjk {
 			if concept {
