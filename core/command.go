@@ -36,6 +36,8 @@ const (
 	ListCanceled  ListFilter = "canceled"
 )
 
+// listFilters are the named lists; append only, since cursors number them
+// (cursorLists).
 func listFilters() []ListFilter {
 	return []ListFilter{ListPending, ListUnshipped, ListLate, ListDue, ListShipped, ListCanceled}
 }

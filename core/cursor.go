@@ -41,10 +41,11 @@ type Cursor struct {
 // refused with a message rather than read wrongly.
 const cursorVersion = 1
 
-// cursorLists numbers the lists inside a token. Append only: a number, once
-// given, names its list for as long as tokens may be around.
+// cursorLists numbers the lists inside a token: every list, then the named
+// filters in listFilters' order, which is therefore append only (a number,
+// once given, names its list for as long as tokens may be around).
 func cursorLists() []ListFilter {
-	return []ListFilter{ListAll, ListPending, ListUnshipped, ListLate, ListDue, ListShipped, ListCanceled}
+	return append([]ListFilter{ListAll}, listFilters()...)
 }
 
 // IsZero reports whether c is no cursor (the first page).
