@@ -685,7 +685,11 @@ func parseShip(args []string) (Command, error) {
 	if err := need(args, 3, "tracking"); err != nil {
 		return nil, err
 	}
-	c := ShipOrder{OrderID: args[0], Tracking: args[2]}
+	c := ShipOrder{OrderID: args[0], Tracking: strings.TrimSpace(args[2])}
+	if c.Tracking == "" {
+		// A quoted "" is a word to the tokenizer but no tracking number.
+		return nil, FieldErrorf(Invalid, "tracking", "The tracking number is empty. Write the carrier's tracking number, e.g. ship %s ups 1Z999AA10123456784.", args[0])
+	}
 	if err := checkID(c.OrderID, "order_id"); err != nil {
 		return nil, err
 	}

@@ -287,6 +287,8 @@ func TestParseRefused(t *testing.T) {
 		{"carrier_typo_dhel_suggests_dhl", "ship 1 dhel 1234567890", "carrier", []string{`did you mean "dhl"?`}, nil},
 		{"carrier_unknown_lists_carriers", "ship 1 royalmail AB123456789GB", "carrier", []string{"Use ups, usps, fedex, dhl, or other"}, nil},
 		{"carrier_name_only_for_other", "ship 1 ups:Express 1Z999AA10123456784", "carrier", []string{"Only other takes a carrier name"}, nil},
+		{"ship_empty_quoted_tracking", `ship 0 other  ""`, "tracking", []string{"tracking number is empty"}, nil},
+		{"ship_blank_quoted_tracking", `ship 1 ups " "`, "tracking", []string{"tracking number is empty"}, nil},
 		// ship items and date
 		{"ship_zero_quantity", "ship 1 ups 1Z999AA10123456784 MUG-01:0", "items", []string{"at least 1"}, nil},
 		{"ship_negative_quantity", "ship 1 ups 1Z999AA10123456784 MUG-01:-2", "items", []string{"at least 1"}, nil},
