@@ -86,12 +86,12 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 // with nothing due reads next to nothing however many orders there are);
 // the step's due function, checked on each, stays the rule. The purchase
 // date bounds of auto-cancel, warning and pending are as they always were
-// (an order exactly at its limit waits for the next sweep); the new bounds
-// hold a day's margin over the rule's, for time zones and daylight saving
-// (30 days after a purchase dated in a zone that changes its clocks are not
-// 30 × 24 hours): a warning is due only before the auto-cancel; completion
-// only once the return window, counted in whole shop days from delivery,
-// is over, and with no return open.
+// (an order exactly at its limit waits for the next sweep); the warning's
+// oldest purchase date holds a day's margin over the rule's, for time zones
+// and daylight saving (30 days after a purchase dated in a zone that changes
+// its clocks are not 30 × 24 hours): a warning is due only before the
+// auto-cancel. Completion reads exactly the orders whose return window,
+// counted in whole shop days from delivery, is over, with no return open.
 func (e *Engine) SweepQueries(now time.Time) []OrderQuery {
 	p := e.policy
 	open := []Status{Unshipped, PartiallyShipped}
@@ -100,9 +100,39 @@ func (e *Engine) SweepQueries(now time.Time) []OrderQuery {
 		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, p.WarnDaysBefore-p.AutoCancelDays),
 			PurchasedAfter: now.AddDate(0, 0, -p.AutoCancelDays-1)},
 		{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, -p.PendingDays)},
-		{Statuses: []Status{Delivered}, DeliveredBefore: now.AddDate(0, 0, 1-p.ReturnWindowDays), NoReturnIn: openReturns()},
+		{Statuses: []Status{Delivered}, DeliveredBefore: p.completeCutoff(now), NoReturnIn: openReturns()},
 		{Statuses: []Status{Delivered}, Undelivered: true, NoReturnIn: openReturns()},
 	}
+}
+
+// completeCutoff is the delivery time from which an order is not yet due
+// for completion at now: exactly the rule's bound, found by bisecting the
+// rule itself (ReturnWindowEnd, whole shop days), so the sweep reads no
+// order that is not due — a day's margin was a day's deliveries read and
+// left alone at every sweep, 20,000 orders in a shop of ten million.
+func (p Policy) completeCutoff(now time.Time) time.Time {
+	due := func(t time.Time) bool { return !now.Before(p.ReturnWindowEnd(&Order{DeliveredAt: &t})) }
+	return firstNotDue(now.AddDate(0, 0, -p.ReturnWindowDays-3), now, due)
+}
+
+// firstNotDue is the earliest time in (lo, hi], to the microsecond the
+// store keeps, at which due is false, for a due that holds up to some time
+// and not from it on; lo when due(lo) is false already, and past hi when it
+// holds throughout.
+func firstNotDue(lo, hi time.Time, due func(time.Time) bool) time.Time {
+	lo, hi = lo.Truncate(time.Microsecond), hi.Truncate(time.Microsecond).Add(time.Microsecond)
+	if !due(lo) {
+		return lo
+	}
+	for hi.Sub(lo) > time.Microsecond { // due(lo), and not due(hi) or hi past the range
+		mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Microsecond)
+		if due(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 // eachDue changes, each in its own transaction, the orders q lists for

@@ -24,7 +24,8 @@ func matches(q OrderQuery, o *Order) bool {
 // (the warning's oldest purchase date, completion's delivery date and open
 // returns) only narrow what it reads; every order the step's rule finds due
 // is on that step's list, in time zones with daylight saving and odd offsets, around
-// the bounds, with and without a delivery date.
+// the bounds, with and without a delivery date; and completion lists no
+// delivered order that is not due.
 func TestSweepQueriesListEveryDueOrder(t *testing.T) {
 	zones := []string{"UTC", "America/Los_Angeles", "Europe/Berlin", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns"}
 	r := mrand.New(mrand.NewPCG(1, 16))
@@ -45,6 +46,14 @@ func TestSweepQueriesListEveryDueOrder(t *testing.T) {
 				due func(*Order, time.Time) bool
 				qs  []OrderQuery
 			}{{p.ShipWarningDue, qs[1:2]}, {p.CompleteDue, qs[3:5]}}
+			// The bound to the microsecond: delivered just before it, due;
+			// at it, not yet.
+			for d, want := range map[time.Duration]bool{-time.Microsecond: true, 0: false} {
+				at := qs[3].DeliveredBefore.Add(d)
+				if got := p.CompleteDue(&Order{Status: Delivered, DeliveredAt: &at}, now); got != want {
+					t.Fatalf("%s, now %s: delivered at %s (bound %+v), complete due %v, want %v", z, now, at, d, got, want)
+				}
+			}
 			for i := range 20000 {
 				// Times within 40 days of now, half of them within a few
 				// hours of a bound.
@@ -64,6 +73,11 @@ func TestSweepQueriesListEveryDueOrder(t *testing.T) {
 				}
 				if r.IntN(3) == 0 {
 					o.Returns = []Return{{ID: "R", Status: []ReturnStatus{ReturnRequested, ReturnApproved, ReturnReceived, ReturnRefunded, ReturnRejected}[r.IntN(5)]}}
+				}
+				// Completion's delivery date bound is the rule's own: nothing
+				// it lists is left alone.
+				if matches(qs[3], o) && !p.CompleteDue(o, now) {
+					t.Fatalf("%s, now %s: order %+v is listed by %+v but not due", z, now, o, qs[3])
 				}
 				for _, st := range steps {
 					if !st.due(o, now) {
