@@ -11,7 +11,8 @@ const MaxRateKeyBytes = 200
 // TakeRateToken waits until the shared token bucket key (rate tokens a
 // second, up to burst) has a token and takes it, so every replica calling
 // a platform together stays within the platform's usage plan. It returns
-// ctx's error when ctx ends first. sleep waits for a duration or ctx's end
+// ctx's error when ctx ends first, and a *RetryAfter at once when the token
+// would come after ctx's deadline. sleep waits for a duration or ctx's end
 // (a test passes a fake one; nil is a real timer).
 func (e *Engine) TakeRateToken(ctx context.Context, key string, rate float64, burst int, sleep func(context.Context, time.Duration) error) error {
 	if key == "" || len(key) > MaxRateKeyBytes {
@@ -34,6 +35,13 @@ func (e *Engine) TakeRateToken(ctx context.Context, key string, rate float64, bu
 		}
 		if wait <= 0 {
 			return nil
+		}
+		// A wait past ctx's end would only end in its deadline error: a
+		// delivery's post must end within its lease, so it hears when the
+		// bucket has a token and is called again then, as after a
+		// platform's own 429.
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return &RetryAfter{Wait: wait, Err: Errorf(Unavailable, "The rate limit %s has no token for %s.", key, wait.Round(time.Millisecond))}
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return err
