@@ -58,7 +58,7 @@ import (
 //   - the process's peak RSS.
 
 const benchUsage = `Usage: bot bench [--database postgres://…] [--duration 7s] [--clients 8] [--json] [--cpuprofile FILE]
-       bot bench --scale N [--database postgres://…] [--json]
+       bot bench --scale N [--database postgres://… [--keep | --reuse bench_…]] [--json]
 
 Starts sellerdesk on a fresh store (a temporary SQLite file, or a schema
 bench_<random> in the PostgreSQL database given, dropped afterwards) and
@@ -73,7 +73,8 @@ With --scale N it instead loads N orders with two years of history
 (COPY on PostgreSQL, batched inserts on SQLite) and prints p50/p99 of
 order <id>, orders due/late (first page, and page 50 reached by Next),
 inbox overdue and health through the engine, the 30-day sweep (twice)
-and the store's size.
+and the store's size. On PostgreSQL, --keep keeps the loaded schema and
+--reuse bench_… measures it again without loading (its sweeps change it).
 `
 
 const (
@@ -88,6 +89,8 @@ type benchOptions struct {
 	duration   time.Duration
 	clients    int
 	cpuprofile string
+	keep       bool   // --scale: keep the loaded schema
+	reuse      string // --scale: measure this kept schema instead of loading
 }
 
 // benchResult is the --json output.
@@ -149,6 +152,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "keep the Slack phase's CPU profile in FILE")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the table")
 	scale := fs.Int("scale", 0, "instead: load N orders with two years of history and time the desk's reads and the sweep")
+	fs.BoolVar(&o.keep, "keep", false, "with --scale on PostgreSQL: keep the loaded schema, to measure it again with --reuse")
+	fs.StringVar(&o.reuse, "reuse", "", "with --scale on PostgreSQL: measure a schema a --keep run loaded (bench_…) instead of loading")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -170,6 +175,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	case *scale < 0 || *scale > 100_000_000:
 		fmt.Fprintf(stderr, "bot bench: --scale %d is out of range; use 1 to 100000000 orders.\n", *scale)
+		return 2
+	case (o.keep || o.reuse != "") && (*scale == 0 || o.database == ""):
+		fmt.Fprintln(stderr, "bot bench: --keep and --reuse go with --scale N and --database postgres://… (a SQLite scale run's file is temporary).")
+		return 2
+	case o.reuse != "" && !benchSchemaName.MatchString(o.reuse):
+		fmt.Fprintf(stderr, "bot bench: --reuse %q is not a schema a bench run made; give the bench_… name a --keep run printed.\n", o.reuse)
 		return 2
 	}
 	if *scale > 0 {
@@ -456,25 +467,22 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 
 // benchSchema creates a schema bench_<random> in the database at base and
 // returns base with search_path set to it, and a function dropping it.
+// benchSchemaName is what benchSchema names a schema: the only schemas
+// --reuse measures (and its sweep changes).
+var benchSchemaName = regexp.MustCompile(`^bench_[0-9a-f]{12}$`)
+
 func benchSchema(ctx context.Context, base string) (string, func(), error) {
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", nil, errors.New("--database is not a valid postgres:// URL") // url.Parse's error quotes the password
-	}
-	admin, err := sql.Open("postgres", base)
-	if err != nil {
-		return "", nil, fmt.Errorf("--database: %s", sqlstore.Redact(err.Error()))
-	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "bench_" + hex.EncodeToString(b[:])
+	u, admin, err := schemaURL(base, schema)
+	if err != nil {
+		return "", nil, err
+	}
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+pq.QuoteIdentifier(schema)); err != nil {
 		admin.Close()
-		return "", nil, fmt.Errorf("create schema %s on %s: %v", schema, u.Host, err)
+		return "", nil, fmt.Errorf("create schema %s: %v", schema, sqlstore.Redact(err.Error()))
 	}
-	q := u.Query()
-	q.Set("search_path", schema) // lib/pq passes unknown keys as run-time parameters
-	u.RawQuery = q.Encode()
 	drop := func() {
 		defer admin.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -483,7 +491,24 @@ func benchSchema(ctx context.Context, base string) (string, func(), error) {
 			fmt.Fprintf(os.Stderr, "bot bench: could not drop schema %s: %v\n", schema, err)
 		}
 	}
-	return u.String(), drop, nil
+	return u, drop, nil
+}
+
+// schemaURL is base with schema as its search path, and a connection to
+// base for creating and dropping it.
+func schemaURL(base, schema string) (string, *sql.DB, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, errors.New("--database is not a valid postgres:// URL") // url.Parse's error quotes the password
+	}
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		return "", nil, fmt.Errorf("--database: %s", sqlstore.Redact(err.Error()))
+	}
+	q := u.Query()
+	q.Set("search_path", schema) // lib/pq passes unknown keys as run-time parameters
+	u.RawQuery = q.Encode()
+	return u.String(), admin, nil
 }
 
 // seed saves lookup orders and perSide fresh ones for each ship side,

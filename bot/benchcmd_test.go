@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
+	"regexp"
 	"testing"
+
+	"github.com/lib/pq"
 )
 
 // TestBench runs bot bench in-process for a second per phase and checks the
@@ -87,6 +91,9 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "--clients", "0"},
 		{"bench", "extra"},
 		{"bench", "--scale", "-1"},
+		{"bench", "--keep"},
+		{"bench", "--scale", "10", "--keep"}, // SQLite: the file is temporary
+		{"bench", "--scale", "10", "--database", "postgres://127.0.0.1/x", "--reuse", "public"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, nil, &out, &errOut, nil); code != 2 || errOut.Len() == 0 {
@@ -138,5 +145,51 @@ func TestBenchScale(t *testing.T) {
 				t.Errorf("sweeps %+v; want the first to change orders and the second none", r.Sweeps)
 			}
 		})
+	}
+}
+
+// TestBenchScaleKeepAndReuse loads a small shop once with --keep and
+// measures it again with --reuse, which refuses a count that is not the
+// schema's and a schema that is not there.
+func TestBenchScaleKeepAndReuse(t *testing.T) {
+	base := os.Getenv("TEST_DATABASE_URL")
+	if testing.Short() || base == "" {
+		t.Skip("needs PostgreSQL (TEST_DATABASE_URL) and a load")
+	}
+	bench := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"bench", "--database", base}, args...), nil, &out, &errOut, nil)
+		return code, out.String(), errOut.String()
+	}
+	code, _, errOut := bench("--scale", "2000", "--keep", "--json")
+	m := regexp.MustCompile(`kept schema (bench_[0-9a-f]{12})`).FindStringSubmatch(errOut)
+	if code != 0 || m == nil {
+		t.Fatalf("--keep exited %d without naming the schema kept: %s", code, errOut)
+	}
+	schema := m[1]
+	t.Cleanup(func() {
+		db, err := sql.Open("postgres", base)
+		if err == nil {
+			_, err = db.Exec("DROP SCHEMA " + pq.QuoteIdentifier(schema) + " CASCADE")
+			db.Close()
+		}
+		if err != nil {
+			t.Errorf("drop %s: %v", schema, err)
+		}
+	})
+
+	code, out, errOut := bench("--scale", "2000", "--reuse", schema, "--json")
+	var r scaleResult
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("--reuse exited %d: %s %s", code, errOut, out)
+	}
+	if r.Reused != schema || r.Orders != 2000 || r.LoadSeconds != 0 || len(r.Reads) == 0 || r.Reads[0].N == 0 {
+		t.Errorf("--reuse measured %+v; want schema %s's 2000 orders read, nothing loaded", r, schema)
+	}
+	if code, _, errOut := bench("--scale", "3000", "--reuse", schema); code != 1 || !bytes.Contains([]byte(errOut), []byte("holds 2000 orders")) {
+		t.Errorf("--reuse with the wrong count: exit %d, %q; want 1 and the count it holds", code, errOut)
+	}
+	if code, _, errOut := bench("--scale", "2000", "--reuse", "bench_000000000000"); code != 1 || !bytes.Contains([]byte(errOut), []byte("no schema bench_000000000000")) {
+		t.Errorf("--reuse of a missing schema: exit %d, %q; want 1 and the schema named", code, errOut)
 	}
 }

@@ -34,6 +34,7 @@ type scaleResult struct {
 	Orders        int          `json:"orders"`
 	Conversations int          `json:"conversations"`
 	LoadSeconds   float64      `json:"load_s"`
+	Reused        string       `json:"reused,omitempty"` // the kept schema measured (--reuse): nothing loaded
 	StoreMB       float64      `json:"store_mb"`
 	Reads         []scaleRead  `json:"reads"`
 	Sweeps        []scaleSweep `json:"sweeps"`
@@ -62,7 +63,7 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 	res := &scaleResult{Orders: n}
 	var storeURL, rawDSN, driver, file string
 	if o.database != "" {
-		u, drop, err := benchSchema(ctx, o.database)
+		u, drop, err := scaleSchema(ctx, o, n, stderr)
 		if err != nil {
 			return nil, err
 		}
@@ -91,24 +92,32 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 	raw.SetMaxOpenConns(1)
 
 	now := time.Now().Truncate(time.Second)
-	start := time.Now()
-	fmt.Fprintf(stderr, "bot bench: loading %d orders…\n", n)
-	ids, convs, err := scaleLoad(ctx, raw, driver == "postgres", n, now)
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	// The rows went in around the store: count them into account health's
-	// per-hour counters as the migration that added them did.
-	if err := store.RebuildHealth(ctx); err != nil {
-		return nil, fmt.Errorf("count account health: %s", core.ErrorMessage(err))
+	var ids []string
+	if o.reuse != "" {
+		res.Reused = o.reuse
+		if ids, res.Conversations, err = scaleSample(ctx, raw, n); err != nil {
+			return nil, err
+		}
+	} else {
+		start := time.Now()
+		fmt.Fprintf(stderr, "bot bench: loading %d orders…\n", n)
+		ids, res.Conversations, err = scaleLoad(ctx, raw, driver == "postgres", n, now)
+		if err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		// The rows went in around the store: count them into account health's
+		// per-hour counters as the migration that added them did.
+		if err := store.RebuildHealth(ctx); err != nil {
+			return nil, fmt.Errorf("count account health: %s", core.ErrorMessage(err))
+		}
+		if _, err := raw.ExecContext(ctx, "ANALYZE"); err != nil {
+			return nil, fmt.Errorf("analyze: %w", err)
+		}
+		res.LoadSeconds = time.Since(start).Seconds()
 	}
 	if err := checkHealth(ctx, store, now); err != nil {
 		return nil, err
 	}
-	if _, err := raw.ExecContext(ctx, "ANALYZE"); err != nil {
-		return nil, fmt.Errorf("analyze: %w", err)
-	}
-	res.LoadSeconds, res.Conversations = time.Since(start).Seconds(), convs
 
 	if driver == "postgres" {
 		var b int64
@@ -177,6 +186,66 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 		res.Sweeps = append(res.Sweeps, scaleSweep{Run: run, Ms: float64(time.Since(t).Microseconds()) / 1000, Changed: sweepChanged(sr)})
 	}
 	return res, nil
+}
+
+// scaleSchema is the PostgreSQL schema a scale run works in, and what to
+// do with it after: a new one, dropped (or kept, --keep); or with --reuse a
+// kept one, left as it is.
+func scaleSchema(ctx context.Context, o benchOptions, n int, stderr io.Writer) (string, func(), error) {
+	if o.reuse != "" {
+		u, admin, err := schemaURL(o.database, o.reuse)
+		if err != nil {
+			return "", nil, err
+		}
+		defer admin.Close()
+		var exists bool
+		if err := admin.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, o.reuse).Scan(&exists); err != nil {
+			return "", nil, fmt.Errorf("--reuse: %s", sqlstore.Redact(err.Error()))
+		}
+		if !exists {
+			return "", nil, core.Errorf(core.NotFound, "--reuse: there is no schema %s in that database; load one with --scale %d --keep", o.reuse, n)
+		}
+		return u, func() {}, nil
+	}
+	u, drop, err := benchSchema(ctx, o.database)
+	if err != nil || !o.keep {
+		return u, drop, err
+	}
+	schema := u[strings.LastIndex(u, "search_path=")+len("search_path="):]
+	return u, func() {
+		fmt.Fprintf(stderr, "bot bench: kept schema %s; measure it again with --scale %d --reuse %s, drop it with DROP SCHEMA %s CASCADE\n", schema, n, schema, schema)
+	}, nil
+}
+
+// scaleSample checks that a reused schema holds the n orders it is said
+// to, and picks order ids to look up from them.
+func scaleSample(ctx context.Context, db *sql.DB, n int) (ids []string, convs int, err error) {
+	var have int
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM conversations)`).Scan(&have, &convs); err != nil {
+		return nil, 0, fmt.Errorf("--reuse: count the orders: %w", err)
+	}
+	if have != n {
+		return nil, 0, core.Errorf(core.Invalid, "--reuse: the schema holds %d orders, not the %d --scale says; give --scale %d", have, n, have)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT id FROM orders WHERE random() < $1 LIMIT 5000`, min(1, 6000/float64(n)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("--reuse: pick orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(ids) == 0 {
+		return nil, 0, core.Errorf(core.Invalid, "--reuse: the schema has no orders to look up")
+	}
+	return ids, convs, nil
 }
 
 // followNext runs list and follows its Next cursor up to page n, and
@@ -395,8 +464,12 @@ func scaleWrite(ctx context.Context, db *sql.DB, pg bool, t scaleRows) error {
 }
 
 func printScale(w io.Writer, r *scaleResult) {
-	fmt.Fprintf(w, "sellerdesk bench --scale: %s; %d orders, %d conversations; loaded in %.1f s; store %.0f MB\n\n",
-		r.Store, r.Orders, r.Conversations, r.LoadSeconds, r.StoreMB)
+	loaded := fmt.Sprintf("loaded in %.1f s", r.LoadSeconds)
+	if r.Reused != "" {
+		loaded = "schema " + r.Reused + " as loaded before"
+	}
+	fmt.Fprintf(w, "sellerdesk bench --scale: %s; %d orders, %d conversations; %s; store %.0f MB\n\n",
+		r.Store, r.Orders, r.Conversations, loaded, r.StoreMB)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "read (through the engine)\truns\tp50 ms\tp99 ms\t")
 	for _, rd := range r.Reads {
