@@ -465,12 +465,12 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 	return res, nil
 }
 
-// benchSchema creates a schema bench_<random> in the database at base and
-// returns base with search_path set to it, and a function dropping it.
 // benchSchemaName is what benchSchema names a schema: the only schemas
 // --reuse measures (and its sweep changes).
 var benchSchemaName = regexp.MustCompile(`^bench_[0-9a-f]{12}$`)
 
+// benchSchema creates a schema bench_<random> in the database at base and
+// returns base with search_path set to it, and a function dropping it.
 func benchSchema(ctx context.Context, base string) (string, func(), error) {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
