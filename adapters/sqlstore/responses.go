@@ -112,6 +112,16 @@ var (
 		UNION ALL SELECT NULL, at, 1 FROM (` + lateRows + `) t`)
 )
 
+// responseArgs are the arguments of sqlResponseCounts and
+// sqlLateResponses for [since, now].
+func (db *DB) responseArgs(since, now time.Time) (counts, late []any) {
+	from, to, head, tail := responseParts(since, now)
+	cut, window := db.tv(now.Add(-core.ResponseWindow)), db.dv(core.ResponseWindow)
+	counts = []any{from, to, cut, window, db.tv(head[0]), db.tv(head[1]), cut, window, db.tv(tail[0]), db.tv(tail[1])}
+	late = []any{from, to, db.tv(head[0]), db.tv(head[1]), cut, window, db.tv(tail[0]), db.tv(tail[1]), cut, window}
+	return counts, late
+}
+
 // ResponseCounts counts buyer messages sent in [since, now] (see
 // responseRows) that are answered or past their 24 hours, and those
 // answered within 24 hours.
@@ -122,13 +132,9 @@ func (t *Tx) ResponseCounts(ctx context.Context, since, now time.Time) (core.Res
 			return r, err
 		}
 	}
-	db := t.db
-	from, to, head, tail := responseParts(since, now)
-	cut, window := db.tv(now.Add(-core.ResponseWindow)), db.dv(core.ResponseWindow)
 	var due, in int64
-	err := t.stmt(ctx, sqlResponseCounts).QueryRowContext(ctx, from, to,
-		cut, window, db.tv(head[0]), db.tv(head[1]),
-		cut, window, db.tv(tail[0]), db.tv(tail[1])).Scan(&due, &in)
+	args, _ := t.db.responseArgs(since, now)
+	err := t.stmt(ctx, sqlResponseCounts).QueryRowContext(ctx, args...).Scan(&due, &in)
 	if err != nil {
 		return r, t.fail(err, "count answered buyer messages")
 	}
@@ -144,12 +150,8 @@ func (t *Tx) LateResponses(ctx context.Context, since, now time.Time) ([]core.La
 			return nil, err
 		}
 	}
-	db := t.db
-	from, to, head, tail := responseParts(since, now)
-	cut, window := db.tv(now.Add(-core.ResponseWindow)), db.dv(core.ResponseWindow)
-	rows, err := t.stmt(ctx, sqlLateResponses).QueryContext(ctx, from, to,
-		db.tv(head[0]), db.tv(head[1]), cut, window,
-		db.tv(tail[0]), db.tv(tail[1]), cut, window)
+	_, args := t.db.responseArgs(since, now)
+	rows, err := t.stmt(ctx, sqlLateResponses).QueryContext(ctx, args...)
 	if err != nil {
 		return nil, t.fail(err, "list late answers")
 	}
