@@ -34,16 +34,10 @@ func inWindow(at time.Time, answered *time.Time) bool {
 }
 
 // countResponse keeps, until the commit, what a buyer message sent at at
-// changes in response_slots: sent is 1 for a new message, answered
-// before (nil when new or unanswered) and after.
+// changes in response_slots: sent is 1 for a new message, and its answer
+// goes from before (nil when new or unanswered) to after.
 func (t *Tx) countResponse(at time.Time, sent int64, before, after *time.Time) {
-	d := int64(0)
-	if inWindow(at, after) {
-		d++
-	}
-	if sent == 0 && inWindow(at, before) {
-		d--
-	}
+	d := b2i(inWindow(at, after)) - b2i(inWindow(at, before))
 	if sent == 0 && d == 0 {
 		return
 	}
@@ -53,6 +47,13 @@ func (t *Tx) countResponse(at time.Time, sent int64, before, after *time.Time) {
 	slot := periodOf(at, usPerSlot)
 	t.responses[counterKey{slot, rSent}] += sent
 	t.responses[counterKey{slot, rInWindow}] += d
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 var saveResponses = newBulk(`INSERT INTO response_slots (slot, metric, n)`, []string{"bigint", "text", "bigint"},

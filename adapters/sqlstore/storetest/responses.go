@@ -3,9 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
-	mrand "math/rand/v2"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,23 +20,14 @@ type responseRecounter interface {
 // takes answers back, around the edges the counters have: quarter hours,
 // 24 hours.
 type responseMix struct {
-	e   env
-	r   *mrand.Rand
-	now time.Time
-	mu  sync.Mutex // r
-	ids []string
-}
-
-func (m *responseMix) intn(n int) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.r.IntN(n)
+	mix
+	rc responseRecounter
 }
 
 // when is a time within 35 days of now, at any microsecond, now and then on
 // a quarter hour, 1 µs before one, or 24 hours before now give or take 1 µs.
 func (m *responseMix) when() time.Time {
-	t := m.now.Add(time.Duration(m.intn(70*24*3600)-35*24*3600) * time.Second).Add(time.Duration(m.intn(1e6)) * time.Microsecond)
+	t := m.around(35)
 	switch m.intn(10) {
 	case 0:
 		return t.Truncate(core.LateSlot)
@@ -161,7 +150,7 @@ var responseZones = []*time.Location{time.UTC, time.FixedZone("+05:45", 5*3600+4
 // buyer message, over windows whose ends fall mid-slot, on a slot, 1 µs
 // before one and between microseconds, and windows before and after
 // everything.
-func (m *responseMix) check(t *testing.T, rc responseRecounter, what string) {
+func (m *responseMix) check(t *testing.T, what string) {
 	t.Helper()
 	slot := m.now.Truncate(core.LateSlot)
 	for _, w := range [][2]time.Time{
@@ -185,7 +174,7 @@ func (m *responseMix) check(t *testing.T, rc responseRecounter, what string) {
 			late, err = tx.LateResponses(m.e.ctx, since, now)
 			return err
 		})
-		want, wantLate, err := rc.RecountResponses(m.e.ctx, since, now)
+		want, wantLate, err := m.rc.RecountResponses(m.e.ctx, since, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,25 +206,36 @@ func testResponseCounters(t *testing.T, open func(t *testing.T) core.Store) {
 	if !ok {
 		t.Skip("the store keeps no response counters")
 	}
-	m := &responseMix{e: e, r: mrand.New(mrand.NewPCG(18, 16)), now: t0}
+	m := &responseMix{mix: newMix(e, 18, 16), rc: rc}
 	for i := range 30 {
 		c := m.newConversation(fmt.Sprintf("R-%02d", i))
 		e.saveConv(c)
 		m.ids = append(m.ids, c.ID)
 	}
-	m.check(t, rc, "after the first saves")
-
-	t.Run("random_mix", func(t *testing.T) {
-		for n := range 150 {
-			if err := m.step(0, n); err != nil && core.ErrorCode(err) != core.Invalid {
-				t.Fatalf("step %d: %v", n, err)
-			}
-			if n%10 == 9 {
-				m.check(t, rc, fmt.Sprintf("after step %d", n))
-			}
+	m.check(t, "after the first saves")
+	t.Run("refused_save_counts_nothing", func(t *testing.T) {
+		stale := e.conv(m.ids[1])
+		e.changeConv(m.ids[1], func(c *core.Conversation) { c.BuyerName = "Jane" })
+		before, _, err := rc.RecountResponses(e.ctx, t0.AddDate(0, 0, -40), t0)
+		if err != nil {
+			t.Fatal(err)
 		}
+		stale.Messages = append(stale.Messages, core.Message{From: core.FromBuyer, Text: "m", At: t0.Add(-3 * day), AnsweredAt: at(t0.Add(-3*day + time.Hour))})
+		stale.Messages[0].AnsweredAt = at(stale.Messages[0].At.Add(time.Minute))
+		err = e.update(func(tx core.Tx) error { return tx.SaveConversation(e.ctx, stale) })
+		wantCode(t, err, core.Conflict)
+		var after core.ResponseCounts
+		e.view(func(tx core.Tx) (err error) {
+			after, err = tx.ResponseCounts(e.ctx, t0.AddDate(0, 0, -40), t0)
+			return err
+		})
+		if after != before {
+			t.Fatalf("a refused save moved the counters from %+v to %+v", before, after)
+		}
+		m.check(t, "after a refused save")
 	})
-	t.Run("own_saves_in_the_transaction", func(t *testing.T) {
+
+	runCounterMix(t, m, func(t *testing.T) {
 		since, now := t0.AddDate(0, 0, -30), t0
 		var inside core.ResponseCounts
 		var late []core.LateCount
@@ -265,29 +265,5 @@ func testResponseCounters(t *testing.T, open func(t *testing.T) core.Store) {
 		if inside != want || !reflect.DeepEqual(perSlot(late), perSlot(wantLate)) {
 			t.Fatalf("inside the saving transaction %+v %v, after it the rows give %+v %v", inside, perSlot(late), want, perSlot(wantLate))
 		}
-	})
-	t.Run("concurrent_writers", func(t *testing.T) {
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for who := 1; who <= 8; who++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for n := range 25 {
-					// Conflicts (two writers on one conversation) are
-					// expected: the loser changes nothing.
-					if err := m.step(who, n); err != nil && core.ErrorCode(err) != core.Invalid && core.ErrorCode(err) != core.Conflict {
-						errs <- fmt.Errorf("writer %d step %d: %v", who, n, err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Error(err)
-		}
-		m.check(t, rc, "after the race")
 	})
 }
