@@ -175,20 +175,15 @@ var saveHealth = newBulk(`INSERT INTO health_hours (hour, metric, n)`, []string{
 // writers hold a period's row only for the commit, and in (table, period,
 // metric) order, so two of them never wait for each other's rows.
 func (t *Tx) flushCounters(ctx context.Context) error {
-	if err := t.addCounters(ctx, saveHealth, t.health); err != nil {
+	if err := t.writeRows(ctx, saveHealth, counterRows(t.health), nil); err != nil {
 		return t.fail(err, "count account health")
 	}
 	t.health = nil
-	if err := t.addCounters(ctx, saveResponses, t.responses); err != nil {
+	if err := t.writeRows(ctx, saveResponses, counterRows(t.responses), nil); err != nil {
 		return t.fail(err, "count answered buyer messages")
 	}
 	t.responses = nil
 	return nil
-}
-
-// addCounters adds counts to a counters table with its upsert b.
-func (t *Tx) addCounters(ctx context.Context, b *bulk, counts map[counterKey]int64) error {
-	return t.writeRows(ctx, b, counterRows(counts), nil)
 }
 
 // counterRows are the counts that are not zero as rows of (period,
