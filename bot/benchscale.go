@@ -25,8 +25,9 @@ import (
 // loads N orders straight into the tables (COPY on PostgreSQL, batched
 // inserts in large transactions on SQLite) with two years of history —
 // statuses by age, shipments, returns, buyer conversations — fills account
-// health's per-hour counters from them (sqlstore's RebuildHealth), then times
-// the desk's reads through the engine, and the 30-day sweep.
+// health's counters from them (per hour, and the response rate's per
+// quarter hour: sqlstore's RebuildHealth), then times the desk's reads
+// through the engine, and the 30-day sweep.
 
 // scaleResult is --scale's --json output.
 type scaleResult struct {
@@ -106,7 +107,8 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 			return nil, fmt.Errorf("load: %w", err)
 		}
 		// The rows went in around the store: count them into account health's
-		// per-hour counters as the migration that added them did.
+		// counters (per hour, and per quarter hour for the response rate) as
+		// the migrations that added them did.
 		if err := store.RebuildHealth(ctx); err != nil {
 			return nil, fmt.Errorf("count account health: %s", core.ErrorMessage(err))
 		}
@@ -286,6 +288,29 @@ func checkHealth(ctx context.Context, store *sqlstore.DB, now time.Time) error {
 	}
 	if !reflect.DeepEqual(got, want) {
 		return fmt.Errorf("account health from the counters %+v differs from a count of the rows %+v", got, want)
+	}
+	since := now.AddDate(0, 0, -30)
+	var rate core.ResponseCounts
+	var late []core.LateCount
+	err = store.View(ctx, func(tx core.Tx) error {
+		var err error
+		if rate, err = tx.ResponseCounts(ctx, since, now); err != nil {
+			return err
+		}
+		late, err = tx.LateResponses(ctx, since, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("response rate: %s", core.ErrorMessage(err))
+	}
+	wantRate, wantLate, err := store.RecountResponses(ctx, since, now)
+	if err != nil {
+		return fmt.Errorf("recount the response rate: %s", core.ErrorMessage(err))
+	}
+	p := core.DefaultPolicy()
+	if rate != wantRate || !reflect.DeepEqual(p.BreachHours(late), p.BreachHours(wantLate)) {
+		return fmt.Errorf("the response rate from the counters %+v (misses at %v) differs from a count of the messages %+v (%v)",
+			rate, p.BreachHours(late), wantRate, p.BreachHours(wantLate))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -24,15 +25,30 @@ func (b BreachHour) String() string {
 // maxBreachHours is how many of the worst hours health names.
 const maxBreachHours = 3
 
+// LateCount is N buyer messages that missed their 24 hours, sent at At or
+// less than LateSlot after it (LateResponses).
+type LateCount struct {
+	At time.Time
+	N  int
+}
+
+// LateSlot is the most a LateCount's messages may have been sent after its
+// At: a store may count misses per quarter hour instead of listing each.
+// Every time zone in use is a whole number of quarter hours off UTC, and
+// changes its offset on a quarter hour, so a quarter hour starting on one
+// (UTC) lies within one local hour everywhere.
+const LateSlot = 15 * time.Minute
+
 // BreachHours groups missed deadlines by the hour of the week they fell in
 // and returns the busiest, most first (ties: earlier in the week first,
 // Monday first). Where the misses fall says which hours need cover.
-func (p Policy) BreachHours(sent []time.Time) []BreachHour {
+func (p Policy) BreachHours(late []LateCount) []BreachHour {
 	by := map[[2]int]int{}
-	for _, t := range sent {
-		l := t.Add(ResponseWindow).In(p.loc())
-		by[[2]int{int(l.Weekday()), l.Hour()}]++
+	for _, c := range late {
+		l := c.At.Add(ResponseWindow).In(p.loc())
+		by[[2]int{int(l.Weekday()), l.Hour()}] += c.N
 	}
+	maps.DeleteFunc(by, func(_ [2]int, n int) bool { return n <= 0 })
 	var out []BreachHour
 	for k, n := range by {
 		out = append(out, BreachHour{Weekday: time.Weekday(k[0]), Hour: k[1], Count: n})
@@ -48,10 +64,12 @@ func (p Policy) BreachHours(sent []time.Time) []BreachHour {
 // into health, and into the response rate's line.
 func (e *Engine) addBreachHours(ctx context.Context, tx Tx, now time.Time, h *Health) error {
 	late, err := tx.LateResponses(ctx, now.AddDate(0, 0, -e.policy.ResponseDays), now)
-	if err != nil || len(late) == 0 {
+	if err != nil {
 		return err
 	}
-	h.BreachHours = e.policy.BreachHours(late)
+	if h.BreachHours = e.policy.BreachHours(late); len(h.BreachHours) == 0 {
+		return nil
+	}
 	var parts []string
 	for _, b := range h.BreachHours {
 		parts = append(parts, b.String())

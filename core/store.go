@@ -155,11 +155,13 @@ type Tx interface {
 	// how long until one is there. Replicas share one bucket per key: the
 	// read, refill and take happen under the key's row lock.
 	TakeRateToken(ctx context.Context, key string, rate float64, burst int, now time.Time) (wait time.Duration, err error)
-	// LateResponses lists when buyer messages sent in [since, now] were
-	// sent, for those answered more than 24 hours later or not answered
-	// with their 24 hours over (the misses ResponseCounts counts), oldest
-	// first: health shows where in the week they cluster.
-	LateResponses(ctx context.Context, since, now time.Time) ([]time.Time, error)
+	// LateResponses counts, by when they were sent, the buyer messages sent
+	// in [since, now] that were answered more than 24 hours later or not
+	// answered with their 24 hours over (the misses ResponseCounts counts),
+	// oldest first: health shows where in the week they cluster. An entry
+	// stands for N messages sent at At or within the LateSlot after it, in
+	// whichever grouping the store keeps.
+	LateResponses(ctx context.Context, since, now time.Time) ([]LateCount, error)
 }
 
 // OrderSort is the order a list comes back in.

@@ -82,32 +82,28 @@ var (
 	sqlInsertMessage = prepared(insertMessage)
 	// Only the answer (and a reply's delivery) changes once a message is
 	// stored. The conversation id keeps a save from touching another
-	// conversation's messages.
-	sqlAnswerMessage = prepared(`UPDATE messages SET answered_at = ?, no_reply = ?, undelivered = ?
+	// conversation's messages. On PostgreSQL each returns what
+	// response_slots counts of the message as it was: the self-join (o)
+	// reads the row as the statement found it, the same as this
+	// transaction would read it first, since it holds the conversation's
+	// row (written first), without which nobody writes its messages.
+	sqlAnswerMessage = preparedSQLite(`UPDATE messages SET answered_at = ?, no_reply = ?, undelivered = ?
 		WHERE id = ? AND conversation_id = ? RETURNING id`)
+	sqlAnswerMessagePG = preparedPG(`UPDATE messages AS m SET answered_at = ?, no_reply = ?, undelivered = ?
+		FROM messages AS o WHERE o.id = m.id AND m.id = ? AND m.conversation_id = ? RETURNING m.id, m.sender, m.at, o.answered_at`)
 	sqlAnswerMessages = preparedPG(`UPDATE messages AS m SET answered_at = v.answered_at, no_reply = v.no_reply, undelivered = v.undelivered
 		FROM unnest(?::bigint[], ?::timestamptz[], ?::boolean[], ?::text[]) AS v (id, answered_at, no_reply, undelivered)
-		WHERE m.id = v.id AND m.conversation_id = ? RETURNING m.id`)
+		JOIN messages AS o ON o.id = v.id
+		WHERE m.id = v.id AND m.conversation_id = ? RETURNING m.id, m.sender, m.at, o.answered_at`)
+	// SQLite returns a row's new values only (and none of a FROM table's):
+	// there, a conversation not read in the transaction has its messages'
+	// answers read before they are written, in process.
+	sqlMessageAnswers = preparedSQLite(`SELECT id, sender, at, answered_at FROM messages WHERE conversation_id = ?`)
 
 	// The thread a mail belongs to: the conversation of the newest message
 	// it names. An empty channel matches every channel.
 	sqlConversationByExtID = prepared(`SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.ext_id = ANY(?) AND m.ext_id <> '' AND (? = '' OR c.channel = ?) ORDER BY m.id DESC LIMIT 1`)
-
-	// sender = 'buyer' is spelled as in the messages_buyer_at index's
-	// predicate, so that both databases use that index. A message is due
-	// once answered or once its 24 hours are over (at <= now - 24 h); it is
-	// in the window if answered within 24 hours of being sent (dv).
-	//
-	// The period is [since, now], not the [since, now) core.Tx's comment
-	// says: a message sent at the very instant the rate is computed and
-	// answered at once (no reply needed) counts, as the engine's own
-	// scenarios expect. A message stamped after now (another replica's
-	// clock running ahead) is still left out.
-	sqlResponseCounts = prepared(`SELECT
-		COUNT(CASE WHEN answered_at IS NOT NULL OR at <= ? THEN 1 END),
-		COUNT(CASE WHEN answered_at - at <= ? THEN 1 END)
-		FROM messages WHERE sender = 'buyer' AND at >= ? AND at <= ?`)
 )
 
 func scanConversations(rows *sql.Rows) ([]core.Conversation, error) {
@@ -317,8 +313,8 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	}
 	ids := make([]int64, len(c.Messages)) // given to c only once everything is written
 	var (
-		added   []int // indexes of the new messages
-		answers []any // id, answered_at, no_reply, undelivered
+		added   []int           // indexes of the new messages
+		answers []*core.Message // known messages whose answer is written
 	)
 	for i := range c.Messages {
 		m := &c.Messages[i]
@@ -327,7 +323,7 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 			continue
 		}
 		if p := read[m.ID]; p == nil || p.NoReply != m.NoReply || !sameTime(p.AnsweredAt, m.AnsweredAt) || p.Undelivered != m.Undelivered {
-			answers = append(answers, m.ID, db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered)
+			answers = append(answers, m)
 		}
 		ids[i] = m.ID
 	}
@@ -406,8 +402,13 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 			return t.fail(err, "save a conversation")
 		}
 	}
-	if err := t.answerMessages(ctx, c.ID, answers); err != nil {
+	if err := t.answerMessages(ctx, c.ID, answers, read); err != nil {
 		return err
+	}
+	for _, i := range added {
+		if m := &c.Messages[i]; m.From == core.FromBuyer {
+			t.countResponse(m.At, 1, nil, m.AnsweredAt)
+		}
 	}
 
 	for i := range c.Messages {
@@ -456,44 +457,92 @@ func splitDraft(b []byte) (before, after string, err error) {
 }
 
 // answerMessages writes answered_at, no_reply and undelivered of known
-// messages (args: id, answered_at, no_reply, undelivered for each), all of
-// which must be the conversation's own.
-func (t *Tx) answerMessages(ctx context.Context, convID string, args []any) error {
-	const k = 4 // args per message
-	n := len(args) / k
-	if n == 0 {
+// messages, all of which must be the conversation's own, and counts what
+// a buyer message's new answer changes in response_slots. read holds the
+// messages as this transaction read them, nil if it did not.
+func (t *Tx) answerMessages(ctx context.Context, convID string, ms []*core.Message, read map[int64]*core.Message) error {
+	if len(ms) == 0 {
 		return nil
 	}
-	done := make(map[string]bool, n)
-	got := func(id string) { done[id] = true }
-	if n == 1 || t.db.dialect == sqliteDialect {
-		st := t.stmt(ctx, sqlAnswerMessage)
-		for i := range n {
-			id, answeredAt, noReply, undelivered := args[i*k], args[i*k+1], args[i*k+2], args[i*k+3]
-			if err := run(ctx, st, []any{answeredAt, noReply, undelivered, id, convID}, got); err != nil {
-				return t.fail(err, "save a conversation's messages")
+	db := t.db
+	was := make(map[int64]*core.Message, len(ms)) // as stored before: sender, time, answer
+	var err error
+	switch {
+	case db.dialect == sqliteDialect:
+		err = t.answerSQLite(ctx, convID, ms, read, was)
+	case len(ms) == 1:
+		m := ms[0]
+		var rows *sql.Rows
+		if rows, err = t.query(ctx, sqlAnswerMessagePG, db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered, m.ID, convID); err == nil {
+			err = scanAnswers(rows, was)
+		}
+	default:
+		args := make([]any, 0, 4*len(ms))
+		for _, m := range ms {
+			args = append(args, m.ID, db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered)
+		}
+		var arrays []any
+		if arrays, err = pgArrays(args, 4); err == nil {
+			var rows *sql.Rows
+			if rows, err = t.query(ctx, sqlAnswerMessages, append(arrays, convID)...); err == nil {
+				err = scanAnswers(rows, was)
 			}
 		}
-	} else {
-		arrays, err := pgArrays(args, k)
-		if err == nil {
-			err = run(ctx, t.stmt(ctx, sqlAnswerMessages), append(arrays, convID), got)
-		}
-		if err != nil {
-			return t.fail(err, "save a conversation's messages")
-		}
 	}
-	for i := range n {
-		id := args[i*k].(int64)
-		if !done[strconv.FormatInt(id, 10)] {
+	if err != nil {
+		return t.fail(err, "save a conversation's messages")
+	}
+	for _, m := range ms {
+		w := was[m.ID]
+		if w == nil {
 			// Core never moves a message between conversations: a bug, not
 			// something to tell a seller.
-			err := core.WrapInternal(fmt.Errorf("sqlstore: message %d is not one of conversation %s's", id, convID), "save a conversation's messages")
+			err := core.WrapInternal(fmt.Errorf("sqlstore: message %d is not one of conversation %s's", m.ID, convID), "save a conversation's messages")
 			t.failed = err
+			return err
+		}
+		if w.From == core.FromBuyer {
+			t.countResponse(w.At, 0, w.AnsweredAt, m.AnsweredAt)
+		}
+	}
+	return nil
+}
+
+// answerSQLite is answerMessages on SQLite: each written message's stored
+// answer comes from read or, for those not read here, from one read of
+// the conversation's messages; was gets those the update found.
+func (t *Tx) answerSQLite(ctx context.Context, convID string, ms []*core.Message, read, was map[int64]*core.Message) error {
+	stored := read
+	if slices.ContainsFunc(ms, func(m *core.Message) bool { return read[m.ID] == nil }) {
+		rows, err := t.query(ctx, sqlMessageAnswers, convID)
+		if err != nil {
+			return err
+		}
+		stored = make(map[int64]*core.Message)
+		if err := scanAnswers(rows, stored); err != nil {
+			return err
+		}
+	}
+	st := t.stmt(ctx, sqlAnswerMessage)
+	for _, m := range ms {
+		err := run(ctx, st, []any{t.db.ntv(m.AnsweredAt), m.NoReply, m.Undelivered, m.ID, convID}, func(string) { was[m.ID] = stored[m.ID] })
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// scanAnswers reads rows of (id, sender, at, answered_at) into a map by id.
+func scanAnswers(rows *sql.Rows, into map[int64]*core.Message) error {
+	return eachRow(rows, func() error {
+		m := new(core.Message)
+		if err := rows.Scan(&m.ID, (*string)(&m.From), timeDest{&m.At}, nullTimeDest{&m.AnsweredAt}); err != nil {
+			return err
+		}
+		into[m.ID] = m
+		return nil
+	})
 }
 
 // lastBuyerIndex is the index of the newest buyer message, or -1 (see
@@ -556,21 +605,6 @@ func cloneConversation(c *core.Conversation) *core.Conversation {
 	}
 	cp.Deadline = cloneTime(c.Deadline)
 	return &cp
-}
-
-// ResponseCounts counts buyer messages sent in [since, now] (see
-// sqlResponseCounts) that are answered or past their 24 hours, and those
-// answered within 24 hours.
-func (t *Tx) ResponseCounts(ctx context.Context, since, now time.Time) (core.ResponseCounts, error) {
-	var r core.ResponseCounts
-	db := t.db
-	err := t.stmt(ctx, sqlResponseCounts).QueryRowContext(ctx,
-		db.tv(now.Add(-core.ResponseWindow)), db.dv(core.ResponseWindow), db.tv(since), db.tv(now)).
-		Scan(&r.Due, &r.InWindow)
-	if err != nil {
-		return r, t.fail(err, "count answered buyer messages")
-	}
-	return r, nil
 }
 
 // ConversationByMessageExtID returns the conversation on channel ("" for

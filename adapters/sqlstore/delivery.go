@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,7 @@ var (
 	// transaction commits, and dropped with it when it rolls back.
 	// PostgreSQL refuses payloads of 8000 bytes or more; a longer message
 	// is announced by id and kind, and the listener reads the row.
-	sqlEnqueueNotify = preparedPG(`WITH ins AS (
+	sqlEnqueueNotify = preparedPG(`WITH ` + counterCTEs + `ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
 		SELECT ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::bigint, ?::text
 		WHERE outbox_lock()
@@ -49,7 +50,7 @@ var (
 	// The same for many messages in one statement, one array per column:
 	// the rows are inserted, so numbered, in the order given (ORDER BY the
 	// ordinality), and the outbox lock keeps their ids consecutive.
-	sqlEnqueueNotifyMany = preparedPG(`WITH ins AS (
+	sqlEnqueueNotifyMany = preparedPG(`WITH ` + counterCTEs + `ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
 		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
 		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
@@ -61,6 +62,20 @@ var (
 		WHERE id > ? ORDER BY id LIMIT ?`)
 	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
 )
+
+// counterCTEs add the transaction's counters (flushCounters) in the
+// statement that writes its outbox messages, which saves their round trip
+// (a buyer's message counts in response_slots). The locks come in the
+// order every transaction takes them: the outbox lock (each insert's
+// filter takes it before its first row), then the rows of health_hours,
+// then, once hh is done, those of response_slots.
+const counterCTEs = `hh AS (INSERT INTO health_hours (hour, metric, n)
+		SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WHERE outbox_lock()
+		ON CONFLICT (hour, metric) DO UPDATE SET n = health_hours.n + excluded.n RETURNING 1
+	), rs AS (INSERT INTO response_slots (slot, metric, n)
+		SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WHERE outbox_lock() AND (SELECT COUNT(*) FROM hh) >= 0
+		ON CONFLICT (slot, metric) DO UPDATE SET n = response_slots.n + excluded.n
+	), `
 
 // notifyTail follows an outbox insert's CTE ins: it announces each row
 // inserted (see sqlEnqueueNotify).
@@ -85,10 +100,18 @@ func (t *Tx) Enqueue(ctx context.Context, ev core.Event) error {
 	return nil
 }
 
-// flushOutbox writes the messages Enqueue kept, in the order given.
+// flushOutbox writes the messages Enqueue kept, in the order given, and on
+// PostgreSQL the transaction's counters with them (see counterCTEs).
 func (t *Tx) flushOutbox(ctx context.Context) error {
 	if len(t.outbox) == 0 {
 		return nil
+	}
+	var counters []any // PostgreSQL: written with the first messages
+	if t.db.dialect == postgresDialect {
+		var err error
+		if counters, err = t.counterArrays(); err != nil {
+			return t.fail(err, "write to the outbox")
+		}
 	}
 	// PostgreSQL: several messages in one statement, a round trip each
 	// saved (a buyer's message and its draft make two).
@@ -101,19 +124,21 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 		for start := 0; start < len(t.outbox); start += maxArrayRows {
 			arrays, err := pgArrays(rows[start*cols:min(len(t.outbox), start+maxArrayRows)*cols], cols)
 			if err == nil {
-				_, err = t.exec(ctx, sqlEnqueueNotifyMany, append(arrays, t.db.channel)...)
+				_, err = t.exec(ctx, sqlEnqueueNotifyMany, slices.Concat(counters, arrays, []any{t.db.channel})...)
 			}
 			if err != nil {
 				return t.fail(err, "write to the outbox")
 			}
+			counters = noCounters()
 		}
-		t.outbox = nil
+		t.outbox, t.health, t.responses = nil, nil, nil
 		return nil
 	}
 	for _, ev := range t.outbox {
 		var err error
 		if t.db.dialect == postgresDialect {
-			_, err = t.exec(ctx, sqlEnqueueNotify, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To, t.db.channel)
+			_, err = t.exec(ctx, sqlEnqueueNotify, slices.Concat(counters, []any{string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To, t.db.channel})...)
+			counters = noCounters()
 		} else {
 			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To)
 		}
@@ -122,6 +147,9 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 		}
 	}
 	t.outbox = nil
+	if counters != nil {
+		t.health, t.responses = nil, nil
+	}
 	return nil
 }
 

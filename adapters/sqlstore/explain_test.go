@@ -60,12 +60,18 @@ func TestEveryQueryUsesAnIndex(t *testing.T) {
 	// table for "at >= $1", so they are explained at the windows the desk
 	// uses (account health: the part of the first hour of the last 30 days
 	// that the window covers).
+	// The response rate's: the last 30 days' whole quarter hours from
+	// counters, the rest (its first, partial one and the last day) from
+	// the messages.
 	start := now.Add(-30 * day)
 	end := start.Truncate(time.Hour).Add(time.Hour)
+	responses, late := store.ResponseArgs(start, now)
 	windows := map[string][]any{
 		"SELECT cancel_reason, COUNT(*) FROM orders":               {start, end},
 		"COUNT(*), COUNT(CASE WHEN s.valid_tracking":               {start, end},
 		"COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM shipm": {end, end, start, end},
+		"SELECT SUM(due), SUM(in_window) FROM":                     responses,
+		"SELECT slot, NULL, SUM(":                                  late,
 	}
 	for i, text := range store.PreparedSQL() {
 		verb := strings.ToUpper(strings.Fields(text)[0])

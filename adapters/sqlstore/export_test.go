@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
 )
@@ -21,6 +22,12 @@ func (db *DB) ConversationsSQL(q core.ConversationQuery) (string, []any) {
 	return db.dialect.adapt(text), args
 }
 
+// ResponseArgs are the arguments ResponseCounts and LateResponses pass
+// for [since, now].
+func (db *DB) ResponseArgs(since, now time.Time) (counts, late []any) {
+	return db.responseArgs(since, now)
+}
+
 // PreparedSQL lists the store's prepared statements for this dialect.
 func (db *DB) PreparedSQL() []string {
 	var out []string
@@ -33,42 +40,51 @@ func (db *DB) PreparedSQL() []string {
 	return out
 }
 
-// HealthRows reads health_hours' counters that are not zero, keyed
-// "hour metric".
-func (db *DB) HealthRows(ctx context.Context) (map[string]int64, error) {
+// CounterRows reads the counters of health_hours and response_slots that
+// are not zero, keyed "table period metric".
+func (db *DB) CounterRows(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	rows, err := db.write.QueryContext(ctx, `SELECT hour, metric, n FROM health_hours WHERE n <> 0`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			h      int64
-			metric string
-			n      int64
-		)
-		if err := rows.Scan(&h, &metric, &n); err != nil {
+	for _, q := range []string{`SELECT 'health_hours', hour, metric, n FROM health_hours WHERE n <> 0`,
+		`SELECT 'response_slots', slot, metric, n FROM response_slots WHERE n <> 0`} {
+		rows, err := db.write.QueryContext(ctx, q)
+		if err != nil {
 			return nil, err
 		}
-		out[fmt.Sprint(h, " ", metric)] = n
+		err = eachRow(rows, func() error {
+			var (
+				table, metric string
+				p, n          int64
+			)
+			if err := rows.Scan(&table, &p, &metric, &n); err != nil {
+				return err
+			}
+			out[fmt.Sprint(table, " ", p, " ", metric)] = n
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// RefillHealthAsMigrated empties health_hours and runs migration 00015's
-// own statement that first filled it.
-func (db *DB) RefillHealthAsMigrated(ctx context.Context) error {
-	b, err := migrations.ReadFile("migrations/" + db.dialect.String() + "/00015_health_hours.sql")
-	if err != nil {
-		return err
+// RefillCountersAsMigrated empties health_hours and response_slots and
+// runs the statements of migrations 00015 and 00018 that first filled them.
+func (db *DB) RefillCountersAsMigrated(ctx context.Context) error {
+	for _, m := range []struct{ file, table string }{{"00015_health_hours.sql", "health_hours"}, {"00018_response_slots.sql", "response_slots"}} {
+		b, err := migrations.ReadFile("migrations/" + db.dialect.String() + "/" + m.file)
+		if err != nil {
+			return err
+		}
+		up := string(b)
+		start := strings.Index(up, "INSERT INTO "+m.table)
+		end := strings.Index(up[start:], ";")
+		if _, err := db.write.ExecContext(ctx, `DELETE FROM `+m.table); err != nil {
+			return err
+		}
+		if _, err = db.write.ExecContext(ctx, up[start:start+end]); err != nil {
+			return err
+		}
 	}
-	up := string(b)
-	start := strings.Index(up, "INSERT INTO health_hours")
-	end := strings.Index(up[start:], ";")
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM health_hours`); err != nil {
-		return err
-	}
-	_, err = db.write.ExecContext(ctx, up[start:start+end])
-	return err
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,9 +22,10 @@ import (
 
 const usPerHour = int64(time.Hour / time.Microsecond)
 
-// healthKey is one counter of health_hours.
-type healthKey struct {
-	hour   int64 // hours since 1970-01-01 UTC, floored
+// counterKey is one counter of a table kept like health_hours (also
+// response_slots): a period and what is counted in it.
+type counterKey struct {
+	period int64 // periods (hours, slots) since 1970-01-01 UTC, floored
 	metric string
 }
 
@@ -36,47 +38,59 @@ const (
 	hLate      = "late"    // by the hour of its newest late shipment
 )
 
-// hourOf is t's hour as health_hours counts it: the database's
-// microseconds (times are stored truncated to them), floored to whole hours.
-func hourOf(t time.Time) int64 {
-	us := t.UnixMicro()
-	d := us / usPerHour
-	if us%usPerHour < 0 {
+// periodOf is t's period of us microseconds as the counters count it: the
+// database's microseconds (times are stored truncated to them), floored.
+func periodOf(t time.Time, us int64) int64 {
+	v := t.UnixMicro()
+	d := v / us
+	if v%us < 0 {
 		d--
 	}
 	return d
 }
 
-// firstWholeHour is the first hour that lies wholly at or after since; the
-// part of the hour before it that since still covers is counted exactly.
-func firstWholeHour(since time.Time) (hour int64, partial bool) {
-	d := hourOf(since)
-	if since.UnixMicro() == d*usPerHour {
+// firstWhole is the first period of us microseconds that lies wholly at or
+// after since; the part of the period before it that since still covers is
+// counted exactly.
+func firstWhole(since time.Time, us int64) (period int64, partial bool) {
+	d := periodOf(since, us)
+	if since.UnixMicro() == d*us {
 		return d, false
 	}
 	return d + 1, true
 }
 
-func hourStart(hour int64) time.Time { return time.UnixMicro(hour * usPerHour).UTC() }
+func periodStart(period, us int64) time.Time { return time.UnixMicro(period * us).UTC() }
+
+func hourOf(t time.Time) int64 { return periodOf(t, usPerHour) }
+
+// periodSQL is periodOf in SQL, for a time column.
+func (db *DB) periodSQL(col string, us int64) string {
+	if db.dialect == sqliteDialect {
+		n := strconv.FormatInt(us, 10)
+		return "((" + col + ") - ((" + col + ") < 0) * " + strconv.FormatInt(us-1, 10) + ") / " + n
+	}
+	return "floor(extract(epoch FROM " + col + ") / " + strconv.FormatInt(us/1e6, 10) + ")::bigint"
+}
 
 // addHealth adds sign times what o, with the shipments ships, counts for
 // in health_hours: nothing unless o is the seller's to ship.
-func addHealth(into map[healthKey]int64, o *core.Order, ships []core.Shipment, sign int64) {
+func addHealth(into map[counterKey]int64, o *core.Order, ships []core.Shipment, sign int64) {
 	if o == nil || o.Fulfillment != core.Merchant {
 		return
 	}
 	d := hourOf(o.PurchaseDate)
-	into[healthKey{d, hOrders}] += sign
+	into[counterKey{d, hOrders}] += sign
 	if o.CancelReason != "" {
-		into[healthKey{d, hCanceled + string(o.CancelReason)}] += sign
+		into[counterKey{d, hCanceled + string(o.CancelReason)}] += sign
 	}
 	var last, lastLate *core.Shipment
 	for i := range ships {
 		s := &ships[i]
 		sd := hourOf(s.ShipDate)
-		into[healthKey{sd, hShipments}] += sign
+		into[counterKey{sd, hShipments}] += sign
 		if s.ValidTracking {
-			into[healthKey{sd, hValid}] += sign
+			into[counterKey{sd, hValid}] += sign
 		}
 		if last == nil || s.ShipDate.After(last.ShipDate) {
 			last = s
@@ -86,10 +100,10 @@ func addHealth(into map[healthKey]int64, o *core.Order, ships []core.Shipment, s
 		}
 	}
 	if last != nil {
-		into[healthKey{hourOf(last.ShipDate), hShipped}] += sign
+		into[counterKey{hourOf(last.ShipDate), hShipped}] += sign
 	}
 	if lastLate != nil {
-		into[healthKey{hourOf(lastLate.ShipDate), hLate}] += sign
+		into[counterKey{hourOf(lastLate.ShipDate), hLate}] += sign
 	}
 }
 
@@ -142,7 +156,7 @@ func (t *Tx) healthBefore(ctx context.Context, orders []*core.Order) (map[string
 // health_hours.
 func (t *Tx) countHealth(before map[string]*core.Order, orders []*core.Order) {
 	if t.health == nil {
-		t.health = make(map[healthKey]int64)
+		t.health = make(map[counterKey]int64)
 	}
 	for _, o := range orders {
 		prev := before[o.ID]
@@ -156,33 +170,52 @@ func (t *Tx) countHealth(before map[string]*core.Order, orders []*core.Order) {
 var saveHealth = newBulk(`INSERT INTO health_hours (hour, metric, n)`, []string{"bigint", "text", "bigint"},
 	` ON CONFLICT (hour, metric) DO UPDATE SET n = health_hours.n + excluded.n`)
 
-// flushHealth adds the transaction's health changes to health_hours. It
-// runs last before the commit, so concurrent writers hold an hour's row
-// only for the commit, and in (hour, metric) order, so two of them never wait
-// for each other's rows.
-func (t *Tx) flushHealth(ctx context.Context) error {
-	keys := make([]healthKey, 0, len(t.health))
-	for k, n := range t.health {
+// flushCounters adds the transaction's changes to the counters: health_hours,
+// then response_slots. It runs last before the commit, so concurrent
+// writers hold a period's row only for the commit, and in (table, period,
+// metric) order, so two of them never wait for each other's rows.
+func (t *Tx) flushCounters(ctx context.Context) error {
+	if err := t.writeRows(ctx, saveHealth, counterRows(t.health), nil); err != nil {
+		return t.fail(err, "count account health")
+	}
+	t.health = nil
+	if err := t.writeRows(ctx, saveResponses, counterRows(t.responses), nil); err != nil {
+		return t.fail(err, "count answered buyer messages")
+	}
+	t.responses = nil
+	return nil
+}
+
+// counterRows are the counts that are not zero as rows of (period,
+// metric, n), in key order.
+func counterRows(counts map[counterKey]int64) []any {
+	keys := make([]counterKey, 0, len(counts))
+	for k, n := range counts {
 		if n != 0 {
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) == 0 {
-		t.health = nil
-		return nil
-	}
-	slices.SortFunc(keys, func(a, b healthKey) int {
-		return cmp.Or(cmp.Compare(a.hour, b.hour), strings.Compare(a.metric, b.metric))
+	slices.SortFunc(keys, func(a, b counterKey) int {
+		return cmp.Or(cmp.Compare(a.period, b.period), strings.Compare(a.metric, b.metric))
 	})
 	args := make([]any, 0, 3*len(keys))
 	for _, k := range keys {
-		args = append(args, k.hour, k.metric, t.health[k])
+		args = append(args, k.period, k.metric, counts[k])
 	}
-	if err := t.writeRows(ctx, saveHealth, args, nil); err != nil {
-		return t.fail(err, "count account health")
+	return args
+}
+
+// noCounters are counterCTEs' arguments when there is nothing to count.
+func noCounters() []any { return []any{"{}", "{}", "{}", "{}", "{}", "{}"} }
+
+// counterArrays are counterCTEs' arguments for the transaction's counts.
+func (t *Tx) counterArrays() ([]any, error) {
+	h, err := pgArrays(counterRows(t.health), 3)
+	if err != nil {
+		return nil, err
 	}
-	t.health = nil
-	return nil
+	r, err := pgArrays(counterRows(t.responses), 3)
+	return append(h, r...), err
 }
 
 var (
@@ -214,14 +247,14 @@ var (
 func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.HealthCounts, error) {
 	h := core.HealthCounts{Canceled: map[core.CancelReason]int{}}
 	if t.write { // this transaction's own saves count too
-		if err := t.flushHealth(ctx); err != nil {
+		if err := t.flushCounters(ctx); err != nil {
 			return h, err
 		}
 	}
 	db := t.db
-	late, latePart := firstWholeHour(w.LateSince)
-	cancel, cancelPart := firstWholeHour(w.CancelSince)
-	tracking, trackingPart := firstWholeHour(w.TrackingSince)
+	late, latePart := firstWhole(w.LateSince, usPerHour)
+	cancel, cancelPart := firstWhole(w.CancelSince, usPerHour)
+	tracking, trackingPart := firstWhole(w.TrackingSince, usPerHour)
 	rows, err := t.query(ctx, sqlHealthHours, min(late, cancel, tracking), cancel, tracking, late)
 	if err != nil {
 		return h, t.fail(err, "count account health")
@@ -252,7 +285,7 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 		return h, t.fail(err, "count account health")
 	}
 	if cancelPart {
-		rows, err := t.query(ctx, sqlHealthOrdersPart, db.tv(w.CancelSince), db.tv(hourStart(cancel)))
+		rows, err := t.query(ctx, sqlHealthOrdersPart, db.tv(w.CancelSince), db.tv(periodStart(cancel, usPerHour)))
 		if err != nil {
 			return h, t.fail(err, "count orders")
 		}
@@ -262,7 +295,7 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 	}
 	if trackingPart {
 		var n, valid int
-		err := t.stmt(ctx, sqlHealthShipmentsPart).QueryRowContext(ctx, db.tv(w.TrackingSince), db.tv(hourStart(tracking))).Scan(&n, &valid)
+		err := t.stmt(ctx, sqlHealthShipmentsPart).QueryRowContext(ctx, db.tv(w.TrackingSince), db.tv(periodStart(tracking, usPerHour))).Scan(&n, &valid)
 		if err != nil {
 			return h, t.fail(err, "count shipments")
 		}
@@ -270,7 +303,7 @@ func (t *Tx) HealthCounts(ctx context.Context, w core.HealthWindows) (core.Healt
 	}
 	if latePart {
 		var shipped, lateOrders int
-		end := db.tv(hourStart(late))
+		end := db.tv(periodStart(late, usPerHour))
 		err := t.stmt(ctx, sqlHealthShippedPart).QueryRowContext(ctx, end, end, db.tv(w.LateSince), end).Scan(&shipped, &lateOrders)
 		if err != nil {
 			return h, t.fail(err, "count shipments")
@@ -343,38 +376,37 @@ func (db *DB) RecountHealth(ctx context.Context, w core.HealthWindows) (core.Hea
 	return h, err
 }
 
-// RebuildHealth recounts health_hours from the orders and shipments, as
-// migration 00015 first filled it: for a store loaded around the store
-// (bot bench --scale), or written by a replica older than the counters.
+// RebuildHealth recounts the counters health reads, health_hours from the
+// orders and shipments and response_slots from the buyer messages, as
+// migrations 00015 and 00018 first filled them: for a store loaded around
+// the store (bot bench --scale), or written by a replica older than the
+// counters.
 func (db *DB) RebuildHealth(ctx context.Context) error {
 	return db.Update(ctx, func(tx core.Tx) error {
 		t := tx.(*Tx)
-		hour := func(col string) string {
-			if db.dialect == sqliteDialect {
-				return "((" + col + ") - ((" + col + ") < 0) * 3599999999) / 3600000000"
-			}
-			return "floor(extract(epoch FROM " + col + ") / 3600)::bigint"
-		}
+		hour := func(col string) string { return db.periodSQL(col, usPerHour) }
 		// PostgreSQL: a writer adding its change before its commit waits
-		// for the rebuild, whose count then leaves that change out.
-		lock := `LOCK TABLE health_hours IN EXCLUSIVE MODE`
+		// for the rebuild, whose count then leaves that change out. The
+		// tables are locked in the order writers add to them.
+		lock := []string{`LOCK TABLE health_hours IN EXCLUSIVE MODE`, `LOCK TABLE response_slots IN EXCLUSIVE MODE`}
 		if db.dialect == sqliteDialect {
-			lock = `SELECT 1` // one writer at a time already
+			lock = nil // one writer at a time already
 		}
-		for _, q := range []string{lock, `DELETE FROM health_hours`, `INSERT INTO health_hours (hour, metric, n)
+		qs := append(lock, `DELETE FROM health_hours`, `INSERT INTO health_hours (hour, metric, n)
 			SELECT hour, metric, COUNT(*) FROM (
-			SELECT ` + hour("purchase_date") + ` AS hour, 'orders' AS metric FROM orders WHERE fulfillment = 'merchant'
-			UNION ALL SELECT ` + hour("purchase_date") + `, 'canceled:' || cancel_reason
+			SELECT `+hour("purchase_date")+` AS hour, 'orders' AS metric FROM orders WHERE fulfillment = 'merchant'
+			UNION ALL SELECT `+hour("purchase_date")+`, 'canceled:' || cancel_reason
 				FROM orders WHERE fulfillment = 'merchant' AND cancel_reason <> ''
-			UNION ALL SELECT ` + hour("s.ship_date") + `, 'shipments'
+			UNION ALL SELECT `+hour("s.ship_date")+`, 'shipments'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant'
-			UNION ALL SELECT ` + hour("s.ship_date") + `, 'valid'
+			UNION ALL SELECT `+hour("s.ship_date")+`, 'valid'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' AND s.valid_tracking
-			UNION ALL SELECT ` + hour("MAX(s.ship_date)") + `, 'shipped'
+			UNION ALL SELECT `+hour("MAX(s.ship_date)")+`, 'shipped'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' GROUP BY s.order_id
-			UNION ALL SELECT ` + hour("MAX(s.ship_date)") + `, 'late'
+			UNION ALL SELECT `+hour("MAX(s.ship_date)")+`, 'late'
 				FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.fulfillment = 'merchant' AND s.late GROUP BY s.order_id
-			) f GROUP BY hour, metric`} {
+			) f GROUP BY hour, metric`)
+		for _, q := range append(qs, db.rebuildResponses()...) {
 			if _, err := t.tx.ExecContext(ctx, q); err != nil {
 				return t.fail(err, "rebuild the account health counters")
 			}

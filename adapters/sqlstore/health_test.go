@@ -12,9 +12,9 @@ import (
 	"github.com/sellerdesk/sellerdesk/core"
 )
 
-// TestHealthCountersRefilled: the counters saves keep equal those that
-// migration 00015 fills from existing rows and those RebuildHealth
-// counts, on both stores.
+// TestHealthCountersRefilled: the counters saves keep (health_hours,
+// response_slots) equal those that migrations 00015 and 00018 fill from
+// existing rows and those RebuildHealth counts, on both stores.
 func TestHealthCountersRefilled(t *testing.T) {
 	stores := map[string]func(t *testing.T) *sqlstore.DB{
 		"sqlite":   func(t *testing.T) *sqlstore.DB { return storetest.OpenSQLite(t) },
@@ -59,7 +59,8 @@ func TestHealthCountersRefilled(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			kept, err := db.HealthRows(ctx)
+			saveResponses(t, db, base)
+			kept, err := db.CounterRows(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,17 +70,17 @@ func TestHealthCountersRefilled(t *testing.T) {
 			if err := db.RebuildHealth(ctx); err != nil {
 				t.Fatal(err)
 			}
-			rebuilt, err := db.HealthRows(ctx)
+			rebuilt, err := db.CounterRows(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(kept, rebuilt) {
 				t.Errorf("kept by saves %v\nrebuilt %v", kept, rebuilt)
 			}
-			if err := db.RefillHealthAsMigrated(ctx); err != nil {
+			if err := db.RefillCountersAsMigrated(ctx); err != nil {
 				t.Fatal(err)
 			}
-			migrated, err := db.HealthRows(ctx)
+			migrated, err := db.CounterRows(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,5 +88,75 @@ func TestHealthCountersRefilled(t *testing.T) {
 				t.Errorf("kept by saves %v\nfilled by the migration %v", kept, migrated)
 			}
 		})
+	}
+}
+
+// saveResponses saves buyer and staff messages, answered in and after 24
+// hours or not, some on a quarter hour and before 1970 (a negative slot),
+// then answers some, moves an answer past 24 hours and takes one back.
+func saveResponses(t *testing.T, db *sqlstore.DB, base time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	var convs []*core.Conversation
+	for i := range 20 {
+		at := base.Add(time.Duration(i)*97*time.Minute + time.Duration(i)*time.Microsecond)
+		if i%6 == 0 {
+			at = at.Truncate(core.LateSlot)
+		}
+		if i == 5 {
+			at = time.Date(1969, 12, 31, 23, 50, 0, 1000, time.UTC)
+		}
+		c := &core.Conversation{ID: fmt.Sprintf("C-%02d", i), Channel: "web", BuyerKey: fmt.Sprintf("b-%d", i), CreatedAt: at, UpdatedAt: at}
+		for k := range 1 + i%3 {
+			m := core.Message{From: core.FromBuyer, Text: "m", At: at.Add(time.Duration(k) * time.Hour)}
+			if k == 1 {
+				m.From = core.FromStaff
+			}
+			switch (i + k) % 4 {
+			case 1:
+				m.AnsweredAt = new(time.Time)
+				*m.AnsweredAt = m.At.Add(core.ResponseWindow)
+			case 2:
+				m.AnsweredAt = new(time.Time)
+				*m.AnsweredAt = m.At.Add(core.ResponseWindow + time.Microsecond)
+			}
+			c.Messages = append(c.Messages, m)
+		}
+		convs = append(convs, c)
+	}
+	err := db.Update(ctx, func(tx core.Tx) error {
+		for _, c := range convs {
+			if err := tx.SaveConversation(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(ctx, func(tx core.Tx) error { // answers given, moved late, taken back
+		for _, id := range []string{"C-00", "C-01", "C-02", "C-03"} {
+			c, err := tx.Conversation(ctx, id)
+			if err != nil {
+				return err
+			}
+			m := &c.Messages[0]
+			if m.AnsweredAt == nil {
+				m.AnsweredAt = new(time.Time)
+				*m.AnsweredAt = m.At.Add(time.Hour)
+			} else if id == "C-02" {
+				*m.AnsweredAt = m.At.Add(2 * core.ResponseWindow)
+			} else {
+				m.AnsweredAt = nil
+			}
+			if err := tx.SaveConversation(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

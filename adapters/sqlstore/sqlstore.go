@@ -322,8 +322,10 @@ func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) (err error) {
 		return err
 	}
 	// After the outbox: a transaction that took the outbox's lock earlier
-	// (listing it) takes the health rows after it, like all others.
-	if err := t.flushHealth(ctx); err != nil {
+	// (listing it) takes the counters' rows after it, like all others.
+	// (On PostgreSQL a transaction with outbox messages has written its
+	// counters with them.)
+	if err := t.flushCounters(ctx); err != nil {
 		return err
 	}
 	done = true

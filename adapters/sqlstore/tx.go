@@ -95,9 +95,10 @@ type Tx struct {
 	// outbox holds what Enqueue was given until it is written, just
 	// before commit (see flushOutbox).
 	outbox []core.Event
-	// health holds what this transaction's saves change in health_hours
-	// until it is written, just before commit (see flushHealth).
-	health map[healthKey]int64
+	// health and responses hold what this transaction's saves change in
+	// health_hours and response_slots until it is written, just before
+	// commit (see flushCounters).
+	health, responses map[counterKey]int64
 }
 
 var _ core.Tx = (*Tx)(nil)

@@ -18,34 +18,98 @@ type recounter interface {
 	RecountHealth(ctx context.Context, w core.HealthWindows) (core.HealthCounts, error)
 }
 
-// healthMix changes orders at random in the ways that move account health.
-type healthMix struct {
+// mix is what random mixes of transactions share: the store, a random
+// source writers racing can share, the time and the ids they change.
+type mix struct {
 	e   env
-	r   *mrand.Rand
 	now time.Time
-	mu  sync.Mutex // r, seq
-	seq int
 	ids []string
+	mu  sync.Mutex // r, seq
+	r   *mrand.Rand
+	seq int
 }
 
-// next is a number no other call returns, for shipment ids.
-func (m *healthMix) next() int {
+func newMix(e env, seed1, seed2 uint64) mix {
+	return mix{e: e, now: t0, r: mrand.New(mrand.NewPCG(seed1, seed2))}
+}
+
+func (m *mix) intn(n int) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.r.IntN(n)
+}
+
+// next is a number no other call returns, for ids.
+func (m *mix) next() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seq++
 	return m.seq
 }
 
-func (m *healthMix) intn(n int) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.r.IntN(n)
+// around is a time within days of now, at any microsecond.
+func (m *mix) around(days int) time.Time {
+	return m.now.Add(time.Duration(m.intn(2*days*24*3600)-days*24*3600) * time.Second).Add(time.Duration(m.intn(1e6)) * time.Microsecond)
+}
+
+// counterMix is a random mix of transactions that move counters a store
+// keeps, and a check of the counters against a count of every row.
+type counterMix interface {
+	step(who, n int) error
+	check(t *testing.T, what string)
+}
+
+// runCounterMix runs 150 of m's transactions one after another, checking
+// every tenth, then ownSaves, then eight writers racing on the same rows,
+// and checks after them.
+func runCounterMix(t *testing.T, m counterMix, ownSaves func(t *testing.T)) {
+	t.Run("random_mix", func(t *testing.T) {
+		for n := range 150 {
+			if err := m.step(0, n); err != nil && core.ErrorCode(err) != core.Invalid {
+				t.Fatalf("step %d: %v", n, err)
+			}
+			if n%10 == 9 {
+				m.check(t, fmt.Sprintf("after step %d", n))
+			}
+		}
+	})
+	t.Run("own_saves_in_the_transaction", ownSaves)
+	t.Run("concurrent_writers", func(t *testing.T) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for who := 1; who <= 8; who++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := range 25 {
+					// Conflicts (two writers on one row) are expected: the
+					// loser changes nothing.
+					if err := m.step(who, n); err != nil && core.ErrorCode(err) != core.Invalid && core.ErrorCode(err) != core.Conflict {
+						errs <- fmt.Errorf("writer %d step %d: %v", who, n, err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		m.check(t, "after the race")
+	})
+}
+
+// healthMix changes orders at random in the ways that move account health.
+type healthMix struct {
+	mix
+	rc recounter
 }
 
 // when is a time within 40 days of now, at any microsecond, now and then
 // exactly at a UTC midnight.
 func (m *healthMix) when() time.Time {
-	t := m.now.Add(time.Duration(m.intn(80*24*3600)-40*24*3600) * time.Second).Add(time.Duration(m.intn(1e6)) * time.Microsecond)
+	t := m.around(40)
 	if m.intn(8) == 0 {
 		t = t.Truncate([]time.Duration{day, time.Hour}[m.intn(2)])
 	}
@@ -143,7 +207,7 @@ func (m *healthMix) step(who, n int) error {
 
 // check compares HealthCounts with a count of every row, over windows
 // starting mid-day, at midnight, before everything and after it.
-func (m *healthMix) check(t *testing.T, rc recounter, what string) {
+func (m *healthMix) check(t *testing.T, what string) {
 	t.Helper()
 	mid := m.now.Add(-7*time.Hour - 123*time.Microsecond)
 	for _, w := range []core.HealthWindows{
@@ -157,7 +221,7 @@ func (m *healthMix) check(t *testing.T, rc recounter, what string) {
 			got, err = tx.HealthCounts(m.e.ctx, w)
 			return err
 		})
-		want, err := rc.RecountHealth(m.e.ctx, w)
+		want, err := m.rc.RecountHealth(m.e.ctx, w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,7 +242,7 @@ func testHealthCounters(t *testing.T, open func(t *testing.T) core.Store) {
 	if !ok {
 		t.Skip("the store keeps no health counters")
 	}
-	m := &healthMix{e: e, r: mrand.New(mrand.NewPCG(16, 15)), now: t0}
+	m := &healthMix{mix: newMix(e, 16, 15), rc: rc}
 	var orders []*core.Order
 	for i := range 40 {
 		o := m.newOrder(fmt.Sprintf("H-%02d", i))
@@ -186,19 +250,9 @@ func testHealthCounters(t *testing.T, open func(t *testing.T) core.Store) {
 		m.ids = append(m.ids, o.ID)
 	}
 	e.save(orders...)
-	m.check(t, rc, "after the first save")
+	m.check(t, "after the first save")
 
-	t.Run("random_mix", func(t *testing.T) {
-		for n := range 150 {
-			if err := m.step(0, n); err != nil && core.ErrorCode(err) != core.Invalid {
-				t.Fatalf("step %d: %v", n, err)
-			}
-			if n%10 == 9 {
-				m.check(t, rc, fmt.Sprintf("after step %d", n))
-			}
-		}
-	})
-	t.Run("own_saves_in_the_transaction", func(t *testing.T) {
+	runCounterMix(t, m, func(t *testing.T) {
 		var inside core.HealthCounts
 		w := core.HealthWindows{LateSince: t0.AddDate(0, 0, -10), CancelSince: t0.AddDate(0, 0, -30), TrackingSince: t0.AddDate(0, 0, -30)}
 		err := e.update(func(tx core.Tx) error {
@@ -225,29 +279,5 @@ func testHealthCounters(t *testing.T, open func(t *testing.T) core.Store) {
 		if !reflect.DeepEqual(inside, want) {
 			t.Fatalf("inside the saving transaction %+v, after it the rows give %+v", inside, want)
 		}
-	})
-	t.Run("concurrent_writers", func(t *testing.T) {
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for who := 1; who <= 8; who++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for n := range 25 {
-					// Conflicts (two writers on one order) are expected:
-					// the loser changes nothing.
-					if err := m.step(who, n); err != nil && core.ErrorCode(err) != core.Invalid && core.ErrorCode(err) != core.Conflict {
-						errs <- fmt.Errorf("writer %d step %d: %v", who, n, err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Error(err)
-		}
-		m.check(t, rc, "after the race")
 	})
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	t.Run("draft_with_its_message", func(t *testing.T) { testDraftWithItsMessage(t, open) })
 	t.Run("list_pages", func(t *testing.T) { testListPages(t, open) })
 	t.Run("health_counters", func(t *testing.T) { testHealthCounters(t, open) })
+	t.Run("response_counters", func(t *testing.T) { testResponseCounters(t, open) })
 }
 
 var (
