@@ -11,6 +11,7 @@ package corpus
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -210,7 +211,10 @@ func readTSV(dir, what string, line func(file string, n int, line string) error)
 		return nil, fmt.Errorf("no %s files in %s", what, dir)
 	}
 	slices.Sort(files)
-	slices.Sort(rounds)
+	// Rounds in the order they were written (r9b before r10a), so that a
+	// new round's families number after every older one's and the split of
+	// the older ones never moves.
+	slices.SortFunc(rounds, func(a, b string) int { return compareRounds(filepath.ToSlash(a), filepath.ToSlash(b)) })
 	var all bytes.Buffer
 	for _, f := range append(files, rounds...) {
 		raw, err := os.ReadFile(f)
@@ -235,6 +239,35 @@ func readTSV(dir, what string, line func(file string, n int, line string) error)
 		}
 	}
 	return all.Bytes(), nil
+}
+
+// compareRounds orders paths as text, except that runs of digits compare
+// as numbers: r9b/en.tsv before r10a/en.tsv.
+func compareRounds(a, b string) int {
+	for a != "" && b != "" {
+		da, db := leadingDigits(a), leadingDigits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // TestFamilies names the phrasing families held out from training. Within

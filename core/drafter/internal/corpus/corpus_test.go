@@ -117,3 +117,14 @@ func TestSeedsLoad(t *testing.T) {
 		}
 	}
 }
+
+// Rounds load in the order they were written, r9b before r10a, so a new
+// round never renumbers (and so re-splits) an older one's families.
+func TestRoundsLoadInNumberOrder(t *testing.T) {
+	paths := []string{"r10a/en.tsv", "r9b/en.tsv", "r5a/zh.tsv", "r10b/de.tsv", "r5a/de.tsv", "r7a/en.tsv", "r100a/en.tsv", "r010c/en.tsv"}
+	slices.SortFunc(paths, compareRounds)
+	want := []string{"r5a/de.tsv", "r5a/zh.tsv", "r7a/en.tsv", "r9b/en.tsv", "r10a/en.tsv", "r10b/de.tsv", "r010c/en.tsv", "r100a/en.tsv"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("rounds sort as %v, want %v", paths, want)
+	}
+}
