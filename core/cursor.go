@@ -23,8 +23,11 @@ type OrderKey struct {
 
 // KeyOf is o's place in a list sorted by s.
 func KeyOf(o *Order, s OrderSort) OrderKey {
-	if s == ShipByFirst {
+	switch {
+	case s == ShipByFirst:
 		return OrderKey{At: o.ShipBy, ID: o.ID}
+	case s == DeliveredFirst && o.DeliveredAt != nil:
+		return OrderKey{At: *o.DeliveredAt, ID: o.ID}
 	}
 	return OrderKey{At: o.PurchaseDate, ID: o.ID}
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,8 @@ type Engine struct {
 	digestWindow time.Duration
 	// amazon is Options.AmazonConnected.
 	amazon bool
+	// sweepPage is how many orders a timed rule's list reads at a time.
+	sweepPage int
 }
 
 // Options configure an Engine. Zero fields take defaults.
@@ -60,11 +63,17 @@ type Options struct {
 	// shipment Amazon refused by shipping its items again, and review
 	// requests may be queued (EventReviewRequest).
 	AmazonConnected bool
+	// SweepPage is how many orders the timed rules (completion, review
+	// requests) read at a time (default 500).
+	SweepPage int
 }
+
+const defaultSweepPage = 500
 
 // NewEngine returns an engine on store.
 func NewEngine(store Store, opt Options) *Engine {
-	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), drafter: opt.Drafter, observe: opt.Observe, notify: opt.Notify}
+	e := &Engine{store: store, clock: opt.Clock, ids: opt.IDs, policy: DefaultPolicy(), drafter: opt.Drafter, observe: opt.Observe, notify: opt.Notify,
+		sweepPage: cmp.Or(opt.SweepPage, defaultSweepPage)}
 	if e.clock == nil {
 		e.clock = SystemClock{}
 	}

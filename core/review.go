@@ -178,19 +178,24 @@ func (e *Engine) RequestDueReviews(ctx context.Context) (requested []string, err
 		return nil, nil
 	}
 	now := e.now()
-	today := e.policy.Day(now)
-	// A day's slack either side; CanRequestReview has the last word.
-	q := OrderQuery{Statuses: []Status{Delivered, Completed}, ReviewUnrequested: true,
-		DeliveredAfter:  today.AddDate(0, 0, -ReviewUntilDays-1).UTC(),
-		DeliveredBefore: today.AddDate(0, 0, -ReviewFromDays+1).UTC()}
 	actor := AutoReviewActor()
-	return e.eachDue(ctx, q, func(o *Order) bool { return e.CanRequestReview(o, now) == nil }, func(tx Tx, o *Order) error {
+	return e.eachDue(ctx, e.ReviewQuery(now), func(o *Order) bool { return e.CanRequestReview(o, now) == nil }, func(tx Tx, o *Order) error {
 		ch := &change{before: o.Clone(), after: o}
 		if err := e.requestReview(o, ch, actor.Name, now); err != nil {
 			return err
 		}
 		return e.commit(ctx, tx, Request{Actor: actor, Command: RequestReview{OrderID: o.ID}}, []*change{ch}, &Result{}, now)
 	})
+}
+
+// ReviewQuery lists the orders the auto_review job may ask a review of at
+// now, by delivery date in pages: a day's slack either side of the review
+// window; CanRequestReview has the last word.
+func (e *Engine) ReviewQuery(now time.Time) OrderQuery {
+	today := e.policy.Day(now)
+	return OrderQuery{Statuses: []Status{Delivered, Completed}, ReviewUnrequested: true,
+		DeliveredAfter:  today.AddDate(0, 0, -ReviewUntilDays-1).UTC(),
+		DeliveredBefore: today.AddDate(0, 0, -ReviewFromDays+1).UTC(), Sort: DeliveredFirst}
 }
 
 // PendingReview is what the amazon sink needs to send an order's review

@@ -170,6 +170,9 @@ type OrderSort string
 const (
 	NewestFirst OrderSort = "newest"  // purchase date, newest first (default)
 	ShipByFirst OrderSort = "ship_by" // ship-by date, soonest first
+	// DeliveredFirst: delivery date, oldest first (the sweep's completion
+	// step, in pages; orders without one are not listed).
+	DeliveredFirst OrderSort = "delivered"
 )
 
 // OrderQuery selects orders. Zero fields do not filter.

@@ -100,7 +100,7 @@ func (e *Engine) SweepQueries(now time.Time) []OrderQuery {
 		{Statuses: open, Fulfillment: Merchant, PurchasedBefore: now.AddDate(0, 0, p.WarnDaysBefore-p.AutoCancelDays),
 			PurchasedAfter: now.AddDate(0, 0, -p.AutoCancelDays-1)},
 		{Statuses: []Status{Pending}, PurchasedBefore: now.AddDate(0, 0, -p.PendingDays)},
-		{Statuses: []Status{Delivered}, DeliveredBefore: p.completeCutoff(now), NoReturnIn: openReturns()},
+		{Statuses: []Status{Delivered}, DeliveredBefore: p.completeCutoff(now), NoReturnIn: openReturns(), Sort: DeliveredFirst},
 		{Statuses: []Status{Delivered}, Undelivered: true, NoReturnIn: openReturns()},
 	}
 }
@@ -141,19 +141,46 @@ func firstNotDue(lo, hi time.Time, due func(time.Time) bool) time.Time {
 // so one failure does not hold back the orders before it and running it
 // twice does nothing the second time.
 func (e *Engine) eachDue(ctx context.Context, q OrderQuery, due func(*Order) bool, do func(Tx, *Order) error) (changed []string, err error) {
-	var ids []string
-	err = e.store.View(ctx, func(tx Tx) error {
-		orders, err := tx.Orders(ctx, q)
-		for _, o := range orders {
-			if due(&o) {
-				ids = append(ids, o.ID)
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
+	// A list with a sort is read page by page (the key of a page's last
+	// order starts the next), so that a backlog is never read into memory
+	// whole, and each read is "the next page", which a planner serves from
+	// the sort's index however many rows it guesses the range holds. The
+	// lists that set none are short by nature (open, pending orders).
+	q.Seek = nil
+	if q.Sort != "" {
+		q.Limit = e.sweepPage
 	}
+	for {
+		var ids []string
+		var n int
+		err = e.store.View(ctx, func(tx Tx) error {
+			orders, err := tx.Orders(ctx, q)
+			n = len(orders)
+			for _, o := range orders {
+				if due(&o) {
+					ids = append(ids, o.ID)
+				}
+			}
+			if n > 0 {
+				k := KeyOf(&orders[n-1], q.Sort)
+				q.Seek = &k
+			}
+			return err
+		})
+		if err != nil {
+			return changed, err
+		}
+		done, err := e.changeEach(ctx, ids, due, do)
+		changed = append(changed, done...)
+		if err != nil || q.Limit == 0 || n < q.Limit {
+			return changed, err
+		}
+	}
+}
+
+// changeEach changes each of ids for which due still holds, each in its
+// own transaction, and returns those changed.
+func (e *Engine) changeEach(ctx context.Context, ids []string, due func(*Order) bool, do func(Tx, *Order) error) (changed []string, err error) {
 	for _, id := range ids {
 		did := false
 		err := e.update(ctx, func(tx Tx) error {

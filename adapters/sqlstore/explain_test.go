@@ -27,7 +27,8 @@ var bigTables = map[string]bool{"orders": true, "conversations": true, "messages
 // statement the store prepares (as a generic plan, which holds whatever
 // the parameters) and for the desk's lists as it builds them (orders by
 // each filter, first page and the pages after and before a cursor; the
-// sweep's steps; the inbox by each filter), on a
+// timed rules' lists, the sweep's steps and review requests, by page; the
+// inbox by each filter), on a
 // schema seeded with 24,000 orders and conversations and analysed, and
 // fails on a sequential scan of a table that grows with the shop.
 func TestEveryQueryUsesAnIndex(t *testing.T) {
@@ -92,12 +93,23 @@ func TestEveryQueryUsesAnIndex(t *testing.T) {
 	for _, l := range orderListStatements(t, store, now, &core.OrderKey{At: now.Add(-200 * day), ID: "111-0000150-0000001"}) {
 		qs = append(qs, query{name: l.name, text: l.text, args: l.args, list: true, seek: l.seek})
 	}
-	for i, q := range e.SweepQueries(now) {
-		text, args, err := store.OrdersSQL(q)
-		if err != nil {
-			t.Fatal(err)
+	// The timed rules' lists (the sweep's steps, then the auto_review
+	// job's), as eachDue reads them: a list with a sort in pages, the first
+	// and one after a key.
+	for i, q := range append(e.SweepQueries(now), e.ReviewQuery(now)) {
+		seeks := []*core.OrderKey{nil}
+		if q.Sort != "" {
+			q.Limit = 500
+			seeks = append(seeks, &core.OrderKey{At: now.Add(-40 * day), ID: "111-0000150-0000001"})
 		}
-		qs = append(qs, query{name: fmt.Sprintf("sweep step %d", i+1), text: text, args: args})
+		for _, seek := range seeks {
+			q.Seek = seek
+			text, args, err := store.OrdersSQL(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			qs = append(qs, query{name: fmt.Sprintf("timed rule list %d (after a key: %v)", i+1, seek != nil), text: text, args: args})
+		}
 	}
 	for _, f := range []core.ConversationFilter{core.InboxWaiting, core.InboxOverdue, core.InboxDue} {
 		text, args := store.ConversationsSQL(e.InboxQuery(f, now))

@@ -526,8 +526,10 @@ func (db *DB) ordersSQL(q core.OrderQuery) (string, []any, error) {
 		col = "ship_by"
 	case core.NewestFirst, "":
 		col, desc = "purchase_date", true
+	case core.DeliveredFirst:
+		col = "delivered_at" // orders_status_delivered_id (migration 00019)
 	default:
-		return "", nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q or %q, not %q", core.NewestFirst, core.ShipByFirst, q.Sort)
+		return "", nil, core.FieldErrorf(core.Invalid, "sort", "Orders can be sorted by %q, %q or %q, not %q", core.NewestFirst, core.ShipByFirst, core.DeliveredFirst, q.Sort)
 	}
 	if q.Backward {
 		desc = !desc
@@ -611,6 +613,9 @@ func (db *DB) orderWhere(b *strings.Builder, args []any, q core.OrderQuery, col,
 	}
 	if k := q.Seek; k != nil && col == "purchase_date" && past == " < " && !q.PurchasedBefore.IsZero() && k.At.Before(q.PurchasedBefore) {
 		q.PurchasedBefore = time.Time{}
+	}
+	if col == "delivered_at" { // core.DeliveredFirst lists only delivered orders
+		b.WriteString(` AND delivered_at IS NOT NULL`)
 	}
 	if q.AmazonCancel != "" {
 		b.WriteString(` AND amazon_cancel_state = ?`)

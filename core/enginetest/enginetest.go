@@ -70,7 +70,8 @@ func newFixture(t *testing.T, open func(t *testing.T) core.Store) *Fixture {
 	t.Helper()
 	f := &Fixture{T: t, Store: open(t), Clock: NewClock(startTime())}
 	p := core.DefaultPolicy()
-	f.Engine = core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p})
+	// Pages of two, so the timed rules' lists are read over several pages.
+	f.Engine = core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p, SweepPage: 2})
 	f.Owner = core.Actor{ID: "test:olivia", Name: "olivia", Role: core.Owner, Source: "test"}
 	f.Agent = core.Actor{ID: "test:alex", Name: "alex", Role: core.Agent, Source: "test"}
 	f.Viewer = core.Actor{ID: "test:val", Name: "val", Role: core.Viewer, Source: "test"}
@@ -199,6 +200,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"concurrent_cancel_one_wins", testConcurrentCancel},
 		{"import_is_idempotent_and_newer_updates", testImport},
 		{"thirty_day_rule_warns_then_cancels", testThirtyDayRule},
+		{"sweep_completes_after_the_return_window_page_by_page", testSweepCompletes},
 		{"stock_alerts_go_to_outbox", testStockAlerts},
 		{"lists_and_health", testLists},
 		{"buyer_message_starts_the_clock", testBuyerMessageStartsTheClock},

@@ -19,7 +19,7 @@ import (
 // on the same store and clock. Call it before anything makes ids.
 func (f *Fixture) connectAmazon() {
 	p := f.Engine.Policy()
-	f.Engine = core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p, AmazonConnected: true})
+	f.Engine = core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: &SeqIDs{}, Policy: &p, AmazonConnected: true, SweepPage: 2})
 }
 
 // deliveredOrder imports an Amazon order bought 60 days ago, ships it the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -358,6 +359,51 @@ func testImport(f *Fixture) {
 	f.Engine.Import(ctx, []core.Order{back})
 	if o := f.order(a.ID); o.Status != core.Shipped {
 		f.T.Fatalf("report moved the order back to %s", o.Status)
+	}
+}
+
+// testSweepCompletes: delivered orders whose return window is over are
+// completed, read over several pages (the fixture's pages hold two), the
+// oldest first; one with a return open, and those still in the window, are
+// left; a second sweep changes nothing.
+func testSweepCompletes(f *Fixture) {
+	ctx := context.Background()
+	window := f.Engine.Policy().ReturnWindowDays
+	const later = 3 // days from the deliveries to the sweep
+	var due []string
+	for i, days := range []int{window + 9, window - 2, window + 5, window - 3, window - 6, window + 2, 2, window + 12} {
+		id := fmt.Sprintf("111-0000070-%07d", i)
+		f.deliveredOrder(id, days)
+		if days+later > window {
+			due = append(due, id)
+		}
+	}
+	held := "111-0000070-0000099" // its return asked for on the window's last day
+	f.deliveredOrder(held, window)
+	f.MustRun(f.Agent, "return "+held+" MUG:1 chipped")
+	f.Clock.Advance(later * 24 * time.Hour)
+
+	res, err := f.Engine.Sweep(ctx)
+	got := slices.Clone(res.Completed)
+	slices.Sort(got)
+	slices.Sort(due)
+	if err != nil || !slices.Equal(got, due) {
+		f.T.Fatalf("completed %v (%v), want %v", res.Completed, err, due)
+	}
+	for _, id := range due {
+		if o := f.order(id); o.Status != core.Completed {
+			f.T.Fatalf("%s is %s after the sweep", id, o.Status)
+		}
+	}
+	if o := f.order(held); o.Status != core.Delivered {
+		f.T.Fatalf("%s, with a return open, is %s", held, o.Status)
+	}
+	before := f.snapshot()
+	if res, err := f.Engine.Sweep(ctx); err != nil || len(res.Completed) != 0 {
+		f.T.Fatalf("second sweep: %+v %v", res, err)
+	}
+	if !reflect.DeepEqual(before, f.snapshot()) {
+		f.T.Fatal("a second sweep changed the store")
 	}
 }
 
