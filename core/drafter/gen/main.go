@@ -105,6 +105,9 @@ func main() {
 	bigramW := flag.Float64("bigramw", -1, "word bigram weight (-1: default)")
 	conceptW := flag.Float64("conceptw", -1, "concept weight (-1: default)")
 	conceptPairW := flag.Float64("conceptpairw", -1, "concept pair weight (-1: default)")
+	moodW := flag.Float64("moodw", -1, "concept-in-a-question weight (-1: default)")
+	negW := flag.Float64("negw", -1, "negated concept weight (-1: default)")
+	edgeW := flag.Float64("edgew", -1, "first/last sentence concept weight (-1: default)")
 	flag.Float64Var(&p.bitextWeight, "bitext-weight", 1, "weight of a Bitext row")
 	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
@@ -163,6 +166,14 @@ func main() {
 	}
 	if *conceptPairW >= 0 {
 		cfg.ConceptPair = float32(*conceptPairW)
+	}
+	for _, f := range []struct {
+		flag *float64
+		w    *float32
+	}{{moodW, &cfg.Mood}, {negW, &cfg.Neg}, {edgeW, &cfg.Edge}} {
+		if *f.flag >= 0 {
+			*f.w = float32(*f.flag)
+		}
 	}
 	build := func(buyers []corpus.Example) []weighted {
 		var ws []weighted
