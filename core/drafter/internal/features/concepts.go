@@ -301,11 +301,13 @@ const (
 	negAfterCJK  = 6
 )
 
-// features adds the concept unigrams, the pairs of neighbouring concepts
-// and, for a question mark, the question concept; then the speech acts.
+// features adds the concept unigrams (a negated concept's only as its
+// speech act: "nothing to return" is no return), the pairs of
+// neighbouring concepts and, for a question mark, the question concept;
+// then the speech acts.
 func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)) {
 	for i, e := range m.events {
-		if c.Concept > 0 {
+		if c.Concept > 0 && !(c.Neg > 0 && e != m.lx.neg && e != m.lx.noneed && m.negated(i)) {
 			add(m.lx.unigram[e], c.Concept)
 		}
 		if i > 0 && c.ConceptPair > 0 {
@@ -323,6 +325,26 @@ func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)
 		}
 		add(h, w)
 	})
+}
+
+// negated reports whether a negation governs the i-th concept.
+func (m *conceptMatcher) negated(i int) bool {
+	lx := m.lx
+	p := m.at[i]
+	for j, e := range m.events {
+		q := m.at[j]
+		if e != lx.neg && e != lx.noneed || q.sentence != p.sentence || j == i {
+			continue
+		}
+		before := int32(negBefore)
+		if e == lx.noneed {
+			before = noNeedBefore
+		}
+		if q.pos < p.pos && p.pos-q.pos <= before || p.cjk && q.cjk && q.pos > p.pos && q.pos-p.pos <= negAfterCJK {
+			return true
+		}
+	}
+	return false
 }
 
 // Sentence moods.
@@ -355,23 +377,6 @@ func (m *conceptMatcher) acts(c Config, f func(kind, mood byte, name string, w f
 		}
 		moods = append(moods, mood)
 	}
-	negated := func(i int) bool {
-		p := m.at[i]
-		for j, e := range m.events {
-			q := m.at[j]
-			if e != lx.neg && e != lx.noneed || q.sentence != p.sentence || j == i {
-				continue
-			}
-			before := int32(negBefore)
-			if e == lx.noneed {
-				before = noNeedBefore
-			}
-			if q.pos < p.pos && p.pos-q.pos <= before || p.cjk && q.cjk && q.pos > p.pos && q.pos-p.pos <= negAfterCJK {
-				return true
-			}
-		}
-		return false
-	}
 	for i, e := range m.events {
 		s := m.at[i].sentence
 		switch e {
@@ -390,7 +395,7 @@ func (m *conceptMatcher) acts(c Config, f func(kind, mood byte, name string, w f
 		if c.Mood > 0 && moods[s] == asks {
 			f('q', 0, name, c.Mood)
 		}
-		if c.Neg > 0 && e != lx.neg && e != lx.noneed && negated(i) {
+		if c.Neg > 0 && e != lx.neg && e != lx.noneed && m.negated(i) {
 			f('n', 0, name, c.Neg)
 		}
 		if c.Edge > 0 && n > 1 {

@@ -66,6 +66,22 @@ func TestSpeechActs(t *testing.T) {
 	}
 }
 
+func TestNegatedConceptIsNotTheConcept(t *testing.T) {
+	ret := uint32(loadConcepts().unigram[slices.Index(loadConcepts().names, "RETURN")])
+	has := func(text string) bool {
+		var v Vector
+		Extract(text, Default(), &v)
+		_, ok := slices.BinarySearch(v.Hashes, ret)
+		return ok
+	}
+	if !has("I want to return it") {
+		t.Errorf("a return does not carry the RETURN concept")
+	}
+	if has("I have nothing to return") {
+		t.Errorf("nothing to return carries the RETURN concept")
+	}
+}
+
 func TestConceptsReadElisionsAndAccents(t *testing.T) {
 	// l'adresse is one token "ladresse" to the word features; the concept
 	// is still found, with or without accents.

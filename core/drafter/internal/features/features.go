@@ -17,7 +17,7 @@ import (
 
 // Version changes whenever Extract sees text differently; a model records the
 // version it was trained with and the drafter refuses any other.
-const Version = 4
+const Version = 5
 
 // Config weighs the feature groups. It travels inside the model file so the
 // scorer extracts exactly what the trainer did.
@@ -41,15 +41,16 @@ type Config struct {
 	Concept, ConceptPair float32
 	// Speech acts: the same words ask, report or withdraw. Mood weighs a
 	// concept in a question ("where is my refund?", 返品できますか), Neg one
-	// a negation governs ("nothing to return", 不用退), Edge one in the
-	// first or last sentence of several (a request opens or closes a
-	// message; a closing thanks is only a closer when nothing asks).
+	// a negation governs ("nothing to return", 不用退), which then stands
+	// instead of the concept's own feature; Edge one in the first or last
+	// sentence of several (a request opens or closes a message; a closing
+	// thanks is only a closer when nothing asks).
 	Mood, Neg, Edge float32
 }
 
 // Default is the configuration the generator trains with.
 func Default() Config {
-	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1, Mood: 2, Neg: 0.5, Edge: 1.5}
+	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1, Mood: 1.5, Neg: 0.5, Edge: 1.5}
 }
 
 // Vector is a sparse, L2-normalised feature vector, sorted by hash.
