@@ -15,10 +15,12 @@
 // and bigrams, accent-free character 3-5 grams within words, CJK
 // character uni-, bi- and trigrams, and cross-lingual concepts (one token
 // for a refund in every language, and pairs of neighbouring concepts; see
-// internal/features/concepts.tsv), trained with AdaGrad, then pruned and
-// quantised to int16. Training is deterministic: the same inputs give the
-// same bytes (on one architecture; float rounding may differ across CPUs,
-// which only moves weights by a step).
+// internal/features/concepts.tsv) with their speech acts (a concept in a
+// question, a negated one, those of the first and last sentence), trained
+// with AdaGrad, then pruned and quantised to int16. Training is
+// deterministic: the same inputs give the same bytes (on one architecture;
+// float rounding may differ across CPUs, which only moves weights by a
+// step).
 //
 // Calibration: the training families are cut into -folds folds (by family,
 // so no paraphrase is on both sides); a model trained without each fold
