@@ -15,10 +15,12 @@
 // and bigrams, accent-free character 3-5 grams within words, CJK
 // character uni-, bi- and trigrams, and cross-lingual concepts (one token
 // for a refund in every language, and pairs of neighbouring concepts; see
-// internal/features/concepts.tsv), trained with AdaGrad, then pruned and
-// quantised to int16. Training is deterministic: the same inputs give the
-// same bytes (on one architecture; float rounding may differ across CPUs,
-// which only moves weights by a step).
+// internal/features/concepts.tsv) with their speech acts (a concept in a
+// question, a negated one, those of the first and last sentence), trained
+// with AdaGrad, then pruned and quantised to int16. Training is
+// deterministic: the same inputs give the same bytes (on one architecture;
+// float rounding may differ across CPUs, which only moves weights by a
+// step).
 //
 // Calibration: the training families are cut into -folds folds (by family,
 // so no paraphrase is on both sides); a model trained without each fold
@@ -105,6 +107,9 @@ func main() {
 	bigramW := flag.Float64("bigramw", -1, "word bigram weight (-1: default)")
 	conceptW := flag.Float64("conceptw", -1, "concept weight (-1: default)")
 	conceptPairW := flag.Float64("conceptpairw", -1, "concept pair weight (-1: default)")
+	moodW := flag.Float64("moodw", -1, "concept-in-a-question weight (-1: default)")
+	negW := flag.Float64("negw", -1, "negated concept weight (-1: default)")
+	edgeW := flag.Float64("edgew", -1, "first/last sentence concept weight (-1: default)")
 	flag.Float64Var(&p.bitextWeight, "bitext-weight", 1, "weight of a Bitext row")
 	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
@@ -163,6 +168,14 @@ func main() {
 	}
 	if *conceptPairW >= 0 {
 		cfg.ConceptPair = float32(*conceptPairW)
+	}
+	for _, f := range []struct {
+		flag *float64
+		w    *float32
+	}{{moodW, &cfg.Mood}, {negW, &cfg.Neg}, {edgeW, &cfg.Edge}} {
+		if *f.flag >= 0 {
+			*f.w = float32(*f.flag)
+		}
 	}
 	build := func(buyers []corpus.Example) []weighted {
 		var ws []weighted

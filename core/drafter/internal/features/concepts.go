@@ -51,7 +51,11 @@ type lexicon struct {
 	maxStem  int                // bytes
 	cjk      map[rune][]cjkWord // CJK words by their first character
 	question uint16
+	// the concepts the speech-act features read (absent: noConcept)
+	neg, qword, please, want, noneed uint16
 }
+
+const noConcept = 1<<16 - 1
 
 // loadConcepts parses the embedded lexicon once, on first use (as the
 // drafter decodes its models), so a program that never reads concepts (the
@@ -107,6 +111,13 @@ func parseLexicon(src string) (*lexicon, error) {
 		}
 	}
 	lx.question = conceptID(questionConcept)
+	find := func(name string) uint16 {
+		if c, ok := id[name]; ok {
+			return c
+		}
+		return noConcept
+	}
+	lx.neg, lx.qword, lx.please, lx.want, lx.noneed = find("NEG"), find("QWORD"), find("PLEASE"), find("WANT"), find("NONEED")
 	return lx, nil
 }
 
@@ -124,7 +135,7 @@ func (lx *lexicon) add(c uint16, p string) error {
 		tokenize(field, true, func(t token) {
 			t.runes = append([]rune(nil), t.runes...)
 			ts = append(ts, t)
-		})
+		}, nil)
 		for i, t := range ts {
 			switch {
 			case t.cjk:
@@ -165,27 +176,69 @@ func (lx *lexicon) add(c uint16, p string) error {
 
 // conceptMatcher collects the concepts of one message in the order they
 // are found: at the last word of a Latin-script phrase, at the first
-// character of a CJK word.
+// character of a CJK word; with each, where it was (for the speech-act
+// features).
 type conceptMatcher struct {
 	lx     *lexicon
 	hist   []string // the Latin-script words so far (since the last CJK run)
 	events []uint16
+	at     []place
+	pos    int32 // words so far; a CJK character counts as one
+	// sentences: those ended so far, and whether the current one has begun.
+	sentences []sentence
+	open      bool
 }
 
-func (m *conceptMatcher) emit(c uint16) {
+// place is where a concept was found: its word position and sentence.
+type place struct {
+	pos, sentence int32
+	cjk           bool
+}
+
+// sentence is how one sentence ended, and whether CJK grammar asked (か,
+// 吗, 呢 at its end).
+type sentence struct {
+	end   rune
+	asked bool
+}
+
+func (m *conceptMatcher) cur() *sentence {
+	if len(m.sentences) == 0 || !m.open {
+		m.sentences = append(m.sentences, sentence{})
+		m.open = true
+	}
+	return &m.sentences[len(m.sentences)-1]
+}
+
+func (m *conceptMatcher) emit(c uint16, pos int32, cjk bool) {
 	// A concept said twice in a row ("refund, refund!") or by two of its
 	// patterns at once is one event.
 	if n := len(m.events); n > 0 && m.events[n-1] == c {
 		return
 	}
+	m.cur()
 	m.events = append(m.events, c)
+	m.at = append(m.at, place{pos, int32(len(m.sentences) - 1), cjk})
+}
+
+// brk ends the current sentence with the mark r ("!?" asks, too).
+func (m *conceptMatcher) brk(r rune) {
+	switch {
+	case m.open:
+		m.sentences[len(m.sentences)-1].end = r
+		m.open = false
+	case r == '?' && len(m.sentences) > 0:
+		m.sentences[len(m.sentences)-1].end = r
+	}
 }
 
 // token matches one token: a CJK run, or the word w (and, after an
 // elision such as l'adresse or dell'ordine, the word without it).
 func (m *conceptMatcher) token(t token, w string) {
+	m.cur()
 	if t.cjk {
 		m.cjkRun(t.runes)
+		m.pos += int32(len(t.runes))
 		return
 	}
 	m.matchLast(w)
@@ -193,6 +246,7 @@ func (m *conceptMatcher) token(t token, w string) {
 		m.matchLast(e)
 	}
 	m.hist = append(m.hist, w)
+	m.pos++
 }
 
 func (m *conceptMatcher) matchLast(w string) {
@@ -217,7 +271,7 @@ func (m *conceptMatcher) matchBefore(ph phrase) {
 			return
 		}
 	}
-	m.emit(ph.concept)
+	m.emit(ph.concept, m.pos, false)
 }
 
 // cjkRun matches CJK words as substrings of a run of CJK characters.
@@ -226,17 +280,34 @@ func (m *conceptMatcher) cjkRun(rs []rune) {
 	for i, r := range rs {
 		for _, cw := range m.lx.cjk[r] {
 			if len(cw.runes) <= len(rs)-i && slices.Equal(rs[i:i+len(cw.runes)], cw.runes) {
-				m.emit(cw.concept)
+				m.emit(cw.concept, m.pos+int32(i), true)
 			}
 		}
 	}
+	switch rs[len(rs)-1] {
+	case 'か', '吗', '嗎', '呢':
+		m.cur().asked = true
+	}
 }
 
-// features adds the concept unigrams, the pairs of neighbouring concepts
-// and, for a question mark, the question concept.
+// Negation scope, in words (a CJK character is one): a negation this
+// close before a concept governs it ("nothing to return", 不用退); a
+// "nothing to do" phrase one word further ("no need for the return
+// label"); in CJK text also a negation just after it (Japanese negates at
+// the verb's end: 返品は必要ありません).
+const (
+	negBefore    = 3
+	noNeedBefore = 4
+	negAfterCJK  = 6
+)
+
+// features adds the concept unigrams (a negated concept's only as its
+// speech act: "nothing to return" is no return), the pairs of
+// neighbouring concepts and, for a question mark, the question concept;
+// then the speech acts.
 func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)) {
 	for i, e := range m.events {
-		if c.Concept > 0 {
+		if c.Concept > 0 && !(c.Neg > 0 && e != m.lx.neg && e != m.lx.noneed && m.negated(i)) {
 			add(m.lx.unigram[e], c.Concept)
 		}
 		if i > 0 && c.ConceptPair > 0 {
@@ -247,6 +318,122 @@ func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)
 	if c.Concept > 0 && strings.ContainsAny(text, "?？") {
 		add(m.lx.unigram[m.lx.question], c.Concept)
 	}
+	m.acts(c, func(kind, mood byte, name string, w float32) {
+		h := hash(offset32).byte(gAct).byte(kind).str(name)
+		if mood != 0 {
+			h = h.byte(mood)
+		}
+		add(h, w)
+	})
+}
+
+// negated reports whether a negation governs the i-th concept.
+func (m *conceptMatcher) negated(i int) bool {
+	lx := m.lx
+	p := m.at[i]
+	for j, e := range m.events {
+		q := m.at[j]
+		if e != lx.neg && e != lx.noneed || q.sentence != p.sentence || j == i {
+			continue
+		}
+		before := int32(negBefore)
+		if e == lx.noneed {
+			before = noNeedBefore
+		}
+		if q.pos < p.pos && p.pos-q.pos <= before || p.cjk && q.cjk && q.pos > p.pos && q.pos-p.pos <= negAfterCJK {
+			return true
+		}
+	}
+	return false
+}
+
+// Sentence moods.
+const (
+	asks     = 'Q' // a question mark, an interrogative (QWORD), か or 吗 at the end
+	requests = 'R' // not asking, but please or want
+	states   = 'S'
+)
+
+// acts calls f with the speech-act features of the concepts (Config.Mood,
+// Neg, Edge): kind 'q' a concept in a question; 'n' a negated one; 'f'
+// and 'l' one in the first or last of several sentences,
+// once alone and once with the sentence's mood; 'L' one in the last
+// sentence of a message that asks nothing (a closing "thanks").
+func (m *conceptMatcher) acts(c Config, f func(kind, mood byte, name string, w float32)) {
+	if c.Mood == 0 && c.Neg == 0 && c.Edge == 0 || len(m.events) == 0 {
+		return
+	}
+	lx := m.lx
+	n := int32(len(m.sentences))
+	var buf [8]byte
+	moods := buf[:0]
+	if n > int32(len(buf)) {
+		moods = make([]byte, 0, n)
+	}
+	for _, s := range m.sentences {
+		mood := byte(states)
+		if s.end == '?' || s.asked {
+			mood = asks
+		}
+		moods = append(moods, mood)
+	}
+	for i, e := range m.events {
+		s := m.at[i].sentence
+		switch e {
+		case lx.qword:
+			moods[s] = asks
+		case lx.please, lx.want:
+			if moods[s] == states {
+				moods[s] = requests
+			}
+		}
+	}
+	asked := slices.Contains(moods, asks)
+	for i, e := range m.events {
+		name := lx.names[e]
+		s := m.at[i].sentence
+		if c.Mood > 0 && moods[s] == asks {
+			f('q', 0, name, c.Mood)
+		}
+		if c.Neg > 0 && e != lx.neg && e != lx.noneed && m.negated(i) {
+			f('n', 0, name, c.Neg)
+		}
+		if c.Edge > 0 && n > 1 {
+			if s == 0 {
+				f('f', 0, name, c.Edge)
+				f('f', moods[s], name, c.Edge)
+			}
+			if s == n-1 {
+				f('l', 0, name, c.Edge)
+				f('l', moods[s], name, c.Edge)
+				if !asked {
+					f('L', 0, name, c.Edge)
+				}
+			}
+		}
+	}
+}
+
+// speechActs lists the speech-act features of text as kind, mood and
+// concept (for tests: "q RETURN", "l S THANKS").
+func speechActs(text string) []string {
+	m := conceptMatcher{lx: loadConcepts()}
+	tokenize(text, true, func(t token) {
+		w := t.word
+		if w == "" && !t.cjk {
+			w = string(t.runes)
+		}
+		m.token(t, w)
+	}, m.brk)
+	var out []string
+	m.acts(Default(), func(kind, mood byte, name string, _ float32) {
+		s := string(kind) + " "
+		if mood != 0 {
+			s += string(mood) + " "
+		}
+		out = append(out, s+name)
+	})
+	return out
 }
 
 // Concepts lists the concept tokens text carries, in order (for tests and
@@ -260,7 +447,7 @@ func Concepts(text string) []string {
 			w = string(t.runes)
 		}
 		m.token(t, w)
-	})
+	}, nil)
 	var out []string
 	for _, e := range m.events {
 		out = append(out, lx.names[e])

@@ -17,7 +17,7 @@ func TestConceptsAcrossLanguages(t *testing.T) {
 		{"我还没收到包裹，想退货退款", []string{"STILL", "NEG", "ARRIVE", "PACKAGE", "WANT", "RETURN", "ITEM", "REFUND"}},
 		{"quiero devolver el producto, llegó roto", []string{"WANT", "RETURN", "ITEM", "ARRIVE", "BROKEN"}},
 		// Phrases, stems, placeholders.
-		{"can I talk to a real person on the phone", []string{"TALK", "PERSON", "CALL"}},
+		{"can I talk to a real person on the phone", []string{"QWORD", "TALK", "PERSON", "CALL"}},
 		{"Order 113-1234567-1234567 charged twice $40", []string{"ORDER", "NUMBER", "CHARGE", "DUPLICATE", "MONEY"}},
 		{"Ich möchte eine Rechnung für meine Bestellung", []string{"WANT", "INVOICE", "ORDER"}},
 	}
@@ -25,6 +25,60 @@ func TestConceptsAcrossLanguages(t *testing.T) {
 		if got := Concepts(tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("Concepts(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestSpeechActs(t *testing.T) {
+	tests := []struct {
+		in       string
+		has, not []string
+	}{
+		// The same concept asked about, stated, or negated.
+		{"Where is my refund?", []string{"q REFUND"}, nil},
+		{"Refund arrived, thanks!", nil, []string{"q REFUND"}},
+		{"Wo bleibt die Erstattung?", []string{"q REFUND"}, nil},
+		{"How do returns work? I have nothing to return.", []string{"q RETURN", "n RETURN"}, nil},
+		{"no need for the return label anymore", []string{"n RETURN"}, nil},
+		{"不用退货了，谢谢", []string{"n RETURN"}, nil},
+		{"返品は必要ありません", []string{"n RETURN"}, nil},
+		{"返品できますか", []string{"q RETURN"}, nil},
+		{"可以退货吗", []string{"q RETURN"}, nil},
+		// First and last sentences; a closing thanks only when nothing asks.
+		{"Thanks for the help. Where is my order?", []string{"f S THANKS", "l Q ORDER", "l ORDER"}, []string{"L THANKS"}},
+		{"Where is my order? Found it, thanks.", []string{"f Q ORDER", "l S THANKS"}, []string{"L THANKS"}},
+		{"The parcel came today. Thanks!", []string{"f S PACKAGE", "L THANKS"}, nil},
+		{"Wo ist mein Paket?! Danke", []string{"f Q PACKAGE", "l THANKS"}, nil},
+		// One sentence has no first and last.
+		{"thanks", nil, []string{"f THANKS", "l THANKS", "L THANKS"}},
+	}
+	for _, tt := range tests {
+		got := speechActs(tt.in)
+		for _, w := range tt.has {
+			if !slices.Contains(got, w) {
+				t.Errorf("speechActs(%q) = %q: %q missing", tt.in, got, w)
+			}
+		}
+		for _, w := range tt.not {
+			if slices.Contains(got, w) {
+				t.Errorf("speechActs(%q) = %q: has %q", tt.in, got, w)
+			}
+		}
+	}
+}
+
+func TestNegatedConceptIsNotTheConcept(t *testing.T) {
+	ret := uint32(loadConcepts().unigram[slices.Index(loadConcepts().names, "RETURN")])
+	has := func(text string) bool {
+		var v Vector
+		Extract(text, Default(), &v)
+		_, ok := slices.BinarySearch(v.Hashes, ret)
+		return ok
+	}
+	if !has("I want to return it") {
+		t.Errorf("a return does not carry the RETURN concept")
+	}
+	if has("I have nothing to return") {
+		t.Errorf("nothing to return carries the RETURN concept")
 	}
 }
 
@@ -62,7 +116,7 @@ func TestConceptsReachTheFeatures(t *testing.T) {
 	if n := shared(c); n != 1 {
 		t.Errorf("refund and 返金 share %d features, want the concept", n)
 	}
-	c.Concept, c.ConceptPair = 0, 0
+	c.Concept, c.ConceptPair, c.Mood, c.Neg, c.Edge = 0, 0, 0, 0, 0
 	if n := shared(c); n != 0 {
 		t.Errorf("without concepts, refund and 返金 share %d features", n)
 	}

@@ -17,7 +17,7 @@ import (
 
 // Version changes whenever Extract sees text differently; a model records the
 // version it was trained with and the drafter refuses any other.
-const Version = 3
+const Version = 5
 
 // Config weighs the feature groups. It travels inside the model file so the
 // scorer extracts exactly what the trainer did.
@@ -39,11 +39,18 @@ type Config struct {
 	// "arrive"): what one language's examples teach about a refund counts
 	// for every language's word for it.
 	Concept, ConceptPair float32
+	// Speech acts: the same words ask, report or withdraw. Mood weighs a
+	// concept in a question ("where is my refund?", 返品できますか), Neg one
+	// a negation governs ("nothing to return", 不用退), which then stands
+	// instead of the concept's own feature; Edge one in the first or last
+	// sentence of several (a request opens or closes a message; a closing
+	// thanks is only a closer when nothing asks).
+	Mood, Neg, Edge float32
 }
 
 // Default is the configuration the generator trains with.
 func Default() Config {
-	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1}
+	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1, Mood: 1.5, Neg: 0.5, Edge: 1.5}
 }
 
 // Vector is a sparse, L2-normalised feature vector, sorted by hash.
@@ -96,6 +103,7 @@ const (
 	// concepts
 	gConcept     = 'k'
 	gConceptPair = 'K'
+	gAct         = 'a' // speech acts: a concept with its mood, negation or place
 )
 
 // Placeholder tokens: order ids, amounts and other numbers say something
@@ -151,7 +159,7 @@ func Tokens(text string) []Token {
 			return
 		}
 		out = append(out, Token{Text: string(t.runes), CJK: t.cjk})
-	})
+	}, nil)
 	return out
 }
 
@@ -163,7 +171,9 @@ type Token struct {
 
 // tokenize splits text into tokens; with plain, Latin letters also lose
 // their accents (Deaccent), as the model reads them.
-func tokenize(text string, plain bool, emit func(token)) {
+// brk, when not nil, is called with each sentence-ending mark (. ! ? 。 ;
+// and a line break) between the tokens it separates.
+func tokenize(text string, plain bool, emit func(token), brk func(rune)) {
 	rs := make([]rune, 0, len(text))
 	for _, r := range text {
 		r = Fold(r)
@@ -255,10 +265,23 @@ func tokenize(text string, plain bool, emit func(token)) {
 			if !unicode.IsSpace(r) {
 				money = false
 			}
+			if brk != nil && sentenceEnd(r) {
+				brk(r)
+			}
 		}
 	}
 	flushWord()
 	flushCJK()
+}
+
+// sentenceEnd reports whether r ends a sentence (after Fold: full-width
+// marks are ASCII by then).
+func sentenceEnd(r rune) bool {
+	switch r {
+	case '.', '!', '?', ';', '\n', '。', '…':
+		return true
+	}
+	return false
 }
 
 // deaccent writes accented Latin letters (lower case, as Fold leaves them)
@@ -329,10 +352,12 @@ func Extract(text string, c Config, v *Vector) {
 	add := func(h hash, w float32) {
 		es = append(es, entry{h, w})
 	}
-	concept := c.Concept > 0 || c.ConceptPair > 0
+	concept := c.Concept > 0 || c.ConceptPair > 0 || c.Mood > 0 || c.Neg > 0 || c.Edge > 0
 	var cm conceptMatcher
+	var brk func(rune)
 	if concept {
 		cm.lx = loadConcepts()
+		brk = cm.brk
 	}
 	tokenize(text, !c.Accents, func(t token) {
 		if t.cjk {
@@ -388,7 +413,7 @@ func Extract(text string, c Config, v *Vector) {
 				add(hash(offset32).byte(gChar).runes(padded[i:i+n]), c.Char)
 			}
 		}
-	})
+	}, brk)
 	if concept {
 		cm.features(text, c, add)
 	}

@@ -6,7 +6,7 @@
 //
 //	"SDIM" version
 //	feature-version config(word bigram char cjk as float32 bits, charmin charmax, cjk3 cjkrun as float32 bits, accents 0/1,
-//	  concept conceptpair as float32 bits)
+//	  concept conceptpair mood neg edge as float32 bits)
 //	fingerprint(len, bytes)
 //	classes K, then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
 //	scale(float32 bits) temperature(float32 bits)
@@ -33,7 +33,7 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 3
+	version = 4
 )
 
 // Model is a linear (multinomial logistic regression) intent model over
@@ -138,8 +138,9 @@ func Encode(out io.Writer, m *Model) error {
 	} else {
 		w.uint(0)
 	}
-	w.f32(c.Concept)
-	w.f32(c.ConceptPair)
+	for _, f := range []float32{c.Concept, c.ConceptPair, c.Mood, c.Neg, c.Edge} {
+		w.f32(f)
+	}
 	w.str(m.Fingerprint)
 	w.uint(uint64(len(m.Labels)))
 	for i := range m.Labels {
@@ -242,6 +243,7 @@ func Decode(data []byte) (*Model, error) {
 	m.Config.CJKRun = r.f32()
 	m.Config.Accents = r.uint() == 1
 	m.Config.Concept, m.Config.ConceptPair = r.f32(), r.f32()
+	m.Config.Mood, m.Config.Neg, m.Config.Edge = r.f32(), r.f32(), r.f32()
 	m.Fingerprint = r.str()
 	k := r.uint()
 	if k == 0 || k > 255 {
