@@ -23,26 +23,26 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	floorFamily = map[string]float64{"en": 0.77, "de": 0.80, "fr": 0.77, "it": 0.82, "es": 0.77, "ja": 0.84, "zh": 0.84}
-	floorBlind  = map[string]float64{"en": 0.93, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.93, "ja": 0.97, "zh": 0.95}
-	floorDev    = map[string]float64{"en": 0.97, "de": 0.95, "fr": 0.97, "it": 0.94, "es": 0.95, "ja": 0.97, "zh": 0.96}
+	floorFamily = map[string]float64{"en": 0.84, "de": 0.85, "fr": 0.85, "it": 0.86, "es": 0.85, "ja": 0.89, "zh": 0.87}
+	floorBlind  = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.95}
+	floorDev    = map[string]float64{"en": 0.98, "de": 0.96, "fr": 0.98, "it": 0.95, "es": 0.98, "ja": 0.98, "zh": 0.96}
 )
 
 const (
-	floorFamilyAll = 0.80
-	floorBlindAll  = 0.96
-	floorDevAll    = 0.96
+	floorFamilyAll = 0.86
+	floorBlindAll  = 0.98
+	floorDevAll    = 0.97
 	floorProbes    = 0.85
 	// Out-of-scope messages (TestEvalOutOfScope) read as an action intent
 	// at any confidence, and offered an action (an action intent at or
 	// above actionThreshold), per set. The issue asks for under 1% read as
-	// an action; the model reads 2.9% of the blind out-of-scope set (8 of
-	// 280; 1 offered) and 8.0% of the other-labelled evaluation messages,
+	// an action; the model reads 1.8% of the blind out-of-scope set (5 of
+	// 280; 2 offered) and 7.3% of the other-labelled evaluation messages,
 	// whose newest held-out families were written to use order words in
 	// another sense: floors at the figures, a miss the README states.
-	maxOutOfScopeRead            = 0.035
+	maxOutOfScopeRead            = 0.02
 	maxOutOfScopeOffered         = 0.01
-	maxLabelledOutOfScopeRead    = 0.09
+	maxLabelledOutOfScopeRead    = 0.08
 	maxLabelledOutOfScopeOffered = 0.015
 	minActionPrecision           = 0.95  // action intents at or above actionThreshold that are right
 	maxCalibrationError          = 0.05  // expected calibration error on held-out families
@@ -163,8 +163,12 @@ func accuracy(t *testing.T, name string, msgs []labelled) (all tally, perLang ma
 			t.Logf("  %-22s %s", in, tl)
 		}
 	}
-	for _, m := range misses {
-		t.Log(m)
+	// Misses only on request: a set whose misses have been read is no
+	// longer blind, so a plain -v run must not show them.
+	if os.Getenv("DRAFTER_EVAL_MISSES") != "" {
+		for _, m := range misses {
+			t.Log(m)
+		}
 	}
 	return all, perLang
 }
