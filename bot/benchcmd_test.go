@@ -40,7 +40,7 @@ func TestBench(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &fields); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
 			}
-			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "minimal_rps", "minimal_p99_ms", "lookup_p99_ratio", "raw_statement_per_s", "help_rps", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "rss_mb"} {
+			for _, k := range []string{"store", "duration", "requests", "lookup_ratio", "minimal_rps", "minimal_p99_ms", "lookup_p99_ratio", "raw_statement_per_s", "help_rps", "late_answers", "ship_ratio", "p50_ms", "p99_ms", "draft_p99_ms", "raw_draft_p99_ms", "draft_p99_ratio", "rss_mb"} {
 				if _, ok := fields[k]; !ok {
 					t.Errorf("JSON has no %q: %s", k, out.String())
 				}
@@ -69,6 +69,8 @@ func TestBench(t *testing.T) {
 				{"max_p99_ms >= max_p50_ms", r.MaxP99 >= r.MaxP50},
 				{"drafts > 0", r.Drafts > 0},
 				{"draft_p99_ms >= draft_p50_ms > 0", r.DraftP50 > 0 && r.DraftP99 >= r.DraftP50},
+				{"raw_draft_p99_ms >= raw_draft_p50_ms > 0", r.RawDraftP50 > 0 && r.RawDraftP99 >= r.RawDraftP50},
+				{"draft_p99_ratio > 0", r.DraftP99Ratio > 0},
 				{"rss_mb > 0", r.RSSMB > 0},
 			}
 			for _, c := range checks {
