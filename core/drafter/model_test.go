@@ -23,27 +23,27 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	floorFamily = map[string]float64{"en": 0.84, "de": 0.85, "fr": 0.85, "it": 0.86, "es": 0.85, "ja": 0.89, "zh": 0.87}
+	floorFamily = map[string]float64{"en": 0.85, "de": 0.87, "fr": 0.87, "it": 0.87, "es": 0.87, "ja": 0.90, "zh": 0.88}
 	floorBlind  = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.95}
-	floorDev    = map[string]float64{"en": 0.98, "de": 0.96, "fr": 0.98, "it": 0.95, "es": 0.98, "ja": 0.98, "zh": 0.96}
+	floorDev    = map[string]float64{"en": 0.98, "de": 0.97, "fr": 0.96, "it": 0.95, "es": 0.98, "ja": 0.98, "zh": 0.98}
 )
 
 const (
-	floorFamilyAll = 0.86
+	floorFamilyAll = 0.87
 	floorBlindAll  = 0.98
 	floorDevAll    = 0.97
 	floorProbes    = 0.85
 	// Out-of-scope messages (TestEvalOutOfScope) read as an action intent
 	// at any confidence, and offered an action (an action intent at or
 	// above actionThreshold), per set. The issue asks for under 1% read as
-	// an action; the model reads 1.8% of the blind out-of-scope set (5 of
-	// 280; 2 offered) and 7.3% of the other-labelled evaluation messages,
-	// whose newest held-out families were written to use order words in
-	// another sense: floors at the figures, a miss the README states.
-	maxOutOfScopeRead            = 0.02
+	// an action: the blind out-of-scope set meets it (0.7%, 2 of 280; none
+	// offered). The other-labelled evaluation messages, whose newest
+	// held-out families were written to use order words in another sense,
+	// read 5.9% as an action and 2.0% offered: floors at the figures.
+	maxOutOfScopeRead            = 0.01
 	maxOutOfScopeOffered         = 0.01
-	maxLabelledOutOfScopeRead    = 0.08
-	maxLabelledOutOfScopeOffered = 0.015
+	maxLabelledOutOfScopeRead    = 0.065
+	maxLabelledOutOfScopeOffered = 0.025
 	minActionPrecision           = 0.95  // action intents at or above actionThreshold that are right
 	maxCalibrationError          = 0.05  // expected calibration error on held-out families
 	minMultiRecall               = 0.80  // labelled intents of mixed messages found
@@ -163,15 +163,18 @@ func accuracy(t *testing.T, name string, msgs []labelled) (all tally, perLang ma
 			t.Logf("  %-22s %s", in, tl)
 		}
 	}
-	// Misses only on request: a set whose misses have been read is no
-	// longer blind, so a plain -v run must not show them.
-	if os.Getenv("DRAFTER_EVAL_MISSES") != "" {
+	if showMisses() {
 		for _, m := range misses {
 			t.Log(m)
 		}
 	}
 	return all, perLang
 }
+
+// showMisses: misses are printed only on request (DRAFTER_EVAL_MISSES=1):
+// a set whose misses have been read is no longer blind, so a plain -v run
+// must not show them.
+func showMisses() bool { return os.Getenv("DRAFTER_EVAL_MISSES") != "" }
 
 func get[K comparable](m map[K]*tally, k K) *tally {
 	if m[k] == nil {
@@ -258,7 +261,7 @@ func TestEvalOutOfScope(t *testing.T) {
 				act = act || s.Intent.Action() && s.Confidence >= actionThreshold
 			}
 			offered.add(act)
-			if p.Intent.Action() {
+			if p.Intent.Action() && showMisses() {
 				t.Logf("  %s: read as %s (%.2f): %q", set.name, p.Intent, p.Confidence, m.text)
 			}
 		}
@@ -348,7 +351,7 @@ func TestEvalLanguages(t *testing.T) {
 	for _, m := range msgs {
 		got := DetectLanguage(m.text)
 		get(per, m.lang).add(got == m.lang)
-		if got != m.lang {
+		if got != m.lang && showMisses() {
 			t.Logf("  %s read as %s: %q", m.lang, got, m.text)
 		}
 	}
@@ -371,7 +374,7 @@ func TestEvalMultiIntent(t *testing.T) {
 			if len(m.intents) > 1 {
 				for _, in := range m.intents {
 					found.add(r.has(in))
-					if !r.has(in) {
+					if !r.has(in) && showMisses() {
 						t.Logf("  %s: %s not found in %q (read %v)", path, in, m.text, r.Intents)
 					}
 				}
@@ -391,7 +394,7 @@ func TestEvalMultiIntent(t *testing.T) {
 			wrong = wrong || s.Intent != m.intents[0]
 		}
 		extra.add(wrong)
-		if wrong {
+		if wrong && showMisses() {
 			t.Logf("  extra intent: %q (%s) read %v", m.text, m.intents[0], r.Intents)
 		}
 	}
