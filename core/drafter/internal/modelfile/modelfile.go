@@ -219,13 +219,41 @@ func (r *reader) fail(msg string) {
 	}
 }
 
+// maxDecoded bounds a model file's decompressed size.
+const maxDecoded = 64 << 20
+
+// readAll decompresses the whole of zr, a reader of the gzip file data,
+// into one buffer of the size gzip's trailer gives (ISIZE, the size modulo
+// 2^32: exact below maxDecoded), so that the model's 8 MB are read without
+// the growing copies io.ReadAll makes, which raised the process's peak
+// memory by as much again. The stream must end there, or the file is
+// refused; the gzip reader checks the checksum at its end.
+func readAll(zr io.Reader, data []byte) ([]byte, error) {
+	if len(data) < 4 {
+		return nil, errors.New("not a gzip file")
+	}
+	n := binary.LittleEndian.Uint32(data[len(data)-4:])
+	if n > maxDecoded {
+		return nil, fmt.Errorf("decompressed size %d over %d", n, maxDecoded)
+	}
+	raw := make([]byte, n)
+	if _, err := io.ReadFull(zr, raw); err != nil {
+		return nil, err
+	}
+	var one [1]byte
+	if k, err := zr.Read(one[:]); k != 0 || err != io.EOF {
+		return nil, fmt.Errorf("longer than its gzip trailer says (%v)", err)
+	}
+	return raw, nil
+}
+
 // Decode reads a model written by Encode.
 func Decode(data []byte) (*Model, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("intent model: %w", err)
 	}
-	raw, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	raw, err := readAll(zr, data)
 	if err != nil {
 		return nil, fmt.Errorf("intent model: %w", err)
 	}

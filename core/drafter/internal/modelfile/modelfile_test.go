@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"reflect"
 	"testing"
 
@@ -67,10 +68,21 @@ func TestDecodeRefusesGarbage(t *testing.T) {
 	if err := Encode(&good, sample()); err != nil {
 		t.Fatal(err)
 	}
+	// The gzip trailer's size (ISIZE, the last four bytes), which sizes the
+	// buffer, made smaller, larger or absurd: refused, never read short.
+	trailer := func(n uint32) []byte {
+		b := bytes.Clone(good.Bytes())
+		binary.LittleEndian.PutUint32(b[len(b)-4:], n)
+		return b
+	}
+	size := binary.LittleEndian.Uint32(good.Bytes()[good.Len()-4:])
 	for name, data := range map[string][]byte{
-		"empty":     nil,
-		"not_gzip":  []byte("SDIM"),
-		"truncated": good.Bytes()[:good.Len()/2],
+		"empty":            nil,
+		"not_gzip":         []byte("SDIM"),
+		"truncated":        good.Bytes()[:good.Len()/2],
+		"size_understated": trailer(size - 1),
+		"size_overstated":  trailer(size + 1),
+		"size_absurd":      trailer(1 << 31),
 	} {
 		if _, err := Decode(data); err == nil {
 			t.Errorf("%s: decoded", name)
