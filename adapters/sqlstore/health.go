@@ -204,12 +204,13 @@ var (
 func counterCTEs(filter string) string {
 	var b strings.Builder
 	for i, c := range counterTables {
+		after := ""
 		if i > 0 {
 			b.WriteString(", ")
-			filter += " AND (SELECT COUNT(*) FROM c" + strconv.Itoa(i-1) + ") >= 0"
+			after = " AND (SELECT COUNT(*) FROM c" + strconv.Itoa(i-1) + ") >= 0"
 		}
 		b.WriteString("c" + strconv.Itoa(i) + ` AS (INSERT INTO ` + c.table + ` (` + c.period + `, metric, n)
-		SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WHERE ` + filter + `
+		SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WHERE ` + filter + after + `
 		ON CONFLICT (` + c.period + `, metric) DO UPDATE SET n = ` + c.table + `.n + excluded.n RETURNING 1)`)
 	}
 	return b.String()
