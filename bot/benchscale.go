@@ -107,7 +107,8 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 			return nil, fmt.Errorf("load: %w", err)
 		}
 		// The rows went in around the store: count them into account health's
-		// counters (per hour, and per quarter hour for the response rate) as
+		// counters (per hour and per minute, and per quarter hour for the
+		// response rate) as
 		// the migrations that added them did.
 		if err := store.RebuildHealth(ctx); err != nil {
 			return nil, fmt.Errorf("count account health: %s", core.ErrorMessage(err))

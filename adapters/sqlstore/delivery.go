@@ -42,7 +42,11 @@ var (
 	// transaction commits, and dropped with it when it rolls back.
 	// PostgreSQL refuses payloads of 8000 bytes or more; a longer message
 	// is announced by id and kind, and the listener reads the row.
-	sqlEnqueueNotify = preparedPG(`WITH ` + counterCTEs + `ins AS (
+	// The transaction's counters (flushCounters) ride in the same
+	// statement, which saves their round trip (a buyer's message counts in
+	// response_slots): the outbox lock first (each insert's filter takes it
+	// before its first row), then the counters' rows in their order.
+	sqlEnqueueNotify = preparedPG(`WITH ` + counterCTEs("outbox_lock()") + `, ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
 		SELECT ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::bigint, ?::text
 		WHERE outbox_lock()
@@ -50,7 +54,7 @@ var (
 	// The same for many messages in one statement, one array per column:
 	// the rows are inserted, so numbered, in the order given (ORDER BY the
 	// ordinality), and the outbox lock keeps their ids consecutive.
-	sqlEnqueueNotifyMany = preparedPG(`WITH ` + counterCTEs + `ins AS (
+	sqlEnqueueNotifyMany = preparedPG(`WITH ` + counterCTEs("outbox_lock()") + `, ins AS (
 		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
 		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
 		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
@@ -62,20 +66,6 @@ var (
 		WHERE id > ? ORDER BY id LIMIT ?`)
 	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
 )
-
-// counterCTEs add the transaction's counters (flushCounters) in the
-// statement that writes its outbox messages, which saves their round trip
-// (a buyer's message counts in response_slots). The locks come in the
-// order every transaction takes them: the outbox lock (each insert's
-// filter takes it before its first row), then the rows of health_hours,
-// then, once hh is done, those of response_slots.
-const counterCTEs = `hh AS (INSERT INTO health_hours (hour, metric, n)
-		SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WHERE outbox_lock()
-		ON CONFLICT (hour, metric) DO UPDATE SET n = health_hours.n + excluded.n RETURNING 1
-	), rs AS (INSERT INTO response_slots (slot, metric, n)
-		SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WHERE outbox_lock() AND (SELECT COUNT(*) FROM hh) >= 0
-		ON CONFLICT (slot, metric) DO UPDATE SET n = response_slots.n + excluded.n
-	), `
 
 // notifyTail follows an outbox insert's CTE ins: it announces each row
 // inserted (see sqlEnqueueNotify).

@@ -59,13 +59,14 @@ func TestEveryQueryUsesAnIndex(t *testing.T) {
 	now := time.Now()
 	// Statements over a time window: a generic plan guesses a third of the
 	// table for "at >= $1", so they are explained at the windows the desk
-	// uses (account health: the part of the first hour of the last 30 days
-	// that the window covers).
+	// uses (account health: the part of the first minute of the last 30
+	// days that the window covers; the counters, health_hours and
+	// health_minutes, are explained as generic plans).
 	// The response rate's: the last 30 days' whole quarter hours from
 	// counters, the rest (its first, partial one and the last day) from
 	// the messages.
 	start := now.Add(-30 * day)
-	end := start.Truncate(time.Hour).Add(time.Hour)
+	end := start.Truncate(time.Minute).Add(time.Minute)
 	responses, late := store.ResponseArgs(start, now)
 	windows := map[string][]any{
 		"SELECT cancel_reason, COUNT(*) FROM orders":               {start, end},

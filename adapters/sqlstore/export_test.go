@@ -40,11 +40,13 @@ func (db *DB) PreparedSQL() []string {
 	return out
 }
 
-// CounterRows reads the counters of health_hours and response_slots that
+// CounterRows reads the counters of health_hours, health_minutes and
+// response_slots that
 // are not zero, keyed "table period metric".
 func (db *DB) CounterRows(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, q := range []string{`SELECT 'health_hours', hour, metric, n FROM health_hours WHERE n <> 0`,
+		`SELECT 'health_minutes', minute, metric, n FROM health_minutes WHERE n <> 0`,
 		`SELECT 'response_slots', slot, metric, n FROM response_slots WHERE n <> 0`} {
 		rows, err := db.write.QueryContext(ctx, q)
 		if err != nil {
@@ -68,10 +70,12 @@ func (db *DB) CounterRows(ctx context.Context) (map[string]int64, error) {
 	return out, nil
 }
 
-// RefillCountersAsMigrated empties health_hours and response_slots and
-// runs the statements of migrations 00015 and 00018 that first filled them.
+// RefillCountersAsMigrated empties health_hours, health_minutes and
+// response_slots and runs the statements of migrations 00015, 00020 and
+// 00018 that first filled them.
 func (db *DB) RefillCountersAsMigrated(ctx context.Context) error {
-	for _, m := range []struct{ file, table string }{{"00015_health_hours.sql", "health_hours"}, {"00018_response_slots.sql", "response_slots"}} {
+	for _, m := range []struct{ file, table string }{{"00015_health_hours.sql", "health_hours"},
+		{"00020_health_minutes.sql", "health_minutes"}, {"00018_response_slots.sql", "response_slots"}} {
 		b, err := migrations.ReadFile("migrations/" + db.dialect.String() + "/" + m.file)
 		if err != nil {
 			return err

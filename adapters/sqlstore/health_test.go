@@ -13,8 +13,9 @@ import (
 )
 
 // TestHealthCountersRefilled: the counters saves keep (health_hours,
-// response_slots) equal those that migrations 00015 and 00018 fill from
-// existing rows and those RebuildHealth counts, on both stores.
+// health_minutes, response_slots) equal those that migrations 00015, 00020
+// and 00018 fill from existing rows and those RebuildHealth counts, on
+// both stores.
 func TestHealthCountersRefilled(t *testing.T) {
 	stores := map[string]func(t *testing.T) *sqlstore.DB{
 		"sqlite":   func(t *testing.T) *sqlstore.DB { return storetest.OpenSQLite(t) },
@@ -27,7 +28,10 @@ func TestHealthCountersRefilled(t *testing.T) {
 			base := time.Date(2026, 3, 1, 10, 20, 30, 0, time.UTC)
 			var orders []*core.Order
 			for i := range 60 {
-				at := base.Add(time.Duration(i) * 7 * time.Hour)
+				at := base.Add(time.Duration(i)*7*time.Hour + time.Duration(i)*83*time.Second)
+				if i == 1 { // before 1970: a negative hour and minute
+					at = time.Date(1969, 12, 31, 23, 59, 30, 5000, time.UTC)
+				}
 				o := &core.Order{ID: fmt.Sprintf("R-%02d", i), Status: core.Unshipped, Fulfillment: core.Merchant, PurchaseDate: at,
 					ShipBy: at.Add(48 * time.Hour), CreatedAt: at, UpdatedAt: at, ReportUpdated: at}
 				if i%7 == 0 {
@@ -38,7 +42,7 @@ func TestHealthCountersRefilled(t *testing.T) {
 				}
 				for k := range i % 3 {
 					o.Shipments = append(o.Shipments, core.Shipment{ID: fmt.Sprintf("S-%02d-%d", i, k), Carrier: core.UPS, Tracking: "1Z999AA10123456784",
-						ShipDate: at.Add(time.Duration(20+k*30) * time.Hour), Late: (i+k)%4 == 0, ValidTracking: (i+k)%3 != 0, CreatedAt: at})
+						ShipDate: at.Add(time.Duration(20+k*30)*time.Hour + time.Duration(k*7)*time.Minute), Late: (i+k)%4 == 0, ValidTracking: (i+k)%3 != 0, CreatedAt: at})
 				}
 				orders = append(orders, o)
 			}

@@ -56,9 +56,6 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-var saveResponses = newBulk(`INSERT INTO response_slots (slot, metric, n)`, []string{"bigint", "text", "bigint"},
-	` ON CONFLICT (slot, metric) DO UPDATE SET n = response_slots.n + excluded.n`)
-
 // responseParts splits [since, now] into the slots counted whole, [from,
 // to), and the two parts around them counted from the rows: head, from
 // since to the first whole slot, and tail, from the first slot that is not

@@ -96,8 +96,8 @@ type Tx struct {
 	// before commit (see flushOutbox).
 	outbox []core.Event
 	// health and responses hold what this transaction's saves change in
-	// health_hours and response_slots until it is written, just before
-	// commit (see flushCounters).
+	// health_minutes (and so health_hours) and response_slots until it is
+	// written, just before commit (see flushCounters).
 	health, responses map[counterKey]int64
 }
 

@@ -107,13 +107,27 @@ type healthMix struct {
 }
 
 // when is a time within 40 days of now, at any microsecond, now and then
-// exactly at a UTC midnight.
+// exactly at a UTC midnight, an hour or a minute, and often within two
+// hours or 90 seconds of hot, where check's windows start.
 func (m *healthMix) when() time.Time {
-	t := m.around(40)
-	if m.intn(8) == 0 {
-		t = t.Truncate([]time.Duration{day, time.Hour}[m.intn(2)])
+	switch m.intn(8) {
+	case 0:
+		return m.around(40).Truncate([]time.Duration{day, time.Hour, time.Minute}[m.intn(3)])
+	case 1, 2:
+		within := []int{2 * 3600, 90}[m.intn(2)] // seconds: the hot hours, or its minutes
+		t := m.hot().Add(time.Duration(m.intn(2*within)-within) * time.Second).Add(time.Duration(m.intn(1e6)) * time.Microsecond)
+		if m.intn(4) == 0 {
+			t = t.Truncate(time.Minute)
+		}
+		return t
 	}
-	return t
+	return m.around(40)
+}
+
+// hot is an instant in the middle of a minute, in the middle of an hour,
+// three days before now.
+func (m *healthMix) hot() time.Time {
+	return m.now.Add(-3 * day).Truncate(time.Hour).Add(37*time.Minute + 20*time.Second + 250*time.Millisecond)
 }
 
 func (m *healthMix) newOrder(id string) *core.Order {
@@ -206,11 +220,20 @@ func (m *healthMix) step(who, n int) error {
 }
 
 // check compares HealthCounts with a count of every row, over windows
-// starting mid-day, at midnight, before everything and after it.
+// starting mid-day, at midnight, before everything and after it, and
+// mid-minute, on a minute, mid-hour and on the hour where many rows are
+// (around hot), and at random.
 func (m *healthMix) check(t *testing.T, what string) {
 	t.Helper()
 	mid := m.now.Add(-7*time.Hour - 123*time.Microsecond)
+	hot := m.hot()
+	minute, hour := hot.Truncate(time.Minute), hot.Truncate(time.Hour)
 	for _, w := range []core.HealthWindows{
+		{LateSince: hot, CancelSince: minute, TrackingSince: hour},
+		{LateSince: minute, CancelSince: hour, TrackingSince: hot},
+		{LateSince: hour, CancelSince: hot, TrackingSince: minute},
+		{LateSince: hot.Add(-20*time.Minute - 7*time.Second), CancelSince: hot.Add(50*time.Second + time.Microsecond), TrackingSince: hot.Add(-3 * time.Hour)},
+		{LateSince: m.when(), CancelSince: m.when(), TrackingSince: m.when()},
 		{LateSince: mid.AddDate(0, 0, -10), CancelSince: mid.AddDate(0, 0, -30), TrackingSince: mid.AddDate(0, 0, -20)},
 		{LateSince: m.now.Truncate(day).AddDate(0, 0, -5), CancelSince: m.now.Truncate(day), TrackingSince: mid},
 		{},
