@@ -31,5 +31,10 @@ SELECT slot, metric, COUNT(*) FROM (
         FROM messages WHERE sender = 'buyer' AND answered_at - at <= '86400000000 microseconds'::interval
 ) f GROUP BY slot, metric;
 
+-- Statistics at once: until autovacuum gets to the filled table, the
+-- planner guesses, and health read a big shop's table by a bitmap scan
+-- (at 10M orders, 22 ms against 10 ms once health_minutes was analysed).
+ANALYZE response_slots;
+
 -- +goose Down
 DROP TABLE response_slots;
