@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -358,8 +359,16 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 		return nil, fmt.Errorf("open the raw connection: %w", err)
 	}
 	cleanup = append(cleanup, func() { e.rawRead.Close() })
-	e.rawRead.SetMaxOpenConns(o.clients)
-	e.rawRead.SetMaxIdleConns(o.clients)
+	// As many connections as the clients on PostgreSQL; on SQLite as many
+	// readers as the store opens (in process, each holds its own page cache
+	// and schema, so more would only weigh on the process's memory, on two
+	// cores).
+	readers := o.clients
+	if !e.pg {
+		readers = min(readers, max(4, runtime.GOMAXPROCS(0)))
+	}
+	e.rawRead.SetMaxOpenConns(readers)
+	e.rawRead.SetMaxIdleConns(readers)
 	if e.pg {
 		e.rawW = e.rawRead
 	} else {
