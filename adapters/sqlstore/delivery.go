@@ -99,7 +99,7 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	var counters []any // PostgreSQL: written with the first messages
 	if t.db.dialect == postgresDialect {
 		var err error
-		if counters, err = t.counterArrays(); err != nil {
+		if counters, err = counterArrays(t.counterRowSets()); err != nil {
 			return t.fail(err, "write to the outbox")
 		}
 	}
@@ -121,7 +121,8 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 			}
 			counters = noCounters()
 		}
-		t.outbox, t.health, t.responses = nil, nil, nil
+		t.outbox = nil
+		t.countersWritten()
 		return nil
 	}
 	for _, ev := range t.outbox {
@@ -138,7 +139,7 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	}
 	t.outbox = nil
 	if counters != nil {
-		t.health, t.responses = nil, nil
+		t.countersWritten()
 	}
 	return nil
 }

@@ -235,7 +235,7 @@ func (t *Tx) flushCounters(ctx context.Context) error {
 	sets := t.counterRowSets()
 	if t.db.dialect == postgresDialect {
 		if slices.ContainsFunc(sets, func(rows []any) bool { return len(rows) > 0 }) {
-			args, err := t.counterArrays()
+			args, err := counterArrays(sets)
 			if err == nil {
 				_, err = t.exec(ctx, sqlSaveCounters, args...)
 			}
@@ -253,9 +253,13 @@ func (t *Tx) flushCounters(ctx context.Context) error {
 			}
 		}
 	}
-	t.health, t.responses = nil, nil
+	t.countersWritten()
 	return nil
 }
+
+// countersWritten forgets the counts flushCounters (or the outbox insert
+// they rode in) has written.
+func (t *Tx) countersWritten() { t.health, t.responses = nil, nil }
 
 // counterRows are the counts that are not zero as rows of (period,
 // metric, n), in key order.
@@ -285,10 +289,10 @@ func noCounters() []any {
 	return out
 }
 
-// counterArrays are counterCTEs' arguments for the transaction's counts.
-func (t *Tx) counterArrays() ([]any, error) {
+// counterArrays are counterCTEs' arguments for sets, counterRowSets' rows.
+func counterArrays(sets [][]any) ([]any, error) {
 	var out []any
-	for _, rows := range t.counterRowSets() {
+	for _, rows := range sets {
 		a, err := pgArrays(rows, 3)
 		if err != nil {
 			return nil, err
