@@ -306,8 +306,10 @@ const (
 // neighbouring concepts and, for a question mark, the question concept;
 // then the speech acts.
 func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)) {
+	var buf [32]bool
+	neg := m.negations(c, buf[:0])
 	for i, e := range m.events {
-		if c.Concept > 0 && !(c.Neg > 0 && e != m.lx.neg && e != m.lx.noneed && m.negated(i)) {
+		if c.Concept > 0 && !neg[i] {
 			add(m.lx.unigram[e], c.Concept)
 		}
 		if i > 0 && c.ConceptPair > 0 {
@@ -318,13 +320,23 @@ func (m *conceptMatcher) features(text string, c Config, add func(hash, float32)
 	if c.Concept > 0 && strings.ContainsAny(text, "?？") {
 		add(m.lx.unigram[m.lx.question], c.Concept)
 	}
-	m.acts(c, func(kind, mood byte, name string, w float32) {
+	m.acts(c, neg, func(kind, mood byte, name string, w float32) {
 		h := hash(offset32).byte(gAct).byte(kind).str(name)
 		if mood != 0 {
 			h = h.byte(mood)
 		}
 		add(h, w)
 	})
+}
+
+// negations reports, for each concept, whether a negation governs it and
+// it is read as negated (Config.Neg), appended to buf: once per message,
+// for both the unigrams and the speech acts.
+func (m *conceptMatcher) negations(c Config, buf []bool) []bool {
+	for i, e := range m.events {
+		buf = append(buf, c.Neg > 0 && e != m.lx.neg && e != m.lx.noneed && m.negated(i))
+	}
+	return buf
 }
 
 // negated reports whether a negation governs the i-th concept.
@@ -355,11 +367,12 @@ const (
 )
 
 // acts calls f with the speech-act features of the concepts (Config.Mood,
-// Neg, Edge): kind 'q' a concept in a question; 'n' a negated one; 'f'
+// Neg, Edge): kind 'q' a concept in a question; 'n' a negated one (neg,
+// from negations); 'f'
 // and 'l' one in the first or last of several sentences,
 // once alone and once with the sentence's mood; 'L' one in the last
 // sentence of a message that asks nothing (a closing "thanks").
-func (m *conceptMatcher) acts(c Config, f func(kind, mood byte, name string, w float32)) {
+func (m *conceptMatcher) acts(c Config, neg []bool, f func(kind, mood byte, name string, w float32)) {
 	if c.Mood == 0 && c.Neg == 0 && c.Edge == 0 || len(m.events) == 0 {
 		return
 	}
@@ -395,7 +408,7 @@ func (m *conceptMatcher) acts(c Config, f func(kind, mood byte, name string, w f
 		if c.Mood > 0 && moods[s] == asks {
 			f('q', 0, name, c.Mood)
 		}
-		if c.Neg > 0 && e != lx.neg && e != lx.noneed && m.negated(i) {
+		if neg[i] {
 			f('n', 0, name, c.Neg)
 		}
 		if c.Edge > 0 && n > 1 {
@@ -426,7 +439,7 @@ func speechActs(text string) []string {
 		m.token(t, w)
 	}, m.brk)
 	var out []string
-	m.acts(Default(), func(kind, mood byte, name string, _ float32) {
+	m.acts(Default(), m.negations(Default(), nil), func(kind, mood byte, name string, _ float32) {
 		s := string(kind) + " "
 		if mood != 0 {
 			s += string(mood) + " "
