@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
@@ -186,7 +185,7 @@ func benchScale(ctx context.Context, o benchOptions, n int, stderr io.Writer) (*
 		if err != nil {
 			return nil, fmt.Errorf("sweep: %s", core.ErrorMessage(err))
 		}
-		res.Sweeps = append(res.Sweeps, scaleSweep{Run: run, Ms: float64(time.Since(t).Microseconds()) / 1000, Changed: sweepChanged(sr)})
+		res.Sweeps = append(res.Sweeps, scaleSweep{Run: run, Ms: float64(time.Since(t).Microseconds()) / 1000, Changed: sr.Changed()})
 	}
 	return res, nil
 }
@@ -210,11 +209,10 @@ func scaleSchema(ctx context.Context, o benchOptions, n int, stderr io.Writer) (
 		}
 		return u, func() {}, nil
 	}
-	u, drop, err := benchSchema(ctx, o.database)
+	u, schema, drop, err := benchSchema(ctx, o.database)
 	if err != nil || !o.keep {
 		return u, drop, err
 	}
-	schema := u[strings.LastIndex(u, "search_path=")+len("search_path="):]
 	return u, func() {
 		fmt.Fprintf(stderr, "bot bench: kept schema %s; measure it again with --scale %d --reuse %s, drop it with DROP SCHEMA %s CASCADE\n", schema, n, schema, schema)
 	}, nil
@@ -314,21 +312,6 @@ func checkHealth(ctx context.Context, store *sqlstore.DB, now time.Time) error {
 			rate, p.BreachHours(late), wantRate, p.BreachHours(wantLate))
 	}
 	return nil
-}
-
-// sweepChanged counts the orders a sweep changed, whatever its result's
-// fields are named: it is printed, not checked.
-func sweepChanged(sr core.SweepResult) int {
-	b, _ := json.Marshal(sr)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	n := 0
-	for _, v := range m {
-		if l, ok := v.([]any); ok {
-			n += len(l)
-		}
-	}
-	return n
 }
 
 // scaleRows is what the loader writes, one table at a time.

@@ -21,6 +21,11 @@ type SweepResult struct {
 	Breached     int      `json:"breached"`      // conversations past their deadline
 }
 
+// Changed is how many orders the sweep changed.
+func (r SweepResult) Changed() int {
+	return len(r.Warned) + len(r.AutoCanceled) + len(r.Expired) + len(r.Completed)
+}
+
 // Sweep applies the timed order rules: the 30-day rule's warning and
 // auto-cancel, the pending-verification limit and completion after the
 // return window. Each order is changed in its own transaction, so one

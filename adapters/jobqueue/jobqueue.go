@@ -559,7 +559,7 @@ func (q *Queue) catchUp(ctx context.Context, _ *river.Job[catchUpArgs]) error {
 
 func (q *Queue) sweep(ctx context.Context, _ *river.Job[sweepArgs]) error {
 	res, err := q.engine.Sweep(ctx)
-	if n := len(res.Warned) + len(res.AutoCanceled) + len(res.Expired) + len(res.Completed); n > 0 {
+	if res.Changed() > 0 {
 		q.log.Info("timed order rules", "warned", len(res.Warned), "auto_canceled", len(res.AutoCanceled),
 			"expired", len(res.Expired), "completed", len(res.Completed))
 	}
