@@ -283,7 +283,7 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 	// The store: a temporary SQLite file or a schema of our own.
 	var storeURL, rawReadDSN, rawWriteDSN, driver string
 	if e.pg {
-		u, drop, err := benchSchema(ctx, o.database)
+		u, _, drop, err := benchSchema(ctx, o.database)
 		if err != nil {
 			return nil, err
 		}
@@ -503,18 +503,19 @@ func bench(ctx context.Context, o benchOptions, stderr io.Writer) (res *benchRes
 var benchSchemaName = regexp.MustCompile(`^bench_[0-9a-f]{12}$`)
 
 // benchSchema creates a schema bench_<random> in the database at base and
-// returns base with search_path set to it, and a function dropping it.
-func benchSchema(ctx context.Context, base string) (string, func(), error) {
+// returns base with search_path set to it, the schema's name, and a
+// function dropping it.
+func benchSchema(ctx context.Context, base string) (string, string, func(), error) {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "bench_" + hex.EncodeToString(b[:])
 	u, admin, err := schemaURL(base, schema)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+pq.QuoteIdentifier(schema)); err != nil {
 		admin.Close()
-		return "", nil, fmt.Errorf("create schema %s: %v", schema, sqlstore.Redact(err.Error()))
+		return "", "", nil, fmt.Errorf("create schema %s: %v", schema, sqlstore.Redact(err.Error()))
 	}
 	drop := func() {
 		defer admin.Close()
@@ -524,7 +525,7 @@ func benchSchema(ctx context.Context, base string) (string, func(), error) {
 			fmt.Fprintf(os.Stderr, "bot bench: could not drop schema %s: %v\n", schema, err)
 		}
 	}
-	return u, drop, nil
+	return u, schema, drop, nil
 }
 
 // schemaURL is base with schema as its search path, and a connection to

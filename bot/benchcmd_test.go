@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/lib/pq"
@@ -169,6 +170,11 @@ func TestBenchScaleKeepAndReuse(t *testing.T) {
 		t.Fatalf("--keep exited %d without naming the schema kept: %s", code, errOut)
 	}
 	schema := m[1]
+	// The hint is a command to copy: the schema's name alone, not the URL's
+	// query after it.
+	if !strings.Contains(errOut, "--reuse "+schema+",") {
+		t.Errorf("--keep's hint does not give the schema alone: %s", errOut)
+	}
 	t.Cleanup(func() {
 		db, err := sql.Open("postgres", base)
 		if err == nil {
