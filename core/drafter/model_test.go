@@ -224,7 +224,7 @@ func TestEvalDev(t *testing.T) {
 
 func devSets(t testing.TB) []labelled {
 	var out []labelled
-	for _, f := range []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv"} {
+	for _, f := range []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv"} {
 		out = append(out, loadLabelled(t, f)...)
 	}
 	return out
@@ -368,7 +368,7 @@ func TestEvalLanguages(t *testing.T) {
 func TestEvalMultiIntent(t *testing.T) {
 	d := New(Shop{})
 	var found, photos, falsePhotos tally
-	for _, path := range []string{"testdata/multi.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/blind.tsv"} {
+	for _, path := range []string{"testdata/multi.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/blind.tsv"} {
 		for _, m := range loadLabelled(t, path) {
 			r := d.read(m.text, DetectLanguage(m.text))
 			if len(m.intents) > 1 {
@@ -452,7 +452,7 @@ func TestEvalSetsNeverTrainedOn(t *testing.T) {
 			t.Errorf("held-out message %q is also trained on", m.text)
 		}
 	}
-	for _, path := range []string{"testdata/blind.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/multi.tsv", "testdata/oos.tsv"} {
+	for _, path := range []string{"testdata/blind.tsv", "testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/multi.tsv", "testdata/oos.tsv"} {
 		for _, m := range loadLabelled(t, path) {
 			if train[norm(m.text)] || inBuyers[norm(m.text)] {
 				t.Errorf("%s message %q is in the training data", path, m.text)
