@@ -63,7 +63,10 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 	}
 	now := e.now()
 	var conv *Conversation
-	err = e.update(ctx, func(tx Tx) error {
+	// Optimistic: the conversation's Version guards everything read here
+	// (the pace check reads its messages); the order is read for the draft
+	// and the buyer's name only, as it is at this moment.
+	err = e.updateOptimistic(ctx, func(tx Tx) error {
 		c, err := e.buyerConversation(ctx, tx, in)
 		if err != nil {
 			return err

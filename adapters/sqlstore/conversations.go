@@ -135,7 +135,7 @@ func scanConversations(rows *sql.Rows) ([]core.Conversation, error) {
 // Update its row stays locked until the transaction ends.
 func (t *Tx) Conversation(ctx context.Context, id string) (*core.Conversation, error) {
 	s := sqlConversation
-	if t.write {
+	if t.write && !t.optimistic {
 		s = sqlConversationLock
 	}
 	rows, err := t.query(ctx, s, id)
@@ -335,6 +335,9 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 	// One statement: PostgreSQL, one new message, and (for a new
 	// conversation) no known message, which could belong to another one.
 	one := db.dialect == postgresDialect && len(added) == 1 && (c.Version > 0 || len(c.Messages) == 1)
+	if t.optimistic && (!one || len(answers) > 0 || t.pending != nil) {
+		return t.needsTx() // more than UpdateOptimistic's one statement writes
+	}
 	if one {
 		i := added[0]
 		args, err := t.messageArgs(c.ID, &c.Messages[i])
@@ -343,17 +346,27 @@ func (t *Tx) SaveConversation(ctx context.Context, c *core.Conversation) error {
 		}
 		set := []any{c.Channel, c.BuyerKey, c.BuyerName, c.OrderID, c.Language, db.ntv(c.Deadline), int64(c.RemindersSent), c.Breached,
 			i == lastIdx, lastBuyer, draftNew, draftFor, draftNew, before, after, draft, db.tv(c.CreatedAt), db.tv(c.UpdatedAt), c.Subject}
-		st := sqlUpdateConversationMessage
-		if c.Version == 0 {
-			st, args = sqlInsertConversationMessage, append(append(args, c.ID), set...)
+		if t.optimistic {
+			// Written by writeOptimistic, with the conversation's row first.
+			row := append(set, c.ID, c.Version)
+			if c.Version == 0 {
+				row = append([]any{c.ID}, set...)
+			}
+			t.pending = &pendingSave{c: c, added: i, insert: c.Version == 0, args: append(row, args...), draftNew: draftNew}
+			saved = true
 		} else {
-			args = append(append(args, set...), c.ID, c.Version)
+			st := sqlUpdateConversationMessage
+			if c.Version == 0 {
+				st, args = sqlInsertConversationMessage, append(append(args, c.ID), set...)
+			} else {
+				args = append(append(args, set...), c.ID, c.Version)
+			}
+			var n int64
+			if err := t.stmt(ctx, st).QueryRowContext(ctx, args...).Scan(&ids[i], &n); err != nil {
+				return t.fail(err, "save a conversation")
+			}
+			saved = n == 1
 		}
-		var n int64
-		if err := t.stmt(ctx, st).QueryRowContext(ctx, args...).Scan(&ids[i], &n); err != nil {
-			return t.fail(err, "save a conversation")
-		}
-		saved = n == 1
 	} else {
 		// The conversation's row first: once this transaction has written
 		// (so locked) it, nobody else can be writing its messages.

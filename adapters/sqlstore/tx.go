@@ -79,11 +79,15 @@ func (db *DB) prepare(ctx context.Context) error {
 // Tx is one View or Update transaction. It is not safe for concurrent use.
 type Tx struct {
 	db    *DB
-	tx    *sqlx.Tx     // nil in ViewOne: its one statement runs on the read pool
+	tx    *sqlx.Tx     // nil in ViewOne and UpdateOptimistic: statements run on a pool
 	ran   int          // statements ViewOne's fn has run
 	stmts []*sqlx.Stmt // the pool's prepared statements
 	bound []*sqlx.Stmt // the same, bound to this transaction on first use
 	write bool
+	// optimistic: an UpdateOptimistic, whose reads lock nothing and whose
+	// one conversation save waits in pending for its one statement.
+	optimistic bool
+	pending    *pendingSave
 	// failed is the first database error of an Update: the transaction can
 	// no longer commit (PostgreSQL has aborted it, or a save stopped halfway).
 	failed error
@@ -105,7 +109,9 @@ var _ core.Tx = (*Tx)(nil)
 
 func (t *Tx) stmt(ctx context.Context, s *stmtDef) *sqlx.Stmt {
 	if t.tx == nil {
-		t.one()
+		if !t.optimistic {
+			t.one()
+		}
 		return t.stmts[s.idx]
 	}
 	if t.bound == nil {
@@ -131,7 +137,9 @@ func (t *Tx) exec(ctx context.Context, s *stmtDef, args ...any) (sql.Result, err
 // text is made of fixed fragments, never of input.
 func (t *Tx) queryText(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if t.tx == nil {
-		t.one()
+		if !t.optimistic {
+			t.one()
+		}
 		return t.db.read.QueryContext(ctx, t.db.dialect.adapt(q), args...)
 	}
 	return t.tx.QueryContext(ctx, t.db.dialect.adapt(q), args...)
@@ -157,6 +165,9 @@ func (t *Tx) fail(err error, what string) error {
 func (t *Tx) writable(what string) error {
 	if !t.write {
 		return core.WrapInternal(fmt.Errorf("sqlstore: %s inside View", what), what)
+	}
+	if t.optimistic && what != "SaveConversation" && what != "Enqueue" {
+		return t.needsTx()
 	}
 	return t.failed
 }

@@ -229,3 +229,84 @@ func testQuickDraft(f *Fixture) {
 		f.T.Errorf("outbox holds %d messages, want 4: two messages, one draft notice each", n)
 	}
 }
+
+// Buyer messages racing into one conversation (a double-clicked send, two
+// tabs) are all kept, each drafted, none lost or doubled: on PostgreSQL
+// they are written optimistically, and those that lose the race to the
+// conversation's row are written again under its lock.
+func testQuickDraftConcurrent(f *Fixture) {
+	ctx := context.Background()
+	p := core.DefaultPolicy()
+	p.BuyerMessageLimit = 100
+	offline := drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})}
+	ids := &SeqIDs{}
+	o := order("111-0000000-0000042", 3*24*time.Hour)
+	f.importOrders(o)
+	quick := core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: ids, Policy: &p, Drafter: offline})
+	in := core.BuyerMessageIn{Channel: "web", BuyerKey: "order:" + o.ID, OrderID: o.ID, Text: "Where is my package?"}
+	first, err := quick.BuyerMessage(ctx, in)
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			in := in
+			in.Text = fmt.Sprintf("Any news? (%d)", i)
+			_, err := quick.BuyerMessage(ctx, in)
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			f.T.Fatalf("a racing buyer message: %v", err)
+		}
+	}
+	var c *core.Conversation
+	err = f.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		c, err = tx.Conversation(ctx, first.ID)
+		return err
+	})
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	texts := map[string]bool{}
+	for _, m := range c.Messages {
+		if m.ID == 0 || seen[m.ID] {
+			f.T.Fatalf("message ids %v: each message must have its own", c.Messages)
+		}
+		seen[m.ID], texts[m.Text] = true, true
+	}
+	if len(c.Messages) != n+1 || len(texts) != n+1 {
+		f.T.Fatalf("conversation holds %d messages (%d texts), want %d", len(c.Messages), len(texts), n+1)
+	}
+	if c.Draft == nil || c.NeedsDraft() || c.Draft.ForMessage != c.LastBuyerMessage() {
+		f.T.Errorf("draft %+v answers message %d; want the newest, %d", c.Draft, c.Draft.ForMessage, c.LastBuyerMessage())
+	}
+	if c.Version != n+1 {
+		f.T.Errorf("conversation version %d, want %d: one save per message", c.Version, n+1)
+	}
+	kinds := f.outboxKinds()
+	count := map[core.EventKind]int{}
+	for _, k := range kinds {
+		count[k]++
+	}
+	if count[core.EventBuyerMessage] != n+1 || count[core.EventDraftReady] != n+1 {
+		f.T.Errorf("outbox %v: want %d buyer messages and %d drafts", count, n+1, n+1)
+	}
+	var rc core.ResponseCounts
+	err = f.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		rc, err = tx.ResponseCounts(ctx, f.Clock.Now().Add(-time.Hour), f.Clock.Now().Add(core.ResponseWindow+time.Hour)) // all past their 24 hours
+		return err
+	})
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	if rc.Due != n+1 {
+		f.T.Errorf("response counts %+v: want %d unanswered buyer messages past their 24 hours, each counted once", rc, n+1)
+	}
+}

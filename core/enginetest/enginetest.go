@@ -206,6 +206,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"buyer_message_starts_the_clock", testBuyerMessageStartsTheClock},
 		{"buyer_message_refusals_change_nothing", testBuyerMessageRefusals},
 		{"quick_drafter_drafts_with_the_message", testQuickDraft},
+		{"quick_drafts_of_racing_messages_all_kept", testQuickDraftConcurrent},
 		{"reminders_and_breach_once_each", testRemindersAndBreach},
 		{"reply_and_noreply_clear_the_deadline", testReplyAndNoReply},
 		{"verify_buyer_by_email_or_postal_code", testVerifyBuyer},
