@@ -49,7 +49,8 @@ var convSetWithMessage = []string{"?", "?", "?", "?", "?", "?", "?", "?",
 const needsDraft = `deadline IS NOT NULL AND (draft_for_message IS NULL OR draft_for_message <> last_buyer_message_id)`
 
 var (
-	sqlConversation     = prepared(`SELECT ` + convReadCols + ` FROM conversations WHERE id = ?`)
+	sqlConversationWithMessages = prepared(`SELECT ` + qualified("c", convReadCols) + `, ` + qualified("m", "id, sender, by_name, text, at, answered_at, no_reply, ext_id, attachments, undelivered") + `
+		FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id WHERE c.id = ? ORDER BY m.id`)
 	sqlConversationLock = prepared(`SELECT ` + convReadCols + ` FROM conversations WHERE id = ? FOR UPDATE`)
 
 	// As for orders: an insert meeting an existing id returns nothing, and
@@ -107,51 +108,117 @@ var (
 )
 
 func scanConversations(rows *sql.Rows) ([]core.Conversation, error) {
-	defer rows.Close()
 	var out []core.Conversation
-	for rows.Next() {
-		var (
-			c     core.Conversation
-			draft sql.NullString
-		)
-		err := rows.Scan(&c.ID, &c.Channel, &c.BuyerKey, &c.BuyerName, &c.OrderID, &c.Language,
-			nullTimeDest{&c.Deadline}, &c.RemindersSent, &c.Breached, &draft,
-			timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt}, &c.Version, &c.Subject)
-		if err != nil {
-			return nil, err
-		}
-		if draft.Valid {
-			c.Draft = new(core.Draft)
-			if err := json.Unmarshal([]byte(draft.String), c.Draft); err != nil {
-				return nil, fmt.Errorf("conversation %s: draft: %w", c.ID, err)
-			}
-		}
+	err := eachRow(rows, func() error {
+		c, err := scanConversation(rows)
 		out = append(out, c)
+		return err
+	})
+	return out, err
+}
+
+// scanConversation reads a row of convReadCols, then any extra columns
+// into extra.
+func scanConversation(rows *sql.Rows, extra ...any) (core.Conversation, error) {
+	var (
+		c     core.Conversation
+		draft sql.NullString
+	)
+	err := rows.Scan(append([]any{&c.ID, &c.Channel, &c.BuyerKey, &c.BuyerName, &c.OrderID, &c.Language,
+		nullTimeDest{&c.Deadline}, &c.RemindersSent, &c.Breached, &draft,
+		timeDest{&c.CreatedAt}, timeDest{&c.UpdatedAt}, &c.Version, &c.Subject}, extra...)...)
+	if err != nil {
+		return c, err
 	}
-	return out, rows.Err()
+	if draft.Valid {
+		c.Draft = new(core.Draft)
+		if err := json.Unmarshal([]byte(draft.String), c.Draft); err != nil {
+			return c, fmt.Errorf("conversation %s: draft: %w", c.ID, err)
+		}
+	}
+	return c, nil
+}
+
+// conversationWithMessages reads a conversation and its messages in one
+// statement, one snapshot (one row per message; the conversation's
+// columns repeat). Only an unlocked read uses it: a row lock that waited
+// for another writer would return that writer's row with the messages of
+// the statement's older snapshot, so a locked read reads the messages
+// after the lock, in a statement of their own.
+func (t *Tx) conversationWithMessages(ctx context.Context, id string) (*core.Conversation, error) {
+	rows, err := t.query(ctx, sqlConversationWithMessages, id)
+	if err != nil {
+		return nil, err
+	}
+	var c *core.Conversation
+	err = eachRow(rows, func() error {
+		var (
+			mid                      sql.NullInt64
+			from, by, text, ext, att sql.NullString
+			undelivered              sql.NullString
+			noReply                  sql.NullBool
+			at                       *time.Time
+			m                        core.Message
+		)
+		row, err := scanConversation(rows, &mid, &from, &by, &text, nullTimeDest{&at}, nullTimeDest{&m.AnsweredAt}, &noReply, &ext, &att, &undelivered)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			c = &row
+		}
+		if !mid.Valid || at == nil {
+			return nil // no messages
+		}
+		m.At = *at
+		m.ID, m.From, m.By, m.Text, m.NoReply, m.ExtID, m.Undelivered = mid.Int64, core.Sender(from.String), by.String, text.String, noReply.Bool, ext.String, undelivered.String
+		if err := decodeAttachments(&m, att.String); err != nil {
+			return err
+		}
+		c.Messages = append(c.Messages, m)
+		return nil
+	})
+	return c, err
+}
+
+// decodeAttachments reads a message's attachments column (” for none).
+func decodeAttachments(m *core.Message, attachments string) error {
+	if attachments == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(attachments), &m.Attachments); err != nil {
+		return fmt.Errorf("message %d: attachments: %w", m.ID, err)
+	}
+	return nil
 }
 
 // Conversation returns one conversation with its messages and draft; inside
 // Update its row stays locked until the transaction ends.
 func (t *Tx) Conversation(ctx context.Context, id string) (*core.Conversation, error) {
-	s := sqlConversation
+	var c *core.Conversation
 	if t.write && !t.optimistic {
-		s = sqlConversationLock
+		rows, err := t.query(ctx, sqlConversationLock, id)
+		if err != nil {
+			return nil, t.fail(err, "read a conversation")
+		}
+		convs, err := scanConversations(rows)
+		if err != nil {
+			return nil, t.fail(err, "read a conversation")
+		}
+		if len(convs) > 0 {
+			c = &convs[0]
+			if err := t.messages(ctx, []*core.Conversation{c}); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		var err error
+		if c, err = t.conversationWithMessages(ctx, id); err != nil {
+			return nil, t.fail(err, "read a conversation")
+		}
 	}
-	rows, err := t.query(ctx, s, id)
-	if err != nil {
-		return nil, t.fail(err, "read a conversation")
-	}
-	convs, err := scanConversations(rows)
-	if err != nil {
-		return nil, t.fail(err, "read a conversation")
-	}
-	if len(convs) == 0 {
+	if c == nil {
 		return nil, core.Errorf(core.NotFound, "No conversation %s — check the conversation id.", id)
-	}
-	c := &convs[0]
-	if err := t.messages(ctx, []*core.Conversation{c}); err != nil {
-		return nil, err
 	}
 	t.rememberConversation(c)
 	return c, nil
@@ -226,10 +293,8 @@ func (t *Tx) messages(ctx context.Context, convs []*core.Conversation) error {
 			&m.ExtID, &attachments, &m.Undelivered); err != nil {
 			return err
 		}
-		if attachments != "" {
-			if err := json.Unmarshal([]byte(attachments), &m.Attachments); err != nil {
-				return fmt.Errorf("message %d: attachments: %w", m.ID, err)
-			}
+		if err := decodeAttachments(&m, attachments); err != nil {
+			return err
 		}
 		if c := byID[cid]; c != nil {
 			c.Messages = append(c.Messages, m)
