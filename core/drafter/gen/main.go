@@ -30,11 +30,12 @@
 // Calibration: the training families are cut into -folds folds (by family,
 // so no paraphrase is on both sides); a model trained without each fold
 // scores it (the whole pipeline: both models, and the mix, chosen on an
-// inner split of that fold's training families), and the temperature that makes those out-of-fold
-// probabilities honest (least log loss) is stored in the model. The same
-// out-of-fold scores choose the action threshold it prints: the lowest
-// confidence at which action intents (cancel, change address, return,
-// refund) are right at least -action-precision of the time. Every choice
+// inner split of that fold's training families), and the temperature
+// that makes those out-of-fold probabilities honest (least log loss) is
+// stored in the model. The same out-of-fold scores choose the action
+// threshold it prints: the lowest confidence at which action intents
+// (cancel, change address, return, refund) are right at least
+// -action-precision of the time. Every choice
 // of weights below was made on these out-of-fold figures, never on the
 // held-out families or the blind set. The shipped model's mix is the one
 // that reads those out-of-fold scores best.
