@@ -17,20 +17,28 @@
 // for a refund in every language, and pairs of neighbouring concepts; see
 // internal/features/concepts.tsv) with their speech acts (a concept in a
 // question, a negated one, those of the first and last sentence), trained
-// with AdaGrad, then pruned and quantised to int16. Training is
+// with AdaGrad, then pruned and quantised to int16. Beside it, a small
+// net (modelfile.Net) reads the same vectors: each feature's hash picks an
+// embedding bucket (2^-net-bits of them, -net-dim wide), the embeddings
+// summed with the vector's values feed a ReLU layer and a softmax;
+// AdaGrad, embeddings quantised to int8. The model file scores the mix of
+// the two models' log-probabilities, the net weighing -mix. Training is
 // deterministic: the same inputs give the same bytes (on one architecture;
 // float rounding may differ across CPUs, which only moves weights by a
 // step).
 //
 // Calibration: the training families are cut into -folds folds (by family,
 // so no paraphrase is on both sides); a model trained without each fold
-// scores it, and the temperature that makes those out-of-fold
-// probabilities honest (least log loss) is stored in the model. The same
-// out-of-fold scores choose the action threshold it prints: the lowest
-// confidence at which action intents (cancel, change address, return,
-// refund) are right at least -action-precision of the time. Every choice
+// scores it (the whole pipeline: both models, and the mix, chosen on an
+// inner split of that fold's training families), and the temperature
+// that makes those out-of-fold probabilities honest (least log loss) is
+// stored in the model. The same out-of-fold scores choose the action
+// threshold it prints: the lowest confidence at which action intents
+// (cancel, change address, return, refund) are right at least
+// -action-precision of the time. Every choice
 // of weights below was made on these out-of-fold figures, never on the
-// held-out families or the blind set.
+// held-out families or the blind set. The shipped model's mix is the one
+// that reads those out-of-fold scores best.
 package main
 
 import (
@@ -42,6 +50,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/corpus"
@@ -58,6 +67,14 @@ type params struct {
 	prune        float64 // weights smaller than this fraction of the largest are dropped
 	bitextWeight float64 // weight of a Bitext row
 	balance      bool    // every intent carries the same total weight
+	net          netParams
+}
+
+// netParams shape and train the non-linear model (modelfile.Net).
+type netParams struct {
+	bits, dim, epochs int
+	rate, l2, drop    float64 // drop: the share of a message's features left out of each training step
+	mix               float64 // the net's share of the ensemble; < 0: chosen out of fold
 }
 
 // balance scales the weights so that every intent's examples weigh the
@@ -111,6 +128,13 @@ func main() {
 	negW := flag.Float64("negw", -1, "negated concept weight (-1: default)")
 	edgeW := flag.Float64("edgew", -1, "first/last sentence concept weight (-1: default)")
 	flag.Float64Var(&p.bitextWeight, "bitext-weight", 1, "weight of a Bitext row")
+	flag.IntVar(&p.net.bits, "net-bits", 18, "log2 of the net's embedding buckets")
+	flag.IntVar(&p.net.dim, "net-dim", 32, "net embedding and hidden width (0: no net)")
+	flag.IntVar(&p.net.epochs, "net-epochs", 20, "net training passes")
+	flag.Float64Var(&p.net.rate, "net-rate", 0.1, "net AdaGrad learning rate")
+	flag.Float64Var(&p.net.l2, "net-l2", 1e-5, "net L2 penalty per update")
+	flag.Float64Var(&p.net.drop, "net-drop", 0, "net input dropout")
+	flag.Float64Var(&p.net.mix, "mix", -1, "the net's weight in the ensemble (-1: chosen out of fold)")
 	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
 
@@ -197,7 +221,20 @@ func main() {
 
 	temperature, threshold := 1.0, 0.0
 	if *folds > 1 {
-		oof := crossValidate(buyerTrain, *folds, build, cfg, p)
+		oof, mixes := crossValidate(buyerTrain, *folds, build, cfg, p)
+		if p.net.dim > 0 {
+			acc := func(f func(scored) []float64) float64 {
+				return 100 * frac(oof, func(s scored) bool { return corpus.Intents[argmax(f(s))] == s.e.Intent })
+			}
+			log.Printf("out of fold, all: linear %.1f%%, net %.1f%%, ensemble %.1f%% (net's weight per fold %v)",
+				acc(func(s scored) []float64 { return s.linear }), acc(func(s scored) []float64 { return s.net }),
+				acc(func(s scored) []float64 { return s.scores }), mixes)
+			if p.net.mix < 0 {
+				// The shipped model's mix: chosen on every fold's scores.
+				p.net.mix = chooseMix(oof)
+				log.Printf("net's weight in the ensemble: %.2f", p.net.mix)
+			}
+		}
 		temperature = fitTemperature(oof)
 		threshold = reportOutOfFold(oof, temperature, *minPrecision)
 		if *verbose {
@@ -209,11 +246,17 @@ func main() {
 			}
 		}
 	}
-	m := fit(build(buyerTrain), cfg, p)
+	if p.net.mix < 0 {
+		p.net.mix = 0.5 // no folds to choose it on
+	}
+	m := train(buyerTrain, build, cfg, p)
 	m.Temperature = float32(temperature)
 	m.Fingerprint = corpus.Fingerprint(rawBitext, rawSeeds, rawBuyers)
 	log.Printf("trained on %d Bitext rows, %d seeds, %d buyer messages (%d held out in %d families); %d classes, %d features, %d weights; temperature %.2f",
 		len(bitext), len(seedRows), len(buyerTrain), nHeld, len(held), len(m.Labels), len(m.Hashes), len(m.Weight), temperature)
+	if n := m.Net; n != nil {
+		log.Printf("net: %d buckets x %d, weight %.2f in the ensemble", 1<<n.Bits, n.Dim, n.Mix)
+	}
 	if threshold > 0 {
 		log.Printf("suggested actionThreshold = %.2f (intent.go)", threshold)
 	}
@@ -302,17 +345,31 @@ type weighted struct {
 	weight float64
 }
 
-// scored is one out-of-fold prediction: the raw class scores of a message
-// the model scoring it was not trained on (nor any of its family).
+// scored is one out-of-fold prediction: the class scores of a message the
+// models scoring it were not trained on (nor any of its family).
 type scored struct {
 	e      corpus.Example
-	scores []float64 // per intent (corpus.Intents order), before temperature
+	scores []float64 // per intent (corpus.Intents order), before temperature: what the model file scores
+	linear []float64 // the linear model's log-probabilities
+	net    []float64 // the net's (nil without one)
 }
 
-// crossValidate trains one model per fold of the buyer families and
-// scores that fold with it. Within each intent, families are dealt to the
-// folds in order, so every fold holds every intent.
-func crossValidate(buyers []corpus.Example, k int, build func([]corpus.Example) []weighted, cfg features.Config, p params) []scored {
+// train fits the linear model and, unless p.net.dim is 0, the net (mixed
+// in at p.net.mix) on buyers, with Bitext and the seeds.
+func train(buyers []corpus.Example, build func([]corpus.Example) []weighted, cfg features.Config, p params) *modelfile.Model {
+	ws := build(buyers)
+	m := fit(ws, cfg, p)
+	if p.net.dim == 0 {
+		return m
+	}
+	m.Net = fitNet(ws, cfg, m.Labels, p.net)
+	m.Net.Mix = float32(p.net.mix)
+	return m
+}
+
+// foldsOf deals the buyer families to k folds: within each intent, in
+// order, so every fold holds every intent.
+func foldsOf(buyers []corpus.Example, k int) map[string]int {
 	foldOf := map[string]int{}
 	count := map[string]int{}
 	for _, e := range buyers {
@@ -321,33 +378,116 @@ func crossValidate(buyers []corpus.Example, k int, build func([]corpus.Example) 
 			count[e.Intent]++
 		}
 	}
-	var out []scored
+	return foldOf
+}
+
+// score has m score every example of test, per intent.
+func score(m *modelfile.Model, test []corpus.Example) []scored {
 	var v features.Vector
-	for fold := range k {
-		var train, test []corpus.Example
-		for _, e := range buyers {
-			if foldOf[e.Family] == fold {
-				test = append(test, e)
-			} else {
-				train = append(train, e)
-			}
+	raw := make([]float32, len(m.Labels))
+	perIntent := func() []float64 {
+		sc := make([]float64, len(corpus.Intents))
+		for i := range sc {
+			sc[i] = math.Inf(-1)
 		}
-		m := fit(build(train), cfg, p)
-		raw := make([]float32, len(m.Labels))
-		for _, e := range test {
-			features.Extract(e.Text, m.Config, &v)
-			m.Scores(&v, raw)
-			sc := make([]float64, len(corpus.Intents))
-			for i := range sc {
-				sc[i] = math.Inf(-1)
-			}
-			for c, x := range raw {
-				sc[slices.Index(corpus.Intents, m.Intents[c])] = float64(x)
-			}
-			out = append(out, scored{e: e, scores: sc})
+		for c, x := range raw {
+			sc[slices.Index(corpus.Intents, m.Intents[c])] = float64(x)
 		}
+		return sc
+	}
+	var out []scored
+	for _, e := range test {
+		features.Extract(e.Text, m.Config, &v)
+		s := scored{e: e}
+		m.Scores(&v, raw)
+		s.scores = perIntent()
+		m.Linear(&v, raw)
+		modelfile.LogSoftmax(raw)
+		s.linear = perIntent()
+		if m.Net != nil {
+			m.Net.Logits(&v, raw)
+			modelfile.LogSoftmax(raw)
+			s.net = perIntent()
+		}
+		out = append(out, s)
 	}
 	return out
+}
+
+// mixed is the ensemble's scores at mix a.
+func (s scored) mixed(a float64) []float64 {
+	out := make([]float64, len(s.linear))
+	for i := range out {
+		out[i] = (1-a)*s.linear[i] + a*s.net[i]
+	}
+	return out
+}
+
+// chooseMix is the net's weight in the ensemble that reads the most of
+// oof right (ties: the least log loss), on a grid of twentieths.
+func chooseMix(oof []scored) float64 {
+	best, bestOK, bestLoss := 0.0, -1, math.Inf(1)
+	for i := 0; i <= 20; i++ {
+		a := float64(i) / 20
+		ok, loss := 0, 0.0
+		for _, s := range oof {
+			sc := s.mixed(a)
+			want := slices.Index(corpus.Intents, s.e.Intent)
+			if argmax(sc) == want {
+				ok++
+			}
+			loss -= math.Log(max(probs(sc, 1)[want], 1e-12))
+		}
+		if ok > bestOK || ok == bestOK && loss < bestLoss {
+			best, bestOK, bestLoss = a, ok, loss
+		}
+	}
+	return best
+}
+
+// crossValidate trains the whole pipeline once per fold of the buyer
+// families, without that fold, and scores the fold with it. When the mix is
+// to be chosen, each fold's is chosen by an inner split of its own
+// training families (the next fold held out), so no fold's messages
+// choose the mix that scores them. Folds train two at a time (the machine
+// has two cores); each is deterministic, and they are joined in order.
+func crossValidate(buyers []corpus.Example, k int, build func([]corpus.Example) []weighted, cfg features.Config, p params) ([]scored, []float64) {
+	foldOf := foldsOf(buyers, k)
+	split := func(fold int, from []corpus.Example) (in, out []corpus.Example) {
+		for _, e := range from {
+			if foldOf[e.Family] == fold {
+				out = append(out, e)
+			} else {
+				in = append(in, e)
+			}
+		}
+		return in, out
+	}
+	results := make([][]scored, k)
+	mixes := make([]float64, k)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for fold := range k {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			trainSet, test := split(fold, buyers)
+			fp := p
+			if p.net.dim > 0 && p.net.mix < 0 {
+				inner, held := split((fold+1)%k, trainSet)
+				fp.net.mix = 0
+				mixes[fold] = chooseMix(score(train(inner, build, cfg, fp), held))
+				fp.net.mix = mixes[fold]
+			} else {
+				mixes[fold] = max(p.net.mix, 0)
+			}
+			results[fold] = score(train(trainSet, build, cfg, fp), test)
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(results...), mixes
 }
 
 func probs(scores []float64, t float64) []float64 {
@@ -645,6 +785,159 @@ func fit(train []weighted, cfg features.Config, p params) *modelfile.Model {
 		}
 	}
 	return m
+}
+
+// fitNet trains the net (modelfile.Net) on the same examples and classes
+// as the linear model: AdaGrad (one accumulator per embedding row, so an
+// update costs one square root per feature, not per weight), a fixed seed
+// and order, then the embeddings quantised to int8 with one scale.
+func fitNet(train []weighted, cfg features.Config, labels []string, np netParams) *modelfile.Net {
+	k, d := len(labels), np.dim
+	type sample struct {
+		rows   []int32 // embedding offsets
+		values []float32
+		class  int
+		weight float64
+	}
+	samples := make([]sample, len(train))
+	var v features.Vector
+	for i, e := range train {
+		features.Extract(e.Text, cfg, &v)
+		s := &samples[i]
+		s.class = slices.Index(labels, e.Label)
+		s.weight = e.weight
+		s.values = slices.Clone(v.Values)
+		for _, h := range v.Hashes {
+			s.rows = append(s.rows, int32(modelfile.Bucket(h, np.bits)*d))
+		}
+	}
+	rng := rand.New(rand.NewPCG(20261206, 7))
+	// Embeddings start at zero (a bucket no feature reaches stays zero and
+	// compresses to nothing); the hidden bias starts positive so every unit
+	// passes gradient, and the random output layer tells the units apart.
+	emb := make([]float32, d<<np.bits)
+	eg2 := make([]float32, 1<<np.bits)
+	bias, bg2 := make([]float64, d), make([]float64, d)
+	out, og2 := make([]float64, k*d), make([]float64, k*d)
+	outBias, obg2 := make([]float64, k), make([]float64, k)
+	for i := range bias {
+		bias[i] = 0.1
+	}
+	for i := range out {
+		out[i] = rng.NormFloat64() / math.Sqrt(float64(d))
+	}
+	const eps = 1e-8
+	for _, g := range [][]float64{bg2, og2, obg2} {
+		for i := range g {
+			g[i] = eps
+		}
+	}
+	for i := range eg2 {
+		eg2[i] = eps
+	}
+	adagrad := func(w, g2 *float64, g float64) {
+		*g2 += g * g
+		*w -= np.rate * g / math.Sqrt(*g2)
+	}
+	z := make([]float64, d)
+	hid := make([]float64, d)
+	dz := make([]float64, d)
+	p := make([]float64, k)
+	keep := make([]float64, 0, 1024) // per feature: 0 when dropped, else the scale that keeps the sum's mean
+	order := make([]int, len(samples))
+	for i := range order {
+		order[i] = i
+	}
+	for range np.epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, si := range order {
+			s := &samples[si]
+			keep = keep[:0]
+			for range s.rows {
+				if np.drop > 0 && rng.Float64() < np.drop {
+					keep = append(keep, 0)
+				} else {
+					keep = append(keep, 1/(1-np.drop))
+				}
+			}
+			copy(z, bias)
+			for j, r := range s.rows {
+				x := float64(s.values[j]) * keep[j]
+				for t, e := range emb[r : int(r)+d] {
+					z[t] += x * float64(e)
+				}
+			}
+			for t := range z {
+				hid[t] = max(z[t], 0)
+			}
+			for c := range k {
+				sum := outBias[c]
+				for t, w := range out[c*d : (c+1)*d] {
+					sum += w * hid[t]
+				}
+				p[c] = sum
+			}
+			softmax(p)
+			clear(dz)
+			for c := range k {
+				g := p[c]
+				if c == s.class {
+					g--
+				}
+				g *= s.weight
+				adagrad(&outBias[c], &obg2[c], g)
+				for t := range d {
+					at := c*d + t
+					if z[t] > 0 {
+						dz[t] += g * out[at]
+					}
+					adagrad(&out[at], &og2[at], g*hid[t]+np.l2*out[at])
+				}
+			}
+			for t := range d {
+				adagrad(&bias[t], &bg2[t], dz[t])
+			}
+			for j, r := range s.rows {
+				x := float64(s.values[j]) * keep[j]
+				if x == 0 {
+					continue
+				}
+				row := emb[r : int(r)+d]
+				var sq float64
+				for t, e := range row {
+					g := x*dz[t] + np.l2*float64(e)
+					sq += g * g
+				}
+				b := int(r) / d
+				eg2[b] += float32(sq / float64(d))
+				step := np.rate / math.Sqrt(float64(eg2[b]))
+				for t, e := range row {
+					row[t] = e - float32(step*(x*dz[t]+np.l2*float64(e)))
+				}
+			}
+		}
+	}
+
+	var mx float64
+	for _, e := range emb {
+		mx = max(mx, math.Abs(float64(e)))
+	}
+	n := &modelfile.Net{Bits: np.bits, Dim: d, Scale: float32(mx / 127), Emb: make([]int8, len(emb))}
+	if mx > 0 {
+		for i, e := range emb {
+			n.Emb[i] = int8(math.Round(float64(e) / mx * 127))
+		}
+	}
+	for _, x := range bias {
+		n.Bias = append(n.Bias, float32(x))
+	}
+	for _, x := range out {
+		n.Out = append(n.Out, float32(x))
+	}
+	for _, x := range outBias {
+		n.OutBias = append(n.OutBias, float32(x))
+	}
+	return n
 }
 
 func softmax(s []float64) {

@@ -12,6 +12,9 @@
 //	scale(float32 bits) temperature(float32 bits)
 //	features N, then per feature: hash delta, entries M, then per entry:
 //	  class, weight (zig-zag varint of an int16; weight = w * scale)
+//	net 0/1, and if 1: bits dim mix(float32 bits) scale(float32 bits),
+//	  2^bits*dim embedding bytes (int8; value = b * scale), dim hidden
+//	  biases, K*dim output weights, K output biases (float32 bits each)
 //
 // Only weights that matter survive pruning, so most features carry one to
 // three classes.
@@ -33,7 +36,14 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 4
+	version = 5
+)
+
+// Limits on a net Decode accepts (and Scores' stack buffers assume).
+const (
+	maxBits    = 24
+	maxDim     = 256
+	maxClasses = 255
 )
 
 // Model is a linear (multinomial logistic regression) intent model over
@@ -54,10 +64,92 @@ type Model struct {
 	Offsets     []uint32 // entries of Hashes[i] are [Offsets[i], Offsets[i+1])
 	Class       []uint8
 	Weight      []int16
+	// Net, when present, is ensembled with the linear model: the scores
+	// are then a mix of the two models' log-probabilities.
+	Net *Net
 }
 
-// Scores adds the model's class scores for v into out (len = classes).
+// Net is a small non-linear model over the same feature vectors: each
+// feature hash picks an embedding bucket, the embeddings are summed with
+// the vector's values, and a ReLU hidden layer of Dim units feeds a softmax
+// over the model's classes. It sees feature conjunctions ("not" with
+// "arrive" with a question) that a linear model can only add up.
+type Net struct {
+	Bits    int     // 2^Bits embedding buckets
+	Dim     int     // embedding and hidden width
+	Mix     float32 // weight of the net's log-probabilities (the linear model's: 1-Mix)
+	Scale   float32 // embedding value = int8 * Scale
+	Emb     []int8  // bucket b is Emb[b*Dim : (b+1)*Dim]
+	Bias    []float32
+	Out     []float32 // class c is Out[c*Dim : (c+1)*Dim]
+	OutBias []float32
+}
+
+// Bucket is the embedding bucket of feature hash h: the top bits of a
+// multiplicative mix, since FNV's low bits alone cluster.
+func Bucket(h uint32, bits int) int { return int((h * 0x9E3779B1) >> (32 - bits)) }
+
+// Logits writes the net's class scores for v into out (len = classes).
+func (n *Net) Logits(v *features.Vector, out []float32) {
+	var buf [maxDim]float32
+	hid := buf[:n.Dim]
+	copy(hid, n.Bias)
+	for i, h := range v.Hashes {
+		b := Bucket(h, n.Bits) * n.Dim
+		x := v.Values[i] * n.Scale
+		for d, e := range n.Emb[b : b+n.Dim] {
+			hid[d] += x * float32(e)
+		}
+	}
+	for d, z := range hid {
+		hid[d] = max(z, 0)
+	}
+	for c := range out {
+		s := n.OutBias[c]
+		for d, w := range n.Out[c*n.Dim : (c+1)*n.Dim] {
+			s += w * hid[d]
+		}
+		out[c] = s
+	}
+}
+
+// Scores writes the model's class scores for v into out (len = classes):
+// the linear scores, or with a net the mix of both models'
+// log-probabilities.
 func (m *Model) Scores(v *features.Vector, out []float32) {
+	m.Linear(v, out)
+	if m.Net == nil {
+		return
+	}
+	var buf [maxClasses]float32
+	nn := buf[:len(out)]
+	m.Net.Logits(v, nn)
+	LogSoftmax(out)
+	LogSoftmax(nn)
+	a := m.Net.Mix
+	for i := range out {
+		out[i] = (1-a)*out[i] + a*nn[i]
+	}
+}
+
+// LogSoftmax turns scores into log-probabilities in place.
+func LogSoftmax(s []float32) {
+	mx := float32(math.Inf(-1))
+	for _, x := range s {
+		mx = max(mx, x)
+	}
+	var sum float64
+	for _, x := range s {
+		sum += math.Exp(float64(x - mx))
+	}
+	lse := mx + float32(math.Log(sum))
+	for i := range s {
+		s[i] -= lse
+	}
+}
+
+// Linear writes the linear model's class scores for v into out.
+func (m *Model) Linear(v *features.Vector, out []float32) {
 	copy(out, m.Bias)
 	// Both lists are sorted: walk them together, jumping with a binary
 	// search through the (much longer) model list.
@@ -161,6 +253,26 @@ func Encode(out io.Writer, m *Model) error {
 			w.int(int64(m.Weight[e]))
 		}
 	}
+	if n := m.Net; n == nil {
+		w.uint(0)
+	} else {
+		if len(n.Emb) != n.Dim<<n.Bits || len(n.Bias) != n.Dim || len(n.Out) != n.Dim*len(m.Labels) || len(n.OutBias) != len(m.Labels) {
+			return errors.New("modelfile: net tables do not match its shape")
+		}
+		w.uint(1)
+		w.uint(uint64(n.Bits))
+		w.uint(uint64(n.Dim))
+		w.f32(n.Mix)
+		w.f32(n.Scale)
+		for _, e := range n.Emb {
+			w.w.WriteByte(byte(e))
+		}
+		for _, t := range [][]float32{n.Bias, n.Out, n.OutBias} {
+			for _, x := range t {
+				w.f32(x)
+			}
+		}
+	}
 	if err := w.w.Flush(); err != nil {
 		return err
 	}
@@ -211,6 +323,40 @@ func (r *reader) str() string {
 	s := string(r.b[r.pos : r.pos+int(n)])
 	r.pos += int(n)
 	return s
+}
+
+// net reads a Net for k classes.
+func (r *reader) net(k int) *Net {
+	n := &Net{Bits: int(r.uint()), Dim: int(r.uint())}
+	if r.err != nil || n.Bits < 1 || n.Bits > maxBits || n.Dim < 1 || n.Dim > maxDim {
+		r.fail("bad net shape")
+		return nil
+	}
+	n.Mix, n.Scale = r.f32(), r.f32()
+	size := n.Dim << n.Bits
+	if r.err != nil || size > len(r.b)-r.pos {
+		r.fail("truncated net")
+		return nil
+	}
+	n.Emb = make([]int8, size)
+	for i, b := range r.b[r.pos : r.pos+size] {
+		n.Emb[i] = int8(b)
+	}
+	r.pos += size
+	floats := func(n int) []float32 {
+		// A float takes at least one byte: no allocation beyond the input.
+		if r.err != nil || n > len(r.b)-r.pos {
+			r.fail("truncated net")
+			return nil
+		}
+		t := make([]float32, n)
+		for i := range t {
+			t[i] = r.f32()
+		}
+		return t
+	}
+	n.Bias, n.Out, n.OutBias = floats(n.Dim), floats(n.Dim*k), floats(k)
+	return n
 }
 
 func (r *reader) fail(msg string) {
@@ -319,6 +465,13 @@ func Decode(data []byte) (*Model, error) {
 			m.Weight = append(m.Weight, int16(w))
 		}
 		m.Offsets = append(m.Offsets, uint32(len(m.Class)))
+	}
+	switch r.uint() {
+	case 0:
+	case 1:
+		m.Net = r.net(int(k))
+	default:
+		r.fail("bad net flag")
 	}
 	if r.err == nil && r.pos != len(r.b) {
 		r.fail("trailing bytes")

@@ -2,8 +2,11 @@ package modelfile
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
+	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
@@ -87,5 +90,149 @@ func TestDecodeRefusesGarbage(t *testing.T) {
 		if _, err := Decode(data); err == nil {
 			t.Errorf("%s: decoded", name)
 		}
+	}
+}
+
+// withNet is sample with a net of 2^2 buckets of 2 units.
+func withNet() *Model {
+	m := sample()
+	m.Net = &Net{
+		Bits: 2, Dim: 2, Mix: 0.25, Scale: 0.01,
+		Emb:     []int8{1, -2, 127, -128, 0, 0, 5, 6},
+		Bias:    []float32{0.1, -0.1},
+		Out:     []float32{1, 0, 0, 1, -1, -1},
+		OutBias: []float32{0, 0.5, -0.5},
+	}
+	return m
+}
+
+func TestRoundTripNet(t *testing.T) {
+	var a, b bytes.Buffer
+	if err := Encode(&a, withNet()); err != nil {
+		t.Fatal(err)
+	}
+	if err := Encode(&b, withNet()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("encoding is not deterministic")
+	}
+	got, err := Decode(a.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, withNet()) {
+		t.Errorf("round trip\n got %+v\nwant %+v", got.Net, withNet().Net)
+	}
+	bad := withNet()
+	bad.Net.Emb = bad.Net.Emb[:7]
+	if err := Encode(&a, bad); err == nil {
+		t.Error("encoded a net whose embeddings do not match its shape")
+	}
+}
+
+// TestScoresNet checks the ensemble against the two models scored apart:
+// a mix of their log-probabilities.
+func TestScoresNet(t *testing.T) {
+	m := withNet()
+	v := features.Vector{Hashes: []uint32{3, 99, 1 << 31}, Values: []float32{0.6, 0.5, 0.2}}
+	lin, nn, got := make([]float32, 3), make([]float32, 3), make([]float32, 3)
+	m.Linear(&v, lin)
+	m.Net.Logits(&v, nn)
+	m.Scores(&v, got)
+
+	// The net by hand: embeddings summed with the values, ReLU, output.
+	hid := []float32{0.1, -0.1}
+	for i, h := range v.Hashes {
+		b := Bucket(h, 2) * 2
+		for d := range 2 {
+			hid[d] += v.Values[i] * 0.01 * float32(m.Net.Emb[b+d])
+		}
+	}
+	for d := range hid {
+		hid[d] = max(hid[d], 0)
+	}
+	for c := range 3 {
+		want := m.Net.OutBias[c] + m.Net.Out[2*c]*hid[0] + m.Net.Out[2*c+1]*hid[1]
+		if d := nn[c] - want; d > 1e-5 || d < -1e-5 {
+			t.Errorf("net class %d: %v, want %v", c, nn[c], want)
+		}
+	}
+	LogSoftmax(lin)
+	LogSoftmax(nn)
+	for c := range 3 {
+		want := 0.75*lin[c] + 0.25*nn[c]
+		if d := got[c] - want; d > 1e-5 || d < -1e-5 {
+			t.Errorf("ensemble class %d: %v, want %v", c, got[c], want)
+		}
+	}
+}
+
+// reencode gzips raw model bytes as Encode does.
+func reencode(t *testing.T, raw []byte) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestDecodeRefusesBadNet(t *testing.T) {
+	var good bytes.Buffer
+	if err := Encode(&good, withNet()); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(good.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(reencode(t, raw)); err != nil {
+		t.Fatalf("re-encoded model: %v", err)
+	}
+	// The net starts right after the last feature entry: find its flag by
+	// encoding the same model without a net.
+	var plain bytes.Buffer
+	m := withNet()
+	m.Net = nil
+	if err := Encode(&plain, m); err != nil {
+		t.Fatal(err)
+	}
+	zp, _ := gzip.NewReader(bytes.NewReader(plain.Bytes()))
+	rawPlain, _ := io.ReadAll(zp)
+	at := len(rawPlain) - 1 // the net flag
+	edit := func(f func(b []byte) []byte) []byte { return reencode(t, f(bytes.Clone(raw))) }
+	for name, data := range map[string][]byte{
+		"truncated_emb":  edit(func(b []byte) []byte { return b[:at+10] }),
+		"truncated_tail": edit(func(b []byte) []byte { return b[:len(b)-1] }),
+		"trailing":       edit(func(b []byte) []byte { return append(b, 0) }),
+		"bad_flag":       edit(func(b []byte) []byte { b[at] = 2; return b }),
+		"zero_bits":      edit(func(b []byte) []byte { b[at+1] = 0; return b }),
+		"huge_bits":      edit(func(b []byte) []byte { b[at+1] = 60; return b }),
+		"bits_lie":       edit(func(b []byte) []byte { b[at+1] = 20; return b }),
+		"zero_dim":       edit(func(b []byte) []byte { b[at+2] = 0; return b }),
+	} {
+		if _, err := Decode(data); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+}
+
+func TestDecodeRefusesOtherVersion(t *testing.T) {
+	var good bytes.Buffer
+	if err := Encode(&good, sample()); err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := gzip.NewReader(bytes.NewReader(good.Bytes()))
+	raw, _ := io.ReadAll(zr)
+	raw[len(magic)]-- // the version, one varint byte
+	_, err := Decode(reencode(t, raw))
+	if err == nil || !strings.Contains(err.Error(), "file version") {
+		t.Errorf("a file of the previous version: %v", err)
 	}
 }
