@@ -23,25 +23,29 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	floorFamily = map[string]float64{"en": 0.85, "de": 0.87, "fr": 0.87, "it": 0.87, "es": 0.87, "ja": 0.90, "zh": 0.88}
-	floorBlind  = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.95}
-	floorDev    = map[string]float64{"en": 0.98, "de": 0.97, "fr": 0.96, "it": 0.95, "es": 0.98, "ja": 0.98, "zh": 0.98}
+	floorFamily = map[string]float64{"en": 0.88, "de": 0.90, "fr": 0.90, "it": 0.90, "es": 0.89, "ja": 0.92, "zh": 0.89}
+	floorBlind  = map[string]float64{"en": 0.95, "de": 0.97, "fr": 0.97, "it": 0.95, "es": 0.97, "ja": 0.97, "zh": 0.97}
+	floorDev    = map[string]float64{"en": 0.98, "de": 0.98, "fr": 0.98, "it": 0.97, "es": 0.98, "ja": 0.98, "zh": 0.98}
 )
 
 const (
-	floorFamilyAll = 0.87
-	floorBlindAll  = 0.98
-	floorDevAll    = 0.97
+	floorFamilyAll = 0.90
+	floorBlindAll  = 0.97
+	floorDevAll    = 0.98
 	floorProbes    = 0.85
 	// Out-of-scope messages (TestEvalOutOfScope) read as an action intent
 	// at any confidence, and offered an action (an action intent at or
 	// above actionThreshold), per set. The issue asks for under 1% read as
-	// an action: the blind out-of-scope set meets it (0.7%, 2 of 280; none
-	// offered). The other-labelled evaluation messages, whose newest
+	// an action: the blind out-of-scope set meets it (0.7%, 2 of 280). With
+	// the ensemble, gen's rule (action intents right 97% of the time out of
+	// fold) put actionThreshold at 0.87 (it was 0.93), and 3 of the 280
+	// (1.1%) are offered an action, against none before: the threshold was
+	// kept as gen chose it, not tuned on this set, and the floor is at the
+	// figure. The other-labelled evaluation messages, whose newest
 	// held-out families were written to use order words in another sense,
-	// read 5.9% as an action and 2.0% offered: floors at the figures.
+	// read 4.3% as an action and 1.8% offered.
 	maxOutOfScopeRead            = 0.01
-	maxOutOfScopeOffered         = 0.01
+	maxOutOfScopeOffered         = 0.015
 	maxLabelledOutOfScopeRead    = 0.065
 	maxLabelledOutOfScopeOffered = 0.025
 	minActionPrecision           = 0.95  // action intents at or above actionThreshold that are right
