@@ -280,9 +280,11 @@ func Encode(out io.Writer, m *Model) error {
 }
 
 // reader parses the decompressed model; the first error sticks.
+// reader reads the decompressed stream as it comes, so that decoding never
+// holds the whole file (about 25 MB with the net) beside the arrays it
+// fills: the process's peak memory is the model's, not twice it.
 type reader struct {
-	b   []byte
-	pos int // an index, not reslicing: no pointer write per varint
+	br  *bufio.Reader
 	err error
 }
 
@@ -290,12 +292,11 @@ func (r *reader) uint() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	x, n := binary.Uvarint(r.b[r.pos:])
-	if n <= 0 {
+	x, err := binary.ReadUvarint(r.br)
+	if err != nil {
 		r.fail("truncated")
 		return 0
 	}
-	r.pos += n
 	return x
 }
 
@@ -303,26 +304,31 @@ func (r *reader) int() int64 {
 	if r.err != nil {
 		return 0
 	}
-	x, n := binary.Varint(r.b[r.pos:])
-	if n <= 0 {
+	x, err := binary.ReadVarint(r.br)
+	if err != nil {
 		r.fail("truncated")
 		return 0
 	}
-	r.pos += n
 	return x
 }
 
 func (r *reader) f32() float32 { return math.Float32frombits(uint32(r.uint())) }
 
+// maxString bounds a label or fingerprint.
+const maxString = 1 << 16
+
 func (r *reader) str() string {
 	n := r.uint()
-	if r.err != nil || n > uint64(len(r.b)-r.pos) {
+	if r.err != nil || n > maxString {
+		r.fail("bad string")
+		return ""
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r.br, b); err != nil {
 		r.fail("truncated string")
 		return ""
 	}
-	s := string(r.b[r.pos : r.pos+int(n)])
-	r.pos += int(n)
-	return s
+	return string(b)
 }
 
 // net reads a Net for k classes.
@@ -334,22 +340,25 @@ func (r *reader) net(k int) *Net {
 	}
 	n.Mix, n.Scale = r.f32(), r.f32()
 	size := n.Dim << n.Bits
-	if r.err != nil || size > len(r.b)-r.pos {
-		r.fail("truncated net")
+	if r.err != nil || size > maxDecoded {
+		r.fail("bad net size")
 		return nil
 	}
-	n.Emb = make([]int8, size)
-	for i, b := range r.b[r.pos : r.pos+size] {
-		n.Emb[i] = int8(b)
-	}
-	r.pos += size
-	floats := func(n int) []float32 {
-		// A float takes at least one byte: no allocation beyond the input.
-		if r.err != nil || n > len(r.b)-r.pos {
+	n.Emb = int8s(size)
+	var chunk [32 << 10]byte
+	for at := 0; at < size; {
+		c := chunk[:min(len(chunk), size-at)]
+		if _, err := io.ReadFull(r.br, c); err != nil {
 			r.fail("truncated net")
 			return nil
 		}
-		t := make([]float32, n)
+		for i, b := range c {
+			n.Emb[at+i] = int8(b)
+		}
+		at += len(c)
+	}
+	floats := func(n int) []float32 {
+		t := make([]float32, n) // n is at most maxDim * maxClasses
 		for i := range t {
 			t[i] = r.f32()
 		}
@@ -368,45 +377,30 @@ func (r *reader) fail(msg string) {
 // maxDecoded bounds a model file's decompressed size.
 const maxDecoded = 64 << 20
 
-// readAll decompresses the whole of zr, a reader of the gzip file data,
-// into one buffer of the size gzip's trailer gives (ISIZE, the size modulo
-// 2^32: exact below maxDecoded), so that the model's 8 MB are read without
-// the growing copies io.ReadAll makes, which raised the process's peak
-// memory by as much again. The stream must end there, or the file is
-// refused; the gzip reader checks the checksum at its end.
-func readAll(zr io.Reader, data []byte) ([]byte, error) {
-	if len(data) < 4 {
-		return nil, errors.New("not a gzip file")
-	}
-	n := binary.LittleEndian.Uint32(data[len(data)-4:])
-	if n > maxDecoded {
-		return nil, fmt.Errorf("decompressed size %d over %d", n, maxDecoded)
-	}
-	raw := make([]byte, n)
-	if _, err := io.ReadFull(zr, raw); err != nil {
-		return nil, err
-	}
-	var one [1]byte
-	if k, err := zr.Read(one[:]); k != 0 || err != io.EOF {
-		return nil, fmt.Errorf("longer than its gzip trailer says (%v)", err)
-	}
-	return raw, nil
-}
+// entriesPerFeature sizes the weight arrays before they are read (a
+// feature keeps one to a few classes' weights after pruning; the models
+// written so far average 7.5): append grows them if a model has more.
+const entriesPerFeature = 8
 
 // Decode reads a model written by Encode.
 func Decode(data []byte) (*Model, error) {
+	// The gzip trailer's size (ISIZE) is checked by the gzip reader at the
+	// stream's end; an absurd one is refused before reading anything.
+	if len(data) < 4 {
+		return nil, errors.New("intent model: not a gzip file")
+	}
+	if n := binary.LittleEndian.Uint32(data[len(data)-4:]); n > maxDecoded {
+		return nil, fmt.Errorf("intent model: decompressed size %d over %d", n, maxDecoded)
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("intent model: %w", err)
 	}
-	raw, err := readAll(zr, data)
-	if err != nil {
-		return nil, fmt.Errorf("intent model: %w", err)
-	}
-	if !bytes.HasPrefix(raw, []byte(magic)) {
+	r := &reader{br: bufio.NewReaderSize(io.LimitReader(zr, maxDecoded), 64<<10)}
+	var head [len(magic)]byte
+	if _, err := io.ReadFull(r.br, head[:]); err != nil || string(head[:]) != magic {
 		return nil, errors.New("intent model: not a model file")
 	}
-	r := &reader{b: raw[len(magic):]}
 	if v := r.uint(); v != version {
 		return nil, fmt.Errorf("intent model: file version %d, want %d", v, version)
 	}
@@ -440,9 +434,9 @@ func Decode(data []byte) (*Model, error) {
 	if r.err == nil {
 		m.Hashes = make([]uint32, 0, n)
 		m.Offsets = make([]uint32, 1, n+1)
-		// Each entry takes at least two bytes: a fair capacity guess.
-		m.Class = make([]uint8, 0, (len(r.b)-r.pos)/3)
-		m.Weight = make([]int16, 0, (len(r.b)-r.pos)/3)
+		entries := min(n*entriesPerFeature, maxDecoded/2) // an entry takes at least two bytes
+		m.Class = uint8s(int(entries))[:0]
+		m.Weight = int16s(int(entries))[:0]
 	}
 	var h uint32
 	for i := uint64(0); i < n && r.err == nil; i++ {
@@ -473,8 +467,14 @@ func Decode(data []byte) (*Model, error) {
 	default:
 		r.fail("bad net flag")
 	}
-	if r.err == nil && r.pos != len(r.b) {
-		r.fail("trailing bytes")
+	// The stream must end here; reading its end also makes the gzip reader
+	// check the checksum and the trailer's size.
+	if _, err := r.br.ReadByte(); r.err == nil && err != io.EOF {
+		r.fail("trailing bytes, or a corrupt file")
+	}
+	var one [1]byte // and not merely at maxDecoded
+	if k, err := zr.Read(one[:]); r.err == nil && (k != 0 || err != io.EOF) {
+		r.fail("longer than its model")
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("intent model: %w", r.err)
