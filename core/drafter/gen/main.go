@@ -713,13 +713,9 @@ func fit(train []weighted, cfg features.Config, p params) *modelfile.Model {
 					scores[c] += x * row[c]
 				}
 			}
-			softmax(scores)
+			lossGradient(scores, s.class, s.weight)
 			for c := range k {
 				g := scores[c]
-				if c == s.class {
-					g--
-				}
-				g *= s.weight
 				bg2[c] += g * g
 				bias[c] -= p.rate * g / math.Sqrt(bg2[c])
 				for j, f := range idx {
@@ -877,14 +873,10 @@ func fitNet(train []weighted, cfg features.Config, labels []string, np netParams
 				}
 				p[c] = sum
 			}
-			softmax(p)
+			lossGradient(p, s.class, s.weight)
 			clear(dz)
 			for c := range k {
 				g := p[c]
-				if c == s.class {
-					g--
-				}
-				g *= s.weight
 				adagrad(&outBias[c], &obg2[c], g)
 				for t := range d {
 					at := c*d + t
@@ -938,6 +930,17 @@ func fitNet(train []weighted, cfg features.Config, labels []string, np netParams
 		n.OutBias = append(n.OutBias, float32(x))
 	}
 	return n
+}
+
+// lossGradient turns class scores into the gradient of a weighted
+// example's log loss with respect to them, in place: the softmax, less one
+// at the example's class, times its weight.
+func lossGradient(s []float64, class int, weight float64) {
+	softmax(s)
+	s[class]--
+	for c := range s {
+		s[c] *= weight
+	}
 }
 
 func softmax(s []float64) {

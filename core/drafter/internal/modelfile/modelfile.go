@@ -181,18 +181,9 @@ func (m *Model) Probabilities(v *features.Vector, out []float32) {
 
 // Softmax turns scores into probabilities in place.
 func Softmax(s []float32) {
-	mx := float32(math.Inf(-1))
-	for _, x := range s {
-		mx = max(mx, x)
-	}
-	var sum float64
+	LogSoftmax(s)
 	for i, x := range s {
-		e := math.Exp(float64(x - mx))
-		s[i] = float32(e)
-		sum += e
-	}
-	for i := range s {
-		s[i] = float32(float64(s[i]) / sum)
+		s[i] = float32(math.Exp(float64(x)))
 	}
 }
 

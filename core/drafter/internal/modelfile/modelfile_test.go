@@ -30,22 +30,24 @@ func sample() *Model {
 }
 
 func TestRoundTrip(t *testing.T) {
-	var a, b bytes.Buffer
-	if err := Encode(&a, sample()); err != nil {
-		t.Fatal(err)
-	}
-	if err := Encode(&b, sample()); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Error("encoding is not deterministic")
-	}
-	got, err := Decode(a.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, sample()) {
-		t.Errorf("round trip\n got %+v\nwant %+v", got, sample())
+	for name, model := range map[string]func() *Model{"linear": sample, "with a net": withNet} {
+		var a, b bytes.Buffer
+		if err := Encode(&a, model()); err != nil {
+			t.Fatal(err)
+		}
+		if err := Encode(&b, model()); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: encoding is not deterministic", name)
+		}
+		got, err := Decode(a.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, model()) {
+			t.Errorf("%s: round trip\n got %+v\nwant %+v", name, got, model())
+		}
 	}
 }
 
@@ -104,31 +106,6 @@ func withNet() *Model {
 		OutBias: []float32{0, 0.5, -0.5},
 	}
 	return m
-}
-
-func TestRoundTripNet(t *testing.T) {
-	var a, b bytes.Buffer
-	if err := Encode(&a, withNet()); err != nil {
-		t.Fatal(err)
-	}
-	if err := Encode(&b, withNet()); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Error("encoding is not deterministic")
-	}
-	got, err := Decode(a.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, withNet()) {
-		t.Errorf("round trip\n got %+v\nwant %+v", got.Net, withNet().Net)
-	}
-	bad := withNet()
-	bad.Net.Emb = bad.Net.Emb[:7]
-	if err := Encode(&a, bad); err == nil {
-		t.Error("encoded a net whose embeddings do not match its shape")
-	}
 }
 
 // TestScoresNet checks the ensemble against the two models scored apart:
@@ -234,5 +211,14 @@ func TestDecodeRefusesOtherVersion(t *testing.T) {
 	_, err := Decode(reencode(t, raw))
 	if err == nil || !strings.Contains(err.Error(), "file version") {
 		t.Errorf("a file of the previous version: %v", err)
+	}
+}
+
+func TestEncodeRefusesANetOfTheWrongShape(t *testing.T) {
+	bad := withNet()
+	bad.Net.Emb = bad.Net.Emb[:7]
+	var b bytes.Buffer
+	if err := Encode(&b, bad); err == nil {
+		t.Error("encoded a net whose embeddings do not match its shape")
 	}
 }
