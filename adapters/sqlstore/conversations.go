@@ -196,7 +196,7 @@ func decodeAttachments(m *core.Message, attachments string) error {
 // Update its row stays locked until the transaction ends.
 func (t *Tx) Conversation(ctx context.Context, id string) (*core.Conversation, error) {
 	var c *core.Conversation
-	if t.write && !t.optimistic {
+	if t.locks() {
 		rows, err := t.query(ctx, sqlConversationLock, id)
 		if err != nil {
 			return nil, t.fail(err, "read a conversation")

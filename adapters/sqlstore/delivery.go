@@ -54,31 +54,63 @@ var (
 	// The same for many messages in one statement, one array per column:
 	// the rows are inserted, so numbered, in the order given (ORDER BY the
 	// ordinality), and the outbox lock keeps their ids consecutive.
-	sqlEnqueueNotifyMany = preparedPG(`WITH ` + counterCTEs("outbox_lock()") + `, ins AS (
-		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
-		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
-		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
-			WITH ORDINALITY AS v (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient, n)
-		WHERE outbox_lock()
-		ORDER BY n
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient` + notifyTail + ` ORDER BY id`)
-	sqlOutbox = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient FROM outbox
+	sqlEnqueueNotifyMany = preparedPG(`WITH ` + counterCTEs("outbox_lock()") + `, ` + outboxInsertMany("outbox_lock()") + notifyTail + ` ORDER BY id`)
+	sqlOutbox            = prepared(`SELECT id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient FROM outbox
 		WHERE id > ? ORDER BY id LIMIT ?`)
 	sqlOutboxMaxID = prepared(`SELECT COALESCE(MAX(id), 0) FROM outbox`)
 )
 
+// outboxInsertMany is the CTE ins of sqlEnqueueNotifyMany, inserting the
+// rows given as arrays where filter holds (the outbox lock first); a
+// notify tail follows it.
+func outboxInsertMany(filter string) string {
+	return `ins AS (
+		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
+		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
+		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
+			WITH ORDINALITY AS v (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient, n)
+		WHERE ` + filter + `
+		ORDER BY n
+		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient`
+}
+
+// outboxCols is the number of values outboxArgs gives a message.
+const outboxCols = 9
+
+// outboxArgs are an outbox message's column values, in the insert's order.
+func (db *DB) outboxArgs(ev core.Event) []any {
+	return []any{string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, db.tv(ev.At), ev.MessageID, ev.To}
+}
+
+// outboxArrays are the arrays outboxInsertMany reads for evs.
+func (db *DB) outboxArrays(evs []core.Event) ([]any, error) {
+	rows := make([]any, 0, outboxCols*len(evs))
+	for _, ev := range evs {
+		rows = append(rows, db.outboxArgs(ev)...)
+	}
+	return pgArrays(rows, outboxCols)
+}
+
 // notifyTail follows an outbox insert's CTE ins: it announces each row
 // inserted (see sqlEnqueueNotify).
-const notifyTail = `
+const notifyTail = notifyMsg + `
+	SELECT ` + notifyCall + `
+	FROM msg`
+
+// notifyMsg closes the CTE ins and makes each inserted row's payload;
+// notifyCall announces one (a statement may count the calls instead of
+// returning them).
+const (
+	notifyMsg = `
 	), msg AS (
 		SELECT id, kind, json_build_object('id', id, 'kind', kind, 'order_id', order_id, 'sku', sku,
 			'conversation_id', conversation_id, 'channel', channel, 'text', text, 'at', at,
 			'message_id', message_id, 'to', recipient)::text AS payload
 		FROM ins
-	)
-	SELECT pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
-		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)
-	FROM msg`
+	)`
+	notifyCall = `pg_notify(?::text, CASE WHEN octet_length(payload) < 8000 THEN payload
+		ELSE json_build_object('id', id, 'kind', kind, 'truncated', true)::text END)`
+)
 
 // Enqueue puts a message in the outbox. It is written when the Update
 // commits, or earlier if this transaction reads the outbox.
@@ -106,13 +138,8 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	// PostgreSQL: several messages in one statement, a round trip each
 	// saved (a buyer's message and its draft make two).
 	if t.db.dialect == postgresDialect && len(t.outbox) > 1 {
-		var rows []any
-		for _, ev := range t.outbox {
-			rows = append(rows, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To)
-		}
-		const cols = 9
 		for start := 0; start < len(t.outbox); start += maxArrayRows {
-			arrays, err := pgArrays(rows[start*cols:min(len(t.outbox), start+maxArrayRows)*cols], cols)
+			arrays, err := t.db.outboxArrays(t.outbox[start:min(len(t.outbox), start+maxArrayRows)])
 			if err == nil {
 				_, err = t.exec(ctx, sqlEnqueueNotifyMany, slices.Concat(counters, arrays, []any{t.db.channel})...)
 			}
@@ -128,10 +155,10 @@ func (t *Tx) flushOutbox(ctx context.Context) error {
 	for _, ev := range t.outbox {
 		var err error
 		if t.db.dialect == postgresDialect {
-			_, err = t.exec(ctx, sqlEnqueueNotify, slices.Concat(counters, []any{string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To, t.db.channel})...)
+			_, err = t.exec(ctx, sqlEnqueueNotify, slices.Concat(counters, t.db.outboxArgs(ev), []any{t.db.channel})...)
 			counters = noCounters()
 		} else {
-			_, err = t.exec(ctx, sqlEnqueue, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To)
+			_, err = t.exec(ctx, sqlEnqueue, t.db.outboxArgs(ev)...)
 		}
 		if err != nil {
 			return t.fail(err, "write to the outbox")

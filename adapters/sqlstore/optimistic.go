@@ -40,24 +40,24 @@ type pendingSave struct {
 }
 
 // The statement's parts. The message's id is taken from the sequence first
-// (v), so that the conversation row can point at it, and the message is
+// (newid), so that the conversation row can point at it, and the message is
 // inserted only from the row the save wrote (FROM c): a stale Version
 // leaves c, and so everything after it, empty.
 const (
-	optimisticNextID  = `v AS (SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id)`
+	optimisticNextID  = `newid AS (SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id)`
 	optimisticMessage = `m AS (INSERT INTO messages (id, conversation_id, sender, by_name, text, at, answered_at, no_reply,
 		ext_id, attachments, undelivered) OVERRIDING SYSTEM VALUE
-		SELECT (SELECT id FROM v), ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::boolean, ?::text, ?::text, ?::text
+		SELECT (SELECT id FROM newid), ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::boolean, ?::text, ?::text, ?::text
 		FROM c RETURNING id)`
 	// saved is the filter of every later write: the message went in.
 	optimisticSaved = `EXISTS (SELECT 1 FROM m)`
 )
 
-// optimisticSetExprs is convSetWithMessage with the message's id from v.
+// optimisticSetExprs is convSetWithMessage with the message's id from newid.
 var optimisticSetExprs = func() []string {
 	out := slices.Clone(convSetWithMessage)
 	for i, e := range out {
-		out[i] = strings.ReplaceAll(e, "(SELECT id FROM m)", "(SELECT id FROM v)")
+		out[i] = strings.ReplaceAll(e, "(SELECT id FROM m)", "(SELECT id FROM newid)")
 	}
 	return out
 }()
@@ -74,15 +74,9 @@ var (
 	// The tail: the counters and the outbox, as flushOutbox writes them
 	// (the outbox lock first), only once the message is in; then the
 	// message's id (NULL: nothing was written) and the notifications.
-	optimisticTail = `, ` + counterCTEs("outbox_lock() AND "+optimisticSaved) + `, ins AS (
-		INSERT INTO outbox (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient)
-		SELECT kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient
-		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[])
-			WITH ORDINALITY AS e (kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient, n)
-		WHERE outbox_lock() AND ` + optimisticSaved + `
-		ORDER BY n
-		RETURNING id, kind, order_id, sku, conversation_id, channel, text, at, message_id, recipient` + strings.Replace(notifyTail,
-		"SELECT pg_notify(", "SELECT (SELECT id FROM m), (SELECT count(*) FROM (SELECT pg_notify(", 1) + `) AS sent)`
+	optimisticTail = `, ` + counterCTEs("outbox_lock() AND "+optimisticSaved) + `, ` +
+		outboxInsertMany("outbox_lock() AND "+optimisticSaved) + notifyMsg + `
+	SELECT (SELECT id FROM m), (SELECT count(*) FROM (SELECT ` + notifyCall + ` FROM msg) AS sent)`
 
 	sqlOptimisticInsert = preparedPG(optimisticInsert + optimisticTail)
 	sqlOptimisticUpdate = preparedPG(optimisticUpdate + optimisticTail)
@@ -143,11 +137,7 @@ func (t *Tx) writeOptimistic(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, t.fail(err, "save a conversation")
 	}
-	rows := make([]any, 0, 9*len(t.outbox))
-	for _, ev := range t.outbox {
-		rows = append(rows, string(ev.Kind), ev.OrderID, ev.SKU, ev.ConversationID, ev.Channel, ev.Text, t.db.tv(ev.At), ev.MessageID, ev.To)
-	}
-	arrays, err := pgArrays(rows, 9)
+	arrays, err := t.db.outboxArrays(t.outbox)
 	if err != nil {
 		return false, t.fail(err, "save a conversation")
 	}

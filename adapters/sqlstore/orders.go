@@ -200,7 +200,7 @@ func (t *Tx) Order(ctx context.Context, id string) (*core.Order, error) {
 		}
 	}
 	s := t.db.dialect.pick(sqlOrderFull, sqlOrderFullLite)
-	if t.write && !t.optimistic {
+	if t.locks() {
 		s = t.db.dialect.pick(sqlOrderFullLock, sqlOrderFullLite)
 	}
 	o, seen, err := t.orderFull(ctx, s, id)

@@ -109,9 +109,7 @@ var _ core.Tx = (*Tx)(nil)
 
 func (t *Tx) stmt(ctx context.Context, s *stmtDef) *sqlx.Stmt {
 	if t.tx == nil {
-		if !t.optimistic {
-			t.one()
-		}
+		t.one()
 		return t.stmts[s.idx]
 	}
 	if t.bound == nil {
@@ -137,16 +135,18 @@ func (t *Tx) exec(ctx context.Context, s *stmtDef, args ...any) (sql.Result, err
 // text is made of fixed fragments, never of input.
 func (t *Tx) queryText(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if t.tx == nil {
-		if !t.optimistic {
-			t.one()
-		}
+		t.one()
 		return t.db.read.QueryContext(ctx, t.db.dialect.adapt(q), args...)
 	}
 	return t.tx.QueryContext(ctx, t.db.dialect.adapt(q), args...)
 }
 
-// one counts a statement of ViewOne and fails it at the second (see ViewOne).
+// one counts a statement of ViewOne and fails it at the second (see
+// ViewOne); an optimistic Update's reads are as many as it needs.
 func (t *Tx) one() {
+	if t.optimistic {
+		return
+	}
 	t.ran++
 	if t.ran == 2 && t.failed == nil {
 		t.failed = core.WrapInternal(fmt.Errorf("sqlstore: a second statement inside ViewOne"), "read in one statement")
@@ -161,6 +161,10 @@ func (t *Tx) fail(err error, what string) error {
 	}
 	return err
 }
+
+// locks reports whether this transaction's reads lock what they read: an
+// Update's do, a View's and an optimistic Update's do not.
+func (t *Tx) locks() bool { return t.write && !t.optimistic }
 
 func (t *Tx) writable(what string) error {
 	if !t.write {
