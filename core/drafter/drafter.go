@@ -303,24 +303,6 @@ func (d *Drafter) Compose(r Reading, lang string, f Facts) string {
 	return w.reply()
 }
 
-// intent applies the closer rules, then the model.
-func (d *Drafter) intent(message string) (Intent, float64) {
-	if strings.TrimSpace(message) == "" || isCloser(message) {
-		return NoResponseNeeded, 1
-	}
-	dist := loadModel().classify(trimCourtesy(message))
-	in, p := dist.best()
-	if in != NoResponseNeeded {
-		return in, p
-	}
-	// The model hears a closer the rules did not. Trust it only when it is
-	// sure and nothing is asked: "thanks, where is my package?" is a question.
-	if p >= 0.6 && !hasQuestion(message) {
-		return in, p
-	}
-	return dist.best(NoResponseNeeded)
-}
-
 func sameLanguage(a, b string) bool {
 	return strings.EqualFold(a, b)
 }

@@ -3,6 +3,7 @@ package drafter
 import (
 	_ "embed"
 	"fmt"
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/closers"
 	"slices"
 	"strings"
 	"sync"
@@ -152,10 +153,13 @@ func (r Reading) Primary() Scored {
 // read is the model's reading of message, written in lang (DetectLanguage).
 //
 // The closer rules come first ("thanks!" is no_response_needed, sure). Then
-// the model reads the whole message, courtesies trimmed: its best intent is
-// the primary one, with the calibrated probability of being right. The
-// model's own no_response_needed is trusted only at >= 0.6 and without a
-// question ("thanks, where is my package?" is a question). Then each clause
+// the model reads the whole message as it was written (the model learnt
+// its thanks and greetings: trimming them first cost 1.8 points out of
+// fold, most of them closers that report news, "it arrived, thank you!"):
+// its best intent is the primary one, with the calibrated probability of
+// being right. The model's own no_response_needed stands only where
+// closers.TrustModelCloser allows it (no guess, nothing asked: "thanks,
+// where is my package?" is a question). Then each clause, courtesies trimmed,
 // (see clauses) is read alone, and an intent the whole message did not
 // lead with joins the reading when a clause carries it with at least
 // secondaryConfidence and the whole message gives it at least
@@ -163,21 +167,20 @@ func (r Reading) Primary() Scored {
 // refund yet" is not a return request), or when the clause is beyond doubt
 // (secondarySure: "where's my order? and email me the invoice").
 func (d *Drafter) read(message, lang string) Reading {
-	if strings.TrimSpace(message) == "" || isCloser(message) {
+	if strings.TrimSpace(message) == "" || closers.IsCloser(message) {
 		return Reading{Intents: []Scored{{Intent: NoResponseNeeded, Confidence: 1}}}
 	}
 	c := loadModel()
-	text := trimCourtesy(message)
-	whole := c.classify(text)
+	whole := c.classify(message)
 	in, p := whole.best()
-	if in == NoResponseNeeded && (p < 0.6 || hasQuestion(message)) {
+	if in == NoResponseNeeded && !closers.TrustModelCloser(message, p) {
 		in, p = whole.best(NoResponseNeeded)
 	}
 	r := Reading{Intents: []Scored{{Intent: in, Confidence: p}}, Photos: mentionsPhotos(message)}
 	if in == NoResponseNeeded {
 		return r
 	}
-	for _, cl := range clauses(text, lang) {
+	for _, cl := range clauses(closers.TrimCourtesy(message), lang) {
 		ci, cp := c.classify(cl).best()
 		supported := cp >= secondarySure || cp >= secondaryConfidence && whole[slices.Index(Intents(), ci)] >= secondaryWhole
 		if !supported || ci == Other || ci == NoResponseNeeded || r.has(ci) {

@@ -1,0 +1,49 @@
+package closers
+
+import "testing"
+
+func TestTrimCourtesy(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"thanks, where is my package?", "where is my package?"},
+		{"Hi! Can I return this? Thank you", "Can I return this?"},
+		{"Hello, hi, ok so where is it", "so where is it"},
+		{"this arrived broken", "this arrived broken"}, // "this" does not start with the courtesy "hi"
+		{"okay", "okay"}, // nothing would be left: unchanged
+		{"thanks!", "thanks!"},
+		{"谢谢，我的包裹到哪了？", "我的包裹到哪了？"},
+		{"您好，请问什么时候发货", "什么时候发货"},
+		{"Danke, aber wo ist mein Paket?", "aber wo ist mein Paket?"},
+		{"THANK YOU where is it", "where is it"},
+	}
+	for _, tt := range tests {
+		if got := TrimCourtesy(tt.in); got != tt.want {
+			t.Errorf("TrimCourtesy(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIsCloser(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"thanks!", true},
+		{"ok got it", true},
+		{"great, thank you 🙏", true},
+		{"好的，谢谢", true},
+		{"收到", true},
+		{"ok?", false},
+		{"thanks, where is my package?", false},
+		{"还没收到", false},
+		{"😡", false},
+		{"thanks for nothing", false},
+		{"ok 113-1234567-7654321", false},
+		{"no", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsCloser(tt.in); got != tt.want {
+			t.Errorf("IsCloser(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
