@@ -291,10 +291,10 @@ func main() {
 	if *dry {
 		return
 	}
-	writeModel(filepath.Join(*out, "languages.bin.gz"), lm)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
+	writeModel(filepath.Join(*out, "languages.bin.gz"), lm)
 	writeModel(filepath.Join(*out, "intents.bin.gz"), m)
 	lic, err := os.ReadFile(filepath.Join(dir, "LICENSE.txt"))
 	if err != nil {
