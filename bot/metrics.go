@@ -40,6 +40,13 @@ func (d countingDrafter) Quick() bool {
 	return ok && q.Quick()
 }
 
+// Prepare passes on to the drafter it counts (core.Preparer).
+func (d countingDrafter) Prepare(text string) {
+	if p, ok := d.next.(core.Preparer); ok {
+		p.Prepare(text)
+	}
+}
+
 func (d countingDrafter) Draft(ctx context.Context, req core.DraftRequest) (core.Draft, error) {
 	out, err := d.next.Draft(ctx, req)
 	if err != nil {

@@ -62,6 +62,9 @@ func (e *Engine) BuyerMessage(ctx context.Context, in BuyerMessageIn) (*Conversa
 		return nil, Errorf(Internal, "buyer message without channel or buyer")
 	}
 	now := e.now()
+	if p, ok := e.drafter.(Preparer); ok && e.DraftsInline() {
+		p.Prepare(text) // a first message, or the only one waiting, is the draft's text
+	}
 	var conv *Conversation
 	// Optimistic: the conversation's Version guards everything read here
 	// (the pace check reads its messages); the order is read for the draft

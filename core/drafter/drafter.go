@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/core"
@@ -74,6 +75,7 @@ type Draft struct {
 // Drafter drafts replies for one shop. It is safe for concurrent use.
 type Drafter struct {
 	shop Shop
+	pre  *prepared // readings started by Prepare, not yet drafted
 }
 
 // Below minConfidence the model's guess is not worth a specific template
@@ -101,7 +103,7 @@ func New(shop Shop) *Drafter {
 	}
 	shop.Name = strings.TrimSpace(shop.Name)
 	loadModel()
-	return &Drafter{shop: shop}
+	return &Drafter{shop: shop, pre: &prepared{m: map[string]*preRead{}}}
 }
 
 // orderIDPattern is the marketplace's order id shape (3-7-7 digits).
@@ -109,15 +111,85 @@ var orderIDPattern = regexp.MustCompile(`\d{3}-\d{7}-\d{7}`)
 
 // Draft drafts a reply to one buyer message.
 func (d *Drafter) Draft(message string, f Facts) Draft {
-	if len(message) > maxMessage {
-		message = message[:maxMessage]
-	}
-	message = strings.ToValidUTF8(message, "\uFFFD")
+	message = clip(message)
 	if f.Now.IsZero() {
 		f.Now = time.Now()
 	}
+	if p := d.pre.take(message); p != nil {
+		<-p.done
+		return d.draft(message, p.lang, p.r, f)
+	}
 	lang := DetectLanguage(message)
 	return d.draft(message, lang, d.read(message, lang), f)
+}
+
+// clip is the part of a message the drafter reads.
+func clip(message string) string {
+	if len(message) > maxMessage {
+		message = message[:maxMessage]
+	}
+	return strings.ToValidUTF8(message, "\uFFFD")
+}
+
+// Prepare starts reading message (its language and intents, most of a
+// draft's work; they depend on the text alone) on another goroutine, so
+// that a Draft of the same text soon after finds them done. The engine
+// calls it before its round trips to the store, while the CPU would
+// otherwise wait (core.Preparer). The reading is the one Draft would make.
+func (d *Drafter) Prepare(message string) {
+	message = clip(message)
+	p := d.pre.start(message)
+	if p == nil {
+		return
+	}
+	go func() {
+		defer close(p.done)
+		p.lang = DetectLanguage(message)
+		p.r = d.read(message, p.lang)
+	}()
+}
+
+// maxPrepared bounds the readings waiting for their Draft: one whose
+// message was refused (a buyer writing too fast) is never taken, and the
+// lot is dropped when the bound is reached.
+const maxPrepared = 256
+
+// prepared holds the readings Prepare started, by message text.
+type prepared struct {
+	mu sync.Mutex
+	m  map[string]*preRead
+}
+
+// preRead is one reading in the making; lang and r are set when done closes.
+type preRead struct {
+	done chan struct{}
+	lang string
+	r    Reading
+}
+
+// start records a reading of message about to be made, or returns nil if
+// one already is.
+func (p *prepared) start(message string) *preRead {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.m[message]; ok {
+		return nil
+	}
+	if len(p.m) >= maxPrepared {
+		clear(p.m)
+	}
+	r := &preRead{done: make(chan struct{})}
+	p.m[message] = r
+	return r
+}
+
+// take removes and returns the reading started for message, if any.
+func (p *prepared) take(message string) *preRead {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.m[message]
+	delete(p.m, message)
+	return r
 }
 
 // draft writes the draft for a message read as r: the reply, the staff

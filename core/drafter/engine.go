@@ -19,6 +19,10 @@ type Offline struct{ D *Drafter }
 // so it is made in the buyer message's own transaction.
 func (Offline) Quick() bool { return true }
 
+// Prepare implements core.Preparer: the reading of a buyer's message
+// starts while the engine reads the conversation and the order.
+func (o Offline) Prepare(text string) { o.D.Prepare(text) }
+
 // Draft implements core.Drafter. It never fails: no network, no store.
 func (o Offline) Draft(_ context.Context, req core.DraftRequest) (core.Draft, error) {
 	var texts []string

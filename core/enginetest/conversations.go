@@ -193,10 +193,14 @@ func testQuickDraft(f *Fixture) {
 	p := core.DefaultPolicy()
 	offline := drafter.Offline{D: drafter.New(drafter.Shop{Name: "Acme Mugs", Policy: p})}
 	ids := &SeqIDs{}
-	quick := core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: ids, Policy: &p, Drafter: offline})
-	c, err := quick.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "quick", Text: "Where is my package?"})
+	rec := &preparing{Offline: offline}
+	quick := core.NewEngine(f.Store, core.Options{Clock: f.Clock, IDs: ids, Policy: &p, Drafter: rec})
+	c, err := quick.BuyerMessage(ctx, core.BuyerMessageIn{Channel: "web", BuyerKey: "quick", Text: "  Where is my package?"})
 	if err != nil {
 		f.T.Fatal(err)
+	}
+	if !slices.Equal(rec.texts, []string{"Where is my package?"}) {
+		f.T.Errorf("prepared %q; want the message's stored text, once, before the store is read", rec.texts)
 	}
 	if c.Draft == nil || c.NeedsDraft() || c.Draft.ForMessage != c.LastBuyerMessage() || c.Draft.Intent != "track_order" {
 		f.T.Fatalf("after the message: draft %+v; want one for the message", c.Draft)
@@ -228,6 +232,18 @@ func testQuickDraft(f *Fixture) {
 	if n := len(f.outboxKinds()); n != 4 {
 		f.T.Errorf("outbox holds %d messages, want 4: two messages, one draft notice each", n)
 	}
+}
+
+// preparing is the offline drafter, noting what the engine asks it to
+// prepare (core.Preparer).
+type preparing struct {
+	drafter.Offline
+	texts []string
+}
+
+func (p *preparing) Prepare(text string) {
+	p.texts = append(p.texts, text)
+	p.Offline.Prepare(text)
 }
 
 // Buyer messages racing into one conversation (a double-clicked send, two
