@@ -23,8 +23,8 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	floorFamily = map[string]float64{"en": 0.92, "de": 0.91, "fr": 0.92, "it": 0.93, "es": 0.92, "ja": 0.93, "zh": 0.91}
-	// es 95.8% (46/48) with rounds r14-r15: two messages (it was 97.9%).
+	floorFamily = map[string]float64{"en": 0.92, "de": 0.92, "fr": 0.92, "it": 0.93, "es": 0.92, "ja": 0.93, "zh": 0.92}
+	// es 95.8% (46/48) since rounds r14-r15: two messages (it was 97.9%).
 	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.95, "es": 0.95, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
 	// Bitext and rounds r14-r15: one and two messages from 0.98.
@@ -32,7 +32,7 @@ var (
 )
 
 const (
-	floorFamilyAll = 0.925
+	floorFamilyAll = 0.93
 	floorBlindAll  = 0.98
 	floorDevAll    = 0.98
 	floorProbes    = 0.85
@@ -40,13 +40,16 @@ const (
 	// at any confidence, and offered an action (an action intent at or
 	// above actionThreshold), per set. The issue asks for under 1%
 	// reaching an action intent. Offered an action (what a draft would
-	// do), the blind out-of-scope set meets it: 0.7%, 2 of 280, at gen's
-	// actionThreshold 0.85, which was not tuned on this set. Read as an
-	// action at any confidence it does not: 1.4% (4 of 280; 0.7% with
-	// the models before rounds r14-r15), and the floor is at the figure
-	// so that a further rise fails. The other-labelled evaluation
-	// messages, whose newest held-out families were written to use order
-	// words in another sense, read 3.0% as an action and 2.3% offered.
+	// do), the blind out-of-scope set meets it: 0.4%, 1 of 280, at
+	// actionThreshold 0.94, which gen sets where other-labelled training
+	// messages scored out of fold are offered one under 1% of the time
+	// (and action intents are right 97%); it was not tuned on this set.
+	// Read as an action at any confidence it does not: 1.4% (4 of 280;
+	// 0.7% with the models before rounds r14-r16), and the floor is at
+	// the figure so that a further rise fails. The other-labelled
+	// evaluation messages, whose newest held-out families were written to
+	// use order words in another sense, read 2.4% as an action and 1.1%
+	// offered.
 	maxOutOfScopeRead            = 0.015
 	maxOutOfScopeOffered         = 0.01
 	maxLabelledOutOfScopeRead    = 0.065

@@ -118,6 +118,7 @@ func main() {
 	dry := flag.Bool("n", false, "train and report, write nothing")
 	folds := flag.Int("folds", 4, "family folds for calibration (0: none)")
 	minPrecision := flag.Float64("action-precision", 0.97, "precision action intents must reach above the action threshold")
+	maxOtherOffered := flag.Float64("max-other-offered", 0.01, "share of other-labelled messages that may read as an action above the action threshold")
 	noBitext := flag.Bool("no-bitext", false, "train without Bitext (to measure what it adds)")
 	verbose := flag.Bool("v", false, "list the out-of-fold misses")
 	charMax := flag.Int("charmax", 0, "longest character n-gram (0: default)")
@@ -246,7 +247,7 @@ func main() {
 			}
 		}
 		temperature = fitTemperature(oof)
-		threshold = reportOutOfFold(oof, temperature, *minPrecision)
+		threshold = reportOutOfFold(oof, temperature, *minPrecision, *maxOtherOffered)
 		if *verbose {
 			for _, s := range oof {
 				if b, p := s.pick(temperature); corpus.Intents[b] != s.e.Intent {
@@ -557,7 +558,7 @@ func fitTemperature(oof []scored) float64 {
 // reportOutOfFold prints the cross-validated accuracy per language and
 // intent, the calibration before and after the temperature, and the action
 // threshold; it returns the threshold.
-func reportOutOfFold(oof []scored, t, minPrecision float64) float64 {
+func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered float64) float64 {
 	type tally struct{ n, ok int }
 	perLang, perIntent := map[string]*tally{}, map[string]*tally{}
 	var all tally
@@ -587,33 +588,46 @@ func reportOutOfFold(oof []scored, t, minPrecision float64) float64 {
 	log.Printf("calibration: expected calibration error %.3f at temperature 1, %.3f at %.2f", ece(oof, 1), ece(oof, t), t)
 
 	// The action threshold: the lowest confidence at which action
-	// predictions are right at least minPrecision of the time.
+	// predictions are right at least minPrecision of the time, and at
+	// which out-of-scope (other) messages are offered an action less than
+	// maxOtherOffered of the time (the bound for out-of-scope
+	// messages, kept here on training families the scoring model had not
+	// seen, never on an evaluation set).
 	type pred struct {
-		conf float64
-		ok   bool
+		conf  float64
+		ok    bool
+		other bool // the message is labelled other
 	}
 	var acts []pred
+	nOther := 0
 	for _, s := range oof {
 		b, p := s.pick(t)
+		if s.e.Intent == "other" {
+			nOther++
+		}
 		if slices.Contains(actionIntents, corpus.Intents[b]) {
-			acts = append(acts, pred{p[b], corpus.Intents[b] == s.e.Intent})
+			acts = append(acts, pred{p[b], corpus.Intents[b] == s.e.Intent, s.e.Intent == "other"})
 		}
 	}
 	threshold := 0.0
 	for th := 0.30; th < 0.991; th += 0.01 {
-		n, ok := 0, 0
+		n, ok, other := 0, 0, 0
 		for _, a := range acts {
 			if a.conf >= th {
 				n++
 				if a.ok {
 					ok++
 				}
+				if a.other {
+					other++
+				}
 			}
 		}
-		if n > 0 && float64(ok)/float64(n) >= minPrecision {
+		otherOffered := float64(other) / float64(max(nOther, 1))
+		if n > 0 && float64(ok)/float64(n) >= minPrecision && otherOffered < maxOtherOffered {
 			threshold = math.Round(th*100) / 100
-			log.Printf("action intents: %d predicted out of fold; at confidence >= %.2f, %d kept, %.1f%% right (all: %.1f%%)",
-				len(acts), threshold, n, 100*float64(ok)/float64(n), 100*frac(acts, func(a pred) bool { return a.ok }))
+			log.Printf("action intents: %d predicted out of fold; at confidence >= %.2f, %d kept, %.1f%% right (all: %.1f%%); other-labelled messages offered an action %.2f%% (%d of %d)",
+				len(acts), threshold, n, 100*float64(ok)/float64(n), 100*frac(acts, func(a pred) bool { return a.ok }), 100*otherOffered, other, nOther)
 			break
 		}
 	}
