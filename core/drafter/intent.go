@@ -3,11 +3,11 @@ package drafter
 import (
 	_ "embed"
 	"fmt"
-	"github.com/sellerdesk/sellerdesk/core/drafter/internal/closers"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/sellerdesk/sellerdesk/core/drafter/internal/closers"
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/features"
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/modelfile"
 )
@@ -159,8 +159,8 @@ func (r Reading) Primary() Scored {
 // its best intent is the primary one, with the calibrated probability of
 // being right. The model's own no_response_needed stands only where
 // closers.TrustModelCloser allows it (no guess, nothing asked: "thanks,
-// where is my package?" is a question). Then each clause, courtesies trimmed,
-// (see clauses) is read alone, and an intent the whole message did not
+// where is my package?" is a question). Then each clause (see clauses),
+// courtesies trimmed, is read alone, and an intent the whole message did not
 // lead with joins the reading when a clause carries it with at least
 // secondaryConfidence and the whole message gives it at least
 // secondaryWhole (a clause read alone loses its context: "returned it, no

@@ -158,9 +158,10 @@ func coveredByCJK(run string) bool {
 }
 
 // courtesies open or close a message around the actual request ("thanks,
-// where is my package?", "hi! can I return this? thank you"). They are
-// trimmed before the intent model reads a message that has more in it, so
-// the thanks does not pull the request towards no_response_needed.
+// where is my package?", "hi! can I return this? thank you"). The drafter
+// trims them before cutting a message into clauses, so that a "thanks" is
+// not read as a clause of its own; the whole message is read with them,
+// as the model learnt it.
 var courtesies = []string{
 	"thank you so much", "thank you very much", "thanks a lot", "thanks so much", "thanks in advance",
 	"many thanks", "thank you", "thanks", "thank u", "thx", "ty", "cheers",
