@@ -209,12 +209,13 @@ func main() {
 			*f.w = float32(*f.flag)
 		}
 	}
+	var intentBitext []corpus.Example // what the intent model reads of Bitext
+	if p.bitextWeight > 0 {
+		intentBitext = bitext
+	}
 	build := func(buyers []corpus.Example) []weighted {
 		var ws []weighted
-		for _, e := range bitext {
-			if p.bitextWeight == 0 {
-				break
-			}
+		for _, e := range intentBitext {
 			e.Label = e.Intent
 			ws = append(ws, weighted{e, p.bitextWeight})
 		}
@@ -263,7 +264,7 @@ func main() {
 	m.Temperature = float32(temperature)
 	m.Fingerprint = corpus.Fingerprint(rawBitext, rawSeeds, rawBuyers)
 	log.Printf("trained on %d Bitext rows, %d seeds, %d buyer messages (%d held out in %d families); %d classes, %d features, %d weights; temperature %.2f",
-		len(bitext)*min(1, int(math.Ceil(p.bitextWeight))), len(seedRows), len(buyerTrain), nHeld, len(held), len(m.Labels), len(m.Hashes), len(m.Weight), temperature)
+		len(intentBitext), len(seedRows), len(buyerTrain), nHeld, len(held), len(m.Labels), len(m.Hashes), len(m.Weight), temperature)
 	if n := m.Net; n != nil {
 		log.Printf("net: %d buckets x %d, weight %.2f in the ensemble", 1<<n.Bits, n.Dim, n.Mix)
 	}
