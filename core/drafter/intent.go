@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/sellerdesk/sellerdesk/core/drafter/internal/closers"
@@ -107,11 +106,11 @@ func (c *classifier) classify(text string) distribution {
 	return d
 }
 
-// best is the likeliest intent, leaving out those in skip.
-func (d distribution) best(skip ...Intent) (Intent, float64) {
+// best is the likeliest intent.
+func (d distribution) best() (Intent, float64) {
 	bi, bp := Other, -1.0
 	for i, in := range Intents() {
-		if d[i] > bp && !slices.Contains(skip, in) {
+		if d[i] > bp {
 			bi, bp = in, d[i]
 		}
 	}
@@ -157,8 +156,8 @@ func (r Reading) Primary() Scored {
 // its thanks and greetings: trimming them first cost 1.8 points out of
 // fold, most of them closers that report news, "it arrived, thank you!"):
 // its best intent is the primary one, with the calibrated probability of
-// being right. The model's own no_response_needed stands only where
-// closers.TrustModelCloser allows it (no guess, nothing asked: "thanks,
+// being right, except that the model's own no_response_needed stands only
+// where closers.Primary allows it (no guess, nothing asked: "thanks,
 // where is my package?" is a question). Then each clause (see clauses),
 // courtesies trimmed, is read alone, and an intent the whole message did not
 // lead with joins the reading when a clause carries it with at least
@@ -167,15 +166,13 @@ func (r Reading) Primary() Scored {
 // refund yet" is not a return request), or when the clause is beyond doubt
 // (secondarySure: "where's my order? and email me the invoice").
 func (d *Drafter) read(message, lang string) Reading {
-	if strings.TrimSpace(message) == "" || closers.IsCloser(message) {
+	if closers.Closes(message) {
 		return Reading{Intents: []Scored{{Intent: NoResponseNeeded, Confidence: 1}}}
 	}
 	c := loadModel()
 	whole := c.classify(message)
-	in, p := whole.best()
-	if in == NoResponseNeeded && !closers.TrustModelCloser(message, p) {
-		in, p = whole.best(NoResponseNeeded)
-	}
+	b := closers.Primary(message, whole[:], slices.Index(Intents(), NoResponseNeeded))
+	in, p := Intents()[b], whole[b]
 	r := Reading{Intents: []Scored{{Intent: in, Confidence: p}}, Photos: mentionsPhotos(message)}
 	if in == NoResponseNeeded {
 		return r

@@ -51,7 +51,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"text/tabwriter"
 
@@ -248,11 +247,12 @@ func main() {
 			}
 		}
 		temperature = fitTemperature(oof)
+		readAt(oof, temperature)
 		threshold = reportOutOfFold(oof, temperature, *minPrecision, *maxOtherOffered)
 		if *verbose {
 			for _, s := range oof {
-				if b, p := s.pick(temperature); corpus.Intents[b] != s.e.Intent {
-					log.Printf("miss %s %s: %q read as %s (%.2f)", s.e.Lang, s.e.Intent, s.e.Text, corpus.Intents[b], p[b])
+				if corpus.Intents[s.main] != s.e.Intent {
+					log.Printf("miss %s %s: %q read as %s (%.2f)", s.e.Lang, s.e.Intent, s.e.Text, corpus.Intents[s.main], s.probs[s.main])
 				}
 			}
 		}
@@ -363,6 +363,10 @@ type scored struct {
 	scores []float64 // per intent (corpus.Intents order), before temperature: what the model file scores
 	linear []float64 // the linear model's log-probabilities
 	net    []float64 // the net's (nil without one)
+	// main and probs: the drafter's reading at the fitted temperature
+	// (pick), set once by readAt for every report that uses it.
+	main  int
+	probs []float64
 }
 
 // train fits the linear model and, unless p.net.dim is 0, the net (mixed
@@ -426,22 +430,23 @@ func score(m *modelfile.Model, test []corpus.Example) []scored {
 }
 
 // pick is the main intent the drafter reads in s's message (closer rules
-// included, as Drafter.read applies them) and the probabilities at
+// included: closers.Closes, closers.Primary) and the probabilities at
 // temperature t: gen reports and chooses on what the drafter does, not on
 // the model alone.
 func (s scored) pick(t float64) (int, []float64) {
 	p := probs(s.scores, t)
 	nrn := slices.Index(corpus.Intents, "no_response_needed")
-	if strings.TrimSpace(s.e.Text) == "" || closers.IsCloser(s.e.Text) {
+	if closers.Closes(s.e.Text) {
 		return nrn, p
 	}
-	b := argmax(p)
-	if b == nrn && !closers.TrustModelCloser(s.e.Text, p[b]) {
-		q := slices.Clone(p)
-		q[nrn] = math.Inf(-1)
-		b = argmax(q)
+	return closers.Primary(s.e.Text, p, nrn), p
+}
+
+// readAt sets every message's reading at temperature t.
+func readAt(oof []scored, t float64) {
+	for i := range oof {
+		oof[i].main, oof[i].probs = oof[i].pick(t)
 	}
-	return b, p
 }
 
 // mixed is the ensemble's scores at mix a.
@@ -557,15 +562,15 @@ func fitTemperature(oof []scored) float64 {
 }
 
 // reportOutOfFold prints the cross-validated accuracy per language and
-// intent, the calibration before and after the temperature, and the action
-// threshold; it returns the threshold.
+// intent (of the readings readAt set at t), the calibration before and
+// after the temperature, and the action threshold; it returns the
+// threshold.
 func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered float64) float64 {
 	type tally struct{ n, ok int }
 	perLang, perIntent := map[string]*tally{}, map[string]*tally{}
 	var all tally
 	for _, s := range oof {
-		b, _ := s.pick(t)
-		ok := corpus.Intents[b] == s.e.Intent
+		ok := corpus.Intents[s.main] == s.e.Intent
 		for _, tl := range []*tally{&all, get(perLang, s.e.Lang), get(perIntent, s.e.Intent)} {
 			tl.n++
 			if ok {
@@ -602,7 +607,7 @@ func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered float64) flo
 	var acts []pred
 	nOther := 0
 	for _, s := range oof {
-		b, p := s.pick(t)
+		b, p := s.main, s.probs
 		if s.e.Intent == "other" {
 			nOther++
 		}

@@ -67,12 +67,37 @@ const closerEmoji = "👍🙏😊🙂☺😀😃😄😁🥰😍❤💕💖👌�
 // answer from silencing a buyer.
 const ModelCloserFloor = 0.4
 
-// TrustModelCloser reports whether the model's reading of message as
-// no_response_needed, with probability p, stands: it must be no guess, and
-// nothing may be asked ("thanks, where is my package?" is a question).
-// Otherwise the model's next intent is the message's.
-func TrustModelCloser(message string, p float64) bool {
-	return p >= ModelCloserFloor && !HasQuestion(message)
+// Closes reports whether message is answered by the closer rule alone,
+// before any model reads it: an empty message, or only closing words.
+func Closes(message string) bool {
+	return strings.TrimSpace(message) == "" || IsCloser(message)
+}
+
+// Primary is the main intent of message, a message Closes does not take,
+// given the model's probabilities for it: the likeliest intent, except
+// that the model's own no_response_needed (index closer) stands only when
+// it is no guess (ModelCloserFloor) and nothing is asked ("thanks, where
+// is my package?" is a question); otherwise the next likeliest. The
+// drafter reads messages this way and gen scores its out-of-fold figures
+// this way, so what gen chooses settings on is what the drafter does.
+func Primary(message string, probs []float64, closer int) int {
+	b := argmax(probs, -1)
+	if b == closer && (probs[b] < ModelCloserFloor || HasQuestion(message)) {
+		b = argmax(probs, closer)
+	}
+	return b
+}
+
+// argmax is the index of the largest of p, the first on a tie, leaving
+// out index skip.
+func argmax(p []float64, skip int) int {
+	b := -1
+	for i, x := range p {
+		if i != skip && (b < 0 || x > p[b]) {
+			b = i
+		}
+	}
+	return b
 }
 
 // HasQuestion reports a question mark in any script.

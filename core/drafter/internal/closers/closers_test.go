@@ -47,3 +47,23 @@ func TestIsCloser(t *testing.T) {
 		}
 	}
 }
+
+func TestPrimary(t *testing.T) {
+	const closer = 1
+	tests := []struct {
+		msg   string
+		probs []float64
+		want  int
+	}{
+		{"all good now", []float64{0.2, 0.5, 0.3}, closer},   // believed: no guess, nothing asked
+		{"all good now?", []float64{0.2, 0.5, 0.3}, 2},       // a question: the next likeliest
+		{"all good now", []float64{0.3, 0.35, 0.25, 0.1}, 0}, // a guess below ModelCloserFloor
+		{"where is it", []float64{0.7, 0.2, 0.1}, 0},         // not the closer: the likeliest
+		{"tie", []float64{0.4, 0.2, 0.4}, 0},                 // ties: the first
+	}
+	for _, tt := range tests {
+		if got := Primary(tt.msg, tt.probs, closer); got != tt.want {
+			t.Errorf("Primary(%q, %v) = %d, want %d", tt.msg, tt.probs, got, tt.want)
+		}
+	}
+}
