@@ -427,9 +427,12 @@ func scaleLoad(ctx context.Context, db *sql.DB, pg bool, n int, now time.Time) (
 		}
 	}
 	// The conversations' pointer to their newest buyer message, as the
-	// store keeps it.
-	if _, err := db.ExecContext(ctx, `UPDATE conversations SET last_buyer_message_id =
-		(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id AND m.sender = 'buyer')`); err != nil {
+	// store keeps it: one grouped pass over the messages, joined. A
+	// subquery per conversation was planned, before the fresh tables had
+	// statistics, as a scan of every buyer message per conversation.
+	if _, err := db.ExecContext(ctx, `UPDATE conversations SET last_buyer_message_id = m.newest
+		FROM (SELECT conversation_id, MAX(id) AS newest FROM messages WHERE sender = 'buyer' GROUP BY conversation_id) m
+		WHERE m.conversation_id = conversations.id`); err != nil {
 		return nil, 0, err
 	}
 	return ids, convs, nil

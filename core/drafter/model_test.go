@@ -23,7 +23,9 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	floorFamily = map[string]float64{"en": 0.92, "de": 0.92, "fr": 0.92, "it": 0.93, "es": 0.92, "ja": 0.93, "zh": 0.92}
+	// Round r17 (the boundaries the model misses most, written as pairs)
+	// added harder held-out families: 86.8% on them, 93.5% on the rest.
+	floorFamily = map[string]float64{"en": 0.92, "de": 0.91, "fr": 0.91, "it": 0.92, "es": 0.91, "ja": 0.93, "zh": 0.91}
 	// es 95.8% (46/48) since rounds r14-r15: two messages (it was 97.9%).
 	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.95, "es": 0.95, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
@@ -32,7 +34,7 @@ var (
 )
 
 const (
-	floorFamilyAll = 0.93
+	floorFamilyAll = 0.92
 	floorBlindAll  = 0.98
 	floorDevAll    = 0.98
 	floorProbes    = 0.85
