@@ -173,6 +173,7 @@ func (d *Drafter) read(message, lang string) Reading {
 	whole := c.classify(message)
 	b := closers.Primary(message, whole[:], slices.Index(Intents(), NoResponseNeeded))
 	in, p := Intents()[b], whole[b]
+	otherIdx := slices.Index(Intents(), Other)
 	r := Reading{Intents: []Scored{{Intent: in, Confidence: p}}, Photos: mentionsPhotos(message)}
 	if in == NoResponseNeeded {
 		return r
@@ -183,7 +184,12 @@ func (d *Drafter) read(message, lang string) Reading {
 		if !supported || ci == Other || ci == NoResponseNeeded || r.has(ci) {
 			continue
 		}
-		r.Intents = append(r.Intents, Scored{Intent: ci, Confidence: cp})
+		// A clause's intent is only as sure as the message being about an
+		// order of the buyer's at all: "if I order it and it doesn't fit,
+		// is the return free?" has a return clause in a message that asks
+		// for nothing (other), and an action read there is asked back, not
+		// offered.
+		r.Intents = append(r.Intents, Scored{Intent: ci, Confidence: cp * (1 - whole[otherIdx])})
 	}
 	// The primary stays first; further intents, most confident first.
 	slices.SortStableFunc(r.Intents[1:], func(a, b Scored) int {
