@@ -68,13 +68,17 @@ const (
 // newest blind sets: written by an author who read only the label
 // definitions, labelled before any model read them, never trained or tuned
 // on. The development sets were blind sets once; once read they are kept as
-// regression checks (devFiles, oosDevSet).
+// regression checks (devFiles, oosDevSets).
 const (
 	blindSet    = "testdata/blind7.tsv"
-	oosBlindSet = "testdata/oos6.tsv"
-	oosDevSet   = "testdata/oos5.tsv"
+	oosBlindSet = "testdata/oos7.tsv"
 	multiSet    = "testdata/multi.tsv"
 )
+
+// oosDevSets were blind out-of-scope sets once: set 6 was read once, as
+// totals, with the model of commit c9a7faa (2.6% read as an action, 2.6%
+// offered one); its misses were then read, and set 7 written.
+var oosDevSets = []string{"testdata/oos5.tsv", "testdata/oos6.tsv"}
 
 var devFiles = []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/dev7.tsv"}
 
@@ -259,7 +263,7 @@ func devSets(t testing.TB) []labelled {
 
 // TestEvalOutOfScope: messages that ask for nothing on an order (chit-chat,
 // product and account questions, spam) must not be read as an action. The
-// out-of-scope sets (oosBlindSet, the newest, and oosDevSet, blind once;
+// out-of-scope sets (oosBlindSet, the newest, and oosDevSets, blind once;
 // both written blind, many using order words in another sense) and every
 // other-labelled message of the held-out families, development and blind
 // sets.
@@ -273,8 +277,8 @@ func TestEvalOutOfScope(t *testing.T) {
 		min           int
 		read, offered float64
 	}{
-		{"out-of-scope set 6 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
-		{"out-of-scope set 5 (development)", loadLabelled(t, oosDevSet), 250, maxDevOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope set 7 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope sets 5 and 6 (development)", append(loadLabelled(t, oosDevSets[0]), loadLabelled(t, oosDevSets[1])...), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
 		{"other-labelled evaluation messages", labelledSets, 60, maxLabelledOutOfScopeRead, maxLabelledOutOfScopeOffered},
 	} {
 		var primary, offered tally
@@ -481,7 +485,7 @@ func TestEvalSetsNeverTrainedOn(t *testing.T) {
 			t.Errorf("held-out message %q is also trained on", m.text)
 		}
 	}
-	for _, path := range append([]string{blindSet, oosBlindSet, oosDevSet, multiSet}, devFiles...) {
+	for _, path := range append(append([]string{blindSet, oosBlindSet, multiSet}, oosDevSets...), devFiles...) {
 		for _, m := range loadLabelled(t, path) {
 			if train[norm(m.text)] || inBuyers[norm(m.text)] {
 				t.Errorf("%s message %q is in the training data", path, m.text)
