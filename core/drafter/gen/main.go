@@ -9,8 +9,8 @@
 // messages in seven languages minus the phrasing families
 // corpus.TestFamilies holds out (those rows are never read into training;
 // go test -run Eval scores them); Bitext's v1 sample (English) only with
-// -bitext-weight, and in the language model. The blind set
-// (testdata/blind.tsv) is never read here.
+// -bitext-weight, and in the language model. The evaluation sets
+// (testdata/: blind, out-of-scope and development sets) are never read here.
 //
 // The model is a multinomial logistic regression over hashed word unigrams
 // and bigrams, accent-free character 3-5 grams within words, CJK
