@@ -26,8 +26,8 @@ var (
 	// Round r17 (the boundaries the model misses most, written as pairs)
 	// added harder held-out families: 86.8% on them, 93.5% on the rest.
 	floorFamily = map[string]float64{"en": 0.92, "de": 0.91, "fr": 0.91, "it": 0.92, "es": 0.91, "ja": 0.93, "zh": 0.91}
-	// es 95.8% (46/48) since rounds r14-r15: two messages (it was 97.9%).
-	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.95, "es": 0.95, "ja": 0.97, "zh": 0.97}
+	// Blind set 7: 99.7% at its first reading (it 97.7%, 43/44), 100% now.
+	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
 	// Bitext and rounds r14-r15: one and two messages from 0.98.
 	floorDev = map[string]float64{"en": 0.98, "de": 0.98, "fr": 0.97, "it": 0.97, "es": 0.98, "ja": 0.98, "zh": 0.97}
@@ -39,20 +39,21 @@ const (
 	floorDevAll    = 0.98
 	floorProbes    = 0.85
 	// Out-of-scope messages (TestEvalOutOfScope) read as an action intent
-	// at any confidence, and offered an action (an action intent at or
-	// above actionThreshold), per set. The issue asks for under 1%
-	// reaching an action intent. Offered an action (what a draft would
-	// do), the blind out-of-scope set meets it: 0.4%, 1 of 280, at
+	// at any confidence, and offered an action (an action intent, main or
+	// further, at or above actionThreshold), per set. The issue asks for
+	// under 1% reaching an action intent. Offered an action (what a draft
+	// would do), the blind out-of-scope set 7 meets it: 0.4%, 1 of 279, at
 	// actionThreshold 0.94, which gen sets where other-labelled training
 	// messages scored out of fold are offered one under 1% of the time
 	// (and action intents are right 97%); it was not tuned on this set.
-	// Read as an action at any confidence it does not: 1.4% (4 of 280;
-	// 0.7% with the models before rounds r14-r16), and the floor is at
-	// the figure so that a further rise fails. The other-labelled
-	// evaluation messages, whose newest held-out families were written to
-	// use order words in another sense, read 2.4% as an action and 1.1%
-	// offered.
-	maxOutOfScopeRead            = 0.015
+	// Read as an action at any confidence it does not: 4.7% (13 of 279;
+	// half of set 7 uses order words in another sense, many as "if I
+	// order it, can I return it?"), and the floor is at the figure so
+	// that a further rise fails. The development sets 5 and 6 (set 6's
+	// misses were read and round r18a written after them) read 0.9% and
+	// offer 0.2%; the other-labelled evaluation messages read 2.9% and
+	// offer 0.3%.
+	maxOutOfScopeRead            = 0.05
 	maxDevOutOfScopeRead         = 0.015
 	maxOutOfScopeOffered         = 0.01
 	maxLabelledOutOfScopeRead    = 0.065
