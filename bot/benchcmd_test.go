@@ -186,6 +186,25 @@ func TestBenchScaleKeepAndReuse(t *testing.T) {
 		}
 	})
 
+	// Every loaded conversation points at its newest buyer message, as the
+	// store keeps it (the loader sets the pointers in one statement).
+	u, admin, err := schemaURL(base, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var convs, wrong int
+	err = db.QueryRow(`SELECT COUNT(*), COUNT(*) FILTER (WHERE last_buyer_message_id IS DISTINCT FROM
+		(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'buyer')) FROM conversations c`).Scan(&convs, &wrong)
+	db.Close()
+	if err != nil || convs == 0 || wrong != 0 {
+		t.Errorf("loaded conversations: %d, %d not pointing at their newest buyer message (%v)", convs, wrong, err)
+	}
+
 	code, out, errOut := bench("--scale", "2000", "--reuse", schema, "--json")
 	var r scaleResult
 	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
