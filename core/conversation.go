@@ -181,8 +181,9 @@ type QuickDrafter interface {
 	Quick() bool
 }
 
-// Preparer is a QuickDrafter that can start on a buyer's message before
-// the engine has read the conversation and the order: most of a quick
+// Preparer is a drafter that can start on a buyer's message before the
+// engine has read the conversation and the order (the engine asks only a
+// drafter that drafts inline, see Engine.DraftsInline): most of a quick
 // draft (the language, the intents) needs the text alone, so it runs while
 // the store's round trips leave the CPU idle. A Draft whose waiting
 // messages are that text uses it; anything else is drafted as usual.

@@ -40,6 +40,9 @@ func Intents() []Intent {
 // Valid reports whether in is a known intent.
 func (in Intent) Valid() bool { return slices.Contains(Intents(), in) }
 
+// index is in's place in Intents() (and in a distribution), -1 if unknown.
+func (in Intent) index() int { return slices.Index(Intents(), in) }
+
 // The intent model: multinomial logistic regression over hashed word uni-
 // and bigrams, accent-free character 3-5-grams, CJK character uni-, bi- and
 // trigrams and Japanese kanji/katakana runs, ensembled with a small net
@@ -65,7 +68,7 @@ var loadModel = sync.OnceValue(func() *classifier {
 	}
 	c := &classifier{m: m, intentOf: make([]int, len(m.Intents))}
 	for i, name := range m.Intents {
-		j := slices.Index(Intents(), Intent(name))
+		j := Intent(name).index()
 		if j < 0 {
 			panic(fmt.Sprintf("drafter: embedded intent model has unknown intent %q; run go generate ./core/drafter", name))
 		}
@@ -105,6 +108,9 @@ func (c *classifier) classify(text string) distribution {
 	}
 	return d
 }
+
+// of is the probability d gives in.
+func (d distribution) of(in Intent) float64 { return d[in.index()] }
 
 // best is the likeliest intent.
 func (d distribution) best() (Intent, float64) {
@@ -171,16 +177,15 @@ func (d *Drafter) read(message, lang string) Reading {
 	}
 	c := loadModel()
 	whole := c.classify(message)
-	b := closers.Primary(message, whole[:], slices.Index(Intents(), NoResponseNeeded))
+	b := closers.Primary(message, whole[:], NoResponseNeeded.index())
 	in, p := Intents()[b], whole[b]
-	otherIdx := slices.Index(Intents(), Other)
 	r := Reading{Intents: []Scored{{Intent: in, Confidence: p}}, Photos: mentionsPhotos(message)}
 	if in == NoResponseNeeded {
 		return r
 	}
 	for _, cl := range clauses(closers.TrimCourtesy(message), lang) {
 		ci, cp := c.classify(cl).best()
-		supported := cp >= secondarySure || cp >= secondaryConfidence && whole[slices.Index(Intents(), ci)] >= secondaryWhole
+		supported := cp >= secondarySure || cp >= secondaryConfidence && whole.of(ci) >= secondaryWhole
 		if !supported || ci == Other || ci == NoResponseNeeded || r.has(ci) {
 			continue
 		}
@@ -189,7 +194,7 @@ func (d *Drafter) read(message, lang string) Reading {
 		// is the return free?" has a return clause in a message that asks
 		// for nothing (other), and an action read there is asked back, not
 		// offered.
-		r.Intents = append(r.Intents, Scored{Intent: ci, Confidence: cp * (1 - whole[otherIdx])})
+		r.Intents = append(r.Intents, Scored{Intent: ci, Confidence: cp * (1 - whole.of(Other))})
 	}
 	// The primary stays first; further intents, most confident first.
 	slices.SortStableFunc(r.Intents[1:], func(a, b Scored) int {

@@ -254,9 +254,12 @@ func TestEvalDev(t *testing.T) {
 	checkFloors(t, "development sets", all, perLang, floorDevAll, floorDev)
 }
 
-func devSets(t testing.TB) []labelled {
+func devSets(t testing.TB) []labelled { return loadSets(t, devFiles) }
+
+// loadSets reads the labelled sets in paths, one after the other.
+func loadSets(t testing.TB, paths []string) []labelled {
 	var out []labelled
-	for _, f := range devFiles {
+	for _, f := range paths {
 		out = append(out, loadLabelled(t, f)...)
 	}
 	return out
@@ -279,7 +282,7 @@ func TestEvalOutOfScope(t *testing.T) {
 		read, offered float64
 	}{
 		{"out-of-scope set 7 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
-		{"out-of-scope sets 5 and 6 (development)", append(loadLabelled(t, oosDevSets[0]), loadLabelled(t, oosDevSets[1])...), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope sets 5 and 6 (development)", loadSets(t, oosDevSets), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
 		{"other-labelled evaluation messages", labelledSets, 60, maxLabelledOutOfScopeRead, maxLabelledOutOfScopeOffered},
 	} {
 		var primary, offered tally

@@ -607,12 +607,12 @@ func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered float64) flo
 	var acts []pred
 	nOther := 0
 	for _, s := range oof {
-		b, p := s.main, s.probs
-		if s.e.Intent == "other" {
+		b, other := s.main, s.e.Intent == "other"
+		if other {
 			nOther++
 		}
 		if slices.Contains(actionIntents, corpus.Intents[b]) {
-			acts = append(acts, pred{p[b], corpus.Intents[b] == s.e.Intent, s.e.Intent == "other"})
+			acts = append(acts, pred{s.probs[b], corpus.Intents[b] == s.e.Intent, other})
 		}
 	}
 	threshold := 0.0
