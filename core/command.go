@@ -882,6 +882,12 @@ func parseRefund(args []string) (Command, error) {
 	if strings.EqualFold(args[1], "full") {
 		c.Full = true
 	} else {
+		// The order's currency is known only in the engine, which parses the
+		// amount fully; here a quoted blank or a word with no digit is refused
+		// before it can print back as a different command.
+		if !strings.ContainsAny(args[1], "0123456789") || strings.ContainsFunc(args[1], unicode.IsSpace) {
+			return nil, FieldErrorf(Invalid, "amount", "Refund amount %q is not an amount: write it like 12.50, or full for the whole order or return.", args[1])
+		}
 		c.Amount = args[1]
 	}
 	if c.Reason == "" {

@@ -263,6 +263,8 @@ func TestParseRefused(t *testing.T) {
 		{"refund_without_target", "refund", "order_id", []string{"is missing"}, nil},
 		{"refund_without_amount", "refund 1", "amount", []string{"amount is missing"}, nil},
 		{"refund_without_reason", "refund 1 12.50", "reason", []string{"needs a reason"}, nil},
+		{"refund_amount_quoted_blank", `refund 1 " " late`, "amount", []string{`" " is not an amount`, "12.50", "full"}, nil},
+		{"refund_amount_no_digit", "refund 1 some late", "amount", []string{`"some" is not an amount`}, nil},
 		{"stock_without_sku", "stock", "sku", []string{"sku is missing"}, nil},
 		{"review_without_id", "review", "order_id", []string{"order id is missing", "Usage: review <order-id>"}, nil},
 		{"review_extra_word", "review 1 now", "command", []string{`Unexpected "now" at the end`}, nil},
