@@ -27,7 +27,8 @@ var (
 	// Round r17 (the boundaries the model misses most, written as pairs)
 	// added harder held-out families: 86.8% on them, 93.5% on the rest.
 	floorFamily = map[string]float64{"en": 0.92, "de": 0.91, "fr": 0.91, "it": 0.92, "es": 0.91, "ja": 0.93, "zh": 0.91}
-	// Blind set 7: 99.7% at its first reading (it 97.7%, 43/44), 100% now.
+	// Blind set 8: 99.5% at its first reading (371/373; en 106/107, fr
+	// 44/45, every other language 100%).
 	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
 	// Bitext and rounds r14-r15: one and two messages from 0.98.
@@ -43,19 +44,17 @@ const (
 	// at any confidence, and offered an action (an action intent, main or
 	// further, at or above actionThreshold), per set. The issue asks for
 	// under 1% reaching an action intent. Offered an action (what a draft
-	// would do), the blind out-of-scope set 7 meets it: 0.4%, 1 of 279, at
-	// actionThreshold 0.94, which gen sets where other-labelled training
+	// would do), the blind out-of-scope set 8 meets it: 0.0%, 0 of 276, at
+	// actionThreshold 0.92, which gen sets where other-labelled training
 	// messages scored out of fold are offered one under 1% of the time
 	// (and action intents are right 97%); it was not tuned on this set.
-	// Read as an action at any confidence it does not: 4.7% (13 of 279;
-	// half of set 7 uses order words in another sense, many as "if I
-	// order it, can I return it?"), and the floor is at the figure so
-	// that a further rise fails. The development sets 5 and 6 (set 6's
-	// misses were read and round r18a written after them) read 0.9% and
-	// offer 0.2%; the other-labelled evaluation messages read 2.9% and
-	// offer 0.3%.
-	maxOutOfScopeRead            = 0.05
-	maxDevOutOfScopeRead         = 0.015
+	// Read as an action at any confidence it does not: 2.9% (8 of 276;
+	// more than half of set 8 uses order words in another sense), and the
+	// floor is at the figure so that a further rise fails. The
+	// development sets 5-7 read 1.7% and offer 0.2%; the other-labelled
+	// evaluation messages read 2.9% and offer 0.2%.
+	maxOutOfScopeRead            = 0.03
+	maxDevOutOfScopeRead         = 0.02
 	maxOutOfScopeOffered         = 0.01
 	maxLabelledOutOfScopeRead    = 0.065
 	maxLabelledOutOfScopeOffered = 0.025
@@ -72,17 +71,19 @@ const (
 // on. The development sets were blind sets once; once read they are kept as
 // regression checks (devFiles, oosDevSets).
 const (
-	blindSet    = "testdata/blind7.tsv"
-	oosBlindSet = "testdata/oos7.tsv"
+	blindSet    = "testdata/blind8.tsv"
+	oosBlindSet = "testdata/oos8.tsv"
 	multiSet    = "testdata/multi.tsv"
 )
 
 // oosDevSets were blind out-of-scope sets once: set 6 was read once, as
 // totals, with the model of commit c9a7faa (2.6% read as an action, 2.6%
-// offered one); its misses were then read, and set 7 written.
-var oosDevSets = []string{"testdata/oos5.tsv", "testdata/oos6.tsv"}
+// offered one); its misses were then read, and set 7 written. Set 7 was
+// read blind with the model of commit 068176c (4.7% read, 0.4% offered),
+// its misses never; set 8 was written after.
+var oosDevSets = []string{"testdata/oos5.tsv", "testdata/oos6.tsv", "testdata/oos7.tsv"}
 
-var devFiles = []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/dev7.tsv"}
+var devFiles = []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/dev7.tsv", "testdata/dev8.tsv"}
 
 // languages are the seven the drafter reads and answers.
 var languages = []string{"en", "de", "fr", "it", "es", "ja", "zh"}
@@ -282,8 +283,8 @@ func TestEvalOutOfScope(t *testing.T) {
 		min           int
 		read, offered float64
 	}{
-		{"out-of-scope set 7 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
-		{"out-of-scope sets 5 and 6 (development)", loadSets(t, oosDevSets), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope set 8 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope sets 5-7 (development)", loadSets(t, oosDevSets), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
 		{"other-labelled evaluation messages", labelledSets, 60, maxLabelledOutOfScopeRead, maxLabelledOutOfScopeOffered},
 	} {
 		var primary, offered tally

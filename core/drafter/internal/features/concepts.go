@@ -52,7 +52,7 @@ type lexicon struct {
 	cjk      map[rune][]cjkWord // CJK words by their first character
 	question uint16
 	// the concepts the speech-act features read (absent: noConcept)
-	neg, qword, please, want, noneed uint16
+	neg, qword, please, want, noneed, cond uint16
 }
 
 const noConcept = 1<<16 - 1
@@ -117,7 +117,7 @@ func parseLexicon(src string) (*lexicon, error) {
 		}
 		return noConcept
 	}
-	lx.neg, lx.qword, lx.please, lx.want, lx.noneed = find("NEG"), find("QWORD"), find("PLEASE"), find("WANT"), find("NONEED")
+	lx.neg, lx.qword, lx.please, lx.want, lx.noneed, lx.cond = find("NEG"), find("QWORD"), find("PLEASE"), find("WANT"), find("NONEED"), find("IF")
 	return lx, nil
 }
 
@@ -367,13 +367,13 @@ const (
 )
 
 // acts calls f with the speech-act features of the concepts (Config.Mood,
-// Neg, Edge): kind 'q' a concept in a question; 'n' a negated one (neg,
-// from negations); 'f'
+// Neg, Edge, Cond): kind 'q' a concept in a question; 'n' a negated one
+// (neg, from negations); 'h' one in a sentence with "if"; 'f'
 // and 'l' one in the first or last of several sentences,
 // once alone and once with the sentence's mood; 'L' one in the last
 // sentence of a message that asks nothing (a closing "thanks").
 func (m *conceptMatcher) acts(c Config, neg []bool, f func(kind, mood byte, name string, w float32)) {
-	if c.Mood == 0 && c.Neg == 0 && c.Edge == 0 || len(m.events) == 0 {
+	if c.Mood == 0 && c.Neg == 0 && c.Edge == 0 && c.Cond == 0 || len(m.events) == 0 {
 		return
 	}
 	lx := m.lx
@@ -390,9 +390,19 @@ func (m *conceptMatcher) acts(c Config, neg []bool, f func(kind, mood byte, name
 		}
 		moods = append(moods, mood)
 	}
+	// A sentence with "if" (wenn, si, もし, 如果) is hypothetical: "if I
+	// order it, can I cancel?" asks about a rule, not for an action.
+	var cbuf [8]bool
+	cond := cbuf[:0]
+	if n > int32(len(cbuf)) {
+		cond = make([]bool, 0, n)
+	}
+	cond = cond[:n]
 	for i, e := range m.events {
 		s := m.at[i].sentence
 		switch e {
+		case lx.cond:
+			cond[s] = true
 		case lx.qword:
 			moods[s] = asks
 		case lx.please, lx.want:
@@ -410,6 +420,9 @@ func (m *conceptMatcher) acts(c Config, neg []bool, f func(kind, mood byte, name
 		}
 		if neg[i] {
 			f('n', 0, name, c.Neg)
+		}
+		if c.Cond > 0 && cond[s] && e != lx.cond {
+			f('h', 0, name, c.Cond)
 		}
 		if c.Edge > 0 && n > 1 {
 			if s == 0 {

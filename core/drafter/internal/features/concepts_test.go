@@ -48,6 +48,11 @@ func TestSpeechActs(t *testing.T) {
 		{"Where is my order? Found it, thanks.", []string{"f Q ORDER", "l S THANKS"}, []string{"L THANKS"}},
 		{"The parcel came today. Thanks!", []string{"f S PACKAGE", "L THANKS"}, nil},
 		{"Wo ist mein Paket?! Danke", []string{"f Q PACKAGE", "l THANKS"}, nil},
+		// A rule asked about "if" I order: hypothetical, in its sentence only.
+		{"If I order it now, can I still cancel tomorrow?", []string{"h CANCEL", "h ORDER"}, []string{"h IF"}},
+		{"Wenn ich heute bestelle, kann ich dann noch stornieren?", []string{"h CANCEL"}, nil},
+		{"如果我现在下单，明天还能取消吗", []string{"h CANCEL"}, nil},
+		{"Cancel my order please. If you can, today.", []string{"f R CANCEL"}, []string{"h CANCEL"}},
 		// One sentence has no first and last.
 		{"thanks", nil, []string{"f THANKS", "l THANKS", "L THANKS"}},
 	}

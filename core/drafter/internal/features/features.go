@@ -17,7 +17,7 @@ import (
 
 // Version changes whenever Extract sees text differently; a model records the
 // version it was trained with and the drafter refuses any other.
-const Version = 5
+const Version = 6
 
 // Config weighs the feature groups. It travels inside the model file so the
 // scorer extracts exactly what the trainer did.
@@ -46,11 +46,14 @@ type Config struct {
 	// sentence of several (a request opens or closes a message; a closing
 	// thanks is only a closer when nothing asks).
 	Mood, Neg, Edge float32
+	// Cond weighs a concept in a sentence with "if" (wenn, si, もし, 如果):
+	// a rule asked about before buying, not a request.
+	Cond float32
 }
 
 // Default is the configuration the generator trains with.
 func Default() Config {
-	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1, Mood: 1.5, Neg: 0.5, Edge: 1.5}
+	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1, Mood: 1.5, Neg: 0.5, Edge: 1.5, Cond: 1}
 }
 
 // Vector is a sparse, L2-normalised feature vector, sorted by hash.
@@ -352,7 +355,7 @@ func Extract(text string, c Config, v *Vector) {
 	add := func(h hash, w float32) {
 		es = append(es, entry{h, w})
 	}
-	concept := c.Concept > 0 || c.ConceptPair > 0 || c.Mood > 0 || c.Neg > 0 || c.Edge > 0
+	concept := c.Concept > 0 || c.ConceptPair > 0 || c.Mood > 0 || c.Neg > 0 || c.Edge > 0 || c.Cond > 0
 	var cm conceptMatcher
 	var brk func(rune)
 	if concept {

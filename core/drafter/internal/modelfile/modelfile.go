@@ -36,7 +36,7 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 5
+	version = 6
 )
 
 // Limits on a net Decode accepts (and Scores' stack buffers assume).
@@ -221,7 +221,7 @@ func Encode(out io.Writer, m *Model) error {
 	} else {
 		w.uint(0)
 	}
-	for _, f := range []float32{c.Concept, c.ConceptPair, c.Mood, c.Neg, c.Edge} {
+	for _, f := range []float32{c.Concept, c.ConceptPair, c.Mood, c.Neg, c.Edge, c.Cond} {
 		w.f32(f)
 	}
 	w.str(m.Fingerprint)
@@ -403,6 +403,7 @@ func Decode(data []byte) (*Model, error) {
 	m.Config.Accents = r.uint() == 1
 	m.Config.Concept, m.Config.ConceptPair = r.f32(), r.f32()
 	m.Config.Mood, m.Config.Neg, m.Config.Edge = r.f32(), r.f32(), r.f32()
+	m.Config.Cond = r.f32()
 	m.Fingerprint = r.str()
 	k := r.uint()
 	if k == 0 || k > 255 {
