@@ -36,7 +36,7 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 6
+	version = 7
 )
 
 // Limits on a net Decode accepts (and Scores' stack buffers assume).
@@ -234,6 +234,7 @@ func Encode(out io.Writer, m *Model) error {
 	w.f32(m.Scale)
 	w.f32(m.Temperature)
 	w.uint(uint64(len(m.Hashes)))
+	w.uint(uint64(len(m.Weight)))
 	var prev uint32
 	for i, h := range m.Hashes {
 		w.uint(uint64(h - prev))
@@ -368,11 +369,6 @@ func (r *reader) fail(msg string) {
 // maxDecoded bounds a model file's decompressed size.
 const maxDecoded = 64 << 20
 
-// entriesPerFeature sizes the weight arrays before they are read (a
-// feature keeps one to a few classes' weights after pruning; the models
-// written so far average 7.5): append grows them if a model has more.
-const entriesPerFeature = 8
-
 // Decode reads a model written by Encode.
 func Decode(data []byte) (*Model, error) {
 	// The gzip trailer's size (ISIZE) is checked by the gzip reader at the
@@ -423,10 +419,15 @@ func Decode(data []byte) (*Model, error) {
 	if n > 1<<24 {
 		r.fail("too many features")
 	}
+	// The weight arrays are sized once, from the count the file gives,
+	// and never grow: grown by append they would land on Go's heap.
+	entries := r.uint()
+	if entries > n*k || entries > maxDecoded/2 { // an entry takes at least two bytes
+		r.fail("bad weight count")
+	}
 	if r.err == nil {
 		m.Hashes = make([]uint32, 0, n)
 		m.Offsets = make([]uint32, 1, n+1)
-		entries := min(n*entriesPerFeature, maxDecoded/2) // an entry takes at least two bytes
 		m.Class = uint8s(int(entries))[:0]
 		m.Weight = int16s(int(entries))[:0]
 	}
@@ -439,7 +440,7 @@ func Decode(data []byte) (*Model, error) {
 		h += uint32(d)
 		m.Hashes = append(m.Hashes, h)
 		cnt := r.uint()
-		if cnt > k {
+		if cnt > k || uint64(len(m.Class))+cnt > entries {
 			r.fail("bad entry count")
 		}
 		for range cnt {
@@ -451,6 +452,9 @@ func Decode(data []byte) (*Model, error) {
 			m.Weight = append(m.Weight, int16(w))
 		}
 		m.Offsets = append(m.Offsets, uint32(len(m.Class)))
+	}
+	if r.err == nil && uint64(len(m.Class)) != entries {
+		r.fail("fewer weights than the file says")
 	}
 	switch r.uint() {
 	case 0:

@@ -48,6 +48,40 @@ func TestRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, model()) {
 			t.Errorf("%s: round trip\n got %+v\nwant %+v", name, got, model())
 		}
+		// Sized from the file's count, never grown by append (which would
+		// move them onto Go's heap).
+		if cap(got.Weight) != len(got.Weight) || cap(got.Class) != len(got.Class) {
+			t.Errorf("%s: weight arrays of capacity %d and %d for %d weights", name, cap(got.Weight), cap(got.Class), len(got.Weight))
+		}
+	}
+}
+
+// A file whose weight count disagrees with its features is refused.
+func TestDecodeRefusesAWrongWeightCount(t *testing.T) {
+	for _, delta := range []int{-1, 1} {
+		m := sample()
+		var buf bytes.Buffer
+		if err := Encode(&buf, m); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The count (5) comes between the feature count (3) and the first
+		// hash (3); each is one varint byte here.
+		i := bytes.Index(raw, []byte{3, 5, 3})
+		if i < 0 {
+			t.Fatal("weight count not found")
+		}
+		raw[i+1] = byte(len(m.Weight) + delta)
+		if _, err := Decode(reencode(t, raw)); err == nil {
+			t.Errorf("weight count %d for %d weights: decoded", len(m.Weight)+delta, len(m.Weight))
+		}
 	}
 }
 
