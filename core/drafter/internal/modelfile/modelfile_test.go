@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -254,5 +255,24 @@ func TestEncodeRefusesANetOfTheWrongShape(t *testing.T) {
 	var b bytes.Buffer
 	if err := Encode(&b, bad); err == nil {
 		t.Error("encoded a net whose embeddings do not match its shape")
+	}
+}
+
+// Release is advice: a file released reads the same and decodes again,
+// even from ordinary (anonymous) memory, which the kernel may only swap.
+func TestReleaseKeepsTheBytes(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, withNet()); err != nil {
+		t.Fatal(err)
+	}
+	// Several pages, so whole pages fall inside it.
+	data := bytes.Repeat(buf.Bytes(), 1+3*os.Getpagesize()/buf.Len())
+	want := bytes.Clone(data)
+	Release(data)
+	if !bytes.Equal(data, want) {
+		t.Fatal("Release changed the bytes")
+	}
+	if _, err := Decode(data[:buf.Len()]); err != nil {
+		t.Fatalf("decode after Release: %v", err)
 	}
 }
