@@ -63,7 +63,7 @@ var loadModel = sync.OnceValue(func() *classifier {
 	if err != nil {
 		panic(fmt.Sprintf("drafter: embedded %v; run go generate ./core/drafter", err))
 	}
-	modelfile.Release(modelData) // decoded: its pages in the binary need not stay in memory
+	modelfile.Release(modelData) // decoded: its pages in the binary need not stay in memory (lang.go does the same)
 	if m.FeatureVersion != features.Version {
 		panic(fmt.Sprintf("drafter: embedded intent model has feature version %d, the code %d; run go generate ./core/drafter", m.FeatureVersion, features.Version))
 	}

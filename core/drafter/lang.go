@@ -24,6 +24,7 @@ var loadLanguages = sync.OnceValue(func() *modelfile.Model {
 	if err != nil {
 		panic(fmt.Sprintf("drafter: embedded language %v; run go generate ./core/drafter", err))
 	}
+	modelfile.Release(languageData)
 	return m
 })
 

@@ -359,6 +359,12 @@ func (m *conceptMatcher) negated(i int) bool {
 	return false
 }
 
+// sentenceRead is what the speech acts read of one sentence.
+type sentenceRead struct {
+	mood byte // asks, requests or states
+	cond bool // it has "if"
+}
+
 // Sentence moods.
 const (
 	asks     = 'Q' // a question mark, an interrogative (QWORD), か or 吗 at the end
@@ -373,65 +379,60 @@ const (
 // once alone and once with the sentence's mood; 'L' one in the last
 // sentence of a message that asks nothing (a closing "thanks").
 func (m *conceptMatcher) acts(c Config, neg []bool, f func(kind, mood byte, name string, w float32)) {
-	if c.Mood == 0 && c.Neg == 0 && c.Edge == 0 && c.Cond == 0 || len(m.events) == 0 {
+	if !c.hasActs() || len(m.events) == 0 {
 		return
 	}
 	lx := m.lx
 	n := int32(len(m.sentences))
-	var buf [8]byte
-	moods := buf[:0]
+	// Each sentence's mood, and whether it has "if" (wenn, si, もし, 如果):
+	// then it is hypothetical, "if I order it, can I cancel?" asks about a
+	// rule, not for an action.
+	var buf [8]sentenceRead
+	sents := buf[:0]
 	if n > int32(len(buf)) {
-		moods = make([]byte, 0, n)
+		sents = make([]sentenceRead, 0, n)
 	}
 	for _, s := range m.sentences {
 		mood := byte(states)
 		if s.end == '?' || s.asked {
 			mood = asks
 		}
-		moods = append(moods, mood)
+		sents = append(sents, sentenceRead{mood: mood})
 	}
-	// A sentence with "if" (wenn, si, もし, 如果) is hypothetical: "if I
-	// order it, can I cancel?" asks about a rule, not for an action.
-	var cbuf [8]bool
-	cond := cbuf[:0]
-	if n > int32(len(cbuf)) {
-		cond = make([]bool, 0, n)
-	}
-	cond = cond[:n]
 	for i, e := range m.events {
-		s := m.at[i].sentence
+		s := &sents[m.at[i].sentence]
 		switch e {
 		case lx.cond:
-			cond[s] = true
+			s.cond = true
 		case lx.qword:
-			moods[s] = asks
+			s.mood = asks
 		case lx.please, lx.want:
-			if moods[s] == states {
-				moods[s] = requests
+			if s.mood == states {
+				s.mood = requests
 			}
 		}
 	}
-	asked := slices.Contains(moods, asks)
+	asked := slices.ContainsFunc(sents, func(s sentenceRead) bool { return s.mood == asks })
 	for i, e := range m.events {
 		name := lx.names[e]
 		s := m.at[i].sentence
-		if c.Mood > 0 && moods[s] == asks {
+		if c.Mood > 0 && sents[s].mood == asks {
 			f('q', 0, name, c.Mood)
 		}
 		if neg[i] {
 			f('n', 0, name, c.Neg)
 		}
-		if c.Cond > 0 && cond[s] && e != lx.cond {
+		if c.Cond > 0 && sents[s].cond && e != lx.cond {
 			f('h', 0, name, c.Cond)
 		}
 		if c.Edge > 0 && n > 1 {
 			if s == 0 {
 				f('f', 0, name, c.Edge)
-				f('f', moods[s], name, c.Edge)
+				f('f', sents[s].mood, name, c.Edge)
 			}
 			if s == n-1 {
 				f('l', 0, name, c.Edge)
-				f('l', moods[s], name, c.Edge)
+				f('l', sents[s].mood, name, c.Edge)
 				if !asked {
 					f('L', 0, name, c.Edge)
 				}

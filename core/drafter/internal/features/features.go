@@ -51,6 +51,9 @@ type Config struct {
 	Cond float32
 }
 
+// hasActs reports whether c weighs any speech act.
+func (c Config) hasActs() bool { return c.Mood > 0 || c.Neg > 0 || c.Edge > 0 || c.Cond > 0 }
+
 // Default is the configuration the generator trains with.
 func Default() Config {
 	return Config{Word: 1, Bigram: 1, Char: 0.5, CJK: 1, CharMin: 3, CharMax: 5, CJK3: 0.5, CJKRun: 1, Concept: 1, ConceptPair: 1, Mood: 1.5, Neg: 0.5, Edge: 1.5, Cond: 1}
@@ -355,7 +358,7 @@ func Extract(text string, c Config, v *Vector) {
 	add := func(h hash, w float32) {
 		es = append(es, entry{h, w})
 	}
-	concept := c.Concept > 0 || c.ConceptPair > 0 || c.Mood > 0 || c.Neg > 0 || c.Edge > 0 || c.Cond > 0
+	concept := c.Concept > 0 || c.ConceptPair > 0 || c.hasActs()
 	var cm conceptMatcher
 	var brk func(rune)
 	if concept {

@@ -16,14 +16,17 @@ const madvPageout = 21
 // Release tells the system that data, a model file that has been decoded,
 // will not be read again soon, so the whole pages inside it may leave
 // memory. An embedded model is mapped from the binary and read once by
-// Decode; without this its 17 MB stay resident for the life of the
+// Decode; without this the intent model's 17 MB stay resident for the life of the
 // process. It is only advice: the bytes read the same afterwards, and an
 // older kernel that does not know it changes nothing.
 func Release(data []byte) {
+	if len(data) == 0 {
+		return
+	}
 	page := uintptr(os.Getpagesize())
-	start := (uintptr(unsafe.Pointer(unsafe.SliceData(data))) + page - 1) &^ (page - 1)
-	end := (uintptr(unsafe.Pointer(unsafe.SliceData(data))) + uintptr(len(data))) &^ (page - 1)
-	if len(data) == 0 || end <= start {
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	start, end := (base+page-1)&^(page-1), (base+uintptr(len(data)))&^(page-1)
+	if end <= start {
 		return
 	}
 	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, start, end-start, madvPageout)
