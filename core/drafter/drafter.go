@@ -270,7 +270,11 @@ func (d *Drafter) draft(message, lang string, r Reading, f Facts) Draft {
 // intent becomes Other (the generic draft) and a secondary one is left
 // out; below sureConfidence it is answered with a "not sure" note (an
 // action below actionThreshold gets its own note where it is asked back).
+// An intent the reading leaves unanswered is named in a note too.
 func (d *Drafter) weigh(r Reading, staff string) (kept []Scored, notes []string) {
+	for _, s := range r.Unanswered {
+		notes = append(notes, staffNote(staff, noteMayAlsoMean, s.Intent, 100*s.Confidence))
+	}
 	for _, s := range r.Intents {
 		if s.Intent == NoResponseNeeded || !s.Intent.Valid() {
 			continue

@@ -67,7 +67,11 @@ var loadModel = sync.OnceValue(func() *classifier {
 	if m.FeatureVersion != features.Version {
 		panic(fmt.Sprintf("drafter: embedded intent model has feature version %d, the code %d; run go generate ./core/drafter", m.FeatureVersion, features.Version))
 	}
-	c := &classifier{m: m, intentOf: make([]int, len(m.Intents))}
+	c := &classifier{m: m, intentOf: make([]int, len(m.Intents)),
+		classes: closers.Classes{Closer: NoResponseNeeded.index(), Other: Other.index(), Action: make([]bool, len(Intents()))}}
+	for i, in := range Intents() {
+		c.classes.Action[i] = in.Action()
+	}
 	for i, name := range m.Intents {
 		j := Intent(name).index()
 		if j < 0 {
@@ -85,7 +89,8 @@ var loadModel = sync.OnceValue(func() *classifier {
 
 type classifier struct {
 	m        *modelfile.Model
-	intentOf []int // model class -> index in Intents()
+	intentOf []int           // model class -> index in Intents()
+	classes  closers.Classes // Intents() as closers.Primary treats them
 	scratch  sync.Pool
 }
 
@@ -146,6 +151,10 @@ type Reading struct {
 	// Photos: the buyer says photos are attached or sent, so the draft
 	// does not ask for them again.
 	Photos bool
+	// Unanswered are intents the model saw that the draft does not answer:
+	// an action it led with in a message that may not be about an order of
+	// the buyer's at all (closers.OtherVeto). Staff are told of them.
+	Unanswered []Scored
 }
 
 // Primary is the reading's main intent.
@@ -165,7 +174,9 @@ func (r Reading) Primary() Scored {
 // its best intent is the primary one, with the calibrated probability of
 // being right, except that the model's own no_response_needed stands only
 // where closers.Primary allows it (no guess, nothing asked: "thanks,
-// where is my package?" is a question). Then each clause (see clauses),
+// where is my package?" is a question), and an action intent stands only
+// while other is below closers.OtherVeto ("does it cancel noise on
+// planes?" is not a cancellation). Then each clause (see clauses),
 // courtesies trimmed, is read alone, and an intent the whole message did not
 // lead with joins the reading when a clause carries it with at least
 // secondaryConfidence and the whole message gives it at least
@@ -178,9 +189,12 @@ func (d *Drafter) read(message, lang string) Reading {
 	}
 	c := loadModel()
 	whole := c.classify(message)
-	b := closers.Primary(message, whole[:], NoResponseNeeded.index())
+	b := closers.Primary(message, whole[:], c.classes)
 	in, p := Intents()[b], whole[b]
 	r := Reading{Intents: []Scored{{Intent: in, Confidence: p}}, Photos: mentionsPhotos(message)}
+	if best, bp := whole.best(); in == Other && best.Action() {
+		r.Unanswered = []Scored{{Intent: best, Confidence: bp}}
+	}
 	if in == NoResponseNeeded {
 		return r
 	}

@@ -60,6 +60,8 @@ func TestStaffNotesSayWhenTheDraftCouldBeWrong(t *testing.T) {
 			note: []string{"photos are attached"}, text: []string{"Thank you for the photos"}, noText: []string{"send us a photo"}, intents: 1, wantMain: DamagedOrWrongItem, shipped: true},
 		{name: "one_suggestion_for_two_points", lang: "en", r: Reading{Photos: true, Intents: []Scored{{DamagedOrWrongItem, 1.0}, {ReturnRequest, 1.0}}}, shipped: true,
 			note: []string{"Suggested: return 113-1234567-7654321 <reason>", "several points: damaged_or_wrong_item, return_request"}, intents: 2, wantMain: DamagedOrWrongItem},
+		{name: "vetoed_action_named_not_answered", lang: "en", r: Reading{Intents: []Scored{{Other, 0.35}}, Unanswered: []Scored{{CancelOrder, 0.6}}},
+			note: []string{"may also mean cancel_order (60%)"}, noNote: []string{"Suggested: cancel"}, noText: []string{"cancel"}, intents: 1, wantMain: Other},
 		{name: "charged_twice", lang: "en", r: sc(PaymentIssue, 1.0),
 			note: []string{"after 7 days", "seller support"}, text: []string{"temporary hold", "charge is made when the order ships"}, intents: 1, wantMain: PaymentIssue},
 	}

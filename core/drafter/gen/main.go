@@ -47,12 +47,14 @@ package main
 import (
 	"flag"
 	"fmt"
+	"hash/crc32"
 	"log"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"text/tabwriter"
 
@@ -72,6 +74,7 @@ type params struct {
 	drop         float64 // the share of a message's features left out of each training step (the rest scaled up)
 	bitextWeight float64 // weight of a Bitext row
 	balance      bool    // every intent carries the same total weight
+	trainShare   float64 // cross-validation trains on this share of the other folds' families (a learning curve)
 	net          netParams
 }
 
@@ -124,6 +127,7 @@ func main() {
 	maxOtherOffered := flag.Float64("max-other-offered", 0.01, "share of other-labelled messages that may read as an action above the action threshold")
 	noBitext := flag.Bool("no-bitext", false, "train without Bitext (to measure what it adds)")
 	verbose := flag.Bool("v", false, "list the out-of-fold misses")
+	oofOut := flag.String("oof", "", "write the out-of-fold readings to this file (lang, family, intent, main, then each intent's probability; for analysis)")
 	charMax := flag.Int("charmax", 0, "longest character n-gram (0: default)")
 	charW := flag.Float64("charw", -1, "character n-gram weight (-1: default)")
 	cjk3 := flag.Float64("cjk3", -1, "CJK trigram weight (-1: default)")
@@ -146,6 +150,7 @@ func main() {
 	flag.Float64Var(&p.net.l2, "net-l2", 1e-5, "net L2 penalty per update")
 	flag.Float64Var(&p.net.drop, "net-drop", 0, "net input dropout")
 	flag.Float64Var(&p.net.mix, "mix", -1, "the net's weight in the ensemble (-1: chosen out of fold)")
+	flag.Float64Var(&p.trainShare, "train-share", 1, "cross-validation trains each fold on this share of the other folds' families, scoring the same messages (a learning curve)")
 	flag.BoolVar(&p.balance, "balance", false, "weigh each intent's examples so every intent carries the same total weight")
 	flag.Parse()
 
@@ -253,6 +258,9 @@ func main() {
 		temperature = fitTemperature(oof)
 		readAt(oof, temperature)
 		threshold = reportOutOfFold(oof, temperature, *minPrecision, *maxOtherOffered)
+		if *oofOut != "" {
+			writeOutOfFold(*oofOut, oof)
+		}
 		if *verbose {
 			for _, s := range oof {
 				if corpus.Intents[s.main] != s.e.Intent {
@@ -437,19 +445,32 @@ func score(m *modelfile.Model, test []corpus.Example) []scored {
 // included: closers.Closes, closers.Primary) and the probabilities at
 // temperature t: gen reports and chooses on what the drafter does, not on
 // the model alone.
-func (s scored) pick(t float64) (int, []float64) {
+func (s scored) pick(t float64, c closers.Classes) (int, []float64) {
 	p := probs(s.scores, t)
-	nrn := slices.Index(corpus.Intents, "no_response_needed")
 	if closers.Closes(s.e.Text) {
-		return nrn, p
+		return c.Closer, p
 	}
-	return closers.Primary(s.e.Text, p, nrn), p
+	return closers.Primary(s.e.Text, p, c), p
+}
+
+// classes are corpus.Intents as closers.Primary treats them.
+func classes() closers.Classes {
+	c := closers.Classes{
+		Closer: slices.Index(corpus.Intents, "no_response_needed"),
+		Other:  slices.Index(corpus.Intents, "other"),
+		Action: make([]bool, len(corpus.Intents)),
+	}
+	for i, in := range corpus.Intents {
+		c.Action[i] = slices.Contains(actionIntents, in)
+	}
+	return c
 }
 
 // readAt sets every message's reading at temperature t.
 func readAt(oof []scored, t float64) {
+	c := classes()
 	for i := range oof {
-		oof[i].main, oof[i].probs = oof[i].pick(t)
+		oof[i].main, oof[i].probs = oof[i].pick(t, c)
 	}
 }
 
@@ -513,6 +534,11 @@ func crossValidate(buyers []corpus.Example, k int, build func([]corpus.Example) 
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			trainSet, test := split(fold, buyers)
+			if p.trainShare < 1 {
+				trainSet = slices.DeleteFunc(trainSet, func(e corpus.Example) bool {
+					return float64(crc32.ChecksumIEEE([]byte(e.Family))%1000) >= 1000*p.trainShare
+				})
+			}
 			fp := p
 			if p.net.dim > 0 && p.net.mix < 0 {
 				inner, held := split((fold+1)%k, trainSet)
@@ -642,6 +668,25 @@ func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered float64) flo
 		}
 	}
 	return threshold
+}
+
+// writeOutOfFold writes one line per out-of-fold reading: lang, family,
+// intent, the main intent read, then the probability of each intent in
+// corpus.Intents order. Training families only, so reading it is tuning on
+// nothing held out.
+func writeOutOfFold(path string, oof []scored) {
+	var b strings.Builder
+	b.WriteString("# lang\tfamily\tintent\tmain\t" + strings.Join(corpus.Intents, "\t") + "\n")
+	for _, s := range oof {
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s", s.e.Lang, s.e.Family, s.e.Intent, corpus.Intents[s.main])
+		for _, p := range s.probs {
+			fmt.Fprintf(&b, "\t%.5f", p)
+		}
+		b.WriteString("\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }
 
 func frac[T any](xs []T, f func(T) bool) float64 {

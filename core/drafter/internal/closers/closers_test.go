@@ -49,20 +49,26 @@ func TestIsCloser(t *testing.T) {
 }
 
 func TestPrimary(t *testing.T) {
-	const closer = 1
+	// Indices: 0 a question intent, 1 the closer, 2 other, 3 an action.
+	c := Classes{Closer: 1, Other: 2, Action: []bool{false, false, false, true}}
 	tests := []struct {
 		msg   string
 		probs []float64
 		want  int
 	}{
-		{"all good now", []float64{0.2, 0.5, 0.3}, closer},   // believed: no guess, nothing asked
-		{"all good now?", []float64{0.2, 0.5, 0.3}, 2},       // a question: the next likeliest
-		{"all good now", []float64{0.3, 0.35, 0.25, 0.1}, 0}, // a guess below ModelCloserFloor
-		{"where is it", []float64{0.7, 0.2, 0.1}, 0},         // not the closer: the likeliest
-		{"tie", []float64{0.4, 0.2, 0.4}, 0},                 // ties: the first
+		{"all good now", []float64{0.2, 0.5, 0.3, 0}, 1},        // believed: no guess, nothing asked
+		{"all good now?", []float64{0.2, 0.5, 0.3, 0}, 2},       // a question: the next likeliest
+		{"all good now", []float64{0.3, 0.35, 0.25, 0.1}, 0},    // a guess below ModelCloserFloor
+		{"where is it", []float64{0.7, 0.2, 0.1, 0}, 0},         // not the closer: the likeliest
+		{"tie", []float64{0.4, 0.2, 0.4, 0}, 0},                 // ties: the first
+		{"cancel it", []float64{0.05, 0, 0.15, 0.8}, 3},         // an action, other below OtherVeto
+		{"noise cancelling?", []float64{0.05, 0, 0.35, 0.6}, 2}, // other at OtherVeto or more: other
+		{"cancel, thanks", []float64{0, 0.39, 0.22, 0.39}, 2},   // the closer a guess, the next (an action) vetoed
+		{"return it?", []float64{0.1, 0, OtherVeto, 0.7}, 2},    // at the veto exactly
+		{"where is it?", []float64{0.55, 0, 0.45, 0}, 0},        // not an action: other's share does not matter
 	}
 	for _, tt := range tests {
-		if got := Primary(tt.msg, tt.probs, closer); got != tt.want {
+		if got := Primary(tt.msg, tt.probs, c); got != tt.want {
 			t.Errorf("Primary(%q, %v) = %d, want %d", tt.msg, tt.probs, got, tt.want)
 		}
 	}
