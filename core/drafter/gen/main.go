@@ -143,7 +143,7 @@ func main() {
 	// out of fold, 0.9 in English (weight 1: 89.45%, en 89.2; 0.5: 89.53%;
 	// 0: 89.60%, en 90.1; December 2026). The language model still reads them.
 	flag.Float64Var(&p.bitextWeight, "bitext-weight", 0, "weight of a Bitext row in the intent model (0: left out)")
-	flag.IntVar(&p.net.bits, "net-bits", 18, "log2 of the net's embedding buckets")
+	flag.IntVar(&p.net.bits, "net-bits", 17, "log2 of the net's embedding buckets")
 	flag.IntVar(&p.net.dim, "net-dim", 32, "net embedding and hidden width (0: no net)")
 	flag.IntVar(&p.net.epochs, "net-epochs", 20, "net training passes")
 	flag.Float64Var(&p.net.rate, "net-rate", 0.1, "net AdaGrad learning rate")
