@@ -24,21 +24,20 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	// Rounds r17-r18a (the boundaries the model misses most, written as
-	// pairs) added harder held-out families: 86.9% on them, 93.4% on the
-	// rest (TestEvalFamilySplit prints both).
-	floorFamily = map[string]float64{"en": 0.92, "de": 0.91, "fr": 0.91, "it": 0.92, "es": 0.91, "ja": 0.93, "zh": 0.91}
-	// Blind set 8: 99.5% at its first reading (371/373; en 106/107, fr
-	// 44/45), 98.9% at its second, with the model now embedded (fr 43/45,
-	// es 44/45, zh 43/44, every other language 100%).
-	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.95, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.97}
+	// With rounds r19-r24 (six English messages a family): 94.6%, en
+	// 95.2%, every other language 94.0-95.0%; the r17-r18a boundary pairs
+	// 89.1% (TestEvalFamilySplit prints each period).
+	floorFamily = map[string]float64{"en": 0.945, "de": 0.94, "fr": 0.935, "it": 0.935, "es": 0.93, "ja": 0.94, "zh": 0.935}
+	// Blind set 9 at its first reading: 99.2% (368/371; en 108/108, fr
+	// 43/44, ja 42/43, zh 41/42, every other language 100%).
+	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
 	// Bitext and rounds r14-r15: one and two messages from 0.98.
 	floorDev = map[string]float64{"en": 0.98, "de": 0.98, "fr": 0.97, "it": 0.97, "es": 0.98, "ja": 0.98, "zh": 0.97}
 )
 
 const (
-	floorFamilyAll = 0.92
+	floorFamilyAll = 0.94
 	floorBlindAll  = 0.98
 	floorDevAll    = 0.98
 	floorProbes    = 0.85
@@ -46,21 +45,21 @@ const (
 	// at any confidence, and offered an action (an action intent, main or
 	// further, at or above actionThreshold), per set. The issue asks for
 	// under 1% reaching an action intent. Offered an action (what a draft
-	// would do), the blind out-of-scope set 8 meets it: 0.7%, 2 of 276, at
-	// actionThreshold 0.94, which gen sets where other-labelled training
-	// messages scored out of fold are offered one under 1% of the time
-	// (and action intents are right 97%); it was not tuned on this set.
-	// Read as an action at any confidence it does not: 3.6% (10 of 276;
-	// more than half of set 8 uses order words in another sense; 2.9% and
-	// 0.0% offered at its first reading, by the model before input
-	// dropout), and the floor is at the figure so that a further rise
-	// fails. The development sets 5-7 read 2.2% and offer 0.2%; the
-	// other-labelled evaluation messages read 2.8% and offer 0.3%.
-	maxOutOfScopeRead            = 0.04
-	maxDevOutOfScopeRead         = 0.025
+	// would do), the blind out-of-scope set 9 meets it at its first
+	// reading: 0.4%, 1 of 280, at actionThreshold 0.92, which gen sets
+	// where other-labelled training messages scored out of fold are offered
+	// one under 1% of the time (and action intents are right 97%); it was
+	// not tuned on this set. Read as an action at any confidence it does
+	// not: 1.8% (5 of 280), with closers.OtherVeto (chosen out of fold) and
+	// rounds r19-r24; set 8 read 3.6% before them. The floors sit just
+	// over the figures so that a rise fails. The development sets 5-8 read
+	// 0.6% and offer 0.2%; the other-labelled evaluation messages read
+	// 1.3% and offer 0.5%.
+	maxOutOfScopeRead            = 0.02
+	maxDevOutOfScopeRead         = 0.01
 	maxOutOfScopeOffered         = 0.01
-	maxLabelledOutOfScopeRead    = 0.065
-	maxLabelledOutOfScopeOffered = 0.025
+	maxLabelledOutOfScopeRead    = 0.02
+	maxLabelledOutOfScopeOffered = 0.01
 	minActionPrecision           = 0.95  // action intents at or above actionThreshold that are right
 	maxCalibrationError          = 0.05  // expected calibration error on held-out families
 	minMultiRecall               = 0.80  // labelled intents of mixed messages found
@@ -74,8 +73,8 @@ const (
 // on. The development sets were blind sets once; once read they are kept as
 // regression checks (devFiles, oosDevSets).
 const (
-	blindSet    = "testdata/blind8.tsv"
-	oosBlindSet = "testdata/oos8.tsv"
+	blindSet    = "testdata/blind9.tsv"
+	oosBlindSet = "testdata/oos9.tsv"
 	multiSet    = "testdata/multi.tsv"
 )
 
@@ -83,10 +82,12 @@ const (
 // totals, with the model of commit c9a7faa (2.6% read as an action, 2.6%
 // offered one); its misses were then read, and set 7 written. Set 7 was
 // read blind with the model of commit 068176c (4.7% read, 0.4% offered),
-// its misses never; set 8 was written after.
-var oosDevSets = []string{"testdata/oos5.tsv", "testdata/oos6.tsv", "testdata/oos7.tsv"}
+// its misses never; set 8 was written after, read three times as totals
+// (models b813534 and 4f9e7ee, then the model of rounds r19-r24), its
+// misses never; set 9 was written after.
+var oosDevSets = []string{"testdata/oos5.tsv", "testdata/oos6.tsv", "testdata/oos7.tsv", "testdata/oos8.tsv"}
 
-var devFiles = []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/dev7.tsv", "testdata/dev8.tsv"}
+var devFiles = []string{"testdata/dev.tsv", "testdata/dev2.tsv", "testdata/dev3.tsv", "testdata/dev4.tsv", "testdata/dev5.tsv", "testdata/dev6.tsv", "testdata/dev7.tsv", "testdata/dev8.tsv", "testdata/dev9.tsv"}
 
 // languages are the seven the drafter reads and answers.
 var languages = []string{"en", "de", "fr", "it", "es", "ja", "zh"}
@@ -324,8 +325,8 @@ func TestEvalOutOfScope(t *testing.T) {
 		min           int
 		read, offered float64
 	}{
-		{"out-of-scope set 8 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
-		{"out-of-scope sets 5-7 (development)", loadSets(t, oosDevSets), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope set 9 (blind)", loadLabelled(t, oosBlindSet), 250, maxOutOfScopeRead, maxOutOfScopeOffered},
+		{"out-of-scope sets 5-8 (development)", loadSets(t, oosDevSets), 500, maxDevOutOfScopeRead, maxOutOfScopeOffered},
 		{"other-labelled evaluation messages", labelledSets, 60, maxLabelledOutOfScopeRead, maxLabelledOutOfScopeOffered},
 	} {
 		var primary, offered tally
