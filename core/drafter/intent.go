@@ -67,11 +67,11 @@ var loadModel = sync.OnceValue(func() *classifier {
 	if m.FeatureVersion != features.Version {
 		panic(fmt.Sprintf("drafter: embedded intent model has feature version %d, the code %d; run go generate ./core/drafter", m.FeatureVersion, features.Version))
 	}
-	c := &classifier{m: m, intentOf: make([]int, len(m.Intents)),
-		classes: closers.Classes{Closer: NoResponseNeeded.index(), Other: Other.index(), Action: make([]bool, len(Intents()))}}
+	names := make([]string, len(Intents()))
 	for i, in := range Intents() {
-		c.classes.Action[i] = in.Action()
+		names[i] = string(in)
 	}
+	c := &classifier{m: m, intentOf: make([]int, len(m.Intents)), classes: closers.ClassesOf(names)}
 	for i, name := range m.Intents {
 		j := Intent(name).index()
 		if j < 0 {
@@ -189,11 +189,11 @@ func (d *Drafter) read(message, lang string) Reading {
 	}
 	c := loadModel()
 	whole := c.classify(message)
-	b := closers.Primary(message, whole[:], c.classes)
+	b, vetoed := closers.Primary(message, whole[:], c.classes)
 	in, p := Intents()[b], whole[b]
 	r := Reading{Intents: []Scored{{Intent: in, Confidence: p}}, Photos: mentionsPhotos(message)}
-	if best, bp := whole.best(); in == Other && best.Action() {
-		r.Unanswered = []Scored{{Intent: best, Confidence: bp}}
+	if vetoed >= 0 {
+		r.Unanswered = []Scored{{Intent: Intents()[vetoed], Confidence: whole[vetoed]}}
 	}
 	if in == NoResponseNeeded {
 		return r

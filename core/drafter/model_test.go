@@ -625,6 +625,17 @@ func TestModelKnowsEveryIntent(t *testing.T) {
 	if got, want := fmt.Sprint(corpus.Intents), fmt.Sprint(Intents()); got != want {
 		t.Errorf("corpus intents %s, drafter intents %s", got, want)
 	}
+	// The reading's classes (closers.ClassesOf, which gen scores with too)
+	// and Intent.Action name the same actions.
+	classes := loadModel().classes
+	for i, in := range Intents() {
+		if classes.Action[i] != in.Action() {
+			t.Errorf("%s: an action to closers.ClassesOf: %v, to Intent.Action: %v", in, classes.Action[i], in.Action())
+		}
+	}
+	if Intents()[classes.Other] != Other || Intents()[classes.Closer] != NoResponseNeeded {
+		t.Errorf("classes %+v: other and the closer misplaced", classes)
+	}
 }
 
 // TestModelSize keeps the embedded model well inside the binary budget.

@@ -101,9 +101,6 @@ func balance(ws []weighted) {
 	}
 }
 
-// actionIntents are the intents a draft may offer to act on.
-var actionIntents = []string{"cancel_order", "change_address", "return_request", "refund_status"}
-
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
@@ -450,25 +447,13 @@ func (s scored) pick(t float64, c closers.Classes) (int, []float64) {
 	if closers.Closes(s.e.Text) {
 		return c.Closer, p
 	}
-	return closers.Primary(s.e.Text, p, c), p
-}
-
-// classes are corpus.Intents as closers.Primary treats them.
-func classes() closers.Classes {
-	c := closers.Classes{
-		Closer: slices.Index(corpus.Intents, "no_response_needed"),
-		Other:  slices.Index(corpus.Intents, "other"),
-		Action: make([]bool, len(corpus.Intents)),
-	}
-	for i, in := range corpus.Intents {
-		c.Action[i] = slices.Contains(actionIntents, in)
-	}
-	return c
+	main, _ := closers.Primary(s.e.Text, p, c)
+	return main, p
 }
 
 // readAt sets every message's reading at temperature t.
 func readAt(oof []scored, t float64) {
-	c := classes()
+	c := closers.ClassesOf(corpus.Intents)
 	for i := range oof {
 		oof[i].main, oof[i].probs = oof[i].pick(t, c)
 	}
@@ -636,12 +621,13 @@ func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered float64) flo
 	}
 	var acts []pred
 	nOther := 0
+	action := closers.ClassesOf(corpus.Intents).Action
 	for _, s := range oof {
 		b, other := s.main, s.e.Intent == "other"
 		if other {
 			nOther++
 		}
-		if slices.Contains(actionIntents, corpus.Intents[b]) {
+		if action[b] {
 			acts = append(acts, pred{s.probs[b], corpus.Intents[b] == s.e.Intent, other})
 		}
 	}

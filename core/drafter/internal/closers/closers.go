@@ -93,23 +93,38 @@ type Classes struct {
 	Action []bool // intents that act on an order: cancel, change the address, return, refund
 }
 
+// ClassesOf finds the classes in intents, the intents' names in the order
+// of the probabilities Primary is given. The drafter and gen both build
+// theirs here, so the two never disagree on what an action is.
+func ClassesOf(intents []string) Classes {
+	c := Classes{Closer: slices.Index(intents, "no_response_needed"), Other: slices.Index(intents, "other"), Action: make([]bool, len(intents))}
+	for i, in := range intents {
+		switch in {
+		case "cancel_order", "change_address", "return_request", "refund_status":
+			c.Action[i] = true
+		}
+	}
+	return c
+}
+
 // Primary is the main intent of message, a message Closes does not take,
 // given the model's probabilities for it: the likeliest intent, except
 // that the model's own no_response_needed stands only when it is no guess
 // (ModelCloserFloor) and nothing is asked ("thanks, where is my
 // package?" is a question), otherwise the next likeliest; and an action
-// intent stands only when other is below OtherVeto. The drafter reads
-// messages this way and gen scores its out-of-fold figures this way, so
-// what gen chooses settings on is what the drafter does.
-func Primary(message string, probs []float64, c Classes) int {
+// intent stands only when other is below OtherVeto. vetoed is the action
+// set aside for other (staff are told of it), -1 if none. The drafter
+// reads messages this way and gen scores its out-of-fold figures this
+// way, so what gen chooses settings on is what the drafter does.
+func Primary(message string, probs []float64, c Classes) (main, vetoed int) {
 	b := argmax(probs, -1)
 	if b == c.Closer && (probs[b] < ModelCloserFloor || HasQuestion(message)) {
 		b = argmax(probs, c.Closer)
 	}
 	if c.Action[b] && probs[c.Other] >= OtherVeto {
-		b = c.Other
+		return c.Other, b
 	}
-	return b
+	return b, -1
 }
 
 // argmax is the index of the largest of p, the first on a tie, leaving

@@ -1,6 +1,9 @@
 package closers
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestTrimCourtesy(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -51,6 +54,9 @@ func TestIsCloser(t *testing.T) {
 func TestPrimary(t *testing.T) {
 	// Indices: 0 a question intent, 1 the closer, 2 other, 3 an action.
 	c := Classes{Closer: 1, Other: 2, Action: []bool{false, false, false, true}}
+	if got := ClassesOf([]string{"track_order", "no_response_needed", "other", "cancel_order"}); !reflect.DeepEqual(got, c) {
+		t.Fatalf("ClassesOf = %+v, want %+v", got, c)
+	}
 	tests := []struct {
 		msg   string
 		probs []float64
@@ -68,8 +74,14 @@ func TestPrimary(t *testing.T) {
 		{"where is it?", []float64{0.55, 0, 0.45, 0}, 0},        // not an action: other's share does not matter
 	}
 	for _, tt := range tests {
-		if got := Primary(tt.msg, tt.probs, c); got != tt.want {
+		got, vetoed := Primary(tt.msg, tt.probs, c)
+		if got != tt.want {
 			t.Errorf("Primary(%q, %v) = %d, want %d", tt.msg, tt.probs, got, tt.want)
+		}
+		// The action set aside is named: the veto is the only way from an
+		// action to other.
+		if wantVeto := tt.want == c.Other && tt.probs[3] > tt.probs[2]; (vetoed == 3) != wantVeto || !wantVeto && vetoed != -1 {
+			t.Errorf("Primary(%q, %v) vetoed %d, want the action set aside: %v", tt.msg, tt.probs, vetoed, wantVeto)
 		}
 	}
 }
