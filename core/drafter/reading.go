@@ -106,10 +106,17 @@ var (
 		"附上", "附件", "已发", "发给", "发了", "上传", "见附", "附圖", "附图", "拍了"}
 )
 
-// mentionsPhotos reports whether the buyer says photos are attached or sent.
+// mentionsPhotos reports whether the buyer says photos are attached or
+// sent: a photo word with a sent word in its sentence or the one either
+// side ("I took photos. See attached."), so that the listing's photos in
+// one sentence and "I won't send it back" two sentences on do not count.
 func mentionsPhotos(text string) bool {
-	t := features.Deaccent(text) + " "
-	has := func(list []string) bool {
+	sents := strings.FieldsFunc(features.Deaccent(text), sentenceEnd)
+	has := func(i int, list []string) bool {
+		if i < 0 || i >= len(sents) {
+			return false
+		}
+		t := sents[i] + " "
 		for _, w := range list {
 			if strings.Contains(t, w) {
 				return true
@@ -117,5 +124,10 @@ func mentionsPhotos(text string) bool {
 		}
 		return false
 	}
-	return has(photoWords) && has(sentWords)
+	for i := range sents {
+		if has(i, photoWords) && (has(i-1, sentWords) || has(i, sentWords) || has(i+1, sentWords)) {
+			return true
+		}
+	}
+	return false
 }

@@ -53,9 +53,12 @@ func TestIsCloser(t *testing.T) {
 
 func TestPrimary(t *testing.T) {
 	// Indices: 0 a question intent, 1 the closer, 2 other, 3 an action.
-	c := Classes{Closer: 1, Other: 2, Action: []bool{false, false, false, true}}
-	if got := ClassesOf([]string{"track_order", "no_response_needed", "other", "cancel_order"}); !reflect.DeepEqual(got, c) {
-		t.Fatalf("ClassesOf = %+v, want %+v", got, c)
+	// The table's cases are written for a veto of 0.2; gen scores others.
+	c := Classes{Closer: 1, Other: 2, Action: []bool{false, false, false, true}, Veto: 0.2}
+	want := c
+	want.Veto = OtherVeto
+	if got := ClassesOf([]string{"track_order", "no_response_needed", "other", "cancel_order"}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("ClassesOf = %+v, want %+v", got, want)
 	}
 	tests := []struct {
 		msg   string
@@ -67,10 +70,10 @@ func TestPrimary(t *testing.T) {
 		{"all good now", []float64{0.3, 0.35, 0.25, 0.1}, 0},    // a guess below ModelCloserFloor
 		{"where is it", []float64{0.7, 0.2, 0.1, 0}, 0},         // not the closer: the likeliest
 		{"tie", []float64{0.4, 0.2, 0.4, 0}, 0},                 // ties: the first
-		{"cancel it", []float64{0.05, 0, 0.15, 0.8}, 3},         // an action, other below OtherVeto
-		{"noise cancelling?", []float64{0.05, 0, 0.35, 0.6}, 2}, // other at OtherVeto or more: other
+		{"cancel it", []float64{0.05, 0, 0.15, 0.8}, 3},         // an action, other below the veto
+		{"noise cancelling?", []float64{0.05, 0, 0.35, 0.6}, 2}, // other at the veto or more: other
 		{"cancel, thanks", []float64{0, 0.39, 0.22, 0.39}, 2},   // the closer a guess, the next (an action) vetoed
-		{"return it?", []float64{0.1, 0, OtherVeto, 0.7}, 2},    // at the veto exactly
+		{"return it?", []float64{0.1, 0, 0.2, 0.7}, 2},          // at the veto exactly
 		{"where is it?", []float64{0.55, 0, 0.45, 0}, 0},        // not an action: other's share does not matter
 	}
 	for _, tt := range tests {
@@ -83,5 +86,12 @@ func TestPrimary(t *testing.T) {
 		if wantVeto := tt.want == c.Other && tt.probs[3] > tt.probs[2]; (vetoed == 3) != wantVeto || !wantVeto && vetoed != -1 {
 			t.Errorf("Primary(%q, %v) vetoed %d, want the action set aside: %v", tt.msg, tt.probs, vetoed, wantVeto)
 		}
+	}
+	// The veto is the Classes' own: a stricter one sets aside what 0.2 let
+	// through.
+	strict := c
+	strict.Veto = 0.1
+	if got, vetoed := Primary("cancel it", []float64{0.05, 0, 0.15, 0.8}, strict); got != 2 || vetoed != 3 {
+		t.Errorf("Primary at veto 0.1 = %d (vetoed %d), want other with the action set aside", got, vetoed)
 	}
 }

@@ -10,14 +10,16 @@
 //	fingerprint(len, bytes)
 //	classes K, then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
 //	scale(float32 bits) temperature(float32 bits)
-//	features N, then per feature: hash delta, entries M, then per entry:
-//	  class, weight (zig-zag varint of an int16; weight = w * scale)
+//	features N, entries E, then N hash deltas, then N entry counts, then E
+//	  classes, then E weights (zig-zag varints of an int16; weight = w * scale)
 //	net 0/1, and if 1: bits dim mix(float32 bits) scale(float32 bits),
 //	  2^bits*dim embedding bytes (int8; value = b * scale), dim hidden
 //	  biases, K*dim output weights, K output biases (float32 bits each)
 //
 // Only weights that matter survive pruning, so most features carry one to
-// three classes.
+// three classes. The table is stored a column at a time (version 8): gzip
+// finds the classes' and the weights' patterns when they are not
+// interleaved, which saved 3.4 MB of 19.
 package modelfile
 
 import (
@@ -36,7 +38,7 @@ import (
 
 const (
 	magic   = "SDIM"
-	version = 7
+	version = 8
 )
 
 // Limits on a net Decode accepts (and Scores' stack buffers assume).
@@ -236,14 +238,18 @@ func Encode(out io.Writer, m *Model) error {
 	w.uint(uint64(len(m.Hashes)))
 	w.uint(uint64(len(m.Weight)))
 	var prev uint32
-	for i, h := range m.Hashes {
+	for _, h := range m.Hashes {
 		w.uint(uint64(h - prev))
 		prev = h
+	}
+	for i := range m.Hashes {
 		w.uint(uint64(m.Offsets[i+1] - m.Offsets[i]))
-		for e := m.Offsets[i]; e < m.Offsets[i+1]; e++ {
-			w.uint(uint64(m.Class[e]))
-			w.int(int64(m.Weight[e]))
-		}
+	}
+	for _, c := range m.Class {
+		w.uint(uint64(c))
+	}
+	for _, x := range m.Weight {
+		w.int(int64(x))
 	}
 	if n := m.Net; n == nil {
 		w.uint(0)
@@ -439,22 +445,32 @@ func Decode(data []byte) (*Model, error) {
 		}
 		h += uint32(d)
 		m.Hashes = append(m.Hashes, h)
+	}
+	var sum uint64
+	for i := uint64(0); i < n && r.err == nil; i++ {
 		cnt := r.uint()
-		if cnt > k || uint64(len(m.Class))+cnt > entries {
+		if cnt > k || sum+cnt > entries {
 			r.fail("bad entry count")
 		}
-		for range cnt {
-			c, w := r.uint(), r.int()
-			if c >= k || w < math.MinInt16 || w > math.MaxInt16 {
-				r.fail("bad entry")
-			}
-			m.Class = append(m.Class, uint8(c))
-			m.Weight = append(m.Weight, int16(w))
-		}
-		m.Offsets = append(m.Offsets, uint32(len(m.Class)))
+		sum += cnt
+		m.Offsets = append(m.Offsets, uint32(sum))
 	}
-	if r.err == nil && uint64(len(m.Class)) != entries {
+	if r.err == nil && sum != entries {
 		r.fail("fewer weights than the file says")
+	}
+	for i := uint64(0); i < entries && r.err == nil; i++ {
+		c := r.uint()
+		if c >= k {
+			r.fail("bad entry class")
+		}
+		m.Class = append(m.Class, uint8(c))
+	}
+	for i := uint64(0); i < entries && r.err == nil; i++ {
+		w := r.int()
+		if w < math.MinInt16 || w > math.MaxInt16 {
+			r.fail("bad entry weight")
+		}
+		m.Weight = append(m.Weight, int16(w))
 	}
 	switch r.uint() {
 	case 0:
