@@ -24,12 +24,13 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	// With rounds r19-r24 (six English messages a family): 94.6%, en
-	// 95.2%, every other language 94.0-95.0%; the r17-r18a boundary pairs
-	// 89.1% (TestEvalFamilySplit prints each period).
+	// With rounds r25-r27 and the other veto at 0.10: 94.5%, en 94.8%,
+	// every other language 94.1-94.9%; the r17-r18a boundary pairs 88.7%
+	// (TestEvalFamilySplit prints each period).
 	floorFamily = map[string]float64{"en": 0.945, "de": 0.94, "fr": 0.935, "it": 0.935, "es": 0.93, "ja": 0.94, "zh": 0.935}
-	// Blind set 9 at its first reading: 99.2% (368/371; en 108/108, fr
-	// 43/44, ja 42/43, zh 41/42, every other language 100%).
+	// Blind set 10: 99.7% at its first reading (359/360, model of rounds
+	// r25-r26), 99.4% at its second (358/360; en 104/105, es 42/43, every
+	// other language 100%).
 	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
 	// Bitext and rounds r14-r15: one and two messages from 0.98.
@@ -44,21 +45,17 @@ const (
 	// Out-of-scope messages (TestEvalOutOfScope) read as an action intent
 	// at any confidence, and offered an action (an action intent, main or
 	// further, at or above actionThreshold), per set. The issue asks for
-	// under 1% reaching an action intent. Offered an action (what a draft
-	// would do), the blind out-of-scope set 9 meets it at its first
-	// reading: 0.4%, 1 of 280, at actionThreshold 0.92, which gen sets
-	// where other-labelled training messages scored out of fold are offered
-	// one under 1% of the time (and action intents are right 97%); it was
-	// not tuned on this set. Read as an action at any confidence it does
-	// not: 1.8% (5 of 280), with closers.OtherVeto (chosen out of fold) and
-	// rounds r19-r24; set 8 read 3.6% before them. The floors sit just
-	// over the figures so that a rise fails. The development sets 5-8 read
-	// 0.6% and offer 0.2%; the other-labelled evaluation messages read
-	// 1.3% and offer 0.5%.
-	maxOutOfScopeRead            = 0.02
+	// under 1% reaching an action intent, and the floors are that bound.
+	// Out-of-scope set 10 (blind) read 0 of 275 as an action at its first
+	// and second readings, with closers.OtherVeto chosen out of fold to
+	// keep other-labelled training messages under 1% and rounds r25-r27
+	// (set 9, at its one reading before them: 1.8% read, 0.4% offered).
+	// The development sets 5-9 read 0.1% and offer 0.1%; the
+	// other-labelled evaluation messages read 0.8% and offer 0.6%.
+	maxOutOfScopeRead            = 0.01
 	maxDevOutOfScopeRead         = 0.01
 	maxOutOfScopeOffered         = 0.01
-	maxLabelledOutOfScopeRead    = 0.02
+	maxLabelledOutOfScopeRead    = 0.01
 	maxLabelledOutOfScopeOffered = 0.01
 	minActionPrecision           = 0.95  // action intents at or above actionThreshold that are right
 	maxCalibrationError          = 0.05  // expected calibration error on held-out families
