@@ -78,9 +78,9 @@ func Closes(message string) bool {
 // one: the message reads as other instead, and staff are told which action
 // the model saw. gen chooses it out of fold: the most lenient veto at
 // which other-labelled training messages read as an action stay under 1%,
-// the issue's bound. With rounds r25-r27 (87,832 messages): 0.10, at
-// which 0.95% are (1.57% at 0.2), for 0.25 points of accuracy (93.88% →
-// 93.63%; action intents 95.2% → 93.8% right, the rest going to a person
+// the issue's bound. With rounds r25-r28 (90,939 messages): 0.10, at
+// which 0.96% are (1.57% at 0.2), for 0.22 points of accuracy (94.00% →
+// 93.78%; action intents 95.3% → 94.0% right, the rest going to a person
 // with the note). An out-of-scope message answered "would you like to
 // cancel your order?" is the mistake the issue names; most of those still
 // read as an action give other less than 0.05, which no veto reaches.
