@@ -86,6 +86,45 @@ func TestDecodeRefusesAWrongWeightCount(t *testing.T) {
 	}
 }
 
+// The table's columns are checked as they are read: an entry count over
+// the classes, counts that do not add up to the weight count, and a class
+// that does not exist are refused.
+func TestDecodeRefusesBadColumns(t *testing.T) {
+	m := sample()
+	var buf bytes.Buffer
+	if err := Encode(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The counts column (2 1 2) and then the classes column (0 2 1 0 1),
+	// one varint byte each here.
+	at := bytes.Index(raw, []byte{2, 1, 2, 0, 2, 1, 0, 1})
+	if at < 0 {
+		t.Fatal("columns not found")
+	}
+	for name, edit := range map[string]func(b []byte){
+		"count_over_classes": func(b []byte) { b[at] = 4 },
+		"counts_short":       func(b []byte) { b[at+1] = 0 },
+		"class_unknown":      func(b []byte) { b[at+4] = 3 },
+	} {
+		b := bytes.Clone(raw)
+		edit(b)
+		if _, err := Decode(reencode(t, b)); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+	if _, err := Decode(reencode(t, raw)); err != nil {
+		t.Fatalf("the unedited stream: %v", err)
+	}
+}
+
 func TestScores(t *testing.T) {
 	m := sample()
 	v := features.Vector{Hashes: []uint32{1, 3, 1 << 31}, Values: []float32{9, 1, 2}}
