@@ -110,24 +110,25 @@ var (
 // sent: a photo word with a sent word in its sentence or the one either
 // side ("I took photos. See attached."), so that the listing's photos in
 // one sentence and "I won't send it back" two sentences on do not count.
+// One pass over the sentences; the long list of sent words is read only
+// beside a photo word.
 func mentionsPhotos(text string) bool {
-	sents := strings.FieldsFunc(features.Deaccent(text), sentenceEnd)
-	has := func(i int, list []string) bool {
-		if i < 0 || i >= len(sents) {
-			return false
-		}
-		t := sents[i] + " "
+	has := func(sent string, list []string) bool {
 		for _, w := range list {
-			if strings.Contains(t, w) {
+			if strings.Contains(sent, w) {
 				return true
 			}
 		}
 		return false
 	}
-	for i := range sents {
-		if has(i, photoWords) && (has(i-1, sentWords) || has(i, sentWords) || has(i+1, sentWords)) {
+	prev, prevPhoto := "", false
+	for sent := range strings.FieldsFuncSeq(features.Deaccent(text), sentenceEnd) {
+		sent += " " // "sent " matches at the sentence's end
+		photo := has(sent, photoWords)
+		if (photo || prevPhoto) && has(sent, sentWords) || photo && has(prev, sentWords) {
 			return true
 		}
+		prev, prevPhoto = sent, photo
 	}
 	return false
 }

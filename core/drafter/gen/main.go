@@ -261,8 +261,8 @@ func main() {
 			}
 		}
 		temperature = fitTemperature(oof)
-		veto := chooseVeto(oof, temperature, *maxOtherRead)
-		readAt(oof, temperature, veto)
+		readAt(oof, temperature)
+		vetoAt(oof, chooseVeto(oof, *maxOtherRead))
 		threshold = reportOutOfFold(oof, temperature, *minPrecision, *maxOtherOffered, *minThreshold)
 		if *oofOut != "" {
 			writeOutOfFold(*oofOut, oof)
@@ -381,10 +381,14 @@ type scored struct {
 	scores []float64 // per intent (corpus.Intents order), before temperature: what the model file scores
 	linear []float64 // the linear model's log-probabilities
 	net    []float64 // the net's (nil without one)
-	// main and probs: the drafter's reading at the fitted temperature
-	// (pick), set once by readAt for every report that uses it.
-	main  int
-	probs []float64
+	// probs and closes: the probabilities at the fitted temperature and
+	// whether the closer rule alone answers the message, set once by
+	// readAt; main, the drafter's reading at an other veto, set by vetoAt
+	// from them (the veto grid reads every message again, but neither the
+	// softmax nor the closer rule depends on the veto).
+	probs  []float64
+	closes bool
+	main   int
 }
 
 // train fits the linear model and, unless p.net.dim is 0, the net (mixed
@@ -447,41 +451,44 @@ func score(m *modelfile.Model, test []corpus.Example) []scored {
 	return out
 }
 
-// pick is the main intent the drafter reads in s's message (closer rules
-// included: closers.Closes, closers.Primary) and the probabilities at
-// temperature t: gen reports and chooses on what the drafter does, not on
-// the model alone.
-func (s scored) pick(t float64, c closers.Classes) (int, []float64) {
-	p := probs(s.scores, t)
-	if closers.Closes(s.e.Text) {
-		return c.Closer, p
+// readAt sets every message's probabilities at temperature t and whether
+// the closer rule alone answers it (closers.Closes).
+func readAt(oof []scored, t float64) {
+	for i := range oof {
+		oof[i].probs = probs(oof[i].scores, t)
+		oof[i].closes = closers.Closes(oof[i].e.Text)
 	}
-	main, _ := closers.Primary(s.e.Text, p, c)
-	return main, p
 }
 
-// readAt sets every message's reading at temperature t and other veto v.
-func readAt(oof []scored, t, v float64) {
+// vetoAt sets every message's main intent as the drafter reads it at other
+// veto v (closer rules included: closers.Closes, closers.Primary), from
+// the probabilities readAt set: gen reports and chooses on what the
+// drafter does, not on the model alone.
+func vetoAt(oof []scored, v float64) {
 	c := closers.ClassesOf(corpus.Intents)
 	c.Veto = v
 	for i := range oof {
-		oof[i].main, oof[i].probs = oof[i].pick(t, c)
+		if oof[i].closes {
+			oof[i].main = c.Closer
+			continue
+		}
+		oof[i].main, _ = closers.Primary(oof[i].e.Text, oof[i].probs, c)
 	}
 }
 
 // vetoes are the other vetoes gen scores, most lenient first.
 var vetoes = []float64{0.2, 0.15, 0.12, 0.1, 0.08, 0.06, 0.05}
 
-// chooseVeto scores each veto out of fold and returns the most lenient one
-// at which other-labelled messages read as an action (main intent, any
-// confidence) stay under maxRead: the bound, met on training
+// chooseVeto scores each veto out of fold (oof read by readAt) and
+// returns the most lenient one at which other-labelled messages read as an
+// action (main intent, any confidence) stay under maxRead: the bound, met on training
 // families; the lowest on the grid if none does. A lower veto sends more
 // real actions to other (with a staff note), so the most lenient is kept.
-func chooseVeto(oof []scored, t, maxRead float64) float64 {
+func chooseVeto(oof []scored, maxRead float64) float64 {
 	c := closers.ClassesOf(corpus.Intents)
 	chosen := vetoes[len(vetoes)-1]
 	for _, v := range slices.Backward(vetoes) {
-		readAt(oof, t, v)
+		vetoAt(oof, v)
 		var right, en, enRight, other, otherAct, act, actRight int
 		for _, s := range oof {
 			ok := corpus.Intents[s.main] == s.e.Intent
@@ -636,7 +643,7 @@ func fitTemperature(oof []scored) float64 {
 }
 
 // reportOutOfFold prints the cross-validated accuracy per language and
-// intent (of the readings readAt set at t), the calibration before and
+// intent (of the readings readAt and vetoAt set), the calibration before and
 // after the temperature, and the action threshold; it returns the
 // threshold.
 func reportOutOfFold(oof []scored, t, minPrecision, maxOtherOffered, minThreshold float64) float64 {

@@ -61,18 +61,7 @@ func TestRoundTrip(t *testing.T) {
 func TestDecodeRefusesAWrongWeightCount(t *testing.T) {
 	for _, delta := range []int{-1, 1} {
 		m := sample()
-		var buf bytes.Buffer
-		if err := Encode(&buf, m); err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		raw := unzipped(t, m)
 		// The count (5) comes between the feature count (3) and the first
 		// hash (3); each is one varint byte here.
 		i := bytes.Index(raw, []byte{3, 5, 3})
@@ -90,19 +79,7 @@ func TestDecodeRefusesAWrongWeightCount(t *testing.T) {
 // the classes, counts that do not add up to the weight count, and a class
 // that does not exist are refused.
 func TestDecodeRefusesBadColumns(t *testing.T) {
-	m := sample()
-	var buf bytes.Buffer
-	if err := Encode(&buf, m); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := unzipped(t, sample())
 	// The counts column (2 1 2) and then the classes column (0 2 1 0 1),
 	// one varint byte each here.
 	at := bytes.Index(raw, []byte{2, 1, 2, 0, 2, 1, 0, 1})
@@ -219,6 +196,24 @@ func TestScoresNet(t *testing.T) {
 	}
 }
 
+// unzipped is m as Encode writes it, before gzip: the bytes the refusal
+// tests edit.
+func unzipped(t *testing.T, m *Model) []byte {
+	var b bytes.Buffer
+	if err := Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
 // reencode gzips raw model bytes as Encode does.
 func reencode(t *testing.T, raw []byte) []byte {
 	var b bytes.Buffer
@@ -231,32 +226,15 @@ func reencode(t *testing.T, raw []byte) []byte {
 }
 
 func TestDecodeRefusesBadNet(t *testing.T) {
-	var good bytes.Buffer
-	if err := Encode(&good, withNet()); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(good.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := unzipped(t, withNet())
 	if _, err := Decode(reencode(t, raw)); err != nil {
 		t.Fatalf("re-encoded model: %v", err)
 	}
 	// The net starts right after the last feature entry: find its flag by
 	// encoding the same model without a net.
-	var plain bytes.Buffer
 	m := withNet()
 	m.Net = nil
-	if err := Encode(&plain, m); err != nil {
-		t.Fatal(err)
-	}
-	zp, _ := gzip.NewReader(bytes.NewReader(plain.Bytes()))
-	rawPlain, _ := io.ReadAll(zp)
-	at := len(rawPlain) - 1 // the net flag
+	at := len(unzipped(t, m)) - 1 // the net flag
 	edit := func(f func(b []byte) []byte) []byte { return reencode(t, f(bytes.Clone(raw))) }
 	for name, data := range map[string][]byte{
 		"truncated_emb":  edit(func(b []byte) []byte { return b[:at+10] }),
@@ -275,12 +253,7 @@ func TestDecodeRefusesBadNet(t *testing.T) {
 }
 
 func TestDecodeRefusesOtherVersion(t *testing.T) {
-	var good bytes.Buffer
-	if err := Encode(&good, sample()); err != nil {
-		t.Fatal(err)
-	}
-	zr, _ := gzip.NewReader(bytes.NewReader(good.Bytes()))
-	raw, _ := io.ReadAll(zr)
+	raw := unzipped(t, sample())
 	raw[len(magic)]-- // the version, one varint byte
 	_, err := Decode(reencode(t, raw))
 	if err == nil || !strings.Contains(err.Error(), "file version") {
