@@ -182,7 +182,11 @@ func (r Reading) Primary() Scored {
 // secondaryConfidence and the whole message gives it at least
 // secondaryWhole (a clause read alone loses its context: "returned it, no
 // refund yet" is not a return request), or when the clause is beyond doubt
-// (secondarySure: "where's my order? and email me the invoice").
+// (secondarySure: "where's my order? and email me the invoice"). A piece
+// cut at a comma needs both: beyond doubt, and not ruled out by the whole
+// ("the kettle leaks, I want my money back"; on the development sets this
+// found 91.0% -> 93.2% of mixed messages' intents answered, with single
+// messages given a wrong further intent 1.9% -> 2.0%).
 func (d *Drafter) read(message, lang string) Reading {
 	if closers.Closes(message) {
 		return Reading{Intents: []Scored{{Intent: NoResponseNeeded, Confidence: 1}}}
@@ -199,8 +203,11 @@ func (d *Drafter) read(message, lang string) Reading {
 		return r
 	}
 	for _, cl := range clauses(closers.TrimCourtesy(message), lang) {
-		ci, cp := c.classify(cl).best()
+		ci, cp := c.classify(cl.text).best()
 		supported := cp >= secondarySure || cp >= secondaryConfidence && whole.of(ci) >= secondaryWhole
+		if cl.comma {
+			supported = cp >= secondarySure && whole.of(ci) >= secondaryWhole
+		}
 		if !supported || ci == Other || ci == NoResponseNeeded || r.has(ci) {
 			continue
 		}

@@ -48,34 +48,58 @@ func sentenceEnd(r rune) bool {
 	return false
 }
 
-// clauses cuts text into the parts that may carry a request of their own.
-// Parts too short to carry one (a greeting, an order id) are dropped; a
-// message that does not split returns nil.
-func clauses(text, lang string) []string {
+// clause is a part of a message that may carry a request of its own.
+// comma marks a piece of a clause cut at a comma ("the kettle leaks, I
+// want my money back"): commas also list things and set off greetings, so
+// a piece's intent joins a reading only beyond doubt (see read).
+type clause struct {
+	text  string
+	comma bool
+}
+
+// clauses cuts text into the parts that may carry a request of their own:
+// sentences cut at the words that join two requests, then, where a part
+// holds a comma, its pieces too. Parts too short to carry a request (a
+// greeting, an order id) are dropped; a message that does not split
+// returns nil.
+func clauses(text, lang string) []clause {
 	var b strings.Builder
 	for _, r := range text {
 		b.WriteRune(features.Fold(r))
 	}
 	parts := strings.FieldsFunc(b.String(), sentenceEnd)
-	js := joiners[lang]
-	for _, j := range js {
+	for _, j := range joiners[lang] {
 		var next []string
 		for _, p := range parts {
 			next = append(next, strings.Split(p, j)...)
 		}
 		parts = next
 	}
-	var out []string
+	var whole, pieces []clause
 	for _, p := range parts {
-		p = strings.TrimFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
-		if substantial(p) {
-			out = append(out, p)
+		if p = trimClause(p); !substantial(p) {
+			continue
+		}
+		whole = append(whole, clause{text: p})
+		var cut []clause
+		for q := range strings.SplitSeq(p, ",") {
+			if q = trimClause(q); substantial(q) {
+				cut = append(cut, clause{text: q, comma: true})
+			}
+		}
+		if len(cut) > 1 {
+			pieces = append(pieces, cut...)
 		}
 	}
-	if len(out) < 2 {
-		return nil
+	if len(whole) < 2 {
+		// One part: the whole message again, read already.
+		whole = nil
 	}
-	return out
+	return append(whole, pieces...)
+}
+
+func trimClause(p string) string {
+	return strings.TrimFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 }
 
 // substantial: at least two words of letters, or four CJK characters.

@@ -1,6 +1,9 @@
 package drafter
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestMentionsPhotos(t *testing.T) {
 	tests := []struct {
@@ -20,6 +23,31 @@ func TestMentionsPhotos(t *testing.T) {
 	for _, tt := range tests {
 		if got := mentionsPhotos(tt.text); got != tt.want {
 			t.Errorf("mentionsPhotos(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestClauses(t *testing.T) {
+	tests := []struct {
+		text, lang string
+		want       []clause
+	}{
+		// One sentence with a comma: its two pieces, marked.
+		{"The kettle leaks at the bottom, I want my money back.", "en",
+			[]clause{{"the kettle leaks at the bottom", true}, {"i want my money back", true}}},
+		// Two sentences, one of them with a comma: both, then its pieces.
+		{"Where is my order? Also, please send the invoice to my office, not home.", "en",
+			[]clause{{"where is my order", false}, {"also, please send the invoice to my office, not home", false},
+				{"please send the invoice to my office", true}, {"not home", true}}},
+		// A comma before a greeting's name cuts nothing that carries a request.
+		{"Hi, where is my parcel?", "en", nil},
+		{"水壶底下漏水，我要退款。", "zh", []clause{{"水壶底下漏水", true}, {"我要退款", true}}},
+		{"Where is it?", "en", nil},
+	}
+	for _, tt := range tests {
+		got := clauses(tt.text, tt.lang)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("clauses(%q) = %+v, want %+v", tt.text, got, tt.want)
 		}
 	}
 }
