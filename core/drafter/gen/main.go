@@ -105,6 +105,7 @@ func balance(ws []weighted) {
 // 32,767) cost nothing: requantised so, the model of 2026-12-07 chose the
 // same intent for every one of its 103,676 buyer messages, no probability
 // moving more than 0.0014, and its weights took 5.9 MB gzipped, not 10.5.
+// At most modelfile.MaxEntryWeight (2,047): an entry packs it in 12 bits.
 const weightSteps = 1023
 
 func main() {
@@ -282,7 +283,7 @@ func main() {
 	m.Temperature = float32(temperature)
 	m.Fingerprint = corpus.Fingerprint(rawBitext, rawSeeds, rawBuyers)
 	log.Printf("trained on %d Bitext rows, %d seeds, %d buyer messages (%d held out in %d families); %d classes, %d features, %d weights; temperature %.2f",
-		len(intentBitext), len(seedRows), len(buyerTrain), nHeld, len(held), len(m.Labels), len(m.Hashes), len(m.Weight), temperature)
+		len(intentBitext), len(seedRows), len(buyerTrain), nHeld, len(held), len(m.Labels), len(m.Hashes), len(m.Entries), temperature)
 	if n := m.Net; n != nil {
 		log.Printf("net: %d buckets x %d, weight %.2f in the ensemble", 1<<n.Bits, n.Dim, n.Mix)
 	}
@@ -918,7 +919,7 @@ func fit(train []weighted, cfg features.Config, p params) *modelfile.Model {
 		m.Bias = append(m.Bias, float32(b))
 	}
 	for _, f := range order {
-		n := len(m.Class)
+		n := len(m.Entries)
 		for c := range k {
 			x := w[f*k+c]
 			if math.Abs(x) < p.prune*mx {
@@ -928,12 +929,15 @@ func fit(train []weighted, cfg features.Config, p params) *modelfile.Model {
 			if q == 0 {
 				continue
 			}
-			m.Class = append(m.Class, uint8(c))
-			m.Weight = append(m.Weight, int16(q))
+			e, ok := modelfile.NewEntry(c, int(q))
+			if !ok {
+				log.Fatalf("class %d, weight %v: out of a model entry's range", c, q)
+			}
+			m.Entries = append(m.Entries, e)
 		}
-		if len(m.Class) > n {
+		if len(m.Entries) > n {
 			m.Hashes = append(m.Hashes, hashes[f])
-			m.Offsets = append(m.Offsets, uint32(len(m.Class)))
+			m.Offsets = append(m.Offsets, uint32(len(m.Entries)))
 		}
 	}
 	return m

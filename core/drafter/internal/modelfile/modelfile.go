@@ -8,10 +8,10 @@
 //	feature-version config(word bigram char cjk as float32 bits, charmin charmax, cjk3 cjkrun as float32 bits, accents 0/1,
 //	  concept conceptpair mood neg edge as float32 bits)
 //	fingerprint(len, bytes)
-//	classes K, then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
+//	classes K (at most 16), then per class: label(len, bytes) intent(len, bytes) bias(float32 bits)
 //	scale(float32 bits) temperature(float32 bits)
 //	features N, entries E, then N hash deltas, then N entry counts, then E
-//	  classes, then E weights (zig-zag varints of an int16; weight = w * scale)
+//	  classes, then E weights (zig-zag varints, -2047..2047; weight = w * scale)
 //	net 0/1, and if 1: bits dim mix(float32 bits) scale(float32 bits),
 //	  2^bits*dim embedding bytes (int8; value = b * scale), dim hidden
 //	  biases, K*dim output weights, K output biases (float32 bits each)
@@ -64,12 +64,40 @@ type Model struct {
 	Temperature float32
 	Hashes      []uint32 // sorted
 	Offsets     []uint32 // entries of Hashes[i] are [Offsets[i], Offsets[i+1])
-	Class       []uint8
-	Weight      []int16
+	Entries     []Entry
 	// Net, when present, is ensembled with the linear model: the scores
 	// are then a mix of the two models' log-probabilities.
 	Net *Net
 }
+
+// Entry is one weight of the table: its class in the top 4 bits and the
+// quantised weight below, a 12-bit signed integer (weight = w * Scale).
+// The table is most of the drafter's memory, and two bytes an entry
+// instead of three (a class byte and an int16) keep 6 MB of it out of the
+// service's resident set.
+type Entry uint16
+
+// The ranges an Entry holds: classes 0-15, weights -2047..2047 (gen
+// quantises to 1,023 steps).
+const (
+	MaxEntryClasses = 16
+	MaxEntryWeight  = 1<<11 - 1
+)
+
+// NewEntry packs class c and weight w; ok is false when either is out of
+// range.
+func NewEntry(c, w int) (e Entry, ok bool) {
+	if c < 0 || c >= MaxEntryClasses || w < -MaxEntryWeight || w > MaxEntryWeight {
+		return 0, false
+	}
+	return Entry(c)<<12 | Entry(uint16(w)&0x0fff), true
+}
+
+// Class is the entry's class.
+func (e Entry) Class() int { return int(e >> 12) }
+
+// Weight is the entry's quantised weight.
+func (e Entry) Weight() int16 { return int16(e<<4) >> 4 }
 
 // Net is a small non-linear model over the same feature vectors: each
 // feature hash picks an embedding bucket, the embeddings are summed with
@@ -164,8 +192,8 @@ func (m *Model) Linear(v *features.Vector, out []float32) {
 			continue
 		}
 		x := v.Values[i] * m.Scale
-		for e := m.Offsets[j]; e < m.Offsets[j+1]; e++ {
-			out[m.Class[e]] += x * float32(m.Weight[e])
+		for _, e := range m.Entries[m.Offsets[j]:m.Offsets[j+1]] {
+			out[e.Class()] += x * float32(e.Weight())
 		}
 	}
 }
@@ -202,6 +230,9 @@ func (w *writer) str(s string)  { w.uint(uint64(len(s))); w.w.WriteString(s) }
 // Encode writes m, gzipped. The output depends only on m (no timestamps), so
 // regenerating from the same inputs gives the same bytes.
 func Encode(out io.Writer, m *Model) error {
+	if k := len(m.Labels); k == 0 || k > MaxEntryClasses {
+		return fmt.Errorf("modelfile: %d classes, want 1 to %d", k, MaxEntryClasses)
+	}
 	zw, err := gzip.NewWriterLevel(out, gzip.BestCompression)
 	if err != nil {
 		return err
@@ -236,7 +267,7 @@ func Encode(out io.Writer, m *Model) error {
 	w.f32(m.Scale)
 	w.f32(m.Temperature)
 	w.uint(uint64(len(m.Hashes)))
-	w.uint(uint64(len(m.Weight)))
+	w.uint(uint64(len(m.Entries)))
 	var prev uint32
 	for _, h := range m.Hashes {
 		w.uint(uint64(h - prev))
@@ -245,11 +276,11 @@ func Encode(out io.Writer, m *Model) error {
 	for i := range m.Hashes {
 		w.uint(uint64(m.Offsets[i+1] - m.Offsets[i]))
 	}
-	for _, c := range m.Class {
-		w.uint(uint64(c))
+	for _, e := range m.Entries {
+		w.uint(uint64(e.Class()))
 	}
-	for _, x := range m.Weight {
-		w.int(int64(x))
+	for _, e := range m.Entries {
+		w.int(int64(e.Weight()))
 	}
 	if n := m.Net; n == nil {
 		w.uint(0)
@@ -408,7 +439,7 @@ func Decode(data []byte) (*Model, error) {
 	m.Config.Cond = r.f32()
 	m.Fingerprint = r.str()
 	k := r.uint()
-	if k == 0 || k > 255 {
+	if k == 0 || k > MaxEntryClasses {
 		r.fail("bad class count")
 	}
 	for range k {
@@ -428,14 +459,13 @@ func Decode(data []byte) (*Model, error) {
 	// The weight arrays are sized once, from the count the file gives,
 	// and never grow: grown by append they would land on Go's heap.
 	entries := r.uint()
-	if entries > n*k || entries > maxDecoded/2 { // an entry takes at least two bytes
+	if entries > n*k || entries > maxDecoded/2 { // an entry takes at least two bytes of the file
 		r.fail("bad weight count")
 	}
 	if r.err == nil {
 		m.Hashes = make([]uint32, 0, n)
 		m.Offsets = make([]uint32, 1, n+1)
-		m.Class = uint8s(int(entries))[:0]
-		m.Weight = int16s(int(entries))[:0]
+		m.Entries = entrySlice(int(entries))[:0]
 	}
 	var h uint32
 	for i := uint64(0); i < n && r.err == nil; i++ {
@@ -463,14 +493,15 @@ func Decode(data []byte) (*Model, error) {
 		if c >= k {
 			r.fail("bad entry class")
 		}
-		m.Class = append(m.Class, uint8(c))
+		m.Entries = append(m.Entries, Entry(c)<<12)
 	}
 	for i := uint64(0); i < entries && r.err == nil; i++ {
 		w := r.int()
-		if w < math.MinInt16 || w > math.MaxInt16 {
+		e, ok := NewEntry(m.Entries[i].Class(), int(w))
+		if !ok {
 			r.fail("bad entry weight")
 		}
-		m.Weight = append(m.Weight, int16(w))
+		m.Entries[i] = e
 	}
 	switch r.uint() {
 	case 0:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -25,9 +26,21 @@ func sample() *Model {
 		Temperature:    1.5,
 		Hashes:         []uint32{3, 70000, 1 << 31},
 		Offsets:        []uint32{0, 2, 3, 5},
-		Class:          []uint8{0, 2, 1, 0, 1},
-		Weight:         []int16{100, -32767, 5, 32767, -1},
+		Entries:        entries([]int{0, 2, 1, 0, 1}, []int{100, -MaxEntryWeight, 5, MaxEntryWeight, -1}),
 	}
+}
+
+// entries packs the test models' classes and weights, all in range.
+func entries(classes, weights []int) []Entry {
+	var out []Entry
+	for i, c := range classes {
+		e, ok := NewEntry(c, weights[i])
+		if !ok {
+			panic(fmt.Sprintf("entry %d/%d out of range", c, weights[i]))
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -51,8 +64,8 @@ func TestRoundTrip(t *testing.T) {
 		}
 		// Sized from the file's count, never grown by append (which would
 		// move them onto Go's heap).
-		if cap(got.Weight) != len(got.Weight) || cap(got.Class) != len(got.Class) {
-			t.Errorf("%s: weight arrays of capacity %d and %d for %d weights", name, cap(got.Weight), cap(got.Class), len(got.Weight))
+		if cap(got.Entries) != len(got.Entries) {
+			t.Errorf("%s: weight array of capacity %d for %d weights", name, cap(got.Entries), len(got.Entries))
 		}
 	}
 }
@@ -68,9 +81,9 @@ func TestDecodeRefusesAWrongWeightCount(t *testing.T) {
 		if i < 0 {
 			t.Fatal("weight count not found")
 		}
-		raw[i+1] = byte(len(m.Weight) + delta)
+		raw[i+1] = byte(len(m.Entries) + delta)
 		if _, err := Decode(reencode(t, raw)); err == nil {
-			t.Errorf("weight count %d for %d weights: decoded", len(m.Weight)+delta, len(m.Weight))
+			t.Errorf("weight count %d for %d weights: decoded", len(m.Entries)+delta, len(m.Entries))
 		}
 	}
 }
@@ -90,6 +103,14 @@ func TestDecodeRefusesBadColumns(t *testing.T) {
 		"count_over_classes": func(b []byte) { b[at] = 4 },
 		"counts_short":       func(b []byte) { b[at+1] = 0 },
 		"class_unknown":      func(b []byte) { b[at+4] = 3 },
+		// The fourth weight, 2047 (zig-zag 4094: FE 1F), made 2048 (80 20).
+		"weight_over_range": func(b []byte) {
+			i := bytes.Index(b[at+8:], []byte{0xfe, 0x1f})
+			if i < 0 {
+				t.Fatal("weight 2047 not found")
+			}
+			b[at+8+i], b[at+8+i+1] = 0x80, 0x20
+		},
 	} {
 		b := bytes.Clone(raw)
 		edit(b)
@@ -107,7 +128,7 @@ func TestScores(t *testing.T) {
 	v := features.Vector{Hashes: []uint32{1, 3, 1 << 31}, Values: []float32{9, 1, 2}}
 	out := make([]float32, 3)
 	m.Scores(&v, out)
-	want := []float32{0.5 + 0.1 + 2*32.767, -0.25 - 2*0.001, -32.767}
+	want := []float32{0.5 + 0.1 + 2*2.047, -0.25 - 2*0.001, -2.047}
 	for i := range want {
 		if d := out[i] - want[i]; d > 1e-3 || d < -1e-3 {
 			t.Errorf("class %d score %v, want %v", i, out[i], want[i])
@@ -286,5 +307,33 @@ func TestReleaseKeepsTheBytes(t *testing.T) {
 	}
 	if _, err := Decode(data[:buf.Len()]); err != nil {
 		t.Fatalf("decode after Release: %v", err)
+	}
+}
+
+func TestEntryPacksClassAndWeight(t *testing.T) {
+	for c := range MaxEntryClasses {
+		for _, w := range []int{-MaxEntryWeight, -1024, -1, 0, 1, 1023, MaxEntryWeight} {
+			e, ok := NewEntry(c, w)
+			if !ok || e.Class() != c || int(e.Weight()) != w {
+				t.Errorf("NewEntry(%d, %d) = %d, %v: class %d weight %d", c, w, e, ok, e.Class(), e.Weight())
+			}
+		}
+	}
+	for _, bad := range [][2]int{{-1, 0}, {MaxEntryClasses, 0}, {0, MaxEntryWeight + 1}, {0, -MaxEntryWeight - 1}} {
+		if _, ok := NewEntry(bad[0], bad[1]); ok {
+			t.Errorf("NewEntry(%d, %d) packed", bad[0], bad[1])
+		}
+	}
+}
+
+func TestEncodeRefusesTooManyClasses(t *testing.T) {
+	m := sample()
+	for range MaxEntryClasses {
+		m.Labels = append(m.Labels, "x")
+		m.Intents = append(m.Intents, "other")
+		m.Bias = append(m.Bias, 0)
+	}
+	if err := Encode(io.Discard, m); err == nil {
+		t.Errorf("%d classes encoded", len(m.Labels))
 	}
 }

@@ -23,7 +23,7 @@ func offHeap(n int) []byte {
 	return b
 }
 
-// int8s and int16s view off-heap memory as the arrays the model holds.
+// int8s and entrySlice view off-heap memory as the arrays the model holds.
 func int8s(n int) []int8 {
 	if b := offHeap(n); b != nil {
 		return unsafe.Slice((*int8)(unsafe.Pointer(&b[0])), n)
@@ -31,16 +31,9 @@ func int8s(n int) []int8 {
 	return make([]int8, n)
 }
 
-func int16s(n int) []int16 {
+func entrySlice(n int) []Entry {
 	if b := offHeap(2 * n); b != nil {
-		return unsafe.Slice((*int16)(unsafe.Pointer(&b[0])), n)
+		return unsafe.Slice((*Entry)(unsafe.Pointer(&b[0])), n)
 	}
-	return make([]int16, n)
-}
-
-func uint8s(n int) []uint8 {
-	if b := offHeap(n); b != nil {
-		return b
-	}
-	return make([]uint8, n)
+	return make([]Entry, n)
 }
