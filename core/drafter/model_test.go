@@ -24,14 +24,14 @@ import (
 // generated (see README.md), so a regression fails CI while a retrain may
 // move a message or two.
 var (
-	// With rounds r25-r30 and the other veto at 0.08: 94.3%, en 94.4%,
-	// every other language 93.9-94.7%; the r17-r18a boundary pairs 89.3%,
-	// rounds r29 on 91.7% (TestEvalFamilySplit prints each period).
+	// With rounds r25-r31 and the other veto at 0.08: 94.6%, en 94.7%,
+	// every other language 94.3-95.0%; the r17-r18a boundary pairs 89.7%,
+	// rounds r29 on 94.2% (TestEvalFamilySplit prints each period).
 	floorFamily = map[string]float64{"en": 0.94, "de": 0.94, "fr": 0.935, "it": 0.935, "es": 0.93, "ja": 0.94, "zh": 0.935}
-	// Blind set 11, read four times as totals: 98.7% (367/372, model of
-	// rounds r25-r28; en 97.2%), 99.2% (r25-r29), 99.2% (r25-r30 at the
-	// other veto 0.10) and 98.7% (r25-r30 at gen's 0.08, embedded: en
-	// 97.2%, it and ja 97.8%, the rest 100%).
+	// Blind set 11, read five times as totals: 98.7% (367/372, model of
+	// rounds r25-r28; en 97.2%), 99.2% (r25-r29), 99.2% and 98.7% (r25-r30
+	// at the other veto 0.10 and 0.08), 99.2% (r25-r31, embedded: en
+	// 98.2%, it 97.8%, the rest 100%).
 	floorBlind = map[string]float64{"en": 0.97, "de": 0.97, "fr": 0.97, "it": 0.97, "es": 0.97, "ja": 0.97, "zh": 0.97}
 	// fr 97.6% and zh 97.2% (207 and 206 of 212) since the model without
 	// Bitext and rounds r14-r15: one and two messages from 0.98.
@@ -47,13 +47,13 @@ const (
 	// at any confidence, and offered an action (an action intent, main or
 	// further, at or above actionThreshold), per set. The issue asks for
 	// under 1% reaching an action intent, and the floors are that bound.
-	// Out-of-scope set 12 (blind, 277) read 0.4% as an action (1) and
-	// offered 0.4% with the model of rounds r25-r29, then 0.4% and 0.0%
-	// with r25-r30 at the other veto 0.10, and 0 of 277 at gen's 0.08 (the
-	// model embedded). Set 11 before it read 2.9% and 2.5% (five of its
-	// seven were one scenario in five languages); set 10 0 of 275. The
-	// development sets 5-11 read 0.1% and offer 0.1%; the other-labelled
-	// evaluation messages read 0.6% and offer 0.4%.
+	// Out-of-scope set 12 (blind, 277), read four times as totals: 0.4%
+	// read as an action (1) and offered (model of rounds r25-r29), 0.4% and
+	// 0.0% (r25-r30 at the other veto 0.10), 0 of 277 (r25-r30 at 0.08),
+	// 0.4% and 0.4% (r25-r31, embedded). Set 11 before it read 2.9% and
+	// 2.5% (five of its seven were one scenario in five languages); set 10
+	// 0 of 275. The development sets 5-11 read 0.1% and offer 0.1%; the
+	// other-labelled evaluation messages read 0.6% and offer 0.5%.
 	maxOutOfScopeRead            = 0.01
 	maxDevOutOfScopeRead         = 0.01
 	maxOutOfScopeOffered         = 0.01
