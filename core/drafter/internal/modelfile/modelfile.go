@@ -41,11 +41,11 @@ const (
 	version = 8
 )
 
-// Limits on a net Decode accepts (and Scores' stack buffers assume).
+// Limits on a net Decode accepts (and Scores' stack buffers assume; the
+// classes are at most MaxEntryClasses).
 const (
-	maxBits    = 24
-	maxDim     = 256
-	maxClasses = 255
+	maxBits = 24
+	maxDim  = 256
 )
 
 // Model is a linear (multinomial logistic regression) intent model over
@@ -151,7 +151,7 @@ func (m *Model) Scores(v *features.Vector, out []float32) {
 	if m.Net == nil {
 		return
 	}
-	var buf [maxClasses]float32
+	var buf [MaxEntryClasses]float32
 	nn := buf[:len(out)]
 	m.Net.Logits(v, nn)
 	LogSoftmax(out)
@@ -387,7 +387,7 @@ func (r *reader) net(k int) *Net {
 		at += len(c)
 	}
 	floats := func(n int) []float32 {
-		t := make([]float32, n) // n is at most maxDim * maxClasses
+		t := make([]float32, n) // n is at most maxDim * MaxEntryClasses
 		for i := range t {
 			t[i] = r.f32()
 		}
