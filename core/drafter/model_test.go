@@ -468,7 +468,7 @@ func TestEvalMultiIntent(t *testing.T) {
 				kept, _ := d.weigh(r, "en")
 				for _, in := range m.intents {
 					found.add(r.has(in))
-					answered.add(slices.ContainsFunc(kept, func(k Scored) bool { return k.Intent == in }))
+					answered.add(Reading{Intents: kept}.has(in))
 					if !r.has(in) && showMisses() {
 						t.Logf("  %s: %s not found in %q (read %v)", path, in, m.text, r.Intents)
 					}

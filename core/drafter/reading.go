@@ -81,6 +81,9 @@ func clauses(text, lang string) []clause {
 			continue
 		}
 		whole = append(whole, clause{text: p})
+		if !strings.Contains(p, ",") {
+			continue // one piece, the part itself: read and checked already
+		}
 		var cut []clause
 		for q := range strings.SplitSeq(p, ",") {
 			if q = trimClause(q); substantial(q) {

@@ -493,7 +493,8 @@ func Decode(data []byte) (*Model, error) {
 		if c >= k {
 			r.fail("bad entry class")
 		}
-		m.Entries = append(m.Entries, Entry(c)<<12)
+		e, _ := NewEntry(int(c), 0) // c < k <= MaxEntryClasses; the weight follows
+		m.Entries = append(m.Entries, e)
 	}
 	for i := uint64(0); i < entries && r.err == nil; i++ {
 		w := r.int()
