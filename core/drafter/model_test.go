@@ -259,21 +259,20 @@ func TestEvalFamilySplit(t *testing.T) {
 	// written after them, with six English messages a family; rounds
 	// r29-r31 were written after blind set 11, and r32 on after the model of
 	// r25-r31: the held-out families of each period are shown apart.
-	periods := []string{"rounds before r17", "rounds r17-r18a (boundary pairs)", "rounds r19-r28", "rounds r29-r31", "rounds r32 on"}
+	// A period runs from its first round to the next period's.
+	periods := []struct {
+		name  string
+		first int
+	}{{"rounds before r17", 0}, {"rounds r17-r18a (boundary pairs)", 17}, {"rounds r19-r28", 19}, {"rounds r29-r31", 29}, {"rounds r32 on", 32}}
 	parts := map[string]map[string]*tally{}
 	for i, m := range msgs {
 		var round int
 		fmt.Sscanf(m.family, "r%d", &round) // the first families have no round: 0
-		period := periods[0]
-		switch {
-		case round >= 32:
-			period = periods[4]
-		case round >= 29:
-			period = periods[3]
-		case round >= 19:
-			period = periods[2]
-		case round >= 17:
-			period = periods[1]
+		var period string
+		for _, p := range periods {
+			if round >= p.first {
+				period = p.name
+			}
 		}
 		if parts[period] == nil {
 			parts[period] = map[string]*tally{}
@@ -281,13 +280,14 @@ func TestEvalFamilySplit(t *testing.T) {
 		get(parts[period], "all").add(right[i])
 		get(parts[period], m.lang).add(right[i])
 	}
-	for _, period := range periods {
-		if parts[period] == nil {
+	for _, p := range periods {
+		part := parts[p.name]
+		if part == nil {
 			continue
 		}
-		line := fmt.Sprintf("held-out families of %s: %s;", period, parts[period]["all"])
+		line := fmt.Sprintf("held-out families of %s: %s;", p.name, part["all"])
 		for _, l := range languages {
-			if tl := parts[period][l]; tl != nil {
+			if tl := part[l]; tl != nil {
 				line += fmt.Sprintf(" %s %.1f%%", l, 100*tl.rate())
 			}
 		}
